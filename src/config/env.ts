@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+const intIn = (min: number, max: number, def: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(def));
+
+/** The environment schema: the single source of truth for configuration and its types. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: intIn(0, 65535, 3000),
+    HOST: z.preprocess(emptyToUndefined, z.string().default("0.0.0.0")),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .url({
+          protocol: /^postgres(ql)?$/,
+          error: "DATABASE_URL must be a postgres:// or postgresql:// URL",
+        })
+        .optional(),
+    ),
+    REDIS_URL: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^rediss?$/, error: "REDIS_URL must be a redis:// or rediss:// URL" }).optional(),
+    ),
+    REDIS_PREFIX: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[\w:.-]*$/)
+        .default("rb:"),
+    ),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data")),
+    SECRET_KEY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .min(32, "SECRET_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`)")
+        .optional(),
+    ),
+    ADMIN_USERNAME: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{3,64}$/, "ADMIN_USERNAME: 3-64 letters, digits, _ . -")
+        .optional(),
+    ),
+    ADMIN_PASSWORD: z.preprocess(
+      emptyToUndefined,
+      z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").max(128).optional(),
+    ),
+    ADMIN_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z.string().min(16, "ADMIN_TOKEN must be at least 16 characters").optional(),
+    ),
+    CRON_SECRET: z.preprocess(emptyToUndefined, z.string().min(16).optional()),
+    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
+    CONFIG_FILE: optionalString,
+    PUBLIC_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+    GATEWAY_ONLY: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
+    MAX_BODY_BYTES: intIn(1024, 1024 * 1024 * 1024, 10 * 1024 * 1024),
+    ADMIN_MAX_BODY_BYTES: intIn(1024, 256 * 1024 * 1024, 5 * 1024 * 1024),
+  })
+  .superRefine((env, ctx) => {
+    if (env.DATABASE_URL && !env.SECRET_KEY) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SECRET_KEY"],
+        message:
+          "SECRET_KEY is required when DATABASE_URL is set (instances sharing a database must share the key that encrypts provider credentials)",
+      });
+    }
+    if ((env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) || (!env.ADMIN_USERNAME && env.ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ADMIN_PASSWORD"],
+        message: "Set ADMIN_USERNAME and ADMIN_PASSWORD together",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Thrown with every problem of the environment listed, one per line. */
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Validates an environment record once; never reads process.env itself. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`));
+  }
+  return result.data;
+}

@@ -1,0 +1,73 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+
+/** The Drizzle handle both drivers share; services take this, never a driver-specific type. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: "pglite" | "postgres";
+  /** Applies pending migrations from the committed `drizzle/` folder. */
+  migrate(): Promise<void>;
+  /** Embedded only: a dump of the data folder (tests clone a migrated template from it). */
+  dump?: () => Promise<Blob>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; when absent an embedded PGlite database is used. */
+  url?: string;
+  /** Folder of the embedded database (created if missing). Ignored when `url` is set. */
+  dataDir?: string;
+  /** Load the embedded database from a dump (tests clone a migrated template this way). */
+  loadDataDir?: Blob;
+  /** Max pool size for PostgreSQL. */
+  poolSize?: number;
+  migrationsFolder?: string;
+}
+
+const defaultMigrationsFolder = () => path.resolve(process.cwd(), "drizzle");
+
+/** Opens PostgreSQL (postgres.js) when a URL is given, else PGlite in `dataDir` (or in memory). */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10, migrationsFolder);
+  return openPglite(options.dataDir, options.loadDataDir, migrationsFolder);
+}
+
+async function openPostgres(url: string, max: number, migrationsFolder: string): Promise<Database> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+  const sql = postgres(url, { max, onnotice: () => {}, connection: { application_name: "roundabout" } });
+  const db = drizzle(sql, { schema });
+  return {
+    db: db as unknown as Db,
+    kind: "postgres",
+    migrate: () => migrate(db, { migrationsFolder }),
+    close: () => sql.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(
+  dataDir: string | undefined,
+  loadDataDir: Blob | undefined,
+  migrationsFolder: string,
+): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  // PGlite does not create missing parent folders and then fails with a confusing SQL error.
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir, loadDataDir });
+  const db = drizzle(client, { schema });
+  return {
+    db: db as unknown as Db,
+    kind: "pglite",
+    migrate: () => migrate(db, { migrationsFolder }),
+    dump: async () => client.dumpDataDir("gzip"),
+    close: () => client.close(),
+  };
+}

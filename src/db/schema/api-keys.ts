@@ -1,0 +1,28 @@
+import { boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { groups } from "./groups";
+
+/** A gateway key. Only its HMAC digest is stored; prefix and last 4 are kept for display. */
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name").notNull(),
+    /** HMAC-SHA256 (hex) of the full key; lookups go by this digest. */
+    keyDigest: text("key_digest").notNull().unique(),
+    keyPrefix: text("key_prefix").notNull(),
+    keyLast4: text("key_last4").notNull(),
+    /** Null = global key (any group). Deleting a group with scoped keys is refused. */
+    groupId: uuid("group_id").references(() => groups.id, { onDelete: "restrict" }),
+    rateLimitPerMinute: integer("rate_limit_per_minute"),
+    maxConcurrency: integer("max_concurrency"),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+    enabled: boolean("enabled").notNull().default(true),
+    note: text("note").notNull().default(""),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [index("api_keys_group_idx").on(t.groupId)],
+);
+
+export type ApiKeyRow = typeof apiKeys.$inferSelect;

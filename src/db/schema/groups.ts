@@ -1,0 +1,33 @@
+import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+export const STRATEGIES = [
+  "weighted_round_robin",
+  "round_robin",
+  "weighted_random",
+  "least_connections",
+  "ip_hash",
+] as const;
+export type StrategyName = (typeof STRATEGIES)[number];
+
+export const DEFAULT_RETRY_ON = [429, 500, 502, 503, 504, 529];
+
+/** A routing group: clients call /api/proxy/{slug}/... and are spread over its member providers. */
+export const groups = pgTable("groups", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  slug: text("slug").notNull().unique(),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  strategy: text("strategy", { enum: STRATEGIES }).notNull().default("weighted_round_robin"),
+  maxAttempts: integer("max_attempts").notNull().default(3),
+  retryOn: jsonb("retry_on").$type<number[]>().notNull().default(DEFAULT_RETRY_ON),
+  connectTimeoutMs: integer("connect_timeout_ms").notNull().default(5_000),
+  firstByteTimeoutMs: integer("first_byte_timeout_ms").notNull().default(60_000),
+  idleTimeoutMs: integer("idle_timeout_ms").notNull().default(120_000),
+  totalTimeoutMs: integer("total_timeout_ms").notNull().default(600_000),
+  enabled: boolean("enabled").notNull().default(true),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+export type GroupRow = typeof groups.$inferSelect;
+export type NewGroupRow = typeof groups.$inferInsert;

@@ -1,0 +1,27 @@
+import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/** How the provider's credential is sent upstream. */
+export const AUTH_STYLES = ["bearer", "x-api-key", "none"] as const;
+export type AuthStyle = (typeof AUTH_STYLES)[number];
+
+/** An upstream endpoint speaking the group's API. */
+export const providers = pgTable("providers", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull().unique(),
+  baseUrl: text("base_url").notNull(),
+  /** AES-256-GCM sealed credential (see src/security/secret-box.ts); null when there is none. */
+  apiKeyCipher: text("api_key_cipher"),
+  /** Last four characters of the credential, for masked display only. */
+  apiKeyLast4: text("api_key_last4"),
+  authStyle: text("auth_style", { enum: AUTH_STYLES }).notNull().default("bearer"),
+  weight: integer("weight").notNull().default(1),
+  enabled: boolean("enabled").notNull().default(true),
+  healthCheckPath: text("health_check_path"),
+  headers: jsonb("headers").$type<Record<string, string>>().notNull().default({}),
+  description: text("description").notNull().default(""),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+});
+
+export type ProviderRow = typeof providers.$inferSelect;
+export type NewProviderRow = typeof providers.$inferInsert;

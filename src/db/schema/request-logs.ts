@@ -1,0 +1,58 @@
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/** One upstream attempt inside a client request. Offsets are ms since the request started. */
+export interface AttemptRecord {
+  providerId: string;
+  provider: string;
+  /** Upstream HTTP status, when one arrived. */
+  status?: number;
+  /** Stable error code when the attempt failed without a usable status (timeouts, resets...). */
+  errorCode?: string;
+  /** Offset of the attempt's start. */
+  startMs: number;
+  /** Offset when the upstream connection was ready / headers sent (when known). */
+  connectMs?: number;
+  /** Offset of the first response byte (headers). */
+  firstByteMs?: number;
+  /** Offset when the attempt ended. */
+  endMs: number;
+  /** Duration (endMs - startMs), kept for readers that only want one number. */
+  ms: number;
+  outcome: "success" | "failure" | "client_error" | "aborted";
+}
+
+/** What the data plane records about every client request. */
+export const requestLogs = pgTable(
+  "request_logs",
+  {
+    id: text("id").primaryKey(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    groupId: uuid("group_id"),
+    groupSlug: text("group_slug"),
+    providerId: uuid("provider_id"),
+    keyId: uuid("key_id"),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    status: integer("status").notNull(),
+    totalMs: integer("total_ms").notNull(),
+    ttfbMs: integer("ttfb_ms"),
+    attempts: jsonb("attempts").$type<AttemptRecord[]>().notNull().default([]),
+    errorCode: text("error_code"),
+    bytesIn: bigint("bytes_in", { mode: "number" }).notNull().default(0),
+    bytesOut: bigint("bytes_out", { mode: "number" }).notNull().default(0),
+    model: text("model"),
+    inputTokens: integer("input_tokens"),
+    outputTokens: integer("output_tokens"),
+    clientIp: text("client_ip"),
+    streamed: boolean("streamed").notNull().default(false),
+  },
+  (t) => [
+    index("request_logs_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("request_logs_provider_idx").on(t.providerId, t.createdAt.desc()),
+    index("request_logs_key_idx").on(t.keyId, t.createdAt.desc()),
+    index("request_logs_group_idx").on(t.groupId, t.createdAt.desc()),
+  ],
+);
+
+export type RequestLogRow = typeof requestLogs.$inferSelect;
+export type NewRequestLogRow = typeof requestLogs.$inferInsert;

@@ -1,0 +1,94 @@
+/**
+ * Runtime state shared by the data plane and the control plane: health, counters, rate-limit windows,
+ * locks and config-change announcements. Two implementations keep the same behaviour — in-process
+ * memory (single instance) and Redis (many instances) — and one contract suite runs against both.
+ */
+
+export interface SetOptions {
+  /** Expire the value after this many ms. */
+  ttlMs?: number;
+  /** Only write when no value exists (SET NX); the result says whether it was written. */
+  onlyIfAbsent?: boolean;
+}
+
+export interface SlidingWindowResult {
+  /** Whether this hit was admitted (and recorded). */
+  allowed: boolean;
+  /** The configured limit. */
+  limit: number;
+  /** Hits still admissible in the current window after this one. */
+  remaining: number;
+  /** Ms until the oldest recorded hit leaves the window (0 when the window is empty). */
+  resetMs: number;
+  /** When refused: ms until one hit would be admitted again; 0 when allowed. */
+  retryAfterMs: number;
+}
+
+export interface Lease {
+  readonly name: string;
+  readonly token: string;
+  /** Extends the lease; false when it was lost (expired and taken by someone else). */
+  renew(ttlMs: number): Promise<boolean>;
+  /** Releases the lease if still held by this token. */
+  release(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /**
+   * Called after the subscription was re-established following a connection loss: messages may have
+   * been missed, so the subscriber should reload whatever it derives from them.
+   */
+  onResubscribed?: () => void;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+export interface StateStore {
+  readonly kind: "memory" | "redis";
+
+  /** Reads a value; null when missing or expired. */
+  get(key: string): Promise<string | null>;
+  /** Writes a value; returns false only when `onlyIfAbsent` prevented the write. */
+  set(key: string, value: string, options?: SetOptions): Promise<boolean>;
+  /** Deletes keys (missing keys are ignored). */
+  del(...keys: string[]): Promise<void>;
+
+  /** Atomically adds `by` (default 1) and returns the new value; `ttlMs` is set when the counter is created. */
+  incr(key: string, by?: number, ttlMs?: number): Promise<number>;
+
+  /**
+   * Sliding-log rate limit: admits a hit when fewer than `limit` hits were admitted in the last
+   * `windowMs`. Exact under concurrency (atomic per key; Redis uses server time in one Lua script).
+   */
+  hitSlidingWindow(key: string, limit: number, windowMs: number): Promise<SlidingWindowResult>;
+
+  /**
+   * Counting semaphore with leases: takes one of `limit` slots, or returns null when all are held.
+   * A slot not released within `leaseMs` frees itself (a crashed instance cannot leak slots).
+   */
+  acquireSlot(key: string, limit: number, leaseMs: number): Promise<string | null>;
+  /** Releases a slot taken by acquireSlot. */
+  releaseSlot(key: string, slotId: string): Promise<void>;
+  /** Slots currently held (unexpired). */
+  countSlots(key: string): Promise<number>;
+
+  /** Takes a named lock for cluster-wide singleton jobs; null when another holder has it. */
+  acquireLock(name: string, ttlMs: number): Promise<Lease | null>;
+
+  /** Publishes a message to every subscriber of `channel`, on every instance. */
+  publish(channel: string, message: string): Promise<void>;
+  /** Subscribes to a channel; the returned function unsubscribes. */
+  subscribe(
+    channel: string,
+    handler: (message: string) => void,
+    options?: SubscribeOptions,
+  ): Promise<Unsubscribe>;
+
+  /** Round-trips to the backend; throws when it is unreachable. */
+  ping(): Promise<void>;
+  /** Releases connections and timers. */
+  close(): Promise<void>;
+}
+
+/** Channel on which every config write is announced; the data plane reloads its snapshot from it. */
+export const CONFIG_CHANNEL = "config";
