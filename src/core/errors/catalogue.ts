@@ -52,6 +52,12 @@ export const ERRORS = {
   GROUP_SLUG_TAKEN: spec(409, "invalid_request_error", "A group with this slug already exists."),
   MEMBER_NOT_FOUND: spec(404, "not_found_error", "The provider is not a member of this group."),
   MEMBER_EXISTS: spec(409, "invalid_request_error", "The provider is already a member of this group."),
+  MEMBER_ORDER_MISMATCH: spec(
+    409,
+    "invalid_request_error",
+    "The order must name every current member of the group exactly once.",
+  ),
+  GROUP_HAS_KEYS: spec(409, "invalid_request_error", "API keys are still scoped to this group."),
   API_KEY_NOT_FOUND: spec(404, "not_found_error", "No API key with this id."),
   IMPORT_INVALID: spec(
     422,
@@ -59,6 +65,10 @@ export const ERRORS = {
     "The import document has problems; nothing was applied.",
   ),
   USER_NOT_FOUND: spec(404, "not_found_error", "No user with this id."),
+  USERNAME_TAKEN: spec(409, "invalid_request_error", "A user with this username already exists."),
+  EMAIL_TAKEN: spec(409, "invalid_request_error", "A user with this e-mail address already exists."),
+  LAST_ADMIN: spec(409, "invalid_request_error", "This is the last admin: keep at least one admin user."),
+  INVALID_CURRENT_PASSWORD: spec(400, "invalid_request_error", "The current password is incorrect."),
 
   // --- gateway: client side
   GATEWAY_KEY_MISSING: spec(
@@ -85,6 +95,9 @@ export const ERRORS = {
   UPSTREAM_STREAM_ERROR: spec(502, "api_error", "The upstream stream failed before its first content."),
   UPSTREAM_OVERLOADED: spec(503, "overloaded_error", "Every upstream is overloaded."),
   RETRY_BUDGET_EXHAUSTED: spec(503, "overloaded_error", "The retry budget is exhausted."),
+
+  // --- runtime state store (memory / Redis)
+  STORE_UNAVAILABLE: spec(503, "overloaded_error", "The shared state store is unreachable."),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

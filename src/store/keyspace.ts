@@ -1,0 +1,47 @@
+/**
+ * The one place Redis key names are built. Every key (and pub/sub channel) carries the deployment's
+ * prefix, so several deployments or test runs can share one Redis without seeing each other's state.
+ */
+import { AppError } from "../core/errors/catalogue";
+
+/** Default prefix (env `REDIS_PREFIX`). */
+export const DEFAULT_KEY_PREFIX = "rb:";
+
+export interface Keyspace {
+  readonly prefix: string;
+  /** `prefix` + the parts joined with ":"; throws on an empty part or one containing whitespace. */
+  key(...parts: (string | number)[]): string;
+}
+
+// Whitespace would break CLIENT-style tooling (redis-cli, MONITOR output) and usually means a bug.
+const FORBIDDEN = /[\s]/;
+
+/** Creates the key builder for one prefix (e.g. "rb:" gives keys like "rb:sw:key:42"). */
+export function createKeyspace(prefix: string = DEFAULT_KEY_PREFIX): Keyspace {
+  if (FORBIDDEN.test(prefix)) {
+    throw new AppError("INTERNAL_ERROR", "The store key prefix must not contain whitespace.");
+  }
+  return {
+    prefix,
+    key(...parts) {
+      if (parts.length === 0) throw new AppError("INTERNAL_ERROR", "A store key needs at least one part.");
+      const out: string[] = [];
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        if (typeof part === "number") {
+          if (!Number.isFinite(part)) {
+            throw new AppError("INTERNAL_ERROR", `Store key part #${i + 1} is not a finite number.`);
+          }
+          out.push(String(part));
+          continue;
+        }
+        // The part itself is not echoed: keys may embed caller data we should not spill into logs.
+        if (typeof part !== "string" || part === "" || FORBIDDEN.test(part)) {
+          throw new AppError("INTERNAL_ERROR", `Store key part #${i + 1} is empty or contains whitespace.`);
+        }
+        out.push(part);
+      }
+      return prefix + out.join(":");
+    },
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * Redis state store for several instances sharing state. Multi-step operations are Lua scripts (atomic
+ * on the server, timed by the server clock). Commands fail fast while Redis is unreachable — one
+ * retry, a per-command timeout — so the data plane can degrade instead of hanging; the client keeps
+ * reconnecting in the background.
+ */
+import { Redis, type RedisOptions } from "ioredis";
+import { AppError } from "../core/errors/catalogue";
+import { assertSlidingLogParams } from "../core/rate-limit/sliding-log";
+import type { Logger } from "../observability/logger";
+import { createKeyspace } from "./keyspace";
+import { closeConnection, toStoreError, watchConnection } from "./redis-errors";
+import {
+  ACQUIRE_SLOT,
+  COUNT_SLOTS,
+  INCR_WITH_TTL,
+  RELEASE_LOCK,
+  RENEW_LOCK,
+  SLIDING_WINDOW,
+  runScript,
+} from "./redis-scripts";
+import { createRedisSubscriber } from "./redis-subscriber";
+import {
+  assertPositiveCount,
+  assertPositiveMs,
+  assertSafeInteger,
+  createClosedError,
+  generateToken,
+} from "./store-arguments";
+import type { Lease, SetOptions, SlidingWindowResult, StateStore } from "./types";
+
+export interface RedisStoreOptions {
+  /** redis:// or rediss:// URL (may carry a password; it is never logged). */
+  url: string;
+  /** Key and channel prefix (env `REDIS_PREFIX`, default "rb:"). */
+  prefix?: string;
+  logger?: Logger;
+  /** A command without a reply within this many ms rejects (default 1000). */
+  commandTimeoutMs?: number;
+  /** Connect attempt timeout in ms (default 2000). */
+  connectTimeoutMs?: number;
+}
+
+const MAX_RECONNECT_DELAY_MS = 2000;
+
+/**
+ * Creates the Redis store. Resolves without waiting for the connection (it is established in the
+ * background); call `ping()` to check that Redis is reachable.
+ */
+export async function createRedisStore(options: RedisStoreOptions): Promise<StateStore> {
+  const ks = createKeyspace(options.prefix);
+  const logger = options.logger;
+  const commandTimeoutMs = options.commandTimeoutMs ?? 1000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+  assertPositiveMs("commandTimeoutMs", commandTimeoutMs);
+  assertPositiveMs("connectTimeoutMs", connectTimeoutMs);
+
+  const redisOptions: RedisOptions = {
+    // Fail fast: one retry, then the offline queue is flushed with an error instead of waiting.
+    maxRetriesPerRequest: 1,
+    commandTimeout: commandTimeoutMs,
+    connectTimeout: connectTimeoutMs,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 10), MAX_RECONNECT_DELAY_MS),
+    // A command in flight when the connection dropped may have run: resending a hit or an INCR
+    // would count it twice, so it rejects instead.
+    autoResendUnfulfilledCommands: false,
+    // Named so operators (and the tests) can tell our connections apart in CLIENT LIST.
+    connectionName: `${ks.prefix}commands`,
+  };
+  const client = new Redis(options.url, redisOptions);
+  watchConnection(client, "commands", options.url, logger);
+
+  const subscriber = createRedisSubscriber(() => {
+    const sub = client.duplicate({ connectionName: `${ks.prefix}subscriber`, autoResubscribe: false });
+    watchConnection(sub, "subscriber", options.url, logger);
+    return sub;
+  }, logger);
+
+  // Unique per hit: two hits in the same server microsecond must stay two zset members.
+  const instanceId = generateToken();
+  let hitSeq = 0;
+  let closed = false;
+
+  async function run<T>(op: () => Promise<T>): Promise<T> {
+    if (closed) throw createClosedError();
+    try {
+      return await op();
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  function createLease(name: string, fullKey: string, token: string): Lease {
+    return {
+      name,
+      token,
+      renew: (ttlMs) =>
+        run(async () => {
+          assertPositiveMs("ttlMs", ttlMs);
+          return Number(await runScript(client, RENEW_LOCK, [fullKey], [token, ttlMs])) === 1;
+        }),
+      release: () =>
+        run(async () => {
+          await runScript(client, RELEASE_LOCK, [fullKey], [token]);
+        }),
+    };
+  }
+
+  return {
+    kind: "redis",
+
+    get: (key) => run(() => client.get(ks.key("kv", key))),
+
+    set: (key, value, opts: SetOptions = {}) =>
+      run(async () => {
+        const k = ks.key("kv", key);
+        const { ttlMs, onlyIfAbsent } = opts;
+        if (ttlMs !== undefined) assertPositiveMs("ttlMs", ttlMs);
+        let reply: string | null;
+        if (ttlMs !== undefined && onlyIfAbsent) reply = await client.set(k, value, "PX", ttlMs, "NX");
+        else if (ttlMs !== undefined) reply = await client.set(k, value, "PX", ttlMs);
+        else if (onlyIfAbsent) reply = await client.set(k, value, "NX");
+        else reply = await client.set(k, value);
+        return reply === "OK";
+      }),
+
+    del: (...keys) =>
+      run(async () => {
+        const full = keys.map((k) => ks.key("kv", k));
+        if (full.length > 0) await client.del(...full);
+      }),
+
+    incr: (key, by = 1, ttlMs) =>
+      run(async () => {
+        assertSafeInteger("by", by);
+        const k = ks.key("kv", key);
+        if (ttlMs === undefined) return client.incrby(k, by);
+        assertPositiveMs("ttlMs", ttlMs);
+        return Number(await runScript(client, INCR_WITH_TTL, [k], [by, ttlMs]));
+      }),
+
+    hitSlidingWindow: (key, limit, windowMs) =>
+      run(async (): Promise<SlidingWindowResult> => {
+        assertSlidingLogParams(limit, windowMs);
+        const hitId = `${instanceId}:${(hitSeq = (hitSeq + 1) % Number.MAX_SAFE_INTEGER)}`;
+        const raw = await runScript(client, SLIDING_WINDOW, [ks.key("sw", key)], [limit, windowMs, hitId]);
+        const [allowed, remaining, resetMs, retryAfterMs] = readFourIntegers(raw);
+        return { allowed: allowed === 1, limit, remaining, resetMs, retryAfterMs };
+      }),
+
+    acquireSlot: (key, limit, leaseMs) =>
+      run(async () => {
+        assertPositiveCount("limit", limit);
+        assertPositiveMs("leaseMs", leaseMs);
+        const slotId = generateToken();
+        const taken = await runScript(client, ACQUIRE_SLOT, [ks.key("slots", key)], [limit, leaseMs, slotId]);
+        return Number(taken) === 1 ? slotId : null;
+      }),
+
+    releaseSlot: (key, slotId) =>
+      run(async () => {
+        await client.zrem(ks.key("slots", key), slotId);
+      }),
+
+    countSlots: (key) =>
+      run(async () => Number(await runScript(client, COUNT_SLOTS, [ks.key("slots", key)], []))),
+
+    acquireLock: (name, ttlMs) =>
+      run(async () => {
+        assertPositiveMs("ttlMs", ttlMs);
+        const fullKey = ks.key("lock", name);
+        const token = generateToken();
+        const reply = await client.set(fullKey, token, "PX", ttlMs, "NX");
+        return reply === "OK" ? createLease(name, fullKey, token) : null;
+      }),
+
+    publish: (channel, message) =>
+      run(async () => {
+        await client.publish(ks.key("ch", channel), message);
+      }),
+
+    subscribe: (channel, handler, opts) =>
+      run(() => subscriber.subscribe(ks.key("ch", channel), handler, opts?.onResubscribed)),
+
+    ping: () =>
+      run(async () => {
+        await client.ping();
+      }),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await subscriber.close();
+      await closeConnection(client);
+    },
+  };
+}
+
+/** Reads a script's 4-integer reply, failing loudly if the script and this code disagree. */
+function readFourIntegers(raw: unknown): [number, number, number, number] {
+  if (!Array.isArray(raw) || raw.length !== 4 || !raw.every((v) => Number.isSafeInteger(Number(v)))) {
+    throw new AppError("INTERNAL_ERROR", "Unexpected sliding window script reply.");
+  }
+  return [Number(raw[0]), Number(raw[1]), Number(raw[2]), Number(raw[3])];
+}
