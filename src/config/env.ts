@@ -39,6 +39,11 @@ export const envSchema = z
         .min(32, "SECRET_KEY must be at least 32 characters (e.g. `openssl rand -base64 32`)")
         .optional(),
     ),
+    // The key before the last rotation: values sealed with it still open; new ones use SECRET_KEY.
+    SECRET_KEY_PREVIOUS: z.preprocess(
+      emptyToUndefined,
+      z.string().min(32, "SECRET_KEY_PREVIOUS must be at least 32 characters").optional(),
+    ),
     ADMIN_USERNAME: z.preprocess(
       emptyToUndefined,
       z
