@@ -1,0 +1,225 @@
+/**
+ * In-process health registry: many providers' states, the group rules applied on evaluation, manual
+ * eject/restore for the admin API, a snapshot, and transition events for observability.
+ *
+ * Time-driven changes (an ejection ending, failures leaving the window) are noticed lazily, on the
+ * next call that looks at the provider; their transition events are emitted then, stamped with that
+ * call's time. The clock is injected; nothing here starts a timer.
+ */
+import { AppError } from "../errors/catalogue";
+import { evaluateGroupHealth, type MemberHealth } from "./group-health";
+import { resolveHealthPolicy, type HealthPolicy, type HealthPolicyOverrides } from "./policy";
+import {
+  beginTrial,
+  computeAvailability,
+  computeEjectionLevel,
+  createHealthState,
+  describeHealth,
+  ejectManually,
+  isTrialInFlight,
+  readWindowStats,
+  recordOutcome,
+  restoreProvider,
+  type AttemptOutcome,
+  type HealthReason,
+  type HealthStateName,
+  type LastError,
+  type ProviderHealthState,
+} from "./provider-health";
+
+/** Why a provider changed state: the new state's reason, or how it became healthy again. */
+export type TransitionReason = HealthReason | "trial_succeeded" | "restored" | "recovered";
+
+export interface HealthTransition {
+  readonly providerId: string;
+  readonly from: HealthStateName;
+  readonly to: HealthStateName;
+  readonly reason: TransitionReason | null;
+  readonly at: number;
+}
+
+export interface ProviderHealthSnapshot {
+  readonly providerId: string;
+  readonly state: HealthStateName;
+  readonly reason: HealthReason | null;
+  /** End of the ejection or auth cooldown; null when in service or ejected until restored. */
+  readonly ejectedUntil: number | null;
+  readonly consecutiveFailures: number;
+  /** Over the current window; null when it holds no attempt. */
+  readonly successRate: number | null;
+  /** Attempts in the current window (neutral outcomes excluded). */
+  readonly volume: number;
+  readonly latencyEwmaMs: number | null;
+  readonly lastError: LastError | null;
+  readonly lastFailureAt: number | null;
+  /** Ejections so far (automatic and manual). */
+  readonly ejections: number;
+  /** Current ejection multiplier (the next ejection lasts base × (level + 1)). */
+  readonly ejectionLevel: number;
+  /** Current weight multiplier (slow-start ramp; 0 when unavailable). */
+  readonly weightFactor: number;
+  readonly trialInFlight: boolean;
+}
+
+export interface GroupHealthView {
+  /** One entry per distinct member id, in the order given. */
+  readonly members: readonly MemberHealth[];
+  /** Whether panic mode picked a member because none was available. */
+  readonly panic: boolean;
+}
+
+export interface HealthRegistryOptions {
+  /** Policy overrides (validated; defaults fill the rest). A full HealthPolicy is accepted too. */
+  readonly policy?: HealthPolicyOverrides;
+  /** Clock, ms since the epoch. */
+  readonly now: () => number;
+}
+
+export type TransitionListener = (event: HealthTransition) => void;
+
+export interface HealthRegistry {
+  readonly policy: HealthPolicy;
+  /** Feeds one attempt's outcome into its provider's state. */
+  record(providerId: string, outcome: AttemptOutcome): void;
+  /** Applies the group rules (ejection share, panic) and says which members may be used and how much. */
+  evaluateGroup(memberIds: readonly string[]): GroupHealthView;
+  /** Whether `providerId` may be used now, judged within its group. */
+  isAvailable(providerId: string, groupMemberIds: readonly string[]): boolean;
+  /** Returns `baseWeight` scaled by the provider's slow-start ramp (0 when unavailable). */
+  effectiveWeight(providerId: string, baseWeight: number): number;
+  /** Claims the single half-open trial; false when none is due or one is already in flight. */
+  tryBeginTrial(providerId: string): boolean;
+  /** Takes a provider out of service by hand, until `until` (then one trial) or until restored. */
+  eject(providerId: string, until?: number): void;
+  /** Puts a provider back into service by hand (also after its credential changes); counters cleared. */
+  restore(providerId: string): void;
+  /** Drops everything known about a provider (e.g. deleted). */
+  forget(providerId: string): void;
+  /** Returns the admin view of the given providers, or of every known provider. */
+  snapshot(providerIds?: readonly string[]): ProviderHealthSnapshot[];
+  /** Subscribes to state changes; returns the unsubscribe function. Listeners must not throw. */
+  onTransition(listener: TransitionListener): () => void;
+}
+
+/** Creates an in-process health registry. */
+export function createHealthRegistry(options: HealthRegistryOptions): HealthRegistry {
+  const policy = resolveHealthPolicy(options.policy);
+  const clock = options.now;
+  const states = new Map<string, ProviderHealthState>();
+  const reported = new Map<string, HealthStateName>();
+  const listeners = new Set<TransitionListener>();
+
+  const read = (providerId: string): ProviderHealthState => states.get(providerId) ?? createHealthState();
+
+  /** Emits a transition when the provider's named state differs from the last one reported. */
+  const notice = (providerId: string, state: ProviderHealthState, now: number, cause: TransitionReason) => {
+    const described = describeHealth(state, now, policy);
+    const from = reported.get(providerId) ?? "healthy";
+    if (described.state === from) return;
+    reported.set(providerId, described.state);
+    const reason = described.state === "healthy" ? cause : described.reason;
+    const event: HealthTransition = { providerId, from, to: described.state, reason, at: now };
+    for (const listener of listeners) listener(event);
+  };
+
+  const commit = (providerId: string, next: ProviderHealthState, now: number, cause: TransitionReason) => {
+    states.set(providerId, next);
+    notice(providerId, next, now, cause);
+  };
+
+  const evaluateGroup = (memberIds: readonly string[]): GroupHealthView => {
+    const now = clock();
+    const evaluation = evaluateGroupHealth(read, memberIds, now, policy);
+    for (const [providerId, next] of evaluation.updates) states.set(providerId, next);
+    for (const member of evaluation.members) notice(member.id, read(member.id), now, "recovered");
+    return { members: evaluation.members, panic: evaluation.panic };
+  };
+
+  return {
+    policy,
+    record(providerId, outcome) {
+      const now = clock();
+      const previous = read(providerId);
+      const next = recordOutcome(previous, outcome, now, policy);
+      const cause = previous.mode === "out" && next.mode === "active" ? "trial_succeeded" : "recovered";
+      if (next !== previous) commit(providerId, next, now, cause);
+    },
+    evaluateGroup,
+    isAvailable(providerId, groupMemberIds) {
+      const ids = groupMemberIds.includes(providerId) ? groupMemberIds : [...groupMemberIds, providerId];
+      return evaluateGroup(ids).members.some((member) => member.id === providerId && member.available);
+    },
+    effectiveWeight(providerId, baseWeight) {
+      if (!(Number.isFinite(baseWeight) && baseWeight >= 0)) {
+        throw new AppError(
+          "INTERNAL_ERROR",
+          `Weight must be a finite number >= 0 (got ${String(baseWeight)}).`,
+        );
+      }
+      return baseWeight * computeAvailability(read(providerId), clock(), policy).weightFactor;
+    },
+    tryBeginTrial(providerId) {
+      const now = clock();
+      const next = beginTrial(read(providerId), now, policy);
+      if (next === null) return false;
+      commit(providerId, next, now, "recovered");
+      return true;
+    },
+    eject(providerId, until) {
+      const now = clock();
+      if (until !== undefined && !(Number.isFinite(until) && until > now)) {
+        throw new AppError("VALIDATION_FAILED", "The ejection end must be a time in the future.");
+      }
+      commit(providerId, ejectManually(read(providerId), until ?? null), now, "manual");
+    },
+    restore(providerId) {
+      const now = clock();
+      commit(providerId, restoreProvider(read(providerId), now), now, "restored");
+    },
+    forget(providerId) {
+      states.delete(providerId);
+      reported.delete(providerId);
+    },
+    snapshot(providerIds) {
+      const now = clock();
+      const ids = providerIds ?? [...states.keys()];
+      return ids.map((providerId) => {
+        const state = read(providerId);
+        notice(providerId, state, now, "recovered");
+        return buildSnapshot(providerId, state, now, policy);
+      });
+    },
+    onTransition(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}
+
+function buildSnapshot(
+  providerId: string,
+  state: ProviderHealthState,
+  now: number,
+  policy: HealthPolicy,
+): ProviderHealthSnapshot {
+  const described = describeHealth(state, now, policy);
+  const stats = readWindowStats(state, now, policy);
+  return {
+    providerId,
+    state: described.state,
+    reason: described.reason,
+    ejectedUntil: state.mode === "out" ? state.outUntil : null,
+    consecutiveFailures: state.consecutiveFailures,
+    successRate: stats.successRate,
+    volume: stats.volume,
+    latencyEwmaMs: state.latencyEwmaMs,
+    lastError: state.lastError,
+    lastFailureAt: state.lastFailureAt,
+    ejections: state.ejections,
+    ejectionLevel: computeEjectionLevel(state, now, policy),
+    weightFactor: computeAvailability(state, now, policy).weightFactor,
+    trialInFlight: state.mode === "out" && isTrialInFlight(state, now, policy),
+  };
+}
