@@ -1,0 +1,190 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { count } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
+import { expect } from "vitest";
+import type { z } from "zod";
+import { errorBodySchema } from "@/contracts/common";
+import type { Database } from "@/db/client";
+import { apiKeys, auditLog, groupProviders, groups, providers } from "@/db/schema";
+import { createLogger, type Logger } from "@/observability/logger";
+import { createSecretBox, type SecretBox } from "@/security/secret-box";
+import { sendWebResponse, toWebRequest } from "@/server/node-web-bridge";
+import { createAdminServices, type AdminServices } from "@/services/admin-services";
+import { createMemoryStore, type MemoryStateStore } from "@/store/memory-store";
+import { CONFIG_CHANNEL } from "@/store/types";
+import { openTestDatabase, type TestDatabaseKind } from "@/testing/test-database";
+import { createAuthenticator } from "./authenticate";
+import { createAdminApi } from "./router";
+import type { Actor } from "./types";
+
+/**
+ * Test support for the admin API suites: a real node:http server on 127.0.0.1 running the bridge and
+ * the router over a fresh database. Viewers sign in with a test cookie (`rb_test_session=viewer`)
+ * through `resolveSession`, standing in for console sessions.
+ */
+
+export const TEST_ADMIN_TOKEN = `test-admin-token-${randomBytes(8).toString("hex")}`;
+export const VIEWER_COOKIE = "rb_test_session=viewer";
+
+const VIEWER: Actor = { id: "viewer-user", name: "viewer", role: "viewer", via: "session" };
+
+export interface ConfigEvent {
+  kind: string;
+  id: string | null;
+  at: number;
+}
+
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON body (undefined when the body is empty or not JSON). */
+  body: unknown;
+  /** The body validated against a contract schema (fails the test when the shape is wrong). */
+  as<S extends z.ZodType>(schema: S): z.output<S>;
+  /** The unified error body; fails unless the status and code are the expected ones. */
+  error(status: number, code: string): { code: string; message: string; details?: unknown };
+}
+
+export interface TableCounts {
+  providers: number;
+  groups: number;
+  members: number;
+  apiKeys: number;
+  audit: number;
+}
+
+export interface RequestOptions {
+  /** JSON-serialized unless `raw` is given. */
+  json?: unknown;
+  raw?: string;
+  contentType?: string;
+  /** "admin" (default), "viewer", "none", or a literal bearer token. */
+  as?: "admin" | "viewer" | "none" | { token: string };
+  headers?: Record<string, string>;
+}
+
+export interface AdminTestServer {
+  readonly origin: string;
+  readonly database: Database;
+  readonly services: AdminServices;
+  readonly secretBox: SecretBox;
+  readonly store: MemoryStateStore;
+  /** Config announcements received by a subscriber on the store, in order. */
+  readonly events: ConfigEvent[];
+  call(method: string, path: string, options?: RequestOptions): Promise<ApiAnswer>;
+  counts(): Promise<TableCounts>;
+  /** Waits (bounded) until at least `n` events arrived. */
+  waitForEvents(n: number): Promise<ConfigEvent[]>;
+  close(): Promise<void>;
+}
+
+/** Starts the admin API over a fresh database of `kind` on an ephemeral loopback port. */
+export async function startAdminTestServer(
+  kind: TestDatabaseKind,
+  options: { maxBodyBytes?: number; logger?: Logger } = {},
+): Promise<AdminTestServer> {
+  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
+  const database = await openTestDatabase(kind);
+  const logger = options.logger ?? createLogger("silent");
+  const store = createMemoryStore();
+  const secretBox = createSecretBox({ keys: [{ id: "test", key: randomBytes(32) }], activeKeyId: "test" });
+  const services = createAdminServices({ db: database.db, store, sealer: secretBox, logger });
+  const api = createAdminApi({
+    services,
+    maxBodyBytes,
+    logger,
+    authenticate: createAuthenticator({
+      adminToken: TEST_ADMIN_TOKEN,
+      resolveSession: async (request) => (request.headers.get("cookie") === VIEWER_COOKIE ? VIEWER : null),
+    }),
+  });
+  const events: ConfigEvent[] = [];
+  const unsubscribe = await store.subscribe(CONFIG_CHANNEL, (message) => {
+    events.push(JSON.parse(message) as ConfigEvent);
+  });
+
+  const server: Server = createServer((req, res) => {
+    const request = toWebRequest(req, { maxBodyBytes });
+    void api
+      .handle(request, { ip: req.socket.remoteAddress ?? null })
+      .then((response) => sendWebResponse(res, response));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const countOf = async (table: PgTable) => {
+    const [row] = await database.db.select({ n: count() }).from(table);
+    return Number(row?.n ?? 0);
+  };
+
+  return {
+    origin,
+    database,
+    services,
+    secretBox,
+    store,
+    events,
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      const as = opts.as ?? "admin";
+      if (as === "admin") headers.authorization = `Bearer ${TEST_ADMIN_TOKEN}`;
+      else if (as === "viewer") headers.cookie = VIEWER_COOKIE;
+      else if (as !== "none") headers.authorization = `Bearer ${as.token}`;
+      let body: string | undefined;
+      if (opts.raw !== undefined) body = opts.raw;
+      else if (opts.json !== undefined) body = JSON.stringify(opts.json);
+      if (body !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
+      const response = await fetch(`${origin}/api/admin${path}`, {
+        method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(15_000),
+      });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      const status = response.status;
+      return {
+        status,
+        headers: response.headers,
+        text,
+        body: parsed,
+        as: (schema) => schema.parse(parsed),
+        error(expectedStatus, code) {
+          const { error } = errorBodySchema.parse(parsed);
+          expect({ status, code: error.code }).toEqual({ status: expectedStatus, code });
+          return error;
+        },
+      };
+    },
+    async counts() {
+      return {
+        providers: await countOf(providers),
+        groups: await countOf(groups),
+        members: await countOf(groupProviders),
+        apiKeys: await countOf(apiKeys),
+        audit: await countOf(auditLog),
+      };
+    },
+    async waitForEvents(n) {
+      const deadline = Date.now() + 2_000;
+      while (events.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      return events;
+    },
+    async close() {
+      await unsubscribe();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+      // A suite may have closed the database on purpose (to provoke errors).
+      await database.close().catch(() => {});
+    },
+  };
+}

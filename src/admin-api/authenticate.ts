@@ -1,0 +1,31 @@
+import { timingSafeEqual, createHash } from "node:crypto";
+import type { Actor, Authenticate } from "./types";
+
+export interface AuthenticatorOptions {
+  /** Static automation token (`Authorization: Bearer <ADMIN_TOKEN>`); grants the admin role. */
+  adminToken?: string;
+  /** Resolves a console session from the request's cookies (better-auth); optional. */
+  resolveSession?: (request: Request) => Promise<Actor | null>;
+}
+
+const TOKEN_ACTOR: Actor = { id: null, name: "admin-token", role: "admin", via: "token" };
+
+/** Builds the admin authenticator: a Bearer ADMIN_TOKEN first, then a console session. */
+export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
+  // Compare digests so the comparison is constant-time regardless of the presented token's length.
+  const tokenDigest = options.adminToken ? sha256(options.adminToken) : null;
+  return async (request) => {
+    const header = request.headers.get("authorization");
+    if (header && /^bearer\s+/i.test(header)) {
+      const presented = header.replace(/^bearer\s+/i, "").trim();
+      if (tokenDigest && presented && timingSafeEqual(sha256(presented), tokenDigest)) return TOKEN_ACTOR;
+      // A bearer header that is not the admin token is not silently ignored in favour of a cookie.
+      if (!options.resolveSession) return null;
+    }
+    return options.resolveSession ? options.resolveSession(request) : null;
+  };
+}
+
+function sha256(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}

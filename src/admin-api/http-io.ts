@@ -1,0 +1,111 @@
+import { AppError, ERRORS, type ErrorCode } from "@/core/errors/catalogue";
+
+const BASE_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
+
+/** A JSON response with the admin API's common headers. */
+export function jsonResponse(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...BASE_HEADERS, ...headers },
+  });
+}
+
+/** 204 No Content. */
+export function noContent(): Response {
+  return new Response(null, { status: 204, headers: BASE_HEADERS });
+}
+
+/** A text download (CSV exports). */
+export function textResponse(
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(body, {
+    status: 200,
+    headers: { "content-type": contentType, ...BASE_HEADERS, ...headers },
+  });
+}
+
+/** The one error body: `{"error":{"code","message","details"?}}`. */
+export function errorResponse(
+  code: ErrorCode,
+  message: string = ERRORS[code].message,
+  details?: unknown,
+  headers: Record<string, string> = {},
+): Response {
+  const error = details === undefined ? { code, message } : { code, message, details };
+  return jsonResponse({ error }, ERRORS[code].status, headers);
+}
+
+/** The media type of a Content-Type header, lower-cased without parameters; null when absent. */
+export function mediaTypeOf(request: Request): string | null {
+  const header = request.headers.get("content-type");
+  if (!header) return null;
+  return header.split(";")[0]!.trim().toLowerCase();
+}
+
+/** `application/json` or any `application/*+json`. */
+export function isJsonMediaType(mediaType: string | null): boolean {
+  return (
+    mediaType === "application/json" ||
+    (mediaType !== null && /^application\/[\w.+-]+\+json$/.test(mediaType))
+  );
+}
+
+/**
+ * Reads a request body into memory, refusing (BODY_TOO_LARGE) as soon as it passes `maxBytes` —
+ * from the declared Content-Length when there is one, else while streaming. Null when there is no body.
+ */
+export async function readBodyBytes(request: Request, maxBytes: number): Promise<Uint8Array | null> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    throw new AppError("BODY_TOO_LARGE", `The request body exceeds the ${maxBytes}-byte limit.`);
+  }
+  if (request.body === null) return null;
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new AppError("BODY_TOO_LARGE", `The request body exceeds the ${maxBytes}-byte limit.`);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+/** Decodes UTF-8 strictly (a malformed byte sequence is a client error, not replacement characters). */
+export function decodeUtf8(bytes: Uint8Array, code: "INVALID_JSON" | "VALIDATION_FAILED"): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new AppError(code, "The request body is not valid UTF-8.");
+  }
+}
+
+/** Parses JSON text; INVALID_JSON with the parser's position hint on failure. */
+export function parseJsonText(text: string): unknown {
+  if (text.trim() === "")
+    throw new AppError("INVALID_JSON", "The request body is empty; send a JSON document.");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    // Only the position: V8's messages may quote a snippet of the body, which can hold a credential.
+    const position = err instanceof SyntaxError ? /position (\d+)/.exec(err.message)?.[1] : undefined;
+    throw new AppError(
+      "INVALID_JSON",
+      position ? `The request body is not valid JSON (near position ${position}).` : undefined,
+    );
+  }
+}

@@ -1,0 +1,157 @@
+import { AppError, isAppError } from "@/core/errors/catalogue";
+import type { Logger } from "@/observability/logger";
+import type { AdminServices } from "@/services/admin-services";
+import { findPgError } from "@/services/service-context";
+import {
+  decodeUtf8,
+  errorResponse,
+  isJsonMediaType,
+  mediaTypeOf,
+  parseJsonText,
+  readBodyBytes,
+} from "./http-io";
+import type { RouteContext, RouteDefinition } from "./route-types";
+import { compileRoutes, type RouteTable } from "./route-table";
+import { ADMIN_ROUTES } from "./routes";
+import type { Actor, Authenticate } from "./types";
+
+export interface AdminApiOptions {
+  readonly services: AdminServices;
+  readonly authenticate: Authenticate;
+  /** Largest accepted request body (env ADMIN_MAX_BODY_BYTES, 5 MiB by default). */
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+  /** Where the API is mounted; `/api/admin` unless told otherwise. */
+  readonly basePath?: string;
+  /** More route declarations (e.g. user management), compiled into the same table. */
+  readonly extraRoutes?: readonly RouteDefinition[];
+}
+
+export interface RequestInfo {
+  /** Client address as the server determined it; recorded in the audit log. */
+  readonly ip: string | null;
+}
+
+export interface AdminApi {
+  /** Answers one admin API request; never throws (errors become the unified error body). */
+  handle(request: Request, info: RequestInfo): Promise<Response>;
+}
+
+const ROLE_RANK = { viewer: 0, admin: 1 } as const;
+
+/** Creates the framework-free admin router over web-standard Request/Response. */
+export function createAdminApi(options: AdminApiOptions): AdminApi {
+  const table: RouteTable = compileRoutes([...ADMIN_ROUTES, ...(options.extraRoutes ?? [])]);
+  const basePath = (options.basePath ?? "/api/admin").replace(/\/$/, "");
+
+  async function dispatch(request: Request, url: URL, info: RequestInfo): Promise<Response> {
+    const path = url.pathname;
+    if (path !== basePath && !path.startsWith(`${basePath}/`)) return errorResponse("ROUTE_NOT_FOUND");
+    const actor = await options.authenticate(request);
+    if (!actor) {
+      return errorResponse("UNAUTHENTICATED", undefined, undefined, {
+        "www-authenticate": 'Bearer realm="roundabout-admin"',
+      });
+    }
+    const found = table.match(request.method, path.slice(basePath.length));
+    if (found.kind === "not_found") return errorResponse("ROUTE_NOT_FOUND");
+    if (found.kind === "method_not_allowed") {
+      return errorResponse("METHOD_NOT_ALLOWED", undefined, undefined, { allow: found.allow.join(", ") });
+    }
+    if (ROLE_RANK[actor.role] < ROLE_RANK[found.route.role]) {
+      return errorResponse(
+        "FORBIDDEN",
+        `The ${actor.role} role cannot do this; it needs ${found.route.role}.`,
+      );
+    }
+    return found.route.handler(createContext(request, url, found.params, actor, info));
+  }
+
+  function createContext(
+    request: Request,
+    url: URL,
+    params: Record<string, string>,
+    actor: Actor,
+    info: RequestInfo,
+  ): RouteContext {
+    const readJsonBody = async (required: boolean): Promise<unknown> => {
+      if (request.body === null) {
+        if (!required) return undefined;
+        throw new AppError("INVALID_JSON", "A JSON body is required.");
+      }
+      if (!isJsonMediaType(mediaTypeOf(request))) throw new AppError("UNSUPPORTED_MEDIA_TYPE");
+      const bytes = await readBodyBytes(request, options.maxBodyBytes);
+      if (bytes === null || bytes.byteLength === 0) {
+        if (!required) return undefined;
+        throw new AppError("INVALID_JSON", "A JSON body is required.");
+      }
+      return parseJsonText(decodeUtf8(bytes, "INVALID_JSON"));
+    };
+    return {
+      request,
+      url,
+      params,
+      actor,
+      by: { actor, ip: info.ip },
+      services: options.services,
+      readJson: () => readJsonBody(true),
+      readOptionalJson: () => readJsonBody(false),
+      async readText(mediaTypes) {
+        const mediaType = mediaTypeOf(request);
+        if (request.body !== null && (mediaType === null || !mediaTypes.includes(mediaType))) {
+          throw new AppError("UNSUPPORTED_MEDIA_TYPE", `Send the body as ${mediaTypes.join(" or ")}.`);
+        }
+        const bytes = await readBodyBytes(request, options.maxBodyBytes);
+        if (bytes === null) throw new AppError("VALIDATION_FAILED", "A request body is required.");
+        return decodeUtf8(bytes, "VALIDATION_FAILED");
+      },
+      queryFlag(name, fallback) {
+        const value = url.searchParams.get(name);
+        if (value === null || value === "") return fallback;
+        if (value === "true" || value === "1") return true;
+        if (value === "false" || value === "0") return false;
+        throw new AppError("INVALID_QUERY", `Query parameter "${name}" must be true or false.`, {
+          issues: [{ path: name, message: "must be true or false" }],
+        });
+      },
+    };
+  }
+
+  function toErrorResponse(err: unknown, request: Request, url: URL): Response {
+    if (isAppError(err)) {
+      // After a refused body the rest of it is still in flight: close rather than drain it.
+      const headers: Record<string, string> = err.code === "BODY_TOO_LARGE" ? { connection: "close" } : {};
+      return errorResponse(err.code, err.message, err.details, headers);
+    }
+    const pg = findPgError(err);
+    // Logged without the error message: driver errors can carry query parameters.
+    options.logger.error(
+      {
+        method: request.method,
+        path: url.pathname,
+        errName: err instanceof Error ? err.name : typeof err,
+        pgCode: pg?.code,
+        constraint: pg?.constraint,
+        stack: err instanceof Error ? err.stack?.split("\n").slice(1, 8).join("\n") : undefined,
+      },
+      "admin api request failed",
+    );
+    return errorResponse("INTERNAL_ERROR");
+  }
+
+  return {
+    async handle(request, info) {
+      let url: URL;
+      try {
+        url = new URL(request.url);
+      } catch {
+        return errorResponse("ROUTE_NOT_FOUND");
+      }
+      try {
+        return await dispatch(request, url, info);
+      } catch (err) {
+        return toErrorResponse(err, request, url);
+      }
+    },
+  };
+}

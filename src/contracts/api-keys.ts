@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { descriptionSchema, nameSchema, timestampSchema } from "./common";
+
+const apiKeyFields = {
+  name: nameSchema,
+  /** null = a global key, usable on every group. */
+  groupId: z.uuid().nullable(),
+  rateLimitPerMinute: z.int().min(1).max(1_000_000).nullable(),
+  maxConcurrency: z.int().min(1).max(100_000).nullable(),
+  expiresAt: z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" }).nullable(),
+  enabled: z.boolean(),
+  note: descriptionSchema,
+};
+
+/** POST /api-keys. */
+export const apiKeyCreateSchema = z.strictObject({
+  name: apiKeyFields.name,
+  groupId: apiKeyFields.groupId.default(null),
+  rateLimitPerMinute: apiKeyFields.rateLimitPerMinute.default(null),
+  maxConcurrency: apiKeyFields.maxConcurrency.default(null),
+  expiresAt: apiKeyFields.expiresAt.default(null),
+  enabled: apiKeyFields.enabled.default(true),
+  note: apiKeyFields.note.default(""),
+});
+export type ApiKeyCreateInput = z.input<typeof apiKeyCreateSchema>;
+
+/** PUT /api-keys/{id}: partial — only the fields sent change. The key itself never changes. */
+export const apiKeyUpdateSchema = z.strictObject({
+  name: apiKeyFields.name.optional(),
+  groupId: apiKeyFields.groupId.optional(),
+  rateLimitPerMinute: apiKeyFields.rateLimitPerMinute.optional(),
+  maxConcurrency: apiKeyFields.maxConcurrency.optional(),
+  expiresAt: apiKeyFields.expiresAt.optional(),
+  enabled: apiKeyFields.enabled.optional(),
+  note: apiKeyFields.note.optional(),
+});
+export type ApiKeyUpdateInput = z.input<typeof apiKeyUpdateSchema>;
+
+/** A gateway key as lists show it: masked, never the digest. */
+export const apiKeySchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  /** `sk-AbCd…wXyZ`. */
+  keyMasked: z.string(),
+  groupId: z.uuid().nullable(),
+  rateLimitPerMinute: z.number().nullable(),
+  maxConcurrency: z.number().nullable(),
+  expiresAt: timestampSchema.nullable(),
+  enabled: z.boolean(),
+  note: z.string(),
+  lastUsedAt: timestampSchema.nullable(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
+/** POST /api-keys answers the full key exactly once; it cannot be read back later. */
+export const createdApiKeySchema = apiKeySchema.extend({ key: z.string() });
+export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;

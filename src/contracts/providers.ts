@@ -1,0 +1,183 @@
+import { z } from "zod";
+import { descriptionSchema, hasControlCharacters, nameSchema, timestampSchema } from "./common";
+
+export const AUTH_STYLE_NAMES = ["bearer", "x-api-key", "none"] as const;
+
+/**
+ * Header names a provider's extra headers may not set: hop-by-hop headers (they describe one
+ * connection, not the request) and credential or routing headers (credentials go in `apiKey`, sealed).
+ */
+export const FORBIDDEN_PROVIDER_HEADERS: ReadonlySet<string> = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "trailers",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+  "expect",
+  "authorization",
+  "x-api-key",
+  "api-key",
+  "cookie",
+  "set-cookie",
+]);
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+const MAX_EXTRA_HEADERS = 50;
+
+/** Extra headers sent upstream with every request to this provider. */
+export const providerHeadersSchema = z
+  .record(
+    z.string().regex(HEADER_NAME, "header names must be HTTP tokens (letters, digits, - and a few symbols)"),
+    z
+      .string()
+      .max(4096, "header values must be at most 4096 characters")
+      .refine(
+        (v) => !hasControlCharacters(v.replace(/\t/g, " ")),
+        "header values must not contain line breaks",
+      ),
+  )
+  .superRefine((headers, ctx) => {
+    const seen = new Set<string>();
+    const names = Object.keys(headers);
+    if (names.length > MAX_EXTRA_HEADERS) {
+      ctx.addIssue({ code: "custom", message: `at most ${MAX_EXTRA_HEADERS} extra headers` });
+    }
+    for (const name of names) {
+      const lower = name.toLowerCase();
+      if (FORBIDDEN_PROVIDER_HEADERS.has(lower)) {
+        const why =
+          lower === "authorization" || lower === "x-api-key" || lower === "api-key"
+            ? "credentials go in apiKey (stored encrypted) and authStyle chooses how they are sent"
+            : lower === "cookie" || lower === "set-cookie" || lower === "proxy-authorization"
+              ? "credential headers cannot be stored in plain text"
+              : "it is managed by the gateway per connection";
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `header "${name}" cannot be set here: ${why}`,
+        });
+      }
+      if (seen.has(lower)) {
+        ctx.addIssue({ code: "custom", path: [name], message: `header "${name}" is listed twice` });
+      }
+      seen.add(lower);
+    }
+  });
+
+/**
+ * Upstream base URL: http or https, no credentials, query or fragment; may carry a path prefix
+ * (`https://host/openai/v1`). A trailing slash is removed so paths join predictably.
+ */
+export const baseUrlSchema = z
+  .string()
+  .trim()
+  .max(2048, "must be at most 2048 characters")
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be an absolute http:// or https:// URL" });
+      return;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      ctx.addIssue({ code: "custom", message: "must use http or https" });
+    } else if (url.username || url.password) {
+      ctx.addIssue({ code: "custom", message: "must not contain credentials; use apiKey" });
+    } else if (url.search || url.hash || value.includes("?") || value.includes("#")) {
+      ctx.addIssue({ code: "custom", message: "must not contain a query string or fragment" });
+    } else if (!url.hostname) {
+      ctx.addIssue({ code: "custom", message: "must name a host" });
+    }
+  })
+  .transform((value) => {
+    const url = new URL(value);
+    return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  });
+
+/** The provider credential (write-only); printable ASCII so it can never smuggle a header line. */
+export const providerApiKeySchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(8192, "must be at most 8192 characters")
+  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
+
+export const healthCheckPathSchema = z
+  .string()
+  .trim()
+  .max(500, "must be at most 500 characters")
+  .regex(/^\/[\x21-\x7e]*$/, "must start with / and contain no spaces");
+
+const weightSchema = z.int().min(0).max(1_000_000);
+
+const providerFields = {
+  name: nameSchema,
+  baseUrl: baseUrlSchema,
+  apiKey: providerApiKeySchema.nullable(),
+  authStyle: z.enum(AUTH_STYLE_NAMES),
+  weight: weightSchema,
+  enabled: z.boolean(),
+  healthCheckPath: healthCheckPathSchema.nullable(),
+  headers: providerHeadersSchema,
+  description: descriptionSchema,
+};
+
+/** POST /providers. */
+export const providerCreateSchema = z.strictObject({
+  name: providerFields.name,
+  baseUrl: providerFields.baseUrl,
+  apiKey: providerFields.apiKey.optional(),
+  authStyle: providerFields.authStyle.default("bearer"),
+  weight: providerFields.weight.default(1),
+  enabled: providerFields.enabled.default(true),
+  healthCheckPath: providerFields.healthCheckPath.default(null),
+  headers: providerFields.headers.default({}),
+  description: providerFields.description.default(""),
+});
+export type ProviderCreateInput = z.input<typeof providerCreateSchema>;
+
+/**
+ * PUT /providers/{id}: partial — only the fields sent change. `apiKey` absent keeps the stored
+ * credential, `null` clears it, a string replaces it.
+ */
+export const providerUpdateSchema = z.strictObject({
+  name: providerFields.name.optional(),
+  baseUrl: providerFields.baseUrl.optional(),
+  apiKey: providerFields.apiKey.optional(),
+  authStyle: providerFields.authStyle.optional(),
+  weight: providerFields.weight.optional(),
+  enabled: providerFields.enabled.optional(),
+  healthCheckPath: providerFields.healthCheckPath.optional(),
+  headers: providerFields.headers.optional(),
+  description: providerFields.description.optional(),
+});
+export type ProviderUpdateInput = z.input<typeof providerUpdateSchema>;
+
+/** PATCH /providers/{id}/toggle: no body flips `enabled`; `{ enabled }` sets it. */
+export const providerToggleSchema = z.strictObject({ enabled: z.boolean().optional() });
+
+/** A provider as the API answers it; the credential itself never appears. */
+export const providerSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  baseUrl: z.string(),
+  authStyle: z.enum(AUTH_STYLE_NAMES),
+  weight: z.number(),
+  enabled: z.boolean(),
+  healthCheckPath: z.string().nullable(),
+  headers: z.record(z.string(), z.string()),
+  description: z.string(),
+  hasApiKey: z.boolean(),
+  /** `••••abcd`; null when no credential is stored. */
+  apiKeyMasked: z.string().nullable(),
+  createdAt: timestampSchema,
+  updatedAt: timestampSchema,
+});
+export type Provider = z.infer<typeof providerSchema>;

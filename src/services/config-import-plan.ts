@@ -1,0 +1,280 @@
+import type { Issue } from "@/contracts/common";
+import type { ApiKeyEntry, GroupEntry, ImportDiff, ProviderEntry } from "@/contracts/config-document";
+import type { ApiKeyRow, GroupProviderRow, GroupRow, ProviderRow } from "@/db/schema";
+
+/**
+ * Plans an import without touching the database: every problem with its path, the diff, and the
+ * operations to apply. Pure, so dry runs and real runs agree by construction.
+ */
+
+export interface CurrentConfig {
+  readonly providers: readonly ProviderRow[];
+  readonly groups: readonly GroupRow[];
+  readonly members: readonly GroupProviderRow[];
+  readonly apiKeys: readonly ApiKeyRow[];
+}
+
+export interface ImportInput {
+  readonly providers: readonly ProviderEntry[];
+  /** Absent for a providers-only (CSV) import: groups are then neither replaced nor pruned. */
+  readonly groups?: readonly GroupEntry[];
+  readonly apiKeys?: readonly ApiKeyEntry[];
+}
+
+export interface PlanOptions {
+  readonly prune: boolean;
+  /** Whether a stored credential equals `plaintext` (decides "unchanged" for exported secrets). */
+  readonly sameCredential: (row: ProviderRow, plaintext: string) => boolean;
+  /** Path prefix of the i-th provider entry (`providers[3]`, or `line 5` for CSV). */
+  readonly providerPath?: (index: number) => string;
+}
+
+export interface ImportPlan {
+  readonly issues: Issue[];
+  readonly diff: ImportDiff;
+  readonly createProviders: ProviderEntry[];
+  readonly updateProviders: { row: ProviderRow; entry: ProviderEntry }[];
+  readonly createGroups: GroupEntry[];
+  readonly updateGroups: { row: GroupRow; entry: GroupEntry }[];
+  readonly updateApiKeys: { row: ApiKeyRow; entry: ApiKeyEntry }[];
+  readonly deleteProviders: ProviderRow[];
+  readonly deleteGroups: GroupRow[];
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const sortedEntries = (record: Record<string, string>) =>
+  Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** Computes the plan; `issues` non-empty means nothing may be applied. */
+export function planImport(current: CurrentConfig, input: ImportInput, options: PlanOptions): ImportPlan {
+  const issues: Issue[] = [];
+  const providerPath = options.providerPath ?? ((i: number) => `providers[${i}]`);
+  const fullImport = input.groups !== undefined;
+  const plan: ImportPlan = {
+    issues,
+    diff: {
+      providers: { created: [], updated: [], unchanged: [], deleted: [] },
+      groups: { created: [], updated: [], unchanged: [], deleted: [] },
+      apiKeys: { updated: [], unchanged: [], skipped: [] },
+    },
+    createProviders: [],
+    updateProviders: [],
+    createGroups: [],
+    updateGroups: [],
+    updateApiKeys: [],
+    deleteProviders: [],
+    deleteGroups: [],
+  };
+
+  // --- providers, matched by name
+  const providersByName = new Map(current.providers.map((p) => [p.name, p]));
+  const importedProviders = new Map<string, number>();
+  input.providers.forEach((entry, i) => {
+    const first = importedProviders.get(entry.name);
+    if (first !== undefined) {
+      issues.push({
+        path: `${providerPath(i)}.name`,
+        message: `duplicate provider name "${entry.name}" (first at ${providerPath(first)})`,
+      });
+      return;
+    }
+    importedProviders.set(entry.name, i);
+    const row = providersByName.get(entry.name);
+    if (!row) {
+      plan.createProviders.push(entry);
+      plan.diff.providers.created.push(entry.name);
+    } else if (providerChanged(row, entry, options)) {
+      plan.updateProviders.push({ row, entry });
+      plan.diff.providers.updated.push(entry.name);
+    } else {
+      plan.diff.providers.unchanged.push(entry.name);
+    }
+  });
+  if (options.prune) {
+    for (const row of current.providers) {
+      if (!importedProviders.has(row.name)) plan.deleteProviders.push(row);
+    }
+  }
+
+  const providerNameById = new Map(current.providers.map((p) => [p.id, p.name]));
+  const groupById = new Map(current.groups.map((g) => [g.id, g]));
+  if (!fullImport) {
+    // Providers-only imports leave memberships alone, so a pruned provider must not be in any group.
+    for (const row of plan.deleteProviders) {
+      const slugs = current.members
+        .filter((m) => m.providerId === row.id)
+        .map((m) => groupById.get(m.groupId)?.slug ?? m.groupId);
+      if (slugs.length > 0) {
+        issues.push({
+          path: "prune",
+          message: `provider "${row.name}" would be pruned but is a member of group(s) ${slugs.join(", ")}`,
+        });
+      }
+    }
+    plan.diff.providers.deleted.push(...plan.deleteProviders.map((p) => p.name));
+    return plan;
+  }
+  plan.diff.providers.deleted.push(...plan.deleteProviders.map((p) => p.name));
+
+  // --- groups, matched by slug; memberships name providers that exist after the import
+  const survivingProvider = (name: string) =>
+    importedProviders.has(name) || (!options.prune && providersByName.has(name));
+  const groupsBySlug = new Map(current.groups.map((g) => [g.slug, g]));
+  const importedGroups = new Map<string, number>();
+  (input.groups ?? []).forEach((entry, i) => {
+    const first = importedGroups.get(entry.slug);
+    if (first !== undefined) {
+      issues.push({
+        path: `groups[${i}].slug`,
+        message: `duplicate group slug "${entry.slug}" (first at groups[${first}])`,
+      });
+      return;
+    }
+    importedGroups.set(entry.slug, i);
+    const seen = new Set<string>();
+    entry.providers.forEach((member, j) => {
+      const path = `groups[${i}].providers[${j}].provider`;
+      if (!survivingProvider(member.provider)) {
+        issues.push({ path, message: `unknown provider "${member.provider}"` });
+      } else if (seen.has(member.provider)) {
+        issues.push({ path, message: `provider "${member.provider}" is listed twice in this group` });
+      }
+      seen.add(member.provider);
+    });
+    const row = groupsBySlug.get(entry.slug);
+    if (!row) {
+      plan.createGroups.push(entry);
+      plan.diff.groups.created.push(entry.slug);
+    } else if (groupChanged(row, entry, current.members, providerNameById)) {
+      plan.updateGroups.push({ row, entry });
+      plan.diff.groups.updated.push(entry.slug);
+    } else {
+      plan.diff.groups.unchanged.push(entry.slug);
+    }
+  });
+  if (options.prune) {
+    for (const row of current.groups) {
+      if (!importedGroups.has(row.slug)) plan.deleteGroups.push(row);
+    }
+  }
+  plan.diff.groups.deleted.push(...plan.deleteGroups.map((g) => g.slug));
+
+  planApiKeys(current, input.apiKeys ?? [], plan, {
+    groupExists: (slug) => importedGroups.has(slug) || (!options.prune && groupsBySlug.has(slug)),
+    groupSlugById: (id) => groupById.get(id)?.slug ?? null,
+  });
+  return plan;
+}
+
+function providerChanged(row: ProviderRow, entry: ProviderEntry, options: PlanOptions): boolean {
+  const fieldsDiffer =
+    row.baseUrl !== entry.baseUrl ||
+    row.authStyle !== entry.authStyle ||
+    row.weight !== entry.weight ||
+    row.enabled !== entry.enabled ||
+    row.healthCheckPath !== entry.healthCheckPath ||
+    row.description !== entry.description ||
+    !same(sortedEntries(row.headers), sortedEntries(entry.headers));
+  if (fieldsDiffer) return true;
+  if (entry.apiKey === undefined) return false;
+  if (entry.apiKey === null) return row.apiKeyCipher !== null;
+  return row.apiKeyCipher === null || !options.sameCredential(row, entry.apiKey);
+}
+
+function memberSignature(name: string, priority: number, weight: number | null, enabled: boolean): string {
+  return JSON.stringify([name, priority, weight, enabled]);
+}
+
+function groupChanged(
+  row: GroupRow,
+  entry: GroupEntry,
+  members: readonly GroupProviderRow[],
+  providerNameById: ReadonlyMap<string, string>,
+): boolean {
+  const { providers: entryMembers, slug: _slug, ...fields } = entry;
+  for (const [key, value] of Object.entries(fields)) {
+    if (!same(row[key as keyof typeof fields], value)) return true;
+  }
+  const stored = members
+    .filter((m) => m.groupId === row.id)
+    .map((m) =>
+      memberSignature(providerNameById.get(m.providerId) ?? m.providerId, m.priority, m.weight, m.enabled),
+    )
+    .sort();
+  const wanted = entryMembers.map((m) => memberSignature(m.provider, m.priority, m.weight, m.enabled)).sort();
+  return !same(stored, wanted);
+}
+
+interface KeyLookups {
+  groupExists(slug: string): boolean;
+  groupSlugById(id: string): string | null;
+}
+
+function planApiKeys(
+  current: CurrentConfig,
+  entries: readonly ApiKeyEntry[],
+  plan: ImportPlan,
+  lookups: KeyLookups,
+) {
+  const byId = new Map(current.apiKeys.map((k) => [k.id, k]));
+  const claimed = new Map<string, number>();
+  // Final group slug of every key after the import, to refuse pruning a group keys still use.
+  const finalGroup = new Map(
+    current.apiKeys.map((k) => [k.id, k.groupId && lookups.groupSlugById(k.groupId)]),
+  );
+  entries.forEach((entry, i) => {
+    if (entry.group !== null && !lookups.groupExists(entry.group)) {
+      plan.issues.push({ path: `apiKeys[${i}].group`, message: `unknown group "${entry.group}"` });
+    }
+    let row = entry.id ? byId.get(entry.id) : undefined;
+    if (!row) {
+      const named = current.apiKeys.filter((k) => k.name === entry.name);
+      if (named.length > 1) {
+        plan.issues.push({
+          path: `apiKeys[${i}].name`,
+          message: `${named.length} existing API keys are named "${entry.name}"; add the key's id to choose one`,
+        });
+        return;
+      }
+      row = named[0];
+    }
+    if (!row) {
+      plan.diff.apiKeys.skipped.push(entry.name);
+      return;
+    }
+    const first = claimed.get(row.id);
+    if (first !== undefined) {
+      plan.issues.push({
+        path: `apiKeys[${i}]`,
+        message: `matches the same API key as apiKeys[${first}]`,
+      });
+      return;
+    }
+    claimed.set(row.id, i);
+    finalGroup.set(row.id, entry.group);
+    const changed =
+      row.name !== entry.name ||
+      (row.groupId === null ? null : lookups.groupSlugById(row.groupId)) !== entry.group ||
+      row.rateLimitPerMinute !== entry.rateLimitPerMinute ||
+      row.maxConcurrency !== entry.maxConcurrency ||
+      (row.expiresAt?.getTime() ?? null) !==
+        (entry.expiresAt === null ? null : Date.parse(entry.expiresAt)) ||
+      row.enabled !== entry.enabled ||
+      row.note !== entry.note;
+    if (changed) {
+      plan.updateApiKeys.push({ row, entry });
+      plan.diff.apiKeys.updated.push(entry.name);
+    } else {
+      plan.diff.apiKeys.unchanged.push(entry.name);
+    }
+  });
+  for (const group of plan.deleteGroups) {
+    const holders = current.apiKeys.filter((k) => finalGroup.get(k.id) === group.slug).map((k) => k.name);
+    if (holders.length > 0) {
+      plan.issues.push({
+        path: "prune",
+        message: `group "${group.slug}" would be pruned but API key(s) ${holders.join(", ")} are scoped to it`,
+      });
+    }
+  }
+}

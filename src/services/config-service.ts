@@ -1,0 +1,193 @@
+import { asc, eq } from "drizzle-orm";
+import { toIssues } from "@/contracts/common";
+import {
+  CONFIG_DOCUMENT_VERSION,
+  configDocumentSchema,
+  type ConfigDocument,
+  type ImportDiff,
+  type ImportResult,
+} from "@/contracts/config-document";
+import { AppError } from "@/core/errors/catalogue";
+import { apiKeys, groupProviders, groups, providers, type ProviderRow } from "@/db/schema";
+import { applyImportPlan, loadCurrentConfig } from "./config-apply";
+import { planImport, type ImportInput } from "./config-import-plan";
+import { formatProvidersCsv, parseProvidersCsv } from "./providers-csv";
+import type { ServiceContext, WriteContext } from "./service-context";
+
+export interface ImportOptions {
+  readonly dryRun: boolean;
+  readonly prune: boolean;
+}
+
+export interface ExportOptions {
+  /** Include provider credentials in clear text (admins only; audited). */
+  readonly includeSecrets: boolean;
+}
+
+export interface ConfigService {
+  /** The whole configuration as one version-1 document. */
+  exportDocument(by: WriteContext, options: ExportOptions): Promise<ConfigDocument>;
+  /** Validates the whole document, then applies it all-or-nothing (or only reports the diff). */
+  importDocument(by: WriteContext, document: unknown, options: ImportOptions): Promise<ImportResult>;
+  /** The providers as RFC 4180 CSV. */
+  exportProvidersCsv(by: WriteContext, options: ExportOptions): Promise<string>;
+  /** Upserts providers from CSV by name (same validation, diff and dry-run rules as the JSON import). */
+  importProvidersCsv(by: WriteContext, csv: string, options: ImportOptions): Promise<ImportResult>;
+}
+
+/** Configuration export and import. */
+export function createConfigService(ctx: ServiceContext): ConfigService {
+  const { db, sealer } = ctx;
+
+  const sameCredential = (row: ProviderRow, plaintext: string) => {
+    if (row.apiKeyCipher === null) return false;
+    try {
+      return sealer.open(row.apiKeyCipher, row.id) === plaintext;
+    } catch {
+      // Unreadable (e.g. sealed under a key no longer configured): treat as different and re-seal.
+      return false;
+    }
+  };
+
+  async function authorizeExport(by: WriteContext, options: ExportOptions, what: string): Promise<void> {
+    if (!options.includeSecrets) return;
+    if (by.actor.role !== "admin") throw new AppError("FORBIDDEN", "Only admins may export credentials.");
+    await ctx.record(by, {
+      action: "config.export_secrets",
+      entityType: "config",
+      entityId: null,
+      summary: `Exported ${what} including provider credentials`,
+    });
+  }
+
+  const revealCredential = (row: ProviderRow): string | null =>
+    row.apiKeyCipher === null ? null : sealer.open(row.apiKeyCipher, row.id);
+
+  async function runImport(
+    by: WriteContext,
+    input: ImportInput,
+    options: ImportOptions & { action: string; providerPath?: (index: number) => string },
+  ): Promise<ImportResult> {
+    const planOptions = { prune: options.prune, sameCredential, providerPath: options.providerPath };
+    const result = (diff: ImportDiff): ImportResult => ({
+      dryRun: options.dryRun,
+      prune: options.prune,
+      applied: !options.dryRun,
+      diff,
+    });
+    if (options.dryRun) {
+      const plan = planImport(await loadCurrentConfig(db, false), input, planOptions);
+      if (plan.issues.length > 0) throw importInvalid(plan.issues);
+      return result(plan.diff);
+    }
+    return ctx.write(by, async (tx) => {
+      const current = await loadCurrentConfig(tx, true);
+      const plan = planImport(current, input, planOptions);
+      if (plan.issues.length > 0) throw importInvalid(plan.issues);
+      await applyImportPlan(tx, plan, current, sealer, ctx.now());
+      return {
+        result: result(plan.diff),
+        audit: {
+          action: options.action,
+          entityType: "config",
+          entityId: null,
+          summary: summarize(plan.diff),
+          changes: { prune: options.prune, diff: plan.diff },
+        },
+        announce: { kind: "config", id: null },
+      };
+    });
+  }
+
+  return {
+    async exportDocument(by, options) {
+      await authorizeExport(by, options, "the configuration");
+      const [providerRows, groupRows, memberRows, keyRows] = await Promise.all([
+        db.select().from(providers).orderBy(asc(providers.name)),
+        db.select().from(groups).orderBy(asc(groups.slug)),
+        db
+          .select({ member: groupProviders, providerName: providers.name })
+          .from(groupProviders)
+          .innerJoin(providers, eq(providers.id, groupProviders.providerId))
+          .orderBy(asc(groupProviders.priority), asc(providers.name)),
+        db.select().from(apiKeys).orderBy(asc(apiKeys.name), asc(apiKeys.createdAt)),
+      ]);
+      const slugById = new Map(groupRows.map((g) => [g.id, g.slug]));
+      return {
+        version: CONFIG_DOCUMENT_VERSION,
+        exportedAt: ctx.now().toISOString(),
+        providers: providerRows.map((p) => ({
+          name: p.name,
+          baseUrl: p.baseUrl,
+          ...(options.includeSecrets ? { apiKey: revealCredential(p) } : {}),
+          authStyle: p.authStyle,
+          weight: p.weight,
+          enabled: p.enabled,
+          healthCheckPath: p.healthCheckPath,
+          headers: p.headers,
+          description: p.description,
+        })),
+        groups: groupRows.map(({ id, createdAt: _c, updatedAt: _u, ...group }) => ({
+          ...group,
+          providers: memberRows
+            .filter((m) => m.member.groupId === id)
+            .map((m) => ({
+              provider: m.providerName,
+              priority: m.member.priority,
+              weight: m.member.weight,
+              enabled: m.member.enabled,
+            })),
+        })),
+        apiKeys: keyRows.map((k) => ({
+          id: k.id,
+          name: k.name,
+          group: k.groupId === null ? null : (slugById.get(k.groupId) ?? null),
+          rateLimitPerMinute: k.rateLimitPerMinute,
+          maxConcurrency: k.maxConcurrency,
+          expiresAt: k.expiresAt?.toISOString() ?? null,
+          enabled: k.enabled,
+          note: k.note,
+        })),
+      };
+    },
+
+    async importDocument(by, document, options) {
+      const parsed = configDocumentSchema.safeParse(document);
+      if (!parsed.success) throw importInvalid(toIssues(parsed.error));
+      return runImport(by, parsed.data, { ...options, action: "config.import" });
+    },
+
+    async exportProvidersCsv(by, options) {
+      await authorizeExport(by, options, "the providers CSV");
+      const rows = await db.select().from(providers).orderBy(asc(providers.name));
+      return formatProvidersCsv(rows, options.includeSecrets ? revealCredential : null);
+    },
+
+    async importProvidersCsv(by, csv, options) {
+      const parsed = parseProvidersCsv(csv);
+      if (!parsed.ok) throw importInvalid(parsed.issues);
+      return runImport(
+        by,
+        { providers: parsed.entries },
+        { ...options, action: "providers.import_csv", providerPath: (i) => `line ${parsed.lines[i]}` },
+      );
+    },
+  };
+}
+
+function importInvalid(issues: { path: string; message: string }[]): AppError {
+  const first = issues[0];
+  const message = first
+    ? `The import has ${issues.length} problem(s); nothing was applied. First: ${first.path ? `${first.path}: ` : ""}${first.message}`
+    : undefined;
+  return new AppError("IMPORT_INVALID", message, { issues });
+}
+
+function summarize(diff: ImportDiff): string {
+  const p = diff.providers;
+  const g = diff.groups;
+  return (
+    `Imported configuration: providers +${p.created.length} ~${p.updated.length} -${p.deleted.length}; ` +
+    `groups +${g.created.length} ~${g.updated.length} -${g.deleted.length}; API keys ~${diff.apiKeys.updated.length}`
+  );
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import { asc, eq } from "drizzle-orm";
+import {
+  providerCreateSchema,
+  providerToggleSchema,
+  providerUpdateSchema,
+  type Provider,
+} from "@/contracts/providers";
+import { AppError } from "@/core/errors/catalogue";
+import type { Db } from "@/db/client";
+import { groupProviders, groups, providers, type ProviderRow } from "@/db/schema";
+import { credentialTail, toProvider } from "./mappers";
+import { changedFields, isUuid, parseInput, type ServiceContext, type WriteContext } from "./service-context";
+
+export interface ProviderService {
+  /** Every provider, by name. */
+  list(): Promise<Provider[]>;
+  /** One provider; PROVIDER_NOT_FOUND when missing. */
+  get(id: string): Promise<Provider>;
+  /** Creates a provider; the credential is sealed with the provider id as associated data. */
+  create(by: WriteContext, input: unknown): Promise<Provider>;
+  /** Partial update: only the fields sent change (`apiKey: null` clears the credential). */
+  update(by: WriteContext, id: string, input: unknown): Promise<Provider>;
+  /** Flips `enabled`, or sets it when the input names it. */
+  toggle(by: WriteContext, id: string, input: unknown): Promise<Provider>;
+  /** Deletes a provider; refuses (PROVIDER_IN_USE) while it is a member of any group. */
+  remove(by: WriteContext, id: string): Promise<void>;
+}
+
+const IN_USE = { group_providers_provider_id_providers_id_fk: "PROVIDER_IN_USE" } as const;
+
+/** Provider CRUD: validation, sealed credentials, audit and change announcements. */
+export function createProviderService(ctx: ServiceContext): ProviderService {
+  const { db, sealer } = ctx;
+
+  async function lockRow(tx: Db, id: string): Promise<ProviderRow> {
+    const [row] = isUuid(id)
+      ? await tx.select().from(providers).where(eq(providers.id, id)).for("update")
+      : [];
+    if (!row) throw new AppError("PROVIDER_NOT_FOUND");
+    return row;
+  }
+
+  async function assertNameFree(tx: Db, name: string, exceptId: string | null): Promise<void> {
+    const [row] = await tx.select({ id: providers.id }).from(providers).where(eq(providers.name, name));
+    if (row && row.id !== exceptId) throw new AppError("PROVIDER_NAME_TAKEN", undefined, { name });
+  }
+
+  return {
+    async list() {
+      const rows = await db.select().from(providers).orderBy(asc(providers.name));
+      return rows.map(toProvider);
+    },
+
+    async get(id) {
+      const [row] = isUuid(id) ? await db.select().from(providers).where(eq(providers.id, id)) : [];
+      if (!row) throw new AppError("PROVIDER_NOT_FOUND");
+      return toProvider(row);
+    },
+
+    async create(by, input) {
+      const data = parseInput(providerCreateSchema, input);
+      return ctx.write(by, async (tx) => {
+        await assertNameFree(tx, data.name, null);
+        const id = randomUUID();
+        const now = ctx.now();
+        const [row] = await tx
+          .insert(providers)
+          .values({
+            id,
+            name: data.name,
+            baseUrl: data.baseUrl,
+            apiKeyCipher: data.apiKey ? sealer.seal(data.apiKey, id) : null,
+            apiKeyLast4: data.apiKey ? credentialTail(data.apiKey) : null,
+            authStyle: data.authStyle,
+            weight: data.weight,
+            enabled: data.enabled,
+            healthCheckPath: data.healthCheckPath,
+            headers: data.headers,
+            description: data.description,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        const provider = toProvider(row!);
+        return {
+          result: provider,
+          audit: {
+            action: "provider.create",
+            entityType: "provider",
+            entityId: id,
+            summary: `Created provider "${provider.name}"`,
+            changes: { after: provider },
+          },
+          announce: { kind: "provider", id },
+        };
+      });
+    },
+
+    async update(by, id, input) {
+      const data = parseInput(providerUpdateSchema, input);
+      return ctx.write(by, async (tx) => {
+        const current = await lockRow(tx, id);
+        if (data.name !== undefined && data.name !== current.name) await assertNameFree(tx, data.name, id);
+        const { apiKey, ...fields } = data;
+        const credential =
+          apiKey === undefined
+            ? {}
+            : apiKey === null
+              ? { apiKeyCipher: null, apiKeyLast4: null }
+              : { apiKeyCipher: sealer.seal(apiKey, current.id), apiKeyLast4: credentialTail(apiKey) };
+        const [row] = await tx
+          .update(providers)
+          .set({ ...fields, ...credential, updatedAt: ctx.now() })
+          .where(eq(providers.id, current.id))
+          .returning();
+        const before = toProvider(current);
+        const after = toProvider(row!);
+        const changes = changedFields(before, after);
+        // A replaced credential with the same tail still changed: say so without showing it.
+        if (typeof apiKey === "string" && !changes.apiKeyMasked) {
+          changes.apiKeyMasked = { from: before.apiKeyMasked, to: `${after.apiKeyMasked} (replaced)` };
+        }
+        return {
+          result: after,
+          audit: {
+            action: "provider.update",
+            entityType: "provider",
+            entityId: current.id,
+            summary: `Updated provider "${after.name}"`,
+            changes,
+          },
+          announce: { kind: "provider", id: current.id },
+        };
+      });
+    },
+
+    async toggle(by, id, input) {
+      const data = parseInput(providerToggleSchema, input ?? {});
+      return ctx.write(by, async (tx) => {
+        const current = await lockRow(tx, id);
+        const enabled = data.enabled ?? !current.enabled;
+        const [row] = await tx
+          .update(providers)
+          .set({ enabled, updatedAt: ctx.now() })
+          .where(eq(providers.id, current.id))
+          .returning();
+        const after = toProvider(row!);
+        return {
+          result: after,
+          audit: {
+            action: "provider.toggle",
+            entityType: "provider",
+            entityId: current.id,
+            summary: `${enabled ? "Enabled" : "Disabled"} provider "${after.name}"`,
+            changes: { enabled: { from: current.enabled, to: enabled } },
+          },
+          announce: { kind: "provider", id: current.id },
+        };
+      });
+    },
+
+    async remove(by, id) {
+      await ctx.write(
+        by,
+        async (tx) => {
+          const current = await lockRow(tx, id);
+          const usedBy = await tx
+            .select({ id: groups.id, slug: groups.slug, name: groups.name })
+            .from(groupProviders)
+            .innerJoin(groups, eq(groups.id, groupProviders.groupId))
+            .where(eq(groupProviders.providerId, current.id))
+            .orderBy(asc(groups.slug));
+          if (usedBy.length > 0) {
+            throw new AppError(
+              "PROVIDER_IN_USE",
+              `Provider "${current.name}" is still a member of ${usedBy.length} group(s); remove it from them first.`,
+              { groups: usedBy },
+            );
+          }
+          await tx.delete(providers).where(eq(providers.id, current.id));
+          return {
+            result: undefined,
+            audit: {
+              action: "provider.delete",
+              entityType: "provider",
+              entityId: current.id,
+              summary: `Deleted provider "${current.name}"`,
+              changes: { before: toProvider(current) },
+            },
+            announce: { kind: "provider", id: current.id },
+          };
+        },
+        IN_USE,
+      );
+    },
+  };
+}
