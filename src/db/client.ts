@@ -13,6 +13,8 @@ export interface Database {
   migrate(): Promise<void>;
   /** Embedded only: a dump of the data folder (tests clone a migrated template from it). */
   dump?: () => Promise<Blob>;
+  /** Round-trips a trivial query; throws when the database does not answer. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,9 @@ export interface OpenDatabaseOptions {
   migrationsFolder?: string;
 }
 
+/** Arbitrary constant naming Roundabout's migration advisory lock. */
+const MIGRATION_LOCK_ID = 727_001;
+
 const defaultMigrationsFolder = () => path.resolve(process.cwd(), "drizzle");
 
 /** Opens PostgreSQL (postgres.js) when a URL is given, else PGlite in `dataDir` (or in memory). */
@@ -41,12 +46,30 @@ async function openPostgres(url: string, max: number, migrationsFolder: string):
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const { migrate } = await import("drizzle-orm/postgres-js/migrator");
-  const sql = postgres(url, { max, onnotice: () => {}, connection: { application_name: "roundabout" } });
+  // One connection is reserved for the migration lock, so the pool needs at least two.
+  const sql = postgres(url, {
+    max: Math.max(2, max),
+    onnotice: () => {},
+    connection: { application_name: "roundabout" },
+  });
   const db = drizzle(sql, { schema });
   return {
     db: db as unknown as Db,
     kind: "postgres",
-    migrate: () => migrate(db, { migrationsFolder }),
+    // Several instances may start together: an advisory lock makes them migrate one after another.
+    migrate: async () => {
+      const reserved = await sql.reserve();
+      try {
+        await reserved`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
+        await migrate(db, { migrationsFolder });
+      } finally {
+        await reserved`select pg_advisory_unlock(${MIGRATION_LOCK_ID})`.catch(() => undefined);
+        reserved.release();
+      }
+    },
+    ping: async () => {
+      await sql`select 1`;
+    },
     close: () => sql.end({ timeout: 5 }),
   };
 }
@@ -68,6 +91,9 @@ async function openPglite(
     kind: "pglite",
     migrate: () => migrate(db, { migrationsFolder }),
     dump: async () => client.dumpDataDir("gzip"),
+    ping: async () => {
+      await client.query("select 1");
+    },
     close: () => client.close(),
   };
 }

@@ -42,7 +42,7 @@ export default async function setup(project: TestProject) {
     }
     pgTemplate = `rb_tpl_${runId}`;
     await admin.unsafe(`create database "${pgTemplate}"`);
-    const tpl = await openDatabase({ url: withDatabaseName(databaseUrl, pgTemplate), poolSize: 1 });
+    const tpl = await openDatabase({ url: withDatabaseName(databaseUrl, pgTemplate), poolSize: 2 });
     await tpl.migrate();
     await tpl.close();
     await admin.end({ timeout: 5 });

@@ -1,0 +1,72 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { EnvError, parseEnv } from "@/config/env";
+import { createLogger } from "@/observability/logger";
+import { createDispatcher } from "./dispatch";
+import { prepareNextHandler } from "./next-handler";
+import { createRuntime, type Runtime, type RuntimeRole } from "./runtime";
+import { installShutdown } from "./shutdown";
+
+const RUNTIME_KEY = Symbol.for("roundabout.runtime");
+
+/** The runtime of this process, for code Next bundles separately (server components); null before start. */
+export function getProcessRuntime(): Runtime | null {
+  return ((globalThis as Record<symbol, unknown>)[RUNTIME_KEY] as Runtime | undefined) ?? null;
+}
+
+/**
+ * Starts one process: validates the environment, assembles the runtime, serves the gateway (and, in
+ * the full role, the admin API, sign-in and the Next console) on one port, and shuts down gracefully.
+ */
+export async function main(role: RuntimeRole): Promise<void> {
+  let env;
+  try {
+    env = parseEnv(process.env);
+  } catch (err) {
+    if (err instanceof EnvError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(env.LOG_LEVEL);
+  const print = (text: string) => process.stdout.write(`${text}\n`);
+
+  let runtime: Runtime;
+  try {
+    runtime = await createRuntime(env, logger, { role, print });
+  } catch (err) {
+    logger.fatal({ err }, "start failed");
+    process.stderr.write(`Roundabout could not start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  (globalThis as Record<symbol, unknown>)[RUNTIME_KEY] = runtime;
+
+  const steps = [...runtime.shutdownSteps];
+  if (role === "full") {
+    // Next phones home unless told not to; a gateway on a private network should not.
+    process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+    const dev = env.NODE_ENV !== "production";
+    const nextApp = await prepareNextHandler({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
+    runtime.handlers.fallback = nextApp.handler;
+    steps.unshift({ name: "console", run: () => nextApp.close() });
+  }
+
+  const server = createServer(
+    { keepAliveTimeout: 65_000, requestTimeout: 0 },
+    createDispatcher(runtime.handlers, (err) => logger.error({ err }, "unhandled request error")),
+  );
+  installShutdown({ server, steps, logger });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shown = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
+  logger.info({ port, role }, "listening");
+  print(
+    role === "full"
+      ? `Roundabout is up: console http://${shown}:${port}  ·  gateway http://${shown}:${port}/api/proxy/{group}`
+      : `Roundabout gateway is up: http://${shown}:${port}/api/proxy/{group}`,
+  );
+}

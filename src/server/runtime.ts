@@ -1,0 +1,169 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createAuthenticator } from "@/admin-api/authenticate";
+import { createAdminApi } from "@/admin-api/router";
+import { createUserRoutes } from "@/admin-api/routes/users";
+import type { Actor } from "@/admin-api/types";
+import { createAuth, type AppAuth } from "@/auth/auth";
+import { ensureAdminUser } from "@/auth/bootstrap-admin";
+import type { Env } from "@/config/env";
+import { openDatabase, type Database } from "@/db/client";
+import { createGateway, type Gateway } from "@/gateway/create-gateway";
+import type { Logger } from "@/observability/logger";
+import { resolveMasterKeys } from "@/security/master-key";
+import { createSecretBox } from "@/security/secret-box";
+import { createAdminServices, type AdminServices } from "@/services/admin-services";
+import { createUsersService } from "@/services/users-service";
+import { createStore } from "@/store/create-store";
+import type { StateStore } from "@/store/types";
+import type { DispatchTable, NodeHandler } from "./dispatch";
+import { sendWebResponse, toWebRequest } from "./node-web-bridge";
+import type { ShutdownStep } from "./shutdown";
+
+/** What one process runs: everything (console + admin API + gateway), or the data plane alone. */
+export type RuntimeRole = "full" | "gateway";
+
+export interface Runtime {
+  readonly env: Env;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly store: StateStore;
+  readonly gateway: Gateway;
+  readonly auth: AppAuth | null;
+  readonly services: AdminServices | null;
+  /** Handlers by path prefix; the console (Next) is added by the entry point. */
+  readonly handlers: DispatchTable;
+  /** Run in order at shutdown, after the HTTP server stopped accepting and drained. */
+  readonly shutdownSteps: ShutdownStep[];
+}
+
+export interface CreateRuntimeOptions {
+  readonly role: RuntimeRole;
+  /** Console output for one-time messages (the generated admin password); never the JSON logger. */
+  readonly print: (text: string) => void;
+}
+
+const SYSTEM_ACTOR: Actor = { id: null, name: "config-file", role: "admin", via: "token" };
+
+/**
+ * Assembles the process: state store, database (migrated), secrets, then the control plane (full role)
+ * and the data plane. Nothing here runs at import time; the entry points call it once.
+ */
+export async function createRuntime(env: Env, logger: Logger, options: CreateRuntimeOptions): Promise<Runtime> {
+  const shutdownSteps: ShutdownStep[] = [];
+  const store = await createStore({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, logger });
+  if (env.REDIS_URL) await pingOrExplain(store);
+
+  const embedded = !env.DATABASE_URL;
+  const database = await openDatabase({
+    url: env.DATABASE_URL,
+    dataDir: embedded ? path.join(env.DATA_DIR, "pglite") : undefined,
+  });
+  await database.migrate();
+  logger.info({ database: database.kind }, "database ready (migrations applied)");
+
+  const keys = resolveMasterKeys({
+    secretKey: env.SECRET_KEY,
+    previousSecretKey: env.SECRET_KEY_PREVIOUS,
+    dataDir: env.DATA_DIR,
+    embedded,
+    logger,
+  });
+  const secretBox = createSecretBox({ keys: keys.keys, activeKeyId: keys.activeKeyId });
+
+  let auth: AppAuth | null = null;
+  let services: AdminServices | null = null;
+  const handlers: DispatchTable = { health: healthHandler(database) };
+
+  if (options.role === "full") {
+    auth = createAuth({ db: database.db, secret: keys.authSecret, store, baseURL: env.PUBLIC_URL, logger });
+    await ensureAdminUser({
+      auth,
+      db: database.db,
+      adminUsername: env.ADMIN_USERNAME,
+      adminPassword: env.ADMIN_PASSWORD,
+      logger,
+      print: options.print,
+    });
+    services = createAdminServices({ db: database.db, store, sealer: secretBox, logger });
+    const users = createUsersService({ db: database.db, passwords: auth });
+    const adminApi = createAdminApi({
+      services,
+      authenticate: createAuthenticator({ adminToken: env.ADMIN_TOKEN, resolveSession: auth.resolveSession }),
+      maxBodyBytes: env.ADMIN_MAX_BODY_BYTES,
+      logger,
+      extraRoutes: createUserRoutes(users),
+    });
+    handlers.admin = async (req, res) => {
+      const request = toWebRequest(req, { maxBodyBytes: env.ADMIN_MAX_BODY_BYTES });
+      await sendWebResponse(res, await adminApi.handle(request, { ip: req.socket.remoteAddress ?? null }));
+    };
+    handlers.auth = auth.nodeHandler;
+    if (env.CONFIG_FILE) await applyConfigFile(services, env.CONFIG_FILE, logger);
+  }
+
+  const gateway = createGateway({
+    db: database.db,
+    store,
+    logger,
+    openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
+    options: { maxBodyBytes: env.MAX_BODY_BYTES },
+  });
+  await gateway.ready();
+  handlers.proxy = (req, res) => gateway.handle(req, res);
+
+  shutdownSteps.push(
+    { name: "gateway (in-flight requests, request-log flush)", run: () => gateway.close() },
+    { name: "state store", run: () => store.close() },
+    { name: "database", run: () => database.close() },
+  );
+  return { env, logger, database, store, gateway, auth, services, handlers, shutdownSteps };
+}
+
+async function pingOrExplain(store: StateStore): Promise<void> {
+  try {
+    await store.ping();
+  } catch (err) {
+    throw new Error(`REDIS_URL is set but Redis does not answer: ${(err as Error).message}`);
+  }
+}
+
+/** Imports CONFIG_FILE at start (all-or-nothing); a bad document stops the start with every problem listed. */
+async function applyConfigFile(services: AdminServices, file: string, logger: Logger): Promise<void> {
+  let document: unknown;
+  try {
+    document = JSON.parse(await readFile(file, "utf8"));
+  } catch (err) {
+    throw new Error(`CONFIG_FILE ${file}: cannot read it as JSON (${(err as Error).message})`);
+  }
+  try {
+    const result = await services.config.importDocument({ actor: SYSTEM_ACTOR, ip: null }, document, {
+      dryRun: false,
+      prune: false,
+    });
+    logger.info({ file, result }, "CONFIG_FILE applied");
+  } catch (err) {
+    const details = (err as { details?: unknown }).details;
+    throw new Error(
+      `CONFIG_FILE ${file} was not applied: ${(err as Error).message}${details ? `\n${JSON.stringify(details, null, 2)}` : ""}`,
+    );
+  }
+}
+
+/** `/healthz` (liveness) and `/readyz` (the database answers). */
+function healthHandler(database: Database): NodeHandler {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const ready = req.url?.startsWith("/readyz");
+    let ok = true;
+    if (ready) {
+      try {
+        await database.ping();
+      } catch {
+        ok = false;
+      }
+    }
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json", "cache-control": "no-store" });
+    res.end(JSON.stringify({ ok }));
+  };
+}

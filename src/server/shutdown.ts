@@ -1,0 +1,66 @@
+import type { Server } from "node:http";
+import type { Logger } from "pino";
+
+export interface ShutdownStep {
+  readonly name: string;
+  run(): Promise<void>;
+}
+
+/**
+ * Graceful shutdown on SIGTERM/SIGINT: stop accepting, let in-flight requests drain (bounded), then run
+ * the steps in order (flush logs, close stores, close the database). A second signal exits at once.
+ */
+export function installShutdown(options: {
+  server: Server;
+  steps: ShutdownStep[];
+  logger: Logger;
+  drainTimeoutMs?: number;
+  exit?: (code: number) => void;
+}): () => Promise<void> {
+  const { server, steps, logger } = options;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  let shuttingDown: Promise<void> | null = null;
+
+  const shutdown = (): Promise<void> => {
+    shuttingDown ??= (async () => {
+      logger.info("shutting down: no new connections, draining in-flight requests");
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive sockets with no request in flight would otherwise hold close() for seconds.
+      server.closeIdleConnections();
+      const drained = await Promise.race([
+        closed.then(() => true),
+        sleep(options.drainTimeoutMs ?? 10_000).then(() => false),
+      ]);
+      if (!drained) {
+        logger.warn("drain timeout reached; closing remaining connections");
+        server.closeAllConnections();
+      }
+      for (const step of steps) {
+        try {
+          await step.run();
+        } catch (err) {
+          logger.error({ err, step: step.name }, "shutdown step failed");
+        }
+      }
+      logger.info("shutdown complete");
+    })();
+    return shuttingDown;
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (shuttingDown) {
+      logger.warn({ signal }, "second signal: exiting now");
+      exit(1);
+      return;
+    }
+    logger.info({ signal }, "signal received");
+    void shutdown().then(() => exit(0));
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  return shutdown;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
