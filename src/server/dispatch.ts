@@ -61,6 +61,9 @@ const notFound: NodeHandler = (_req, res) => sendJsonError(res, 404, "ROUTE_NOT_
 /** Sends the admin-style unified error body from a plain node handler. */
 export function sendJsonError(res: ServerResponse, status: number, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+  });
   res.end(body);
 }

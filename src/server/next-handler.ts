@@ -1,7 +1,12 @@
 import type { NodeHandler } from "./dispatch";
 
 /** Prepares Next (the console) and returns its request handler; production needs a prior `next build`. */
-export async function prepareNextHandler(options: { dev: boolean; dir: string; hostname: string; port: number }) {
+export async function prepareNextHandler(options: {
+  dev: boolean;
+  dir: string;
+  hostname: string;
+  port: number;
+}) {
   const { default: next } = await import("next");
   const app = next({ dev: options.dev, dir: options.dir, hostname: options.hostname, port: options.port });
   await app.prepare();

@@ -50,7 +50,11 @@ const SYSTEM_ACTOR: Actor = { id: null, name: "config-file", role: "admin", via:
  * Assembles the process: state store, database (migrated), secrets, then the control plane (full role)
  * and the data plane. Nothing here runs at import time; the entry points call it once.
  */
-export async function createRuntime(env: Env, logger: Logger, options: CreateRuntimeOptions): Promise<Runtime> {
+export async function createRuntime(
+  env: Env,
+  logger: Logger,
+  options: CreateRuntimeOptions,
+): Promise<Runtime> {
   const shutdownSteps: ShutdownStep[] = [];
   const store = await createStore({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, logger });
   if (env.REDIS_URL) await pingOrExplain(store);

@@ -1,0 +1,157 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
+import { openTestDatabase, testRedis } from "@/testing/test-database";
+import { startTestProcess, type RunningProcess } from "./runtime-test-support";
+
+const ADMIN_TOKEN = `adm-${randomBytes(12).toString("hex")}`;
+const CANARY_CREDENTIAL = `upstream-canary-${randomBytes(12).toString("hex")}`;
+
+interface Setup {
+  name: string;
+  vars: () => Promise<Record<string, string>>;
+}
+
+const SETUPS: Setup[] = [
+  { name: "embedded (PGlite + memory)", vars: async () => ({}) },
+  {
+    name: "PostgreSQL + Redis",
+    vars: async () => {
+      const db = await openTestDatabase("postgres");
+      await db.close();
+      const redis = testRedis();
+      return {
+        DATABASE_URL: db.url!,
+        REDIS_URL: redis.url,
+        REDIS_PREFIX: redis.prefix,
+        SECRET_KEY: randomBytes(32).toString("base64"),
+      };
+    },
+  },
+];
+
+async function admin(proc: RunningProcess, method: string, route: string, body?: unknown) {
+  const res = await fetch(`${proc.url}/api/admin${route}`, {
+    method,
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = res.headers.get("content-type")?.includes("json") && text ? JSON.parse(text) : null;
+  return { status: res.status, text, json: json as Record<string, unknown> | null };
+}
+
+describe.each(SETUPS)("whole process: first start, restart, no leaked secret ($name)", (setup) => {
+  let upstream: MockUpstream;
+  let dataDir: string;
+  let vars: Record<string, string>;
+  let gatewayKey = "";
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    upstream = await startMockUpstream();
+    dataDir = mkdtempSync(path.join(os.tmpdir(), "rb-proc-"));
+    vars = { DATA_DIR: dataDir, ADMIN_TOKEN, ...(await setup.vars()) };
+  });
+  afterAll(async () => {
+    await upstream?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("starts, creates the first admin once, serves admin API and gateway, and leaks no secret", async () => {
+    const proc = await startTestProcess(vars);
+    try {
+      expect(proc.output.join("\n")).toMatch(/username: admin/);
+      const provider = await admin(proc, "POST", "/providers", {
+        name: "mock",
+        baseUrl: upstream.url,
+        apiKey: CANARY_CREDENTIAL,
+      });
+      expect(provider.status).toBe(201);
+      const group = await admin(proc, "POST", "/groups", { slug: "main", name: "Main" });
+      expect(group.status).toBe(201);
+      const groupId = (group.json as { id: string }).id;
+      const providerId = (provider.json as { id: string }).id;
+      expect((await admin(proc, "POST", `/groups/${groupId}/providers`, { providerId })).status).toBe(201);
+      const key = await admin(proc, "POST", "/api-keys", { name: "canary" });
+      expect(key.status).toBe(201);
+      gatewayKey = (key.json as { key: string }).key;
+      expect(gatewayKey).toMatch(/^sk-[A-Za-z0-9_-]{43,}$/);
+
+      await proc.runtime.gateway.reload();
+      const proxied = await fetch(`${proc.url}/api/proxy/main/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${gatewayKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      });
+      seen.push(await proxied.text(), JSON.stringify([...proxied.headers]));
+      expect(proxied.status).toBe(200);
+      const last = upstream.requests.at(-1)!;
+      expect(last.headers.authorization).toBe(`Bearer ${CANARY_CREDENTIAL}`);
+      expect(JSON.stringify(last.headers)).not.toContain(gatewayKey);
+
+      for (const route of [
+        "/providers",
+        `/providers/${providerId}`,
+        "/groups",
+        `/groups/${groupId}`,
+        "/api-keys",
+        "/config/export",
+        "/providers/export.csv",
+        "/audit",
+        "/overview",
+        "/users",
+      ]) {
+        const res = await admin(proc, "GET", route);
+        expect(res.status, route).toBe(200);
+        seen.push(res.text);
+      }
+      await proc.runtime.gateway.logWriter.flush();
+      const tables = await proc.runtime.database.db.execute<{ tablename: string }>(
+        sql`select tablename from pg_tables where schemaname = 'public'`,
+      );
+      const rows =
+        "rows" in tables ? (tables.rows as { tablename: string }[]) : (tables as { tablename: string }[]);
+      expect(rows.length).toBeGreaterThanOrEqual(10);
+      for (const { tablename } of rows) {
+        const dump = await proc.runtime.database.db.execute(sql.raw(`select * from "${tablename}"`));
+        seen.push(JSON.stringify(dump));
+      }
+      const logged = await proc.runtime.database.db.execute(sql`select count(*)::int as n from request_logs`);
+      expect(JSON.stringify(logged)).toMatch(/"n":1\b/);
+    } finally {
+      await proc.stop();
+    }
+    seen.push(...proc.output);
+    const everything = seen.join("\n");
+    // The collection really holds the tables and logs: the key's public prefix and the provider are in it.
+    expect(everything).toContain(gatewayKey.slice(0, 7));
+    expect(everything).toContain(upstream.url);
+    expect(everything).not.toContain(CANARY_CREDENTIAL);
+    expect(everything).not.toContain(gatewayKey);
+    expect(everything).not.toContain(gatewayKey.slice(3, 30));
+  });
+
+  it("keeps its data across a restart: same provider, credential still decrypts, key still valid", async () => {
+    const proc = await startTestProcess(vars);
+    try {
+      expect(proc.output.join("\n")).not.toMatch(/username: admin/);
+      const providers = await admin(proc, "GET", "/providers");
+      expect(JSON.stringify(providers.json)).toContain('"name":"mock"');
+      const before = upstream.requests.length;
+      const res = await fetch(`${proc.url}/api/proxy/main/v1/models`, {
+        headers: { "x-api-key": gatewayKey },
+      });
+      expect(res.status).toBe(200);
+      await res.text();
+      expect(upstream.requests.length).toBe(before + 1);
+      expect(upstream.requests.at(-1)!.headers.authorization).toBe(`Bearer ${CANARY_CREDENTIAL}`);
+    } finally {
+      await proc.stop();
+    }
+  });
+});
