@@ -154,4 +154,51 @@ describe.each(SETUPS)("whole process: first start, restart, no leaked secret ($n
       await proc.stop();
     }
   });
+
+  it("enforces roles with a real console session: a viewer reads but cannot write", async () => {
+    const proc = await startTestProcess(vars);
+    try {
+      const password = `viewer-${randomBytes(8).toString("hex")}`;
+      const created = await admin(proc, "POST", "/users", { username: "watcher", password, role: "viewer" });
+      expect(created.status).toBe(201);
+      expect(created.text).not.toContain(password);
+
+      const signIn = await fetch(`${proc.url}/api/auth/sign-in/username`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: proc.url },
+        body: JSON.stringify({ username: "watcher", password }),
+      });
+      expect(signIn.status).toBe(200);
+      const cookie = signIn.headers
+        .getSetCookie()
+        .map((c) => c.split(";")[0])
+        .join("; ");
+      expect(cookie).toContain("session_token");
+
+      const asViewer = (method: string, route: string, body?: unknown) =>
+        fetch(`${proc.url}/api/admin${route}`, {
+          method,
+          headers: { cookie, origin: proc.url, "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      const list = await asViewer("GET", "/providers");
+      expect(list.status).toBe(200);
+      const denied = await asViewer("POST", "/providers", { name: "nope", baseUrl: "http://127.0.0.1:9" });
+      expect(denied.status).toBe(403);
+      expect(((await denied.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
+      expect((await asViewer("GET", "/config/export?includeSecrets=true")).status).toBe(403);
+      expect((await asViewer("GET", "/users")).status).toBe(403);
+      const names = JSON.stringify((await admin(proc, "GET", "/providers")).json);
+      expect(names).not.toContain("nope");
+
+      const noCookie = await fetch(`${proc.url}/api/admin/providers`);
+      expect(noCookie.status).toBe(401);
+      const wrongToken = await fetch(`${proc.url}/api/admin/providers`, {
+        headers: { authorization: "Bearer not-the-admin-token-at-all" },
+      });
+      expect(wrongToken.status).toBe(401);
+    } finally {
+      await proc.stop();
+    }
+  });
 });
