@@ -1,0 +1,135 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRetryBudget } from "../core/retry/retry-budget";
+import type { Db } from "../db/client";
+import type { Logger } from "../observability/logger";
+import type { StateStore } from "../store/types";
+import type { GatewayOptions, GatewayRuntime, HealthHooks } from "./gateway-types";
+import { handleProxyRequest } from "./handle-proxy-request";
+import { createLogWriter, type LogWriter, type LogWriterOptions } from "./log-writer";
+import type { OpenCredential } from "./snapshot/build-snapshot";
+import { createSnapshotHolder, type SnapshotHolder } from "./snapshot/snapshot-holder";
+import { createUpstreamPools } from "./upstream/upstream-pools";
+
+export interface GatewayDeps {
+  readonly db: Db;
+  readonly store: StateStore;
+  readonly logger: Logger;
+  /** Decrypts a provider credential (secret-box `open(sealed, providerId)`). */
+  readonly openCredential: OpenCredential;
+  readonly options?: Partial<GatewayOptions>;
+  /** Health & resilience hooks; missing ones default to "always available, configured weight". */
+  readonly health?: Partial<HealthHooks>;
+  /** Use this log writer instead of creating one (it is then not closed by the gateway). */
+  readonly logWriter?: LogWriter;
+  /** Options of the log writer the gateway creates. */
+  readonly logWriterOptions?: Omit<LogWriterOptions, "db" | "logger">;
+  /** Uniform [0, 1) source for balancing and jitter (default Math.random). */
+  readonly random?: () => number;
+}
+
+export interface Gateway {
+  /** Serves one `/api/proxy/*` request. */
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Loads the first routing snapshot and subscribes to config changes. */
+  ready(): Promise<void>;
+  /** Stops reloads, waits (bounded) for in-flight requests, flushes the log, closes upstream pools. */
+  close(): Promise<void>;
+  /** Reloads the routing snapshot now (tests, admin "apply"). */
+  reload(): Promise<void>;
+  readonly logWriter: LogWriter;
+  readonly snapshots: SnapshotHolder;
+}
+
+/** Fills in the defaults of every gateway option. */
+export function resolveGatewayOptions(partial: Partial<GatewayOptions> = {}): GatewayOptions {
+  return {
+    maxBodyBytes: partial.maxBodyBytes ?? 10 * 1024 * 1024,
+    backoffBaseMs: partial.backoffBaseMs ?? 25,
+    backoffCapMs: partial.backoffCapMs ?? 1_000,
+    reloadIntervalMs: partial.reloadIntervalMs ?? 30_000,
+    trustProxy: partial.trustProxy ?? false,
+    retryBudget: partial.retryBudget ?? { ratio: 0.2, minRetries: 10 },
+    usageBodyLimitBytes: partial.usageBodyLimitBytes ?? 1024 * 1024,
+    maxHeldBytes: partial.maxHeldBytes ?? 1024 * 1024,
+  };
+}
+
+const alwaysAvailable = () => true;
+const configuredWeight = (_id: string, base: number) => base;
+const ignoreOutcome = () => undefined;
+const CLOSE_WAIT_MS = 10_000;
+
+/** Creates the data plane; call ready() before serving (requests that arrive earlier wait for it). */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const options = resolveGatewayOptions(deps.options);
+  const pools = createUpstreamPools();
+  const snapshots = createSnapshotHolder({
+    db: deps.db,
+    store: deps.store,
+    openCredential: deps.openCredential,
+    logger: deps.logger,
+    reloadIntervalMs: options.reloadIntervalMs,
+    onSwap: (s) => pools.retain(s.origins),
+  });
+  const ownLogWriter = deps.logWriter === undefined;
+  const logWriter =
+    deps.logWriter ?? createLogWriter({ db: deps.db, logger: deps.logger, ...deps.logWriterOptions });
+  const runtime: GatewayRuntime = {
+    snapshots,
+    pools,
+    store: deps.store,
+    logger: deps.logger,
+    logWriter,
+    health: {
+      isAvailable: deps.health?.isAvailable ?? alwaysAvailable,
+      effectiveWeight: deps.health?.effectiveWeight ?? configuredWeight,
+      onAttemptOutcome: deps.health?.onAttemptOutcome ?? ignoreOutcome,
+    },
+    retryBudget: options.retryBudget === false ? null : createRetryBudget(options.retryBudget),
+    inFlight: new Map(),
+    options,
+    random: deps.random ?? Math.random,
+  };
+  let active = 0;
+  let idle: (() => void) | null = null;
+  const done = () => {
+    active--;
+    if (active === 0 && idle !== null) idle();
+  };
+
+  return {
+    handle(req, res) {
+      active++;
+      handleProxyRequest(runtime, req, res)
+        .catch((err: unknown) => {
+          deps.logger.error(
+            { err: err instanceof Error ? err.message : String(err) },
+            "gateway handler crashed",
+          );
+          if (!res.headersSent) res.writeHead(500).end();
+          else res.destroy();
+        })
+        .finally(done);
+    },
+    ready: () => snapshots.start(),
+    reload: () => snapshots.reload(),
+    async close() {
+      await snapshots.close();
+      if (active > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+          timer.unref();
+          idle = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      if (ownLogWriter) await logWriter.close();
+      else await logWriter.flush();
+      await pools.close();
+    },
+    logWriter,
+    snapshots,
+  };
+}

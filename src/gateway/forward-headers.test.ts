@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { buildClientHeaders, buildUpstreamHeaders } from "./forward-headers";
+import type { SnapshotProvider } from "./snapshot/snapshot-types";
+
+const provider = (over: Partial<SnapshotProvider> = {}): SnapshotProvider => ({
+  id: "p1",
+  name: "P",
+  headerName: "P",
+  origin: "http://127.0.0.1:1",
+  basePath: "",
+  authStyle: "bearer",
+  credential: "secret",
+  headers: { "x-extra": "1", authorization: "Bearer from-extra" },
+  ...over,
+});
+
+describe("buildUpstreamHeaders", () => {
+  it("drops hop-by-hop, Connection-listed, credential and spoofable headers; the credential wins", () => {
+    const out = buildUpstreamHeaders(
+      {
+        connection: "close, X-Hop",
+        "x-hop": "1",
+        "transfer-encoding": "chunked",
+        "content-length": "10",
+        authorization: "Bearer client",
+        "x-api-key": "client",
+        cookie: "c",
+        host: "gw",
+        "x-forwarded-for": "1.1.1.1",
+        "x-proxy-provider": "spoof",
+        "x-request-id": "theirs",
+        "accept-encoding": "gzip",
+        accept: "application/json",
+      },
+      provider(),
+      "ours",
+    );
+    expect(out).toEqual({
+      accept: "application/json",
+      "x-extra": "1",
+      authorization: "Bearer secret",
+      "accept-encoding": "identity",
+      "x-request-id": "ours",
+    });
+  });
+
+  it("uses x-api-key or nothing per auth style", () => {
+    expect(buildUpstreamHeaders({}, provider({ authStyle: "x-api-key", headers: {} }), "r")).toMatchObject({
+      "x-api-key": "secret",
+    });
+    const none = buildUpstreamHeaders(
+      { authorization: "Bearer c" },
+      provider({ authStyle: "none", headers: {} }),
+      "r",
+    );
+    expect(none.authorization).toBeUndefined();
+    expect(none["x-api-key"]).toBeUndefined();
+  });
+});
+
+describe("buildClientHeaders", () => {
+  it("filters upstream hop-by-hop and x-proxy-* headers and adds ours", () => {
+    const out = buildClientHeaders(
+      {
+        "content-type": "text/event-stream",
+        connection: "keep-alive",
+        "keep-alive": "timeout=5",
+        "transfer-encoding": "chunked",
+        "x-proxy-provider": "spoof",
+        "x-request-id": "up",
+      },
+      { requestId: "ours", providerName: "P", providerId: "p1", responseTimeMs: 12, attempts: 2 },
+      { "x-ratelimit-limit": "5" },
+    );
+    expect(out).toEqual({
+      "content-type": "text/event-stream",
+      "x-upstream-request-id": "up",
+      "x-ratelimit-limit": "5",
+      "x-proxy-provider": "P",
+      "x-proxy-provider-id": "p1",
+      "x-proxy-response-time": "12",
+      "x-proxy-attempts": "2",
+      "x-request-id": "ours",
+    });
+  });
+});

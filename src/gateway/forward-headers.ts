@@ -1,0 +1,115 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type { SnapshotProvider } from "./snapshot/snapshot-types";
+
+/**
+ * Header rules between client and upstream. Hop-by-hop headers describe one connection and never
+ * cross the proxy; client credentials and anything that could spoof our own headers are dropped; the
+ * provider's credential goes in last so nothing the client sends can replace it.
+ */
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "trailers",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+/** Dropped from client requests on top of hop-by-hop headers. */
+const CLIENT_DROPPED = new Set([
+  "authorization",
+  "x-api-key",
+  "cookie",
+  "host",
+  // The body is replayed from a buffer: undici sets the length itself and cannot send `expect`.
+  "content-length",
+  "expect",
+  "forwarded",
+  "x-real-ip",
+  "x-request-id",
+  // We send `identity` so usage can be parsed from the bytes that pass through.
+  "accept-encoding",
+]);
+
+/** Lower-cased names listed in a Connection header (they are hop-by-hop too). */
+function connectionListed(value: string | string[] | undefined): Set<string> | null {
+  if (value === undefined) return null;
+  const text = Array.isArray(value) ? value.join(",") : value;
+  if (text.indexOf(",") === -1 && HOP_BY_HOP.has(text.trim().toLowerCase())) return null;
+  const names = new Set<string>();
+  for (const part of text.split(",")) {
+    const name = part.trim().toLowerCase();
+    if (name) names.add(name);
+  }
+  return names;
+}
+
+/** Builds the headers sent upstream for one attempt. */
+export function buildUpstreamHeaders(
+  incoming: IncomingHttpHeaders,
+  provider: SnapshotProvider,
+  requestId: string,
+): Record<string, string | string[]> {
+  const listed = connectionListed(incoming.connection);
+  const out: Record<string, string | string[]> = {};
+  for (const name in incoming) {
+    if (HOP_BY_HOP.has(name) || CLIENT_DROPPED.has(name)) continue;
+    if (name.startsWith("x-proxy-") || name.startsWith("x-forwarded-") || name.startsWith("proxy-")) continue;
+    if (listed !== null && listed.has(name)) continue;
+    const value = incoming[name];
+    if (value !== undefined) out[name] = value;
+  }
+  for (const name in provider.headers) {
+    if (!HOP_BY_HOP.has(name)) out[name] = provider.headers[name]!;
+  }
+  const credential = provider.credential;
+  if (credential !== null) {
+    if (provider.authStyle === "bearer") out.authorization = `Bearer ${credential}`;
+    else if (provider.authStyle === "x-api-key") out["x-api-key"] = credential;
+  }
+  out["accept-encoding"] = "identity";
+  out["x-request-id"] = requestId;
+  return out;
+}
+
+export interface ProxyResponseMeta {
+  readonly requestId: string;
+  /** Header-safe provider name. */
+  readonly providerName: string;
+  readonly providerId: string;
+  readonly responseTimeMs: number;
+  readonly attempts: number;
+}
+
+/**
+ * Builds the client response headers from the upstream's: hop-by-hop and `x-proxy-*` removed, the
+ * upstream's own request id kept as `x-upstream-request-id`, ours added.
+ */
+export function buildClientHeaders(
+  upstream: IncomingHttpHeaders,
+  meta: ProxyResponseMeta,
+  extra?: Readonly<Record<string, string | number>> | null,
+): OutgoingHttpHeaders {
+  const listed = connectionListed(upstream.connection);
+  const out: OutgoingHttpHeaders = {};
+  for (const name in upstream) {
+    if (HOP_BY_HOP.has(name) || name.startsWith("x-proxy-")) continue;
+    if (listed !== null && listed.has(name)) continue;
+    const value = upstream[name];
+    if (value === undefined) continue;
+    if (name === "x-request-id") out["x-upstream-request-id"] = value;
+    else out[name] = value;
+  }
+  if (extra) Object.assign(out, extra);
+  out["x-proxy-provider"] = meta.providerName;
+  out["x-proxy-provider-id"] = meta.providerId;
+  out["x-proxy-response-time"] = String(meta.responseTimeMs);
+  out["x-proxy-attempts"] = String(meta.attempts);
+  out["x-request-id"] = meta.requestId;
+  return out;
+}

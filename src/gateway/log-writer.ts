@@ -1,0 +1,243 @@
+import type { Db } from "../db/client";
+import { requestLogs, type NewRequestLogRow } from "../db/schema/request-logs";
+import type { Logger } from "../observability/logger";
+
+/**
+ * Writes request-log rows off the hot path: `write()` only appends to a bounded in-memory queue;
+ * batches go to the database as multi-row inserts, by time or by size. A failed batch goes back to the
+ * front of the queue and is retried with backoff, so nothing is lost while the database comes back.
+ * If it stays down, the queue holds `maxQueue` rows and then drops the OLDEST (counted, warned about
+ * at most once per `warnIntervalMs`) — requests never wait for logging.
+ */
+
+export interface LogWriterOptions {
+  readonly db: Db;
+  readonly logger: Logger;
+  /** Rows per insert (default 500). */
+  readonly batchSize?: number;
+  /** Max delay before queued rows are written (default 250 ms). */
+  readonly flushIntervalMs?: number;
+  /** Rows held while the database is unavailable (default 50,000). */
+  readonly maxQueue?: number;
+  /** First retry delay after a failed insert (default 200 ms), doubling up to `retryMaxMs` (5 s). */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** Minimum gap between two warnings of the same kind (default 10 s). */
+  readonly warnIntervalMs?: number;
+  readonly now?: () => number;
+}
+
+export interface LogWriterStats {
+  /** Rows waiting in the queue (not counting a batch being inserted). */
+  readonly queued: number;
+  /** Rows of the batch being inserted right now. */
+  readonly inFlight: number;
+  readonly written: number;
+  /** Oldest rows dropped because the queue was full. */
+  readonly dropped: number;
+  /** Rows the database rejected individually (bad data, not an outage). */
+  readonly rejected: number;
+  readonly failedInserts: number;
+}
+
+export interface LogWriter {
+  /** Queues one row; never blocks, never throws. */
+  write(row: NewRequestLogRow): void;
+  /** Writes everything queued, retrying for up to `timeoutMs` (default 10 s); resolves with rows left. */
+  flush(timeoutMs?: number): Promise<number>;
+  /** Stops timers after a final flush; rows written later are dropped and counted. */
+  close(timeoutMs?: number): Promise<void>;
+  stats(): LogWriterStats;
+}
+
+/** Creates a log writer (its timers are unref'd; call close() on shutdown). */
+export function createLogWriter(options: LogWriterOptions): LogWriter {
+  const batchSize = options.batchSize ?? 500;
+  const flushIntervalMs = options.flushIntervalMs ?? 250;
+  const maxQueue = options.maxQueue ?? 50_000;
+  const retryBaseMs = options.retryBaseMs ?? 200;
+  const retryMaxMs = options.retryMaxMs ?? 5_000;
+  const warnIntervalMs = options.warnIntervalMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const { db, logger } = options;
+
+  let buf: NewRequestLogRow[] = [];
+  let head = 0;
+  let inFlight = 0;
+  let written = 0;
+  let dropped = 0;
+  let rejected = 0;
+  let failedInserts = 0;
+  let consecutiveFailures = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let closed = false;
+  const lastWarn = { drop: 0, fail: 0 };
+
+  const size = () => buf.length - head;
+
+  const warn = (kind: "drop" | "fail", message: string, fields: Record<string, unknown>) => {
+    const t = now();
+    if (t - lastWarn[kind] < warnIntervalMs) return;
+    lastWarn[kind] = t;
+    logger.warn(fields, message);
+  };
+
+  const dropOldest = (count: number) => {
+    head += count;
+    dropped += count;
+    warn("drop", "request-log queue full: dropping the oldest rows", { dropped, maxQueue });
+  };
+
+  const take = (): NewRequestLogRow[] => {
+    const n = Math.min(batchSize, size());
+    const batch = buf.slice(head, head + n);
+    head += n;
+    if (head > 4096 && head * 2 > buf.length) {
+      buf = buf.slice(head);
+      head = 0;
+    }
+    return batch;
+  };
+
+  const putBack = (batch: NewRequestLogRow[]) => {
+    buf = batch.concat(buf.slice(head));
+    head = 0;
+    const over = size() - maxQueue;
+    if (over > 0) dropOldest(over);
+  };
+
+  const insert = async (rows: NewRequestLogRow[]) => {
+    await db.insert(requestLogs).values(rows);
+  };
+
+  /**
+   * When a batch fails on bad data, insert its rows one by one: a row the database rejects as
+   * bad data (SQLSTATE class 22/23) is dropped and counted; any other error means an outage, and the
+   * rows not yet written are returned to be retried.
+   */
+  const isolateBadRows = async (batch: NewRequestLogRow[]): Promise<NewRequestLogRow[]> => {
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]!;
+      try {
+        await insert([row]);
+        written++;
+      } catch (err) {
+        if (!isDataError(err)) return batch.slice(i);
+        rejected++;
+        logger.error({ requestId: row.id, err: describeDbError(err) }, "request-log row rejected");
+      }
+    }
+    return [];
+  };
+
+  const schedule = (delayMs: number) => {
+    if (timer !== null || closed) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void drain();
+    }, delayMs);
+    timer.unref();
+  };
+
+  const runDrain = async () => {
+    while (size() > 0) {
+      const batch = take();
+      inFlight = batch.length;
+      try {
+        await insert(batch);
+        written += batch.length;
+        consecutiveFailures = 0;
+      } catch (err) {
+        failedInserts++;
+        consecutiveFailures++;
+        const retry = isDataError(err) ? await isolateBadRows(batch) : batch;
+        if (retry.length === 0) {
+          consecutiveFailures = 0;
+          continue;
+        }
+        putBack(retry);
+        warn("fail", "request-log insert failed; rows kept for retry", {
+          queued: size(),
+          err: describeDbError(err),
+        });
+        const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** Math.min(consecutiveFailures - 1, 20));
+        schedule(delay);
+        return;
+      } finally {
+        inFlight = 0;
+      }
+    }
+  };
+
+  const drain = (): Promise<void> => {
+    if (running === null) {
+      running = runDrain().finally(() => {
+        running = null;
+      });
+    }
+    return running;
+  };
+
+  const flush = async (timeoutMs = 10_000): Promise<number> => {
+    const deadline = now() + timeoutMs;
+    while (size() > 0 || running !== null) {
+      if (timer !== null) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      await drain();
+      if (size() === 0) break;
+      if (now() >= deadline) break;
+      await new Promise((r) =>
+        setTimeout(r, Math.min(retryMaxMs, 100 * 2 ** Math.min(consecutiveFailures, 5))),
+      );
+    }
+    return size();
+  };
+
+  return {
+    write(row) {
+      if (closed) {
+        dropped++;
+        return;
+      }
+      buf.push(row);
+      if (size() > maxQueue) dropOldest(size() - maxQueue);
+      if (running !== null) return; // the drain loop picks the row up
+      if (consecutiveFailures > 0) {
+        schedule(retryBaseMs); // no-op while the backoff timer is pending
+        return;
+      }
+      if (size() >= batchSize) {
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+        void drain();
+      } else schedule(flushIntervalMs);
+    },
+    flush,
+    async close(timeoutMs = 10_000) {
+      const left = await flush(timeoutMs);
+      closed = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      if (left > 0) logger.error({ lost: left }, "request-log rows could not be written before shutdown");
+    },
+    stats: () => ({ queued: size(), inFlight, written, dropped, rejected, failedInserts }),
+  };
+}
+
+/** True for SQLSTATE classes 22 (data exception) and 23 (constraint violation): the row, not the DB. */
+function isDataError(err: unknown): boolean {
+  const cause = (err as { cause?: unknown } | null)?.cause ?? err;
+  const code = (cause as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code.startsWith("22") || code.startsWith("23"));
+}
+
+/** A short, parameter-free description of a database error (drizzle's message embeds the params). */
+function describeDbError(err: unknown): string {
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  const source = cause instanceof Error ? cause : err;
+  const message = source instanceof Error ? source.message : String(source);
+  return message.split("\n")[0]!.slice(0, 200);
+}

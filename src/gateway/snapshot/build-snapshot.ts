@@ -1,0 +1,149 @@
+import { eq } from "drizzle-orm";
+import type { TierRef } from "../../core/balancing/select";
+import type { Strategy } from "../../core/balancing/types";
+import type { Db } from "../../db/client";
+import { apiKeys } from "../../db/schema/api-keys";
+import { groupProviders } from "../../db/schema/group-providers";
+import { groups, type StrategyName } from "../../db/schema/groups";
+import { providers, type ProviderRow } from "../../db/schema/providers";
+import type { Logger } from "../../observability/logger";
+import type {
+  RoutingSnapshot,
+  SnapshotGroup,
+  SnapshotKey,
+  SnapshotMember,
+  SnapshotProvider,
+} from "./snapshot-types";
+
+/** Decrypts a sealed provider credential; the provider id is the associated data. */
+export type OpenCredential = (sealed: string, providerId: string) => string;
+
+export interface BuildSnapshotDeps {
+  readonly db: Db;
+  readonly openCredential: OpenCredential;
+  readonly logger: Logger;
+  /** Returns the long-lived tier strategies of a group (the holder keeps them across swaps). */
+  readonly strategiesFor: (groupId: string, name: StrategyName) => (tier: TierRef) => Strategy;
+  readonly version: number;
+  readonly now: number;
+}
+
+/** Reads the config tables and builds a frozen routing snapshot (four queries, joined in memory). */
+export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSnapshot> {
+  const { db } = deps;
+  const [groupRows, memberRows, providerRows, keyRows] = await Promise.all([
+    db.select().from(groups).where(eq(groups.enabled, true)),
+    db.select().from(groupProviders).where(eq(groupProviders.enabled, true)),
+    db.select().from(providers).where(eq(providers.enabled, true)),
+    db.select().from(apiKeys).where(eq(apiKeys.enabled, true)),
+  ]);
+
+  const providerById = new Map<string, { row: ProviderRow; snap: SnapshotProvider }>();
+  for (const row of providerRows) {
+    const snap = toSnapshotProvider(row, deps);
+    if (snap !== null) providerById.set(row.id, { row, snap });
+  }
+
+  const membersByGroup = new Map<string, SnapshotMember[]>();
+  for (const m of memberRows) {
+    const p = providerById.get(m.providerId);
+    if (p === undefined) continue;
+    const member: SnapshotMember = Object.freeze({
+      provider: p.snap,
+      priority: m.priority,
+      weight: Math.max(0, m.weight ?? p.row.weight),
+    });
+    const list = membersByGroup.get(m.groupId);
+    if (list === undefined) membersByGroup.set(m.groupId, [member]);
+    else list.push(member);
+  }
+
+  const groupsBySlug = new Map<string, SnapshotGroup>();
+  const origins = new Set<string>();
+  for (const g of groupRows) {
+    const members = (membersByGroup.get(g.id) ?? []).sort(
+      (a, b) => a.priority - b.priority || a.provider.name.localeCompare(b.provider.name),
+    );
+    for (const m of members) origins.add(m.provider.origin);
+    const group: SnapshotGroup = {
+      id: g.id,
+      slug: g.slug,
+      strategyName: g.strategy,
+      strategyFor: deps.strategiesFor(g.id, g.strategy),
+      maxAttempts: Math.max(1, g.maxAttempts),
+      retryOn: Object.freeze([...g.retryOn]),
+      connectTimeoutMs: g.connectTimeoutMs,
+      firstByteTimeoutMs: g.firstByteTimeoutMs,
+      idleTimeoutMs: g.idleTimeoutMs,
+      totalTimeoutMs: g.totalTimeoutMs,
+      members: Object.freeze(members),
+      membersById: new Map(members.map((m) => [m.provider.id, m])),
+    };
+    groupsBySlug.set(g.slug, Object.freeze(group));
+  }
+
+  const keysByDigest = new Map<string, SnapshotKey>();
+  for (const k of keyRows) {
+    keysByDigest.set(
+      k.keyDigest,
+      Object.freeze({
+        id: k.id,
+        groupId: k.groupId,
+        expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
+        rateLimitPerMinute:
+          k.rateLimitPerMinute !== null && k.rateLimitPerMinute > 0 ? k.rateLimitPerMinute : null,
+        maxConcurrency: k.maxConcurrency !== null && k.maxConcurrency > 0 ? k.maxConcurrency : null,
+      }),
+    );
+  }
+
+  return Object.freeze({
+    version: deps.version,
+    loadedAt: deps.now,
+    groupsBySlug,
+    keysByDigest,
+    origins,
+  });
+}
+
+/** Converts a provider row; null (logged, without secrets) when its URL or credential is unusable. */
+function toSnapshotProvider(row: ProviderRow, deps: BuildSnapshotDeps): SnapshotProvider | null {
+  let url: URL;
+  try {
+    url = new URL(row.baseUrl);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("unsupported protocol");
+  } catch {
+    deps.logger.error({ providerId: row.id, provider: row.name }, "provider base URL is invalid; skipped");
+    return null;
+  }
+  let credential: string | null = null;
+  if (row.apiKeyCipher !== null && row.apiKeyCipher !== "") {
+    try {
+      credential = deps.openCredential(row.apiKeyCipher, row.id);
+    } catch (err) {
+      const reason = (err as { reason?: unknown }).reason;
+      deps.logger.error(
+        { providerId: row.id, provider: row.name, reason: typeof reason === "string" ? reason : "error" },
+        "provider credential could not be decrypted; provider skipped",
+      );
+      return null;
+    }
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(row.headers ?? {})) headers[name.toLowerCase()] = value;
+  return Object.freeze({
+    id: row.id,
+    name: row.name,
+    headerName: toHeaderValue(row.name),
+    origin: url.origin,
+    basePath: url.pathname.replace(/\/+$/, ""),
+    authStyle: row.authStyle,
+    credential,
+    headers: Object.freeze(headers),
+  });
+}
+
+/** Percent-encodes what a header value cannot carry (anything outside printable ASCII). */
+function toHeaderValue(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) ? text : encodeURIComponent(text);
+}

@@ -1,0 +1,71 @@
+import type { Strategy } from "../../core/balancing/types";
+import type { TierRef } from "../../core/balancing/select";
+import type { AuthStyle } from "../../db/schema/providers";
+import type { StrategyName } from "../../db/schema/groups";
+
+/**
+ * The immutable routing snapshot the request path reads: everything needed to route a request, built
+ * from the database off the hot path and swapped whole when the config changes.
+ */
+
+export interface SnapshotProvider {
+  readonly id: string;
+  readonly name: string;
+  /** The name made safe for a response header value (percent-encoded outside printable ASCII). */
+  readonly headerName: string;
+  /** `scheme://host:port` — the key of the connection pool. */
+  readonly origin: string;
+  /** Path prefix of the base URL without a trailing slash ("" when none). */
+  readonly basePath: string;
+  readonly authStyle: AuthStyle;
+  /** Decrypted credential; null when the provider has none. Never logged. */
+  readonly credential: string | null;
+  /** Extra headers sent upstream (lower-cased names). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface SnapshotMember {
+  readonly provider: SnapshotProvider;
+  /** Lower is preferred. */
+  readonly priority: number;
+  /** Membership override or the provider's weight; 0 = standby (used only when nothing else is). */
+  readonly weight: number;
+}
+
+export interface SnapshotGroup {
+  readonly id: string;
+  readonly slug: string;
+  readonly strategyName: StrategyName;
+  /** Strategy instance per tier; long-lived: kept across swaps while the group's strategy is unchanged. */
+  readonly strategyFor: (tier: TierRef) => Strategy;
+  readonly maxAttempts: number;
+  readonly retryOn: readonly number[];
+  readonly connectTimeoutMs: number;
+  readonly firstByteTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly totalTimeoutMs: number;
+  /** Enabled members of enabled providers, sorted by priority (then name). */
+  readonly members: readonly SnapshotMember[];
+  readonly membersById: ReadonlyMap<string, SnapshotMember>;
+}
+
+export interface SnapshotKey {
+  readonly id: string;
+  /** Null = allowed on every group. */
+  readonly groupId: string | null;
+  /** Epoch ms; null = never expires. */
+  readonly expiresAt: number | null;
+  readonly rateLimitPerMinute: number | null;
+  readonly maxConcurrency: number | null;
+}
+
+export interface RoutingSnapshot {
+  /** Increments with every swap. */
+  readonly version: number;
+  readonly loadedAt: number;
+  readonly groupsBySlug: ReadonlyMap<string, SnapshotGroup>;
+  /** Enabled keys by digest (hex SHA-256 of the full key). */
+  readonly keysByDigest: ReadonlyMap<string, SnapshotKey>;
+  /** Every origin some member uses (pools for other origins can be closed). */
+  readonly origins: ReadonlySet<string>;
+}

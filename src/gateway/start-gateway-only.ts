@@ -1,0 +1,67 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomUUID } from "node:crypto";
+import type { Gateway } from "./create-gateway";
+import { sendGatewayError } from "./gateway-errors";
+import { PROXY_PREFIX } from "./stages/parse-route";
+
+/**
+ * Scale-out mode: a node:http server that serves only the data plane (`/api/proxy/*`) plus a liveness
+ * probe, with no Next.js and no console. Several of these can sit behind a load balancer, sharing the
+ * database and Redis with one full instance.
+ */
+
+export interface GatewayOnlyServerOptions {
+  readonly gateway: Gateway;
+  readonly port: number;
+  readonly host?: string;
+  /** Liveness path answered 200 without authentication (default "/healthz"). */
+  readonly healthPath?: string;
+}
+
+export interface GatewayOnlyServer {
+  readonly server: Server;
+  readonly url: string;
+  /** Stops accepting, closes idle keep-alive sockets, then closes the gateway. */
+  close(): Promise<void>;
+}
+
+/** Waits for the gateway's first snapshot, then listens; resolves with the bound URL. */
+export async function startGatewayOnlyServer(options: GatewayOnlyServerOptions): Promise<GatewayOnlyServer> {
+  const { gateway } = options;
+  const healthPath = options.healthPath ?? "/healthz";
+  await gateway.ready();
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? "/";
+    if (url.startsWith(PROXY_PREFIX)) {
+      gateway.handle(req, res);
+      return;
+    }
+    if (url === healthPath && (req.method === "GET" || req.method === "HEAD")) {
+      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+      res.end(req.method === "HEAD" ? undefined : '{"ok":true}');
+      return;
+    }
+    sendGatewayError(res, "ROUTE_NOT_FOUND", randomUUID());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host ?? "0.0.0.0", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await gateway.close();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

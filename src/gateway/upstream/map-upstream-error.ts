@@ -1,0 +1,41 @@
+import type { AttemptErrorCode } from "../../core/retry/classify";
+import type { ProxyContext } from "../gateway-types";
+
+const CONNECT_FAILED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_INVALID_ARG",
+  "ERR_INVALID_CHAR",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "CERT_HAS_EXPIRED",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+]);
+
+/** The error's code (undici and Node put it on `code`, sometimes on the cause). */
+export function errorCodeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === "string") return code;
+  const causeCode = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof causeCode === "string" ? causeCode : undefined;
+}
+
+/**
+ * Maps a failed upstream exchange to a stable attempt code. Our own aborts are recognised from the
+ * context (client gone, first-byte or total deadline), not from the error undici throws for them.
+ */
+export function mapUpstreamError(ctx: ProxyContext, err: unknown): AttemptErrorCode {
+  if (ctx.clientClosed) return "CLIENT_CLOSED";
+  if (ctx.abortReason === "first_byte") return "UPSTREAM_FIRST_BYTE_TIMEOUT";
+  if (ctx.abortReason === "total") return "UPSTREAM_TIMEOUT";
+  const code = errorCodeOf(err);
+  if (code === "UND_ERR_HEADERS_TIMEOUT") return "UPSTREAM_FIRST_BYTE_TIMEOUT";
+  if (code === "UND_ERR_BODY_TIMEOUT") return "UPSTREAM_IDLE_TIMEOUT";
+  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") return "UPSTREAM_TIMEOUT";
+  if (code !== undefined && CONNECT_FAILED.has(code)) return "UPSTREAM_CONNECT_FAILED";
+  return "UPSTREAM_RESET";
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { classifySseEvent, isOverloadedErrorEvent } from "./classify-sse-event";
+import { createSseUsageTracker, extractJsonUsage, extractRequestModel } from "./extract-usage";
+
+describe("extractJsonUsage", () => {
+  it("reads OpenAI usage", () => {
+    expect(
+      extractJsonUsage('{"model":"gpt","usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}'),
+    ).toEqual({ model: "gpt", inputTokens: 3, outputTokens: 4 });
+  });
+
+  it("reads Anthropic usage, counting cache tokens as input", () => {
+    expect(
+      extractJsonUsage(
+        '{"model":"claude","usage":{"input_tokens":3,"cache_creation_input_tokens":10,"cache_read_input_tokens":5,"output_tokens":9}}',
+      ),
+    ).toEqual({ model: "claude", inputTokens: 18, outputTokens: 9 });
+  });
+
+  it("returns nothing for invalid JSON or a body without usage", () => {
+    expect(extractJsonUsage("not json")).toEqual({});
+    expect(extractJsonUsage('{"input_tokens":5}')).toEqual({});
+  });
+});
+
+describe("createSseUsageTracker", () => {
+  it("accumulates Anthropic message_start + message_delta", () => {
+    const t = createSseUsageTracker();
+    t.onEvent({
+      event: "message_start",
+      data: '{"message":{"model":"c","usage":{"input_tokens":7,"output_tokens":1}}}',
+    });
+    t.onEvent({ event: "content_block_delta", data: '{"usage":{"output_tokens":999}}' });
+    t.onEvent({ event: "message_delta", data: '{"usage":{"output_tokens":12}}' });
+    expect(t.usage).toEqual({ model: "c", inputTokens: 7, outputTokens: 12 });
+  });
+
+  it("reads the OpenAI model from the first chunk and usage from the final chunk", () => {
+    const t = createSseUsageTracker();
+    t.onEvent({ event: "", data: '{"model":"g","choices":[],"usage":null}' });
+    t.onEvent({
+      event: "",
+      data: '{"model":"other","choices":[{"delta":{"content":"usage"}}],"usage":null}',
+    });
+    t.onEvent({
+      event: "",
+      data: '{"model":"g","choices":[],"usage":{"prompt_tokens":2,"completion_tokens":5}}',
+    });
+    t.onEvent({ event: "", data: "[DONE]" });
+    expect(t.usage).toEqual({ model: "g", inputTokens: 2, outputTokens: 5 });
+  });
+
+  it("reads the Responses API completion event", () => {
+    const t = createSseUsageTracker();
+    t.onEvent({
+      event: "response.completed",
+      data: '{"response":{"model":"r","usage":{"input_tokens":4,"output_tokens":6}}}',
+    });
+    expect(t.usage).toEqual({ model: "r", inputTokens: 4, outputTokens: 6 });
+  });
+});
+
+describe("extractRequestModel", () => {
+  it("reads a small JSON body's model only", () => {
+    expect(extractRequestModel(Buffer.from('{"model":"m1"}'), 100)).toBe("m1");
+    expect(extractRequestModel(Buffer.from('{"model":"m1"}'), 5)).toBeUndefined();
+    expect(extractRequestModel(Buffer.from("model=m1"), 100)).toBeUndefined();
+  });
+});
+
+describe("classifySseEvent", () => {
+  it("tells content from prelude, errors and the end marker", () => {
+    expect(classifySseEvent({ event: "message_start", data: "{}" })).toBe("prelude");
+    expect(classifySseEvent({ event: "ping", data: "{}" })).toBe("prelude");
+    expect(classifySseEvent({ event: "content_block_start", data: "{}" })).toBe("content");
+    expect(classifySseEvent({ event: "error", data: "{}" })).toBe("error");
+    expect(classifySseEvent({ event: "", data: '{"error":{"message":"x"}}' })).toBe("error");
+    expect(classifySseEvent({ event: "", data: '{"type":"error","error":{}}' })).toBe("error");
+    expect(classifySseEvent({ event: "", data: '{"choices":[{"delta":{"content":"error"}}]}' })).toBe(
+      "content",
+    );
+    expect(classifySseEvent({ event: "", data: "[DONE]" })).toBe("done");
+  });
+
+  it("recognises overload errors", () => {
+    expect(isOverloadedErrorEvent({ event: "error", data: '{"error":{"type":"overloaded_error"}}' })).toBe(
+      true,
+    );
+    expect(isOverloadedErrorEvent({ event: "error", data: '{"error":{"type":"api_error"}}' })).toBe(false);
+  });
+});

@@ -1,0 +1,121 @@
+import type { SseEvent } from "./sse-scanner";
+
+/**
+ * Model and token counts from OpenAI and Anthropic responses, JSON or SSE. Only events that can carry
+ * usage are JSON-parsed: Anthropic's `message_start`/`message_delta`, OpenAI's first chunk (model) and
+ * chunks with a `usage` object, and the Responses API's `response.completed`.
+ *
+ * Input tokens for Anthropic are `input_tokens + cache_creation_input_tokens + cache_read_input_tokens`
+ * so they match OpenAI's `prompt_tokens`, which already include cached tokens.
+ */
+
+export interface UsageInfo {
+  model?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : null;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+}
+
+function parse(text: string): Record<string, unknown> | null {
+  try {
+    return asRecord(JSON.parse(text));
+  } catch {
+    return null;
+  }
+}
+
+/** Applies one usage object (either vendor's field names) onto `into`. */
+export function applyUsageObject(into: UsageInfo, usage: unknown): void {
+  const u = asRecord(usage);
+  if (u === null) return;
+  const prompt = num(u.prompt_tokens);
+  const completion = num(u.completion_tokens);
+  if (prompt !== undefined) into.inputTokens = prompt;
+  if (completion !== undefined) into.outputTokens = completion;
+  const input = num(u.input_tokens);
+  if (input !== undefined) {
+    into.inputTokens =
+      input + (num(u.cache_creation_input_tokens) ?? 0) + (num(u.cache_read_input_tokens) ?? 0);
+  }
+  const output = num(u.output_tokens);
+  if (output !== undefined) into.outputTokens = output;
+}
+
+function applyModel(into: UsageInfo, model: unknown): void {
+  if (typeof model === "string" && model !== "") into.model = model.slice(0, 200);
+}
+
+/** Extracts usage from a complete JSON response body. */
+export function extractJsonUsage(text: string): UsageInfo {
+  const info: UsageInfo = {};
+  const body = parse(text);
+  if (body === null) return info;
+  applyModel(info, body.model);
+  applyUsageObject(info, body.usage);
+  return info;
+}
+
+/** Accumulates usage from SSE events as they pass. */
+export function createSseUsageTracker(): { onEvent(event: SseEvent): void; readonly usage: UsageInfo } {
+  const usage: UsageInfo = {};
+  let sawFirstData = false;
+  return {
+    usage,
+    onEvent(e) {
+      const name = e.event;
+      if (name === "message_start") {
+        const message = asRecord(parse(e.data)?.message);
+        if (message) {
+          applyModel(usage, message.model);
+          applyUsageObject(usage, message.usage);
+        }
+        return;
+      }
+      if (name === "message_delta") {
+        const body = parse(e.data);
+        // Counts in message_delta are cumulative; a zero input count there means "not repeated".
+        const u = asRecord(body?.usage);
+        if (u && num(u.input_tokens) === 0) delete u.input_tokens;
+        if (u) applyUsageObject(usage, u);
+        return;
+      }
+      if (name === "response.completed") {
+        const response = asRecord(parse(e.data)?.response);
+        if (response) {
+          applyModel(usage, response.model);
+          applyUsageObject(usage, response.usage);
+        }
+        return;
+      }
+      if (name !== "" && name !== "message") return;
+      const first = !sawFirstData;
+      if (first) sawFirstData = true;
+      const hasUsage = USAGE_OBJECT.test(e.data);
+      if (!first && !hasUsage) return;
+      const body = parse(e.data);
+      if (body === null) {
+        if (first) sawFirstData = false;
+        return;
+      }
+      if (usage.model === undefined) applyModel(usage, body.model);
+      if (hasUsage) applyUsageObject(usage, body.usage);
+    },
+  };
+}
+
+/** The request's `model` field (fallback when the response named none); only small JSON bodies. */
+export function extractRequestModel(body: Buffer, maxBytes: number): string | undefined {
+  if (body.length === 0 || body.length > maxBytes || body[0] !== 0x7b /* "{" */) return undefined;
+  const parsed = parse(body.toString("utf8"));
+  const model = parsed?.model;
+  return typeof model === "string" && model !== "" ? model.slice(0, 200) : undefined;
+}

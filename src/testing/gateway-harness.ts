@@ -1,0 +1,209 @@
+import { randomBytes } from "node:crypto";
+import { desc, eq } from "drizzle-orm";
+import type { Database, Db } from "../db/client";
+import { apiKeys, groupProviders, groups, providers, requestLogs } from "../db/schema";
+import type { AuthStyle, GroupRow, ProviderRow, RequestLogRow, StrategyName } from "../db/schema";
+import { createGateway, type Gateway, type GatewayDeps } from "../gateway/create-gateway";
+import type { GatewayOptions, HealthHooks } from "../gateway/gateway-types";
+import type { LogWriterOptions } from "../gateway/log-writer";
+import { startGatewayOnlyServer, type GatewayOnlyServer } from "../gateway/start-gateway-only";
+import { createLogger } from "../observability/logger";
+import { generateGatewayKey } from "../security/gateway-key";
+import { createSecretBox, keyIdOf, type SecretBox } from "../security/secret-box";
+import { createMemoryStore, type MemoryStateStore } from "../store/memory-store";
+import { CONFIG_CHANNEL } from "../store/types";
+import { openTestDatabase, type TestDatabaseKind } from "./test-database";
+
+/**
+ * A gateway on 127.0.0.1:0 over a fresh test database and a memory store, with helpers that seed
+ * providers, groups, memberships and keys by direct inserts. Provider credentials are sealed with a
+ * real secret box (random key per harness). Every log line the gateway writes is kept in `logLines`.
+ */
+
+export interface GatewayHarnessOptions {
+  readonly database?: TestDatabaseKind;
+  readonly gatewayOptions?: Partial<GatewayOptions>;
+  readonly logWriterOptions?: Omit<LogWriterOptions, "db" | "logger">;
+  readonly health?: Partial<HealthHooks>;
+  readonly random?: () => number;
+}
+
+export interface ProviderSeed {
+  name?: string;
+  baseUrl: string;
+  /** Plain credential; sealed before insert. Null/absent = no credential. */
+  apiKey?: string | null;
+  authStyle?: AuthStyle;
+  weight?: number;
+  enabled?: boolean;
+  headers?: Record<string, string>;
+}
+
+export interface GroupSeed {
+  slug?: string;
+  strategy?: StrategyName;
+  maxAttempts?: number;
+  retryOn?: number[];
+  connectTimeoutMs?: number;
+  firstByteTimeoutMs?: number;
+  idleTimeoutMs?: number;
+  totalTimeoutMs?: number;
+  enabled?: boolean;
+}
+
+export interface KeySeed {
+  groupId?: string | null;
+  rateLimitPerMinute?: number | null;
+  maxConcurrency?: number | null;
+  expiresAt?: Date | null;
+  enabled?: boolean;
+}
+
+export interface GatewayHarness {
+  /** Base URL of the gateway server, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly gateway: Gateway;
+  readonly server: GatewayOnlyServer;
+  readonly database: Database;
+  readonly db: Db;
+  readonly store: MemoryStateStore;
+  readonly secretBox: SecretBox;
+  /** Raw JSON lines the gateway logged. */
+  readonly logLines: string[];
+  /** `${url}/api/proxy/${slug}${path}` */
+  proxyUrl(slug: string, path?: string): string;
+  addProvider(seed: ProviderSeed): Promise<ProviderRow>;
+  addGroup(seed?: GroupSeed): Promise<GroupRow>;
+  addMember(
+    groupId: string,
+    providerId: string,
+    seed?: { priority?: number; weight?: number | null; enabled?: boolean },
+  ): Promise<void>;
+  /** Creates a gateway key; returns its id and the full key. */
+  addKey(seed?: KeySeed): Promise<{ id: string; key: string }>;
+  /** Reloads the routing snapshot now. */
+  reload(): Promise<void>;
+  /** Announces a config change on the store, as the admin API does. */
+  publishConfigChange(): Promise<void>;
+  /** Flushes the log writer and returns every request-log row, newest first. */
+  requestLogs(): Promise<RequestLogRow[]>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+const uniq = (prefix: string) => `${prefix}-${++seq}-${randomBytes(3).toString("hex")}`;
+
+/** Starts a harness; call close() in afterAll. */
+export async function startGatewayHarness(options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
+  const database = await openTestDatabase(options.database ?? "pglite");
+  const db = database.db;
+  const store = createMemoryStore();
+  const key = randomBytes(32);
+  const secretBox = createSecretBox({ keys: [{ id: keyIdOf(key), key }], activeKeyId: keyIdOf(key) });
+  const logLines: string[] = [];
+  const logger = createLogger("debug", { write: (line: string) => void logLines.push(line) });
+  const deps: GatewayDeps = {
+    db,
+    store,
+    logger,
+    openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
+    options: { reloadIntervalMs: 0, ...options.gatewayOptions },
+    logWriterOptions: { flushIntervalMs: 50, ...options.logWriterOptions },
+    ...(options.health ? { health: options.health } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  };
+  const gateway = createGateway(deps);
+  const server = await startGatewayOnlyServer({ gateway, port: 0, host: "127.0.0.1" });
+
+  return {
+    url: server.url,
+    gateway,
+    server,
+    database,
+    db,
+    store,
+    secretBox,
+    logLines,
+    proxyUrl: (slug, path = "") => `${server.url}/api/proxy/${slug}${path}`,
+    async addProvider(seed) {
+      const [row] = await db
+        .insert(providers)
+        .values({
+          name: seed.name ?? uniq("provider"),
+          baseUrl: seed.baseUrl,
+          authStyle: seed.authStyle ?? "bearer",
+          weight: seed.weight ?? 1,
+          enabled: seed.enabled ?? true,
+          headers: seed.headers ?? {},
+        })
+        .returning();
+      if (!row) throw new Error("provider insert returned nothing");
+      if (seed.apiKey === undefined || seed.apiKey === null) return row;
+      const sealed = secretBox.seal(seed.apiKey, row.id);
+      const [updated] = await db
+        .update(providers)
+        .set({ apiKeyCipher: sealed, apiKeyLast4: seed.apiKey.slice(-4) })
+        .where(eq(providers.id, row.id))
+        .returning();
+      return updated ?? row;
+    },
+    async addGroup(seed = {}) {
+      const [row] = await db
+        .insert(groups)
+        .values({
+          slug: seed.slug ?? uniq("group"),
+          name: seed.slug ?? "test group",
+          strategy: seed.strategy ?? "weighted_round_robin",
+          maxAttempts: seed.maxAttempts ?? 3,
+          retryOn: seed.retryOn ?? [429, 500, 502, 503, 504, 529],
+          connectTimeoutMs: seed.connectTimeoutMs ?? 2_000,
+          firstByteTimeoutMs: seed.firstByteTimeoutMs ?? 10_000,
+          idleTimeoutMs: seed.idleTimeoutMs ?? 10_000,
+          totalTimeoutMs: seed.totalTimeoutMs ?? 20_000,
+          enabled: seed.enabled ?? true,
+        })
+        .returning();
+      if (!row) throw new Error("group insert returned nothing");
+      return row;
+    },
+    async addMember(groupId, providerId, seed = {}) {
+      await db.insert(groupProviders).values({
+        groupId,
+        providerId,
+        priority: seed.priority ?? 0,
+        weight: seed.weight ?? null,
+        enabled: seed.enabled ?? true,
+      });
+    },
+    async addKey(seed = {}) {
+      const generated = generateGatewayKey();
+      const [row] = await db
+        .insert(apiKeys)
+        .values({
+          name: uniq("key"),
+          keyDigest: generated.digest,
+          keyPrefix: generated.prefix,
+          keyLast4: generated.last4,
+          groupId: seed.groupId ?? null,
+          rateLimitPerMinute: seed.rateLimitPerMinute ?? null,
+          maxConcurrency: seed.maxConcurrency ?? null,
+          expiresAt: seed.expiresAt ?? null,
+          enabled: seed.enabled ?? true,
+        })
+        .returning({ id: apiKeys.id });
+      if (!row) throw new Error("key insert returned nothing");
+      return { id: row.id, key: generated.key };
+    },
+    reload: () => gateway.reload(),
+    publishConfigChange: () => store.publish(CONFIG_CHANNEL, JSON.stringify({ at: Date.now() })),
+    async requestLogs() {
+      await gateway.logWriter.flush();
+      return db.select().from(requestLogs).orderBy(desc(requestLogs.createdAt));
+    },
+    async close() {
+      await server.close();
+      await store.close();
+      await database.close();
+    },
+  };
+}
