@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { executeRows } from "@/db/execute-rows";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { openTestDatabase, testRedis } from "@/testing/test-database";
 import { startTestProcess, type RunningProcess } from "./runtime-test-support";
@@ -111,18 +112,17 @@ describe.each(SETUPS)("whole process: first start, restart, no leaked secret ($n
         seen.push(res.text);
       }
       await proc.runtime.gateway.logWriter.flush();
-      const tables = await proc.runtime.database.db.execute<{ tablename: string }>(
+      const { db } = proc.runtime.database;
+      const tables = await executeRows<{ tablename: string }>(
+        db,
         sql`select tablename from pg_tables where schemaname = 'public'`,
       );
-      const rows =
-        "rows" in tables ? (tables.rows as { tablename: string }[]) : (tables as { tablename: string }[]);
-      expect(rows.length).toBeGreaterThanOrEqual(10);
-      for (const { tablename } of rows) {
-        const dump = await proc.runtime.database.db.execute(sql.raw(`select * from "${tablename}"`));
-        seen.push(JSON.stringify(dump));
+      expect(tables.length).toBeGreaterThanOrEqual(10);
+      for (const { tablename } of tables) {
+        seen.push(JSON.stringify(await executeRows(db, sql.raw(`select * from "${tablename}"`))));
       }
-      const logged = await proc.runtime.database.db.execute(sql`select count(*)::int as n from request_logs`);
-      expect(JSON.stringify(logged)).toMatch(/"n":1\b/);
+      const [logged] = await executeRows<{ n: number }>(db, sql`select count(*)::int as n from request_logs`);
+      expect(logged?.n).toBe(1);
     } finally {
       await proc.stop();
     }

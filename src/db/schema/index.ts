@@ -5,3 +5,4 @@ export * from "./api-keys";
 export * from "./auth";
 export * from "./audit-log";
 export * from "./request-logs";
+export * from "./alerts";
