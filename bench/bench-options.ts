@@ -1,0 +1,96 @@
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import type { BenchSettings } from "./bench-types";
+
+export interface BenchOptions extends BenchSettings {
+  readonly redisUrl: string | null;
+  readonly jsonPath: string;
+  /** Folder for V8 CPU profiles of the bare proxy and gateway processes, or null. */
+  readonly profileDir: string | null;
+}
+
+const USAGE = `Usage: npm run bench -- [options]
+  --quick               1 s per cell, short SSE probe (for development)
+  --requests N          N requests per cell instead of a fixed duration
+  --duration S          seconds per cell (default 5; --quick: 1)
+  --connections LIST    comma-separated connection counts (default 1,16,64)
+  --latency MS          mock upstream latency before each response head (default 0)
+  --redis URL           also run a gateway whose state store is this Redis (or set BENCH_REDIS_URL)
+  --soak                RSS soak: 3 rounds of 100k requests through the gateway at 16 connections
+  --soak-requests N     requests per soak round (default 100000)
+  --soak-rounds N       soak rounds (default 3)
+  --json PATH           where to write the figures (default .bench/last.json)
+  --profile             write V8 CPU profiles of the proxy processes to .bench/profiles/`;
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+
+const argsSchema = z.strictObject({
+  quick: z.boolean().default(false),
+  requests: positiveInt(10_000_000).optional(),
+  duration: z.coerce.number().min(0.2).max(600).optional(),
+  connections: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, "--connections takes a comma-separated list such as 1,16,64")
+    .optional(),
+  latency: z.coerce.number().min(0).max(10_000).default(0),
+  redis: z.url({ protocol: /^rediss?$/, error: "--redis must be a redis:// URL" }).optional(),
+  soak: z.boolean().default(false),
+  "soak-requests": positiveInt(10_000_000).default(100_000),
+  "soak-rounds": positiveInt(20).default(3),
+  json: z.string().min(1).default(".bench/last.json"),
+  profile: z.boolean().default(false),
+  help: z.boolean().default(false),
+});
+
+/** Parses the command line (and the BENCH_REDIS_URL fallback passed in); prints usage on --help. */
+export function parseBenchOptions(argv: string[], envRedisUrl: string | undefined): BenchOptions | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean" },
+      requests: { type: "string" },
+      duration: { type: "string" },
+      connections: { type: "string" },
+      latency: { type: "string" },
+      redis: { type: "string" },
+      soak: { type: "boolean" },
+      "soak-requests": { type: "string" },
+      "soak-rounds": { type: "string" },
+      json: { type: "string" },
+      profile: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  const parsed = argsSchema.safeParse({ ...values, redis: values.redis ?? (envRedisUrl || undefined) });
+  if (!parsed.success) {
+    throw new Error(
+      `${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n")}\n\n${USAGE}`,
+    );
+  }
+  const a = parsed.data;
+  if (a.help) {
+    console.log(USAGE);
+    return null;
+  }
+  const connections = (a.connections ?? "1,16,64").split(",").map(Number);
+  if (connections.some((c) => c < 1 || c > 1024))
+    throw new Error("--connections: each count must be 1..1024");
+  return {
+    connections,
+    durationS: a.requests !== undefined ? null : (a.duration ?? (a.quick ? 1 : 5)),
+    requests: a.requests ?? null,
+    warmupS: a.quick ? 0.3 : 1,
+    upstreamLatencyMs: a.latency,
+    sseEvents: 20,
+    sseIntervalMs: 20,
+    sseStreams: a.quick ? 4 : 20,
+    sseConcurrency: a.quick ? 2 : 4,
+    soakRounds: a.soak ? a["soak-rounds"] : 0,
+    soakRequests: a["soak-requests"],
+    redis: a.redis !== undefined,
+    redisUrl: a.redis ?? null,
+    jsonPath: a.json,
+    profileDir: a.profile ? ".bench/profiles" : null,
+  };
+}

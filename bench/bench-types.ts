@@ -1,0 +1,70 @@
+import type { LoadResult } from "./load";
+import type { SseResult } from "./sse-probe";
+
+/** The sides measured in one run: the mock itself, the bare reference proxy, and the gateway. */
+export type TargetName = "direct" | "bare" | "gateway" | "gateway+redis";
+
+export interface LoadCell {
+  readonly target: TargetName;
+  readonly load: LoadResult;
+  /** p50 through this target minus p50 direct at the same connection count (null for direct). */
+  readonly addedP50Ms: number | null;
+  /** CPU of the target's own process per response (null for direct: nothing between client and mock). */
+  readonly cpuUsPerReq: number | null;
+  /** Redis server CPU per response (the gateway+redis target only). */
+  readonly storeCpuUsPerReq: number | null;
+  readonly rssMb: number | null;
+}
+
+export interface SseRow {
+  readonly target: TargetName;
+  readonly shape: "openai" | "anthropic";
+  readonly result: SseResult;
+}
+
+export interface SoakRound {
+  readonly round: number;
+  readonly requests: number;
+  readonly non2xx: number;
+  readonly rps: number;
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+  readonly logRowsWritten: number | null;
+}
+
+export interface TargetCheck {
+  readonly name: string;
+  /** null when the check could not run (e.g. no gateway, no soak). */
+  readonly pass: boolean | null;
+  readonly detail: string;
+}
+
+export interface BenchSettings {
+  readonly connections: number[];
+  readonly durationS: number | null;
+  readonly requests: number | null;
+  readonly warmupS: number;
+  readonly upstreamLatencyMs: number;
+  readonly sseEvents: number;
+  readonly sseIntervalMs: number;
+  readonly sseStreams: number;
+  readonly sseConcurrency: number;
+  readonly soakRounds: number;
+  readonly soakRequests: number;
+  readonly redis: boolean;
+}
+
+export interface BenchReport {
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly machine: { readonly cpus: number; readonly node: string; readonly loadAvg: number[] };
+  readonly settings: BenchSettings;
+  /** Facts each proxy process reported at start (no secrets), by target. */
+  readonly processNotes: Record<string, Record<string, string>>;
+  /** Targets that could not be started, with the reason. */
+  readonly unavailable: Record<string, string>;
+  readonly cells: LoadCell[];
+  readonly sse: SseRow[];
+  readonly soak: SoakRound[];
+  readonly checks: TargetCheck[];
+}

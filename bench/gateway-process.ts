@@ -1,0 +1,148 @@
+/**
+ * Benchmark child: the real gateway with every feature on, served by the gateway-only server on
+ * 127.0.0.1. An embedded PGlite database in a temporary folder is migrated and seeded with one
+ * provider per mock upstream (sealed bearer credential), one weighted-round-robin group and one key
+ * whose rate limit and concurrency cap are on but far above what the load reaches. Request logs go to
+ * the database and usage is parsed, as in production. State lives in memory, or in Redis with --redis.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { openDatabase, type Database } from "../src/db/client";
+import { apiKeys, groupProviders, groups, providers } from "../src/db/schema";
+import { createGateway } from "../src/gateway/create-gateway";
+import { startGatewayOnlyServer } from "../src/gateway/start-gateway-only";
+import { createLogger } from "../src/observability/logger";
+import { generateGatewayKey } from "../src/security/gateway-key";
+import { createSecretBox, deriveKey, keyIdOf, type SecretBox } from "../src/security/secret-box";
+import { createStore } from "../src/store/create-store";
+import type { StateStore } from "../src/store/types";
+import { serveBenchChild } from "./child-ipc";
+
+const BENCH_GROUP_SLUG = "bench";
+/** High enough never to trigger, so the limiter's cost is measured without refusals. */
+const RATE_LIMIT_PER_MINUTE = 100_000_000;
+const MAX_CONCURRENCY = 100_000;
+
+const argsSchema = z.strictObject({
+  upstream: z.array(z.url({ protocol: /^http$/ })).min(1),
+  redis: z.url({ protocol: /^rediss?$/ }).optional(),
+  "redis-prefix": z
+    .string()
+    .regex(/^[\w:.-]+$/)
+    .optional(),
+});
+
+/** Inserts providers, the group, its members and one key; returns the plaintext key (never printed). */
+async function seed(db: Database["db"], box: SecretBox, upstreams: string[]): Promise<string> {
+  const providerIds: string[] = [];
+  for (const [i, baseUrl] of upstreams.entries()) {
+    const id = crypto.randomUUID();
+    const credential = `sk-upstream-${randomBytes(12).toString("hex")}`;
+    await db.insert(providers).values({
+      id,
+      name: `mock-${i}`,
+      baseUrl,
+      apiKeyCipher: box.seal(credential, id),
+      apiKeyLast4: credential.slice(-4),
+      authStyle: "bearer",
+      weight: 1,
+    });
+    providerIds.push(id);
+  }
+  const [group] = await db
+    .insert(groups)
+    .values({ slug: BENCH_GROUP_SLUG, name: "Benchmark", strategy: "weighted_round_robin" })
+    .returning({ id: groups.id });
+  if (!group) throw new Error("group insert returned nothing");
+  await db
+    .insert(groupProviders)
+    .values(providerIds.map((providerId) => ({ groupId: group.id, providerId, priority: 0 })));
+  const key = generateGatewayKey();
+  await db.insert(apiKeys).values({
+    name: "bench",
+    keyDigest: key.digest,
+    keyPrefix: key.prefix,
+    keyLast4: key.last4,
+    groupId: group.id,
+    rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
+    maxConcurrency: MAX_CONCURRENCY,
+  });
+  return key.key;
+}
+
+serveBenchChild(async () => {
+  const { values } = parseArgs({
+    options: {
+      upstream: { type: "string", multiple: true },
+      redis: { type: "string" },
+      "redis-prefix": { type: "string" },
+    },
+    strict: true,
+  });
+  const args = argsSchema.parse(values);
+  const logger = createLogger("warn");
+  const dataDir = mkdtempSync(path.join(tmpdir(), "rb-bench-"));
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+  // Also on a forced exit (close timed out): the folder holds a database of every logged request.
+  process.once("exit", removeDataDir);
+  const cleanups: (() => Promise<void> | void)[] = [removeDataDir];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn();
+  };
+  const rssMb = () => (process.memoryUsage().rss / (1024 * 1024)).toFixed(0);
+  const rssBeforeDb = rssMb();
+  try {
+    const database = await openDatabase({
+      dataDir: path.join(dataDir, "db"),
+      migrationsFolder: path.join(import.meta.dirname, "..", "drizzle"),
+    });
+    cleanups.push(() => database.close());
+    await database.migrate();
+    const secret = deriveKey(randomBytes(32).toString("base64"));
+    const box = createSecretBox({
+      keys: [{ id: keyIdOf(secret), key: secret }],
+      activeKeyId: keyIdOf(secret),
+    });
+    const apiKey = await seed(database.db, box, args.upstream);
+    const store: StateStore = await createStore({
+      redisUrl: args.redis,
+      prefix: args["redis-prefix"] ?? `rb-bench:${randomBytes(4).toString("hex")}:`,
+      logger,
+    });
+    cleanups.push(() => store.close());
+    const gateway = createGateway({
+      db: database.db,
+      store,
+      logger,
+      openCredential: (sealed, providerId) => box.open(sealed, providerId),
+    });
+    const server = await startGatewayOnlyServer({ gateway, port: 0, host: "127.0.0.1" });
+    cleanups.push(() => server.close());
+    return {
+      urls: { gateway: server.url },
+      notes: {
+        apiKey,
+        pathPrefix: `/api/proxy/${BENCH_GROUP_SLUG}`,
+        store: args.redis ? "redis" : "memory",
+        rss: `${rssBeforeDb} MB before opening PGlite, ${rssMb()} MB once migrated, seeded and listening`,
+      },
+      extra: () => {
+        const s = gateway.logWriter.stats();
+        return {
+          logRowsWritten: s.written,
+          logQueued: s.queued,
+          logDropped: s.dropped,
+          logRejected: s.rejected,
+        };
+      },
+      close: cleanup,
+    };
+  } catch (err) {
+    await cleanup().catch(() => undefined);
+    throw err;
+  }
+});

@@ -1,0 +1,243 @@
+import type { BenchReport, LoadCell, SoakRound, SseRow, TargetCheck, TargetName } from "./bench-types";
+import type { SseResult } from "./sse-probe";
+
+/** Targets from the data-plane issue, measured on this 2-core machine with every feature on. */
+export const TARGETS = {
+  addedP50Ms: 0.3,
+  cpuRatio: 1.5,
+  /** RSS growth allowed from the first to the last soak round. */
+  rssGrowth: 0.1,
+  /** Share of bunched gaps the gateway may show above the worst of direct and bare (stall noise). */
+  bunchedShareSlack: 0.02,
+  /** How far the gateway's median gap may be from the upstream's interval. */
+  gapP50SlackMs: 2,
+} as const;
+
+const ORDER: TargetName[] = ["direct", "bare", "gateway", "gateway+redis"];
+
+function num(value: number | null | undefined, digits: number): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  return value.toFixed(digits);
+}
+
+/** Renders rows as a markdown-style table with padded columns. */
+export function renderTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  const rule = `|${widths.map((w, i) => (i < 2 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+function cellFor(cells: LoadCell[], target: TargetName, connections: number): LoadCell | undefined {
+  return cells.find((c) => c.target === target && c.load.connections === connections);
+}
+
+function loadTable(report: BenchReport): string {
+  const rows: string[][] = [];
+  for (const connections of report.settings.connections) {
+    const bare = cellFor(report.cells, "bare", connections);
+    for (const target of ORDER) {
+      const c = cellFor(report.cells, target, connections);
+      if (!c) continue;
+      const ratio =
+        c.cpuUsPerReq !== null && bare?.cpuUsPerReq && target !== "bare"
+          ? c.cpuUsPerReq / bare.cpuUsPerReq
+          : null;
+      rows.push([
+        String(connections),
+        target,
+        num(c.load.rps, 0),
+        num(c.load.p50Ms, 3),
+        num(c.load.p99Ms, 3),
+        num(c.addedP50Ms, 3),
+        num(c.cpuUsPerReq, 0) +
+          (c.storeCpuUsPerReq !== null ? ` (+${num(c.storeCpuUsPerReq, 0)} redis)` : ""),
+        num(ratio, 2),
+        num(c.rssMb, 0),
+        `${c.load.non2xx}/${c.load.errors}`,
+      ]);
+    }
+  }
+  return renderTable(
+    [
+      "conns",
+      "target",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "added p50 ms",
+      "CPU µs/req",
+      "CPU ×bare",
+      "RSS MB",
+      "non2xx/err",
+    ],
+    rows,
+  );
+}
+
+function sseTable(rows: SseRow[], intervalMs: number): string {
+  return renderTable(
+    [
+      "shape",
+      "target",
+      "streams",
+      "TTFB p50 ms",
+      "1st content p50 ms",
+      `gap p50 ms (nominal ${intervalMs})`,
+      "gap mean",
+      "gap min",
+      "gap max",
+      "mean |dev| ms",
+      "bunched",
+    ],
+    rows.map((r) => [
+      r.shape,
+      r.target,
+      `${r.result.streams}${r.result.failed > 0 ? ` (${r.result.failed} failed)` : ""}`,
+      num(r.result.ttfbP50Ms, 2),
+      num(r.result.firstContentP50Ms, 2),
+      num(r.result.gapP50Ms, 2),
+      num(r.result.gapMeanMs, 2),
+      num(r.result.gapMinMs, 2),
+      num(r.result.gapMaxMs, 2),
+      num(r.result.gapMeanDeviationMs, 2),
+      `${r.result.bunched}/${r.result.gaps}`,
+    ]),
+  );
+}
+
+function soakTable(rounds: SoakRound[]): string {
+  return renderTable(
+    ["round", "target", "requests", "non2xx", "req/s", "RSS MB (after GC)", "heap MB", "log rows written"],
+    rounds.map((r) => [
+      String(r.round),
+      "gateway",
+      String(r.requests),
+      String(r.non2xx),
+      num(r.rps, 0),
+      num(r.rssMb, 1),
+      num(r.heapUsedMb, 1),
+      r.logRowsWritten === null ? "—" : String(r.logRowsWritten),
+    ]),
+  );
+}
+
+/** Checks the issue's targets against the figures; a check is null when its input was not measured. */
+export function evaluateTargets(report: Omit<BenchReport, "checks" | "finishedAt">): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const gw1 = cellFor(report.cells, "gateway", 1);
+  checks.push({
+    name: `added p50 ≤ ${TARGETS.addedP50Ms} ms at 1 connection`,
+    pass: gw1?.addedP50Ms != null ? gw1.addedP50Ms <= TARGETS.addedP50Ms : null,
+    detail:
+      gw1?.addedP50Ms != null
+        ? `gateway adds ${num(gw1.addedP50Ms, 3)} ms (bare reference adds ${num(cellFor(report.cells, "bare", 1)?.addedP50Ms, 3)} ms)`
+        : "not measured",
+  });
+
+  const ratios = report.settings.connections.flatMap((c) => {
+    const g = cellFor(report.cells, "gateway", c)?.cpuUsPerReq;
+    const b = cellFor(report.cells, "bare", c)?.cpuUsPerReq;
+    return g != null && b ? [{ c, ratio: g / b }] : [];
+  });
+  checks.push({
+    name: `gateway CPU per request ≤ ${TARGETS.cpuRatio}× bare reference`,
+    pass: ratios.length > 0 ? ratios.every((r) => r.ratio <= TARGETS.cpuRatio) : null,
+    detail:
+      ratios.length > 0 ? ratios.map((r) => `${r.c} conn: ${num(r.ratio, 2)}×`).join(", ") : "not measured",
+  });
+
+  const sseDetails: string[] = [];
+  let ssePass: boolean | null = null;
+  const share = (r: SseResult | undefined) => (r && r.gaps > 0 ? r.bunched / r.gaps : 0);
+  for (const shape of ["openai", "anthropic"] as const) {
+    const find = (t: TargetName) => report.sse.find((r) => r.shape === shape && r.target === t)?.result;
+    const gw = find("gateway");
+    if (!gw || gw.gaps === 0) continue;
+    // Scheduling stalls on a busy machine bunch a few events anywhere; a buffering proxy bunches most.
+    const baseline = Math.max(share(find("direct")), share(find("bare")));
+    const ok =
+      gw.failed === 0 &&
+      share(gw) <= baseline + TARGETS.bunchedShareSlack &&
+      Math.abs(gw.gapP50Ms - report.settings.sseIntervalMs) <= TARGETS.gapP50SlackMs;
+    ssePass = (ssePass ?? true) && ok;
+    sseDetails.push(
+      `${shape}: ${gw.bunched}/${gw.gaps} gaps bunched (direct/bare worst ${num(baseline * 100, 1)}%), ` +
+        `median gap ${num(gw.gapP50Ms, 2)} ms`,
+    );
+  }
+  checks.push({
+    name: "SSE gaps preserved (no bunching)",
+    pass: ssePass,
+    detail: sseDetails.length > 0 ? sseDetails.join("; ") : "not measured",
+  });
+
+  const first = report.soak[0];
+  const last = report.soak[report.soak.length - 1];
+  const growth = first && last && report.soak.length > 1 ? last.rssMb / first.rssMb - 1 : null;
+  checks.push({
+    name: `RSS flat across repeated ${report.settings.soakRequests}-request runs (≤ ${TARGETS.rssGrowth * 100}% growth)`,
+    pass: growth === null ? null : growth <= TARGETS.rssGrowth,
+    detail:
+      growth === null
+        ? "not run (use --soak)"
+        : `${report.soak.map((r) => num(r.rssMb, 1)).join(" → ")} MB (${growth >= 0 ? "+" : ""}${num(growth * 100, 1)}%)`,
+  });
+  return checks;
+}
+
+function redisLine(report: BenchReport): string | null {
+  const lines = report.settings.connections.flatMap((c) => {
+    const g = cellFor(report.cells, "gateway", c);
+    const r = cellFor(report.cells, "gateway+redis", c);
+    if (!g || !r || g.cpuUsPerReq === null || r.cpuUsPerReq === null) return [];
+    return [
+      `  ${c} conn: p50 ${num(r.load.p50Ms - g.load.p50Ms, 3)} ms, gateway CPU ${num(r.cpuUsPerReq - g.cpuUsPerReq, 0)} µs/req` +
+        `, redis-server CPU ${num(r.storeCpuUsPerReq, 0)} µs/req, req/s ${num((r.load.rps / g.load.rps - 1) * 100, 1)}%`,
+    ];
+  });
+  return lines.length > 0
+    ? ["Cost of shared state (gateway+redis minus embedded gateway):", ...lines].join("\n")
+    : null;
+}
+
+/** Formats the whole report as plain text: load table, SSE table, soak rows, target checks. */
+export function formatReport(report: BenchReport): string {
+  const s = report.settings;
+  const parts: string[] = [
+    `Roundabout data-plane benchmark — ${report.startedAt} — node ${report.machine.node}, ${report.machine.cpus} CPUs, ` +
+      `load avg ${report.machine.loadAvg.map((l) => l.toFixed(2)).join(" ")}`,
+    `Each cell: ${s.requests !== null ? `${s.requests} requests` : `${s.durationS} s`} after a ${s.warmupS} s warm-up; ` +
+      `POST /v1/chat/completions (JSON, mock latency ${s.upstreamLatencyMs} ms); CPU = the target process's user+system time / responses.`,
+  ];
+  for (const [name, why] of Object.entries(report.unavailable)) parts.push(`!! ${name} not measured: ${why}`);
+  for (const [name, notes] of Object.entries(report.processNotes)) {
+    if (notes.rss) parts.push(`${name} process RSS: ${notes.rss}.`);
+  }
+  parts.push("", loadTable(report));
+  for (const c of report.cells) {
+    if (c.load.non2xx + c.load.errors > 0) {
+      parts.push(
+        `!! ${c.target} at ${c.load.connections} conn: ${c.load.non2xx} non-2xx, ${c.load.errors} errors — its figures mix in failures`,
+      );
+    }
+  }
+  const redis = redisLine(report);
+  if (redis) parts.push("", redis);
+  if (report.sse.length > 0) {
+    parts.push(
+      "",
+      `SSE: ${s.sseStreams} streams per row (${s.sseConcurrency} at a time), ${s.sseEvents} content events ${s.sseIntervalMs} ms apart; ` +
+        `"bunched" = gaps < ${s.sseIntervalMs / 2} ms.`,
+      sseTable(report.sse, s.sseIntervalMs),
+    );
+  }
+  if (report.soak.length > 0) parts.push("", "RSS soak (16 connections):", soakTable(report.soak));
+  parts.push("", "Targets:");
+  for (const c of report.checks) {
+    const mark = c.pass === null ? "–" : c.pass ? "✓" : "✗";
+    parts.push(`  ${mark} ${c.name}: ${c.detail}`);
+  }
+  return parts.join("\n");
+}

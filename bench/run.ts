@@ -1,0 +1,241 @@
+/**
+ * `npm run bench`: the data plane's benchmark. Starts the mock upstreams, the bare reference proxy and
+ * the gateway in child processes (CPU is read per process), loads each at several connection counts
+ * with autocannon, probes SSE pacing, optionally soaks the gateway for RSS, and prints one table.
+ * It prints figures; it is not a test and asserts nothing.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import path from "node:path";
+import { parseBenchOptions, type BenchOptions } from "./bench-options";
+import type { BenchReport, LoadCell, SoakRound, SseRow, TargetName } from "./bench-types";
+import { measureCell, measureSse, runSoak, withAddedLatency, type BenchSide } from "./measure";
+import { openRedisProbe, type RedisProbe } from "./redis-probe";
+import { evaluateTargets, formatReport } from "./report";
+import { killAllChildren, spawnBenchChild, type BenchChild } from "./spawn-child";
+
+const GATEWAY_READY_TIMEOUT_MS = 120_000;
+const PROFILE_EXIT_TIMEOUT_MS = 60_000;
+
+function progress(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+/** A generous bound on the whole run, so a hang can never leave it (or its children) running. */
+function runBudgetMs(o: BenchOptions, sides: number): number {
+  const perCell = o.durationS !== null ? o.durationS : o.requests! / 500;
+  const load = o.connections.length * sides * (perCell + o.warmupS + 1.5);
+  const sse =
+    (sides * 2 * Math.ceil(o.sseStreams / o.sseConcurrency) * (o.sseEvents * o.sseIntervalMs * 2 + 500)) /
+    1000;
+  const soak = o.soakRounds * (o.soakRequests / 500 + 2);
+  return (load + sse + soak) * 3 * 1000 + 240_000;
+}
+
+function directSide(mockUrl: string): BenchSide {
+  return { name: "direct", origin: mockUrl, pathPrefix: "", authHeaders: () => ({}), child: null };
+}
+
+function gatewaySide(name: TargetName, child: BenchChild, storeCpuUs?: () => Promise<number>): BenchSide {
+  const key = child.notes.apiKey ?? "";
+  return {
+    name,
+    origin: child.urls.gateway ?? "",
+    pathPrefix: child.notes.pathPrefix ?? "",
+    authHeaders: (shape): Record<string, string> =>
+      shape === "anthropic" ? { "x-api-key": key } : { authorization: `Bearer ${key}` },
+    child,
+    storeCpuUs,
+  };
+}
+
+function profileArgs(profileDir: string | null): string[] {
+  return profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+}
+
+async function spawnGateway(name: string, upstreams: string[], extra: string[], o: BenchOptions) {
+  return spawnBenchChild({
+    name,
+    script: "gateway-process.ts",
+    args: [...upstreams.flatMap((u) => ["--upstream", u]), ...extra],
+    execArgv: profileArgs(o.profileDir),
+    exitTimeoutMs: o.profileDir ? PROFILE_EXIT_TIMEOUT_MS : undefined,
+    readyTimeoutMs: GATEWAY_READY_TIMEOUT_MS,
+  });
+}
+
+function describeError(err: unknown): string {
+  return err instanceof Error ? err.message.split("\n").slice(0, 6).join("\n   ") : String(err);
+}
+
+async function main(): Promise<number> {
+  const options = parseBenchOptions(process.argv.slice(2), process.env.BENCH_REDIS_URL);
+  if (options === null) return 0;
+  const startedAt = new Date().toISOString();
+  const children: BenchChild[] = [];
+  const unavailable: Record<string, string> = {};
+  const redisPrefix = `rb-bench:${randomBytes(4).toString("hex")}:`;
+  let redisProbe: RedisProbe | null = null;
+  const deadline = setTimeout(
+    () => {
+      progress("run budget exceeded: stopping");
+      killAllChildren();
+      process.exit(1);
+    },
+    runBudgetMs(options, options.redisUrl ? 4 : 3),
+  );
+
+  try {
+    progress("starting mock upstreams and the bare reference proxy…");
+    const mocks = await spawnBenchChild({
+      name: "mock upstreams",
+      script: "mock-process.ts",
+      args: [
+        ...["--events", String(options.sseEvents), "--interval-ms", String(options.sseIntervalMs)],
+        ...["--latency-ms", String(options.upstreamLatencyMs)],
+      ],
+    });
+    children.push(mocks);
+    const upstreams = Object.values(mocks.urls);
+    const bare = await spawnBenchChild({
+      name: "bare proxy",
+      script: "bare-proxy.ts",
+      args: upstreams.flatMap((u) => ["--upstream", u]),
+      execArgv: profileArgs(options.profileDir),
+      exitTimeoutMs: options.profileDir ? PROFILE_EXIT_TIMEOUT_MS : undefined,
+    });
+    children.push(bare);
+    const sides: BenchSide[] = [
+      directSide(upstreams[0]!),
+      { name: "bare", origin: bare.urls.proxy!, pathPrefix: "", authHeaders: () => ({}), child: bare },
+    ];
+
+    progress("starting the gateway (embedded PGlite: migrate + seed)…");
+    try {
+      const gw = await spawnGateway("gateway", upstreams, [], options);
+      children.push(gw);
+      sides.push(gatewaySide("gateway", gw));
+    } catch (err) {
+      unavailable.gateway = describeError(err);
+    }
+    if (options.redisUrl) {
+      progress("starting the gateway with Redis state…");
+      try {
+        redisProbe = await openRedisProbe(options.redisUrl);
+        const gwr = await spawnGateway(
+          "gateway+redis",
+          upstreams,
+          ["--redis", options.redisUrl, "--redis-prefix", redisPrefix],
+          options,
+        );
+        children.push(gwr);
+        sides.push(gatewaySide("gateway+redis", gwr, redisProbe.cpuUs));
+      } catch (err) {
+        unavailable["gateway+redis"] = describeError(err);
+      }
+    }
+
+    const cells: Omit<LoadCell, "addedP50Ms">[] = [];
+    for (const connections of options.connections) {
+      for (const side of sides) {
+        progress(`load: ${side.name} at ${connections} connection(s)…`);
+        const load = {
+          connections,
+          durationS: options.durationS ?? undefined,
+          amount: options.requests ?? undefined,
+        };
+        cells.push(await measureCell(side, load, options.warmupS));
+      }
+    }
+
+    const sse: SseRow[] = [];
+    for (const side of sides) {
+      progress(`SSE: ${side.name}…`);
+      sse.push(
+        ...(await measureSse(side, {
+          streams: options.sseStreams,
+          concurrency: options.sseConcurrency,
+          intervalMs: options.sseIntervalMs,
+          timeoutMs: options.sseEvents * options.sseIntervalMs * 5 + 5_000,
+        })),
+      );
+    }
+
+    let soak: SoakRound[] = [];
+    const gwSide = sides.find((s) => s.name === "gateway");
+    if (options.soakRounds > 0 && gwSide) {
+      soak = await runSoak(gwSide, options.soakRounds, options.soakRequests, (r) =>
+        progress(`soak round ${r.round}: ${r.requests} requests, RSS ${r.rssMb.toFixed(1)} MB`),
+      );
+    }
+
+    const partial = {
+      startedAt,
+      machine: { cpus: cpus().length, node: process.version, loadAvg: loadavg() },
+      settings: {
+        connections: options.connections,
+        durationS: options.durationS,
+        requests: options.requests,
+        warmupS: options.warmupS,
+        upstreamLatencyMs: options.upstreamLatencyMs,
+        sseEvents: options.sseEvents,
+        sseIntervalMs: options.sseIntervalMs,
+        sseStreams: options.sseStreams,
+        sseConcurrency: options.sseConcurrency,
+        soakRounds: options.soakRounds,
+        soakRequests: options.soakRequests,
+        redis: options.redis,
+      },
+      processNotes: Object.fromEntries(
+        sides.flatMap((side) => {
+          if (!side.child) return [];
+          const { apiKey: _secret, ...notes } = side.child.notes;
+          return [[side.name, notes]];
+        }),
+      ),
+      unavailable,
+      cells: withAddedLatency(cells),
+      sse,
+      soak,
+    };
+    const report: BenchReport = {
+      ...partial,
+      checks: evaluateTargets(partial),
+      finishedAt: new Date().toISOString(),
+    };
+    console.log(formatReport(report));
+    const jsonPath = path.resolve(options.jsonPath);
+    mkdirSync(path.dirname(jsonPath), { recursive: true });
+    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    progress(`figures written to ${path.relative(process.cwd(), jsonPath)}`);
+    if (options.profileDir) progress(`CPU profiles (written as the children exit) in ${options.profileDir}/`);
+    return 0;
+  } finally {
+    clearTimeout(deadline);
+    const closing = performance.now();
+    await Promise.all(children.map((c) => c.close().catch(() => undefined)));
+    progress(`child processes closed in ${Math.round(performance.now() - closing)} ms`);
+    if (redisProbe) {
+      await redisProbe.removePrefix(redisPrefix).catch(() => 0);
+      await redisProbe.close();
+    }
+  }
+}
+
+process.on("exit", killAllChildren);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    killAllChildren();
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    killAllChildren();
+    process.exit(1);
+  },
+);
