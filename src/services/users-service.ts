@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, ne } from "drizzle-orm";
+import { and, asc, eq, ne, sql } from "drizzle-orm";
 import {
   passwordChangeSchema,
   passwordResetSchema,
@@ -13,6 +13,9 @@ import { account, auditLog, session, user, type UserRole, type UserRow } from "@
 import { parseInput, translateDatabaseError, type WriteContext } from "./service-context";
 
 /** Hashing as better-auth does it (scrypt), so sign-in verifies what we store (`AppAuth` fits). */
+/** Names the advisory lock that serialises user writes (see lockUser). */
+const USER_WRITES_LOCK_ID = 727_002;
+
 export interface PasswordHasher {
   hashPassword(password: string): Promise<string>;
   verifyPassword(hash: string, password: string): Promise<boolean>;
@@ -83,6 +86,10 @@ export function createUsersService(deps: UsersServiceDeps): UsersService {
   }
 
   async function lockUser(tx: Db, id: string): Promise<UserRow> {
+    // User writes are rare; serialising them behind one transaction-scoped advisory lock (taken before
+    // any row lock) rules out the deadlock two crossed demotions would otherwise hit, and lets the
+    // second one see the first's result.
+    await tx.execute(sql`select pg_advisory_xact_lock(${USER_WRITES_LOCK_ID})`);
     const [row] = USER_ID.test(id) ? await tx.select().from(user).where(eq(user.id, id)).for("update") : [];
     if (!row) throw new AppError("USER_NOT_FOUND");
     return row;
@@ -91,7 +98,6 @@ export function createUsersService(deps: UsersServiceDeps): UsersService {
   /** Refuses when `row` is an admin and no other admin would remain. */
   async function assertNotLastAdmin(tx: Db, row: UserRow): Promise<void> {
     if (row.role !== "admin") return;
-    // Locking every other admin serialises concurrent demotions: the second one sees the first's result.
     const others = await tx
       .select({ id: user.id })
       .from(user)
