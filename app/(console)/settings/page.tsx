@@ -1,0 +1,12 @@
+import { ComingSoon } from "@/console/coming-soon";
+import { pageMetadata } from "@/console/page-metadata";
+
+/** This section's title. */
+export function generateMetadata() {
+  return pageMetadata("nav.settings");
+}
+
+/** Not built yet: says so and points back to the dashboard. */
+export default function Page() {
+  return <ComingSoon href="/settings" />;
+}

@@ -1,0 +1,174 @@
+/**
+ * Typed fetch wrapper for the admin JSON API (and better-auth's routes) from client components.
+ * Every failure becomes an ApiError with the server's stable code, so callers branch on codes, never
+ * on message text. Cookies ride along (same-origin); nothing here runs at import time.
+ */
+
+/** The code used when the request never got an HTTP answer. */
+export const NETWORK_ERROR = "NETWORK_ERROR";
+/** The code used when an answer was not the JSON we expected. */
+export const BAD_RESPONSE = "BAD_RESPONSE";
+
+/** One validation problem as the admin API reports it in `details`. */
+export interface ApiIssue {
+  path: string;
+  message: string;
+}
+
+/** A failed API call: HTTP status (0 for network failures), stable code, message and details. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly details: unknown;
+
+  constructor(status: number, code: string, message: string, details?: unknown) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** Validation issues from `details` (VALIDATION_FAILED, IMPORT_INVALID), or an empty list. */
+  get issues(): ApiIssue[] {
+    return readIssues(this.details);
+  }
+}
+
+/** Returns true when `value` is an ApiError (also across bundles, where instanceof may not hold). */
+export function isApiError(value: unknown): value is ApiError {
+  return value instanceof ApiError || (value instanceof Error && value.name === "ApiError");
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Extra query parameters; undefined values are left out. */
+  query?: Record<string, string | number | boolean | undefined>;
+}
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** Sends one JSON request and returns the parsed body (undefined for 204), or throws ApiError. */
+export async function apiRequest<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, options.query), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(0, NETWORK_ERROR, error instanceof Error ? error.message : "Network request failed");
+  }
+  const text = await response.text();
+  const parsed = text ? parseJson(text) : undefined;
+  if (!response.ok) throw toApiError(response.status, parsed, text);
+  if (text && parsed === undefined) {
+    throw new ApiError(response.status, BAD_RESPONSE, "The server answered with something other than JSON.");
+  }
+  return parsed as T;
+}
+
+/** GET `path`. */
+export function apiGet<T>(path: string, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>("GET", path, undefined, options);
+}
+
+/** POST `body` to `path`. */
+export function apiPost<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>("POST", path, body ?? {}, options);
+}
+
+/** PUT `body` to `path`. */
+export function apiPut<T>(path: string, body: unknown, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>("PUT", path, body, options);
+}
+
+/** PATCH `body` to `path`. */
+export function apiPatch<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>("PATCH", path, body ?? {}, options);
+}
+
+/** DELETE `path`. */
+export function apiDelete<T = void>(path: string, options?: RequestOptions): Promise<T> {
+  return apiRequest<T>("DELETE", path, undefined, options);
+}
+
+/**
+ * Reads a list from a response that is either the array itself or an object holding it under
+ * `key`, `items` or `data` (so a list endpoint can grow pagination fields without breaking callers).
+ */
+export function unwrapList<T>(body: unknown, key: string): T[] {
+  if (Array.isArray(body)) return body as T[];
+  if (typeof body === "object" && body !== null) {
+    for (const name of [key, "items", "data"]) {
+      const value = (body as Record<string, unknown>)[name];
+      if (Array.isArray(value)) return value as T[];
+    }
+  }
+  throw new ApiError(200, BAD_RESPONSE, `Expected a list of ${key}.`);
+}
+
+/** Builds an ApiError from an error answer: our envelope, better-auth's `{code, message}`, or anything else. */
+export function toApiError(status: number, body: unknown, rawText = ""): ApiError {
+  if (isRecord(body)) {
+    const envelope = isRecord(body.error) ? body.error : body;
+    const code = typeof envelope.code === "string" && envelope.code ? envelope.code : statusCode(status);
+    const message =
+      typeof envelope.message === "string" && envelope.message ? envelope.message : `HTTP ${status}`;
+    return new ApiError(status, code, message, envelope.details);
+  }
+  return new ApiError(status, statusCode(status), rawText.slice(0, 200) || `HTTP ${status}`);
+}
+
+function statusCode(status: number): string {
+  if (status === 401) return "UNAUTHENTICATED";
+  if (status === 403) return "FORBIDDEN";
+  if (status === 429) return "RATE_LIMITED";
+  return `HTTP_${status}`;
+}
+
+function readIssues(details: unknown): ApiIssue[] {
+  const list = Array.isArray(details)
+    ? details
+    : isRecord(details) && Array.isArray(details.issues)
+      ? details.issues
+      : [];
+  return list.filter(
+    (item): item is ApiIssue =>
+      isRecord(item) && typeof item.path === "string" && typeof item.message === "string",
+  );
+}
+
+function withQuery(path: string, query: RequestOptions["query"]): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  const search = params.toString();
+  return search ? `${path}${path.includes("?") ? "&" : "?"}${search}` : path;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

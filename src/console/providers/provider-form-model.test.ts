@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import type { Provider } from "@/contracts/providers";
+import { providerCreateSchema, providerUpdateSchema } from "@/contracts/providers";
+import { en } from "@/i18n/en";
+import { translate } from "@/i18n/translate";
+import type { Translate } from "@/i18n/types";
+import {
+  createProviderFormSchema,
+  emptyProviderForm,
+  localizeProviderIssue,
+  providerToFormValues,
+  toCreatePayload,
+  toUpdatePayload,
+  type ProviderFormValues,
+} from "./provider-form-model";
+
+const t: Translate = (key, values) => translate(en, key, values);
+const schema = createProviderFormSchema();
+
+const existing: Provider = {
+  id: "0b6c6f5e-8a7a-4c43-9a34-0d2b1b0c9d11",
+  name: "openai-a",
+  baseUrl: "https://api.openai.com/v1",
+  authStyle: "bearer",
+  weight: 3,
+  enabled: true,
+  healthCheckPath: "/models",
+  headers: { "OpenAI-Organization": "org-1" },
+  description: "primary",
+  hasApiKey: true,
+  apiKeyMasked: "••••abcd",
+  createdAt: "2026-01-01T00:00:00.000Z",
+  updatedAt: "2026-01-02T00:00:00.000Z",
+};
+
+function form(overrides: Partial<ProviderFormValues>): ProviderFormValues {
+  return { ...emptyProviderForm(), name: "p", baseUrl: "https://up.example", ...overrides };
+}
+
+/** The localized message per field path for `values`, or {} when they are valid. */
+function messages(values: unknown): Record<string, string> {
+  const result = schema.safeParse(values);
+  const out: Record<string, string> = {};
+  for (const issue of result.error?.issues ?? []) {
+    out[issue.path.join(".")] ??= localizeProviderIssue(t, issue) ?? issue.message;
+  }
+  return out;
+}
+
+describe("provider form schema", () => {
+  it("accepts a minimal provider and normalizes the base URL like the API", () => {
+    const parsed = schema.parse(form({ baseUrl: " https://up.example/v1/ " }));
+    expect(parsed.baseUrl).toBe("https://up.example/v1");
+  });
+
+  it("reports empty, malformed and out-of-range fields in the reader's language", () => {
+    expect(messages(form({ name: " ", baseUrl: "" }))).toEqual({ name: "Required.", baseUrl: "Required." });
+    expect(messages(form({ baseUrl: "ftp://up.example" }))).toEqual({ baseUrl: en.validation.url });
+    expect(messages(form({ baseUrl: "https://u:p@up.example" }))).toEqual({ baseUrl: en.validation.url });
+    expect(messages(form({ weight: Number.NaN }))).toEqual({ weight: "Enter a whole number." });
+    expect(messages(form({ weight: -1 }))).toEqual({ weight: "Must be at least 0." });
+    expect(messages(form({ weight: 1.5 }))).toEqual({ weight: "Enter a whole number." });
+    expect(messages(form({ healthCheckPath: "models" }))).toEqual({ healthCheckPath: en.validation.path });
+    expect(messages(form({ apiKey: "has space" }))).toEqual({ apiKey: en.validation.printableAscii });
+  });
+
+  it("treats a disabled (undefined) credential as empty", () => {
+    const parsed = schema.parse({ ...form({}), apiKey: undefined });
+    expect(parsed.apiKey).toBe("");
+  });
+
+  it("checks header rows one by one and ignores blank rows", () => {
+    const result = messages(
+      form({
+        headers: [
+          { name: "", value: "" },
+          { name: "X-Team", value: "a" },
+          { name: "x-team", value: "b" },
+          { name: "Authorization", value: "Bearer x" },
+          { name: "bad name", value: "x" },
+          { name: "", value: "orphan" },
+          { name: "X-Line", value: "a\nb" },
+        ],
+      }),
+    );
+    expect(result).toEqual({
+      "headers.2.name": en.validation.headerDuplicate,
+      "headers.3.name": en.validation.headerForbidden,
+      "headers.4.name": en.validation.headerName,
+      "headers.5.name": en.validation.required,
+      "headers.6.value": "header values must not contain line breaks",
+    });
+  });
+});
+
+describe("payloads", () => {
+  it("builds a create body the API schema accepts, leaving out an empty credential", () => {
+    const body = toCreatePayload(
+      form({
+        headers: [
+          { name: " X-Team ", value: "a" },
+          { name: "", value: "" },
+        ],
+        healthCheckPath: " ",
+      }),
+    );
+    expect(body).toEqual({
+      name: "p",
+      baseUrl: "https://up.example",
+      authStyle: "bearer",
+      weight: 1,
+      enabled: true,
+      healthCheckPath: null,
+      headers: { "X-Team": "a" },
+      description: "",
+    });
+    expect(providerCreateSchema.safeParse(body).success).toBe(true);
+  });
+
+  it("never sends a credential with the 'none' auth style", () => {
+    expect(toCreatePayload(form({ apiKey: "sk-123", authStyle: "none" }))).not.toHaveProperty("apiKey");
+    expect(toCreatePayload(form({ apiKey: "sk-123" }))).toHaveProperty("apiKey", "sk-123");
+  });
+
+  it("sends nothing for an unchanged provider, so the stored credential is kept", () => {
+    const values = providerToFormValues(existing);
+    expect(values.apiKey).toBe("");
+    expect(toUpdatePayload(values, existing)).toEqual({});
+  });
+
+  it("sends only what changed, a new credential when typed, and null to remove it", () => {
+    const values = providerToFormValues(existing);
+    const changed = toUpdatePayload(
+      {
+        ...values,
+        weight: 5,
+        headers: [{ name: "OpenAI-Organization", value: "org-2" }],
+        apiKey: "sk-new-key",
+      },
+      existing,
+    );
+    expect(changed).toEqual({ weight: 5, headers: { "OpenAI-Organization": "org-2" }, apiKey: "sk-new-key" });
+    expect(providerUpdateSchema.safeParse(changed).success).toBe(true);
+    expect(toUpdatePayload({ ...values, apiKey: "ignored", removeApiKey: true }, existing)).toEqual({
+      apiKey: null,
+    });
+    expect(toUpdatePayload({ ...values, healthCheckPath: "" }, existing)).toEqual({ healthCheckPath: null });
+  });
+});

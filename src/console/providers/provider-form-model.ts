@@ -1,0 +1,210 @@
+import { z } from "zod";
+import {
+  FORBIDDEN_PROVIDER_HEADERS,
+  healthCheckPathSchema,
+  providerApiKeySchema,
+  providerCreateSchema,
+  providerHeadersSchema,
+  type Provider,
+  type ProviderCreateInput,
+  type ProviderUpdateInput,
+} from "@/contracts/providers";
+import type { Translate } from "@/i18n/types";
+import { localizeCommonIssue } from "../forms/localize-issue";
+import type { FormIssue } from "../forms/zod-form-resolver";
+
+/** What the provider dialog edits: strings as typed, headers as rows. */
+export interface ProviderFormValues {
+  name: string;
+  baseUrl: string;
+  authStyle: Provider["authStyle"];
+  /** A new credential; empty keeps the stored one (edit) or stores none (create). */
+  apiKey: string;
+  /** Edit only: clear the stored credential. */
+  removeApiKey: boolean;
+  weight: number;
+  enabled: boolean;
+  healthCheckPath: string;
+  headers: { name: string; value: string }[];
+  description: string;
+}
+
+export type ProviderFormMode = "create" | "edit";
+
+type HeaderProblem = "duplicate" | "forbidden" | "name";
+
+const shape = providerCreateSchema.shape;
+
+/** Form values for a new provider. */
+export function emptyProviderForm(): ProviderFormValues {
+  return {
+    name: "",
+    baseUrl: "",
+    authStyle: "bearer",
+    apiKey: "",
+    removeApiKey: false,
+    weight: 1,
+    enabled: true,
+    healthCheckPath: "",
+    headers: [],
+    description: "",
+  };
+}
+
+/** Form values showing an existing provider; the credential field starts empty (it is write-only). */
+export function providerToFormValues(provider: Provider): ProviderFormValues {
+  return {
+    name: provider.name,
+    baseUrl: provider.baseUrl,
+    authStyle: provider.authStyle,
+    apiKey: "",
+    removeApiKey: false,
+    weight: provider.weight,
+    enabled: provider.enabled,
+    healthCheckPath: provider.healthCheckPath ?? "",
+    headers: Object.entries(provider.headers).map(([name, value]) => ({ name, value })),
+    description: provider.description,
+  };
+}
+
+/**
+ * The dialog's schema, built from the shared contract pieces so the console checks exactly what the
+ * API checks. Blank header rows are ignored; every other header row is checked on its own, so the
+ * error lands on the row that has it.
+ */
+export function createProviderFormSchema() {
+  return z
+    .object({
+      name: shape.name,
+      baseUrl: z.string().trim().min(1).pipe(shape.baseUrl),
+      authStyle: shape.authStyle.unwrap(),
+      // A disabled input (credential not sent, or being removed) reads as undefined.
+      apiKey: z
+        .string()
+        .optional()
+        .transform((value) => value ?? ""),
+      removeApiKey: z.boolean(),
+      weight: shape.weight.unwrap(),
+      enabled: z.boolean(),
+      healthCheckPath: z.string(),
+      headers: z.array(z.object({ name: z.string(), value: z.string() })),
+      description: shape.description.unwrap(),
+    })
+    .superRefine((values, ctx) => {
+      if (values.apiKey !== "") {
+        for (const issue of providerApiKeySchema.safeParse(values.apiKey).error?.issues ?? []) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["apiKey"],
+            message: issue.message,
+            params: { rule: "apiKey" },
+          });
+        }
+      }
+      const path = values.healthCheckPath.trim();
+      if (path !== "") {
+        for (const issue of healthCheckPathSchema.safeParse(path).error?.issues ?? []) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["healthCheckPath"],
+            message: issue.message,
+            params: { rule: "path" },
+          });
+        }
+      }
+      checkHeaderRows(values.headers, ctx);
+    });
+}
+
+function checkHeaderRows(rows: ProviderFormValues["headers"], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  rows.forEach((row, index) => {
+    const name = row.name.trim();
+    if (name === "" && row.value === "") return;
+    const report = (field: "name" | "value", message: string, problem?: HeaderProblem) =>
+      ctx.addIssue({ code: "custom", path: ["headers", index, field], message, params: { header: problem } });
+    if (name === "") {
+      report("name", "header name is required", "name");
+      return;
+    }
+    const lower = name.toLowerCase();
+    if (seen.has(lower)) report("name", `header "${name}" is listed twice`, "duplicate");
+    seen.add(lower);
+    for (const issue of providerHeadersSchema.safeParse({ [name]: row.value }).error?.issues ?? []) {
+      if (issue.code === "invalid_key") report("name", issue.message, "name");
+      else if (FORBIDDEN_PROVIDER_HEADERS.has(lower)) report("name", issue.message, "forbidden");
+      else report("value", issue.message);
+    }
+  });
+}
+
+/** The message under a provider field, in the reader's language where the rule is a known one. */
+export function localizeProviderIssue(t: Translate, issue: FormIssue): string | undefined {
+  const field = issue.path[0];
+  if (issue.code === "custom") {
+    const params = (issue.params ?? {}) as { rule?: string; header?: HeaderProblem };
+    if (params.header === "duplicate") return t("validation.headerDuplicate");
+    if (params.header === "forbidden") return t("validation.headerForbidden");
+    if (params.header === "name")
+      return issue.message === "header name is required"
+        ? t("validation.required")
+        : t("validation.headerName");
+    if (params.rule === "path") return t("validation.path");
+    if (params.rule === "apiKey" && !issue.message.startsWith("must be at most"))
+      return t("validation.printableAscii");
+    if (field === "baseUrl") return t("validation.url");
+  }
+  return localizeCommonIssue(t, issue);
+}
+
+/** The POST body for a new provider. */
+export function toCreatePayload(values: ProviderFormValues): ProviderCreateInput {
+  return {
+    name: values.name.trim(),
+    baseUrl: values.baseUrl.trim(),
+    ...(values.apiKey !== "" && values.authStyle !== "none" ? { apiKey: values.apiKey } : {}),
+    authStyle: values.authStyle,
+    weight: values.weight,
+    enabled: values.enabled,
+    healthCheckPath: values.healthCheckPath.trim() || null,
+    headers: headerRecord(values.headers),
+    description: values.description,
+  };
+}
+
+/**
+ * The PUT body for an edit: only the fields that changed, so the audit log shows what the person
+ * actually changed. The credential is sent only when a new one was typed or removal was asked for.
+ */
+export function toUpdatePayload(values: ProviderFormValues, original: Provider): ProviderUpdateInput {
+  const next = toCreatePayload(values);
+  const update: ProviderUpdateInput = {};
+  if (next.name !== original.name) update.name = next.name;
+  if (next.baseUrl !== original.baseUrl) update.baseUrl = next.baseUrl;
+  if (next.authStyle !== original.authStyle) update.authStyle = next.authStyle;
+  if (next.weight !== original.weight) update.weight = next.weight;
+  if (next.enabled !== original.enabled) update.enabled = next.enabled;
+  if ((next.healthCheckPath ?? null) !== original.healthCheckPath)
+    update.healthCheckPath = next.healthCheckPath;
+  if (!sameHeaders(next.headers ?? {}, original.headers)) update.headers = next.headers;
+  if (next.description !== original.description) update.description = next.description;
+  if (values.removeApiKey) update.apiKey = null;
+  else if (values.apiKey !== "" && values.authStyle !== "none") update.apiKey = values.apiKey;
+  return update;
+}
+
+function headerRecord(rows: ProviderFormValues["headers"]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const row of rows) {
+    const name = row.name.trim();
+    if (name !== "") record[name] = row.value;
+  }
+  return record;
+}
+
+function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
+  const aKeys = Object.keys(a);
+  return (
+    aKeys.length === Object.keys(b).length && aKeys.every((key) => Object.hasOwn(b, key) && b[key] === a[key])
+  );
+}
