@@ -13,6 +13,8 @@ const config = [
       "node_modules/**",
       "next-env.d.ts",
       "screenshots/**",
+      ".bench/**",
+      "coverage/**",
     ],
   },
   {
