@@ -16,6 +16,7 @@ import { createMemoryStore, type MemoryStateStore } from "@/store/memory-store";
 import { CONFIG_CHANNEL } from "@/store/types";
 import { openTestDatabase, type TestDatabaseKind } from "@/testing/test-database";
 import { createAuthenticator } from "./authenticate";
+import type { RouteDefinition } from "./route-types";
 import { createAdminApi } from "./router";
 import type { Actor } from "./types";
 
@@ -81,10 +82,22 @@ export interface AdminTestServer {
   close(): Promise<void>;
 }
 
+export interface ExtraRouteDeps {
+  readonly database: Database;
+  readonly store: MemoryStateStore;
+  readonly secretBox: SecretBox;
+  readonly logger: Logger;
+}
+
 /** Starts the admin API over a fresh database of `kind` on an ephemeral loopback port. */
 export async function startAdminTestServer(
   kind: TestDatabaseKind,
-  options: { maxBodyBytes?: number; logger?: Logger } = {},
+  options: {
+    maxBodyBytes?: number;
+    logger?: Logger;
+    /** More routes, built over the server's own database, store and secret box. */
+    extraRoutes?: (deps: ExtraRouteDeps) => readonly RouteDefinition[];
+  } = {},
 ): Promise<AdminTestServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
   const database = await openTestDatabase(kind);
@@ -96,6 +109,7 @@ export async function startAdminTestServer(
     services,
     maxBodyBytes,
     logger,
+    extraRoutes: options.extraRoutes?.({ database, store, secretBox, logger }),
     authenticate: createAuthenticator({
       adminToken: TEST_ADMIN_TOKEN,
       resolveSession: async (request) => (request.headers.get("cookie") === VIEWER_COOKIE ? VIEWER : null),

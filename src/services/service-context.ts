@@ -36,7 +36,7 @@ export interface AuditRecord {
   readonly changes?: Record<string, unknown> | null;
 }
 
-export type ConfigEventKind = "provider" | "group" | "api_key" | "config";
+export type ConfigEventKind = "provider" | "group" | "api_key" | "config" | "alert_rule" | "alert_channel";
 
 /** What one write produced: its result, its audit row and what to announce after commit. */
 export interface WriteOutcome<T> {

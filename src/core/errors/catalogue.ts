@@ -70,6 +70,21 @@ export const ERRORS = {
   LAST_ADMIN: spec(409, "invalid_request_error", "This is the last admin: keep at least one admin user."),
   INVALID_CURRENT_PASSWORD: spec(400, "invalid_request_error", "The current password is incorrect."),
 
+  // --- alerting
+  ALERT_RULE_NOT_FOUND: spec(404, "not_found_error", "No alert rule with this id."),
+  ALERT_RULE_NAME_TAKEN: spec(409, "invalid_request_error", "An alert rule with this name already exists."),
+  ALERT_CHANNEL_NOT_FOUND: spec(404, "not_found_error", "No alert channel with this id."),
+  ALERT_CHANNEL_NAME_TAKEN: spec(
+    409,
+    "invalid_request_error",
+    "An alert channel with this name already exists.",
+  ),
+  ALERT_CHANNEL_IN_USE: spec(
+    409,
+    "invalid_request_error",
+    "The alert channel is still used by one or more rules.",
+  ),
+
   // --- gateway: client side
   GATEWAY_KEY_MISSING: spec(
     401,
@@ -82,6 +97,11 @@ export const ERRORS = {
   RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this key."),
   CONCURRENCY_LIMITED: spec(429, "rate_limit_error", "Too many concurrent requests for this key."),
   GROUP_RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this group."),
+  PROVIDERS_AT_CAPACITY: spec(
+    429,
+    "rate_limit_error",
+    "Every provider of this group is at its rate or concurrency cap; retry shortly.",
+  ),
   CLIENT_CLOSED: spec(499, "api_error", "The client closed the connection."),
 
   // --- gateway: upstream side

@@ -1,0 +1,257 @@
+import { randomUUID } from "node:crypto";
+import { asc, eq } from "drizzle-orm";
+import {
+  alertChannelCreateSchema,
+  alertChannelUpdateSchema,
+  type AlertChannel,
+  type AlertDelivery,
+} from "@/contracts/alerts";
+import { AppError } from "@/core/errors/catalogue";
+import type { Db } from "@/db/client";
+import {
+  alertChannels,
+  alertDeliveries,
+  alertRuleChannels,
+  alertRules,
+  type AlertChannelRow,
+} from "@/db/schema";
+import {
+  changedFields,
+  isUuid,
+  parseInput,
+  type ServiceContext,
+  type WriteContext,
+} from "@/services/service-context";
+import {
+  mergeChannelConfig,
+  openChannelConfig,
+  replacedSecretFields,
+  sealChannelSecrets,
+  splitChannelConfig,
+  toAlertChannel,
+} from "./channel-codec";
+import type { AlertMessage } from "./channels";
+import { attemptDelivery, toAlertDelivery, type DeliveryDeps } from "./deliveries";
+
+export interface AlertChannelService {
+  /** Every channel, by name; secrets masked. */
+  list(): Promise<AlertChannel[]>;
+  /** One channel; ALERT_CHANNEL_NOT_FOUND when missing. */
+  get(id: string): Promise<AlertChannel>;
+  /** Creates a channel; its secrets are sealed with the channel id as associated data. */
+  create(by: WriteContext, input: unknown): Promise<AlertChannel>;
+  /** Partial update; the channel type cannot change. Secrets: absent keeps, null clears, a value replaces. */
+  update(by: WriteContext, id: string, input: unknown): Promise<AlertChannel>;
+  /** Deletes a channel; refused (ALERT_CHANNEL_IN_USE) while a rule uses it. */
+  remove(by: WriteContext, id: string): Promise<void>;
+  /** Sends a test notice now (one attempt, also to a disabled channel), records and returns the delivery. */
+  test(by: WriteContext, id: string): Promise<AlertDelivery>;
+}
+
+const CHANNEL_CODES = {
+  alert_channels_name_unique: "ALERT_CHANNEL_NAME_TAKEN",
+  alert_rule_channels_channel_id_alert_channels_id_fk: "ALERT_CHANNEL_IN_USE",
+} as const;
+
+/** Alert channel CRUD and "send test": validation, sealed secrets, audit and announcements. */
+export function createAlertChannelService(ctx: ServiceContext, delivery: DeliveryDeps): AlertChannelService {
+  const { db, sealer } = ctx;
+
+  async function findRow(tx: Db, id: string, lock: boolean): Promise<AlertChannelRow> {
+    if (!isUuid(id)) throw new AppError("ALERT_CHANNEL_NOT_FOUND");
+    const query = tx.select().from(alertChannels).where(eq(alertChannels.id, id));
+    const [row] = lock ? await query.for("update") : await query;
+    if (!row) throw new AppError("ALERT_CHANNEL_NOT_FOUND");
+    return row;
+  }
+
+  async function assertNameFree(tx: Db, name: string, exceptId: string | null): Promise<void> {
+    const [row] = await tx
+      .select({ id: alertChannels.id })
+      .from(alertChannels)
+      .where(eq(alertChannels.name, name));
+    if (row && row.id !== exceptId) throw new AppError("ALERT_CHANNEL_NAME_TAKEN", undefined, { name });
+  }
+
+  return {
+    async list() {
+      const rows = await db.select().from(alertChannels).orderBy(asc(alertChannels.name));
+      return rows.map(toAlertChannel);
+    },
+
+    async get(id) {
+      return toAlertChannel(await findRow(db, id, false));
+    },
+
+    async create(by, input) {
+      const data = parseInput(alertChannelCreateSchema, input);
+      return ctx.write(
+        by,
+        async (tx) => {
+          await assertNameFree(tx, data.name, null);
+          const id = randomUUID();
+          const now = ctx.now();
+          const parts = splitChannelConfig(data.config);
+          const [row] = await tx
+            .insert(alertChannels)
+            .values({
+              id,
+              name: data.name,
+              type: data.config.type,
+              enabled: data.enabled,
+              settings: parts.settings,
+              secretsCipher: sealChannelSecrets(sealer, id, parts),
+              display: parts.display,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .returning();
+          const channel = toAlertChannel(row!);
+          return {
+            result: channel,
+            audit: {
+              action: "alert_channel.create",
+              entityType: "alert_channel",
+              entityId: id,
+              summary: `Created ${channel.type} alert channel "${channel.name}"`,
+              changes: { after: channel },
+            },
+            announce: { kind: "alert_channel", id },
+          };
+        },
+        CHANNEL_CODES,
+      );
+    },
+
+    async update(by, id, input) {
+      const data = parseInput(alertChannelUpdateSchema, input);
+      return ctx.write(
+        by,
+        async (tx) => {
+          const current = await findRow(tx, id, true);
+          if (data.name !== undefined && data.name !== current.name) await assertNameFree(tx, data.name, id);
+          let stored = {};
+          if (data.config !== undefined) {
+            if (data.config.type !== current.type) {
+              throw new AppError("VALIDATION_FAILED", undefined, {
+                issues: [
+                  {
+                    path: "config.type",
+                    message: `must stay "${current.type}"; create a new channel instead`,
+                  },
+                ],
+              });
+            }
+            const parts = splitChannelConfig(
+              mergeChannelConfig(openChannelConfig(sealer, current), data.config),
+            );
+            stored = {
+              settings: parts.settings,
+              secretsCipher: sealChannelSecrets(sealer, current.id, parts),
+              display: parts.display,
+            };
+          }
+          const [row] = await tx
+            .update(alertChannels)
+            .set({ name: data.name, enabled: data.enabled, ...stored, updatedAt: ctx.now() })
+            .where(eq(alertChannels.id, current.id))
+            .returning();
+          const before = toAlertChannel(current);
+          const after = toAlertChannel(row!);
+          const changes: Record<string, unknown> = changedFields(before, after);
+          // A replaced secret with the same masked hint still changed: say which, never the value.
+          const replaced = data.config ? replacedSecretFields(data.config) : [];
+          if (replaced.length > 0) changes.secretsReplaced = replaced;
+          return {
+            result: after,
+            audit: {
+              action: "alert_channel.update",
+              entityType: "alert_channel",
+              entityId: current.id,
+              summary: `Updated alert channel "${after.name}"`,
+              changes,
+            },
+            announce: { kind: "alert_channel", id: current.id },
+          };
+        },
+        CHANNEL_CODES,
+      );
+    },
+
+    async remove(by, id) {
+      await ctx.write(
+        by,
+        async (tx) => {
+          const current = await findRow(tx, id, true);
+          const usedBy = await tx
+            .select({ id: alertRules.id, name: alertRules.name })
+            .from(alertRuleChannels)
+            .innerJoin(alertRules, eq(alertRules.id, alertRuleChannels.ruleId))
+            .where(eq(alertRuleChannels.channelId, current.id))
+            .orderBy(asc(alertRules.name));
+          if (usedBy.length > 0) {
+            throw new AppError(
+              "ALERT_CHANNEL_IN_USE",
+              `Alert channel "${current.name}" is used by ${usedBy.length} rule(s); remove it from them first.`,
+              { rules: usedBy },
+            );
+          }
+          await tx.delete(alertChannels).where(eq(alertChannels.id, current.id));
+          return {
+            result: undefined,
+            audit: {
+              action: "alert_channel.delete",
+              entityType: "alert_channel",
+              entityId: current.id,
+              summary: `Deleted alert channel "${current.name}"`,
+              changes: { before: toAlertChannel(current) },
+            },
+            announce: { kind: "alert_channel", id: current.id },
+          };
+        },
+        CHANNEL_CODES,
+      );
+    },
+
+    async test(by, id) {
+      const channel = await findRow(db, id, false);
+      const now = ctx.now();
+      const message: AlertMessage = {
+        event: "test",
+        incidentId: null,
+        rule: { id: null, name: "Test notice", type: "test", severity: "info" },
+        subject: { key: "test", name: channel.name },
+        summary: `Test notice from Roundabout to channel "${channel.name}", sent by ${by.actor.name}`,
+        value: null,
+        threshold: null,
+        firedAt: now.toISOString(),
+        resolvedAt: null,
+        reason: null,
+      };
+      const [pending] = await db
+        .insert(alertDeliveries)
+        .values({
+          incidentId: null,
+          channelId: channel.id,
+          channelName: channel.name,
+          channelType: channel.type,
+          event: "test",
+          status: "pending",
+          payload: { ...message },
+          maxAttempts: 1,
+          nextAttemptAt: null,
+          createdAt: now,
+        })
+        .returning();
+      const done = await attemptDelivery(delivery, pending!);
+      await ctx.record(by, {
+        action: "alert_channel.test",
+        entityType: "alert_channel",
+        entityId: channel.id,
+        summary: `Sent a test notice to alert channel "${channel.name}": ${done.status}`,
+        changes: { deliveryId: done.id, status: done.status, lastError: done.lastError },
+      });
+      return toAlertDelivery(done);
+    },
+  };
+}

@@ -1,0 +1,276 @@
+import { randomUUID } from "node:crypto";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import {
+  alertConditionSchema,
+  alertRuleCreateSchema,
+  alertRuleUpdateSchema,
+  type AlertConditionValue,
+  type AlertRule,
+} from "@/contracts/alerts";
+import type { Issue } from "@/contracts/common";
+import { AppError } from "@/core/errors/catalogue";
+import type { Db } from "@/db/client";
+import {
+  alertChannels,
+  alertIncidents,
+  alertRuleChannels,
+  alertRules,
+  groups,
+  providers,
+  type AlertRuleRow,
+} from "@/db/schema";
+import {
+  changedFields,
+  isUuid,
+  parseInput,
+  type ServiceContext,
+  type WriteContext,
+} from "@/services/service-context";
+
+export interface AlertRuleService {
+  /** Every rule, by name. */
+  list(): Promise<AlertRule[]>;
+  /** One rule; ALERT_RULE_NOT_FOUND when missing. */
+  get(id: string): Promise<AlertRule>;
+  /** Creates a rule; the group, providers and channels it names must exist. */
+  create(by: WriteContext, input: unknown): Promise<AlertRule>;
+  /** Partial update; a sent `condition` replaces the old one whole, `channelIds` the old list. */
+  update(by: WriteContext, id: string, input: unknown): Promise<AlertRule>;
+  /** Deletes a rule; its open incidents are closed (reason `rule_deleted`, no notice sent). */
+  remove(by: WriteContext, id: string): Promise<void>;
+}
+
+const RULE_CODES = { alert_rules_name_unique: "ALERT_RULE_NAME_TAKEN" } as const;
+
+/** Reads a stored condition back; null when it no longer validates (then the rule is skipped). */
+export function readStoredCondition(row: AlertRuleRow): AlertConditionValue | null {
+  const parsed = alertConditionSchema.safeParse({ ...row.condition, type: row.type });
+  return parsed.success ? parsed.data : null;
+}
+
+function toAlertRule(row: AlertRuleRow, channelIds: string[]): AlertRule {
+  const condition = readStoredCondition(row);
+  if (condition === null) throw new Error(`alert rule ${row.id} holds a condition that no longer validates`);
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    enabled: row.enabled,
+    severity: row.severity,
+    condition,
+    forMs: row.forMs,
+    cooldownMs: row.cooldownMs,
+    channelIds,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function storedCondition(condition: AlertConditionValue): Record<string, unknown> {
+  const { type: _type, ...rest } = condition;
+  return rest;
+}
+
+/** Alert rule CRUD: validation (also of what a rule names), audit and announcements. */
+export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
+  const { db } = ctx;
+
+  async function channelIdsOf(tx: Db, ruleIds: string[]): Promise<Map<string, string[]>> {
+    const map = new Map<string, string[]>();
+    if (ruleIds.length === 0) return map;
+    const links = await tx
+      .select({
+        ruleId: alertRuleChannels.ruleId,
+        channelId: alertRuleChannels.channelId,
+        name: alertChannels.name,
+      })
+      .from(alertRuleChannels)
+      .innerJoin(alertChannels, eq(alertChannels.id, alertRuleChannels.channelId))
+      .where(inArray(alertRuleChannels.ruleId, ruleIds))
+      .orderBy(asc(alertChannels.name));
+    for (const link of links) map.set(link.ruleId, [...(map.get(link.ruleId) ?? []), link.channelId]);
+    return map;
+  }
+
+  async function findRow(tx: Db, id: string, lock: boolean): Promise<AlertRuleRow> {
+    if (!isUuid(id)) throw new AppError("ALERT_RULE_NOT_FOUND");
+    const query = tx.select().from(alertRules).where(eq(alertRules.id, id));
+    const [row] = lock ? await query.for("update") : await query;
+    if (!row) throw new AppError("ALERT_RULE_NOT_FOUND");
+    return row;
+  }
+
+  async function assertNameFree(tx: Db, name: string, exceptId: string | null): Promise<void> {
+    const [row] = await tx.select({ id: alertRules.id }).from(alertRules).where(eq(alertRules.name, name));
+    if (row && row.id !== exceptId) throw new AppError("ALERT_RULE_NAME_TAKEN", undefined, { name });
+  }
+
+  /** Every id the rule names must exist (locked for share, so it cannot vanish before the commit). */
+  async function assertReferences(
+    tx: Db,
+    condition: AlertConditionValue | undefined,
+    channelIds: string[] | undefined,
+  ): Promise<void> {
+    const issues: Issue[] = [];
+    if (channelIds && channelIds.length > 0) {
+      const found = await tx
+        .select({ id: alertChannels.id })
+        .from(alertChannels)
+        .where(inArray(alertChannels.id, channelIds))
+        .for("share");
+      const known = new Set(found.map((row) => row.id));
+      channelIds.forEach((channelId, i) => {
+        if (!known.has(channelId))
+          issues.push({ path: `channelIds[${i}]`, message: "no alert channel with this id" });
+      });
+    }
+    if (condition && "groupId" in condition) {
+      const [group] = await tx.select({ id: groups.id }).from(groups).where(eq(groups.id, condition.groupId));
+      if (!group) issues.push({ path: "condition.groupId", message: "no group with this id" });
+    }
+    if (condition?.type === "provider_unhealthy" && condition.providerIds) {
+      const ids = condition.providerIds;
+      const found = await tx.select({ id: providers.id }).from(providers).where(inArray(providers.id, ids));
+      const known = new Set(found.map((row) => row.id));
+      ids.forEach((providerId, i) => {
+        if (!known.has(providerId)) {
+          issues.push({ path: `condition.providerIds[${i}]`, message: "no provider with this id" });
+        }
+      });
+    }
+    if (issues.length > 0) throw new AppError("VALIDATION_FAILED", undefined, { issues });
+  }
+
+  async function linkChannels(tx: Db, ruleId: string, channelIds: string[]): Promise<void> {
+    await tx.delete(alertRuleChannels).where(eq(alertRuleChannels.ruleId, ruleId));
+    if (channelIds.length > 0) {
+      await tx.insert(alertRuleChannels).values(channelIds.map((channelId) => ({ ruleId, channelId })));
+    }
+  }
+
+  return {
+    async list() {
+      const rows = await db.select().from(alertRules).orderBy(asc(alertRules.name));
+      const channels = await channelIdsOf(
+        db,
+        rows.map((row) => row.id),
+      );
+      return rows.map((row) => toAlertRule(row, channels.get(row.id) ?? []));
+    },
+
+    async get(id) {
+      const row = await findRow(db, id, false);
+      return toAlertRule(row, (await channelIdsOf(db, [row.id])).get(row.id) ?? []);
+    },
+
+    async create(by, input) {
+      const data = parseInput(alertRuleCreateSchema, input);
+      return ctx.write(
+        by,
+        async (tx) => {
+          await assertNameFree(tx, data.name, null);
+          await assertReferences(tx, data.condition, data.channelIds);
+          const id = randomUUID();
+          const now = ctx.now();
+          const [row] = await tx
+            .insert(alertRules)
+            .values({
+              id,
+              name: data.name,
+              description: data.description,
+              enabled: data.enabled,
+              severity: data.severity,
+              type: data.condition.type,
+              condition: storedCondition(data.condition),
+              forMs: data.forMs,
+              cooldownMs: data.cooldownMs,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .returning();
+          await linkChannels(tx, id, data.channelIds);
+          const rule = toAlertRule(row!, (await channelIdsOf(tx, [id])).get(id) ?? []);
+          return {
+            result: rule,
+            audit: {
+              action: "alert_rule.create",
+              entityType: "alert_rule",
+              entityId: id,
+              summary: `Created alert rule "${rule.name}" (${rule.condition.type})`,
+              changes: { after: rule },
+            },
+            announce: { kind: "alert_rule", id },
+          };
+        },
+        RULE_CODES,
+      );
+    },
+
+    async update(by, id, input) {
+      const data = parseInput(alertRuleUpdateSchema, input);
+      return ctx.write(
+        by,
+        async (tx) => {
+          const current = await findRow(tx, id, true);
+          if (data.name !== undefined && data.name !== current.name) await assertNameFree(tx, data.name, id);
+          await assertReferences(tx, data.condition, data.channelIds);
+          const before = toAlertRule(current, (await channelIdsOf(tx, [id])).get(id) ?? []);
+          const { condition, channelIds, ...fields } = data;
+          const [row] = await tx
+            .update(alertRules)
+            .set({
+              ...fields,
+              ...(condition ? { type: condition.type, condition: storedCondition(condition) } : {}),
+              updatedAt: ctx.now(),
+            })
+            .where(eq(alertRules.id, current.id))
+            .returning();
+          if (channelIds !== undefined) await linkChannels(tx, current.id, channelIds);
+          const after = toAlertRule(row!, (await channelIdsOf(tx, [id])).get(id) ?? []);
+          return {
+            result: after,
+            audit: {
+              action: "alert_rule.update",
+              entityType: "alert_rule",
+              entityId: current.id,
+              summary: `Updated alert rule "${after.name}"`,
+              changes: changedFields(before, after),
+            },
+            announce: { kind: "alert_rule", id: current.id },
+          };
+        },
+        RULE_CODES,
+      );
+    },
+
+    async remove(by, id) {
+      await ctx.write(by, async (tx) => {
+        const current = await findRow(tx, id, true);
+        const now = ctx.now();
+        const closed = await tx
+          .update(alertIncidents)
+          .set({
+            status: "resolved",
+            resolvedAt: now,
+            resolveReason: "rule_deleted",
+            resolveSummary: `Rule "${current.name}" was deleted`,
+          })
+          .where(and(eq(alertIncidents.ruleId, current.id), eq(alertIncidents.status, "firing")))
+          .returning({ id: alertIncidents.id });
+        const before = toAlertRule(current, (await channelIdsOf(tx, [id])).get(id) ?? []);
+        await tx.delete(alertRules).where(eq(alertRules.id, current.id));
+        return {
+          result: undefined,
+          audit: {
+            action: "alert_rule.delete",
+            entityType: "alert_rule",
+            entityId: current.id,
+            summary: `Deleted alert rule "${current.name}"${closed.length > 0 ? ` (closed ${closed.length} open incident(s))` : ""}`,
+            changes: { before },
+          },
+          announce: { kind: "alert_rule", id: current.id },
+        };
+      });
+    },
+  };
+}
