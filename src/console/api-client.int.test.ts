@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
   apiDelete,
   apiGet,
@@ -8,7 +9,8 @@ import {
   apiPut,
   isApiError,
   NETWORK_ERROR,
-  unwrapList,
+  readItems,
+  readOne,
   type ApiError,
 } from "./api-client";
 
@@ -157,17 +159,20 @@ describe("api client against a loopback server", () => {
   });
 });
 
-describe("unwrapList", () => {
-  it("accepts a bare array or one under the resource name, items or data", () => {
-    expect(unwrapList([1], "providers")).toEqual([1]);
-    expect(unwrapList({ providers: [2] }, "providers")).toEqual([2]);
-    expect(unwrapList({ items: [3], total: 1 }, "providers")).toEqual([3]);
-    expect(unwrapList({ data: [4] }, "providers")).toEqual([4]);
+describe("readItems / readOne", () => {
+  const item = z.object({ id: z.string() });
+
+  it("reads { items } checked against the schema", () => {
+    expect(readItems({ items: [{ id: "a" }, { id: "b" }] }, item)).toEqual([{ id: "a" }, { id: "b" }]);
+    expect(readOne({ id: "c" }, item)).toEqual({ id: "c" });
   });
 
-  it("rejects anything else with BAD_RESPONSE", () => {
-    expect(() => unwrapList({ providers: "x" }, "providers")).toThrow(
-      expect.objectContaining({ code: "BAD_RESPONSE" }),
+  it("rejects bare arrays, other keys and bad items with BAD_RESPONSE", () => {
+    for (const body of [[{ id: "a" }], { providers: [{ id: "a" }] }, { items: [{ id: 1 }] }, null]) {
+      expect(() => readItems(body, item)).toThrow(expect.objectContaining({ code: "BAD_RESPONSE" }));
+    }
+    expect(() => readOne({ id: 2 }, item)).toThrow(
+      expect.objectContaining({ code: "BAD_RESPONSE", message: expect.stringContaining("id") }),
     );
   });
 });

@@ -3,6 +3,7 @@
  * Every failure becomes an ApiError with the server's stable code, so callers branch on codes, never
  * on message text. Cookies ride along (same-origin); nothing here runs at import time.
  */
+import { z } from "zod";
 
 /** The code used when the request never got an HTTP answer. */
 export const NETWORK_ERROR = "NETWORK_ERROR";
@@ -80,6 +81,49 @@ export async function apiRequest<T>(
   return parsed as T;
 }
 
+/** POSTs a text body (CSV) with its media type and returns the parsed JSON answer, or throws ApiError. */
+export async function apiPostText<T>(
+  path: string,
+  text: string,
+  contentType: string,
+  options: RequestOptions = {},
+): Promise<T> {
+  const response = await send(withQuery(path, options.query), {
+    method: "POST",
+    headers: { accept: "application/json", "content-type": contentType },
+    body: text,
+    signal: options.signal,
+  });
+  const body = await response.text();
+  const parsed = body ? parseJson(body) : undefined;
+  if (!response.ok) throw toApiError(response.status, parsed, body);
+  return parsed as T;
+}
+
+/** GETs a file (export) as a Blob, with the file name the server suggests; throws ApiError on failure. */
+export async function apiDownload(
+  path: string,
+  options: RequestOptions = {},
+): Promise<{ blob: Blob; fileName: string | null }> {
+  const response = await send(withQuery(path, options.query), { method: "GET", signal: options.signal });
+  if (!response.ok) {
+    const text = await response.text();
+    throw toApiError(response.status, text ? parseJson(text) : undefined, text);
+  }
+  const disposition = response.headers.get("content-disposition") ?? "";
+  const match = /filename="?([^";]+)"?/i.exec(disposition);
+  return { blob: await response.blob(), fileName: match?.[1] ?? null };
+}
+
+async function send(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, credentials: "same-origin", cache: "no-store" });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError(0, NETWORK_ERROR, error instanceof Error ? error.message : "Network request failed");
+  }
+}
+
 /** GET `path`. */
 export function apiGet<T>(path: string, options?: RequestOptions): Promise<T> {
   return apiRequest<T>("GET", path, undefined, options);
@@ -106,18 +150,28 @@ export function apiDelete<T = void>(path: string, options?: RequestOptions): Pro
 }
 
 /**
- * Reads a list from a response that is either the array itself or an object holding it under
- * `key`, `items` or `data` (so a list endpoint can grow pagination fields without breaking callers).
+ * Reads `{ items }`, the one shape every admin list endpoint answers with, checking each item against
+ * the contract `schema`; anything else is a BAD_RESPONSE (so a server/console mismatch shows up at once).
  */
-export function unwrapList<T>(body: unknown, key: string): T[] {
-  if (Array.isArray(body)) return body as T[];
-  if (typeof body === "object" && body !== null) {
-    for (const name of [key, "items", "data"]) {
-      const value = (body as Record<string, unknown>)[name];
-      if (Array.isArray(value)) return value as T[];
-    }
+export function readItems<T>(body: unknown, schema: z.ZodType<T>): T[] {
+  const parsed = z.object({ items: z.array(schema) }).safeParse(body);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first ? ` at ${first.path.join(".") || "(root)"}: ${first.message}` : "";
+    throw new ApiError(200, BAD_RESPONSE, `The server answered with an unexpected list${where}.`);
   }
-  throw new ApiError(200, BAD_RESPONSE, `Expected a list of ${key}.`);
+  return parsed.data.items;
+}
+
+/** Reads a single resource, checked against its contract `schema` (BAD_RESPONSE otherwise). */
+export function readOne<T>(body: unknown, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first ? ` at ${first.path.join(".") || "(root)"}: ${first.message}` : "";
+    throw new ApiError(200, BAD_RESPONSE, `The server answered with an unexpected shape${where}.`);
+  }
+  return parsed.data;
 }
 
 /** Builds an ApiError from an error answer: our envelope, better-auth's `{code, message}`, or anything else. */

@@ -1,3 +1,8 @@
+import { settingsEn } from "./messages/settings.en";
+import { importExportEn } from "./messages/import-export.en";
+import { apiKeysEn } from "./messages/api-keys.en";
+import { groupsEn } from "./messages/groups.en";
+
 /**
  * English messages: the reference dictionary. Every other language must have exactly these keys
  * (enforced by the `Dictionary` type). `{name}` marks a value filled in at run time.
@@ -37,6 +42,7 @@ export const en = {
     noResults: "Nothing matches “{query}”.",
     resultCount: "{shown} of {total}",
     justNow: "just now",
+    copyFailed: "Could not copy. Select the text and copy it by hand.",
   },
   errors: {
     network: "Cannot reach the server. Check your connection and try again.",
@@ -127,11 +133,13 @@ export const en = {
   },
   dashboard: {
     title: "Dashboard",
-    description: "What is configured at a glance.",
+    description: "Configuration and traffic at a glance.",
     providers: "Providers",
     groups: "Groups",
     apiKeys: "API keys",
     enabledOf: "{enabled} enabled · {disabled} disabled",
+    requests: "Requests · last 24 h",
+    requestsFailed: "{failed} failed (status 400 or above)",
     gettingStarted: "Getting started",
     gettingStartedText: "Roundabout needs three things before clients can call it:",
     stepProviders: "Add providers: the upstream endpoints and their credentials.",
@@ -196,6 +204,10 @@ export const en = {
     inUseTitle: "{name} is still in use",
     inUseText: "Remove it from these groups first, then delete it:",
   },
+  groups: groupsEn,
+  apiKeys: apiKeysEn,
+  importExport: importExportEn,
+  settings: settingsEn,
   comingSoon: {
     title: "{section} is on its way",
     text: "This part of the console is being built. Everything here is already available through the admin API.",

@@ -1,3 +1,7 @@
+import { settingsZhCN } from "./messages/settings.zh-CN";
+import { importExportZhCN } from "./messages/import-export.zh-CN";
+import { apiKeysZhCN } from "./messages/api-keys.zh-CN";
+import { groupsZhCN } from "./messages/groups.zh-CN";
 import type { Dictionary } from "./types";
 
 /** 简体中文 messages; the `Dictionary` type makes sure every English key is here and nothing else. */
@@ -36,6 +40,7 @@ export const zhCN: Dictionary = {
     noResults: "没有与“{query}”匹配的结果。",
     resultCount: "{shown} / {total}",
     justNow: "刚刚",
+    copyFailed: "无法复制。请选中文本后手动复制。",
   },
   errors: {
     network: "无法连接服务器，请检查网络后重试。",
@@ -125,11 +130,13 @@ export const zhCN: Dictionary = {
   },
   dashboard: {
     title: "仪表盘",
-    description: "一眼看清当前配置。",
+    description: "配置与流量一览。",
     providers: "上游服务",
     groups: "分组",
     apiKeys: "API 密钥",
     enabledOf: "{enabled} 个启用 · {disabled} 个停用",
+    requests: "请求数 · 最近 24 小时",
+    requestsFailed: "{failed} 个失败（状态码 ≥ 400）",
     gettingStarted: "快速开始",
     gettingStartedText: "客户端调用 Roundabout 之前，需要完成三步：",
     stepProviders: "添加上游服务：上游地址及其凭据。",
@@ -193,6 +200,10 @@ export const zhCN: Dictionary = {
     inUseTitle: "{name} 仍在使用中",
     inUseText: "请先把它从以下分组中移除，再删除：",
   },
+  groups: groupsZhCN,
+  apiKeys: apiKeysZhCN,
+  importExport: importExportZhCN,
+  settings: settingsZhCN,
   comingSoon: {
     title: "{section}即将上线",
     text: "控制台的这一部分正在开发中。相关功能现在已可通过管理 API 使用。",

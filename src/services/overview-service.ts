@@ -1,14 +1,16 @@
-import { count, sql } from "drizzle-orm";
+import { count, gte, sql } from "drizzle-orm";
 import type { Overview } from "@/contracts/overview";
-import { apiKeys, groups, providers } from "@/db/schema";
+import { apiKeys, groups, providers, requestLogs } from "@/db/schema";
 import type { ServiceContext } from "./service-context";
 
 export interface OverviewService {
-  /** Counts of providers, groups and API keys, enabled and disabled. */
+  /** Counts of providers, groups and API keys (enabled and disabled) and of the last 24 h of requests. */
   get(): Promise<Overview>;
 }
 
-/** The dashboard's configuration counts. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The dashboard's counts. */
 export function createOverviewService(ctx: ServiceContext): OverviewService {
   const countEnabled = async (table: typeof providers | typeof groups | typeof apiKeys) => {
     const [row] = await ctx.db
@@ -21,14 +23,26 @@ export function createOverviewService(ctx: ServiceContext): OverviewService {
     const enabled = Number(row?.enabled ?? 0);
     return { total, enabled, disabled: total - enabled };
   };
+  const countRecentRequests = async () => {
+    const since = new Date(ctx.now().getTime() - DAY_MS);
+    const [row] = await ctx.db
+      .select({
+        total: count(),
+        failed: sql<number>`count(*) filter (where ${requestLogs.status} >= 400)`.mapWith(Number),
+      })
+      .from(requestLogs)
+      .where(gte(requestLogs.createdAt, since));
+    return { last24h: Number(row?.total ?? 0), failedLast24h: Number(row?.failed ?? 0) };
+  };
   return {
     async get() {
-      const [p, g, k] = await Promise.all([
+      const [p, g, k, requests] = await Promise.all([
         countEnabled(providers),
         countEnabled(groups),
         countEnabled(apiKeys),
+        countRecentRequests(),
       ]);
-      return { providers: p, groups: g, apiKeys: k };
+      return { providers: p, groups: g, apiKeys: k, requests };
     },
   };
 }

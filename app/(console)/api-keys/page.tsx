@@ -1,4 +1,4 @@
-import { ComingSoon } from "@/console/coming-soon";
+import { ApiKeysPage } from "@/console/api-keys/api-keys-page";
 import { pageMetadata } from "@/console/page-metadata";
 
 /** This section's title. */
@@ -6,7 +6,7 @@ export function generateMetadata() {
   return pageMetadata("nav.apiKeys");
 }
 
-/** Not built yet: says so and points back to the dashboard. */
+/** Gateway keys: generate (shown once), scope, limits, expiry, revoke. */
 export default function Page() {
-  return <ComingSoon href="/api-keys" />;
+  return <ApiKeysPage />;
 }

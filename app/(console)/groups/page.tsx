@@ -1,4 +1,4 @@
-import { ComingSoon } from "@/console/coming-soon";
+import { GroupsPage } from "@/console/groups/groups-page";
 import { pageMetadata } from "@/console/page-metadata";
 
 /** This section's title. */
@@ -6,7 +6,7 @@ export function generateMetadata() {
   return pageMetadata("nav.groups");
 }
 
-/** Not built yet: says so and points back to the dashboard. */
+/** Every group; a row opens the group. */
 export default function Page() {
-  return <ComingSoon href="/groups" />;
+  return <GroupsPage />;
 }

@@ -1,4 +1,4 @@
-import { ComingSoon } from "@/console/coming-soon";
+import { ImportExportPage } from "@/console/import-export/import-export-page";
 import { pageMetadata } from "@/console/page-metadata";
 
 /** This section's title. */
@@ -6,7 +6,7 @@ export function generateMetadata() {
   return pageMetadata("nav.importExport");
 }
 
-/** Not built yet: says so and points back to the dashboard. */
+/** Download the configuration, or preview and apply an import. */
 export default function Page() {
-  return <ComingSoon href="/import-export" />;
+  return <ImportExportPage />;
 }

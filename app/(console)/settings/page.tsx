@@ -1,12 +1,12 @@
-import { ComingSoon } from "@/console/coming-soon";
 import { pageMetadata } from "@/console/page-metadata";
+import { SettingsPage } from "@/console/settings/settings-page";
 
 /** This section's title. */
 export function generateMetadata() {
   return pageMetadata("nav.settings");
 }
 
-/** Not built yet: says so and points back to the dashboard. */
+/** Console users and the audit log. */
 export default function Page() {
-  return <ComingSoon href="/settings" />;
+  return <SettingsPage />;
 }

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import {
+  ActivityIcon,
   BoxesIcon,
   CircleCheckIcon,
   CircleIcon,
@@ -26,13 +27,15 @@ function selectOverview(body: unknown): Overview {
   return overviewSchema.parse(body);
 }
 
-const CARDS: { key: keyof Overview; label: MessageKey; href: string; icon: LucideIcon }[] = [
+type CountKey = "providers" | "groups" | "apiKeys";
+
+const CARDS: { key: CountKey; label: MessageKey; href: string; icon: LucideIcon }[] = [
   { key: "providers", label: "dashboard.providers", href: "/providers", icon: ServerIcon },
   { key: "groups", label: "dashboard.groups", href: "/groups", icon: BoxesIcon },
   { key: "apiKeys", label: "dashboard.apiKeys", href: "/api-keys", icon: KeyRoundIcon },
 ];
 
-const STEPS: { key: keyof Overview; label: MessageKey; href: string }[] = [
+const STEPS: { key: CountKey; label: MessageKey; href: string }[] = [
   { key: "providers", label: "dashboard.stepProviders", href: "/providers" },
   { key: "groups", label: "dashboard.stepGroups", href: "/groups" },
   { key: "apiKeys", label: "dashboard.stepKeys", href: "/api-keys" },
@@ -52,7 +55,7 @@ export function DashboardPage() {
         <ErrorState message={describeError(t, overview.error)} onRetry={overview.reload} />
       ) : (
         <>
-          <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
+          <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
             {CARDS.map(({ key, label, href, icon: Icon }) => (
               <Link
                 key={key}
@@ -90,6 +93,7 @@ export function DashboardPage() {
                 </Card>
               </Link>
             ))}
+            <RequestsCard data={data} />
           </div>
 
           {data && !setupDone && (
@@ -137,5 +141,34 @@ export function DashboardPage() {
         </>
       )}
     </div>
+  );
+}
+
+function RequestsCard({ data }: { data: Overview | undefined }) {
+  const { t, locale } = useI18n();
+  return (
+    <Card className="h-full gap-3" data-testid="requests-card">
+      <CardHeader className="flex flex-row items-center justify-between">
+        <CardDescription className="font-medium">{t("dashboard.requests")}</CardDescription>
+        <ActivityIcon className="size-4 text-muted-foreground" aria-hidden />
+      </CardHeader>
+      <CardContent className="flex flex-col gap-1">
+        {data ? (
+          <>
+            <p className="text-3xl font-semibold tracking-tight tabular-nums" data-testid="requests-count">
+              {formatCount(locale, data.requests.last24h)}
+            </p>
+            <p className="text-xs text-muted-foreground tabular-nums">
+              {t("dashboard.requestsFailed", { failed: formatCount(locale, data.requests.failedLast24h) })}
+            </p>
+          </>
+        ) : (
+          <>
+            <Skeleton className="h-9 w-16" />
+            <Skeleton className="h-3.5 w-32" />
+          </>
+        )}
+      </CardContent>
+    </Card>
   );
 }

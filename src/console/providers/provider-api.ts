@@ -1,10 +1,15 @@
-import type { Provider, ProviderCreateInput, ProviderUpdateInput } from "@/contracts/providers";
-import { apiDelete, apiPatch, apiPost, apiPut, unwrapList } from "../api-client";
+import {
+  providerSchema,
+  type Provider,
+  type ProviderCreateInput,
+  type ProviderUpdateInput,
+} from "@/contracts/providers";
+import { apiDelete, apiPatch, apiPost, apiPut, readItems, readOne } from "../api-client";
 import { endpoints } from "../endpoints";
 
 /** Reads the provider list out of GET /providers. */
 export function selectProviders(body: unknown): Provider[] {
-  return unwrapList<Provider>(body, "providers");
+  return readItems(body, providerSchema);
 }
 
 /** Creates a provider and returns it. */
@@ -47,9 +52,6 @@ export function readGroupsInUse(details: unknown): { id: string; slug: string; n
     }));
 }
 
-// Single-resource answers may come bare or wrapped as { provider }.
 function readProvider(body: unknown): Provider {
-  if (typeof body === "object" && body !== null && "provider" in body)
-    return (body as { provider: Provider }).provider;
-  return body as Provider;
+  return readOne(body, providerSchema);
 }

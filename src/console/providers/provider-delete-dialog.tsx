@@ -94,7 +94,7 @@ function DeleteBody({
           {state.groups.map((group) => (
             <li key={group.id}>
               <Link
-                href={`/groups?focus=${encodeURIComponent(group.id)}`}
+                href={`/groups/${encodeURIComponent(group.id)}`}
                 className="flex items-center justify-between gap-3 rounded-sm px-2 py-1.5 outline-none hover:bg-accent focus-visible:ring-[3px] focus-visible:ring-ring/50"
                 onClick={onClose}
               >

@@ -29,12 +29,15 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
         {t("nav.skipToContent")}
       </a>
       <div className="flex min-h-dvh">
-        <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 flex-col border-r border-sidebar-border bg-sidebar md:flex">
-          <div className="flex h-14 items-center border-b border-sidebar-border px-4">
-            <SidebarBrand />
-          </div>
-          <div className="flex-1 overflow-y-auto">
-            <SidebarNav />
+        {/* The aside spans the whole page height (its background and border); its content stays in view. */}
+        <aside className="hidden w-60 shrink-0 border-r border-sidebar-border bg-sidebar md:block">
+          <div className="sticky top-0 flex h-dvh flex-col">
+            <div className="flex h-14 shrink-0 items-center border-b border-sidebar-border px-4">
+              <SidebarBrand />
+            </div>
+            <div className="flex-1 overflow-y-auto">
+              <SidebarNav />
+            </div>
           </div>
         </aside>
 

@@ -32,14 +32,16 @@ export function UserMenu() {
     <>
       <DropdownMenu>
         <DropdownMenuTrigger asChild>
-          <Button variant="ghost" className="h-9 gap-2 px-1.5 sm:px-2" aria-label={t("header.userMenu")}>
+          <Button variant="ghost" className="h-9 gap-2 px-1.5 sm:px-2">
             <span
-              className="flex size-7 items-center justify-center rounded-full bg-primary/15 text-xs font-semibold text-primary"
+              className="flex size-7 items-center justify-center rounded-full bg-primary/15 text-xs font-semibold text-primary dark:text-indigo-200"
               aria-hidden
             >
               {initials}
             </span>
             <span className="hidden max-w-32 truncate text-sm font-medium sm:inline">{name}</span>
+            {/* The visible name stays part of the accessible name (WCAG 2.5.3). */}
+            <span className="sr-only">{t("header.userMenu")}</span>
             <ChevronsUpDownIcon className="hidden size-3.5 text-muted-foreground sm:inline" aria-hidden />
           </Button>
         </DropdownMenuTrigger>

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { ApiKey } from "@/contracts/api-keys";
+import {
+  apiKeyFormSchema,
+  apiKeyToFormValues,
+  emptyApiKeyForm,
+  endOfLocalDay,
+  toCreatePayload,
+  toLocalDate,
+  toUpdatePayload,
+} from "./api-key-form-model";
+import { withoutSecret } from "./api-key-api";
+
+const key: ApiKey = {
+  id: "9a3c8a52-5d1e-4d0c-8c7e-1b2f3a4b5c6d",
+  name: "ci",
+  keyMasked: "sk-AbCd…wXyZ",
+  groupId: null,
+  rateLimitPerMinute: 60,
+  maxConcurrency: null,
+  expiresAt: endOfLocalDay("2031-05-04"),
+  enabled: true,
+  note: "",
+  lastUsedAt: null,
+  createdAt: "2026-01-01T00:00:00Z",
+  updatedAt: "2026-01-01T00:00:00Z",
+};
+
+describe("api key form model", () => {
+  it("builds a create payload with limits and an end-of-day expiry", () => {
+    const payload = toCreatePayload({
+      ...emptyApiKeyForm(),
+      name: " web ",
+      rateLimitPerMinute: "120",
+      expiresOn: "2030-01-31",
+    });
+    expect(payload).toMatchObject({
+      name: "web",
+      groupId: null,
+      rateLimitPerMinute: 120,
+      maxConcurrency: null,
+    });
+    expect(toLocalDate(payload.expiresAt!)).toBe("2030-01-31");
+    expect(new Date(payload.expiresAt!).getHours()).toBe(23);
+  });
+
+  it("sends only what changed on edit", () => {
+    const values = apiKeyToFormValues(key);
+    expect(toUpdatePayload(values, key)).toEqual({});
+    expect(toUpdatePayload({ ...values, rateLimitPerMinute: "", expiresOn: "" }, key)).toEqual({
+      rateLimitPerMinute: null,
+      expiresAt: null,
+    });
+  });
+
+  it("refuses limits out of range", () => {
+    const bad = apiKeyFormSchema.safeParse({
+      ...emptyApiKeyForm(),
+      name: "x",
+      rateLimitPerMinute: "0",
+      maxConcurrency: "1.5",
+    });
+    expect(bad.error?.issues.map((issue) => issue.path[0]).sort()).toEqual([
+      "maxConcurrency",
+      "rateLimitPerMinute",
+    ]);
+  });
+});
+
+describe("withoutSecret", () => {
+  it("drops the full key so the list never holds it", () => {
+    const listed = withoutSecret({ ...key, key: "sk-full-secret-value" });
+    expect(listed).toEqual(key);
+    expect(JSON.stringify(listed)).not.toContain("sk-full-secret-value");
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { Group } from "@/contracts/groups";
+import {
+  groupSettingsSchema,
+  groupToSettingsValues,
+  humanizeMs,
+  parseStatusList,
+  settingsToUpdate,
+  slugFromName,
+} from "./group-form-model";
+
+const group: Group = {
+  id: "0b5c5d0e-3f1a-4c59-9a51-2f6f7d0d2a11",
+  slug: "main",
+  name: "Main",
+  description: "",
+  strategy: "weighted_round_robin",
+  maxAttempts: 3,
+  retryOn: [429, 500],
+  connectTimeoutMs: 5000,
+  firstByteTimeoutMs: 60000,
+  idleTimeoutMs: 120000,
+  totalTimeoutMs: 600000,
+  enabled: true,
+  captureBodies: false,
+  captureMaxBytes: 16384,
+  memberCount: 0,
+  createdAt: "2026-01-01T00:00:00Z",
+  updatedAt: "2026-01-01T00:00:00Z",
+};
+
+describe("group form model", () => {
+  it("suggests URL-safe slugs", () => {
+    expect(slugFromName("  OpenAI Pool #2 ")).toBe("openai-pool-2");
+    expect(slugFromName("Café")).toBe("cafe");
+    expect(slugFromName("中文")).toBe("");
+  });
+
+  it("parses status lists and refuses bad entries", () => {
+    expect(parseStatusList("503, 429 500;429")).toEqual([429, 500, 503]);
+    expect(parseStatusList("")).toEqual([]);
+    expect(parseStatusList("600")).toBeNull();
+    expect(parseStatusList("50x")).toBeNull();
+  });
+
+  it("humanizes timeouts", () => {
+    expect(humanizeMs(250)).toBe("250 ms");
+    expect(humanizeMs(1500)).toBe("1.5 s");
+    expect(humanizeMs(120_000)).toBe("2 min");
+    expect(humanizeMs(5_400_000)).toBe("1 h 30 min");
+  });
+
+  it("sends only the changed settings", () => {
+    const values = {
+      ...groupToSettingsValues(group),
+      retryOn: "500, 429",
+      maxAttempts: 5,
+      idleTimeoutMs: 1000,
+    };
+    expect(settingsToUpdate(values, group)).toEqual({ maxAttempts: 5, idleTimeoutMs: 1000 });
+    expect(settingsToUpdate(groupToSettingsValues(group), group)).toEqual({});
+  });
+
+  it("checks timeouts against the total and statuses by rule", () => {
+    const values = {
+      ...groupToSettingsValues(group),
+      connectTimeoutMs: 2000,
+      totalTimeoutMs: 1000,
+      retryOn: "x",
+    };
+    const result = groupSettingsSchema.safeParse(values);
+    expect(result.success).toBe(false);
+    const paths = result.error?.issues.map((issue) => issue.path.join(".")).sort();
+    expect(paths).toEqual(["connectTimeoutMs", "firstByteTimeoutMs", "retryOn"]);
+  });
+});
