@@ -1,5 +1,6 @@
 /**
- * Benchmark child: the real gateway with every feature on, served by the gateway-only server on
+ * Benchmark child: the real gateway with every feature on (health tracking included, through the same
+ * factory as the runtime), served by the gateway-only server on
  * 127.0.0.1. An embedded PGlite database in a temporary folder is migrated and seeded with one
  * provider per mock upstream (sealed bearer credential), one weighted-round-robin group and one key
  * whose rate limit and concurrency cap are on but far above what the load reaches. Request logs go to
@@ -13,8 +14,8 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { openDatabase, type Database } from "../src/db/client";
 import { apiKeys, groupProviders, groups, providers } from "../src/db/schema";
-import { createGateway } from "../src/gateway/create-gateway";
 import { startGatewayOnlyServer } from "../src/gateway/start-gateway-only";
+import { createGatewayWithHealth } from "../src/health/create-gateway-with-health";
 import { createLogger } from "../src/observability/logger";
 import { generateGatewayKey } from "../src/security/gateway-key";
 import { createSecretBox, deriveKey, keyIdOf, type SecretBox } from "../src/security/secret-box";
@@ -114,14 +115,20 @@ serveBenchChild(async () => {
       logger,
     });
     cleanups.push(() => store.close());
-    const gateway = createGateway({
+    // The production wiring: passive health on every attempt, shared through Redis with --redis.
+    const dataPlane = createGatewayWithHealth({
       db: database.db,
       store,
       logger,
       openCredential: (sealed, providerId) => box.open(sealed, providerId),
     });
+    const { gateway } = dataPlane;
+    await dataPlane.ready();
     const server = await startGatewayOnlyServer({ gateway, port: 0, host: "127.0.0.1" });
-    cleanups.push(() => server.close());
+    cleanups.push(async () => {
+      await server.close();
+      await dataPlane.close();
+    });
     return {
       urls: { gateway: server.url },
       notes: {

@@ -70,6 +70,13 @@ export const envSchema = z
     GATEWAY_ONLY: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
     MAX_BODY_BYTES: intIn(1024, 1024 * 1024 * 1024, 10 * 1024 * 1024),
     ADMIN_MAX_BODY_BYTES: intIn(1024, 256 * 1024 * 1024, 5 * 1024 * 1024),
+    // Active health checks of providers with a healthCheckPath, run by one instance; 0 = none.
+    HEALTH_CHECK_INTERVAL_MS: intIn(0, 86_400_000, 30_000),
+    // When the state store (Redis) is unreachable: "open" lets limited requests through, "closed" refuses them.
+    STATE_STORE_FAILURE: z.preprocess(emptyToUndefined, z.enum(["open", "closed"]).default("open")),
+    // Raw request logs (and minute rollups, captured bodies) vs hour/day rollups and health events.
+    LOG_RETENTION_DAYS: intIn(1, 3650, 30),
+    ROLLUP_RETENTION_DAYS: intIn(1, 3650, 400),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.SECRET_KEY) {
@@ -78,6 +85,13 @@ export const envSchema = z
         path: ["SECRET_KEY"],
         message:
           "SECRET_KEY is required when DATABASE_URL is set (instances sharing a database must share the key that encrypts provider credentials)",
+      });
+    }
+    if (env.HEALTH_CHECK_INTERVAL_MS > 0 && env.HEALTH_CHECK_INTERVAL_MS < 1_000) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["HEALTH_CHECK_INTERVAL_MS"],
+        message: "HEALTH_CHECK_INTERVAL_MS must be 0 (off) or at least 1000",
       });
     }
     if ((env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) || (!env.ADMIN_USERNAME && env.ADMIN_PASSWORD)) {

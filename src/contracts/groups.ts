@@ -18,7 +18,12 @@ export const GROUP_DEFAULTS = {
   firstByteTimeoutMs: 60_000,
   idleTimeoutMs: 120_000,
   totalTimeoutMs: 600_000,
+  captureBodies: false,
+  captureMaxBytes: 16_384,
 } as const;
+
+/** Largest body part a group may capture per request and direction. */
+export const CAPTURE_MAX_BYTES_LIMIT = 1_048_576;
 
 /** The client path is `/api/proxy/{slug}/...`, so slugs are URL-safe. */
 export const slugSchema = z
@@ -43,6 +48,9 @@ const groupFields = {
   idleTimeoutMs: z.int().min(100).max(3_600_000),
   totalTimeoutMs: z.int().min(100).max(86_400_000),
   enabled: z.boolean(),
+  /** Store redacted request/response bodies (up to captureMaxBytes each) for debugging. */
+  captureBodies: z.boolean(),
+  captureMaxBytes: z.int().min(256).max(CAPTURE_MAX_BYTES_LIMIT),
 };
 
 interface GroupTimeouts {
@@ -76,6 +84,8 @@ export const groupCreateShape = {
   idleTimeoutMs: groupFields.idleTimeoutMs.default(GROUP_DEFAULTS.idleTimeoutMs),
   totalTimeoutMs: groupFields.totalTimeoutMs.default(GROUP_DEFAULTS.totalTimeoutMs),
   enabled: groupFields.enabled.default(true),
+  captureBodies: groupFields.captureBodies.default(GROUP_DEFAULTS.captureBodies),
+  captureMaxBytes: groupFields.captureMaxBytes.default(GROUP_DEFAULTS.captureMaxBytes),
 };
 
 /** Adds the timeout cross-checks to a zod object over group fields. */
@@ -102,6 +112,8 @@ export const groupUpdateSchema = z.strictObject({
   idleTimeoutMs: groupFields.idleTimeoutMs.optional(),
   totalTimeoutMs: groupFields.totalTimeoutMs.optional(),
   enabled: groupFields.enabled.optional(),
+  captureBodies: groupFields.captureBodies.optional(),
+  captureMaxBytes: groupFields.captureMaxBytes.optional(),
 });
 export type GroupUpdateInput = z.input<typeof groupUpdateSchema>;
 
@@ -155,6 +167,8 @@ export const groupSchema = z.object({
   idleTimeoutMs: z.number(),
   totalTimeoutMs: z.number(),
   enabled: z.boolean(),
+  captureBodies: z.boolean(),
+  captureMaxBytes: z.number(),
   memberCount: z.number(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,

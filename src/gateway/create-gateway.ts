@@ -8,6 +8,7 @@ import { handleProxyRequest } from "./handle-proxy-request";
 import { createLogWriter, type LogWriter, type LogWriterOptions } from "./log-writer";
 import type { OpenCredential } from "./snapshot/build-snapshot";
 import { createSnapshotHolder, type SnapshotHolder } from "./snapshot/snapshot-holder";
+import type { RoutingSnapshot } from "./snapshot/snapshot-types";
 import { createUpstreamPools } from "./upstream/upstream-pools";
 
 export interface GatewayDeps {
@@ -25,6 +26,8 @@ export interface GatewayDeps {
   readonly logWriterOptions?: Omit<LogWriterOptions, "db" | "logger">;
   /** Uniform [0, 1) source for balancing and jitter (default Math.random). */
   readonly random?: () => number;
+  /** Called after every routing snapshot swap (e.g. so health follows the routed providers). */
+  readonly onSnapshot?: (snapshot: RoutingSnapshot) => void;
 }
 
 export interface Gateway {
@@ -38,6 +41,8 @@ export interface Gateway {
   reload(): Promise<void>;
   readonly logWriter: LogWriter;
   readonly snapshots: SnapshotHolder;
+  /** Requests in flight per provider id on this instance (live view; do not modify). */
+  readonly inFlight: ReadonlyMap<string, number>;
 }
 
 /** Fills in the defaults of every gateway option. */
@@ -48,14 +53,15 @@ export function resolveGatewayOptions(partial: Partial<GatewayOptions> = {}): Ga
     backoffCapMs: partial.backoffCapMs ?? 1_000,
     reloadIntervalMs: partial.reloadIntervalMs ?? 30_000,
     trustProxy: partial.trustProxy ?? false,
-    retryBudget: partial.retryBudget ?? { ratio: 0.2, minRetries: 10 },
+    retryBudget: partial.retryBudget ?? { ratio: 0.2, minRetries: 3 },
+    stateStoreFailure: partial.stateStoreFailure ?? "open",
     usageBodyLimitBytes: partial.usageBodyLimitBytes ?? 1024 * 1024,
     maxHeldBytes: partial.maxHeldBytes ?? 1024 * 1024,
   };
 }
 
-const alwaysAvailable = () => true;
-const configuredWeight = (_id: string, base: number) => base;
+const everyoneAvailable = () => null;
+const noTrialContention = () => true;
 const ignoreOutcome = () => undefined;
 const CLOSE_WAIT_MS = 10_000;
 
@@ -69,7 +75,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     openCredential: deps.openCredential,
     logger: deps.logger,
     reloadIntervalMs: options.reloadIntervalMs,
-    onSwap: (s) => pools.retain(s.origins),
+    onSwap: (s) => {
+      pools.retain(s.origins);
+      deps.onSnapshot?.(s);
+    },
   });
   const ownLogWriter = deps.logWriter === undefined;
   const logWriter =
@@ -81,8 +90,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger: deps.logger,
     logWriter,
     health: {
-      isAvailable: deps.health?.isAvailable ?? alwaysAvailable,
-      effectiveWeight: deps.health?.effectiveWeight ?? configuredWeight,
+      viewGroup: deps.health?.viewGroup ?? everyoneAvailable,
+      claimTrial: deps.health?.claimTrial ?? noTrialContention,
       onAttemptOutcome: deps.health?.onAttemptOutcome ?? ignoreOutcome,
     },
     retryBudget: options.retryBudget === false ? null : createRetryBudget(options.retryBudget),
@@ -131,5 +140,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     logWriter,
     snapshots,
+    inFlight: runtime.inFlight,
   };
 }

@@ -11,6 +11,9 @@ const provider = (over: Partial<SnapshotProvider> = {}): SnapshotProvider => ({
   authStyle: "bearer",
   credential: "secret",
   headers: { "x-extra": "1", authorization: "Bearer from-extra" },
+  healthCheckPath: null,
+  rateLimitPerMinute: null,
+  maxConcurrency: null,
   ...over,
 });
 

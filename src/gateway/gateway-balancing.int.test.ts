@@ -7,7 +7,8 @@ let up: MockUpstream;
 let key: string;
 
 beforeAll(async () => {
-  h = await startGatewayHarness();
+  // Failover tests below retry many times a second; the retry budget has its own suite.
+  h = await startGatewayHarness({ gatewayOptions: { retryBudget: false } });
   up = await startMockUpstream();
   key = (await h.addKey()).key;
 });

@@ -79,13 +79,13 @@ describe("per-key limits", () => {
   it("keys without limits never touch the state store", async () => {
     const { key } = await h.addKey();
     await h.reload();
-    const entries = h.store.entryCount();
+    const entries = h.memoryStore!.entryCount();
     for (let i = 0; i < 5; i++) {
       const res = await call(key);
       await res.arrayBuffer();
       expect(res.status).toBe(200);
       expect(res.headers.get("x-ratelimit-limit")).toBeNull();
     }
-    expect(h.store.entryCount()).toBe(entries);
+    expect(h.memoryStore!.entryCount()).toBe(entries);
   });
 });

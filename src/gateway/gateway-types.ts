@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RetryBudget } from "../core/retry/retry-budget";
 import type { AttemptHealth, AttemptOutcome } from "../core/retry/classify";
 import type { AttemptRecord } from "../db/schema/request-logs";
+import type { ResponseCapture } from "../stats/body-capture";
 import type { Logger } from "../observability/logger";
 import type { StateStore } from "../store/types";
 import type { LogWriter } from "./log-writer";
@@ -10,15 +11,28 @@ import type { SnapshotGroup, SnapshotKey, SnapshotProvider } from "./snapshot/sn
 import type { UpstreamPools } from "./upstream/upstream-pools";
 import type { UsageInfo } from "./usage/extract-usage";
 
+/** One group member's health as selection sees it. */
+export interface MemberAvailability {
+  /** Whether a request may go to it now. */
+  readonly available: boolean;
+  /** Available only as the single half-open trial: claimed (claimTrial) before anything is sent. */
+  readonly trial: boolean;
+  /** Multiplier (0..1] of the configured weight (slow-start ramp; 1 for a panic pick). */
+  readonly weightFactor: number;
+}
+
 /**
- * Hooks the health & resilience layer plugs into. The defaults treat every provider as available at
- * its configured weight and ignore outcomes.
+ * Hooks the health & resilience layer plugs into (src/health). The defaults treat every provider as
+ * available at its configured weight and ignore outcomes.
  */
 export interface HealthHooks {
-  /** False while the provider must not be chosen (circuit open...). */
-  isAvailable(providerId: string): boolean;
-  /** Weight to use now (slow start...), given the configured one. */
-  effectiveWeight(providerId: string, base: number): number;
+  /**
+   * Availability of every member of `group` now, index-aligned with `group.members`; null means all
+   * available at their configured weight. Called once per pick: must be cheap (cached).
+   */
+  viewGroup(group: SnapshotGroup): readonly MemberAvailability[] | null;
+  /** Claims the half-open trial of a member picked as one; false: someone else has it, pick again. */
+  claimTrial(providerId: string): boolean | Promise<boolean>;
   /**
    * Reported once per attempt when it resolves (response head accepted, or failure), with the time from
    * attempt start; reported again as a failure if a committed stream later breaks upstream.
@@ -42,8 +56,14 @@ export interface GatewayOptions {
   reloadIntervalMs: number;
   /** Use the first X-Forwarded-For entry as the client IP (only behind a trusted proxy; default false). */
   trustProxy: boolean;
-  /** Retry budget (Envoy-style share of active requests); false disables it. */
-  retryBudget: { ratio: number; minRetries: number } | false;
+  /** Retry budget (retries earned by requests, see core/retry/retry-budget.ts); false disables it. */
+  retryBudget: { ratio: number; minRetries: number; windowMs?: number } | false;
+  /**
+   * When the state store is unreachable: "open" (default) lets requests through with their limits
+   * and caps unenforced (a warning is logged); "closed" refuses requests that need a limit or cap
+   * with 503 STORE_UNAVAILABLE. Requests that need no limit never touch the store either way.
+   */
+  stateStoreFailure: "open" | "closed";
   /** Largest JSON response body kept for usage parsing (default 1 MiB). */
   usageBodyLimitBytes: number;
   /** SSE bytes held back (before the first content event) before the head is sent anyway (1 MiB). */
@@ -59,7 +79,7 @@ export interface GatewayRuntime {
   readonly logWriter: LogWriter;
   readonly health: HealthHooks;
   readonly retryBudget: RetryBudget | null;
-  /** Requests in flight per provider id (least_connections). */
+  /** Requests in flight per provider id on this instance (least_connections, health report). */
   readonly inFlight: Map<string, number>;
   readonly options: GatewayOptions;
   readonly random: () => number;
@@ -111,4 +131,8 @@ export interface ProxyContext {
   /** X-RateLimit-* headers for keys with a rate limit. */
   rateHeaders: Record<string, string> | null;
   concurrencySlot: string | null;
+  /** The provider concurrency slot held for the current attempt (providers with a cap only). */
+  providerSlot: { readonly key: string; readonly slot: string } | null;
+  /** The first bytes of the response, for groups that capture bodies. */
+  responseCapture?: ResponseCapture;
 }

@@ -7,13 +7,14 @@ import type { RoutingSnapshot } from "./snapshot/snapshot-types";
 import { authenticateKey, resolveGroup } from "./stages/authenticate-key";
 import { enforceKeyLimits, releaseKeyLimits } from "./stages/enforce-key-limits";
 import { parseRoute } from "./stages/parse-route";
+import { releaseProviderCaps } from "./stages/provider-caps";
 import { readBody } from "./stages/read-body";
 import { recordLog } from "./stages/record-log";
 import { runAttempts } from "./stages/run-attempts";
 
 /**
  * One client request through the data plane, stage by stage:
- *   parse route → authenticate key → resolve group → enforce key limits → read body
+ *   parse route → authenticate key → resolve group → enforce key and group limits → read body
  *   → attempts (select provider, forward, fail over, stream the response) → record log.
  * A stage refuses a request by throwing an AppError; it becomes the unified error body here.
  */
@@ -24,7 +25,6 @@ export async function handleProxyRequest(
 ): Promise<void> {
   const ctx = createContext(rt, req, res);
   res.on("close", () => onClientClose(ctx, res));
-  rt.retryBudget?.requestStarted();
   try {
     parseRoute(ctx, req.url ?? "/");
     const snapshot = rt.snapshots.current() ?? (await waitForSnapshot(rt));
@@ -38,7 +38,7 @@ export async function handleProxyRequest(
     refuse(ctx, rt, err);
   } finally {
     if (ctx.totalTimer !== null) clearTimeout(ctx.totalTimer);
-    rt.retryBudget?.requestFinished();
+    releaseProviderCaps(ctx, rt);
     releaseKeyLimits(ctx, rt);
     if (ctx.clientClosed && !res.writableFinished) {
       ctx.status = 499;
@@ -83,6 +83,7 @@ function createContext(rt: GatewayRuntime, req: IncomingMessage, res: ServerResp
     errorHeaders: null,
     rateHeaders: null,
     concurrencySlot: null,
+    providerSlot: null,
   };
 }
 
@@ -129,7 +130,8 @@ function refuse(ctx: ProxyContext, rt: GatewayRuntime, err: unknown): void {
   if (isAppError(err)) {
     if (err.code === "CLIENT_CLOSED") return;
     // A refused oversized body is not read to the end: close the connection instead.
-    const headers: Record<string, string> = { ...(ctx.errorHeaders ?? {}) };
+    // X-RateLimit-* go on every answer of a limited key, refusals included.
+    const headers: Record<string, string> = { ...ctx.rateHeaders, ...ctx.errorHeaders };
     if (err.code === "BODY_TOO_LARGE") headers.connection = "close";
     ctx.errorCode = err.code;
     ctx.status = sendGatewayError(ctx.res, err.code, ctx.requestId, headers, err.message);

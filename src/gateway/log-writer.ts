@@ -1,6 +1,10 @@
 import type { Db } from "../db/client";
 import { requestLogs, type NewRequestLogRow } from "../db/schema/request-logs";
+import { requestBodies } from "../db/schema/rollups";
 import type { Logger } from "../observability/logger";
+import { capturedSize, toRequestBodyRow, type CapturedBodies } from "../stats/body-capture";
+import { aggregateRollups } from "../stats/rollup-aggregate";
+import { upsertRollups } from "../stats/rollup-write";
 
 /**
  * Writes request-log rows off the hot path: `write()` only appends to a bounded in-memory queue;
@@ -8,6 +12,10 @@ import type { Logger } from "../observability/logger";
  * front of the queue and is retried with backoff, so nothing is lost while the database comes back.
  * If it stays down, the queue holds `maxQueue` rows and then drops the OLDEST (counted, warned about
  * at most once per `warnIntervalMs`) — requests never wait for logging.
+ *
+ * Each batch is one transaction: the raw rows, the batch's statistics rollups (minute, hour and day
+ * buckets upserted additively) and any captured bodies commit together, so a retried batch is never
+ * counted twice and a rejected row is not counted at all.
  */
 
 export interface LogWriterOptions {
@@ -24,6 +32,10 @@ export interface LogWriterOptions {
   readonly retryMaxMs?: number;
   /** Minimum gap between two warnings of the same kind (default 10 s). */
   readonly warnIntervalMs?: number;
+  /** Maintain the statistics rollups with every batch (default true). */
+  readonly rollups?: boolean;
+  /** Captured body bytes held in the queue; bodies beyond it are not kept (default 32 MiB). */
+  readonly maxCapturedBytes?: number;
   readonly now?: () => number;
 }
 
@@ -41,8 +53,8 @@ export interface LogWriterStats {
 }
 
 export interface LogWriter {
-  /** Queues one row; never blocks, never throws. */
-  write(row: NewRequestLogRow): void;
+  /** Queues one row (with its captured bodies, for groups that capture them); never blocks, never throws. */
+  write(row: NewRequestLogRow, bodies?: CapturedBodies): void;
   /** Writes everything queued, retrying for up to `timeoutMs` (default 10 s); resolves with rows left. */
   flush(timeoutMs?: number): Promise<number>;
   /** Stops timers after a final flush; rows written later are dropped and counted. */
@@ -59,7 +71,12 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   const retryMaxMs = options.retryMaxMs ?? 5_000;
   const warnIntervalMs = options.warnIntervalMs ?? 10_000;
   const now = options.now ?? Date.now;
+  const writeRollups = options.rollups ?? true;
+  const maxCapturedBytes = options.maxCapturedBytes ?? 32 * 1024 * 1024;
   const { db, logger } = options;
+  // Captured bodies are rare (opt-in per group): kept aside by request id, not in every queue entry.
+  const captured = new Map<string, CapturedBodies>();
+  let capturedBytes = 0;
 
   let buf: NewRequestLogRow[] = [];
   let head = 0;
@@ -83,7 +100,15 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     logger.warn(fields, message);
   };
 
+  const forgetBodies = (row: NewRequestLogRow) => {
+    const bodies = captured.get(row.id);
+    if (bodies === undefined) return;
+    captured.delete(row.id);
+    capturedBytes -= capturedSize(bodies);
+  };
+
   const dropOldest = (count: number) => {
+    if (captured.size > 0) for (let i = head; i < head + count; i++) forgetBodies(buf[i]!);
     head += count;
     dropped += count;
     warn("drop", "request-log queue full: dropping the oldest rows", { dropped, maxQueue });
@@ -108,7 +133,19 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   };
 
   const insert = async (rows: NewRequestLogRow[]) => {
-    await db.insert(requestLogs).values(rows);
+    const bodyRows =
+      captured.size === 0
+        ? []
+        : rows.flatMap((row) => {
+            const bodies = captured.get(row.id);
+            return bodies === undefined ? [] : [toRequestBodyRow(row.id, row.createdAt, bodies)];
+          });
+    await db.transaction(async (tx) => {
+      await tx.insert(requestLogs).values(rows);
+      if (writeRollups) await upsertRollups(tx, aggregateRollups(rows));
+      if (bodyRows.length > 0) await tx.insert(requestBodies).values(bodyRows);
+    });
+    if (captured.size > 0) for (const row of rows) forgetBodies(row);
   };
 
   /**
@@ -125,6 +162,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       } catch (err) {
         if (!isDataError(err)) return batch.slice(i);
         rejected++;
+        forgetBodies(row);
         logger.error({ requestId: row.id, err: describeDbError(err) }, "request-log row rejected");
       }
     }
@@ -197,10 +235,14 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   };
 
   return {
-    write(row) {
+    write(row, bodies) {
       if (closed) {
         dropped++;
         return;
+      }
+      if (bodies !== undefined && capturedBytes + capturedSize(bodies) <= maxCapturedBytes) {
+        captured.set(row.id, bodies);
+        capturedBytes += capturedSize(bodies);
       }
       buf.push(row);
       if (size() > maxQueue) dropOldest(size() - maxQueue);

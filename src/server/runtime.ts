@@ -9,11 +9,18 @@ import { createAuth, type AppAuth } from "@/auth/auth";
 import { ensureAdminUser } from "@/auth/bootstrap-admin";
 import type { Env } from "@/config/env";
 import { openDatabase, type Database } from "@/db/client";
-import { createGateway, type Gateway } from "@/gateway/create-gateway";
+import type { Gateway } from "@/gateway/create-gateway";
+import type { ActiveChecker } from "@/health/active-checker";
+import { createCronHandler } from "@/health/cron-handler";
+import { createGatewayWithHealth } from "@/health/create-gateway-with-health";
+import type { GatewayHealth } from "@/health/gateway-health";
+import { buildHealthReport } from "@/health/health-report";
+import { createHealthRoutes } from "@/health/health-routes";
 import type { Logger } from "@/observability/logger";
 import { resolveMasterKeys } from "@/security/master-key";
 import { createSecretBox } from "@/security/secret-box";
 import { createAdminServices, type AdminServices } from "@/services/admin-services";
+import { createServiceContext } from "@/services/service-context";
 import { createUsersService } from "@/services/users-service";
 import { createStore } from "@/store/create-store";
 import type { StateStore } from "@/store/types";
@@ -30,6 +37,9 @@ export interface Runtime {
   readonly database: Database;
   readonly store: StateStore;
   readonly gateway: Gateway;
+  /** Provider health (passive, shared through Redis when configured) and the active checker. */
+  readonly health: GatewayHealth;
+  readonly healthChecker: ActiveChecker;
   readonly auth: AppAuth | null;
   readonly services: AdminServices | null;
   /** Handlers by path prefix; the console (Next) is added by the entry point. */
@@ -80,6 +90,17 @@ export async function createRuntime(
   let services: AdminServices | null = null;
   const handlers: DispatchTable = { health: healthHandler(database) };
 
+  // Built before the admin API (which reports on it); it loads nothing until ready().
+  const dataPlane = createGatewayWithHealth({
+    db: database.db,
+    store,
+    logger,
+    openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
+    options: { maxBodyBytes: env.MAX_BODY_BYTES, stateStoreFailure: env.STATE_STORE_FAILURE },
+    health: { checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS },
+  });
+  const { gateway, health, checker } = dataPlane;
+
   if (options.role === "full") {
     auth = createAuth({ db: database.db, secret: keys.authSecret, store, baseURL: env.PUBLIC_URL, logger });
     await ensureAdminUser({
@@ -97,7 +118,16 @@ export async function createRuntime(
       authenticate: createAuthenticator({ adminToken: env.ADMIN_TOKEN, resolveSession: auth.resolveSession }),
       maxBodyBytes: env.ADMIN_MAX_BODY_BYTES,
       logger,
-      extraRoutes: createUserRoutes(users),
+      extraRoutes: [
+        ...createUserRoutes(users),
+        ...createHealthRoutes({
+          db: database.db,
+          health,
+          inFlight: gateway.inFlight,
+          report: () => buildHealthReport({ db: database.db, health, gateway }),
+          recordAudit: createServiceContext({ db: database.db, store, sealer: secretBox, logger }).record,
+        }),
+      ],
     });
     handlers.admin = async (req, res) => {
       const request = toWebRequest(req, { maxBodyBytes: env.ADMIN_MAX_BODY_BYTES });
@@ -107,22 +137,31 @@ export async function createRuntime(
     if (env.CONFIG_FILE) await applyConfigFile(services, env.CONFIG_FILE, logger);
   }
 
-  const gateway = createGateway({
-    db: database.db,
-    store,
-    logger,
-    openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
-    options: { maxBodyBytes: env.MAX_BODY_BYTES },
-  });
-  await gateway.ready();
+  await dataPlane.ready();
   handlers.proxy = (req, res) => gateway.handle(req, res);
+  handlers.cron = createCronHandler({ secret: env.CRON_SECRET, checker });
 
   shutdownSteps.push(
-    { name: "gateway (in-flight requests, request-log flush)", run: () => gateway.close() },
+    {
+      name: "gateway (health checks, in-flight requests, request-log flush, shared health)",
+      run: () => dataPlane.close(),
+    },
     { name: "state store", run: () => store.close() },
     { name: "database", run: () => database.close() },
   );
-  return { env, logger, database, store, gateway, auth, services, handlers, shutdownSteps };
+  return {
+    env,
+    logger,
+    database,
+    store,
+    gateway,
+    health,
+    healthChecker: checker,
+    auth,
+    services,
+    handlers,
+    shutdownSteps,
+  };
 }
 
 async function pingOrExplain(store: StateStore): Promise<void> {

@@ -2,12 +2,23 @@ import { createApiKeyService, type ApiKeyService } from "./api-key-service";
 import { createAuditService, type AuditService } from "./audit-service";
 import { createConfigService, type ConfigService } from "./config-service";
 import { createGroupService, type GroupService } from "./group-service";
+import { createLogsService, type LogsService } from "./logs-service";
 import { createOverviewService, type OverviewService } from "./overview-service";
 import { createProviderService, type ProviderService } from "./provider-service";
 import { createServiceContext, type AdminServicesDeps } from "./service-context";
+import { createStatsService, type StatsService } from "./stats-service";
 
 export type { AdminServicesDeps, CredentialSealer, WriteContext } from "./service-context";
-export type { ApiKeyService, AuditService, ConfigService, GroupService, OverviewService, ProviderService };
+export type {
+  ApiKeyService,
+  AuditService,
+  ConfigService,
+  GroupService,
+  LogsService,
+  OverviewService,
+  ProviderService,
+  StatsService,
+};
 
 /** The control plane's services: the one place that validates, writes, audits and announces. */
 export interface AdminServices {
@@ -17,6 +28,8 @@ export interface AdminServices {
   readonly config: ConfigService;
   readonly audit: AuditService;
   readonly overview: OverviewService;
+  readonly stats: StatsService;
+  readonly logs: LogsService;
 }
 
 /** Creates the admin services over one database, state store and credential sealer. */
@@ -29,5 +42,7 @@ export function createAdminServices(deps: AdminServicesDeps): AdminServices {
     config: createConfigService(ctx),
     audit: createAuditService(ctx),
     overview: createOverviewService(ctx),
+    stats: createStatsService(ctx),
+    logs: createLogsService(ctx),
   };
 }

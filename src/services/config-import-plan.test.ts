@@ -35,6 +35,8 @@ const group = (id: string, slug: string): GroupRow => ({
   idleTimeoutMs: 120_000,
   totalTimeoutMs: 600_000,
   enabled: true,
+  captureBodies: false,
+  captureMaxBytes: 16_384,
   createdAt: at,
   updatedAt: at,
 });

@@ -51,6 +51,8 @@ export function toGroup(row: GroupRow, memberCount: number): Group {
     idleTimeoutMs: row.idleTimeoutMs,
     totalTimeoutMs: row.totalTimeoutMs,
     enabled: row.enabled,
+    captureBodies: row.captureBodies,
+    captureMaxBytes: row.captureMaxBytes,
     memberCount,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

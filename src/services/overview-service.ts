@@ -1,6 +1,7 @@
-import { count, gte, sql } from "drizzle-orm";
+import { and, count, eq, gte, sql } from "drizzle-orm";
 import type { Overview } from "@/contracts/overview";
-import { apiKeys, groups, providers, requestLogs } from "@/db/schema";
+import { apiKeys, groups, providers, statsRollups } from "@/db/schema";
+import { ALL_KEYS } from "@/stats/rollup-aggregate";
 import type { ServiceContext } from "./service-context";
 
 export interface OverviewService {
@@ -23,15 +24,21 @@ export function createOverviewService(ctx: ServiceContext): OverviewService {
     const enabled = Number(row?.enabled ?? 0);
     return { total, enabled, disabled: total - enabled };
   };
+  // From the per-minute rollups (never the raw log): at most 1,440 bins × groups × providers rows.
   const countRecentRequests = async () => {
     const since = new Date(ctx.now().getTime() - DAY_MS);
     const [row] = await ctx.db
       .select({
-        total: count(),
-        failed: sql<number>`count(*) filter (where ${requestLogs.status} >= 400)`.mapWith(Number),
+        total: sql<number>`coalesce(sum(${statsRollups.requests}), 0)`.mapWith(Number),
+        failed:
+          sql<number>`coalesce(sum(${statsRollups.requests}) filter (where ${statsRollups.statusClass} not in ('2xx', '3xx')), 0)`.mapWith(
+            Number,
+          ),
       })
-      .from(requestLogs)
-      .where(gte(requestLogs.createdAt, since));
+      .from(statsRollups)
+      .where(
+        and(eq(statsRollups.grain, 1), eq(statsRollups.keyId, ALL_KEYS), gte(statsRollups.bucket, since)),
+      );
     return { last24h: Number(row?.total ?? 0), failedLast24h: Number(row?.failed ?? 0) };
   };
   return {

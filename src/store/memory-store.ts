@@ -160,6 +160,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryState
       for (const key of keys) values.delete(ks.key("kv", key));
     },
 
+    async compareAndSet(key, expected, value, opts = {}) {
+      ensureOpen();
+      if (opts.ttlMs !== undefined) assertPositiveMs("ttlMs", opts.ttlMs);
+      const fullKey = ks.key("kv", key);
+      if ((readValue(fullKey)?.value ?? null) !== expected) return false;
+      values.set(fullKey, { value, expiresAt: expiryFrom(opts.ttlMs) });
+      return true;
+    },
+
     async incr(key, by = 1, ttlMs) {
       ensureOpen();
       assertSafeInteger("by", by);

@@ -82,6 +82,25 @@ if existed == 0 and tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], AR
 return v
 `);
 
+/**
+ * KEYS[1] = value; ARGV = expectAbsent (1|0), expected, value, ttlMs (0 = none). Writes only when the
+ * current value is the expected one (or absent, when expectAbsent). Returns 1 when written.
+ */
+export const COMPARE_AND_SET = defineScript(`
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current then return 0 end
+elseif current ~= ARGV[2] then
+  return 0
+end
+if tonumber(ARGV[4]) > 0 then
+  redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[4])
+else
+  redis.call('SET', KEYS[1], ARGV[3])
+end
+return 1
+`);
+
 /** KEYS[1] = lock; ARGV = token, ttlMs. Returns 1 when still held by the token (and extended). */
 export const RENEW_LOCK = defineScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then

@@ -12,6 +12,7 @@ import { createKeyspace } from "./keyspace";
 import { closeConnection, toStoreError, watchConnection } from "./redis-errors";
 import {
   ACQUIRE_SLOT,
+  COMPARE_AND_SET,
   COUNT_SLOTS,
   INCR_WITH_TTL,
   RELEASE_LOCK,
@@ -128,6 +129,14 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
       run(async () => {
         const full = keys.map((k) => ks.key("kv", k));
         if (full.length > 0) await client.del(...full);
+      }),
+
+    compareAndSet: (key, expected, value, opts = {}) =>
+      run(async () => {
+        const ttlMs = opts.ttlMs ?? 0;
+        if (opts.ttlMs !== undefined) assertPositiveMs("ttlMs", opts.ttlMs);
+        const args = [expected === null ? "1" : "0", expected ?? "", value, ttlMs];
+        return Number(await runScript(client, COMPARE_AND_SET, [ks.key("kv", key)], args)) === 1;
       }),
 
     incr: (key, by = 1, ttlMs) =>

@@ -103,6 +103,27 @@ export function runStoreContract(
       expect(await s.get(t)).toBe("c");
     });
 
+    it("compare-and-set writes only over the expected value, and exactly one of racing writers wins", async () => {
+      const s = await open();
+      const [k, t] = [uniqueKey("cas"), uniqueKey("cas-ttl")];
+      expect(await s.compareAndSet(k, "nope", "x")).toBe(false);
+      expect(await s.get(k)).toBeNull();
+      expect(await s.compareAndSet(k, null, "v1")).toBe(true);
+      expect(await s.compareAndSet(k, null, "v2")).toBe(false);
+      expect(await s.compareAndSet(k, "", "v2")).toBe(false);
+      expect(await s.compareAndSet(k, "v1", '{"a":"b c"}')).toBe(true);
+      expect(await s.get(k)).toBe('{"a":"b c"}');
+      const racers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => s.compareAndSet(k, '{"a":"b c"}', `w${i}`)),
+      );
+      expect(racers.filter(Boolean)).toHaveLength(1);
+      expect(await s.compareAndSet(t, null, "a", { ttlMs: 300 })).toBe(true);
+      await advance(350);
+      expect(await s.get(t)).toBeNull();
+      expect(await s.compareAndSet(t, null, "b")).toBe(true);
+      expect(await rejectionCode(s.compareAndSet(t, "b", "c", { ttlMs: 0 }))).toBe("INTERNAL_ERROR");
+    });
+
     it("increments atomically and sets the TTL only when the counter is created", async () => {
       const s = await open();
       const [c, d, text] = [uniqueKey("c"), uniqueKey("d"), uniqueKey("text")];

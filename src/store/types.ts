@@ -52,6 +52,16 @@ export interface StateStore {
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
   /** Deletes keys (missing keys are ignored). */
   del(...keys: string[]): Promise<void>;
+  /**
+   * Writes `value` only if the current value is exactly `expected` (null: only if there is none);
+   * returns whether it wrote. Atomic: the building block of read-modify-write on shared JSON state.
+   */
+  compareAndSet(
+    key: string,
+    expected: string | null,
+    value: string,
+    options?: { ttlMs?: number },
+  ): Promise<boolean>;
 
   /** Atomically adds `by` (default 1) and returns the new value; `ttlMs` is set when the counter is created. */
   incr(key: string, by?: number, ttlMs?: number): Promise<number>;

@@ -10,8 +10,11 @@ import { startGatewayOnlyServer, type GatewayOnlyServer } from "../gateway/start
 import { createLogger } from "../observability/logger";
 import { generateGatewayKey } from "../security/gateway-key";
 import { createSecretBox, keyIdOf, type SecretBox } from "../security/secret-box";
+import { createGatewayWithHealth, type HealthSettings } from "../health/create-gateway-with-health";
+import type { ActiveChecker } from "../health/active-checker";
+import type { GatewayHealth } from "../health/gateway-health";
 import { createMemoryStore, type MemoryStateStore } from "../store/memory-store";
-import { CONFIG_CHANNEL } from "../store/types";
+import { CONFIG_CHANNEL, type StateStore } from "../store/types";
 import { openTestDatabase, type TestDatabaseKind } from "./test-database";
 
 /**
@@ -25,6 +28,10 @@ export interface GatewayHarnessOptions {
   readonly gatewayOptions?: Partial<GatewayOptions>;
   readonly logWriterOptions?: Omit<LogWriterOptions, "db" | "logger">;
   readonly health?: Partial<HealthHooks>;
+  /** Runs the real health layer (src/health) with these settings instead of bare hooks. */
+  readonly healthLayer?: HealthSettings;
+  /** State store to use (closed by the harness); default a fresh memory store. */
+  readonly store?: StateStore;
   readonly random?: () => number;
 }
 
@@ -37,6 +44,9 @@ export interface ProviderSeed {
   weight?: number;
   enabled?: boolean;
   headers?: Record<string, string>;
+  healthCheckPath?: string | null;
+  rateLimitPerMinute?: number | null;
+  maxConcurrency?: number | null;
 }
 
 export interface GroupSeed {
@@ -49,6 +59,7 @@ export interface GroupSeed {
   idleTimeoutMs?: number;
   totalTimeoutMs?: number;
   enabled?: boolean;
+  rateLimitPerMinute?: number | null;
 }
 
 export interface KeySeed {
@@ -66,7 +77,12 @@ export interface GatewayHarness {
   readonly server: GatewayOnlyServer;
   readonly database: Database;
   readonly db: Db;
-  readonly store: MemoryStateStore;
+  readonly store: StateStore;
+  /** The same store when it is the default memory store (for introspection), else null. */
+  readonly memoryStore: MemoryStateStore | null;
+  /** The health layer and checker, when started with `healthLayer`. */
+  readonly health: GatewayHealth | null;
+  readonly checker: ActiveChecker | null;
   readonly secretBox: SecretBox;
   /** Raw JSON lines the gateway logged. */
   readonly logLines: string[];
@@ -90,6 +106,14 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
+/** Cap columns only when a seed sets them (TEMPORARY: until the caps migration lands everywhere). */
+function capColumns(seed: { rateLimitPerMinute?: number | null; maxConcurrency?: number | null }) {
+  const out: { rateLimitPerMinute?: number | null; maxConcurrency?: number | null } = {};
+  if (seed.rateLimitPerMinute !== undefined) out.rateLimitPerMinute = seed.rateLimitPerMinute;
+  if (seed.maxConcurrency !== undefined) out.maxConcurrency = seed.maxConcurrency;
+  return out;
+}
+
 let seq = 0;
 const uniq = (prefix: string) => `${prefix}-${++seq}-${randomBytes(3).toString("hex")}`;
 
@@ -97,7 +121,8 @@ const uniq = (prefix: string) => `${prefix}-${++seq}-${randomBytes(3).toString("
 export async function startGatewayHarness(options: GatewayHarnessOptions = {}): Promise<GatewayHarness> {
   const database = await openTestDatabase(options.database ?? "pglite");
   const db = database.db;
-  const store = createMemoryStore();
+  const memoryStore = options.store === undefined ? createMemoryStore() : null;
+  const store: StateStore = options.store ?? memoryStore!;
   const key = randomBytes(32);
   const secretBox = createSecretBox({ keys: [{ id: keyIdOf(key), key }], activeKeyId: keyIdOf(key) });
   const logLines: string[] = [];
@@ -112,8 +137,22 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     ...(options.health ? { health: options.health } : {}),
     ...(options.random ? { random: options.random } : {}),
   };
-  const gateway = createGateway(deps);
-  const server = await startGatewayOnlyServer({ gateway, port: 0, host: "127.0.0.1" });
+  let gateway: Gateway;
+  let health: GatewayHealth | null = null;
+  let checker: ActiveChecker | null = null;
+  let server: GatewayOnlyServer;
+  if (options.healthLayer !== undefined) {
+    const { health: _hooks, ...rest } = deps;
+    const wired = createGatewayWithHealth({ ...rest, health: options.healthLayer });
+    ({ gateway, health, checker } = wired);
+    await wired.ready();
+    server = await startGatewayOnlyServer({ gateway, port: 0, host: "127.0.0.1" });
+    const closeServer = server.close;
+    server = { ...server, close: () => closeServer().then(() => wired.close()) };
+  } else {
+    gateway = createGateway(deps);
+    server = await startGatewayOnlyServer({ gateway, port: 0, host: "127.0.0.1" });
+  }
 
   return {
     url: server.url,
@@ -122,6 +161,9 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     database,
     db,
     store,
+    memoryStore,
+    health,
+    checker,
     secretBox,
     logLines,
     proxyUrl: (slug, path = "") => `${server.url}/api/proxy/${slug}${path}`,
@@ -135,6 +177,8 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           weight: seed.weight ?? 1,
           enabled: seed.enabled ?? true,
           headers: seed.headers ?? {},
+          healthCheckPath: seed.healthCheckPath ?? null,
+          ...capColumns(seed),
         })
         .returning();
       if (!row) throw new Error("provider insert returned nothing");
@@ -161,6 +205,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           idleTimeoutMs: seed.idleTimeoutMs ?? 10_000,
           totalTimeoutMs: seed.totalTimeoutMs ?? 20_000,
           enabled: seed.enabled ?? true,
+          ...capColumns(seed),
         })
         .returning();
       if (!row) throw new Error("group insert returned nothing");

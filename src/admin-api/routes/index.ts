@@ -2,7 +2,9 @@ import type { RouteDefinition } from "../route-types";
 import { apiKeyRoutes } from "./api-keys";
 import { configRoutes } from "./config";
 import { groupRoutes } from "./groups";
+import { logRoutes } from "./logs";
 import { providerRoutes } from "./providers";
+import { statsRoutes } from "./stats";
 import { statusRoutes } from "./status";
 
 /** Every admin API route (paths below `/api/admin`). */
@@ -12,4 +14,6 @@ export const ADMIN_ROUTES: readonly RouteDefinition[] = [
   ...apiKeyRoutes,
   ...configRoutes,
   ...statusRoutes,
+  ...statsRoutes,
+  ...logRoutes,
 ];

@@ -69,6 +69,7 @@ export const ERRORS = {
   EMAIL_TAKEN: spec(409, "invalid_request_error", "A user with this e-mail address already exists."),
   LAST_ADMIN: spec(409, "invalid_request_error", "This is the last admin: keep at least one admin user."),
   INVALID_CURRENT_PASSWORD: spec(400, "invalid_request_error", "The current password is incorrect."),
+  LOG_NOT_FOUND: spec(404, "not_found_error", "No request log with this id."),
 
   // --- alerting
   ALERT_RULE_NOT_FOUND: spec(404, "not_found_error", "No alert rule with this id."),

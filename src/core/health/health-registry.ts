@@ -8,6 +8,7 @@
  */
 import { AppError } from "../errors/catalogue";
 import { evaluateGroupHealth, type MemberHealth } from "./group-health";
+import { applyCheckOutcome, changesAvailability } from "./health-ops";
 import { resolveHealthPolicy, type HealthPolicy, type HealthPolicyOverrides } from "./policy";
 import {
   beginTrial,
@@ -16,11 +17,13 @@ import {
   createHealthState,
   describeHealth,
   ejectManually,
+  findEjectionTrigger,
   isTrialInFlight,
   readWindowStats,
   recordOutcome,
   restoreProvider,
   type AttemptOutcome,
+  type EjectionTrigger,
   type HealthReason,
   type HealthStateName,
   type LastError,
@@ -66,6 +69,8 @@ export interface GroupHealthView {
   readonly members: readonly MemberHealth[];
   /** Whether panic mode picked a member because none was available. */
   readonly panic: boolean;
+  /** Members this evaluation ejected (in service before it), with the threshold they crossed. */
+  readonly ejected: readonly { readonly id: string; readonly trigger: EjectionTrigger }[];
 }
 
 export interface HealthRegistryOptions {
@@ -81,6 +86,11 @@ export interface HealthRegistry {
   readonly policy: HealthPolicy;
   /** Feeds one attempt's outcome into its provider's state. */
   record(providerId: string, outcome: AttemptOutcome): void;
+  /**
+   * Feeds one active health check's outcome: a pass only stands in for a due half-open trial (never
+   * lifts an `auth` block or shortens an ejection); a failure counts like a failed attempt.
+   */
+  recordCheck(providerId: string, outcome: AttemptOutcome): void;
   /** Applies the group rules (ejection share, panic) and says which members may be used and how much. */
   evaluateGroup(memberIds: readonly string[]): GroupHealthView;
   /** Whether `providerId` may be used now, judged within its group. */
@@ -99,6 +109,16 @@ export interface HealthRegistry {
   snapshot(providerIds?: readonly string[]): ProviderHealthSnapshot[];
   /** Subscribes to state changes; returns the unsubscribe function. Listeners must not throw. */
   onTransition(listener: TransitionListener): () => void;
+  /**
+   * A number that changes whenever some provider's availability or weight factor may have changed
+   * (out/in service, trial claimed or settled, ejection end, or an in-service provider crossing an
+   * ejection threshold), so callers may cache evaluateGroup results between changes.
+   */
+  version(): number;
+  /** The provider's raw state (a fresh healthy one when nothing is known). */
+  readState(providerId: string): ProviderHealthState;
+  /** Replaces the provider's raw state (e.g. with the state shared by every instance). */
+  writeState(providerId: string, state: ProviderHealthState): void;
 }
 
 /** Creates an in-process health registry. */
@@ -108,6 +128,7 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
   const states = new Map<string, ProviderHealthState>();
   const reported = new Map<string, HealthStateName>();
   const listeners = new Set<TransitionListener>();
+  let version = 0;
 
   const read = (providerId: string): ProviderHealthState => states.get(providerId) ?? createHealthState();
 
@@ -123,27 +144,46 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
   };
 
   const commit = (providerId: string, next: ProviderHealthState, now: number, cause: TransitionReason) => {
+    const previous = read(providerId);
     states.set(providerId, next);
+    if (changesAvailability(previous, next) || crossedThreshold(next, now)) version += 1;
     notice(providerId, next, now, cause);
   };
+
+  /** A failure may put an in-service provider over a threshold: the group rules must look again. */
+  const crossedThreshold = (state: ProviderHealthState, now: number): boolean =>
+    state.mode === "active" &&
+    state.consecutiveFailures > 0 &&
+    findEjectionTrigger(state, now, policy) !== null;
 
   const evaluateGroup = (memberIds: readonly string[]): GroupHealthView => {
     const now = clock();
     const evaluation = evaluateGroupHealth(read, memberIds, now, policy);
-    for (const [providerId, next] of evaluation.updates) states.set(providerId, next);
+    const ejected: { id: string; trigger: EjectionTrigger }[] = [];
+    for (const [providerId, next] of evaluation.updates) {
+      const previous = read(providerId);
+      if (previous.mode === "active" && next.mode === "out") {
+        ejected.push({ id: providerId, trigger: next.outReason as EjectionTrigger });
+      }
+      states.set(providerId, next);
+    }
+    if (ejected.length > 0) version += 1;
     for (const member of evaluation.members) notice(member.id, read(member.id), now, "recovered");
-    return { members: evaluation.members, panic: evaluation.panic };
+    return { members: evaluation.members, panic: evaluation.panic, ejected };
+  };
+
+  const settle = (providerId: string, outcome: AttemptOutcome, apply: typeof recordOutcome): void => {
+    const now = clock();
+    const previous = read(providerId);
+    const next = apply(previous, outcome, now, policy);
+    const cause = previous.mode === "out" && next.mode === "active" ? "trial_succeeded" : "recovered";
+    if (next !== previous) commit(providerId, next, now, cause);
   };
 
   return {
     policy,
-    record(providerId, outcome) {
-      const now = clock();
-      const previous = read(providerId);
-      const next = recordOutcome(previous, outcome, now, policy);
-      const cause = previous.mode === "out" && next.mode === "active" ? "trial_succeeded" : "recovered";
-      if (next !== previous) commit(providerId, next, now, cause);
-    },
+    record: (providerId, outcome) => settle(providerId, outcome, recordOutcome),
+    recordCheck: (providerId, outcome) => settle(providerId, outcome, applyCheckOutcome),
     evaluateGroup,
     isAvailable(providerId, groupMemberIds) {
       const ids = groupMemberIds.includes(providerId) ? groupMemberIds : [...groupMemberIds, providerId];
@@ -179,6 +219,7 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
     forget(providerId) {
       states.delete(providerId);
       reported.delete(providerId);
+      version += 1;
     },
     snapshot(providerIds) {
       const now = clock();
@@ -194,6 +235,14 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
       return () => {
         listeners.delete(listener);
       };
+    },
+    version: () => version,
+    readState: read,
+    writeState(providerId, state) {
+      const previous = read(providerId);
+      if (state === previous) return;
+      const cause = previous.mode === "out" && state.mode === "active" ? "trial_succeeded" : "recovered";
+      commit(providerId, state, clock(), cause);
     },
   };
 }

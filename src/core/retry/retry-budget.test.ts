@@ -8,90 +8,136 @@ interface StormResult {
 }
 
 /**
- * N client requests start together against a group whose every provider fails. Each attempt takes
- * `latency()` ticks; on failure a request retries (up to maxAttempts) only if the budget allows,
- * otherwise it gives up. Failures finishing on the same tick are handled one by one, as the event
- * loop would. Asserts at every grant that the concurrent retries respect the budget.
+ * A total outage: `n` client requests arrive `concurrency` at a time (a new one starts whenever one
+ * ends); every attempt fails after `latency()` ticks; a failed request retries (up to maxAttempts)
+ * only when the budget allows. One tick is one ms on the budget's clock.
  */
-function simulateStorm(n: number, maxAttempts: number, budget: RetryBudget, latency: () => number) {
-  const requests = Array.from({ length: n }, () => ({ attempts: 1, isRetry: false, finishAt: latency() }));
-  for (let i = 0; i < n; i++) budget.requestStarted();
-  const result: StormResult = { attempts: n, retries: 0 };
-  let pending = n;
-  for (let t = 0; pending > 0; t++) {
-    for (const request of requests) {
-      if (request.finishAt !== t) continue;
-      if (request.isRetry) budget.retryFinished();
+function simulateOutage(
+  n: number,
+  concurrency: number,
+  maxAttempts: number,
+  budget: RetryBudget,
+  clock: { t: number },
+  latency: () => number,
+): StormResult {
+  const result: StormResult = { attempts: 0, retries: 0 };
+  let started = 0;
+  let finished = 0;
+  const active: { attempts: number; finishAt: number }[] = [];
+  const start = () => {
+    started += 1;
+    budget.recordRequest();
+    result.attempts += 1;
+    active.push({ attempts: 1, finishAt: clock.t + latency() });
+  };
+  while (started < Math.min(n, concurrency)) start();
+  while (finished < n) {
+    clock.t += 1;
+    for (let i = active.length - 1; i >= 0; i--) {
+      const request = active[i]!;
+      if (request.finishAt !== clock.t) continue;
       if (request.attempts < maxAttempts && budget.tryAcquireRetry()) {
-        const { activeRetries, allowedRetries } = budget.snapshot();
-        expect(activeRetries).toBeLessThanOrEqual(allowedRetries);
         request.attempts += 1;
-        request.isRetry = true;
-        request.finishAt = t + latency();
+        request.finishAt = clock.t + latency();
         result.attempts += 1;
         result.retries += 1;
-      } else {
-        request.finishAt = -1;
-        budget.requestFinished();
-        pending -= 1;
+        continue;
       }
+      active.splice(i, 1);
+      finished += 1;
+      if (started < n) start();
     }
   }
-  const end = budget.snapshot();
-  expect(end.activeRequests).toBe(0);
-  expect(end.activeRetries).toBe(0);
   return result;
 }
 
 describe("createRetryBudget", () => {
-  it("allows minRetries concurrent retries with no traffic, then refuses until one finishes", () => {
-    const budget = createRetryBudget();
+  it("allows minRetries per second with no traffic, then refuses until the next second", () => {
+    const clock = { t: 1_000_000 };
+    const budget = createRetryBudget({ now: () => clock.t });
     expect([budget.tryAcquireRetry(), budget.tryAcquireRetry(), budget.tryAcquireRetry()]).toEqual([
       true,
       true,
       true,
     ]);
     expect(budget.tryAcquireRetry()).toBe(false);
-    budget.retryFinished();
+    expect(budget.snapshot()).toMatchObject({ requests: 0, retries: 3, earnedRetries: 0, sliceRetries: 3 });
+    clock.t += 999;
+    expect(budget.tryAcquireRetry()).toBe(false);
+    clock.t += 1;
     expect(budget.tryAcquireRetry()).toBe(true);
-    expect(budget.snapshot()).toEqual({ activeRequests: 0, activeRetries: 3, allowedRetries: 3 });
   });
 
-  it("allows floor(ratio × active requests) once that exceeds the minimum", () => {
-    const budget = createRetryBudget({ ratio: 0.2, minRetries: 3 });
-    for (let i = 0; i < 100; i++) budget.requestStarted();
+  it("at high traffic only the share decides: ⌊ratio × requests⌋ per window, no floor on top", () => {
+    const clock = { t: 5_000_000 };
+    const budget = createRetryBudget({ ratio: 0.2, minRetries: 3, now: () => clock.t });
+    for (let i = 0; i < 200; i++) budget.recordRequest();
     let granted = 0;
     while (budget.tryAcquireRetry()) granted += 1;
-    expect(granted).toBe(20);
-    for (let i = 0; i < 50; i++) budget.requestFinished();
-    // 50 active now allow 10; the 20 in flight must drain below that before a new grant.
-    expect(budget.snapshot().allowedRetries).toBe(10);
-    for (let i = 0; i < 10; i++) budget.retryFinished();
+    expect(granted).toBe(40);
+    // Five more requests earn exactly one more retry.
+    for (let i = 0; i < 4; i++) budget.recordRequest();
     expect(budget.tryAcquireRetry()).toBe(false);
-    budget.retryFinished();
+    budget.recordRequest();
     expect(budget.tryAcquireRetry()).toBe(true);
+    clock.t += 1_000;
+    expect(budget.tryAcquireRetry()).toBe(false);
+    expect(budget.snapshot()).toMatchObject({
+      requests: 205,
+      retries: 41,
+      earnedRetries: 41,
+      floorActive: false,
+    });
+  });
+
+  it("at low traffic the floor adds up to minRetries per second on top of the share", () => {
+    const clock = { t: 6_000_000 };
+    const budget = createRetryBudget({ ratio: 0.2, minRetries: 3, now: () => clock.t });
+    for (let i = 0; i < 20; i++) budget.recordRequest();
+    let granted = 0;
+    while (budget.tryAcquireRetry()) granted += 1;
+    // 4 earned, then the floor: this second already holds 4 retries (≥ 3), so nothing more.
+    expect(granted).toBe(4);
+    clock.t += 1_000;
+    granted = 0;
+    while (budget.tryAcquireRetry()) granted += 1;
+    expect(granted).toBe(3);
+  });
+
+  it("forgets deposits and withdrawals once they leave the window", () => {
+    const clock = { t: 7_000_000 };
+    const budget = createRetryBudget({ ratio: 0.5, minRetries: 0, windowMs: 1_000, now: () => clock.t });
+    for (let i = 0; i < 10; i++) budget.recordRequest();
+    for (let i = 0; i < 5; i++) expect(budget.tryAcquireRetry()).toBe(true);
+    expect(budget.tryAcquireRetry()).toBe(false);
+    clock.t += 500;
+    for (let i = 0; i < 2; i++) budget.recordRequest();
+    expect(budget.tryAcquireRetry()).toBe(true);
+    clock.t += 600;
+    // The first ten requests and five retries are gone; two requests remain (one retry), one spent.
+    expect(budget.snapshot()).toMatchObject({ requests: 2, retries: 1, earnedRetries: 1 });
+    expect(budget.tryAcquireRetry()).toBe(false);
   });
 
   it("does not lose precision on ratios like 0.29", () => {
-    const budget = createRetryBudget({ ratio: 0.29, minRetries: 0 });
-    for (let i = 0; i < 100; i++) budget.requestStarted();
-    expect(budget.snapshot().allowedRetries).toBe(29);
+    const budget = createRetryBudget({ ratio: 0.29, minRetries: 0, now: () => 1 });
+    for (let i = 0; i < 100; i++) budget.recordRequest();
+    expect(budget.snapshot().earnedRetries).toBe(29);
   });
 
   it("with ratio 0 and minRetries 0 never allows a retry", () => {
     const budget = createRetryBudget({ ratio: 0, minRetries: 0 });
-    for (let i = 0; i < 1_000; i++) budget.requestStarted();
+    for (let i = 0; i < 1_000; i++) budget.recordRequest();
     expect(budget.tryAcquireRetry()).toBe(false);
   });
 
-  it("never lets unmatched finishes push counters below zero (no budget is minted)", () => {
-    const budget = createRetryBudget({ minRetries: 1 });
-    budget.requestFinished();
-    budget.retryFinished();
-    budget.retryFinished();
-    expect(budget.snapshot()).toEqual({ activeRequests: 0, activeRetries: 0, allowedRetries: 1 });
-    expect(budget.tryAcquireRetry()).toBe(true);
-    expect(budget.tryAcquireRetry()).toBe(false);
+  it("keeps counting (never erases newer slices) when the clock steps back", () => {
+    const clock = { t: 2_000_000 };
+    const budget = createRetryBudget({ ratio: 1, minRetries: 0, now: () => clock.t });
+    for (let i = 0; i < 4; i++) budget.recordRequest();
+    clock.t -= 3_000;
+    budget.recordRequest();
+    expect(budget.snapshot().requests).toBe(5);
   });
 
   it.each([
@@ -100,37 +146,54 @@ describe("createRetryBudget", () => {
     [{ ratio: Number.POSITIVE_INFINITY }],
     [{ minRetries: -1 }],
     [{ minRetries: 1.5 }],
+    [{ windowMs: 0 }],
+    [{ windowMs: 10, buckets: 11 }],
+    [{ buckets: 0 }],
   ])("rejects bad options %j", (options) => {
     expect(() => createRetryBudget(options)).toThrow(RangeError);
   });
 });
 
-describe("retry storm with every provider failing", () => {
-  it.each([1, 3, 10, 25, 100, 1_000, 5_000])(
-    "N=%i concurrent requests, 3 max attempts: attempts ≤ N + max(min, ⌊0.2N⌋) + min",
-    (n) => {
-      const budget = createRetryBudget({ ratio: 0.2, minRetries: 3 });
-      const { attempts } = simulateStorm(n, 3, budget, () => 1);
-      expect(attempts).toBeLessThanOrEqual(n + Math.max(3, Math.floor(0.2 * n)) + 3);
-      expect(attempts).toBeLessThanOrEqual(Math.ceil(n * 1.2) + 2 * 3);
-      // Without a budget the same storm would cost n × 3 attempts.
-      if (n >= 100) expect(attempts).toBeLessThanOrEqual(n * 1.2 + 3);
-    },
-  );
-
-  it("100 requests × 3 attempts: 123 attempts with the budget instead of 300", () => {
-    const { attempts, retries } = simulateStorm(100, 3, createRetryBudget(), () => 1);
-    expect({ attempts, retries }).toEqual({ attempts: 123, retries: 23 });
-    const unlimited = createRetryBudget({ ratio: 1, minRetries: 0 });
-    expect(simulateStorm(100, 3, unlimited, () => 1).attempts).toBe(300);
+describe("total outage: upstream hits stay ≤ (1 + ratio) × client requests", () => {
+  it.each([
+    [200, 50],
+    [1_000, 50],
+    [100, 100],
+    [5_000, 200],
+  ])("%i requests at concurrency %i, 3 max attempts", (n, concurrency) => {
+    const clock = { t: 9_000_000 };
+    const budget = createRetryBudget({ ratio: 0.2, minRetries: 3, now: () => clock.t });
+    const { attempts } = simulateOutage(n, concurrency, 3, budget, clock, () => 5);
+    expect(attempts).toBeLessThanOrEqual(1.2 * n);
+    // The budget is used, not merely never granted.
+    expect(attempts).toBeGreaterThanOrEqual(1.2 * n - 1);
   });
 
-  it("keeps concurrent retries within budget when attempt latencies vary", () => {
+  it("holds with varied attempt latencies and 5 max attempts", () => {
     const random = createSeededRandom(31);
-    for (const n of [7, 60, 400]) {
-      const budget = createRetryBudget();
-      const { retries } = simulateStorm(n, 5, budget, () => 1 + drawInt(random, 10));
+    for (const n of [60, 400, 2_000]) {
+      const clock = { t: 3_000_000 };
+      const budget = createRetryBudget({ now: () => clock.t });
+      const { attempts, retries } = simulateOutage(n, 40, 5, budget, clock, () => 1 + drawInt(random, 50));
       expect(retries).toBeGreaterThan(0);
+      expect(attempts).toBeLessThanOrEqual(Math.max(n + 3, 1.2 * n));
     }
+  });
+
+  it("without a budget the same outage costs n × max attempts", () => {
+    const clock = { t: 0 };
+    const unlimited = createRetryBudget({ ratio: 10, minRetries: 0, now: () => clock.t });
+    expect(simulateOutage(200, 50, 3, unlimited, clock, () => 5).attempts).toBe(600);
+  });
+
+  it("at low traffic still retries: up to minRetries per second", () => {
+    const clock = { t: 4_000_000 };
+    const budget = createRetryBudget({ now: () => clock.t });
+    const { retries } = simulateOutage(5, 1, 3, budget, clock, () => 10);
+    expect(retries).toBe(3);
+    // Spread over seconds, every failed request of a trickle gets its retry.
+    const slow = createRetryBudget({ now: () => clock.t });
+    const spread = simulateOutage(5, 1, 2, slow, clock, () => 400);
+    expect(spread.retries).toBe(5);
   });
 });

@@ -25,6 +25,9 @@ export const groups = pgTable("groups", {
   idleTimeoutMs: integer("idle_timeout_ms").notNull().default(120_000),
   totalTimeoutMs: integer("total_timeout_ms").notNull().default(600_000),
   enabled: boolean("enabled").notNull().default(true),
+  /** Keep (redacted, size-capped) request and response bodies of this group's requests for debugging. */
+  captureBodies: boolean("capture_bodies").notNull().default(false),
+  captureMaxBytes: integer("capture_max_bytes").notNull().default(16_384),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });

@@ -6,3 +6,4 @@ export * from "./auth";
 export * from "./audit-log";
 export * from "./request-logs";
 export * from "./alerts";
+export * from "./rollups";

@@ -76,6 +76,9 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
       firstByteTimeoutMs: g.firstByteTimeoutMs,
       idleTimeoutMs: g.idleTimeoutMs,
       totalTimeoutMs: g.totalTimeoutMs,
+      rateLimitPerMinute: positiveOrNull((g as WithCaps).rateLimitPerMinute),
+      captureBodies: g.captureBodies,
+      captureMaxBytes: g.captureMaxBytes,
       members: Object.freeze(members),
       membersById: new Map(members.map((m) => [m.provider.id, m])),
     };
@@ -90,9 +93,8 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
         id: k.id,
         groupId: k.groupId,
         expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
-        rateLimitPerMinute:
-          k.rateLimitPerMinute !== null && k.rateLimitPerMinute > 0 ? k.rateLimitPerMinute : null,
-        maxConcurrency: k.maxConcurrency !== null && k.maxConcurrency > 0 ? k.maxConcurrency : null,
+        rateLimitPerMinute: positiveOrNull(k.rateLimitPerMinute),
+        maxConcurrency: positiveOrNull(k.maxConcurrency),
       }),
     );
   }
@@ -140,7 +142,21 @@ function toSnapshotProvider(row: ProviderRow, deps: BuildSnapshotDeps): Snapshot
     authStyle: row.authStyle,
     credential,
     headers: Object.freeze(headers),
+    healthCheckPath: row.healthCheckPath,
+    rateLimitPerMinute: positiveOrNull((row as WithCaps).rateLimitPerMinute),
+    maxConcurrency: positiveOrNull((row as WithCaps).maxConcurrency),
   });
+}
+
+/** Cap columns of providers and groups (TEMPORARY: typed loosely until the caps migration lands). */
+interface WithCaps {
+  readonly rateLimitPerMinute?: number | null;
+  readonly maxConcurrency?: number | null;
+}
+
+/** A limit that is not a positive number means "no limit" (so a bad value never blocks traffic). */
+function positiveOrNull(value: number | null | undefined): number | null {
+  return value !== null && value !== undefined && value > 0 ? value : null;
 }
 
 /** Percent-encodes what a header value cannot carry (anything outside printable ASCII). */

@@ -22,6 +22,12 @@ export interface SnapshotProvider {
   readonly credential: string | null;
   /** Extra headers sent upstream (lower-cased names). */
   readonly headers: Readonly<Record<string, string>>;
+  /** Path (appended to the base path) of the active health check; null = no active check. */
+  readonly healthCheckPath: string | null;
+  /** Requests per minute across every instance; null = no cap (the store is never asked). */
+  readonly rateLimitPerMinute: number | null;
+  /** Requests in flight across every instance; null = no cap (the store is never asked). */
+  readonly maxConcurrency: number | null;
 }
 
 export interface SnapshotMember {
@@ -44,6 +50,11 @@ export interface SnapshotGroup {
   readonly firstByteTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly totalTimeoutMs: number;
+  /** Requests per minute for the whole group across every instance; null = no limit. */
+  readonly rateLimitPerMinute: number | null;
+  /** Keep (redacted) request/response bodies up to `captureMaxBytes` each, for debugging. */
+  readonly captureBodies: boolean;
+  readonly captureMaxBytes: number;
   /** Enabled members of enabled providers, sorted by priority (then name). */
   readonly members: readonly SnapshotMember[];
   readonly membersById: ReadonlyMap<string, SnapshotMember>;

@@ -1,51 +1,69 @@
 import { AppError } from "../../core/errors/catalogue";
+import type { SlidingWindowResult } from "../../store/types";
 import type { GatewayRuntime, ProxyContext } from "../gateway-types";
+import { handleStoreFailure, warnStoreFailure } from "../limits/store-failure";
 
 /**
- * Per-key rate limit (sliding 60 s window) and concurrency cap, both in the state store so they hold
- * across instances. Keys without limits never touch the store. If the store is unreachable the
- * request is let through (and a warning logged): a Redis outage must not take the gateway down.
+ * Per-key rate limit (sliding 60 s window) and concurrency cap, and the group's rate limit, all in the
+ * state store so they hold across instances. Keys and groups without limits never touch the store.
+ * Order: key window, group window, key concurrency — so a refused request never holds a slot.
+ * X-RateLimit-* headers describe the key's limit when it has one, else the group's. When the store is
+ * unreachable the gateway fails open or closed (GatewayOptions.stateStoreFailure).
  */
 
 const WINDOW_MS = 60_000;
-const STORE_WARN_INTERVAL_MS = 10_000;
-let lastStoreWarn = 0;
 
-function warnStoreDown(rt: GatewayRuntime, err: unknown): void {
-  const t = Date.now();
-  if (t - lastStoreWarn < STORE_WARN_INTERVAL_MS) return;
-  lastStoreWarn = t;
-  rt.logger.warn(
-    { err: err instanceof Error ? err.message : String(err) },
-    "state store unavailable; key limits not enforced",
-  );
+function rateHeadersOf(result: SlidingWindowResult): Record<string, string> {
+  return {
+    "x-ratelimit-limit": String(result.limit),
+    "x-ratelimit-remaining": String(result.remaining),
+    // Seconds until the window has room again (delta, like Retry-After).
+    "x-ratelimit-reset": String(Math.ceil(result.resetMs / 1000)),
+  };
 }
 
-/** Applies the key's limits; throws RATE_LIMITED / CONCURRENCY_LIMITED (429) when over. */
+function retryAfterOf(result: SlidingWindowResult): string {
+  return String(Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
+}
+
+/** One sliding-window hit; undefined when the store failed and the gateway fails open. */
+async function hit(
+  rt: GatewayRuntime,
+  key: string,
+  limit: number,
+  what: string,
+): Promise<SlidingWindowResult | undefined> {
+  try {
+    return await rt.store.hitSlidingWindow(key, limit, WINDOW_MS);
+  } catch (err) {
+    handleStoreFailure(rt, err, what);
+    return undefined;
+  }
+}
+
+/** Applies the key's and the group's limits; throws RATE_LIMITED / GROUP_RATE_LIMITED / CONCURRENCY_LIMITED. */
 export async function enforceKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): Promise<void> {
   const key = ctx.key;
   if (key === null) return;
   const limit = key.rateLimitPerMinute;
   if (limit !== null) {
-    let result;
-    try {
-      result = await rt.store.hitSlidingWindow(`rl:key:${key.id}`, limit, WINDOW_MS);
-    } catch (err) {
-      warnStoreDown(rt, err);
-    }
+    const result = await hit(rt, `rl:key:${key.id}`, limit, "key rate limit");
     if (result !== undefined) {
-      ctx.rateHeaders = {
-        "x-ratelimit-limit": String(result.limit),
-        "x-ratelimit-remaining": String(result.remaining),
-        // Seconds until the window has room again (delta, like Retry-After).
-        "x-ratelimit-reset": String(Math.ceil(result.resetMs / 1000)),
-      };
+      ctx.rateHeaders = rateHeadersOf(result);
       if (!result.allowed) {
-        ctx.errorHeaders = {
-          ...ctx.rateHeaders,
-          "retry-after": String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))),
-        };
+        ctx.errorHeaders = { ...ctx.rateHeaders, "retry-after": retryAfterOf(result) };
         throw new AppError("RATE_LIMITED");
+      }
+    }
+  }
+  const groupLimit = ctx.group?.rateLimitPerMinute ?? null;
+  if (groupLimit !== null && ctx.group !== null) {
+    const result = await hit(rt, `rl:group:${ctx.group.id}`, groupLimit, "group rate limit");
+    if (result !== undefined) {
+      ctx.rateHeaders ??= rateHeadersOf(result);
+      if (!result.allowed) {
+        ctx.errorHeaders = { ...ctx.rateHeaders, "retry-after": retryAfterOf(result) };
+        throw new AppError("GROUP_RATE_LIMITED");
       }
     }
   }
@@ -56,7 +74,7 @@ export async function enforceKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): P
       // The lease outlives the longest possible request, so a crashed instance frees its slots.
       slot = await rt.store.acquireSlot(`cc:key:${key.id}`, max, ctx.group.totalTimeoutMs + WINDOW_MS);
     } catch (err) {
-      warnStoreDown(rt, err);
+      handleStoreFailure(rt, err, "key concurrency");
     }
     if (slot === null) {
       if (ctx.rateHeaders !== null) ctx.errorHeaders = { ...ctx.rateHeaders };
@@ -71,5 +89,7 @@ export function releaseKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): void {
   const slot = ctx.concurrencySlot;
   if (slot === null || ctx.key === null) return;
   ctx.concurrencySlot = null;
-  rt.store.releaseSlot(`cc:key:${ctx.key.id}`, slot).catch((err: unknown) => warnStoreDown(rt, err));
+  rt.store
+    .releaseSlot(`cc:key:${ctx.key.id}`, slot)
+    .catch((err: unknown) => warnStoreFailure(rt, err, "key concurrency"));
 }

@@ -6,6 +6,7 @@ import type { AttemptRecord } from "../../db/schema/request-logs";
 import { buildUpstreamHeaders } from "../forward-headers";
 import type { GatewayRuntime, ProxyContext } from "../gateway-types";
 import type { SnapshotProvider } from "../snapshot/snapshot-types";
+import { unwatchConnect, watchConnect } from "../upstream/connect-timing";
 import { acquireInFlight, releaseInFlight } from "../upstream/in-flight";
 import { mapUpstreamError } from "../upstream/map-upstream-error";
 import { isOverloadedErrorEvent } from "../usage/classify-sse-event";
@@ -158,6 +159,7 @@ export async function forwardAttempt(
       : null;
 
   let response: UpstreamResponse;
+  watchConnect(ctx.requestId, record, ctx.t0);
   try {
     const r = await rt.pools.get(provider.origin, group.connectTimeoutMs).request({
       path: provider.basePath + ctx.path + ctx.query,
@@ -173,6 +175,8 @@ export async function forwardAttempt(
   } catch (err) {
     if (timer !== null) clearTimeout(timer);
     return failWithCode(rt, ctx, provider, record, controller, mapUpstreamError(ctx, err));
+  } finally {
+    unwatchConnect(ctx.requestId);
   }
   record.firstByteMs = offsetMs(ctx);
   record.status = response.status;

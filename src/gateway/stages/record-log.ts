@@ -1,4 +1,5 @@
 import type { NewRequestLogRow } from "../../db/schema/request-logs";
+import { collectCapturedBodies } from "../../stats/body-capture";
 import type { GatewayRuntime, ProxyContext } from "../gateway-types";
 import { extractRequestModel } from "../usage/extract-usage";
 
@@ -39,5 +40,8 @@ export function recordLog(ctx: ProxyContext, rt: GatewayRuntime): void {
     clientIp: ctx.clientIp,
     streamed: ctx.streamed,
   };
-  rt.logWriter.write(row);
+  const group = ctx.group;
+  if (group?.captureBodies) {
+    rt.logWriter.write(row, collectCapturedBodies(ctx.body, ctx.responseCapture, group.captureMaxBytes));
+  } else rt.logWriter.write(row);
 }

@@ -2,15 +2,19 @@ import { selectProvider, type BalancerMember } from "../../core/balancing/select
 import { AppError, type ErrorCode } from "../../core/errors/catalogue";
 import { chooseRetryDelayMs } from "../../core/retry/backoff";
 import { describeAttempts, sendGatewayError, type AttemptSummary } from "../gateway-errors";
-import type { GatewayRuntime, ProxyContext } from "../gateway-types";
-import type { SnapshotMember } from "../snapshot/snapshot-types";
+import type { GatewayRuntime, MemberAvailability, ProxyContext } from "../gateway-types";
+import type { SnapshotGroup, SnapshotMember } from "../snapshot/snapshot-types";
 import { discardFailedAttempt, forwardAttempt, type FailedAttempt } from "./forward-attempt";
+import { acquireProviderCaps, hasProviderCaps, releaseProviderCaps } from "./provider-caps";
 import { streamResponse } from "./stream-response";
 
 /**
  * The attempt loop: pick a provider, forward, and on a failure before the first byte pick another
  * (never one that already failed this request while others remain) after a full-jitter backoff,
- * within max attempts, the retry budget and the request's deadline.
+ * within max attempts, the retry budget and the request's deadline. Providers the health layer has
+ * out of service are not eligible; a provider at its rate or concurrency cap is skipped without
+ * spending an attempt; when every eligible provider is at its cap the answer is 429
+ * PROVIDERS_AT_CAPACITY with a Retry-After.
  *
  * When every attempt failed: if the last one got a retryable upstream STATUS (e.g. 503 with a body),
  * that response is passed through as is — the client sees the upstream's own error, Retry-After and
@@ -19,43 +23,124 @@ import { streamResponse } from "./stream-response";
  */
 
 /** Builds the selector's view of the group's members for this pick. */
-function balancerMembers(ctx: ProxyContext, rt: GatewayRuntime): BalancerMember[] {
+function balancerMembers(
+  ctx: ProxyContext,
+  rt: GatewayRuntime,
+  view: readonly MemberAvailability[] | null,
+): BalancerMember[] {
   const { members } = ctx.group!;
-  const { health, inFlight } = rt;
+  const { inFlight } = rt;
   const out: BalancerMember[] = new Array(members.length);
   for (let i = 0; i < members.length; i++) {
     const m = members[i]!;
     const id = m.provider.id;
+    const health = view === null ? undefined : view[i];
     out[i] = {
       id,
       priority: m.priority,
-      weight: health.effectiveWeight(id, m.weight),
+      weight: health === undefined ? m.weight : m.weight * health.weightFactor,
       inFlight: inFlight.get(id) ?? 0,
-      available: health.isAvailable(id),
+      available: health === undefined || health.available,
     };
   }
   return out;
 }
 
-/** Picks a member, avoiding `excluded` while any other member is eligible. */
+/** Picks a member, never one in `skipped`, avoiding `excluded` while any other member is eligible. */
 function pickMember(
   ctx: ProxyContext,
   rt: GatewayRuntime,
+  members: readonly BalancerMember[],
   excluded: ReadonlySet<string> | undefined,
+  skipped: ReadonlySet<string> | undefined,
 ): SnapshotMember | null {
   const group = ctx.group!;
-  const members = balancerMembers(ctx, rt);
+  let avoid = excluded;
+  if (skipped !== undefined) avoid = excluded === undefined ? skipped : new Set([...excluded, ...skipped]);
   const options = {
-    excluded,
+    excluded: avoid,
     strategyFor: group.strategyFor,
     random: rt.random,
     affinityKey: ctx.clientIp ?? undefined,
   };
   let picked = selectProvider(members, options);
   if (picked === undefined && excluded !== undefined && excluded.size > 0) {
-    picked = selectProvider(members, { ...options, excluded: undefined });
+    picked = selectProvider(members, { ...options, excluded: skipped });
   }
   return picked === undefined ? null : (group.membersById.get(picked.id) ?? null);
+}
+
+type Choice = SnapshotMember | number | null;
+
+/** True when the member needs a store call (caps) or a trial claim before it can be used. */
+function needsGate(member: SnapshotMember, view: readonly MemberAvailability[] | null, group: SnapshotGroup) {
+  if (hasProviderCaps(member.provider)) return true;
+  return view !== null && view[group.members.indexOf(member)]?.trial === true;
+}
+
+/**
+ * Chooses the member for the next attempt: health decides who is eligible and at what weight; a
+ * provider at its cap, or whose half-open trial another request claimed first, is skipped without
+ * spending an attempt. Returns null when no member is eligible, or the ms until a capped provider may
+ * have room when every eligible one is at its cap. Synchronous (no promise, no store call) unless
+ * the pick has a cap or is a trial.
+ */
+function chooseMember(
+  ctx: ProxyContext,
+  rt: GatewayRuntime,
+  excluded: ReadonlySet<string> | undefined,
+): Choice | Promise<Choice> {
+  const group = ctx.group!;
+  const view = rt.health.viewGroup(group);
+  const members = balancerMembers(ctx, rt, view);
+  const member = pickMember(ctx, rt, members, excluded, undefined);
+  if (member === null || !needsGate(member, view, group)) return member;
+  return chooseGated(ctx, rt, excluded, view, members, member);
+}
+
+/** The slow path of chooseMember: caps and trial claims, skipping to another member when refused. */
+async function chooseGated(
+  ctx: ProxyContext,
+  rt: GatewayRuntime,
+  excluded: ReadonlySet<string> | undefined,
+  view: readonly MemberAvailability[] | null,
+  members: readonly BalancerMember[],
+  firstPick: SnapshotMember,
+): Promise<Choice> {
+  const group = ctx.group!;
+  let skipped: Set<string> | undefined;
+  let capRetryMs = Number.POSITIVE_INFINITY;
+  for (let member: SnapshotMember | null = firstPick; member !== null;) {
+    const provider = member.provider;
+    let usable = true;
+    if (hasProviderCaps(provider)) {
+      const waitMs = await acquireProviderCaps(ctx, rt, provider);
+      if (waitMs > 0) {
+        capRetryMs = Math.min(capRetryMs, waitMs);
+        usable = false;
+      }
+    }
+    if (usable && view !== null && view[group.members.indexOf(member)]?.trial === true) {
+      if (!(await claimTrial(rt, provider.id))) {
+        releaseProviderCaps(ctx, rt);
+        usable = false;
+      }
+    }
+    if (usable) return member;
+    (skipped ??= new Set()).add(provider.id);
+    member = pickMember(ctx, rt, members, excluded, skipped);
+  }
+  return capRetryMs === Number.POSITIVE_INFINITY ? null : capRetryMs;
+}
+
+async function claimTrial(rt: GatewayRuntime, providerId: string): Promise<boolean> {
+  try {
+    const claimed = rt.health.claimTrial(providerId);
+    return typeof claimed === "boolean" ? claimed : await claimed;
+  } catch (err) {
+    rt.logger.error({ err: (err as Error).message }, "health trial claim failed");
+    return false;
+  }
 }
 
 function onWake(ctx: ProxyContext): void {
@@ -78,29 +163,31 @@ function sleep(ctx: ProxyContext, ms: number): Promise<void> {
 /** Runs attempts until one is committed to the client or the request gives up. */
 export async function runAttempts(ctx: ProxyContext, rt: GatewayRuntime): Promise<void> {
   const group = ctx.group!;
-  let member = pickMember(ctx, rt, undefined);
-  if (member === null) throw new AppError("NO_PROVIDER_AVAILABLE");
+  rt.retryBudget?.recordRequest();
+  const choice = chooseMember(ctx, rt, undefined);
+  const first = choice instanceof Promise ? await choice : choice;
+  if (first === null) throw new AppError("NO_PROVIDER_AVAILABLE");
+  if (typeof first === "number") {
+    ctx.errorHeaders = { ...ctx.errorHeaders, "retry-after": String(Math.max(1, Math.ceil(first / 1000))) };
+    throw new AppError("PROVIDERS_AT_CAPACITY");
+  }
+  let member = first;
   let excluded: Set<string> | undefined;
-  let retrying = false;
-  let budgetRefused = false;
   for (let n = 0; ; n++) {
     const result = await forwardAttempt(ctx, rt, member.provider);
-    if (retrying) rt.retryBudget?.retryFinished();
-    retrying = false;
     if (result.kind === "commit") {
       await streamResponse(ctx, rt, result, null);
       return;
     }
+    // The failed attempt no longer occupies its provider's concurrency cap.
+    releaseProviderCaps(ctx, rt);
     if (!result.retry || ctx.clientClosed) return finishFailed(ctx, rt, result, false);
     (excluded ??= new Set()).add(member.provider.id);
     const remaining = ctx.deadline - performance.now();
-    const next = n + 1 < group.maxAttempts && remaining > 1 ? pickMember(ctx, rt, excluded) : null;
-    if (next === null) return finishFailed(ctx, rt, result, false);
+    if (n + 1 >= group.maxAttempts || remaining <= 1) return finishFailed(ctx, rt, result, false);
     if (rt.retryBudget !== null && !rt.retryBudget.tryAcquireRetry()) {
-      budgetRefused = true;
-      return finishFailed(ctx, rt, result, budgetRefused);
+      return finishFailed(ctx, rt, result, true);
     }
-    retrying = true;
     const delay = chooseRetryDelayMs({
       retryIndex: n,
       backoff: { baseMs: rt.options.backoffBaseMs, capMs: rt.options.backoffCapMs },
@@ -110,8 +197,9 @@ export async function runAttempts(ctx: ProxyContext, rt: GatewayRuntime): Promis
     });
     discardFailedAttempt(rt, result);
     await sleep(ctx, delay.delayMs);
-    if (ctx.clientClosed || ctx.deadline - performance.now() <= 0) {
-      rt.retryBudget?.retryFinished();
+    const gone = ctx.clientClosed || ctx.deadline - performance.now() <= 0;
+    const next = gone ? null : await chooseMember(ctx, rt, excluded);
+    if (next === null || typeof next === "number") {
       return finishFailed(ctx, rt, { ...result, response: null }, false);
     }
     member = next;

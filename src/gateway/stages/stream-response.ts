@@ -6,6 +6,7 @@ import { buildStreamErrorFrame } from "../gateway-errors";
 import type { GatewayRuntime, ProxyContext } from "../gateway-types";
 import { releaseInFlight } from "../upstream/in-flight";
 import { mapUpstreamError } from "../upstream/map-upstream-error";
+import { captureChunk, createResponseCapture } from "../../stats/body-capture";
 import { extractJsonUsage } from "../usage/extract-usage";
 import type { CommittedAttempt } from "./forward-attempt";
 import { offsetMs } from "./forward-attempt";
@@ -75,10 +76,14 @@ export async function streamResponse(
   const limit = rt.options.usageBodyLimitBytes;
   let failure: unknown = null;
   let failed = false;
+  const group = ctx.group!;
+  const capture = group.captureBodies ? createResponseCapture(group.captureMaxBytes) : null;
+  if (capture !== null) ctx.responseCapture = capture;
   try {
     if (attempt.held !== null) {
       for (const chunk of attempt.held) {
         ctx.bytesOut += chunk.length;
+        if (capture !== null) captureChunk(capture, chunk);
         res.write(chunk);
       }
     }
@@ -88,6 +93,7 @@ export async function streamResponse(
       if (next.done === true) break;
       const chunk = next.value;
       ctx.bytesOut += chunk.length;
+      if (capture !== null) captureChunk(capture, chunk);
       if (watcher !== null) watcher.scanner.push(chunk);
       else if (kept !== null) {
         keptBytes += chunk.length;

@@ -1,0 +1,27 @@
+import { jsonResponse } from "../http-io";
+import type { RouteDefinition } from "../route-types";
+import { fileResponse } from "./stats";
+
+const queryOf = (url: URL) => Object.fromEntries(url.searchParams);
+
+/** `/logs`: request logs, filtered and paged by cursor; exports stream page by page. */
+export const logRoutes: readonly RouteDefinition[] = [
+  {
+    method: "GET",
+    pattern: "/logs",
+    role: "viewer",
+    handler: async ({ services, url }) => jsonResponse(await services.logs.list(queryOf(url))),
+  },
+  {
+    method: "GET",
+    pattern: "/logs/export",
+    role: "viewer",
+    handler: async ({ services, url }) => fileResponse(services.logs.export(queryOf(url))),
+  },
+  {
+    method: "GET",
+    pattern: "/logs/:id",
+    role: "viewer",
+    handler: async ({ services, params }) => jsonResponse(await services.logs.get(params.id!)),
+  },
+];

@@ -1,0 +1,133 @@
+import { z } from "zod";
+import { STATUS_CLASSES } from "@/stats/status-class";
+import { timestampSchema } from "./common";
+
+/** Bucket widths the statistics endpoints accept, in minutes. */
+export const STATS_BUCKETS = {
+  "1m": 1,
+  "5m": 5,
+  "10m": 10,
+  "15m": 15,
+  "30m": 30,
+  "1h": 60,
+  "3h": 180,
+  "6h": 360,
+  "12h": 720,
+  "1d": 1440,
+  "7d": 10080,
+} as const;
+export type StatsBucket = keyof typeof STATS_BUCKETS;
+const BUCKET_NAMES = Object.keys(STATS_BUCKETS) as [StatsBucket, ...StatsBucket[]];
+
+/** Longest range a statistics query may cover. */
+export const STATS_MAX_RANGE_DAYS = 400;
+/** Most points a time series may have. */
+export const STATS_MAX_POINTS = 2_000;
+
+/** A point in time as epoch milliseconds (`1767225600000`) or ISO 8601 with offset; → epoch ms. */
+export const instantSchema = z.union([
+  z
+    .string()
+    .regex(/^\d{1,15}$/, "must be epoch milliseconds or an ISO 8601 timestamp")
+    .transform(Number),
+  z.iso
+    .datetime({ offset: true, error: "must be epoch milliseconds or an ISO 8601 timestamp" })
+    .transform(Date.parse),
+]);
+
+/** GET /stats/overview and /stats/providers/{id}. Defaults: the last 24 h, bucket chosen from the range. */
+export const statsQuerySchema = z.strictObject({
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
+  groupId: z.uuid().optional(),
+  bucket: z.enum(BUCKET_NAMES).optional(),
+  /** Download instead of the JSON view: `csv` or `json` (a file). */
+  format: z.enum(["csv", "json"]).optional(),
+  /** What a CSV export holds: the time series (default) or the split table. */
+  view: z.enum(["series", "split"]).optional(),
+});
+export type StatsQuery = z.input<typeof statsQuerySchema>;
+
+const percentilesSchema = z.object({
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  avg: z.number().nullable(),
+});
+
+/** Totals of a range (or of one provider/group in it). Success = status class 2xx or 3xx. */
+export const statsTotalsSchema = z.object({
+  requests: z.number(),
+  successes: z.number(),
+  errors: z.number(),
+  /** successes / requests; null without requests. */
+  successRate: z.number().nullable(),
+  statusClasses: z.record(z.enum(STATUS_CLASSES), z.number()),
+  errorsByCode: z.record(z.string(), z.number()),
+  latencyMs: percentilesSchema,
+  ttfbMs: percentilesSchema,
+  tokens: z.object({ input: z.number(), output: z.number() }),
+  bytes: z.object({ in: z.number(), out: z.number() }),
+});
+export type StatsTotals = z.infer<typeof statsTotalsSchema>;
+
+export const statsPointSchema = z.object({
+  /** Bucket start. */
+  t: timestampSchema,
+  requests: z.number(),
+  requestsPerSecond: z.number(),
+  successRate: z.number().nullable(),
+  errors: z.number(),
+  latencyMs: percentilesSchema.omit({ avg: true }),
+  ttfbMs: percentilesSchema.omit({ avg: true }),
+  tokens: z.object({ input: z.number(), output: z.number() }),
+});
+export type StatsPoint = z.infer<typeof statsPointSchema>;
+
+/** One provider's (or group's) share of the range; `id` null = requests refused before one was chosen. */
+export const statsSplitEntrySchema = statsTotalsSchema.extend({
+  id: z.string().nullable(),
+  name: z.string().nullable(),
+});
+export type StatsSplitEntry = z.infer<typeof statsSplitEntrySchema>;
+
+export const statsRangeSchema = z.object({
+  /** The range covered: the requested one widened to whole buckets. */
+  from: timestampSchema,
+  to: timestampSchema,
+  bucket: z.enum(BUCKET_NAMES),
+  bucketSeconds: z.number(),
+  /** Which rollups answered: minute, hour or day buckets. */
+  grain: z.enum(["minute", "hour", "day"]),
+  /** Bound of the relative error of every percentile (log-spaced histograms). */
+  percentileRelativeError: z.number(),
+});
+
+/** GET /stats/overview. */
+export const statsOverviewSchema = z.object({
+  range: statsRangeSchema,
+  totals: statsTotalsSchema,
+  series: z.array(statsPointSchema),
+  providers: z.array(statsSplitEntrySchema),
+});
+export type StatsOverview = z.infer<typeof statsOverviewSchema>;
+
+export const healthEventSchema = z.object({
+  at: timestampSchema,
+  from: z.string(),
+  to: z.string(),
+  reason: z.string().nullable(),
+  instance: z.string().nullable(),
+});
+export type HealthEvent = z.infer<typeof healthEventSchema>;
+
+/** GET /stats/providers/{id}: the overview for one provider, split per group, with health changes. */
+export const providerStatsSchema = z.object({
+  provider: z.object({ id: z.string(), name: z.string().nullable() }),
+  range: statsRangeSchema,
+  totals: statsTotalsSchema,
+  series: z.array(statsPointSchema),
+  groups: z.array(statsSplitEntrySchema),
+  healthEvents: z.array(healthEventSchema),
+});
+export type ProviderStats = z.infer<typeof providerStatsSchema>;

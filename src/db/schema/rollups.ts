@@ -1,0 +1,95 @@
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+/**
+ * Statistics rollups maintained by the request-log writer in the same transaction as each batch of
+ * raw rows, so dashboards never scan `request_logs`. One row per bucket × group × provider × key ×
+ * status class; `grain` is the bucket length in minutes (1, 60 or 1440). Absent dimensions (a request
+ * refused before its group, key or provider was known) are stored as the nil UUID so every dimension
+ * can be part of the primary key.
+ */
+export const statsRollups = pgTable(
+  "stats_rollups",
+  {
+    grain: smallint("grain").notNull(),
+    bucket: timestamp("bucket", { withTimezone: true, mode: "date" }).notNull(),
+    groupId: uuid("group_id").notNull(),
+    providerId: uuid("provider_id").notNull(),
+    keyId: uuid("key_id").notNull(),
+    /** `2xx`, `3xx`, `4xx`, `5xx`, or `err` (failed without an error status, see stats/status-class). */
+    statusClass: text("status_class").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    latencySumMs: bigint("latency_sum_ms", { mode: "number" }).notNull(),
+    ttfbSumMs: bigint("ttfb_sum_ms", { mode: "number" }).notNull(),
+    ttfbCount: bigint("ttfb_count", { mode: "number" }).notNull(),
+    bytesIn: bigint("bytes_in", { mode: "number" }).notNull(),
+    bytesOut: bigint("bytes_out", { mode: "number" }).notNull(),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+    /** Requests per error code, e.g. `{"UPSTREAM_TIMEOUT": 3}`; merged key by key on upsert. */
+    errorCodes: jsonb("error_codes").$type<Record<string, number>>().notNull().default({}),
+    /** Fixed log-spaced histograms (see stats/histogram); merged by element-wise addition. */
+    latencyHist: bigint("latency_hist", { mode: "number" }).array().notNull(),
+    ttfbHist: bigint("ttfb_hist", { mode: "number" }).array().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.grain, t.bucket, t.groupId, t.providerId, t.keyId, t.statusClass] }),
+    index("stats_rollups_provider_idx").on(t.providerId, t.grain, t.bucket),
+    index("stats_rollups_group_idx").on(t.groupId, t.grain, t.bucket),
+  ],
+);
+
+export type StatsRollupRow = typeof statsRollups.$inferSelect;
+export type NewStatsRollupRow = typeof statsRollups.$inferInsert;
+
+/** Provider health state changes (written by the health registry's transition listener). */
+export const healthEvents = pgTable(
+  "health_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    providerId: uuid("provider_id").notNull(),
+    fromState: text("from_state").notNull(),
+    toState: text("to_state").notNull(),
+    reason: text("reason"),
+    /** Which gateway instance saw it (each instance tracks health on its own). */
+    instance: text("instance"),
+  },
+  (t) => [
+    index("health_events_provider_idx").on(t.providerId, t.at.desc()),
+    index("health_events_at_idx").on(t.at),
+  ],
+);
+
+export type HealthEventRow = typeof healthEvents.$inferSelect;
+
+/** Request and response bodies captured for debugging (groups with `capture_bodies`), redacted. */
+export const requestBodies = pgTable(
+  "request_bodies",
+  {
+    requestId: text("request_id").primaryKey(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    requestBody: text("request_body"),
+    /** Size of the whole body; the stored text holds at most the group's capture limit. */
+    requestBytes: integer("request_bytes").notNull().default(0),
+    requestTruncated: boolean("request_truncated").notNull().default(false),
+    responseBody: text("response_body"),
+    responseBytes: integer("response_bytes").notNull().default(0),
+    responseTruncated: boolean("response_truncated").notNull().default(false),
+  },
+  (t) => [index("request_bodies_created_idx").on(t.createdAt)],
+);
+
+export type RequestBodyRow = typeof requestBodies.$inferSelect;
+export type NewRequestBodyRow = typeof requestBodies.$inferInsert;

@@ -1,0 +1,41 @@
+import { AppError } from "../../core/errors/catalogue";
+import type { GatewayRuntime } from "../gateway-types";
+
+/**
+ * What a limit check does when the state store is unreachable: fail open (default: the request goes
+ * through unlimited, a warning is logged at most every 10 s) or fail closed (503 STORE_UNAVAILABLE).
+ */
+
+const WARN_INTERVAL_MS = 10_000;
+let lastWarnAt = 0;
+
+/** Handles a store error met while enforcing `what`; throws STORE_UNAVAILABLE when failing closed. */
+export function handleStoreFailure(rt: GatewayRuntime, err: unknown, what: string): void {
+  const closed = rt.options.stateStoreFailure === "closed";
+  const t = Date.now();
+  if (t - lastWarnAt >= WARN_INTERVAL_MS) {
+    lastWarnAt = t;
+    rt.logger.warn(
+      {
+        err: err instanceof Error ? err.message : String(err),
+        limit: what,
+        failure: closed ? "closed" : "open",
+      },
+      closed
+        ? "state store unavailable; requests that need a limit are refused"
+        : "state store unavailable; limits and caps are not enforced",
+    );
+  }
+  if (closed) throw new AppError("STORE_UNAVAILABLE");
+}
+
+/** Logs a failed background store call (a slot release) without ever throwing. */
+export function warnStoreFailure(rt: GatewayRuntime, err: unknown, what: string): void {
+  const t = Date.now();
+  if (t - lastWarnAt < WARN_INTERVAL_MS) return;
+  lastWarnAt = t;
+  rt.logger.warn(
+    { err: err instanceof Error ? err.message : String(err), limit: what },
+    "state store call failed",
+  );
+}

@@ -1,0 +1,284 @@
+import { eq } from "drizzle-orm";
+import {
+  STATS_BUCKETS,
+  STATS_MAX_POINTS,
+  STATS_MAX_RANGE_DAYS,
+  statsQuerySchema,
+  type ProviderStats,
+  type StatsBucket,
+  type StatsOverview,
+  type StatsPoint,
+  type StatsSplitEntry,
+} from "@/contracts/stats";
+import { AppError } from "@/core/errors/catalogue";
+import { groups, providers } from "@/db/schema";
+import {
+  exportContentType,
+  exportFilename,
+  renderRecords,
+  streamText,
+  type CsvValue,
+  type ExportFile,
+} from "@/stats/export-stream";
+import { listHealthTransitions } from "@/stats/health-events";
+import { HISTOGRAM_RELATIVE_ERROR } from "@/stats/histogram";
+import {
+  hasProviderRollups,
+  queryErrorCounts,
+  queryRollupBins,
+  type RollupFilter,
+} from "@/stats/rollup-query";
+import { buildStatsReport } from "@/stats/stats-report";
+import { isUuid, parseInput, type ServiceContext } from "./service-context";
+
+export interface StatsService {
+  /** Totals, time series and per-provider split of a range, read from the rollups only. */
+  overview(query: unknown): Promise<StatsOverview>;
+  /** The same for one provider, split per group, with its health transitions. */
+  provider(id: string, query: unknown): Promise<ProviderStats>;
+  /** A statistics query as a CSV (`view=series|split`) or JSON download. */
+  exportOverview(query: unknown): Promise<ExportFile>;
+  exportProvider(id: string, query: unknown): Promise<ExportFile>;
+}
+
+const DAY_MS = 86_400_000;
+const GRAIN_NAMES = { 1: "minute", 60: "hour", 1440: "day" } as const;
+
+interface ResolvedRange {
+  readonly from: number;
+  readonly to: number;
+  readonly bucket: StatsBucket;
+  readonly binMs: number;
+  readonly grain: 1 | 60 | 1440;
+  readonly groupId: string | undefined;
+  readonly format: "csv" | "json" | undefined;
+  readonly view: "series" | "split";
+}
+
+/** The bucket a range gets when none is asked for (a few dozen to a few hundred points). */
+function autoBucket(spanMs: number): StatsBucket {
+  const hours = spanMs / 3_600_000;
+  if (hours <= 2) return "1m";
+  // Sub-hour buckets read minute rollups (~60x the rows of hour ones): only for short ranges.
+  if (hours <= 6) return "5m";
+  if (hours <= 72) return "1h";
+  if (hours <= 14 * 24) return "6h";
+  if (hours <= 120 * 24) return "1d";
+  return "7d";
+}
+
+function invalid(path: string, message: string): AppError {
+  return new AppError("INVALID_QUERY", `${path}: ${message}`, { issues: [{ path, message }] });
+}
+
+/** Validates the query and widens the range to whole buckets of the coarsest fitting grain. */
+function resolveRange(input: unknown, nowMs: number): ResolvedRange {
+  const q = parseInput(statsQuerySchema, input, "INVALID_QUERY");
+  const to = q.to ?? nowMs;
+  const from = q.from ?? to - DAY_MS;
+  if (from >= to) throw invalid("from", "must be before to");
+  if (to - from > STATS_MAX_RANGE_DAYS * DAY_MS) {
+    throw invalid("from", `the range may cover at most ${STATS_MAX_RANGE_DAYS} days`);
+  }
+  const bucket = q.bucket ?? autoBucket(to - from);
+  const minutes = STATS_BUCKETS[bucket];
+  const binMs = minutes * 60_000;
+  const alignedFrom = Math.floor(from / binMs) * binMs;
+  const alignedTo = Math.ceil(to / binMs) * binMs;
+  if ((alignedTo - alignedFrom) / binMs > STATS_MAX_POINTS) {
+    throw invalid(
+      "bucket",
+      `the range would have more than ${STATS_MAX_POINTS} buckets; choose a wider bucket`,
+    );
+  }
+  const grain = minutes % 1440 === 0 ? 1440 : minutes % 60 === 0 ? 60 : 1;
+  return {
+    from: alignedFrom,
+    to: alignedTo,
+    bucket,
+    binMs,
+    grain,
+    groupId: q.groupId,
+    format: q.format,
+    view: q.view ?? "series",
+  };
+}
+
+function filterOf(r: ResolvedRange, split: RollupFilter["split"], providerId?: string): RollupFilter {
+  return {
+    grain: r.grain,
+    from: new Date(r.from),
+    to: new Date(r.to),
+    binSeconds: r.binMs / 1000,
+    split,
+    ...(r.groupId !== undefined ? { groupId: r.groupId } : {}),
+    ...(providerId !== undefined ? { providerId } : {}),
+  };
+}
+
+function rangeView(r: ResolvedRange): StatsOverview["range"] {
+  return {
+    from: new Date(r.from).toISOString(),
+    to: new Date(r.to).toISOString(),
+    bucket: r.bucket,
+    bucketSeconds: r.binMs / 1000,
+    grain: GRAIN_NAMES[r.grain],
+    percentileRelativeError: Math.round(HISTOGRAM_RELATIVE_ERROR * 1e4) / 1e4,
+  };
+}
+
+const SERIES_COLUMNS: readonly { name: string; value: (p: StatsPoint) => CsvValue }[] = [
+  { name: "bucket_start", value: (p) => p.t },
+  { name: "requests", value: (p) => p.requests },
+  { name: "requests_per_second", value: (p) => p.requestsPerSecond },
+  { name: "success_rate", value: (p) => p.successRate },
+  { name: "errors", value: (p) => p.errors },
+  { name: "latency_p50_ms", value: (p) => p.latencyMs.p50 },
+  { name: "latency_p95_ms", value: (p) => p.latencyMs.p95 },
+  { name: "latency_p99_ms", value: (p) => p.latencyMs.p99 },
+  { name: "ttfb_p50_ms", value: (p) => p.ttfbMs.p50 },
+  { name: "ttfb_p95_ms", value: (p) => p.ttfbMs.p95 },
+  { name: "ttfb_p99_ms", value: (p) => p.ttfbMs.p99 },
+  { name: "input_tokens", value: (p) => p.tokens.input },
+  { name: "output_tokens", value: (p) => p.tokens.output },
+];
+
+const SPLIT_COLUMNS: readonly { name: string; value: (e: StatsSplitEntry) => CsvValue }[] = [
+  { name: "id", value: (e) => e.id },
+  { name: "name", value: (e) => e.name },
+  { name: "requests", value: (e) => e.requests },
+  { name: "successes", value: (e) => e.successes },
+  { name: "errors", value: (e) => e.errors },
+  { name: "success_rate", value: (e) => e.successRate },
+  { name: "latency_p50_ms", value: (e) => e.latencyMs.p50 },
+  { name: "latency_p95_ms", value: (e) => e.latencyMs.p95 },
+  { name: "latency_p99_ms", value: (e) => e.latencyMs.p99 },
+  { name: "latency_avg_ms", value: (e) => e.latencyMs.avg },
+  { name: "ttfb_p50_ms", value: (e) => e.ttfbMs.p50 },
+  { name: "ttfb_p95_ms", value: (e) => e.ttfbMs.p95 },
+  { name: "ttfb_p99_ms", value: (e) => e.ttfbMs.p99 },
+  { name: "input_tokens", value: (e) => e.tokens.input },
+  { name: "output_tokens", value: (e) => e.tokens.output },
+  { name: "bytes_in", value: (e) => e.bytes.in },
+  { name: "bytes_out", value: (e) => e.bytes.out },
+  {
+    name: "errors_by_code",
+    value: (e) =>
+      Object.entries(e.errorsByCode)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([code, n]) => `${code}=${n}`)
+        .join(";"),
+  },
+];
+
+async function* single(text: string): AsyncGenerator<string> {
+  yield text;
+}
+
+async function* once<T>(items: readonly T[]): AsyncGenerator<readonly T[]> {
+  yield items;
+}
+
+function toFile(
+  base: string,
+  r: ResolvedRange,
+  document: { series: StatsPoint[] } & Record<string, unknown>,
+  split: StatsSplitEntry[],
+  now: Date,
+): ExportFile {
+  const format = r.format ?? "json";
+  const filename = exportFilename(base, format, now);
+  const contentType = exportContentType(format);
+  if (format === "json") {
+    return { filename, contentType, body: streamText(single(`${JSON.stringify(document, null, 2)}\n`)) };
+  }
+  const body =
+    r.view === "split"
+      ? streamText(renderRecords(once(split), "csv", SPLIT_COLUMNS, (e) => e))
+      : streamText(renderRecords(once(document.series), "csv", SERIES_COLUMNS, (p) => p));
+  return { filename, contentType, body };
+}
+
+/** Statistics over the rollups the log writer maintains (never the raw request rows). */
+export function createStatsService(ctx: ServiceContext): StatsService {
+  const { db } = ctx;
+
+  const providerNames = async () => {
+    const rows = await db.select({ id: providers.id, name: providers.name }).from(providers);
+    return new Map(rows.map((r) => [r.id, r.name]));
+  };
+  const groupNames = async () => {
+    const rows = await db.select({ id: groups.id, slug: groups.slug }).from(groups);
+    return new Map(rows.map((r) => [r.id, r.slug]));
+  };
+
+  async function overview(query: unknown): Promise<{ r: ResolvedRange; result: StatsOverview }> {
+    const r = resolveRange(query, ctx.now().getTime());
+    const filter = filterOf(r, "provider");
+    const [bins, errors, names] = await Promise.all([
+      queryRollupBins(db, filter),
+      queryErrorCounts(db, filter),
+      providerNames(),
+    ]);
+    const report = buildStatsReport(
+      bins,
+      errors,
+      { from: r.from, to: r.to, binMs: r.binMs },
+      (id) => names.get(id) ?? null,
+    );
+    return {
+      r,
+      result: { range: rangeView(r), totals: report.totals, series: report.series, providers: report.split },
+    };
+  }
+
+  async function provider(id: string, query: unknown): Promise<{ r: ResolvedRange; result: ProviderStats }> {
+    const r = resolveRange(query, ctx.now().getTime());
+    if (!isUuid(id)) throw new AppError("PROVIDER_NOT_FOUND");
+    const [row] = await db.select({ name: providers.name }).from(providers).where(eq(providers.id, id));
+    if (row === undefined && !(await hasProviderRollups(db, id))) throw new AppError("PROVIDER_NOT_FOUND");
+    const filter = filterOf(r, "group", id);
+    const [bins, errors, names, events] = await Promise.all([
+      queryRollupBins(db, filter),
+      queryErrorCounts(db, filter),
+      groupNames(),
+      listHealthTransitions(db, id, new Date(r.from), new Date(r.to)),
+    ]);
+    const report = buildStatsReport(
+      bins,
+      errors,
+      { from: r.from, to: r.to, binMs: r.binMs },
+      (g) => names.get(g) ?? null,
+    );
+    return {
+      r,
+      result: {
+        provider: { id, name: row?.name ?? null },
+        range: rangeView(r),
+        totals: report.totals,
+        series: report.series,
+        groups: report.split,
+        healthEvents: events.map((e) => ({
+          at: e.at.toISOString(),
+          from: e.fromState,
+          to: e.toState,
+          reason: e.reason,
+          instance: e.instance,
+        })),
+      },
+    };
+  }
+
+  return {
+    overview: async (query) => (await overview(query)).result,
+    provider: async (id, query) => (await provider(id, query)).result,
+    async exportOverview(query) {
+      const { r, result } = await overview(query);
+      return toFile("stats-overview", r, result, result.providers, ctx.now());
+    },
+    async exportProvider(id, query) {
+      const { r, result } = await provider(id, query);
+      return toFile("stats-provider", r, result, result.groups, ctx.now());
+    },
+  };
+}

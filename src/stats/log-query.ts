@@ -1,0 +1,150 @@
+import { and, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { apiKeys } from "../db/schema/api-keys";
+import { providers } from "../db/schema/providers";
+import { requestLogs } from "../db/schema/request-logs";
+import type { StatusClass } from "./status-class";
+
+/**
+ * Keyset pages of request logs, newest first, over the (created_at, id) index: a page costs the same
+ * whichever page it is, and the cursor survives rows being added or deleted meanwhile.
+ */
+
+export interface LogFilter {
+  readonly from?: number;
+  readonly to?: number;
+  readonly groupId?: string;
+  readonly providerId?: string;
+  readonly keyId?: string;
+  readonly statusClass?: StatusClass;
+  readonly errorCode?: string;
+  readonly model?: string;
+  readonly streamed?: boolean;
+}
+
+/** Position after the last row of a page: its created_at (µs text from the database) and id. */
+export interface LogPosition {
+  readonly at: string;
+  readonly id: string;
+}
+
+function statusClassCondition(statusClass: StatusClass): SQL {
+  const s = requestLogs.status;
+  const e = requestLogs.errorCode;
+  switch (statusClass) {
+    case "2xx":
+      return sql`(${s} between 200 and 299 and ${e} is null)`;
+    case "3xx":
+      return sql`(${s} between 300 and 399 and ${e} is null)`;
+    case "4xx":
+      return sql`(${s} between 400 and 499)`;
+    case "5xx":
+      return sql`(${s} between 500 and 599)`;
+    case "err":
+      return sql`((${s} between 200 and 399 and ${e} is not null) or ${s} < 200 or ${s} > 599)`;
+  }
+}
+
+/** The WHERE conditions of a filter (and of the position to continue after). */
+export function logConditions(f: LogFilter, after: LogPosition | null): SQL | undefined {
+  const c: SQL[] = [];
+  if (f.from !== undefined) c.push(gte(requestLogs.createdAt, new Date(f.from)));
+  if (f.to !== undefined) c.push(lt(requestLogs.createdAt, new Date(f.to)));
+  if (f.groupId !== undefined) c.push(eq(requestLogs.groupId, f.groupId));
+  if (f.providerId !== undefined) c.push(eq(requestLogs.providerId, f.providerId));
+  if (f.keyId !== undefined) c.push(eq(requestLogs.keyId, f.keyId));
+  if (f.statusClass !== undefined) c.push(statusClassCondition(f.statusClass));
+  if (f.errorCode !== undefined) c.push(eq(requestLogs.errorCode, f.errorCode));
+  if (f.model !== undefined) c.push(eq(requestLogs.model, f.model));
+  if (f.streamed !== undefined) c.push(eq(requestLogs.streamed, f.streamed));
+  if (after !== null) {
+    c.push(sql`(${requestLogs.createdAt}, ${requestLogs.id}) < (${after.at}::timestamptz, ${after.id})`);
+  }
+  return c.length > 0 ? and(...c) : undefined;
+}
+
+// The index is (created_at desc nulls last, id desc nulls last); plain DESC means NULLS FIRST, which
+// the planner cannot serve from that index (it would sort the whole table for every page).
+const NEWEST_FIRST = [
+  sql`${requestLogs.createdAt} desc nulls last`,
+  sql`${requestLogs.id} desc nulls last`,
+] as const;
+
+/** created_at at full (µs) precision, so a cursor never skips rows created in the same millisecond. */
+const positionText = sql<string>`to_char(${requestLogs.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const summaryColumns = {
+  id: requestLogs.id,
+  createdAt: requestLogs.createdAt,
+  position: positionText,
+  groupId: requestLogs.groupId,
+  groupSlug: requestLogs.groupSlug,
+  providerId: requestLogs.providerId,
+  providerName: providers.name,
+  keyId: requestLogs.keyId,
+  keyName: apiKeys.name,
+  method: requestLogs.method,
+  path: requestLogs.path,
+  status: requestLogs.status,
+  errorCode: requestLogs.errorCode,
+  totalMs: requestLogs.totalMs,
+  ttfbMs: requestLogs.ttfbMs,
+  attemptCount: sql<number>`jsonb_array_length(${requestLogs.attempts})`.mapWith(Number),
+  model: requestLogs.model,
+  inputTokens: requestLogs.inputTokens,
+  outputTokens: requestLogs.outputTokens,
+  bytesIn: requestLogs.bytesIn,
+  bytesOut: requestLogs.bytesOut,
+  streamed: requestLogs.streamed,
+  clientIp: requestLogs.clientIp,
+};
+
+export type LogSummaryRow = Awaited<ReturnType<typeof selectLogPage>>[number];
+
+/** Up to `limit` rows matching `filter` after `after`, newest first. */
+export async function selectLogPage(db: Db, filter: LogFilter, after: LogPosition | null, limit: number) {
+  return db
+    .select(summaryColumns)
+    .from(requestLogs)
+    .leftJoin(providers, eq(providers.id, requestLogs.providerId))
+    .leftJoin(apiKeys, eq(apiKeys.id, requestLogs.keyId))
+    .where(logConditions(filter, after))
+    .orderBy(...NEWEST_FIRST)
+    .limit(limit);
+}
+
+/** Every matching row, page by page (for exports); only one page is in memory at a time. */
+export async function* iterateLogPages(
+  db: Db,
+  filter: LogFilter,
+  pageSize: number,
+): AsyncGenerator<LogSummaryRow[]> {
+  let after: LogPosition | null = null;
+  for (;;) {
+    const page = await selectLogPage(db, filter, after, pageSize);
+    if (page.length > 0) yield page;
+    if (page.length < pageSize) return;
+    const last = page[page.length - 1]!;
+    after = { at: last.position, id: last.id };
+  }
+}
+
+/** Opaque cursor text for a position. */
+export function encodeCursor(position: LogPosition): string {
+  return Buffer.from(JSON.stringify([position.at, position.id]), "utf8").toString("base64url");
+}
+
+/** The position of a cursor, or null when it is not one this API produced. */
+export function decodeCursor(cursor: string): LogPosition | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [at, id] = value as unknown[];
+    if (typeof at !== "string" || typeof id !== "string") return null;
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/.test(at) || id.length === 0 || id.length > 200)
+      return null;
+    return { at, id };
+  } catch {
+    return null;
+  }
+}

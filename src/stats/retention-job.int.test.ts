@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import { count, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db/client";
+import { healthEvents, requestBodies, requestLogs, statsRollups, type NewRequestLogRow } from "@/db/schema";
+import { createLogWriter } from "@/gateway/log-writer";
+import { createLogger } from "@/observability/logger";
+import { createMemoryStore } from "@/store/memory-store";
+import { openTestDatabase } from "@/testing/test-database";
+import { recordHealthTransition } from "./health-events";
+import { RETENTION_LOCK, createRetentionJob, startRetentionJob } from "./retention-job";
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 5, 1, 12);
+const logger = createLogger("silent");
+let database: Database;
+
+const age = (days: number) => new Date(NOW - days * DAY);
+
+function row(id: string, days: number): NewRequestLogRow {
+  return {
+    id,
+    createdAt: age(days),
+    method: "POST",
+    path: "/v1/messages",
+    status: 200,
+    totalMs: 12,
+    providerId: randomUUID(),
+    attempts: [],
+  };
+}
+
+beforeAll(async () => {
+  database = await openTestDatabase("postgres");
+  // Raw rows (and their rollups) at 1, 29, 31 and 500 days of age; a body and a health event each.
+  const w = createLogWriter({ db: database.db, logger });
+  for (const [id, days] of [
+    ["new", 1],
+    ["edge", 29],
+    ["old", 31],
+    ["ancient", 500],
+  ] as const) {
+    w.write(row(id, days), {
+      request: Buffer.from(`{"id":"${id}"}`),
+      requestBytes: 10,
+      response: null,
+      responseBytes: 0,
+    });
+    await recordHealthTransition(database.db, {
+      providerId: randomUUID(),
+      from: "healthy",
+      to: "ejected",
+      reason: id,
+      at: NOW - days * DAY,
+    });
+  }
+  expect(await w.flush()).toBe(0);
+  await w.close();
+});
+
+afterAll(async () => {
+  await database?.close();
+});
+
+const ids = async () =>
+  (await database.db.select({ id: requestLogs.id }).from(requestLogs).orderBy(requestLogs.id)).map(
+    (r) => r.id,
+  );
+const rollupsByGrain = async () => {
+  const rows = await database.db
+    .select({ grain: statsRollups.grain, n: count() })
+    .from(statsRollups)
+    .groupBy(statsRollups.grain)
+    .orderBy(statsRollups.grain);
+  return Object.fromEntries(rows.map((r) => [r.grain, Number(r.n)]));
+};
+
+describe("retention job", () => {
+  it("deletes only what is past its retention, in batches", async () => {
+    // Each row has its own rollups, once for its key and once for all keys.
+    expect(await rollupsByGrain()).toEqual({ 1: 8, 60: 8, 1440: 8 });
+    const store = createMemoryStore();
+    const job = createRetentionJob({
+      db: database.db,
+      store,
+      logger,
+      logRetentionDays: 30,
+      rollupRetentionDays: 400,
+      batchSize: 1,
+      now: () => NOW,
+    });
+    const result = await job.runOnce();
+    expect(result).toEqual({
+      requestLogs: 2,
+      requestBodies: 2,
+      minuteRollups: 4,
+      rollups: 4,
+      healthEvents: 1,
+    });
+    expect(await ids()).toEqual(["edge", "new"]);
+    const bodies = await database.db.select({ id: requestBodies.requestId }).from(requestBodies);
+    expect(bodies.map((b) => b.id).sort()).toEqual(["edge", "new"]);
+    // Minute rollups follow the raw logs; hour and day rollups keep 400 days.
+    expect(await rollupsByGrain()).toEqual({ 1: 4, 60: 6, 1440: 6 });
+    const events = await database.db.select({ reason: healthEvents.reason }).from(healthEvents);
+    expect(events.map((e) => e.reason).sort()).toEqual(["edge", "new", "old"]);
+    // Nothing left to do: a second pass deletes nothing.
+    expect(await job.runOnce()).toEqual({
+      requestLogs: 0,
+      requestBodies: 0,
+      minuteRollups: 0,
+      rollups: 0,
+      healthEvents: 0,
+    });
+    await store.close();
+  });
+
+  it("runs on one instance only: while another holds the lock it does nothing", async () => {
+    const store = createMemoryStore();
+    const held = await store.acquireLock(RETENTION_LOCK, 60_000);
+    expect(held).not.toBeNull();
+    await database.db.execute(
+      sql`update request_logs set created_at = ${age(45).toISOString()}::timestamptz where id = 'edge'`,
+    );
+    const job = createRetentionJob({
+      db: database.db,
+      store,
+      logger,
+      logRetentionDays: 30,
+      rollupRetentionDays: 400,
+      now: () => NOW,
+    });
+    expect(await job.runOnce()).toBeNull();
+    expect(await ids()).toEqual(["edge", "new"]);
+    await held!.release();
+    expect(await job.runOnce()).toMatchObject({ requestLogs: 1 });
+    expect(await ids()).toEqual(["new"]);
+    await store.close();
+  });
+
+  it("the periodic job runs after its initial delay and stops cleanly", async () => {
+    const store = createMemoryStore();
+    await database.db.execute(
+      sql`update request_logs set created_at = ${age(90).toISOString()}::timestamptz`,
+    );
+    const job = startRetentionJob({
+      db: database.db,
+      store,
+      logger,
+      logRetentionDays: 30,
+      rollupRetentionDays: 400,
+      initialDelayMs: 10,
+      intervalMs: 60_000,
+      now: () => NOW,
+    });
+    for (let i = 0; i < 200 && (await ids()).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await ids()).toEqual([]);
+    await job.stop();
+    await store.close();
+  });
+});

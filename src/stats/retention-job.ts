@@ -1,0 +1,146 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { executeRows } from "../db/execute-rows";
+import type { Logger } from "../observability/logger";
+import type { Lease, StateStore } from "../store/types";
+
+/**
+ * Deletes what is past retention: raw request logs and captured bodies after LOG_RETENTION_DAYS,
+ * minute rollups after the same period (or ROLLUP_RETENTION_DAYS when that is shorter), hour and day
+ * rollups and health events after ROLLUP_RETENTION_DAYS. One instance runs it at a time (store lock);
+ * deletes go in small batches so no long lock is held on the tables the log writer appends to.
+ */
+
+export interface RetentionJobOptions {
+  readonly db: Db;
+  readonly store: StateStore;
+  readonly logger: Logger;
+  readonly logRetentionDays: number;
+  readonly rollupRetentionDays: number;
+  /** Gap between runs (default 1 h); the first run comes after `initialDelayMs` (default 60 s). */
+  readonly intervalMs?: number;
+  readonly initialDelayMs?: number;
+  /** Rows per DELETE statement (default 5000). */
+  readonly batchSize?: number;
+  readonly now?: () => number;
+}
+
+export interface RetentionResult {
+  readonly requestLogs: number;
+  readonly requestBodies: number;
+  readonly minuteRollups: number;
+  readonly rollups: number;
+  readonly healthEvents: number;
+}
+
+export interface RetentionJob {
+  /** One pass now; null when another instance holds the lock. */
+  runOnce(): Promise<RetentionResult | null>;
+  /** Stops the timer and waits for a pass in progress. */
+  stop(): Promise<void>;
+}
+
+export const RETENTION_LOCK = "stats:retention";
+const LOCK_TTL_MS = 5 * 60_000;
+const DAY_MS = 86_400_000;
+
+/** Starts the periodic retention job (timers unref'd); `stop()` on shutdown. */
+export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
+  const job = createRetentionJob(options);
+  const intervalMs = options.intervalMs ?? 3_600_000;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  const schedule = (delay: number) => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      timer = null;
+      running = job
+        .runOnce()
+        .catch((err: unknown) => {
+          options.logger.warn(
+            { errName: err instanceof Error ? err.name : typeof err },
+            "retention pass failed",
+          );
+        })
+        .finally(() => {
+          running = null;
+          schedule(intervalMs);
+        });
+    }, delay);
+    timer.unref();
+  };
+  schedule(options.initialDelayMs ?? 60_000);
+  return {
+    runOnce: () => job.runOnce(),
+    async stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
+
+/** The job without a timer (tests and `startRetentionJob` call `runOnce`). */
+export function createRetentionJob(options: RetentionJobOptions): Pick<RetentionJob, "runOnce"> {
+  const { db, store, logger } = options;
+  const batchSize = options.batchSize ?? 5_000;
+  const now = options.now ?? Date.now;
+
+  /** Deletes matching rows batch by batch, renewing the lease between batches. */
+  const deleteAll = async (lease: Lease, table: string, where: SQL): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const rows = await executeRows<{ n: number | string }>(
+        db,
+        sql`with gone as (
+              delete from ${sql.raw(`"${table}"`)} where ctid in (
+                select ctid from ${sql.raw(`"${table}"`)} where ${where} limit ${batchSize}
+              ) returning 1
+            ) select count(*)::int as n from gone`,
+      );
+      const n = Number(rows[0]?.n ?? 0);
+      total += n;
+      if (n < batchSize) return total;
+      if (!(await lease.renew(LOCK_TTL_MS))) throw new Error("retention lock lost");
+    }
+  };
+
+  return {
+    async runOnce() {
+      const lease = await store.acquireLock(RETENTION_LOCK, LOCK_TTL_MS);
+      if (lease === null) return null;
+      try {
+        const t = now();
+        const logCutoff = new Date(t - options.logRetentionDays * DAY_MS).toISOString();
+        const minuteDays = Math.min(options.logRetentionDays, options.rollupRetentionDays);
+        const minuteCutoff = new Date(t - minuteDays * DAY_MS).toISOString();
+        const rollupCutoff = new Date(t - options.rollupRetentionDays * DAY_MS).toISOString();
+        const result: RetentionResult = {
+          requestLogs: await deleteAll(lease, "request_logs", sql`created_at < ${logCutoff}::timestamptz`),
+          requestBodies: await deleteAll(
+            lease,
+            "request_bodies",
+            sql`created_at < ${logCutoff}::timestamptz`,
+          ),
+          minuteRollups: await deleteAll(
+            lease,
+            "stats_rollups",
+            sql`grain = 1 and bucket < ${minuteCutoff}::timestamptz`,
+          ),
+          rollups: await deleteAll(
+            lease,
+            "stats_rollups",
+            sql`grain > 1 and bucket < ${rollupCutoff}::timestamptz`,
+          ),
+          healthEvents: await deleteAll(lease, "health_events", sql`at < ${rollupCutoff}::timestamptz`),
+        };
+        logger.info({ deleted: result }, "retention pass done");
+        return result;
+      } finally {
+        await lease.release().catch(() => undefined);
+      }
+    },
+  };
+}
