@@ -95,6 +95,8 @@ export const PROVIDER_CSV_COLUMNS = [
   "weight",
   "enabled",
   "healthCheckPath",
+  "rateLimitPerMinute",
+  "maxConcurrency",
   "headers",
   "description",
   "apiKey",

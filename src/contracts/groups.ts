@@ -47,6 +47,8 @@ const groupFields = {
   firstByteTimeoutMs: z.int().min(100).max(3_600_000),
   idleTimeoutMs: z.int().min(100).max(3_600_000),
   totalTimeoutMs: z.int().min(100).max(86_400_000),
+  /** Requests per minute for the whole group across every instance (429 GROUP_RATE_LIMITED); null = none. */
+  rateLimitPerMinute: z.int().min(1).max(10_000_000).nullable(),
   enabled: z.boolean(),
   /** Store redacted request/response bodies (up to captureMaxBytes each) for debugging. */
   captureBodies: z.boolean(),
@@ -83,6 +85,7 @@ export const groupCreateShape = {
   firstByteTimeoutMs: groupFields.firstByteTimeoutMs.default(GROUP_DEFAULTS.firstByteTimeoutMs),
   idleTimeoutMs: groupFields.idleTimeoutMs.default(GROUP_DEFAULTS.idleTimeoutMs),
   totalTimeoutMs: groupFields.totalTimeoutMs.default(GROUP_DEFAULTS.totalTimeoutMs),
+  rateLimitPerMinute: groupFields.rateLimitPerMinute.default(null),
   enabled: groupFields.enabled.default(true),
   captureBodies: groupFields.captureBodies.default(GROUP_DEFAULTS.captureBodies),
   captureMaxBytes: groupFields.captureMaxBytes.default(GROUP_DEFAULTS.captureMaxBytes),
@@ -111,6 +114,7 @@ export const groupUpdateSchema = z.strictObject({
   firstByteTimeoutMs: groupFields.firstByteTimeoutMs.optional(),
   idleTimeoutMs: groupFields.idleTimeoutMs.optional(),
   totalTimeoutMs: groupFields.totalTimeoutMs.optional(),
+  rateLimitPerMinute: groupFields.rateLimitPerMinute.optional(),
   enabled: groupFields.enabled.optional(),
   captureBodies: groupFields.captureBodies.optional(),
   captureMaxBytes: groupFields.captureMaxBytes.optional(),
@@ -166,6 +170,7 @@ export const groupSchema = z.object({
   firstByteTimeoutMs: z.number(),
   idleTimeoutMs: z.number(),
   totalTimeoutMs: z.number(),
+  rateLimitPerMinute: z.number().nullable(),
   enabled: z.boolean(),
   captureBodies: z.boolean(),
   captureMaxBytes: z.number(),

@@ -117,6 +117,11 @@ export const healthCheckPathSchema = z
 
 const weightSchema = z.int().min(0).max(1_000_000);
 
+/** Requests per minute a provider may receive across every instance; null = no cap. */
+export const providerRateLimitSchema = z.int().min(1).max(1_000_000).nullable();
+/** Requests in flight to a provider across every instance; null = no cap. */
+export const providerConcurrencySchema = z.int().min(1).max(100_000).nullable();
+
 const providerFields = {
   name: nameSchema,
   baseUrl: baseUrlSchema,
@@ -125,6 +130,8 @@ const providerFields = {
   weight: weightSchema,
   enabled: z.boolean(),
   healthCheckPath: healthCheckPathSchema.nullable(),
+  rateLimitPerMinute: providerRateLimitSchema,
+  maxConcurrency: providerConcurrencySchema,
   headers: providerHeadersSchema,
   description: descriptionSchema,
 };
@@ -138,6 +145,8 @@ export const providerCreateSchema = z.strictObject({
   weight: providerFields.weight.default(1),
   enabled: providerFields.enabled.default(true),
   healthCheckPath: providerFields.healthCheckPath.default(null),
+  rateLimitPerMinute: providerFields.rateLimitPerMinute.default(null),
+  maxConcurrency: providerFields.maxConcurrency.default(null),
   headers: providerFields.headers.default({}),
   description: providerFields.description.default(""),
 });
@@ -155,6 +164,8 @@ export const providerUpdateSchema = z.strictObject({
   weight: providerFields.weight.optional(),
   enabled: providerFields.enabled.optional(),
   healthCheckPath: providerFields.healthCheckPath.optional(),
+  rateLimitPerMinute: providerFields.rateLimitPerMinute.optional(),
+  maxConcurrency: providerFields.maxConcurrency.optional(),
   headers: providerFields.headers.optional(),
   description: providerFields.description.optional(),
 });
@@ -172,6 +183,10 @@ export const providerSchema = z.object({
   weight: z.number(),
   enabled: z.boolean(),
   healthCheckPath: z.string().nullable(),
+  /** Requests per minute across every instance; null = no cap (at the cap the provider is skipped). */
+  rateLimitPerMinute: z.number().nullable(),
+  /** Requests in flight across every instance; null = no cap (at the cap the provider is skipped). */
+  maxConcurrency: z.number().nullable(),
   headers: z.record(z.string(), z.string()),
   description: z.string(),
   hasApiKey: z.boolean(),

@@ -33,6 +33,8 @@ function providerFields(entry: ProviderEntry) {
     weight: entry.weight,
     enabled: entry.enabled,
     healthCheckPath: entry.healthCheckPath,
+    rateLimitPerMinute: entry.rateLimitPerMinute,
+    maxConcurrency: entry.maxConcurrency,
     headers: entry.headers,
     description: entry.description,
   };

@@ -173,6 +173,8 @@ function providerChanged(row: ProviderRow, entry: ProviderEntry, options: PlanOp
     row.weight !== entry.weight ||
     row.enabled !== entry.enabled ||
     row.healthCheckPath !== entry.healthCheckPath ||
+    row.rateLimitPerMinute !== entry.rateLimitPerMinute ||
+    row.maxConcurrency !== entry.maxConcurrency ||
     row.description !== entry.description ||
     !same(sortedEntries(row.headers), sortedEntries(entry.headers));
   if (fieldsDiffer) return true;

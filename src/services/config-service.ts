@@ -124,6 +124,8 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
           weight: p.weight,
           enabled: p.enabled,
           healthCheckPath: p.healthCheckPath,
+          rateLimitPerMinute: p.rateLimitPerMinute,
+          maxConcurrency: p.maxConcurrency,
           headers: p.headers,
           description: p.description,
         })),

@@ -76,6 +76,8 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
             weight: data.weight,
             enabled: data.enabled,
             healthCheckPath: data.healthCheckPath,
+            rateLimitPerMinute: data.rateLimitPerMinute,
+            maxConcurrency: data.maxConcurrency,
             headers: data.headers,
             description: data.description,
             createdAt: now,

@@ -9,8 +9,9 @@ import type { ProviderRow } from "@/db/schema";
 import { formatCsv, parseCsv } from "./csv";
 
 /**
- * Providers as CSV. Columns: name, baseUrl, authStyle, weight, enabled, healthCheckPath, headers (a
- * JSON object), description, and apiKey only in secret exports. On import only name and baseUrl are
+ * Providers as CSV. Columns: name, baseUrl, authStyle, weight, enabled, healthCheckPath,
+ * rateLimitPerMinute, maxConcurrency (empty = no cap), headers (a JSON object), description, and apiKey
+ * only in secret exports. On import only name and baseUrl are
  * required; an empty cell takes the field's default, except apiKey, where empty keeps the stored
  * credential (a CSV import cannot clear one).
  */
@@ -30,6 +31,9 @@ export function formatProvidersCsv(
           return String(row.enabled);
         case "healthCheckPath":
           return row.healthCheckPath ?? "";
+        case "rateLimitPerMinute":
+        case "maxConcurrency":
+          return row[column] === null ? "" : String(row[column]);
         case "headers":
           return Object.keys(row.headers).length > 0 ? JSON.stringify(row.headers) : "";
         case "apiKey":
@@ -116,13 +120,17 @@ export function parseProvidersCsv(text: string): ProvidersCsvParse {
 /** Converts one cell into the entry field; returns a problem message or null. */
 function readCell(out: Record<string, unknown>, column: ProviderCsvColumn, cell: string): string | null {
   if (cell === "" && column !== "name" && column !== "baseUrl" && column !== "description") {
-    if (column === "healthCheckPath") out.healthCheckPath = null;
+    if (column === "healthCheckPath" || column === "rateLimitPerMinute" || column === "maxConcurrency") {
+      out[column] = null;
+    }
     return null;
   }
   switch (column) {
     case "weight":
+    case "rateLimitPerMinute":
+    case "maxConcurrency":
       if (!/^\s*\d+\s*$/.test(cell)) return "must be a whole number";
-      out.weight = Number(cell);
+      out[column] = Number(cell);
       return null;
     case "enabled": {
       const value = BOOLEANS[cell.trim().toLowerCase()];

@@ -106,14 +106,6 @@ export interface GatewayHarness {
   close(): Promise<void>;
 }
 
-/** Cap columns only when a seed sets them (TEMPORARY: until the caps migration lands everywhere). */
-function capColumns(seed: { rateLimitPerMinute?: number | null; maxConcurrency?: number | null }) {
-  const out: { rateLimitPerMinute?: number | null; maxConcurrency?: number | null } = {};
-  if (seed.rateLimitPerMinute !== undefined) out.rateLimitPerMinute = seed.rateLimitPerMinute;
-  if (seed.maxConcurrency !== undefined) out.maxConcurrency = seed.maxConcurrency;
-  return out;
-}
-
 let seq = 0;
 const uniq = (prefix: string) => `${prefix}-${++seq}-${randomBytes(3).toString("hex")}`;
 
@@ -178,7 +170,8 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           enabled: seed.enabled ?? true,
           headers: seed.headers ?? {},
           healthCheckPath: seed.healthCheckPath ?? null,
-          ...capColumns(seed),
+          rateLimitPerMinute: seed.rateLimitPerMinute ?? null,
+          maxConcurrency: seed.maxConcurrency ?? null,
         })
         .returning();
       if (!row) throw new Error("provider insert returned nothing");
@@ -205,7 +198,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           idleTimeoutMs: seed.idleTimeoutMs ?? 10_000,
           totalTimeoutMs: seed.totalTimeoutMs ?? 20_000,
           enabled: seed.enabled ?? true,
-          ...capColumns(seed),
+          rateLimitPerMinute: seed.rateLimitPerMinute ?? null,
         })
         .returning();
       if (!row) throw new Error("group insert returned nothing");

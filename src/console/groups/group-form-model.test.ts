@@ -21,6 +21,7 @@ const group: Group = {
   firstByteTimeoutMs: 60000,
   idleTimeoutMs: 120000,
   totalTimeoutMs: 600000,
+  rateLimitPerMinute: null,
   enabled: true,
   captureBodies: false,
   captureMaxBytes: 16384,

@@ -25,6 +25,8 @@ const existing: Provider = {
   weight: 3,
   enabled: true,
   healthCheckPath: "/models",
+  rateLimitPerMinute: null,
+  maxConcurrency: null,
   headers: { "OpenAI-Organization": "org-1" },
   description: "primary",
   hasApiKey: true,

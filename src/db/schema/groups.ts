@@ -24,6 +24,8 @@ export const groups = pgTable("groups", {
   firstByteTimeoutMs: integer("first_byte_timeout_ms").notNull().default(60_000),
   idleTimeoutMs: integer("idle_timeout_ms").notNull().default(120_000),
   totalTimeoutMs: integer("total_timeout_ms").notNull().default(600_000),
+  /** Requests per minute the whole group accepts across every instance; null = no limit. */
+  rateLimitPerMinute: integer("rate_limit_per_minute"),
   enabled: boolean("enabled").notNull().default(true),
   /** Keep (redacted, size-capped) request and response bodies of this group's requests for debugging. */
   captureBodies: boolean("capture_bodies").notNull().default(false),

@@ -17,6 +17,10 @@ export const providers = pgTable("providers", {
   weight: integer("weight").notNull().default(1),
   enabled: boolean("enabled").notNull().default(true),
   healthCheckPath: text("health_check_path"),
+  /** Requests per minute this provider may receive across every instance; null = no cap. */
+  rateLimitPerMinute: integer("rate_limit_per_minute"),
+  /** Requests in flight to this provider across every instance; null = no cap. */
+  maxConcurrency: integer("max_concurrency"),
   headers: jsonb("headers").$type<Record<string, string>>().notNull().default({}),
   description: text("description").notNull().default(""),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

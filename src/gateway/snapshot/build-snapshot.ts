@@ -76,7 +76,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
       firstByteTimeoutMs: g.firstByteTimeoutMs,
       idleTimeoutMs: g.idleTimeoutMs,
       totalTimeoutMs: g.totalTimeoutMs,
-      rateLimitPerMinute: positiveOrNull((g as WithCaps).rateLimitPerMinute),
+      rateLimitPerMinute: positiveOrNull(g.rateLimitPerMinute),
       captureBodies: g.captureBodies,
       captureMaxBytes: g.captureMaxBytes,
       members: Object.freeze(members),
@@ -143,20 +143,14 @@ function toSnapshotProvider(row: ProviderRow, deps: BuildSnapshotDeps): Snapshot
     credential,
     headers: Object.freeze(headers),
     healthCheckPath: row.healthCheckPath,
-    rateLimitPerMinute: positiveOrNull((row as WithCaps).rateLimitPerMinute),
-    maxConcurrency: positiveOrNull((row as WithCaps).maxConcurrency),
+    rateLimitPerMinute: positiveOrNull(row.rateLimitPerMinute),
+    maxConcurrency: positiveOrNull(row.maxConcurrency),
   });
 }
 
-/** Cap columns of providers and groups (TEMPORARY: typed loosely until the caps migration lands). */
-interface WithCaps {
-  readonly rateLimitPerMinute?: number | null;
-  readonly maxConcurrency?: number | null;
-}
-
 /** A limit that is not a positive number means "no limit" (so a bad value never blocks traffic). */
-function positiveOrNull(value: number | null | undefined): number | null {
-  return value !== null && value !== undefined && value > 0 ? value : null;
+function positiveOrNull(value: number | null): number | null {
+  return value !== null && value > 0 ? value : null;
 }
 
 /** Percent-encodes what a header value cannot carry (anything outside printable ASCII). */
