@@ -106,6 +106,14 @@ describe.each(SETUPS)("whole process: first start, restart, no leaked secret ($n
         "/audit",
         "/overview",
         "/users",
+        "/health",
+        "/stats/overview",
+        `/stats/providers/${providerId}`,
+        "/logs",
+        "/logs/export?format=csv",
+        "/alerts/rules",
+        "/alerts/channels",
+        "/alerts/history",
       ]) {
         const res = await admin(proc, "GET", route);
         expect(res.status, route).toBe(200);

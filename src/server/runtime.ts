@@ -24,6 +24,12 @@ import { createServiceContext } from "@/services/service-context";
 import { createUsersService } from "@/services/users-service";
 import { createStore } from "@/store/create-store";
 import type { StateStore } from "@/store/types";
+import { createAlertScheduler } from "@/alerts/alert-scheduler";
+import { createAlertService } from "@/alerts/alert-service";
+import { createAlertRoutes } from "@/admin-api/routes/alerts";
+import { createHealthTransitionRecorder } from "@/stats/health-events";
+import { startRetentionJob } from "@/stats/retention-job";
+import { createAlertSignals } from "./alert-signals";
 import type { DispatchTable, NodeHandler } from "./dispatch";
 import { sendWebResponse, toWebRequest } from "./node-web-bridge";
 import type { ShutdownStep } from "./shutdown";
@@ -112,6 +118,7 @@ export async function createRuntime(
       print: options.print,
     });
     services = createAdminServices({ db: database.db, store, sealer: secretBox, logger });
+    const alerts = createAlertService({ db: database.db, store, sealer: secretBox, logger });
     const users = createUsersService({ db: database.db, passwords: auth });
     const adminApi = createAdminApi({
       services,
@@ -120,6 +127,7 @@ export async function createRuntime(
       logger,
       extraRoutes: [
         ...createUserRoutes(users),
+        ...createAlertRoutes(alerts),
         ...createHealthRoutes({
           db: database.db,
           health,
@@ -138,6 +146,30 @@ export async function createRuntime(
   }
 
   await dataPlane.ready();
+  // Every instance stores the transitions it observes (the provider page's history reads them).
+  health.registry.onTransition(createHealthTransitionRecorder({ db: database.db, logger }));
+  if (services) {
+    // Both jobs take a store lock per round, so with several instances exactly one does the work.
+    const retention = startRetentionJob({
+      db: database.db,
+      store,
+      logger,
+      logRetentionDays: env.LOG_RETENTION_DAYS,
+      rollupRetentionDays: env.ROLLUP_RETENTION_DAYS,
+    });
+    const scheduler = createAlertScheduler({
+      db: database.db,
+      store,
+      sealer: secretBox,
+      logger,
+      signals: createAlertSignals({ db: database.db, health, gateway, stats: services.stats }),
+    });
+    scheduler.start();
+    shutdownSteps.push(
+      { name: "alert scheduler", run: () => scheduler.stop() },
+      { name: "retention job", run: () => retention.stop() },
+    );
+  }
   handlers.proxy = (req, res) => gateway.handle(req, res);
   handlers.cron = createCronHandler({ secret: env.CRON_SECRET, checker });
 
