@@ -28,6 +28,11 @@ describe("admin router failure handling", () => {
     const error = res.error(500, "INTERNAL_ERROR");
     expect(error).toEqual({ code: "INTERNAL_ERROR", message: "An internal error occurred." });
     expect(lines.join("")).toContain("admin api request failed");
+    // The log line and the response carry the same request id.
+    const requestId = res.headers.get("x-request-id");
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    const logged = lines.map((l) => JSON.parse(l) as { msg?: string; requestId?: string });
+    expect(logged.find((l) => l.msg === "admin api request failed")?.requestId).toBe(requestId);
     expect(lines.join("")).not.toContain("sk-never-logged");
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { AppError, isAppError } from "@/core/errors/catalogue";
 import type { Logger } from "@/observability/logger";
 import type { AdminServices } from "@/services/admin-services";
@@ -117,7 +118,7 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
     };
   }
 
-  function toErrorResponse(err: unknown, request: Request, url: URL): Response {
+  function toErrorResponse(err: unknown, request: Request, url: URL, requestId: string): Response {
     if (isAppError(err)) {
       // After a refused body the rest of it is still in flight: close rather than drain it.
       const headers: Record<string, string> = err.code === "BODY_TOO_LARGE" ? { connection: "close" } : {};
@@ -127,6 +128,7 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
     // Logged without the error message: driver errors can carry query parameters.
     options.logger.error(
       {
+        requestId,
         method: request.method,
         path: url.pathname,
         errName: err instanceof Error ? err.name : typeof err,
@@ -141,17 +143,33 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
 
   return {
     async handle(request, info) {
+      // One id per request: in the x-request-id header and in every log line about the request.
+      const requestId = randomUUID();
       let url: URL;
       try {
         url = new URL(request.url);
       } catch {
-        return errorResponse("ROUTE_NOT_FOUND");
+        return withRequestId(errorResponse("ROUTE_NOT_FOUND"), requestId);
       }
+      let response: Response;
       try {
-        return await dispatch(request, url, info);
+        response = await dispatch(request, url, info);
       } catch (err) {
-        return toErrorResponse(err, request, url);
+        response = toErrorResponse(err, request, url, requestId);
       }
+      return withRequestId(response, requestId);
     },
   };
+}
+
+/** Tags a response with the request id (a response with immutable headers is wrapped first). */
+function withRequestId(response: Response, requestId: string): Response {
+  try {
+    response.headers.set("x-request-id", requestId);
+    return response;
+  } catch {
+    const headers = new Headers(response.headers);
+    headers.set("x-request-id", requestId);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
 }

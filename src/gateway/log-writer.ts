@@ -37,6 +37,8 @@ export interface LogWriterOptions {
   /** Captured body bytes held in the queue; bodies beyond it are not kept (default 32 MiB). */
   readonly maxCapturedBytes?: number;
   readonly now?: () => number;
+  /** Sees every row as it is queued (metrics, live stream); must be cheap. Its errors are swallowed. */
+  readonly onWrite?: (row: NewRequestLogRow) => void;
 }
 
 export interface LogWriterStats {
@@ -73,7 +75,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   const now = options.now ?? Date.now;
   const writeRollups = options.rollups ?? true;
   const maxCapturedBytes = options.maxCapturedBytes ?? 32 * 1024 * 1024;
-  const { db, logger } = options;
+  const { db, logger, onWrite } = options;
   // Captured bodies are rare (opt-in per group): kept aside by request id, not in every queue entry.
   const captured = new Map<string, CapturedBodies>();
   let capturedBytes = 0;
@@ -236,6 +238,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
 
   return {
     write(row, bodies) {
+      if (onWrite !== undefined) observe(onWrite, row);
       if (closed) {
         dropped++;
         return;
@@ -267,6 +270,15 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     },
     stats: () => ({ queued: size(), inFlight, written, dropped, rejected, failedInserts }),
   };
+}
+
+/** Runs the row observer; a throwing observer must never cost the request its log row. */
+function observe(onWrite: (row: NewRequestLogRow) => void, row: NewRequestLogRow): void {
+  try {
+    onWrite(row);
+  } catch {
+    // observability is best effort
+  }
 }
 
 /** True for SQLSTATE classes 22 (data exception) and 23 (constraint violation): the row, not the DB. */

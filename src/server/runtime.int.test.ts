@@ -119,6 +119,11 @@ describe.each(SETUPS)("whole process: first start, restart, no leaked secret ($n
         expect(res.status, route).toBe(200);
         seen.push(res.text);
       }
+      const metrics = await fetch(`${proc.url}/metrics`);
+      const metricsText = await metrics.text();
+      expect(metrics.status).toBe(200);
+      expect(metricsText).toMatch(/^roundabout_requests_total\{[^}]*group="main"[^}]*\} 1$/m);
+      seen.push(metricsText);
       await proc.runtime.gateway.logWriter.flush();
       const { db } = proc.runtime.database;
       const tables = await executeRows<{ tablename: string }>(

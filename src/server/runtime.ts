@@ -29,6 +29,7 @@ import { createAlertService } from "@/alerts/alert-service";
 import { createAlertRoutes } from "@/admin-api/routes/alerts";
 import { createHealthTransitionRecorder } from "@/stats/health-events";
 import { startRetentionJob } from "@/stats/retention-job";
+import { createObservability } from "@/observability/create-observability";
 import { createAlertSignals } from "./alert-signals";
 import type { DispatchTable, NodeHandler } from "./dispatch";
 import { sendWebResponse, toWebRequest } from "./node-web-bridge";
@@ -96,6 +97,8 @@ export async function createRuntime(
   let services: AdminServices | null = null;
   const handlers: DispatchTable = { health: healthHandler(database) };
 
+  // Metrics and the live stream see every request row as the log writer queues it.
+  const observability = createObservability({ metricsToken: env.METRICS_TOKEN, logger });
   // Built before the admin API (which reports on it); it loads nothing until ready().
   const dataPlane = createGatewayWithHealth({
     db: database.db,
@@ -104,8 +107,12 @@ export async function createRuntime(
     openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
     options: { maxBodyBytes: env.MAX_BODY_BYTES, stateStoreFailure: env.STATE_STORE_FAILURE },
     health: { checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS },
+    logWriterOptions: { onWrite: observability.onRequestRecorded },
   });
   const { gateway, health, checker } = dataPlane;
+  observability.attach({ health: health.registry, inFlight: gateway.inFlight, logWriter: gateway.logWriter });
+  handlers.metrics = observability.metricsHandler;
+  shutdownSteps.push({ name: "live streams", run: async () => observability.close() });
 
   if (options.role === "full") {
     auth = createAuth({ db: database.db, secret: keys.authSecret, store, baseURL: env.PUBLIC_URL, logger });
@@ -128,6 +135,7 @@ export async function createRuntime(
       extraRoutes: [
         ...createUserRoutes(users),
         ...createAlertRoutes(alerts),
+        ...observability.routes,
         ...createHealthRoutes({
           db: database.db,
           health,

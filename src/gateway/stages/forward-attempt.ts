@@ -88,7 +88,7 @@ function report(
   try {
     rt.health.onAttemptOutcome(p.id, outcome, latency, health);
   } catch (err) {
-    rt.logger.error({ err: (err as Error).message }, "health hook failed");
+    rt.logger.error({ requestId: ctx.requestId, err: (err as Error).message }, "health hook failed");
   }
 }
 

@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RouteDefinition } from "../admin-api/route-types";
+import type { NewRequestLogRow } from "../db/schema/request-logs";
+import { createHealthStreamRoutes, type HealthStreamOptions } from "./health-stream-routes";
+import { createLiveHub, type LiveHub, type LiveHubOptions } from "./live-hub";
+import type { Logger } from "./logger";
+import { createMetrics, type Metrics } from "./metrics";
+import type { HealthSource, LogStatsSource } from "./observed-row";
+
+/**
+ * One runtime's observability: Prometheus metrics and the live health/traffic hub, fed by the same
+ * request-log rows. Built before the gateway (its `onRequestRecorded` goes into the log writer's
+ * options), attached to the health layer and the gateway once they exist.
+ */
+
+export interface ObservabilityOptions {
+  /** METRICS_TOKEN: when set, `/metrics` requires it. */
+  readonly metricsToken?: string;
+  readonly logger?: Logger;
+  readonly hub?: LiveHubOptions;
+  readonly stream?: HealthStreamOptions;
+}
+
+export interface ObservedGateway {
+  readonly health: HealthSource;
+  readonly inFlight: ReadonlyMap<string, number>;
+  readonly logWriter: LogStatsSource;
+}
+
+export interface Observability {
+  readonly metrics: Metrics;
+  readonly hub: LiveHub;
+  /** Pass as `logWriterOptions.onWrite` to the gateway. */
+  readonly onRequestRecorded: (row: NewRequestLogRow) => void;
+  /** Connects health, in-flight counts and log stats (call once the data plane is built). */
+  attach(gateway: ObservedGateway): void;
+  /** The `/metrics` node handler. */
+  readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Admin routes (`GET /health/stream`) for createAdminApi's extraRoutes. */
+  readonly routes: readonly RouteDefinition[];
+  /** Stops the hub's timer and detaches from the sources. */
+  close(): void;
+}
+
+/** Creates metrics and the live hub of one runtime. */
+export function createObservability(options: ObservabilityOptions = {}): Observability {
+  const metrics = createMetrics({ token: options.metricsToken, logger: options.logger });
+  const hub = createLiveHub(options.hub);
+  const detach: (() => void)[] = [];
+  return {
+    metrics,
+    hub,
+    onRequestRecorded(row) {
+      metrics.observeRequest(row);
+      hub.observeRequest(row);
+    },
+    attach(gateway) {
+      detach.push(
+        metrics.attach({ health: gateway.health, inFlight: gateway.inFlight, logWriter: gateway.logWriter }),
+        hub.attach({ health: gateway.health, inFlight: gateway.inFlight }),
+      );
+    },
+    metricsHandler: metrics.handler,
+    routes: createHealthStreamRoutes(hub, options.stream),
+    close() {
+      for (const d of detach.splice(0)) d();
+      hub.close();
+    },
+  };
+}

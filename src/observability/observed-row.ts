@@ -1,0 +1,34 @@
+import type { HealthTransition, ProviderHealthSnapshot } from "../core/health/health-registry";
+import type { ErrorCode } from "../core/errors/catalogue";
+import type { LogWriterStats } from "../gateway/log-writer";
+
+/** What metrics and the live stream read from the health layer (the health registry fits). */
+export interface HealthSource {
+  snapshot(): readonly ProviderHealthSnapshot[];
+  /** Subscribes to state changes; returns the unsubscribe function. */
+  onTransition(listener: (event: HealthTransition) => void): () => void;
+}
+
+/** What metrics read from the request-log writer at scrape time. */
+export interface LogStatsSource {
+  stats(): LogWriterStats;
+}
+
+/** Error codes of requests refused by a key or group limit. */
+export const LIMIT_REJECTION_CODES: readonly string[] = [
+  "RATE_LIMITED",
+  "CONCURRENCY_LIMITED",
+  "GROUP_RATE_LIMITED",
+] satisfies readonly ErrorCode[];
+
+export const RETRY_BUDGET_CODE: ErrorCode = "RETRY_BUDGET_EXHAUSTED";
+
+/** "2xx".."5xx" for an HTTP status; "other" for anything outside 100..599. */
+export function statusClassOf(status: number): string {
+  return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : "other";
+}
+
+/** A request counts as successful when the client got a 2xx or 3xx answer. */
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 400;
+}
