@@ -83,6 +83,9 @@ describe("retry budget under a total outage", () => {
       expect(hits(ups)).toBeLessThanOrEqual(240);
       // Without a budget the same outage would cost 600 attempts; with it some retries still happen.
       expect(hits(ups)).toBeGreaterThan(200);
+      // Requests whose retry was refused say so in their log row (metrics and alerts count them).
+      const rows = await h.requestLogs();
+      expect(rows.filter((r) => r.errorCode === "RETRY_BUDGET_EXHAUSTED").length).toBeGreaterThan(0);
     },
   );
 });

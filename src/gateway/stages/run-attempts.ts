@@ -218,7 +218,8 @@ async function finishFailed(
     ctx.provider = last.provider;
     return;
   }
-  const code = finalErrorCode(ctx, last);
+  // A refused retry is recorded as such (metrics and alerts count it), whatever the last failure was.
+  const code = budgetRefused ? "RETRY_BUDGET_EXHAUSTED" : finalErrorCode(ctx, last);
   if (last.response !== null) {
     await streamResponse(
       ctx,
