@@ -53,6 +53,8 @@ describe("provider contract", () => {
       healthCheckPath: null,
       headers: {},
       description: "",
+      rateLimitPerMinute: null,
+      maxConcurrency: null,
     });
     expect(providerUpdateSchema.parse({})).toEqual({});
     expect(providerUpdateSchema.parse({ apiKey: null })).toEqual({ apiKey: null });
