@@ -5,7 +5,7 @@ import type { BenchSettings } from "./bench-types";
 export interface BenchOptions extends BenchSettings {
   readonly redisUrl: string | null;
   readonly jsonPath: string;
-  /** Folder for V8 CPU profiles of the bare proxy and gateway processes, or null. */
+  /** Folder for per-cell V8 CPU profiles of the bare proxy and gateway processes, or null. */
   readonly profileDir: string | null;
 }
 
@@ -20,7 +20,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --soak-requests N     requests per soak round (default 100000)
   --soak-rounds N       soak rounds (default 3)
   --json PATH           where to write the figures (default .bench/last.json)
-  --profile             write V8 CPU profiles of the proxy processes to .bench/profiles/`;
+  --profile             write a V8 CPU profile of the proxy process for each load cell (the measured
+                        window only: no startup, no warm-up) to .bench/profiles/{target}-{conns}c.cpuprofile`;
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 

@@ -16,7 +16,6 @@ import { evaluateTargets, formatReport } from "./report";
 import { killAllChildren, spawnBenchChild, type BenchChild } from "./spawn-child";
 
 const GATEWAY_READY_TIMEOUT_MS = 120_000;
-const PROFILE_EXIT_TIMEOUT_MS = 60_000;
 
 function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -50,17 +49,17 @@ function gatewaySide(name: TargetName, child: BenchChild, storeCpuUs?: () => Pro
   };
 }
 
-function profileArgs(profileDir: string | null): string[] {
-  return profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+/** Where the profile of one load cell goes (null when not profiling). */
+function profileFile(o: BenchOptions, side: BenchSide, connections: number): string | null {
+  if (!o.profileDir || !side.child) return null;
+  return path.resolve(o.profileDir, `${side.name}-${connections}c.cpuprofile`);
 }
 
-async function spawnGateway(name: string, upstreams: string[], extra: string[], o: BenchOptions) {
+async function spawnGateway(name: string, upstreams: string[], extra: string[]) {
   return spawnBenchChild({
     name,
     script: "gateway-process.ts",
     args: [...upstreams.flatMap((u) => ["--upstream", u]), ...extra],
-    execArgv: profileArgs(o.profileDir),
-    exitTimeoutMs: o.profileDir ? PROFILE_EXIT_TIMEOUT_MS : undefined,
     readyTimeoutMs: GATEWAY_READY_TIMEOUT_MS,
   });
 }
@@ -87,6 +86,7 @@ async function main(): Promise<number> {
   );
 
   try {
+    if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
     progress("starting mock upstreams and the bare reference proxy…");
     const mocks = await spawnBenchChild({
       name: "mock upstreams",
@@ -102,8 +102,6 @@ async function main(): Promise<number> {
       name: "bare proxy",
       script: "bare-proxy.ts",
       args: upstreams.flatMap((u) => ["--upstream", u]),
-      execArgv: profileArgs(options.profileDir),
-      exitTimeoutMs: options.profileDir ? PROFILE_EXIT_TIMEOUT_MS : undefined,
     });
     children.push(bare);
     const sides: BenchSide[] = [
@@ -113,7 +111,7 @@ async function main(): Promise<number> {
 
     progress("starting the gateway (embedded PGlite: migrate + seed)…");
     try {
-      const gw = await spawnGateway("gateway", upstreams, [], options);
+      const gw = await spawnGateway("gateway", upstreams, []);
       children.push(gw);
       sides.push(gatewaySide("gateway", gw));
     } catch (err) {
@@ -123,12 +121,12 @@ async function main(): Promise<number> {
       progress("starting the gateway with Redis state…");
       try {
         redisProbe = await openRedisProbe(options.redisUrl);
-        const gwr = await spawnGateway(
-          "gateway+redis",
-          upstreams,
-          ["--redis", options.redisUrl, "--redis-prefix", redisPrefix],
-          options,
-        );
+        const gwr = await spawnGateway("gateway+redis", upstreams, [
+          "--redis",
+          options.redisUrl,
+          "--redis-prefix",
+          redisPrefix,
+        ]);
         children.push(gwr);
         sides.push(gatewaySide("gateway+redis", gwr, redisProbe.cpuUs));
       } catch (err) {
@@ -145,7 +143,7 @@ async function main(): Promise<number> {
           durationS: options.durationS ?? undefined,
           amount: options.requests ?? undefined,
         };
-        cells.push(await measureCell(side, load, options.warmupS));
+        cells.push(await measureCell(side, load, options.warmupS, profileFile(options, side, connections)));
       }
     }
 
@@ -209,7 +207,7 @@ async function main(): Promise<number> {
     mkdirSync(path.dirname(jsonPath), { recursive: true });
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     progress(`figures written to ${path.relative(process.cwd(), jsonPath)}`);
-    if (options.profileDir) progress(`CPU profiles (written as the children exit) in ${options.profileDir}/`);
+    if (options.profileDir) progress(`CPU profiles of each load window in ${options.profileDir}/`);
     return 0;
   } finally {
     clearTimeout(deadline);
