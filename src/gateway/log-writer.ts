@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
-import { requestLogs, type NewRequestLogRow } from "../db/schema/request-logs";
+import type { NewRequestLogRow } from "../db/schema/request-logs";
+import { createRequestLogInsert } from "./insert-request-logs";
 import type { Logger } from "../observability/logger";
 
 /**
@@ -107,9 +108,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     if (over > 0) dropOldest(over);
   };
 
-  const insert = async (rows: NewRequestLogRow[]) => {
-    await db.insert(requestLogs).values(rows);
-  };
+  const insert = createRequestLogInsert(db);
 
   /**
    * When a batch fails on bad data, insert its rows one by one: a row the database rejects as
