@@ -11,6 +11,7 @@ import path from "node:path";
 import { parseBenchOptions, type BenchOptions } from "./bench-options";
 import type { BenchReport, LoadCell, SoakRound, SseRow, TargetName } from "./bench-types";
 import { measureCell, measureSse, runSoak, withAddedLatency, type BenchSide } from "./measure";
+import { openPostgresProbe, type PostgresProbe } from "./postgres-probe";
 import { openRedisProbe, type RedisProbe } from "./redis-probe";
 import { evaluateTargets, formatReport } from "./report";
 import { killAllChildren, spawnBenchChild, type BenchChild } from "./spawn-child";
@@ -69,20 +70,25 @@ function describeError(err: unknown): string {
 }
 
 async function main(): Promise<number> {
-  const options = parseBenchOptions(process.argv.slice(2), process.env.BENCH_REDIS_URL);
+  const options = parseBenchOptions(
+    process.argv.slice(2),
+    process.env.BENCH_REDIS_URL,
+    process.env.BENCH_POSTGRES_URL,
+  );
   if (options === null) return 0;
   const startedAt = new Date().toISOString();
   const children: BenchChild[] = [];
   const unavailable: Record<string, string> = {};
   const redisPrefix = `rb-bench:${randomBytes(4).toString("hex")}:`;
   let redisProbe: RedisProbe | null = null;
+  let postgresProbe: PostgresProbe | null = null;
   const deadline = setTimeout(
     () => {
       progress("run budget exceeded: stopping");
       killAllChildren();
       process.exit(1);
     },
-    runBudgetMs(options, options.redisUrl ? 4 : 3),
+    runBudgetMs(options, 3 + (options.redisUrl ? 1 : 0) + (options.postgresUrl ? 1 : 0)),
   );
 
   try {
@@ -131,6 +137,17 @@ async function main(): Promise<number> {
         sides.push(gatewaySide("gateway+redis", gwr, redisProbe.cpuUs));
       } catch (err) {
         unavailable["gateway+redis"] = describeError(err);
+      }
+    }
+    if (options.postgresUrl) {
+      progress("starting the gateway with its request log in PostgreSQL…");
+      try {
+        postgresProbe = await openPostgresProbe(options.postgresUrl);
+        const gwp = await spawnGateway("gateway+postgres", upstreams, ["--database-url", postgresProbe.url]);
+        children.push(gwp);
+        sides.push(gatewaySide("gateway+postgres", gwp, postgresProbe.cpuUs));
+      } catch (err) {
+        unavailable["gateway+postgres"] = describeError(err);
       }
     }
 
@@ -184,6 +201,7 @@ async function main(): Promise<number> {
         soakRounds: options.soakRounds,
         soakRequests: options.soakRequests,
         redis: options.redis,
+        postgres: options.postgres,
       },
       processNotes: Object.fromEntries(
         sides.flatMap((side) => {
@@ -218,6 +236,8 @@ async function main(): Promise<number> {
       await redisProbe.removePrefix(redisPrefix).catch(() => 0);
       await redisProbe.close();
     }
+    // After the children closed: the gateway's pool is gone, so the drop does not need to force.
+    if (postgresProbe) await postgresProbe.close().catch(() => undefined);
   }
 }
 
