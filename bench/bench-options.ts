@@ -9,6 +9,8 @@ export interface BenchOptions extends BenchSettings {
   readonly jsonPath: string;
   /** Folder for per-cell V8 CPU profiles of the bare proxy and gateway processes, or null. */
   readonly profileDir: string | null;
+  /** Run the children from source under tsx (default: esbuild bundles, as the server ships). */
+  readonly tsx: boolean;
 }
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -25,6 +27,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --soak-requests N     requests per soak round (default 100000)
   --soak-rounds N       soak rounds (default 3)
   --json PATH           where to write the figures (default .bench/last.json)
+  --tsx                 run the child processes from source under tsx instead of esbuild bundles
   --profile             write a V8 CPU profile of the proxy process for each load cell (the measured
                         window only: no startup, no warm-up) to .bench/profiles/{target}-{conns}c.cpuprofile`;
 
@@ -46,6 +49,7 @@ const argsSchema = z.strictObject({
   "soak-rounds": positiveInt(20).default(3),
   json: z.string().min(1).default(".bench/last.json"),
   profile: z.boolean().default(false),
+  tsx: z.boolean().default(false),
   help: z.boolean().default(false),
 });
 
@@ -70,6 +74,7 @@ export function parseBenchOptions(
       "soak-rounds": { type: "string" },
       json: { type: "string" },
       profile: { type: "boolean" },
+      tsx: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -110,5 +115,7 @@ export function parseBenchOptions(
     postgresUrl: a.postgres ?? null,
     jsonPath: a.json,
     profileDir: a.profile ? ".bench/profiles" : null,
+    tsx: a.tsx,
+    runtime: a.tsx ? "tsx" : "esbuild bundle",
   };
 }

@@ -56,6 +56,8 @@ export interface BenchSettings {
   readonly soakRequests: number;
   readonly redis: boolean;
   readonly postgres: boolean;
+  /** How the child processes ran: bundled by esbuild (as shipped) or from source under tsx. */
+  readonly runtime: "esbuild bundle" | "tsx";
 }
 
 export interface BenchReport {

@@ -36,6 +36,8 @@ const argsSchema = z.strictObject({
     .regex(/^[\w:.-]+$/)
     .optional(),
   "database-url": z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  // Passed in: a bundled copy of this script does not live next to the repository's drizzle/ folder.
+  migrations: z.string().min(1),
 });
 
 /** Inserts providers, the group, its members and one key; returns the plaintext key (never printed). */
@@ -83,6 +85,7 @@ serveBenchChild(async () => {
       redis: { type: "string" },
       "redis-prefix": { type: "string" },
       "database-url": { type: "string" },
+      migrations: { type: "string" },
     },
     strict: true,
   });
@@ -102,7 +105,7 @@ serveBenchChild(async () => {
     const database = await openDatabase({
       url: args["database-url"],
       dataDir: path.join(dataDir, "db"),
-      migrationsFolder: path.join(import.meta.dirname, "..", "drizzle"),
+      migrationsFolder: args.migrations,
     });
     cleanups.push(() => database.close());
     await database.migrate();

@@ -215,7 +215,8 @@ export function formatReport(report: BenchReport): string {
     `Roundabout data-plane benchmark — ${report.startedAt} — node ${report.machine.node}, ${report.machine.cpus} CPUs, ` +
       `load avg ${report.machine.loadAvg.map((l) => l.toFixed(2)).join(" ")}`,
     `Each cell: ${s.requests !== null ? `${s.requests} requests` : `${s.durationS} s`} after a ${s.warmupS} s warm-up; ` +
-      `POST /v1/chat/completions (JSON, mock latency ${s.upstreamLatencyMs} ms); CPU = the target process's user+system time / responses.`,
+      `POST /v1/chat/completions (JSON, mock latency ${s.upstreamLatencyMs} ms); CPU = the target process's user+system time / responses; ` +
+      `children run as ${s.runtime === "tsx" ? "TypeScript sources under tsx" : "esbuild bundles (as shipped)"}.`,
   ];
   for (const [name, why] of Object.entries(report.unavailable)) parts.push(`!! ${name} not measured: ${why}`);
   for (const [name, notes] of Object.entries(report.processNotes)) {

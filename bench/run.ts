@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseBenchOptions, type BenchOptions } from "./bench-options";
+import { buildBenchChildren, sourceChildScripts, type ChildScript } from "./build-children";
 import type { BenchReport, LoadCell, SoakRound, SseRow, TargetName } from "./bench-types";
 import { measureCell, measureSse, runSoak, withAddedLatency, type BenchSide } from "./measure";
 import { openPostgresProbe, type PostgresProbe } from "./postgres-probe";
@@ -56,11 +57,18 @@ function profileFile(o: BenchOptions, side: BenchSide, connections: number): str
   return path.resolve(o.profileDir, `${side.name}-${connections}c.cpuprofile`);
 }
 
-async function spawnGateway(name: string, upstreams: string[], extra: string[]) {
+const MIGRATIONS_FOLDER = path.resolve(import.meta.dirname, "..", "drizzle");
+
+async function spawnGateway(
+  scripts: Record<ChildScript, string>,
+  name: string,
+  upstreams: string[],
+  extra: string[],
+) {
   return spawnBenchChild({
     name,
-    script: "gateway-process.ts",
-    args: [...upstreams.flatMap((u) => ["--upstream", u]), ...extra],
+    script: scripts["gateway-process"],
+    args: [...upstreams.flatMap((u) => ["--upstream", u]), ...["--migrations", MIGRATIONS_FOLDER], ...extra],
     readyTimeoutMs: GATEWAY_READY_TIMEOUT_MS,
   });
 }
@@ -93,10 +101,15 @@ async function main(): Promise<number> {
 
   try {
     if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+    let scripts = sourceChildScripts();
+    if (!options.tsx) {
+      progress("bundling the child processes with esbuild (as shipped)…");
+      scripts = await buildBenchChildren(path.resolve(".bench", "build"));
+    }
     progress("starting mock upstreams and the bare reference proxy…");
     const mocks = await spawnBenchChild({
       name: "mock upstreams",
-      script: "mock-process.ts",
+      script: scripts["mock-process"],
       args: [
         ...["--events", String(options.sseEvents), "--interval-ms", String(options.sseIntervalMs)],
         ...["--latency-ms", String(options.upstreamLatencyMs)],
@@ -106,7 +119,7 @@ async function main(): Promise<number> {
     const upstreams = Object.values(mocks.urls);
     const bare = await spawnBenchChild({
       name: "bare proxy",
-      script: "bare-proxy.ts",
+      script: scripts["bare-proxy"],
       args: upstreams.flatMap((u) => ["--upstream", u]),
     });
     children.push(bare);
@@ -117,7 +130,7 @@ async function main(): Promise<number> {
 
     progress("starting the gateway (embedded PGlite: migrate + seed)…");
     try {
-      const gw = await spawnGateway("gateway", upstreams, []);
+      const gw = await spawnGateway(scripts, "gateway", upstreams, []);
       children.push(gw);
       sides.push(gatewaySide("gateway", gw));
     } catch (err) {
@@ -127,7 +140,7 @@ async function main(): Promise<number> {
       progress("starting the gateway with Redis state…");
       try {
         redisProbe = await openRedisProbe(options.redisUrl);
-        const gwr = await spawnGateway("gateway+redis", upstreams, [
+        const gwr = await spawnGateway(scripts, "gateway+redis", upstreams, [
           "--redis",
           options.redisUrl,
           "--redis-prefix",
@@ -143,7 +156,10 @@ async function main(): Promise<number> {
       progress("starting the gateway with its request log in PostgreSQL…");
       try {
         postgresProbe = await openPostgresProbe(options.postgresUrl);
-        const gwp = await spawnGateway("gateway+postgres", upstreams, ["--database-url", postgresProbe.url]);
+        const gwp = await spawnGateway(scripts, "gateway+postgres", upstreams, [
+          "--database-url",
+          postgresProbe.url,
+        ]);
         children.push(gwp);
         sides.push(gatewaySide("gateway+postgres", gwp, postgresProbe.cpuUs));
       } catch (err) {
@@ -202,6 +218,7 @@ async function main(): Promise<number> {
         soakRequests: options.soakRequests,
         redis: options.redis,
         postgres: options.postgres,
+        runtime: options.runtime,
       },
       processNotes: Object.fromEntries(
         sides.flatMap((side) => {

@@ -49,7 +49,12 @@ export function killAllChildren(): void {
 export async function spawnBenchChild(options: SpawnChildOptions): Promise<BenchChild> {
   const script = path.join(import.meta.dirname, options.script);
   const child = fork(script, options.args ?? [], {
-    execArgv: ["--import", "tsx", "--expose-gc", ...(options.execArgv ?? [])],
+    // TypeScript sources run under tsx; a prebuilt .mjs bundle runs on plain node, as it ships.
+    execArgv: [
+      ...(script.endsWith(".ts") ? ["--import", "tsx"] : []),
+      "--expose-gc",
+      ...(options.execArgv ?? []),
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   running.add(child);
