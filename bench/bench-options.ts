@@ -4,9 +4,13 @@ import type { BenchSettings } from "./bench-types";
 
 export interface BenchOptions extends BenchSettings {
   readonly redisUrl: string | null;
+  /** Admin URL of a PostgreSQL server for the gateway+postgres side (a throwaway database is made). */
+  readonly postgresUrl: string | null;
   readonly jsonPath: string;
-  /** Folder for V8 CPU profiles of the bare proxy and gateway processes, or null. */
+  /** Folder for per-cell V8 CPU profiles of the bare proxy and gateway processes, or null. */
   readonly profileDir: string | null;
+  /** Run the children from source under tsx (default: esbuild bundles, as the server ships). */
+  readonly tsx: boolean;
 }
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -16,11 +20,16 @@ const USAGE = `Usage: npm run bench -- [options]
   --connections LIST    comma-separated connection counts (default 1,16,64)
   --latency MS          mock upstream latency before each response head (default 0)
   --redis URL           also run a gateway whose state store is this Redis (or set BENCH_REDIS_URL)
+  --postgres URL        also run a gateway logging to PostgreSQL: a throwaway database is created on
+                        this server (admin URL, e.g. postgres://postgres@127.0.0.1:5432/postgres) and
+                        dropped afterwards (or set BENCH_POSTGRES_URL)
   --soak                RSS soak: 3 rounds of 100k requests through the gateway at 16 connections
   --soak-requests N     requests per soak round (default 100000)
   --soak-rounds N       soak rounds (default 3)
   --json PATH           where to write the figures (default .bench/last.json)
-  --profile             write V8 CPU profiles of the proxy processes to .bench/profiles/`;
+  --tsx                 run the child processes from source under tsx instead of esbuild bundles
+  --profile             write a V8 CPU profile of the proxy process for each load cell (the measured
+                        window only: no startup, no warm-up) to .bench/profiles/{target}-{conns}c.cpuprofile`;
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
@@ -34,16 +43,22 @@ const argsSchema = z.strictObject({
     .optional(),
   latency: z.coerce.number().min(0).max(10_000).default(0),
   redis: z.url({ protocol: /^rediss?$/, error: "--redis must be a redis:// URL" }).optional(),
+  postgres: z.url({ protocol: /^postgres(ql)?$/, error: "--postgres must be a postgres:// URL" }).optional(),
   soak: z.boolean().default(false),
   "soak-requests": positiveInt(10_000_000).default(100_000),
   "soak-rounds": positiveInt(20).default(3),
   json: z.string().min(1).default(".bench/last.json"),
   profile: z.boolean().default(false),
+  tsx: z.boolean().default(false),
   help: z.boolean().default(false),
 });
 
-/** Parses the command line (and the BENCH_REDIS_URL fallback passed in); prints usage on --help. */
-export function parseBenchOptions(argv: string[], envRedisUrl: string | undefined): BenchOptions | null {
+/** Parses the command line (and the BENCH_REDIS_URL / BENCH_POSTGRES_URL fallbacks); prints usage on --help. */
+export function parseBenchOptions(
+  argv: string[],
+  envRedisUrl: string | undefined,
+  envPostgresUrl?: string,
+): BenchOptions | null {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -53,16 +68,22 @@ export function parseBenchOptions(argv: string[], envRedisUrl: string | undefine
       connections: { type: "string" },
       latency: { type: "string" },
       redis: { type: "string" },
+      postgres: { type: "string" },
       soak: { type: "boolean" },
       "soak-requests": { type: "string" },
       "soak-rounds": { type: "string" },
       json: { type: "string" },
       profile: { type: "boolean" },
+      tsx: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
-  const parsed = argsSchema.safeParse({ ...values, redis: values.redis ?? (envRedisUrl || undefined) });
+  const parsed = argsSchema.safeParse({
+    ...values,
+    redis: values.redis ?? (envRedisUrl || undefined),
+    postgres: values.postgres ?? (envPostgresUrl || undefined),
+  });
   if (!parsed.success) {
     throw new Error(
       `${parsed.error.issues.map((i) => `--${i.path.join(".")}: ${i.message}`).join("\n")}\n\n${USAGE}`,
@@ -90,7 +111,11 @@ export function parseBenchOptions(argv: string[], envRedisUrl: string | undefine
     soakRequests: a["soak-requests"],
     redis: a.redis !== undefined,
     redisUrl: a.redis ?? null,
+    postgres: a.postgres !== undefined,
+    postgresUrl: a.postgres ?? null,
     jsonPath: a.json,
     profileDir: a.profile ? ".bench/profiles" : null,
+    tsx: a.tsx,
+    runtime: a.tsx ? "tsx" : "esbuild bundle",
   };
 }

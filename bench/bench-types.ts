@@ -1,8 +1,11 @@
 import type { LoadResult } from "./load";
 import type { SseResult } from "./sse-probe";
 
-/** The sides measured in one run: the mock itself, the bare reference proxy, and the gateway. */
-export type TargetName = "direct" | "bare" | "gateway" | "gateway+redis";
+/**
+ * The sides measured in one run: the mock itself, the bare reference proxy, and the gateway (embedded
+ * PGlite log), optionally with Redis state or with its log in PostgreSQL.
+ */
+export type TargetName = "direct" | "bare" | "gateway" | "gateway+redis" | "gateway+postgres";
 
 export interface LoadCell {
   readonly target: TargetName;
@@ -11,7 +14,7 @@ export interface LoadCell {
   readonly addedP50Ms: number | null;
   /** CPU of the target's own process per response (null for direct: nothing between client and mock). */
   readonly cpuUsPerReq: number | null;
-  /** Redis server CPU per response (the gateway+redis target only). */
+  /** Redis (gateway+redis) or PostgreSQL backend (gateway+postgres) CPU per response. */
   readonly storeCpuUsPerReq: number | null;
   readonly rssMb: number | null;
 }
@@ -52,6 +55,9 @@ export interface BenchSettings {
   readonly soakRounds: number;
   readonly soakRequests: number;
   readonly redis: boolean;
+  readonly postgres: boolean;
+  /** How the child processes ran: bundled by esbuild (as shipped) or from source under tsx. */
+  readonly runtime: "esbuild bundle" | "tsx";
 }
 
 export interface BenchReport {

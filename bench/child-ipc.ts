@@ -1,3 +1,4 @@
+import { createWindowProfiler } from "./cpu-profiler";
 import { parentMessageSchema, type ChildMessage } from "./ipc-protocol";
 
 /** What a child's start function hands back once its servers listen. */
@@ -28,6 +29,7 @@ export function serveBenchChild(start: () => Promise<StartedChild>): void {
   let exiting = false;
   let started: StartedChild | null = null;
   const starting = start();
+  const profiler = createWindowProfiler();
 
   const exit = (code: number) => {
     if (exiting) return;
@@ -52,6 +54,16 @@ export function serveBenchChild(start: () => Promise<StartedChild>): void {
     const msg = parsed.data;
     if (msg.type === "close") {
       exit(0);
+      return;
+    }
+    if (msg.type === "profile") {
+      const { id } = msg;
+      const done =
+        msg.action === "start" ? profiler.start() : profiler.stop(msg.file ?? `${process.pid}.cpuprofile`);
+      done.then(
+        () => send({ type: "profiled", id }),
+        (err: unknown) => send({ type: "profiled", id, error: String(err) }),
+      );
       return;
     }
     if (msg.gc && typeof globalThis.gc === "function") {

@@ -5,6 +5,7 @@
  * provider per mock upstream (sealed bearer credential), one weighted-round-robin group and one key
  * whose rate limit and concurrency cap are on but far above what the load reaches. Request logs go to
  * the database and usage is parsed, as in production. State lives in memory, or in Redis with --redis.
+ * With --database-url the gateway uses that (empty, throwaway) PostgreSQL database instead of PGlite.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -35,6 +36,9 @@ const argsSchema = z.strictObject({
     .string()
     .regex(/^[\w:.-]+$/)
     .optional(),
+  "database-url": z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  // Passed in: a bundled copy of this script does not live next to the repository's drizzle/ folder.
+  migrations: z.string().min(1),
 });
 
 /** Inserts providers, the group, its members and one key; returns the plaintext key (never printed). */
@@ -81,6 +85,8 @@ serveBenchChild(async () => {
       upstream: { type: "string", multiple: true },
       redis: { type: "string" },
       "redis-prefix": { type: "string" },
+      "database-url": { type: "string" },
+      migrations: { type: "string" },
     },
     strict: true,
   });
@@ -98,8 +104,9 @@ serveBenchChild(async () => {
   const rssBeforeDb = rssMb();
   try {
     const database = await openDatabase({
+      url: args["database-url"],
       dataDir: path.join(dataDir, "db"),
-      migrationsFolder: path.join(import.meta.dirname, "..", "drizzle"),
+      migrationsFolder: args.migrations,
     });
     cleanups.push(() => database.close());
     await database.migrate();
@@ -135,7 +142,8 @@ serveBenchChild(async () => {
         apiKey,
         pathPrefix: `/api/proxy/${BENCH_GROUP_SLUG}`,
         store: args.redis ? "redis" : "memory",
-        rss: `${rssBeforeDb} MB before opening PGlite, ${rssMb()} MB once migrated, seeded and listening`,
+        database: database.kind,
+        rss: `${rssBeforeDb} MB before opening ${database.kind === "pglite" ? "PGlite" : "PostgreSQL"}, ${rssMb()} MB once migrated, seeded and listening`,
       },
       extra: () => {
         const s = gateway.logWriter.stats();

@@ -28,15 +28,32 @@ export const statsMessageSchema = z.strictObject({
   extra: z.record(z.string(), z.number()).default({}),
 });
 
+/** The child finished a `profile` request (error set when the profiler failed). */
+export const profiledMessageSchema = z.strictObject({
+  type: z.literal("profiled"),
+  id: z.number().int(),
+  error: z.string().optional(),
+});
+
 export const childMessageSchema = z.discriminatedUnion("type", [
   readyMessageSchema,
   failedMessageSchema,
   statsMessageSchema,
+  profiledMessageSchema,
 ]);
 
-/** `stats` asks for figures; `gc` forces a collection first (when --expose-gc is on); `close` ends. */
+/**
+ * `stats` asks for figures; `gc` forces a collection first (when --expose-gc is on); `profile` starts
+ * the in-process CPU profiler or stops it and writes the profile to `file`; `close` ends.
+ */
 export const parentMessageSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("stats"), id: z.number().int(), gc: z.boolean() }),
+  z.strictObject({
+    type: z.literal("profile"),
+    id: z.number().int(),
+    action: z.enum(["start", "stop"]),
+    file: z.string().min(1).optional(),
+  }),
   z.strictObject({ type: z.literal("close") }),
 ]);
 

@@ -53,21 +53,28 @@ export function chatTarget(side: BenchSide): LoadTarget {
   };
 }
 
-/** Measures one cell: warm-up, then load with the side's process CPU and RSS read around it. */
+/**
+ * Measures one cell: warm-up, then load with the side's process CPU and RSS read around it. With
+ * `profileFile`, the side's process is CPU-profiled over exactly the measured window (load + settle).
+ */
 export async function measureCell(
   side: BenchSide,
   load: LoadOptions,
   warmupS: number,
+  profileFile: string | null = null,
 ): Promise<Omit<LoadCell, "addedP50Ms">> {
   const target = chatTarget(side);
   if (warmupS > 0) await runLoad(target, { connections: load.connections, durationS: warmupS });
   await sleep(SETTLE_MS);
+  const profiled = profileFile !== null ? side.child : null;
+  await profiled?.profile("start");
   const before = side.child ? await side.child.stats() : null;
   const storeBefore = side.storeCpuUs ? await side.storeCpuUs() : null;
   const result = await runLoad(target, load);
   await sleep(SETTLE_MS);
   const after = side.child ? await side.child.stats() : null;
   const storeAfter = side.storeCpuUs ? await side.storeCpuUs() : null;
+  if (profiled && profileFile !== null) await profiled.profile("stop", profileFile);
   const perReq = (us: number) => (result.responses > 0 ? us / result.responses : Number.NaN);
   return {
     target: side.name,

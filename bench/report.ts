@@ -13,7 +13,12 @@ export const TARGETS = {
   gapP50SlackMs: 2,
 } as const;
 
-const ORDER: TargetName[] = ["direct", "bare", "gateway", "gateway+redis"];
+const ORDER: TargetName[] = ["direct", "bare", "gateway", "gateway+redis", "gateway+postgres"];
+/** What the extra server CPU column of a target is. */
+const STORE_LABEL: Partial<Record<TargetName, string>> = {
+  "gateway+redis": "redis",
+  "gateway+postgres": "pg",
+};
 
 function num(value: number | null | undefined, digits: number): string {
   if (value === null || value === undefined || Number.isNaN(value)) return "—";
@@ -52,7 +57,9 @@ function loadTable(report: BenchReport): string {
         num(c.load.p99Ms, 3),
         num(c.addedP50Ms, 3),
         num(c.cpuUsPerReq, 0) +
-          (c.storeCpuUsPerReq !== null ? ` (+${num(c.storeCpuUsPerReq, 0)} redis)` : ""),
+          (c.storeCpuUsPerReq !== null
+            ? ` (+${num(c.storeCpuUsPerReq, 0)} ${STORE_LABEL[target] ?? "server"})`
+            : ""),
         num(ratio, 2),
         num(c.rssMb, 0),
         `${c.load.non2xx}/${c.load.errors}`,
@@ -187,19 +194,18 @@ export function evaluateTargets(report: Omit<BenchReport, "checks" | "finishedAt
   return checks;
 }
 
-function redisLine(report: BenchReport): string | null {
+/** The cost of a gateway variant relative to the embedded gateway, per connection count. */
+function variantLine(report: BenchReport, target: TargetName, title: string, server: string): string | null {
   const lines = report.settings.connections.flatMap((c) => {
     const g = cellFor(report.cells, "gateway", c);
-    const r = cellFor(report.cells, "gateway+redis", c);
+    const r = cellFor(report.cells, target, c);
     if (!g || !r || g.cpuUsPerReq === null || r.cpuUsPerReq === null) return [];
     return [
       `  ${c} conn: p50 ${num(r.load.p50Ms - g.load.p50Ms, 3)} ms, gateway CPU ${num(r.cpuUsPerReq - g.cpuUsPerReq, 0)} µs/req` +
-        `, redis-server CPU ${num(r.storeCpuUsPerReq, 0)} µs/req, req/s ${num((r.load.rps / g.load.rps - 1) * 100, 1)}%`,
+        `, ${server} CPU ${num(r.storeCpuUsPerReq, 0)} µs/req, req/s ${num((r.load.rps / g.load.rps - 1) * 100, 1)}%`,
     ];
   });
-  return lines.length > 0
-    ? ["Cost of shared state (gateway+redis minus embedded gateway):", ...lines].join("\n")
-    : null;
+  return lines.length > 0 ? [`${title} (${target} minus embedded gateway):`, ...lines].join("\n") : null;
 }
 
 /** Formats the whole report as plain text: load table, SSE table, soak rows, target checks. */
@@ -209,7 +215,8 @@ export function formatReport(report: BenchReport): string {
     `Roundabout data-plane benchmark — ${report.startedAt} — node ${report.machine.node}, ${report.machine.cpus} CPUs, ` +
       `load avg ${report.machine.loadAvg.map((l) => l.toFixed(2)).join(" ")}`,
     `Each cell: ${s.requests !== null ? `${s.requests} requests` : `${s.durationS} s`} after a ${s.warmupS} s warm-up; ` +
-      `POST /v1/chat/completions (JSON, mock latency ${s.upstreamLatencyMs} ms); CPU = the target process's user+system time / responses.`,
+      `POST /v1/chat/completions (JSON, mock latency ${s.upstreamLatencyMs} ms); CPU = the target process's user+system time / responses; ` +
+      `children run as ${s.runtime === "tsx" ? "TypeScript sources under tsx" : "esbuild bundles (as shipped)"}.`,
   ];
   for (const [name, why] of Object.entries(report.unavailable)) parts.push(`!! ${name} not measured: ${why}`);
   for (const [name, notes] of Object.entries(report.processNotes)) {
@@ -223,8 +230,10 @@ export function formatReport(report: BenchReport): string {
       );
     }
   }
-  const redis = redisLine(report);
+  const redis = variantLine(report, "gateway+redis", "Cost of shared state", "redis-server");
   if (redis) parts.push("", redis);
+  const pg = variantLine(report, "gateway+postgres", "Request log in PostgreSQL", "PostgreSQL backend");
+  if (pg) parts.push("", pg);
   if (report.sse.length > 0) {
     parts.push(
       "",

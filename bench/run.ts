@@ -9,14 +9,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseBenchOptions, type BenchOptions } from "./bench-options";
+import { buildBenchChildren, sourceChildScripts, type ChildScript } from "./build-children";
 import type { BenchReport, LoadCell, SoakRound, SseRow, TargetName } from "./bench-types";
 import { measureCell, measureSse, runSoak, withAddedLatency, type BenchSide } from "./measure";
+import { openPostgresProbe, type PostgresProbe } from "./postgres-probe";
 import { openRedisProbe, type RedisProbe } from "./redis-probe";
 import { evaluateTargets, formatReport } from "./report";
 import { killAllChildren, spawnBenchChild, type BenchChild } from "./spawn-child";
 
 const GATEWAY_READY_TIMEOUT_MS = 120_000;
-const PROFILE_EXIT_TIMEOUT_MS = 60_000;
 
 function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -50,17 +51,24 @@ function gatewaySide(name: TargetName, child: BenchChild, storeCpuUs?: () => Pro
   };
 }
 
-function profileArgs(profileDir: string | null): string[] {
-  return profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+/** Where the profile of one load cell goes (null when not profiling). */
+function profileFile(o: BenchOptions, side: BenchSide, connections: number): string | null {
+  if (!o.profileDir || !side.child) return null;
+  return path.resolve(o.profileDir, `${side.name}-${connections}c.cpuprofile`);
 }
 
-async function spawnGateway(name: string, upstreams: string[], extra: string[], o: BenchOptions) {
+const MIGRATIONS_FOLDER = path.resolve(import.meta.dirname, "..", "drizzle");
+
+async function spawnGateway(
+  scripts: Record<ChildScript, string>,
+  name: string,
+  upstreams: string[],
+  extra: string[],
+) {
   return spawnBenchChild({
     name,
-    script: "gateway-process.ts",
-    args: [...upstreams.flatMap((u) => ["--upstream", u]), ...extra],
-    execArgv: profileArgs(o.profileDir),
-    exitTimeoutMs: o.profileDir ? PROFILE_EXIT_TIMEOUT_MS : undefined,
+    script: scripts["gateway-process"],
+    args: [...upstreams.flatMap((u) => ["--upstream", u]), ...["--migrations", MIGRATIONS_FOLDER], ...extra],
     readyTimeoutMs: GATEWAY_READY_TIMEOUT_MS,
   });
 }
@@ -70,27 +78,38 @@ function describeError(err: unknown): string {
 }
 
 async function main(): Promise<number> {
-  const options = parseBenchOptions(process.argv.slice(2), process.env.BENCH_REDIS_URL);
+  const options = parseBenchOptions(
+    process.argv.slice(2),
+    process.env.BENCH_REDIS_URL,
+    process.env.BENCH_POSTGRES_URL,
+  );
   if (options === null) return 0;
   const startedAt = new Date().toISOString();
   const children: BenchChild[] = [];
   const unavailable: Record<string, string> = {};
   const redisPrefix = `rb-bench:${randomBytes(4).toString("hex")}:`;
   let redisProbe: RedisProbe | null = null;
+  let postgresProbe: PostgresProbe | null = null;
   const deadline = setTimeout(
     () => {
       progress("run budget exceeded: stopping");
       killAllChildren();
       process.exit(1);
     },
-    runBudgetMs(options, options.redisUrl ? 4 : 3),
+    runBudgetMs(options, 3 + (options.redisUrl ? 1 : 0) + (options.postgresUrl ? 1 : 0)),
   );
 
   try {
+    if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+    let scripts = sourceChildScripts();
+    if (!options.tsx) {
+      progress("bundling the child processes with esbuild (as shipped)…");
+      scripts = await buildBenchChildren(path.resolve(".bench", "build"));
+    }
     progress("starting mock upstreams and the bare reference proxy…");
     const mocks = await spawnBenchChild({
       name: "mock upstreams",
-      script: "mock-process.ts",
+      script: scripts["mock-process"],
       args: [
         ...["--events", String(options.sseEvents), "--interval-ms", String(options.sseIntervalMs)],
         ...["--latency-ms", String(options.upstreamLatencyMs)],
@@ -100,10 +119,8 @@ async function main(): Promise<number> {
     const upstreams = Object.values(mocks.urls);
     const bare = await spawnBenchChild({
       name: "bare proxy",
-      script: "bare-proxy.ts",
+      script: scripts["bare-proxy"],
       args: upstreams.flatMap((u) => ["--upstream", u]),
-      execArgv: profileArgs(options.profileDir),
-      exitTimeoutMs: options.profileDir ? PROFILE_EXIT_TIMEOUT_MS : undefined,
     });
     children.push(bare);
     const sides: BenchSide[] = [
@@ -113,7 +130,7 @@ async function main(): Promise<number> {
 
     progress("starting the gateway (embedded PGlite: migrate + seed)…");
     try {
-      const gw = await spawnGateway("gateway", upstreams, [], options);
+      const gw = await spawnGateway(scripts, "gateway", upstreams, []);
       children.push(gw);
       sides.push(gatewaySide("gateway", gw));
     } catch (err) {
@@ -123,16 +140,30 @@ async function main(): Promise<number> {
       progress("starting the gateway with Redis state…");
       try {
         redisProbe = await openRedisProbe(options.redisUrl);
-        const gwr = await spawnGateway(
-          "gateway+redis",
-          upstreams,
-          ["--redis", options.redisUrl, "--redis-prefix", redisPrefix],
-          options,
-        );
+        const gwr = await spawnGateway(scripts, "gateway+redis", upstreams, [
+          "--redis",
+          options.redisUrl,
+          "--redis-prefix",
+          redisPrefix,
+        ]);
         children.push(gwr);
         sides.push(gatewaySide("gateway+redis", gwr, redisProbe.cpuUs));
       } catch (err) {
         unavailable["gateway+redis"] = describeError(err);
+      }
+    }
+    if (options.postgresUrl) {
+      progress("starting the gateway with its request log in PostgreSQL…");
+      try {
+        postgresProbe = await openPostgresProbe(options.postgresUrl);
+        const gwp = await spawnGateway(scripts, "gateway+postgres", upstreams, [
+          "--database-url",
+          postgresProbe.url,
+        ]);
+        children.push(gwp);
+        sides.push(gatewaySide("gateway+postgres", gwp, postgresProbe.cpuUs));
+      } catch (err) {
+        unavailable["gateway+postgres"] = describeError(err);
       }
     }
 
@@ -145,7 +176,7 @@ async function main(): Promise<number> {
           durationS: options.durationS ?? undefined,
           amount: options.requests ?? undefined,
         };
-        cells.push(await measureCell(side, load, options.warmupS));
+        cells.push(await measureCell(side, load, options.warmupS, profileFile(options, side, connections)));
       }
     }
 
@@ -186,6 +217,8 @@ async function main(): Promise<number> {
         soakRounds: options.soakRounds,
         soakRequests: options.soakRequests,
         redis: options.redis,
+        postgres: options.postgres,
+        runtime: options.runtime,
       },
       processNotes: Object.fromEntries(
         sides.flatMap((side) => {
@@ -209,7 +242,7 @@ async function main(): Promise<number> {
     mkdirSync(path.dirname(jsonPath), { recursive: true });
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     progress(`figures written to ${path.relative(process.cwd(), jsonPath)}`);
-    if (options.profileDir) progress(`CPU profiles (written as the children exit) in ${options.profileDir}/`);
+    if (options.profileDir) progress(`CPU profiles of each load window in ${options.profileDir}/`);
     return 0;
   } finally {
     clearTimeout(deadline);
@@ -220,6 +253,8 @@ async function main(): Promise<number> {
       await redisProbe.removePrefix(redisPrefix).catch(() => 0);
       await redisProbe.close();
     }
+    // After the children closed: the gateway's pool is gone, so the drop does not need to force.
+    if (postgresProbe) await postgresProbe.close().catch(() => undefined);
   }
 }
 

@@ -10,6 +10,8 @@ export interface BenchChild {
   readonly notes: Record<string, string>;
   /** CPU/RSS figures now; `gc` forces a collection first (children run with --expose-gc). */
   stats(gc?: boolean): Promise<ChildStats>;
+  /** Starts the child's CPU profiler, or stops it and has the child write the profile to `file`. */
+  profile(action: "start" | "stop", file?: string): Promise<void>;
   /** Asks the child to close, then kills it if it has not exited within the timeout. */
   close(): Promise<void>;
 }
@@ -29,6 +31,8 @@ export interface SpawnChildOptions {
 }
 
 const STATS_TIMEOUT_MS = 10_000;
+/** Writing a long cell's profile takes a while on a busy machine. */
+const PROFILE_TIMEOUT_MS = 60_000;
 // Above the child's own 15 s bound: a gateway flushes its log and closes PGlite before exiting.
 const EXIT_TIMEOUT_MS = 20_000;
 const running = new Set<ChildProcess>();
@@ -45,7 +49,12 @@ export function killAllChildren(): void {
 export async function spawnBenchChild(options: SpawnChildOptions): Promise<BenchChild> {
   const script = path.join(import.meta.dirname, options.script);
   const child = fork(script, options.args ?? [], {
-    execArgv: ["--import", "tsx", "--expose-gc", ...(options.execArgv ?? [])],
+    // TypeScript sources run under tsx; a prebuilt .mjs bundle runs on plain node, as it ships.
+    execArgv: [
+      ...(script.endsWith(".ts") ? ["--import", "tsx"] : []),
+      "--expose-gc",
+      ...(options.execArgv ?? []),
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   running.add(child);
@@ -53,6 +62,7 @@ export async function spawnBenchChild(options: SpawnChildOptions): Promise<Bench
   exited.then(() => running.delete(child));
 
   const pending = new Map<number, (stats: ChildStats) => void>();
+  const pendingProfile = new Map<number, (error: string | undefined) => void>();
   let nextId = 1;
   // Held in an object: control-flow narrowing would otherwise pin these to their initial null.
   const state: { ready: ReadyMessage | null; failure: string | null; onReady: (() => void) | null } = {
@@ -67,7 +77,11 @@ export async function spawnBenchChild(options: SpawnChildOptions): Promise<Bench
     const msg = parsed.data;
     if (msg.type === "ready") state.ready = msg;
     else if (msg.type === "failed") state.failure = msg.message;
-    else {
+    else if (msg.type === "profiled") {
+      pendingProfile.get(msg.id)?.(msg.error);
+      pendingProfile.delete(msg.id);
+      return;
+    } else {
       const { type: _type, id, ...stats } = msg;
       pending.get(id)?.(stats);
       pending.delete(id);
@@ -113,6 +127,21 @@ export async function spawnBenchChild(options: SpawnChildOptions): Promise<Bench
           resolve(stats);
         });
         child.send({ type: "stats", id, gc });
+      });
+    },
+    profile(action, file) {
+      const id = nextId++;
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pendingProfile.delete(id);
+          reject(new Error(`${options.name}: no profile answer within ${PROFILE_TIMEOUT_MS} ms`));
+        }, PROFILE_TIMEOUT_MS);
+        pendingProfile.set(id, (error) => {
+          clearTimeout(timer);
+          if (error === undefined) resolve();
+          else reject(new Error(`${options.name}: profiler: ${error}`));
+        });
+        child.send({ type: "profile", id, action, ...(file !== undefined ? { file } : {}) });
       });
     },
     async close() {

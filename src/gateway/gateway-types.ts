@@ -120,7 +120,7 @@ export interface ProxyContext {
   /** Why the current upstream attempt was aborted by us. */
   abortReason: "client" | "first_byte" | "total" | null;
   /** Aborts the current upstream attempt (null between attempts). */
-  attemptController: AbortController | null;
+  attemptController: { abort(): void } | null;
   /** Wakes a backoff sleep early (client left or deadline reached). */
   wake: (() => void) | null;
   /** Absolute performance.now() deadline of the whole request. */

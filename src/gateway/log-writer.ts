@@ -1,6 +1,7 @@
 import type { Db } from "../db/client";
-import { requestLogs, type NewRequestLogRow } from "../db/schema/request-logs";
+import type { NewRequestLogRow } from "../db/schema/request-logs";
 import { requestBodies } from "../db/schema/rollups";
+import { createRequestLogInsert } from "./insert-request-logs";
 import type { Logger } from "../observability/logger";
 import { capturedSize, toRequestBodyRow, type CapturedBodies } from "../stats/body-capture";
 import { aggregateRollups } from "../stats/rollup-aggregate";
@@ -134,6 +135,9 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     if (over > 0) dropOldest(over);
   };
 
+  const insertLogs = createRequestLogInsert();
+  // Raw rows, their rollups and any captured bodies commit together, so a retried batch never
+  // counts twice and a rollup never describes rows that are not there.
   const insert = async (rows: NewRequestLogRow[]) => {
     const bodyRows =
       captured.size === 0
@@ -143,7 +147,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
             return bodies === undefined ? [] : [toRequestBodyRow(row.id, row.createdAt, bodies)];
           });
     await db.transaction(async (tx) => {
-      await tx.insert(requestLogs).values(rows);
+      await insertLogs(tx, rows);
       if (writeRollups) await upsertRollups(tx, aggregateRollups(rows));
       if (bodyRows.length > 0) await tx.insert(requestBodies).values(bodyRows);
     });

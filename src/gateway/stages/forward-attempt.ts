@@ -9,6 +9,7 @@ import type { SnapshotProvider } from "../snapshot/snapshot-types";
 import { unwatchConnect, watchConnect } from "../upstream/connect-timing";
 import { acquireInFlight, releaseInFlight } from "../upstream/in-flight";
 import { mapUpstreamError } from "../upstream/map-upstream-error";
+import { UpstreamExchange } from "../upstream/upstream-exchange";
 import { isOverloadedErrorEvent } from "../usage/classify-sse-event";
 import { createSseWatcher, type SseWatcher } from "../usage/sse-watcher";
 
@@ -16,13 +17,15 @@ import { createSseWatcher, type SseWatcher } from "../usage/sse-watcher";
  * One upstream attempt, up to the point where the gateway decides: stream it to the client (commit),
  * or fail it (and maybe try another provider). Nothing reaches the client here. For a 200
  * text/event-stream response the head is held until the first content event, so an error event or
- * an early end can still fail over.
+ * an early end can still fail over. The exchange runs on undici's dispatch handler API (see
+ * UpstreamExchange); the exchange is also the attempt's abort handle (`controller`).
  */
 
 export interface UpstreamResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  readonly body: Dispatcher.ResponseData["body"];
+  /** The exchange the body is read from (queued until a consumer attaches). */
+  readonly body: UpstreamExchange;
 }
 
 /** An attempt whose response goes to the client. */
@@ -31,12 +34,12 @@ export interface CommittedAttempt {
   readonly provider: SnapshotProvider;
   readonly record: AttemptRecord;
   readonly response: UpstreamResponse;
-  /** Set when the hold phase already started reading the body. */
-  readonly iterator: AsyncIterator<Buffer> | null;
+  /** Unused since the body is read from `response.body`; kept so callers' literals still type-check. */
+  readonly iterator?: null;
   /** Chunks read while holding the head back (already seen by the watcher). */
   readonly held: Buffer[] | null;
   readonly watcher: SseWatcher | null;
-  readonly controller: AbortController;
+  readonly controller: UpstreamExchange;
 }
 
 /** An attempt that failed before anything reached the client. */
@@ -54,12 +57,13 @@ export interface FailedAttempt {
   readonly overloaded: boolean;
   readonly retry: boolean;
   /** Aborts the attempt's upstream exchange (its unread response, if any). */
-  readonly controller: AbortController;
+  readonly controller: UpstreamExchange;
 }
 
 export type AttemptResult = CommittedAttempt | FailedAttempt;
 
-const noop = () => undefined;
+/** Bytes of a failed attempt's body read (and dropped) to keep its connection; more closes it. */
+const DISCARD_LIMIT_BYTES = 128 * 1024;
 
 /** Offset in ms (0.1 ms resolution) since the request started. */
 export function offsetMs(ctx: ProxyContext, at: number = performance.now()): number {
@@ -102,7 +106,7 @@ function failWithCode(
   ctx: ProxyContext,
   provider: SnapshotProvider,
   record: AttemptRecord,
-  controller: AbortController,
+  controller: UpstreamExchange,
   code: AttemptErrorCode,
   overloaded = false,
 ): FailedAttempt {
@@ -146,7 +150,7 @@ export async function forwardAttempt(
     outcome: "failure",
   };
   ctx.attempts.push(record);
-  const controller = new AbortController();
+  const controller = new UpstreamExchange();
   ctx.attemptController = controller;
   ctx.abortReason = null;
   acquireInFlight(rt, provider.id);
@@ -161,17 +165,19 @@ export async function forwardAttempt(
   let response: UpstreamResponse;
   watchConnect(ctx.requestId, record, ctx.t0);
   try {
-    const r = await rt.pools.get(provider.origin, group.connectTimeoutMs).request({
-      path: provider.basePath + ctx.path + ctx.query,
-      method: ctx.method as Dispatcher.HttpMethod,
-      headers: buildUpstreamHeaders(ctx.req.headers, provider, ctx.requestId),
-      body: ctx.body.length > 0 ? ctx.body : null,
-      signal: controller.signal,
-      headersTimeout: group.firstByteTimeoutMs + 1_000,
-      bodyTimeout: group.idleTimeoutMs,
-    });
-    r.body.on("error", noop);
-    response = { status: r.statusCode, headers: r.headers, body: r.body };
+    rt.pools.get(provider.origin, group.connectTimeoutMs).dispatch(
+      {
+        path: provider.basePath + ctx.path + ctx.query,
+        method: ctx.method as Dispatcher.HttpMethod,
+        headers: buildUpstreamHeaders(ctx.req.headers, provider, ctx.requestId),
+        body: ctx.body.length > 0 ? ctx.body : null,
+        headersTimeout: group.firstByteTimeoutMs + 1_000,
+        bodyTimeout: group.idleTimeoutMs,
+      },
+      controller,
+    );
+    const head = await controller.waitHead();
+    response = { status: head.status, headers: head.headers, body: controller };
   } catch (err) {
     if (timer !== null) clearTimeout(timer);
     return failWithCode(rt, ctx, provider, record, controller, mapUpstreamError(ctx, err));
@@ -187,16 +193,7 @@ export async function forwardAttempt(
     if (timer !== null) clearTimeout(timer);
     report(rt, ctx, provider, outcome, record);
     if (!classification.retry) {
-      return {
-        kind: "commit",
-        provider,
-        record,
-        response,
-        iterator: null,
-        held: null,
-        watcher: null,
-        controller,
-      };
+      return { kind: "commit", provider, record, response, held: null, watcher: null, controller };
     }
     record.endMs = record.firstByteMs;
     record.ms = Math.round((record.endMs - record.startMs) * 10) / 10;
@@ -225,33 +222,43 @@ async function holdEventStream(
   rt: GatewayRuntime,
   provider: SnapshotProvider,
   record: AttemptRecord,
-  controller: AbortController,
+  controller: UpstreamExchange,
   response: UpstreamResponse,
   timer: NodeJS.Timeout | null,
 ): Promise<AttemptResult> {
   const watcher = createSseWatcher();
-  const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const held: Buffer[] = [];
-  let heldBytes = 0;
   let failure: AttemptErrorCode | null = null;
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done === true) {
+  await new Promise<void>((resolve) => {
+    let heldBytes = 0;
+    controller.consume({
+      onData(chunk) {
+        held.push(chunk);
+        heldBytes += chunk.length;
+        watcher.scanner.push(chunk);
+        const decided =
+          watcher.error !== null ||
+          watcher.sawContent ||
+          heldBytes >= rt.options.maxHeldBytes ||
+          !watcher.scanner.active;
+        if (decided) {
+          // Later chunks queue in the exchange until the response is streamed (or discarded).
+          controller.consume(null);
+          resolve();
+        }
+        return true;
+      },
+      onEnd() {
         watcher.scanner.end();
         if (!watcher.sawContent && watcher.error === null) failure = "UPSTREAM_STREAM_ERROR";
-        break;
-      }
-      const chunk = next.value;
-      held.push(chunk);
-      heldBytes += chunk.length;
-      watcher.scanner.push(chunk);
-      if (watcher.error !== null || watcher.sawContent) break;
-      if (heldBytes >= rt.options.maxHeldBytes || !watcher.scanner.active) break;
-    }
-  } catch (err) {
-    failure = mapUpstreamError(ctx, err);
-  }
+        resolve();
+      },
+      onError(err) {
+        failure = mapUpstreamError(ctx, err);
+        resolve();
+      },
+    });
+  });
   if (timer !== null) clearTimeout(timer);
   if (watcher.error !== null && !watcher.sawContent) {
     return failWithCode(
@@ -267,12 +274,12 @@ async function holdEventStream(
   if (failure !== null) return failWithCode(rt, ctx, provider, record, controller, failure);
   watcher.holding = false;
   report(rt, ctx, provider, { kind: "status", status: response.status }, record);
-  return { kind: "commit", provider, record, response, iterator, held, watcher, controller };
+  return { kind: "commit", provider, record, response, held, watcher, controller };
 }
 
 /** Discards a failed attempt's unread response (so its connection is freed) and its in-flight count. */
 export function discardFailedAttempt(rt: GatewayRuntime, attempt: FailedAttempt): void {
   if (attempt.response === null) return;
   releaseInFlight(rt, attempt.provider.id);
-  attempt.response.body.dump({ limit: 128 * 1024 }).catch(noop);
+  attempt.response.body.discard(DISCARD_LIMIT_BYTES);
 }

@@ -4,6 +4,8 @@ import type { GatewayRuntime, ProxyContext } from "../gateway-types";
 import { extractRequestModel } from "../usage/extract-usage";
 
 const MAX_PATH = 2_048;
+/** A UTF-16 surrogate not part of a pair (JSON.parse of an upstream's "\ud800" can produce one). */
+const LONE_SURROGATE = /\p{Cs}/gu;
 
 /** PostgreSQL text cannot hold NUL; long values are cut so one odd request cannot bloat the table. */
 function cleanText(text: string, max: number): string {
@@ -34,7 +36,8 @@ export function recordLog(ctx: ProxyContext, rt: GatewayRuntime): void {
     errorCode: ctx.errorCode,
     bytesIn: ctx.bytesIn,
     bytesOut: ctx.bytesOut,
-    model: model === undefined ? null : cleanText(model, 200),
+    // The log insert sends rows as JSON, where PostgreSQL refuses a lone surrogate: make it U+FFFD.
+    model: model === undefined ? null : cleanText(model, 200).replace(LONE_SURROGATE, "\ufffd"),
     inputTokens: usage?.inputTokens ?? null,
     outputTokens: usage?.outputTokens ?? null,
     clientIp: ctx.clientIp,

@@ -1,4 +1,3 @@
-import type { ServerResponse } from "node:http";
 import type { ErrorCode } from "../../core/errors/catalogue";
 import { classifyAttempt, type AttemptOutcome } from "../../core/retry/classify";
 import { buildClientHeaders } from "../forward-headers";
@@ -17,19 +16,6 @@ import { offsetMs } from "./forward-attempt";
  * upstream). A failure after this point cannot be retried: an SSE stream is closed with an error event
  * in the client's API format, any other body is cut (the client sees a truncated transfer).
  */
-
-/** Resolves when the response can take more data, or when it closed. */
-function waitForDrain(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
-}
 
 function isJson(contentType: unknown): boolean {
   return typeof contentType === "string" && contentType.includes("json");
@@ -74,41 +60,39 @@ export async function streamResponse(
   let kept: Buffer[] | null = collect ? [] : null;
   let keptBytes = 0;
   const limit = rt.options.usageBodyLimitBytes;
-  let failure: unknown = null;
-  let failed = false;
   const group = ctx.group!;
   const capture = group.captureBodies ? createResponseCapture(group.captureMaxBytes) : null;
   if (capture !== null) ctx.responseCapture = capture;
-  try {
-    if (attempt.held !== null) {
-      for (const chunk of attempt.held) {
-        ctx.bytesOut += chunk.length;
-        if (capture !== null) captureChunk(capture, chunk);
-        res.write(chunk);
-      }
-    }
-    const iterator = attempt.iterator ?? (response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done === true) break;
-      const chunk = next.value;
+  if (attempt.held !== null) {
+    for (const chunk of attempt.held) {
       ctx.bytesOut += chunk.length;
       if (capture !== null) captureChunk(capture, chunk);
-      if (watcher !== null) watcher.scanner.push(chunk);
-      else if (kept !== null) {
-        keptBytes += chunk.length;
-        if (keptBytes <= limit) kept.push(chunk);
-        else kept = null;
-      }
-      if (!res.write(chunk)) {
-        await waitForDrain(res);
-        if (ctx.clientClosed) throw new Error("client closed");
-      }
+      res.write(chunk);
     }
-  } catch (err) {
-    failed = true;
-    failure = err;
   }
+  const exchange = response.body;
+  const resume = () => exchange.resume();
+  // One write per chunk as it arrives; a full socket buffer pauses the upstream until "drain".
+  const failure = await new Promise<Error | null>((resolve) => {
+    exchange.consume({
+      onData(chunk) {
+        ctx.bytesOut += chunk.length;
+        if (capture !== null) captureChunk(capture, chunk);
+        if (watcher !== null) watcher.scanner.push(chunk);
+        else if (kept !== null) {
+          keptBytes += chunk.length;
+          if (keptBytes <= limit) kept.push(chunk);
+          else kept = null;
+        }
+        if (res.write(chunk)) return true;
+        res.once("drain", resume);
+        return false;
+      },
+      onEnd: () => resolve(null),
+      onError: resolve,
+    });
+  });
+  const failed = failure !== null;
 
   if (!failed) {
     res.end();
