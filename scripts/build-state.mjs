@@ -3,7 +3,16 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
-const SOURCE_ROOTS = ["app", "src", "drizzle", "public", "server.ts", "gateway.ts", "next.config.ts", "package-lock.json"];
+const SOURCE_ROOTS = [
+  "app",
+  "src",
+  "drizzle",
+  "public",
+  "server.ts",
+  "gateway.ts",
+  "next.config.ts",
+  "package-lock.json",
+];
 const OUTPUTS = [".next/BUILD_ID", "dist/server.mjs", "dist/gateway.mjs"];
 
 function newestMtime(entry) {
