@@ -1,4 +1,8 @@
 import { settingsEn } from "./messages/settings.en";
+import { alertsEn } from "./messages/alerts.en";
+import { healthEn } from "./messages/health.en";
+import { logsEn } from "./messages/logs.en";
+import { observeEn, statsEn } from "./messages/observability.en";
 import { importExportEn } from "./messages/import-export.en";
 import { apiKeysEn } from "./messages/api-keys.en";
 import { groupsEn } from "./messages/groups.en";
@@ -145,7 +149,16 @@ export const en = {
     stepProviders: "Add providers: the upstream endpoints and their credentials.",
     stepGroups: "Create a group and add providers to it; clients call /api/proxy/<slug>.",
     stepKeys: "Create an API key for each client.",
-    trafficSoon: "Traffic, latency and error charts arrive with the statistics page.",
+    traffic: "Traffic",
+    rateChart: "Request rate",
+    shareChart: "Requests by provider",
+    p95Chart: "Latency p95",
+    last24h: "Last 24 hours",
+    noTraffic: "No requests yet. Send one through a group with an API key.",
+    liveRate: "Requests/s now",
+    liveSuccess: "Success rate now",
+    liveInFlight: "In flight now",
+    moreStats: "More in Statistics →",
   },
   providers: {
     title: "Providers",
@@ -208,6 +221,11 @@ export const en = {
   apiKeys: apiKeysEn,
   importExport: importExportEn,
   settings: settingsEn,
+  observe: observeEn,
+  stats: statsEn,
+  logs: logsEn,
+  health: healthEn,
+  alerts: alertsEn,
   comingSoon: {
     title: "{section} is on its way",
     text: "This part of the console is being built. Everything here is already available through the admin API.",

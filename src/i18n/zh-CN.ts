@@ -1,4 +1,8 @@
 import { settingsZhCN } from "./messages/settings.zh-CN";
+import { alertsZhCN } from "./messages/alerts.zh-CN";
+import { healthZhCN } from "./messages/health.zh-CN";
+import { logsZhCN } from "./messages/logs.zh-CN";
+import { observeZhCN, statsZhCN } from "./messages/observability.zh-CN";
 import { importExportZhCN } from "./messages/import-export.zh-CN";
 import { apiKeysZhCN } from "./messages/api-keys.zh-CN";
 import { groupsZhCN } from "./messages/groups.zh-CN";
@@ -142,7 +146,16 @@ export const zhCN: Dictionary = {
     stepProviders: "添加上游服务：上游地址及其凭据。",
     stepGroups: "创建分组并加入上游服务；客户端调用 /api/proxy/<slug>。",
     stepKeys: "为每个客户端创建一个 API 密钥。",
-    trafficSoon: "流量、延迟和错误图表将随统计页面一同上线。",
+    traffic: "流量",
+    rateChart: "请求速率",
+    shareChart: "按供应商的请求分布",
+    p95Chart: "p95 延迟",
+    last24h: "最近 24 小时",
+    noTraffic: "还没有请求。用 API 密钥通过分组发送一个请求。",
+    liveRate: "当前请求/秒",
+    liveSuccess: "当前成功率",
+    liveInFlight: "当前进行中",
+    moreStats: "在统计中查看更多 →",
   },
   providers: {
     title: "上游服务",
@@ -204,6 +217,11 @@ export const zhCN: Dictionary = {
   apiKeys: apiKeysZhCN,
   importExport: importExportZhCN,
   settings: settingsZhCN,
+  observe: observeZhCN,
+  stats: statsZhCN,
+  logs: logsZhCN,
+  health: healthZhCN,
+  alerts: alertsZhCN,
   comingSoon: {
     title: "{section}即将上线",
     text: "控制台的这一部分正在开发中。相关功能现在已可通过管理 API 使用。",

@@ -15,7 +15,11 @@ export type ErrorLog = string[];
 export async function openPage(context: BrowserContext, errors: ErrorLog): Promise<Page> {
   const page = await context.newPage();
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`[console] ${page.url()}: ${message.text()}`);
+    if (message.type() !== "error") return;
+    // Failed loads name the resource in their location, not in the text.
+    const source = message.location().url;
+    const resource = source && source !== page.url() ? ` <${source}>` : "";
+    errors.push(`[console] ${page.url()}: ${message.text()}${resource}`);
   });
   page.on("pageerror", (error) => errors.push(`[pageerror] ${page.url()}: ${error.message}`));
   return page;

@@ -10,6 +10,7 @@ import {
   waitForContent,
   type ErrorLog,
 } from "./browser-helpers";
+import { checkLogs, checkStatistics, configureAlerts, ejectAndRestore } from "./observability-steps";
 import { ADMIN, ensureBuild, launchBrowser, startServer, type RunningServer } from "./harness";
 
 /**
@@ -23,7 +24,9 @@ const VIEWER = { username: "watcher", password: "viewer-password-1" };
 const DESKTOP = { width: 1360, height: 900 };
 const PHONE = { width: 390, height: 844 };
 // Chrome logs every 4xx answer to fetch() as a console error; these are the ones a flow provokes.
-const EXPECTED_ERRORS = [/status of 422/, /status of 409/];
+// The console probes the live health stream once per page load and falls back to polling while the
+// server does not have it yet (404).
+const EXPECTED_ERRORS = [/status of 422/, /status of 409/, /status of 404.*\/api\/admin\/health\/stream>$/];
 
 let server: RunningServer;
 let browser: Browser;
@@ -192,6 +195,22 @@ describe("console", () => {
       .toBe("3");
   }, 60_000);
 
+  it("shows the proxied requests in Statistics", () => checkStatistics(page, server.url), 60_000);
+
+  it(
+    "lists the requests in Logs and draws one's attempt timeline",
+    () => checkLogs(page, server.url),
+    60_000,
+  );
+
+  it("ejects a provider on the Health page and restores it", () => ejectAndRestore(page, server.url), 60_000);
+
+  it(
+    "adds an alert channel, sends it a test and adds a rule that notifies it",
+    () => configureAlerts(page, server.url, upstreams[0]!.url),
+    60_000,
+  );
+
   it("toggles a provider and explains why one in a group cannot be deleted", async () => {
     await page.goto(`${server.url}/providers`);
     const row = page.getByRole("row").filter({ hasText: "provider-a" });
@@ -280,7 +299,8 @@ describe("console", () => {
     const context = await browser.newContext({ viewport: DESKTOP, locale: "en-US" });
     const viewer = await openPage(context, errors);
     await signIn(viewer, server.url, VIEWER.username, VIEWER.password);
-    const writeButtons = /^(Add provider|New group|Generate key|Add user|Delete|Apply import|Save|Edit)$/;
+    const writeButtons =
+      /^(Add provider|New group|Generate key|Add user|Delete|Apply import|Save|Edit|Eject|Restore|Add rule|Add channel|Send test)$/;
     for (const path of [
       "/providers",
       "/groups",
@@ -288,6 +308,10 @@ describe("console", () => {
       "/api-keys",
       "/import-export",
       "/settings",
+      "/statistics",
+      "/logs",
+      "/health",
+      "/alerts",
     ]) {
       await viewer.goto(`${server.url}${path}`);
       await waitForContent(viewer);
@@ -335,6 +359,10 @@ describe("console", () => {
       "/api-keys",
       "/import-export",
       "/settings",
+      "/statistics",
+      "/logs",
+      "/health",
+      "/alerts",
     ];
     const names = [
       "dashboard",
@@ -344,6 +372,10 @@ describe("console", () => {
       "api-keys",
       "import-export",
       "settings",
+      "statistics",
+      "logs",
+      "health",
+      "alerts",
     ];
     const problems: string[] = [];
     for (const [size, viewport] of [
@@ -362,6 +394,15 @@ describe("console", () => {
           await shot.goto(`${server.url}${path}`);
           await waitForContent(shot);
           await saveScreenshot(shot, `${names[index]}-${size}-${scheme}`);
+          if (path === "/alerts") {
+            for (const tab of ["Channels", "History"]) {
+              await shot.getByRole("tab", { name: tab }).click();
+              await waitForContent(shot);
+              await saveScreenshot(shot, `alerts-${tab.toLowerCase()}-${size}-${scheme}`);
+              if (size === "desktop")
+                problems.push(...(await findA11yProblems(shot)).map((p) => `alerts ${tab} ${scheme}: ${p}`));
+            }
+          }
           if (path === "/settings") {
             await shot.getByRole("tab", { name: "Audit log" }).click();
             await shot.getByTestId("audit-list").waitFor();
@@ -385,7 +426,7 @@ describe("console", () => {
       }
     }
     expect(problems).toEqual([]);
-  }, 150_000);
+  }, 300_000);
 
   it("logged no console errors on any page", () => {
     expect(errors.filter((line) => !EXPECTED_ERRORS.some((pattern) => pattern.test(line)))).toEqual([]);

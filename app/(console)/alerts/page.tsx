@@ -1,12 +1,12 @@
-import { ComingSoon } from "@/console/coming-soon";
 import { pageMetadata } from "@/console/page-metadata";
+import { AlertsPage } from "@/console/alerts/alerts-page";
 
-/** This section's title. */
+/** This page's title. */
 export function generateMetadata() {
   return pageMetadata("nav.alerts");
 }
 
-/** Not built yet: says so and points back to the dashboard. */
+/** Alert rules, notification channels and history. */
 export default function Page() {
-  return <ComingSoon href="/alerts" />;
+  return <AlertsPage />;
 }

@@ -1,12 +1,12 @@
-import { ComingSoon } from "@/console/coming-soon";
 import { pageMetadata } from "@/console/page-metadata";
+import { HealthPage } from "@/console/health/health-page";
 
-/** This section's title. */
+/** This page's title. */
 export function generateMetadata() {
   return pageMetadata("nav.health");
 }
 
-/** Not built yet: says so and points back to the dashboard. */
+/** Live provider health with manual eject and restore. */
 export default function Page() {
-  return <ComingSoon href="/health" />;
+  return <HealthPage />;
 }

@@ -1,12 +1,12 @@
-import { ComingSoon } from "@/console/coming-soon";
 import { pageMetadata } from "@/console/page-metadata";
+import { LogsPage } from "@/console/logs/logs-page";
 
-/** This section's title. */
+/** This page's title. */
 export function generateMetadata() {
   return pageMetadata("nav.logs");
 }
 
-/** Not built yet: says so and points back to the dashboard. */
+/** Request logs: filters, cursor paging and the attempt timeline of each request. */
 export default function Page() {
-  return <ComingSoon href="/logs" />;
+  return <LogsPage />;
 }

@@ -1,12 +1,12 @@
-import { ComingSoon } from "@/console/coming-soon";
 import { pageMetadata } from "@/console/page-metadata";
+import { StatisticsPage } from "@/console/statistics/statistics-page";
 
-/** This section's title. */
+/** This page's title. */
 export function generateMetadata() {
   return pageMetadata("nav.statistics");
 }
 
-/** Not built yet: says so and points back to the dashboard. */
+/** Traffic statistics: totals, charts, per-provider split and exports. */
 export default function Page() {
-  return <ComingSoon href="/statistics" />;
+  return <StatisticsPage />;
 }

@@ -22,6 +22,7 @@ import { endpoints } from "../endpoints";
 import { ErrorState } from "../error-state";
 import { formatCount } from "../format";
 import { useApiQuery } from "../use-api-query";
+import { TrafficPanel } from "./traffic-panel";
 
 function selectOverview(body: unknown): Overview {
   return overviewSchema.parse(body);
@@ -137,7 +138,7 @@ export function DashboardPage() {
             </Card>
           )}
 
-          <p className="text-sm text-muted-foreground">{t("dashboard.trafficSoon")}</p>
+          <TrafficPanel />
         </>
       )}
     </div>

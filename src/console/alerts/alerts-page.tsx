@@ -1,0 +1,275 @@
+"use client";
+
+import { useCallback, useState } from "react";
+import { BellIcon, EllipsisIcon, PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import type { AlertChannel, AlertRule } from "@/contracts/alerts";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import {
+  DropdownMenu,
+  DropdownMenuContent,
+  DropdownMenuItem,
+  DropdownMenuTrigger,
+} from "@/components/ui/dropdown-menu";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Switch } from "@/components/ui/switch";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
+import { toast } from "@/components/ui/toaster";
+import { useI18n } from "@/i18n/i18n-provider";
+import type { Translate } from "@/i18n/types";
+import { ConfirmDialog } from "../confirm-dialog";
+import { describeError } from "../describe-error";
+import { endpoints } from "../endpoints";
+import { ErrorState } from "../error-state";
+import { selectGroups } from "../groups/group-api";
+import { selectProviders } from "../providers/provider-api";
+import { useSession } from "../session-provider";
+import { useApiQuery } from "../use-api-query";
+import { deleteRule, selectChannels, selectRules, setRuleEnabled } from "./alerts-api";
+import { ChannelsPanel } from "./channels-panel";
+import { HistoryPanel } from "./history-panel";
+import { RuleDialog } from "./rule-dialog";
+import { SeverityBadge } from "./severity-badge";
+
+/** Alerts: rules, notification channels and the history of incidents with their deliveries. */
+export function AlertsPage() {
+  const { t } = useI18n();
+  const [tab, setTab] = useState("rules");
+  const channels = useApiQuery(endpoints.alertChannels, selectChannels);
+  return (
+    <div className="flex flex-col gap-6">
+      <PageHeader title={t("alerts.title")} description={t("alerts.description")} />
+      <Tabs value={tab} onValueChange={setTab}>
+        <TabsList>
+          <TabsTrigger value="rules">{t("alerts.tabRules")}</TabsTrigger>
+          <TabsTrigger value="channels">{t("alerts.tabChannels")}</TabsTrigger>
+          <TabsTrigger value="history">{t("alerts.tabHistory")}</TabsTrigger>
+        </TabsList>
+        <TabsContent value="rules" className="mt-2">
+          <RulesPanel channels={channels.data ?? []} onShowChannels={() => setTab("channels")} />
+        </TabsContent>
+        <TabsContent value="channels" className="mt-2">
+          <ChannelsPanel query={channels} />
+        </TabsContent>
+        <TabsContent value="history" className="mt-2">
+          <HistoryPanel />
+        </TabsContent>
+      </Tabs>
+    </div>
+  );
+}
+
+/** One line saying what a rule watches. */
+function describeCondition(t: Translate, rule: AlertRule, groupName: (id: string) => string): string {
+  const c = rule.condition;
+  switch (c.type) {
+    case "provider_unhealthy":
+      return t("alerts.summary_provider_unhealthy", {
+        states: c.states.map((s) => t(`health.state_${s}`)).join(" / "),
+        count: c.providerIds?.length ?? 0,
+      });
+    case "group_success_rate":
+      return t("alerts.summary_group_success_rate", {
+        group: groupName(c.groupId),
+        percent: c.minSuccessRatePercent,
+        minutes: c.windowMs / 60_000,
+      });
+    case "group_latency_p95":
+      return t("alerts.summary_group_latency_p95", {
+        group: groupName(c.groupId),
+        ms: c.maxP95LatencyMs,
+        minutes: c.windowMs / 60_000,
+      });
+    case "group_all_down":
+      return t("alerts.summary_group_all_down", { group: groupName(c.groupId) });
+    case "log_rows_dropped":
+      return t("alerts.summary_log_rows_dropped", { count: c.minDropped, minutes: c.windowMs / 60_000 });
+  }
+}
+
+function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; onShowChannels: () => void }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const canEdit = user?.role !== "viewer";
+  const rules = useApiQuery(endpoints.alertRules, selectRules);
+  const groups = useApiQuery(endpoints.groups, selectGroups);
+  const providers = useApiQuery(endpoints.providers, selectProviders);
+  const [editing, setEditing] = useState<{ open: boolean; rule?: AlertRule }>({ open: false });
+  const [deleting, setDeleting] = useState<{ open: boolean; rule?: AlertRule }>({ open: false });
+  const { setData } = rules;
+  const replace = useCallback(
+    (saved: AlertRule) =>
+      setData((rows) => {
+        const list = rows ?? [];
+        return list.some((r) => r.id === saved.id)
+          ? list.map((r) => (r.id === saved.id ? saved : r))
+          : [...list, saved];
+      }),
+    [setData],
+  );
+  const groupName = (id: string) => groups.data?.find((g) => g.id === id)?.name ?? "—";
+  const channelName = (id: string) => channels.find((c) => c.id === id)?.name;
+
+  async function toggle(rule: AlertRule, enabled: boolean) {
+    replace({ ...rule, enabled });
+    try {
+      replace(await setRuleEnabled(rule.id, enabled));
+      toast.success(t(enabled ? "alerts.ruleEnabled" : "alerts.ruleDisabled", { name: rule.name }));
+    } catch (error) {
+      replace(rule);
+      toast.error(describeError(t, error));
+    }
+  }
+
+  const addButton = canEdit && (
+    <Button onClick={() => setEditing({ open: true })}>
+      <PlusIcon />
+      {t("alerts.addRule")}
+    </Button>
+  );
+
+  return (
+    <div className="flex flex-col gap-3">
+      {rules.error && !rules.data ? (
+        <ErrorState message={describeError(t, rules.error)} onRetry={rules.reload} />
+      ) : rules.data && rules.data.length === 0 ? (
+        <EmptyState
+          icon={BellIcon}
+          title={t("alerts.rulesEmptyTitle")}
+          description={channels.length === 0 ? t("alerts.rulesEmptyNoChannels") : t("alerts.rulesEmptyText")}
+          action={
+            <div className="flex flex-wrap justify-center gap-2">
+              {addButton}
+              {canEdit && channels.length === 0 && (
+                <Button variant="outline" onClick={onShowChannels}>
+                  {t("alerts.addChannel")}
+                </Button>
+              )}
+            </div>
+          }
+        />
+      ) : (
+        <>
+          {canEdit && <div className="flex justify-end">{addButton}</div>}
+          <Card className="gap-0 py-0">
+            <Table data-testid="alert-rules">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>{t("alerts.columnRule")}</TableHead>
+                  <TableHead className="hidden md:table-cell">{t("alerts.columnSeverity")}</TableHead>
+                  <TableHead className="hidden lg:table-cell">{t("alerts.columnChannels")}</TableHead>
+                  <TableHead>{t("alerts.fieldEnabled")}</TableHead>
+                  {canEdit && <TableHead className="w-0 text-right">{t("common.actions")}</TableHead>}
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {!rules.data
+                  ? [0, 1].map((row) => (
+                      <TableRow key={row}>
+                        <TableCell colSpan={5}>
+                          <Skeleton className="h-8 w-full" />
+                        </TableCell>
+                      </TableRow>
+                    ))
+                  : rules.data.map((rule) => (
+                      <TableRow key={rule.id}>
+                        <TableCell className="max-w-md">
+                          <div className="font-medium">{rule.name}</div>
+                          <div className="text-xs text-muted-foreground">
+                            {describeCondition(t, rule, groupName)}
+                          </div>
+                        </TableCell>
+                        <TableCell className="hidden md:table-cell">
+                          <SeverityBadge severity={rule.severity} />
+                        </TableCell>
+                        <TableCell className="hidden lg:table-cell">
+                          <div className="flex flex-wrap gap-1">
+                            {rule.channelIds.length === 0 ? (
+                              <span className="text-xs text-muted-foreground">{t("alerts.noChannels")}</span>
+                            ) : (
+                              rule.channelIds.map((id) => (
+                                <Badge key={id} variant="outline">
+                                  {channelName(id) ?? "—"}
+                                </Badge>
+                              ))
+                            )}
+                          </div>
+                        </TableCell>
+                        <TableCell>
+                          <Switch
+                            checked={rule.enabled}
+                            disabled={!canEdit}
+                            aria-label={t("alerts.enableRule", { name: rule.name })}
+                            onCheckedChange={(enabled) => void toggle(rule, enabled)}
+                          />
+                        </TableCell>
+                        {canEdit && (
+                          <TableCell className="text-right">
+                            <DropdownMenu>
+                              <DropdownMenuTrigger asChild>
+                                <Button
+                                  variant="ghost"
+                                  size="icon"
+                                  aria-label={t("alerts.ruleActions", { name: rule.name })}
+                                >
+                                  <EllipsisIcon />
+                                </Button>
+                              </DropdownMenuTrigger>
+                              <DropdownMenuContent align="end">
+                                <DropdownMenuItem onSelect={() => setEditing({ open: true, rule })}>
+                                  <PencilIcon />
+                                  {t("common.edit")}
+                                </DropdownMenuItem>
+                                <DropdownMenuItem
+                                  variant="destructive"
+                                  onSelect={() => setDeleting({ open: true, rule })}
+                                >
+                                  <Trash2Icon />
+                                  {t("common.delete")}
+                                </DropdownMenuItem>
+                              </DropdownMenuContent>
+                            </DropdownMenu>
+                          </TableCell>
+                        )}
+                      </TableRow>
+                    ))}
+              </TableBody>
+            </Table>
+          </Card>
+        </>
+      )}
+      <RuleDialog
+        open={editing.open}
+        onOpenChange={(open) => setEditing((current) => ({ ...current, open }))}
+        rule={editing.rule}
+        groups={groups.data ?? []}
+        providers={providers.data ?? []}
+        channels={channels}
+        onSaved={(saved) => {
+          replace(saved);
+          setEditing((current) => ({ ...current, open: false }));
+          toast.success(t(editing.rule ? "alerts.ruleSaved" : "alerts.ruleCreated", { name: saved.name }));
+        }}
+      />
+      <ConfirmDialog
+        open={deleting.open}
+        onOpenChange={(open) => setDeleting((current) => ({ ...current, open }))}
+        title={t("alerts.deleteRuleTitle", { name: deleting.rule?.name ?? "" })}
+        description={t("alerts.deleteRuleText")}
+        confirmLabel={t("common.delete")}
+        onConfirm={async () => {
+          const rule = deleting.rule;
+          if (!rule) return;
+          await deleteRule(rule.id);
+          setData((rows) => rows?.filter((r) => r.id !== rule.id));
+          setDeleting((current) => ({ ...current, open: false }));
+          toast.success(t("alerts.ruleDeleted", { name: rule.name }));
+        }}
+      />
+    </div>
+  );
+}

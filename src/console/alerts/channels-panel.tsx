@@ -1,0 +1,199 @@
+"use client";
+
+import { useCallback, useState } from "react";
+import { LoaderCircleIcon, PencilIcon, PlusIcon, SendIcon, Trash2Icon, WebhookIcon } from "lucide-react";
+import type { AlertChannel } from "@/contracts/alerts";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { toast } from "@/components/ui/toaster";
+import { useI18n } from "@/i18n/i18n-provider";
+import type { Translate } from "@/i18n/types";
+import { ConfirmDialog } from "../confirm-dialog";
+import { describeError } from "../describe-error";
+import { ErrorState } from "../error-state";
+import { useSession } from "../session-provider";
+import type { ApiQuery } from "../use-api-query";
+import { deleteChannel, testChannel } from "./alerts-api";
+import { ChannelDialog } from "./channel-dialog";
+
+/** Where a channel sends, without its secrets (the API only gives masked values). */
+function describeTarget(t: Translate, channel: AlertChannel): string {
+  const c = channel.config;
+  if (c.type === "email") return t("alerts.emailTarget", { count: c.to.length, host: c.host });
+  return c.urlMasked + (c.hasSecret ? ` · ${t("alerts.signed")}` : "");
+}
+
+/** The channels list with create, edit, delete and "send test". */
+export function ChannelsPanel({ query }: { query: ApiQuery<AlertChannel[]> }) {
+  const { t } = useI18n();
+  const { user } = useSession();
+  const canEdit = user?.role !== "viewer";
+  const [editing, setEditing] = useState<{ open: boolean; channel?: AlertChannel }>({ open: false });
+  const [deleting, setDeleting] = useState<{ open: boolean; channel?: AlertChannel }>({ open: false });
+  const [testing, setTesting] = useState<string | null>(null);
+  const { setData } = query;
+  const replace = useCallback(
+    (saved: AlertChannel) =>
+      setData((rows) => {
+        const list = rows ?? [];
+        return list.some((c) => c.id === saved.id)
+          ? list.map((c) => (c.id === saved.id ? saved : c))
+          : [...list, saved];
+      }),
+    [setData],
+  );
+
+  async function sendTest(channel: AlertChannel) {
+    setTesting(channel.id);
+    try {
+      const delivery = await testChannel(channel.id);
+      if (delivery.status === "delivered") {
+        toast.success(t("alerts.testDelivered", { name: channel.name, ms: delivery.durationMs ?? 0 }));
+      } else {
+        const reason =
+          delivery.lastError ?? (delivery.lastStatusCode ? `HTTP ${delivery.lastStatusCode}` : "—");
+        toast.error(t("alerts.testFailed", { name: channel.name, reason }));
+      }
+    } catch (error) {
+      toast.error(describeError(t, error));
+    } finally {
+      setTesting(null);
+    }
+  }
+
+  const addButton = canEdit && (
+    <Button onClick={() => setEditing({ open: true })}>
+      <PlusIcon />
+      {t("alerts.addChannel")}
+    </Button>
+  );
+
+  return (
+    <div className="flex flex-col gap-3">
+      {query.error && !query.data ? (
+        <ErrorState message={describeError(t, query.error)} onRetry={query.reload} />
+      ) : query.data && query.data.length === 0 ? (
+        <EmptyState
+          icon={WebhookIcon}
+          title={t("alerts.channelsEmptyTitle")}
+          description={t("alerts.channelsEmptyText")}
+          action={addButton}
+        />
+      ) : (
+        <>
+          {canEdit && <div className="flex justify-end">{addButton}</div>}
+          <Card className="gap-0 py-0">
+            <Table data-testid="alert-channels">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>{t("alerts.columnChannel")}</TableHead>
+                  <TableHead className="hidden md:table-cell">{t("alerts.columnTarget")}</TableHead>
+                  <TableHead>{t("alerts.fieldEnabled")}</TableHead>
+                  {canEdit && <TableHead className="w-0 text-right">{t("common.actions")}</TableHead>}
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {!query.data
+                  ? [0, 1].map((row) => (
+                      <TableRow key={row}>
+                        <TableCell colSpan={4}>
+                          <Skeleton className="h-8 w-full" />
+                        </TableCell>
+                      </TableRow>
+                    ))
+                  : query.data.map((channel) => (
+                      <TableRow key={channel.id}>
+                        <TableCell>
+                          <div className="font-medium">{channel.name}</div>
+                          <div className="text-xs text-muted-foreground">
+                            {t(`alerts.channel_${channel.type}`)}
+                          </div>
+                          <div className="max-w-56 truncate font-mono text-xs text-muted-foreground md:hidden">
+                            {describeTarget(t, channel)}
+                          </div>
+                        </TableCell>
+                        <TableCell className="hidden max-w-80 truncate font-mono text-xs md:table-cell">
+                          {describeTarget(t, channel)}
+                        </TableCell>
+                        <TableCell>
+                          <Badge variant={channel.enabled ? "success" : "secondary"}>
+                            {channel.enabled ? t("common.enabled") : t("common.disabled")}
+                          </Badge>
+                        </TableCell>
+                        {canEdit && (
+                          <TableCell className="text-right">
+                            <div className="flex justify-end gap-1">
+                              <Button
+                                variant="outline"
+                                size="sm"
+                                disabled={testing !== null}
+                                onClick={() => void sendTest(channel)}
+                              >
+                                {testing === channel.id ? (
+                                  <LoaderCircleIcon className="animate-spin" />
+                                ) : (
+                                  <SendIcon />
+                                )}
+                                <span className="hidden sm:inline">{t("alerts.sendTest")}</span>
+                                <span className="sr-only sm:hidden">{t("alerts.sendTest")}</span>
+                              </Button>
+                              <Button
+                                variant="ghost"
+                                size="icon"
+                                aria-label={t("alerts.editChannel", { name: channel.name })}
+                                onClick={() => setEditing({ open: true, channel })}
+                              >
+                                <PencilIcon />
+                              </Button>
+                              <Button
+                                variant="ghost"
+                                size="icon"
+                                aria-label={t("alerts.deleteChannelTitle", { name: channel.name })}
+                                onClick={() => setDeleting({ open: true, channel })}
+                              >
+                                <Trash2Icon />
+                              </Button>
+                            </div>
+                          </TableCell>
+                        )}
+                      </TableRow>
+                    ))}
+              </TableBody>
+            </Table>
+          </Card>
+        </>
+      )}
+      <ChannelDialog
+        open={editing.open}
+        onOpenChange={(open) => setEditing((current) => ({ ...current, open }))}
+        channel={editing.channel}
+        onSaved={(saved) => {
+          replace(saved);
+          setEditing((current) => ({ ...current, open: false }));
+          toast.success(
+            t(editing.channel ? "alerts.channelSaved" : "alerts.channelCreated", { name: saved.name }),
+          );
+        }}
+      />
+      <ConfirmDialog
+        open={deleting.open}
+        onOpenChange={(open) => setDeleting((current) => ({ ...current, open }))}
+        title={t("alerts.deleteChannelTitle", { name: deleting.channel?.name ?? "" })}
+        description={t("alerts.deleteChannelText")}
+        confirmLabel={t("common.delete")}
+        onConfirm={async () => {
+          const channel = deleting.channel;
+          if (!channel) return;
+          await deleteChannel(channel.id);
+          setData((rows) => rows?.filter((c) => c.id !== channel.id));
+          setDeleting((current) => ({ ...current, open: false }));
+          toast.success(t("alerts.channelDeleted", { name: channel.name }));
+        }}
+      />
+    </div>
+  );
+}

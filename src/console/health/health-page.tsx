@@ -1,0 +1,340 @@
+"use client";
+
+import { useCallback, useState } from "react";
+import { HeartPulseIcon, RadioIcon, RefreshCwIcon } from "lucide-react";
+import type { HealthReport, ProviderHealth } from "@/contracts/health";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { toast } from "@/components/ui/toaster";
+import { useI18n } from "@/i18n/i18n-provider";
+import type { Translate } from "@/i18n/types";
+import { ConfirmDialog } from "../confirm-dialog";
+import { describeError } from "../describe-error";
+import { endpoints } from "../endpoints";
+import { ErrorState } from "../error-state";
+import { formatDateTime, formatRelativeTime } from "../format";
+import { useSession } from "../session-provider";
+import { useApiQuery } from "../use-api-query";
+import { useNow } from "../use-now";
+import { formatMs, formatPercent } from "../observability/format-metrics";
+import { useInterval } from "../observability/use-interval";
+import { useLiveStream, type LiveStatus } from "../observability/use-live-stream";
+import { EjectDialog } from "./eject-dialog";
+import { restoreProvider, selectHealth } from "./health-api";
+import { formatCountdown, HealthStateBadge } from "./health-state-badge";
+
+const POLL_MS = 5_000;
+const KNOWN_REASONS = [
+  "consecutive_failures",
+  "failure_rate",
+  "trial_failed",
+  "auth",
+  "manual",
+  "success_rate",
+  "latency",
+] as const;
+
+/** A health reason in words (codes the console does not know yet are shown as they are). */
+function reasonText(t: Translate, reason: string): string {
+  const known = KNOWN_REASONS.find((code) => code === reason);
+  return known ? t(`health.reason_${known}`) : reason;
+}
+// With the live stream, transitions trigger a reload; the slow poll only refreshes rates and latency.
+const LIVE_POLL_MS = 30_000;
+
+/** Health: every provider's live state, per-group membership, and manual eject / restore for admins. */
+export function HealthPage() {
+  const { t, locale } = useI18n();
+  const { user } = useSession();
+  const canEdit = user?.role !== "viewer";
+  const health = useApiQuery(endpoints.health, selectHealth);
+  const { reload, setData } = health;
+  const live = useLiveStream(reload);
+  useInterval(reload, live.status === "live" ? LIVE_POLL_MS : POLL_MS);
+  const now = useNow(1_000);
+  const [ejecting, setEjecting] = useState<{ open: boolean; provider?: ProviderHealth }>({ open: false });
+  const [restoring, setRestoring] = useState<{ open: boolean; provider?: ProviderHealth }>({ open: false });
+  const inFlightLive = new Map(live.traffic?.providers.map((p) => [p.providerId, p.inFlight]) ?? []);
+
+  const replace = useCallback(
+    (next: ProviderHealth) =>
+      setData(
+        (report) =>
+          report && {
+            ...report,
+            providers: report.providers.map((p) => (p.providerId === next.providerId ? next : p)),
+          },
+      ),
+    [setData],
+  );
+
+  const data = health.data;
+  return (
+    <div className="flex flex-col gap-6">
+      <PageHeader
+        title={t("health.title")}
+        description={t("health.description")}
+        actions={
+          <LiveIndicator
+            status={live.status}
+            report={data}
+            now={now}
+            onRefresh={reload}
+            refreshing={health.isRefreshing}
+          />
+        }
+      />
+      {health.error && !data ? (
+        <ErrorState message={describeError(t, health.error)} onRetry={reload} />
+      ) : data && data.providers.length === 0 ? (
+        <EmptyState
+          icon={HeartPulseIcon}
+          title={t("health.emptyTitle")}
+          description={t("health.emptyText")}
+        />
+      ) : (
+        <>
+          <Card className="gap-0 py-0">
+            <Table data-testid="health-providers">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>{t("health.provider")}</TableHead>
+                  <TableHead>{t("health.state")}</TableHead>
+                  <TableHead className="hidden text-right md:table-cell">{t("health.successRate")}</TableHead>
+                  <TableHead className="hidden text-right md:table-cell">{t("health.latency")}</TableHead>
+                  <TableHead className="hidden text-right lg:table-cell">{t("health.inFlight")}</TableHead>
+                  <TableHead className="hidden lg:table-cell">{t("health.lastError")}</TableHead>
+                  {canEdit && <TableHead className="w-0 text-right">{t("health.actions")}</TableHead>}
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {!data
+                  ? [0, 1, 2].map((row) => (
+                      <TableRow key={row}>
+                        <TableCell colSpan={canEdit ? 7 : 6}>
+                          <Skeleton className="h-8 w-full" />
+                        </TableCell>
+                      </TableRow>
+                    ))
+                  : data.providers.map((provider) => {
+                      const until = provider.ejectedUntil ? Date.parse(provider.ejectedUntil) : null;
+                      const countdown = until === null ? null : formatCountdown(until, now);
+                      const out = provider.state === "ejected";
+                      return (
+                        <TableRow
+                          key={provider.providerId}
+                          data-testid="health-row"
+                          data-provider={provider.name}
+                        >
+                          <TableCell>
+                            <div className="font-medium">{provider.name}</div>
+                            {!provider.enabled && (
+                              <div className="text-xs text-muted-foreground">{t("health.disabled")}</div>
+                            )}
+                            <div className="text-xs text-muted-foreground tabular-nums md:hidden">
+                              {formatPercent(locale, provider.successRate)} ·{" "}
+                              {formatMs(locale, provider.latencyMs)}
+                            </div>
+                          </TableCell>
+                          <TableCell>
+                            <div className="flex flex-col items-start gap-1">
+                              <HealthStateBadge state={provider.state} />
+                              {provider.reason && (
+                                <span className="text-xs text-muted-foreground">
+                                  {t("health.reasonLabel", { reason: reasonText(t, provider.reason) })}
+                                </span>
+                              )}
+                              {out && (
+                                <span
+                                  className="text-xs text-muted-foreground tabular-nums"
+                                  data-testid="eject-countdown"
+                                >
+                                  {countdown
+                                    ? t("health.backIn", { time: countdown })
+                                    : until === null
+                                      ? t("health.untilRestored")
+                                      : t("health.trialSoon")}
+                                </span>
+                              )}
+                            </div>
+                          </TableCell>
+                          <TableCell className="hidden text-right tabular-nums md:table-cell">
+                            {formatPercent(locale, provider.successRate)}
+                            <div className="text-xs text-muted-foreground">
+                              {t("health.volume", { count: provider.volume })}
+                            </div>
+                          </TableCell>
+                          <TableCell className="hidden text-right tabular-nums md:table-cell">
+                            {formatMs(locale, provider.latencyMs)}
+                          </TableCell>
+                          <TableCell className="hidden text-right tabular-nums lg:table-cell">
+                            {inFlightLive.get(provider.providerId) ?? provider.inFlight}
+                          </TableCell>
+                          <TableCell className="hidden text-xs lg:table-cell">
+                            {provider.lastError ? (
+                              <span title={formatDateTime(locale, provider.lastError.at)}>
+                                {provider.lastError.code ?? `HTTP ${provider.lastError.status ?? "?"}`}
+                                <span className="text-muted-foreground">
+                                  {" · "}
+                                  {formatRelativeTime(locale, provider.lastError.at, now)}
+                                </span>
+                              </span>
+                            ) : (
+                              <span className="text-muted-foreground">—</span>
+                            )}
+                          </TableCell>
+                          {canEdit && (
+                            <TableCell className="text-right">
+                              {out ? (
+                                <Button
+                                  size="sm"
+                                  variant="outline"
+                                  onClick={() => setRestoring({ open: true, provider })}
+                                >
+                                  {t("health.restore")}
+                                </Button>
+                              ) : (
+                                <Button
+                                  size="sm"
+                                  variant="outline"
+                                  onClick={() => setEjecting({ open: true, provider })}
+                                >
+                                  {t("health.eject")}
+                                </Button>
+                              )}
+                            </TableCell>
+                          )}
+                        </TableRow>
+                      );
+                    })}
+              </TableBody>
+            </Table>
+          </Card>
+          {data && data.groups.length > 0 && <GroupHealth report={data} />}
+        </>
+      )}
+      <EjectDialog
+        provider={ejecting.provider}
+        open={ejecting.open}
+        onOpenChange={(open) => setEjecting((current) => ({ ...current, open }))}
+        onEjected={(next) => {
+          replace(next);
+          setEjecting((current) => ({ ...current, open: false }));
+          toast.success(t("health.ejectedToast", { name: next.name }));
+          reload();
+        }}
+      />
+      <ConfirmDialog
+        open={restoring.open}
+        onOpenChange={(open) => setRestoring((current) => ({ ...current, open }))}
+        destructive={false}
+        title={t("health.restoreTitle", { name: restoring.provider?.name ?? "" })}
+        description={t("health.restoreText")}
+        confirmLabel={t("health.restore")}
+        onConfirm={async () => {
+          if (!restoring.provider) return;
+          const next = await restoreProvider(restoring.provider.providerId);
+          replace(next);
+          setRestoring((current) => ({ ...current, open: false }));
+          toast.success(t("health.restoredToast", { name: next.name }));
+          reload();
+        }}
+      />
+    </div>
+  );
+}
+
+function LiveIndicator({
+  status,
+  report,
+  now,
+  onRefresh,
+  refreshing,
+}: {
+  status: LiveStatus;
+  report: HealthReport | undefined;
+  now: number;
+  onRefresh: () => void;
+  refreshing: boolean;
+}) {
+  const { t, locale } = useI18n();
+  return (
+    <div className="flex items-center gap-3 text-xs text-muted-foreground">
+      <span className="inline-flex items-center gap-1.5" data-testid="live-status" data-status={status}>
+        <RadioIcon className={cn("size-3.5", status === "live" && "text-success")} aria-hidden />
+        {status === "live" ? t("health.live") : t("health.polling", { seconds: POLL_MS / 1000 })}
+      </span>
+      {report && (
+        <span className="hidden tabular-nums sm:inline" title={formatDateTime(locale, report.generatedAt)}>
+          {t("health.updated", { time: formatRelativeTime(locale, report.generatedAt, now) })}
+        </span>
+      )}
+      <Button
+        size="icon"
+        variant="ghost"
+        onClick={onRefresh}
+        disabled={refreshing}
+        aria-label={t("health.refresh")}
+      >
+        <RefreshCwIcon />
+      </Button>
+    </div>
+  );
+}
+
+function GroupHealth({ report }: { report: HealthReport }) {
+  const { t, locale } = useI18n();
+  return (
+    <section className="flex flex-col gap-3">
+      <h2 className="text-base font-semibold">{t("health.groupsTitle")}</h2>
+      <div className="grid gap-4 lg:grid-cols-2">
+        {report.groups.map((group) => (
+          <Card key={group.groupId} className="gap-3" data-testid="health-group">
+            <CardHeader className="flex flex-row items-start justify-between gap-2">
+              <div className="grid gap-1">
+                <CardTitle className="text-sm">{group.name}</CardTitle>
+                <CardDescription className="font-mono text-xs">{group.slug}</CardDescription>
+              </div>
+              {group.panic && (
+                <span className="rounded-md bg-destructive/15 px-2 py-0.5 text-xs font-medium text-destructive">
+                  {t("health.panic")}
+                </span>
+              )}
+            </CardHeader>
+            <CardContent>
+              {group.members.length === 0 ? (
+                <p className="text-sm text-muted-foreground">{t("health.noMembers")}</p>
+              ) : (
+                <ul className="divide-y">
+                  {group.members.map((member) => (
+                    <li
+                      key={member.providerId}
+                      className="flex items-center justify-between gap-3 py-2 text-sm"
+                    >
+                      <div className="min-w-0">
+                        <div className="truncate font-medium">{member.name}</div>
+                        <div className="text-xs text-muted-foreground tabular-nums">
+                          {t("health.memberMeta", { priority: member.priority, weight: member.weight })}
+                          {" · "}
+                          {formatPercent(locale, member.successRate)}
+                          {!member.available && ` · ${t("health.notRouted")}`}
+                          {member.trial && ` · ${t("health.trial")}`}
+                        </div>
+                      </div>
+                      <HealthStateBadge state={member.state} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </CardContent>
+          </Card>
+        ))}
+      </div>
+    </section>
+  );
+}
