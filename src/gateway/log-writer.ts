@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
 import { requestBodies } from "../db/schema/rollups";
 import { createRequestLogInsert } from "./insert-request-logs";
+import { touchKeyUsage } from "./touch-key-usage";
 import type { Logger } from "../observability/logger";
 import { capturedSize, toRequestBodyRow, type CapturedBodies } from "../stats/body-capture";
 import { aggregateRollups } from "../stats/rollup-aggregate";
@@ -148,6 +149,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
           });
     await db.transaction(async (tx) => {
       await insertLogs(tx, rows);
+      await touchKeyUsage(tx, rows);
       if (writeRollups) await upsertRollups(tx, aggregateRollups(rows));
       if (bodyRows.length > 0) await tx.insert(requestBodies).values(bodyRows);
     });
