@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
+import { createDispatcher, type NodeHandler } from "../server/dispatch";
 import type { Gateway } from "./create-gateway";
 import { sendGatewayError } from "./gateway-errors";
-import { PROXY_PREFIX } from "./stages/parse-route";
 
 /**
  * Scale-out mode: a node:http server that serves only the data plane (`/api/proxy/*`) plus a liveness
@@ -15,8 +15,6 @@ export interface GatewayOnlyServerOptions {
   readonly gateway: Gateway;
   readonly port: number;
   readonly host?: string;
-  /** Liveness path answered 200 without authentication (default "/healthz"). */
-  readonly healthPath?: string;
 }
 
 export interface GatewayOnlyServer {
@@ -29,21 +27,14 @@ export interface GatewayOnlyServer {
 /** Waits for the gateway's first snapshot, then listens; resolves with the bound URL. */
 export async function startGatewayOnlyServer(options: GatewayOnlyServerOptions): Promise<GatewayOnlyServer> {
   const { gateway } = options;
-  const healthPath = options.healthPath ?? "/healthz";
   await gateway.ready();
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
-    const url = req.url ?? "/";
-    if (url.startsWith(PROXY_PREFIX)) {
-      gateway.handle(req, res);
-      return;
-    }
-    if (url === healthPath && (req.method === "GET" || req.method === "HEAD")) {
-      res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-      res.end(req.method === "HEAD" ? undefined : '{"ok":true}');
-      return;
-    }
-    sendGatewayError(res, "ROUTE_NOT_FOUND", randomUUID());
-  });
+  // The same dispatcher as the production entry points, so tests and the benchmark go through the
+  // front door users get; paths outside the data plane answer in the gateway's error shape.
+  const listener = createDispatcher(
+    { proxy: (req, res) => gateway.handle(req, res), health: liveness, fallback: notFound },
+    () => undefined,
+  );
+  const server = createServer({ keepAliveTimeout: 65_000 }, listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "0.0.0.0", () => {
@@ -65,3 +56,12 @@ export async function startGatewayOnlyServer(options: GatewayOnlyServerOptions):
     },
   };
 }
+
+const liveness: NodeHandler = (req, res) => {
+  res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(req.method === "HEAD" ? undefined : '{"ok":true}');
+};
+
+const notFound: NodeHandler = (_req, res) => {
+  sendGatewayError(res, "ROUTE_NOT_FOUND", randomUUID());
+};

@@ -34,8 +34,6 @@ export interface CommittedAttempt {
   readonly provider: SnapshotProvider;
   readonly record: AttemptRecord;
   readonly response: UpstreamResponse;
-  /** Unused since the body is read from `response.body`; kept so callers' literals still type-check. */
-  readonly iterator?: null;
   /** Chunks read while holding the head back (already seen by the watcher). */
   readonly held: Buffer[] | null;
   readonly watcher: SseWatcher | null;

@@ -229,7 +229,6 @@ async function finishFailed(
         provider: last.provider,
         record: last.record,
         response: last.response,
-        iterator: null,
         held: null,
         watcher: null,
         controller: last.controller,
