@@ -1,18 +1,11 @@
 "use client";
 
-import { useCallback, useState } from "react";
-import { BellIcon, EllipsisIcon, PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import { useState } from "react";
+import { BellIcon, PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
 import type { AlertChannel, AlertRule } from "@/contracts/alerts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Switch } from "@/components/ui/switch";
@@ -22,11 +15,13 @@ import { toast } from "@/components/ui/toaster";
 import { useI18n } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
 import { ConfirmDialog } from "../confirm-dialog";
-import { describeError } from "../describe-error";
 import { endpoints } from "../endpoints";
-import { ErrorState } from "../error-state";
 import { selectGroups } from "../groups/group-api";
 import { selectProviders } from "../providers/provider-api";
+import { ResourceStates } from "../resource-list/resource-states";
+import { RowActionsMenu } from "../resource-list/row-actions-menu";
+import { useDialogSubject } from "../resource-list/use-dialog-subject";
+import { useOptimisticToggle, useResourceRows } from "../resource-list/use-resource-rows";
 import { useSession } from "../session-provider";
 import { useApiQuery } from "../use-api-query";
 import { deleteRule, selectChannels, selectRules, setRuleEnabled } from "./alerts-api";
@@ -98,35 +93,20 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
   const rules = useApiQuery(endpoints.alertRules, selectRules);
   const groups = useApiQuery(endpoints.groups, selectGroups);
   const providers = useApiQuery(endpoints.providers, selectProviders);
-  const [editing, setEditing] = useState<{ open: boolean; rule?: AlertRule }>({ open: false });
-  const [deleting, setDeleting] = useState<{ open: boolean; rule?: AlertRule }>({ open: false });
-  const { setData } = rules;
-  const replace = useCallback(
-    (saved: AlertRule) =>
-      setData((rows) => {
-        const list = rows ?? [];
-        return list.some((r) => r.id === saved.id)
-          ? list.map((r) => (r.id === saved.id ? saved : r))
-          : [...list, saved];
-      }),
-    [setData],
-  );
+  const editing = useDialogSubject<AlertRule>();
+  const deleting = useDialogSubject<AlertRule>();
+  const rows = useResourceRows<AlertRule>(rules.setData);
+  const { pending, toggle } = useOptimisticToggle<AlertRule>({
+    rows,
+    save: (rule, enabled) => setRuleEnabled(rule.id, enabled),
+    message: (rule, enabled) =>
+      t(enabled ? "alerts.ruleEnabled" : "alerts.ruleDisabled", { name: rule.name }),
+  });
   const groupName = (id: string) => groups.data?.find((g) => g.id === id)?.name ?? "—";
   const channelName = (id: string) => channels.find((c) => c.id === id)?.name;
 
-  async function toggle(rule: AlertRule, enabled: boolean) {
-    replace({ ...rule, enabled });
-    try {
-      replace(await setRuleEnabled(rule.id, enabled));
-      toast.success(t(enabled ? "alerts.ruleEnabled" : "alerts.ruleDisabled", { name: rule.name }));
-    } catch (error) {
-      replace(rule);
-      toast.error(describeError(t, error));
-    }
-  }
-
   const addButton = canEdit && (
-    <Button onClick={() => setEditing({ open: true })}>
+    <Button onClick={() => editing.show()}>
       <PlusIcon />
       {t("alerts.addRule")}
     </Button>
@@ -134,25 +114,24 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
 
   return (
     <div className="flex flex-col gap-3">
-      {rules.error && !rules.data ? (
-        <ErrorState message={describeError(t, rules.error)} onRetry={rules.reload} />
-      ) : rules.data && rules.data.length === 0 ? (
-        <EmptyState
-          icon={BellIcon}
-          title={t("alerts.rulesEmptyTitle")}
-          description={channels.length === 0 ? t("alerts.rulesEmptyNoChannels") : t("alerts.rulesEmptyText")}
-          action={
-            <div className="flex flex-wrap justify-center gap-2">
+      <ResourceStates
+        query={rules}
+        empty={{
+          icon: BellIcon,
+          title: t("alerts.rulesEmptyTitle"),
+          description: channels.length === 0 ? t("alerts.rulesEmptyNoChannels") : t("alerts.rulesEmptyText"),
+          action: (
+            <>
               {addButton}
               {canEdit && channels.length === 0 && (
                 <Button variant="outline" onClick={onShowChannels}>
                   {t("alerts.addChannel")}
                 </Button>
               )}
-            </div>
-          }
-        />
-      ) : (
+            </>
+          ),
+        }}
+      >
         <>
           {canEdit && <div className="flex justify-end">{addButton}</div>}
           <Card className="gap-0 py-0">
@@ -202,37 +181,29 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
                         <TableCell>
                           <Switch
                             checked={rule.enabled}
-                            disabled={!canEdit}
+                            disabled={!canEdit || pending.has(rule.id)}
                             aria-label={t("alerts.enableRule", { name: rule.name })}
                             onCheckedChange={(enabled) => void toggle(rule, enabled)}
                           />
                         </TableCell>
                         {canEdit && (
                           <TableCell className="text-right">
-                            <DropdownMenu>
-                              <DropdownMenuTrigger asChild>
-                                <Button
-                                  variant="ghost"
-                                  size="icon"
-                                  aria-label={t("alerts.ruleActions", { name: rule.name })}
-                                >
-                                  <EllipsisIcon />
-                                </Button>
-                              </DropdownMenuTrigger>
-                              <DropdownMenuContent align="end">
-                                <DropdownMenuItem onSelect={() => setEditing({ open: true, rule })}>
-                                  <PencilIcon />
-                                  {t("common.edit")}
-                                </DropdownMenuItem>
-                                <DropdownMenuItem
-                                  variant="destructive"
-                                  onSelect={() => setDeleting({ open: true, rule })}
-                                >
-                                  <Trash2Icon />
-                                  {t("common.delete")}
-                                </DropdownMenuItem>
-                              </DropdownMenuContent>
-                            </DropdownMenu>
+                            <RowActionsMenu
+                              label={t("alerts.ruleActions", { name: rule.name })}
+                              actions={[
+                                {
+                                  label: t("common.edit"),
+                                  icon: PencilIcon,
+                                  onSelect: () => editing.show(rule),
+                                },
+                                {
+                                  label: t("common.delete"),
+                                  icon: Trash2Icon,
+                                  destructive: true,
+                                  onSelect: () => deleting.show(rule),
+                                },
+                              ]}
+                            />
                           </TableCell>
                         )}
                       </TableRow>
@@ -241,32 +212,32 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
             </Table>
           </Card>
         </>
-      )}
+      </ResourceStates>
       <RuleDialog
         open={editing.open}
-        onOpenChange={(open) => setEditing((current) => ({ ...current, open }))}
-        rule={editing.rule}
+        onOpenChange={editing.setOpen}
+        rule={editing.subject}
         groups={groups.data ?? []}
         providers={providers.data ?? []}
         channels={channels}
         onSaved={(saved) => {
-          replace(saved);
-          setEditing((current) => ({ ...current, open: false }));
-          toast.success(t(editing.rule ? "alerts.ruleSaved" : "alerts.ruleCreated", { name: saved.name }));
+          rows.upsert(saved);
+          editing.setOpen(false);
+          toast.success(t(editing.subject ? "alerts.ruleSaved" : "alerts.ruleCreated", { name: saved.name }));
         }}
       />
       <ConfirmDialog
         open={deleting.open}
-        onOpenChange={(open) => setDeleting((current) => ({ ...current, open }))}
-        title={t("alerts.deleteRuleTitle", { name: deleting.rule?.name ?? "" })}
+        onOpenChange={deleting.setOpen}
+        title={t("alerts.deleteRuleTitle", { name: deleting.subject?.name ?? "" })}
         description={t("alerts.deleteRuleText")}
         confirmLabel={t("common.delete")}
         onConfirm={async () => {
-          const rule = deleting.rule;
+          const rule = deleting.subject;
           if (!rule) return;
           await deleteRule(rule.id);
-          setData((rows) => rows?.filter((r) => r.id !== rule.id));
-          setDeleting((current) => ({ ...current, open: false }));
+          rows.remove(rule.id);
+          deleting.setOpen(false);
           toast.success(t("alerts.ruleDeleted", { name: rule.name }));
         }}
       />

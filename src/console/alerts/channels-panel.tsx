@@ -1,12 +1,11 @@
 "use client";
 
-import { useCallback, useState } from "react";
+import { useState } from "react";
 import { LoaderCircleIcon, PencilIcon, PlusIcon, SendIcon, Trash2Icon, WebhookIcon } from "lucide-react";
 import type { AlertChannel } from "@/contracts/alerts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
-import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
@@ -14,7 +13,9 @@ import { useI18n } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
 import { ConfirmDialog } from "../confirm-dialog";
 import { describeError } from "../describe-error";
-import { ErrorState } from "../error-state";
+import { ResourceStates } from "../resource-list/resource-states";
+import { useDialogSubject } from "../resource-list/use-dialog-subject";
+import { useResourceRows } from "../resource-list/use-resource-rows";
 import { useSession } from "../session-provider";
 import type { ApiQuery } from "../use-api-query";
 import { deleteChannel, testChannel } from "./alerts-api";
@@ -32,20 +33,10 @@ export function ChannelsPanel({ query }: { query: ApiQuery<AlertChannel[]> }) {
   const { t } = useI18n();
   const { user } = useSession();
   const canEdit = user?.role !== "viewer";
-  const [editing, setEditing] = useState<{ open: boolean; channel?: AlertChannel }>({ open: false });
-  const [deleting, setDeleting] = useState<{ open: boolean; channel?: AlertChannel }>({ open: false });
+  const editing = useDialogSubject<AlertChannel>();
+  const deleting = useDialogSubject<AlertChannel>();
   const [testing, setTesting] = useState<string | null>(null);
-  const { setData } = query;
-  const replace = useCallback(
-    (saved: AlertChannel) =>
-      setData((rows) => {
-        const list = rows ?? [];
-        return list.some((c) => c.id === saved.id)
-          ? list.map((c) => (c.id === saved.id ? saved : c))
-          : [...list, saved];
-      }),
-    [setData],
-  );
+  const rows = useResourceRows<AlertChannel>(query.setData);
 
   async function sendTest(channel: AlertChannel) {
     setTesting(channel.id);
@@ -66,7 +57,7 @@ export function ChannelsPanel({ query }: { query: ApiQuery<AlertChannel[]> }) {
   }
 
   const addButton = canEdit && (
-    <Button onClick={() => setEditing({ open: true })}>
+    <Button onClick={() => editing.show()}>
       <PlusIcon />
       {t("alerts.addChannel")}
     </Button>
@@ -74,16 +65,15 @@ export function ChannelsPanel({ query }: { query: ApiQuery<AlertChannel[]> }) {
 
   return (
     <div className="flex flex-col gap-3">
-      {query.error && !query.data ? (
-        <ErrorState message={describeError(t, query.error)} onRetry={query.reload} />
-      ) : query.data && query.data.length === 0 ? (
-        <EmptyState
-          icon={WebhookIcon}
-          title={t("alerts.channelsEmptyTitle")}
-          description={t("alerts.channelsEmptyText")}
-          action={addButton}
-        />
-      ) : (
+      <ResourceStates
+        query={query}
+        empty={{
+          icon: WebhookIcon,
+          title: t("alerts.channelsEmptyTitle"),
+          description: t("alerts.channelsEmptyText"),
+          action: addButton,
+        }}
+      >
         <>
           {canEdit && <div className="flex justify-end">{addButton}</div>}
           <Card className="gap-0 py-0">
@@ -145,7 +135,7 @@ export function ChannelsPanel({ query }: { query: ApiQuery<AlertChannel[]> }) {
                                 variant="ghost"
                                 size="icon"
                                 aria-label={t("alerts.editChannel", { name: channel.name })}
-                                onClick={() => setEditing({ open: true, channel })}
+                                onClick={() => editing.show(channel)}
                               >
                                 <PencilIcon />
                               </Button>
@@ -153,7 +143,7 @@ export function ChannelsPanel({ query }: { query: ApiQuery<AlertChannel[]> }) {
                                 variant="ghost"
                                 size="icon"
                                 aria-label={t("alerts.deleteChannelTitle", { name: channel.name })}
-                                onClick={() => setDeleting({ open: true, channel })}
+                                onClick={() => deleting.show(channel)}
                               >
                                 <Trash2Icon />
                               </Button>
@@ -166,31 +156,31 @@ export function ChannelsPanel({ query }: { query: ApiQuery<AlertChannel[]> }) {
             </Table>
           </Card>
         </>
-      )}
+      </ResourceStates>
       <ChannelDialog
         open={editing.open}
-        onOpenChange={(open) => setEditing((current) => ({ ...current, open }))}
-        channel={editing.channel}
+        onOpenChange={editing.setOpen}
+        channel={editing.subject}
         onSaved={(saved) => {
-          replace(saved);
-          setEditing((current) => ({ ...current, open: false }));
+          rows.upsert(saved);
+          editing.setOpen(false);
           toast.success(
-            t(editing.channel ? "alerts.channelSaved" : "alerts.channelCreated", { name: saved.name }),
+            t(editing.subject ? "alerts.channelSaved" : "alerts.channelCreated", { name: saved.name }),
           );
         }}
       />
       <ConfirmDialog
         open={deleting.open}
-        onOpenChange={(open) => setDeleting((current) => ({ ...current, open }))}
-        title={t("alerts.deleteChannelTitle", { name: deleting.channel?.name ?? "" })}
+        onOpenChange={deleting.setOpen}
+        title={t("alerts.deleteChannelTitle", { name: deleting.subject?.name ?? "" })}
         description={t("alerts.deleteChannelText")}
         confirmLabel={t("common.delete")}
         onConfirm={async () => {
-          const channel = deleting.channel;
+          const channel = deleting.subject;
           if (!channel) return;
           await deleteChannel(channel.id);
-          setData((rows) => rows?.filter((c) => c.id !== channel.id));
-          setDeleting((current) => ({ ...current, open: false }));
+          rows.remove(channel.id);
+          deleting.setOpen(false);
           toast.success(t("alerts.channelDeleted", { name: channel.name }));
         }}
       />

@@ -1,35 +1,27 @@
 "use client";
 
-import { useCallback, useState } from "react";
-import { EllipsisIcon, PencilIcon, PlusIcon, RefreshCwIcon, ServerIcon, Trash2Icon } from "lucide-react";
+import { PencilIcon, PlusIcon, ServerIcon, Trash2Icon } from "lucide-react";
 import type { Provider } from "@/contracts/providers";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { SortableHead, TableSearch, useTableView, type TableViewOptions } from "@/components/ui/data-table";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuSeparator,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
-import { EmptyState } from "@/components/ui/empty-state";
+import { useTableView, type TableViewOptions } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Switch } from "@/components/ui/switch";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
-import { Tooltip, TooltipContent, TooltipTrigger } from "@/components/ui/tooltip";
 import { useI18n } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
-import { describeError } from "../describe-error";
 import { formatDateTime, formatRelativeTime } from "../format";
+import { ResourceStates } from "../resource-list/resource-states";
+import { ResourceTableCard } from "../resource-list/resource-table-card";
+import { RowActionsMenu } from "../resource-list/row-actions-menu";
+import { useDialogSubject } from "../resource-list/use-dialog-subject";
+import { useOptimisticToggle, useResourceRows } from "../resource-list/use-resource-rows";
 import { useSession } from "../session-provider";
 import { useApiQuery } from "../use-api-query";
 import { useNow } from "../use-now";
 import { endpoints } from "../endpoints";
-import { ErrorState } from "../error-state";
 import { ProviderDeleteDialog } from "./provider-delete-dialog";
 import { ProviderFormDialog } from "./provider-form-dialog";
 import { selectProviders, setProviderEnabled } from "./provider-api";
@@ -60,45 +52,18 @@ export function ProvidersPage() {
     { column: "name", direction: "asc" },
   );
   const now = useNow();
-  // Dialogs keep their provider while closing, so the closing animation shows the same content.
-  const [editing, setEditing] = useState<{ open: boolean; provider?: Provider }>({ open: false });
-  const [deleting, setDeleting] = useState<{ open: boolean; provider?: Provider }>({ open: false });
-  const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
-  const { setData } = query;
-
-  const replace = useCallback(
-    (saved: Provider) =>
-      setData((rows) => {
-        const list = rows ?? [];
-        return list.some((row) => row.id === saved.id)
-          ? list.map((row) => (row.id === saved.id ? saved : row))
-          : [...list, saved];
-      }),
-    [setData],
-  );
-
-  async function toggle(provider: Provider, enabled: boolean) {
-    setPending((current) => new Set(current).add(provider.id));
-    replace({ ...provider, enabled });
-    try {
-      replace(await setProviderEnabled(provider.id, enabled));
-      toast.success(
-        t(enabled ? "providers.enabledToast" : "providers.disabledToast", { name: provider.name }),
-      );
-    } catch (error) {
-      replace(provider);
-      toast.error(describeError(t, error));
-    } finally {
-      setPending((current) => {
-        const next = new Set(current);
-        next.delete(provider.id);
-        return next;
-      });
-    }
-  }
+  const editing = useDialogSubject<Provider>();
+  const deleting = useDialogSubject<Provider>();
+  const rows = useResourceRows<Provider>(query.setData);
+  const { pending, toggle } = useOptimisticToggle<Provider>({
+    rows,
+    save: (provider, enabled) => setProviderEnabled(provider.id, enabled),
+    message: (provider, enabled) =>
+      t(enabled ? "providers.enabledToast" : "providers.disabledToast", { name: provider.name }),
+  });
 
   const addButton = canEdit && (
-    <Button onClick={() => setEditing({ open: true })}>
+    <Button onClick={() => editing.show()}>
       <PlusIcon />
       {t("providers.add")}
     </Button>
@@ -108,169 +73,112 @@ export function ProvidersPage() {
     <div className="flex flex-col gap-6">
       <PageHeader title={t("providers.title")} description={t("providers.description")} actions={addButton} />
 
-      {query.error && !query.data ? (
-        <ErrorState message={describeError(t, query.error)} onRetry={query.reload} />
-      ) : query.data && query.data.length === 0 ? (
-        <EmptyState
-          icon={ServerIcon}
-          title={t("providers.emptyTitle")}
-          description={t("providers.emptyText")}
-          action={addButton}
-        />
-      ) : (
-        <Card className="gap-0 py-0">
-          <div className="flex items-center justify-between gap-3 border-b p-3">
-            <TableSearch
-              value={view.query}
-              onValueChange={view.setQuery}
-              placeholder={t("providers.searchPlaceholder")}
-              aria-label={t("common.search")}
-              clearLabel={t("common.clear")}
-            />
-            <div className="flex shrink-0 items-center gap-1 text-sm text-muted-foreground sm:gap-2">
-              {query.data && (
-                <span className="tabular-nums">
-                  {t("common.resultCount", { shown: view.rows.length, total: view.total })}
+      <ResourceStates
+        query={query}
+        empty={{
+          icon: ServerIcon,
+          title: t("providers.emptyTitle"),
+          description: t("providers.emptyText"),
+          action: addButton,
+        }}
+      >
+        <ResourceTableCard
+          query={query}
+          view={view}
+          searchPlaceholder={t("providers.searchPlaceholder")}
+          skeletonRows={5}
+          skeleton={<SkeletonRow />}
+          columns={[
+            { label: t("providers.columnName"), sort: "name" },
+            {
+              label: t("providers.columnBaseUrl"),
+              sort: "baseUrl",
+              className: "hidden w-full lg:table-cell",
+            },
+            { label: t("providers.columnAuth"), className: "hidden xl:table-cell" },
+            {
+              label: t("providers.columnWeight"),
+              sort: "weight",
+              align: "right",
+              className: "hidden sm:table-cell",
+            },
+            { label: t("providers.columnEnabled"), sort: "enabled" },
+            { label: t("providers.columnUpdated"), sort: "updatedAt", className: "hidden xl:table-cell" },
+            { label: t("common.actions"), srOnly: true, className: "w-12" },
+          ]}
+          row={(provider) => (
+            <TableRow key={provider.id}>
+              {/* Below lg this column absorbs the spare width (the URL column is hidden there). */}
+              <TableCell className="w-full max-w-0 lg:w-auto lg:max-w-none">
+                <button
+                  type="button"
+                  className="block max-w-full truncate lg:max-w-[14rem] text-left font-medium outline-none hover:underline focus-visible:underline disabled:no-underline"
+                  onClick={() => editing.show(provider)}
+                  disabled={!canEdit}
+                >
+                  {provider.name}
+                </button>
+                {provider.description && (
+                  <p className="truncate text-xs text-muted-foreground lg:max-w-[14rem]">
+                    {provider.description}
+                  </p>
+                )}
+                <p className="truncate font-mono text-xs text-muted-foreground lg:hidden">
+                  {provider.baseUrl}
+                </p>
+              </TableCell>
+              {/* Takes the width the other columns leave, truncating the URL instead of overflowing. */}
+              <TableCell className="hidden w-full max-w-0 lg:table-cell">
+                <span className="block truncate font-mono text-xs" title={provider.baseUrl}>
+                  {provider.baseUrl}
                 </span>
-              )}
-              <Tooltip>
-                <TooltipTrigger asChild>
-                  <Button
-                    variant="ghost"
-                    size="icon-sm"
-                    onClick={query.reload}
-                    disabled={query.isLoading || query.isRefreshing}
-                    aria-label={t("common.refresh")}
-                  >
-                    <RefreshCwIcon className={query.isRefreshing ? "animate-spin" : undefined} />
-                  </Button>
-                </TooltipTrigger>
-                <TooltipContent>{t("common.refresh")}</TooltipContent>
-              </Tooltip>
-            </div>
-          </div>
-          <Table>
-            <TableHeader>
-              <TableRow className="hover:bg-transparent">
-                <SortableHead column="name" sort={view.sort} onSort={view.toggleSort}>
-                  {t("providers.columnName")}
-                </SortableHead>
-                <SortableHead
-                  column="baseUrl"
-                  sort={view.sort}
-                  onSort={view.toggleSort}
-                  className="hidden w-full lg:table-cell"
-                >
-                  {t("providers.columnBaseUrl")}
-                </SortableHead>
-                <TableHead className="hidden xl:table-cell">{t("providers.columnAuth")}</TableHead>
-                <SortableHead
-                  column="weight"
-                  sort={view.sort}
-                  onSort={view.toggleSort}
-                  align="right"
-                  className="hidden sm:table-cell"
-                >
-                  {t("providers.columnWeight")}
-                </SortableHead>
-                <SortableHead column="enabled" sort={view.sort} onSort={view.toggleSort}>
-                  {t("providers.columnEnabled")}
-                </SortableHead>
-                <SortableHead
-                  column="updatedAt"
-                  sort={view.sort}
-                  onSort={view.toggleSort}
-                  className="hidden xl:table-cell"
-                >
-                  {t("providers.columnUpdated")}
-                </SortableHead>
-                <TableHead className="w-12">
-                  <span className="sr-only">{t("common.actions")}</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {query.isLoading && !query.data
-                ? Array.from({ length: 5 }, (_, i) => <SkeletonRow key={i} />)
-                : view.rows.map((provider) => (
-                    <TableRow key={provider.id}>
-                      {/* Below lg this column absorbs the spare width (the URL column is hidden there). */}
-                      <TableCell className="w-full max-w-0 lg:w-auto lg:max-w-none">
-                        <button
-                          type="button"
-                          className="block max-w-full truncate lg:max-w-[14rem] text-left font-medium outline-none hover:underline focus-visible:underline disabled:no-underline"
-                          onClick={() => setEditing({ open: true, provider })}
-                          disabled={!canEdit}
-                        >
-                          {provider.name}
-                        </button>
-                        {provider.description && (
-                          <p className="truncate text-xs text-muted-foreground lg:max-w-[14rem]">
-                            {provider.description}
-                          </p>
-                        )}
-                        <p className="truncate font-mono text-xs text-muted-foreground lg:hidden">
-                          {provider.baseUrl}
-                        </p>
-                      </TableCell>
-                      {/* Takes the width the other columns leave, truncating the URL instead of overflowing. */}
-                      <TableCell className="hidden w-full max-w-0 lg:table-cell">
-                        <span className="block truncate font-mono text-xs" title={provider.baseUrl}>
-                          {provider.baseUrl}
-                        </span>
-                      </TableCell>
-                      <TableCell className="hidden xl:table-cell">
-                        <CredentialCell provider={provider} t={t} />
-                      </TableCell>
-                      <TableCell className="hidden text-right tabular-nums sm:table-cell">
-                        {provider.weight}
-                      </TableCell>
-                      <TableCell>
-                        <Switch
-                          checked={provider.enabled}
-                          disabled={!canEdit || pending.has(provider.id)}
-                          onCheckedChange={(checked) => void toggle(provider, checked)}
-                          aria-label={t("providers.toggleLabel", { name: provider.name })}
-                        />
-                      </TableCell>
-                      <TableCell className="hidden text-muted-foreground xl:table-cell">
-                        <time
-                          dateTime={provider.updatedAt}
-                          title={formatDateTime(locale, provider.updatedAt)}
-                        >
-                          {formatRelativeTime(locale, provider.updatedAt, now)}
-                        </time>
-                      </TableCell>
-                      <TableCell className="text-right">
-                        {canEdit && (
-                          <RowActions
-                            t={t}
-                            onEdit={() => setEditing({ open: true, provider })}
-                            onDelete={() => setDeleting({ open: true, provider })}
-                          />
-                        )}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-              {query.data && view.rows.length === 0 && (
-                <TableRow className="hover:bg-transparent">
-                  <TableCell colSpan={7} className="py-10 text-center text-muted-foreground">
-                    {t("common.noResults", { query: view.query })}
-                  </TableCell>
-                </TableRow>
-              )}
-            </TableBody>
-          </Table>
-        </Card>
-      )}
+              </TableCell>
+              <TableCell className="hidden xl:table-cell">
+                <CredentialCell provider={provider} t={t} />
+              </TableCell>
+              <TableCell className="hidden text-right tabular-nums sm:table-cell">
+                {provider.weight}
+              </TableCell>
+              <TableCell>
+                <Switch
+                  checked={provider.enabled}
+                  disabled={!canEdit || pending.has(provider.id)}
+                  onCheckedChange={(checked) => void toggle(provider, checked)}
+                  aria-label={t("providers.toggleLabel", { name: provider.name })}
+                />
+              </TableCell>
+              <TableCell className="hidden text-muted-foreground xl:table-cell">
+                <time dateTime={provider.updatedAt} title={formatDateTime(locale, provider.updatedAt)}>
+                  {formatRelativeTime(locale, provider.updatedAt, now)}
+                </time>
+              </TableCell>
+              <TableCell className="text-right">
+                {canEdit && (
+                  <RowActionsMenu
+                    actions={[
+                      { label: t("common.edit"), icon: PencilIcon, onSelect: () => editing.show(provider) },
+                      {
+                        label: t("common.delete"),
+                        icon: Trash2Icon,
+                        destructive: true,
+                        onSelect: () => deleting.show(provider),
+                      },
+                    ]}
+                  />
+                )}
+              </TableCell>
+            </TableRow>
+          )}
+        />
+      </ResourceStates>
 
       <ProviderFormDialog
         open={editing.open}
-        onOpenChange={(open) => setEditing((current) => ({ ...current, open }))}
-        provider={editing.provider}
+        onOpenChange={editing.setOpen}
+        provider={editing.subject}
         onSaved={(saved, mode) => {
-          replace(saved);
-          setEditing((current) => ({ ...current, open: false }));
+          rows.upsert(saved);
+          editing.setOpen(false);
           toast.success(
             t(mode === "create" ? "providers.created" : "providers.updated", { name: saved.name }),
           );
@@ -278,11 +186,11 @@ export function ProvidersPage() {
       />
       <ProviderDeleteDialog
         open={deleting.open}
-        provider={deleting.provider}
-        onOpenChange={(open) => setDeleting((current) => ({ ...current, open }))}
+        provider={deleting.subject}
+        onOpenChange={deleting.setOpen}
         onDeleted={(removed) => {
-          setData((rows) => rows?.filter((row) => row.id !== removed.id));
-          setDeleting((current) => ({ ...current, open: false }));
+          rows.remove(removed.id);
+          deleting.setOpen(false);
           toast.success(t("providers.deleted", { name: removed.name }));
         }}
       />
@@ -308,29 +216,6 @@ function CredentialCell({ provider, t }: { provider: Provider; t: Translate }) {
         </span>
       )}
     </div>
-  );
-}
-
-function RowActions({ t, onEdit, onDelete }: { t: Translate; onEdit: () => void; onDelete: () => void }) {
-  return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
-        <Button variant="ghost" size="icon-sm" aria-label={t("common.moreActions")}>
-          <EllipsisIcon />
-        </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="end">
-        <DropdownMenuItem onSelect={onEdit}>
-          <PencilIcon />
-          {t("common.edit")}
-        </DropdownMenuItem>
-        <DropdownMenuSeparator />
-        <DropdownMenuItem variant="destructive" onSelect={onDelete}>
-          <Trash2Icon />
-          {t("common.delete")}
-        </DropdownMenuItem>
-      </DropdownMenuContent>
-    </DropdownMenu>
   );
 }
 

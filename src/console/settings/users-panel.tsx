@@ -2,18 +2,11 @@
 
 import { useState } from "react";
 import { useRouter } from "next/navigation";
-import { EllipsisIcon, KeyRoundIcon, PlusIcon, Trash2Icon, UsersIcon } from "lucide-react";
+import { KeyRoundIcon, PlusIcon, Trash2Icon, UsersIcon } from "lucide-react";
 import { USER_ROLE_NAMES, type User, type UserRoleName } from "@/contracts/users";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuItem,
-  DropdownMenuSeparator,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -27,6 +20,9 @@ import { describeError } from "../describe-error";
 import { endpoints } from "../endpoints";
 import { ErrorState } from "../error-state";
 import { formatDateTime, formatRelativeTime } from "../format";
+import { RowActionsMenu } from "../resource-list/row-actions-menu";
+import { useDialogSubject } from "../resource-list/use-dialog-subject";
+import { useResourceRows } from "../resource-list/use-resource-rows";
 import { useSession } from "../session-provider";
 import { useApiQuery } from "../use-api-query";
 import { useNow } from "../use-now";
@@ -47,10 +43,10 @@ export function UsersPanel() {
   const query = useApiQuery(endpoints.users, selectUsers);
   const now = useNow();
   const [creating, setCreating] = useState(false);
-  const [resetting, setResetting] = useState<{ open: boolean; user?: User }>({ open: false });
-  const [deleting, setDeleting] = useState<{ open: boolean; user?: User }>({ open: false });
+  const resetting = useDialogSubject<User>();
+  const deleting = useDialogSubject<User>();
   const [pending, setPending] = useState<string | null>(null);
-  const { setData } = query;
+  const rows = useResourceRows<User>(query.setData);
   const users = query.data ? [...query.data].sort((a, b) => a.username.localeCompare(b.username)) : undefined;
 
   async function changeRole(user: User, role: UserRoleName) {
@@ -58,7 +54,7 @@ export function UsersPanel() {
     setPending(user.id);
     try {
       const saved = await changeUserRole(user.id, role);
-      setData((rows) => rows?.map((row) => (row.id === saved.id ? saved : row)));
+      rows.upsert(saved);
       toast.success(t("settings.roleChanged", { name: saved.displayUsername, role: t(`roles.${role}`) }));
       // Demoting yourself: the console reloads in the new role.
       if (user.id === me?.id) window.location.reload();
@@ -159,27 +155,21 @@ export function UsersPanel() {
                       </time>
                     </TableCell>
                     <TableCell className="text-right">
-                      <DropdownMenu>
-                        <DropdownMenuTrigger asChild>
-                          <Button variant="ghost" size="icon-sm" aria-label={t("common.moreActions")}>
-                            <EllipsisIcon />
-                          </Button>
-                        </DropdownMenuTrigger>
-                        <DropdownMenuContent align="end">
-                          <DropdownMenuItem onSelect={() => setResetting({ open: true, user })}>
-                            <KeyRoundIcon />
-                            {t("settings.resetPassword")}
-                          </DropdownMenuItem>
-                          <DropdownMenuSeparator />
-                          <DropdownMenuItem
-                            variant="destructive"
-                            onSelect={() => setDeleting({ open: true, user })}
-                          >
-                            <Trash2Icon />
-                            {t("common.delete")}
-                          </DropdownMenuItem>
-                        </DropdownMenuContent>
-                      </DropdownMenu>
+                      <RowActionsMenu
+                        actions={[
+                          {
+                            label: t("settings.resetPassword"),
+                            icon: KeyRoundIcon,
+                            onSelect: () => resetting.show(user),
+                          },
+                          {
+                            label: t("common.delete"),
+                            icon: Trash2Icon,
+                            destructive: true,
+                            onSelect: () => deleting.show(user),
+                          },
+                        ]}
+                      />
                     </TableCell>
                   </TableRow>
                 ))}
@@ -191,34 +181,36 @@ export function UsersPanel() {
         open={creating}
         onOpenChange={setCreating}
         onCreated={(user) => {
-          setData((rows) => [...(rows ?? []), user]);
+          rows.upsert(user);
           setCreating(false);
           toast.success(t("settings.userCreated", { name: user.displayUsername }));
         }}
       />
       <UserPasswordDialog
         open={resetting.open}
-        user={resetting.user}
-        onOpenChange={(open) => setResetting((current) => ({ ...current, open }))}
+        user={resetting.subject}
+        onOpenChange={resetting.setOpen}
         onDone={(user) => {
-          setResetting((current) => ({ ...current, open: false }));
+          resetting.setOpen(false);
           toast.success(t("settings.passwordReset", { name: user.displayUsername }));
           if (user.id === me?.id) router.replace("/sign-in");
         }}
       />
       <ConfirmDialog
         open={deleting.open}
-        onOpenChange={(open) => setDeleting((current) => ({ ...current, open }))}
-        title={t("settings.deleteTitle", { name: deleting.user?.displayUsername ?? "" })}
-        description={deleting.user?.id === me?.id ? t("settings.deleteSelfText") : t("settings.deleteText")}
+        onOpenChange={deleting.setOpen}
+        title={t("settings.deleteTitle", { name: deleting.subject?.displayUsername ?? "" })}
+        description={
+          deleting.subject?.id === me?.id ? t("settings.deleteSelfText") : t("settings.deleteText")
+        }
         confirmLabel={t("settings.deleteConfirm")}
         describeFailure={(error) => explainUserError(t, error)}
         onConfirm={async () => {
-          const user = deleting.user;
+          const user = deleting.subject;
           if (!user) return;
           await deleteUser(user.id);
-          setData((rows) => rows?.filter((row) => row.id !== user.id));
-          setDeleting((current) => ({ ...current, open: false }));
+          rows.remove(user.id);
+          deleting.setOpen(false);
           toast.success(t("settings.userDeleted", { name: user.displayUsername }));
           if (user.id === me?.id) router.replace("/sign-in");
         }}
