@@ -43,8 +43,11 @@ export const statsQuerySchema = z.strictObject({
   bucket: z.enum(BUCKET_NAMES).optional(),
   /** Download instead of the JSON view: `csv` or `json` (a file). */
   format: z.enum(["csv", "json"]).optional(),
-  /** What a CSV export holds: the time series (default) or the split table. */
-  view: z.enum(["series", "split"]).optional(),
+  /**
+   * What a CSV export holds: the time series (default), the split table (per provider, or per group
+   * for one provider) or, on the overview only, the per-key table.
+   */
+  view: z.enum(["series", "split", "keys"]).optional(),
 });
 export type StatsQuery = z.input<typeof statsQuerySchema>;
 
@@ -91,6 +94,15 @@ export const statsSplitEntrySchema = statsTotalsSchema.extend({
 });
 export type StatsSplitEntry = z.infer<typeof statsSplitEntrySchema>;
 
+/**
+ * One gateway key's share of the range. `id` null = requests without a key (refused before one was
+ * recognised); `name` and `keyMasked` (`sk-AbCd…wXyZ`) null = a key deleted since.
+ */
+export const statsKeySplitEntrySchema = statsSplitEntrySchema.extend({
+  keyMasked: z.string().nullable(),
+});
+export type StatsKeySplitEntry = z.infer<typeof statsKeySplitEntrySchema>;
+
 export const statsRangeSchema = z.object({
   /** The range covered: the requested one widened to whole buckets. */
   from: timestampSchema,
@@ -109,6 +121,7 @@ export const statsOverviewSchema = z.object({
   totals: statsTotalsSchema,
   series: z.array(statsPointSchema),
   providers: z.array(statsSplitEntrySchema),
+  keys: z.array(statsKeySplitEntrySchema),
 });
 export type StatsOverview = z.infer<typeof statsOverviewSchema>;
 

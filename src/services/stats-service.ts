@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import {
   STATS_BUCKETS,
   STATS_MAX_POINTS,
@@ -6,12 +6,13 @@ import {
   statsQuerySchema,
   type ProviderStats,
   type StatsBucket,
+  type StatsKeySplitEntry,
   type StatsOverview,
   type StatsPoint,
   type StatsSplitEntry,
 } from "@/contracts/stats";
 import { AppError } from "@/core/errors/catalogue";
-import { groups, providers } from "@/db/schema";
+import { apiKeys, groups, providers } from "@/db/schema";
 import {
   exportContentType,
   exportFilename,
@@ -26,17 +27,19 @@ import {
   hasProviderRollups,
   queryErrorCounts,
   queryRollupBins,
+  queryRollupSplit,
   type RollupFilter,
 } from "@/stats/rollup-query";
-import { buildStatsReport } from "@/stats/stats-report";
+import { buildSplit, buildStatsReport } from "@/stats/stats-report";
+import { maskGatewayKey } from "@/security/gateway-key";
 import { isUuid, parseInput, type ServiceContext } from "./service-context";
 
 export interface StatsService {
-  /** Totals, time series and per-provider split of a range, read from the rollups only. */
+  /** Totals, time series and per-provider and per-key splits of a range, read from the rollups only. */
   overview(query: unknown): Promise<StatsOverview>;
   /** The same for one provider, split per group, with its health transitions. */
   provider(id: string, query: unknown): Promise<ProviderStats>;
-  /** A statistics query as a CSV (`view=series|split`) or JSON download. */
+  /** A statistics query as a CSV (`view=series|split|keys`) or JSON download. */
   exportOverview(query: unknown): Promise<ExportFile>;
   exportProvider(id: string, query: unknown): Promise<ExportFile>;
 }
@@ -52,7 +55,7 @@ interface ResolvedRange {
   readonly grain: 1 | 60 | 1440;
   readonly groupId: string | undefined;
   readonly format: "csv" | "json" | undefined;
-  readonly view: "series" | "split";
+  readonly view: "series" | "split" | "keys";
 }
 
 /** The bucket a range gets when none is asked for (a few dozen to a few hundred points). */
@@ -143,9 +146,7 @@ const SERIES_COLUMNS: readonly { name: string; value: (p: StatsPoint) => CsvValu
   { name: "output_tokens", value: (p) => p.tokens.output },
 ];
 
-const SPLIT_COLUMNS: readonly { name: string; value: (e: StatsSplitEntry) => CsvValue }[] = [
-  { name: "id", value: (e) => e.id },
-  { name: "name", value: (e) => e.name },
+const METRIC_COLUMNS: readonly { name: string; value: (e: StatsSplitEntry) => CsvValue }[] = [
   { name: "requests", value: (e) => e.requests },
   { name: "successes", value: (e) => e.successes },
   { name: "errors", value: (e) => e.errors },
@@ -171,6 +172,19 @@ const SPLIT_COLUMNS: readonly { name: string; value: (e: StatsSplitEntry) => Csv
   },
 ];
 
+const SPLIT_COLUMNS: readonly { name: string; value: (e: StatsSplitEntry) => CsvValue }[] = [
+  { name: "id", value: (e) => e.id },
+  { name: "name", value: (e) => e.name },
+  ...METRIC_COLUMNS,
+];
+
+const KEY_COLUMNS: readonly { name: string; value: (e: StatsKeySplitEntry) => CsvValue }[] = [
+  { name: "key_id", value: (e) => e.id },
+  { name: "name", value: (e) => e.name },
+  { name: "key_masked", value: (e) => e.keyMasked },
+  ...METRIC_COLUMNS,
+];
+
 async function* single(text: string): AsyncGenerator<string> {
   yield text;
 }
@@ -184,19 +198,32 @@ function toFile(
   r: ResolvedRange,
   document: { series: StatsPoint[] } & Record<string, unknown>,
   split: StatsSplitEntry[],
+  keys: StatsKeySplitEntry[] | null,
   now: Date,
 ): ExportFile {
   const format = r.format ?? "json";
-  const filename = exportFilename(base, format, now);
   const contentType = exportContentType(format);
   if (format === "json") {
-    return { filename, contentType, body: streamText(single(`${JSON.stringify(document, null, 2)}\n`)) };
+    return {
+      filename: exportFilename(base, format, now),
+      contentType,
+      body: streamText(single(`${JSON.stringify(document, null, 2)}\n`)),
+    };
+  }
+  if (r.view === "keys") {
+    // The provider detail has no key split: refusing beats a silently different table.
+    if (keys === null) throw invalid("view", "keys is only available on the overview");
+    return {
+      filename: exportFilename("stats-keys", format, now),
+      contentType,
+      body: streamText(renderRecords(once(keys), "csv", KEY_COLUMNS, (e) => e)),
+    };
   }
   const body =
     r.view === "split"
       ? streamText(renderRecords(once(split), "csv", SPLIT_COLUMNS, (e) => e))
       : streamText(renderRecords(once(document.series), "csv", SERIES_COLUMNS, (p) => p));
-  return { filename, contentType, body };
+  return { filename: exportFilename(base, format, now), contentType, body };
 }
 
 /** Statistics over the rollups the log writer maintains (never the raw request rows). */
@@ -207,6 +234,28 @@ export function createStatsService(ctx: ServiceContext): StatsService {
     const rows = await db.select({ id: providers.id, name: providers.name }).from(providers);
     return new Map(rows.map((r) => [r.id, r.name]));
   };
+  /** The per-key split, named from api_keys (only the keys that had traffic are looked up). */
+  const keySplit = async (filter: RollupFilter): Promise<StatsKeySplitEntry[]> => {
+    const { bins, errors } = await queryRollupSplit(db, filter);
+    const ids = [...new Set(bins.map((b) => b.dim))];
+    const rows =
+      ids.length === 0
+        ? []
+        : await db
+            .select({
+              id: apiKeys.id,
+              name: apiKeys.name,
+              prefix: apiKeys.keyPrefix,
+              last4: apiKeys.keyLast4,
+            })
+            .from(apiKeys)
+            .where(inArray(apiKeys.id, ids));
+    const byId = new Map(rows.map((k) => [k.id, k]));
+    return buildSplit(bins, errors, (id) => byId.get(id)?.name ?? null).map((entry) => {
+      const key = entry.id === null ? undefined : byId.get(entry.id);
+      return { ...entry, keyMasked: key === undefined ? null : maskGatewayKey(key.prefix, key.last4) };
+    });
+  };
   const groupNames = async () => {
     const rows = await db.select({ id: groups.id, slug: groups.slug }).from(groups);
     return new Map(rows.map((r) => [r.id, r.slug]));
@@ -215,10 +264,11 @@ export function createStatsService(ctx: ServiceContext): StatsService {
   async function overview(query: unknown): Promise<{ r: ResolvedRange; result: StatsOverview }> {
     const r = resolveRange(query, ctx.now().getTime());
     const filter = filterOf(r, "provider");
-    const [bins, errors, names] = await Promise.all([
+    const [bins, errors, names, keys] = await Promise.all([
       queryRollupBins(db, filter),
       queryErrorCounts(db, filter),
       providerNames(),
+      keySplit(filterOf(r, "key")),
     ]);
     const report = buildStatsReport(
       bins,
@@ -228,7 +278,13 @@ export function createStatsService(ctx: ServiceContext): StatsService {
     );
     return {
       r,
-      result: { range: rangeView(r), totals: report.totals, series: report.series, providers: report.split },
+      result: {
+        range: rangeView(r),
+        totals: report.totals,
+        series: report.series,
+        providers: report.split,
+        keys,
+      },
     };
   }
 
@@ -274,11 +330,11 @@ export function createStatsService(ctx: ServiceContext): StatsService {
     provider: async (id, query) => (await provider(id, query)).result,
     async exportOverview(query) {
       const { r, result } = await overview(query);
-      return toFile("stats-overview", r, result, result.providers, ctx.now());
+      return toFile("stats-overview", r, result, result.providers, result.keys, ctx.now());
     },
     async exportProvider(id, query) {
       const { r, result } = await provider(id, query);
-      return toFile("stats-provider", r, result, result.groups, ctx.now());
+      return toFile("stats-provider", r, result, result.groups, null, ctx.now());
     },
   };
 }

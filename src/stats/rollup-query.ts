@@ -6,9 +6,9 @@ import { ALL_KEYS } from "./rollup-aggregate";
 import { STATUS_CLASSES, type StatusClass } from "./status-class";
 
 /**
- * Reads rollups summed per time bin × one dimension (provider or group) in SQL, so a dashboard query
- * returns (bins × providers) rows whatever the traffic was. It reads the all-keys rows only.
- * Histograms are summed element-wise in SQL (`sum(h[i]::float8)` per element: float8 sums are
+ * Reads rollups summed per time bin × one dimension (provider, group or key) in SQL, so a dashboard
+ * query returns (bins × providers) rows whatever the traffic was. Provider and group splits read the
+ * all-keys rows only; the key split reads the per-key rows. Histograms are summed element-wise in SQL (`sum(h[i]::float8)` per element: float8 sums are
  * exact below 2^53 and much cheaper than bigint's numeric ones); the caller merges bins into totals,
  * series and splits.
  */
@@ -24,13 +24,13 @@ export interface RollupFilter {
   readonly groupId?: string;
   readonly providerId?: string;
   /** The dimension each returned row is split by. */
-  readonly split: "provider" | "group";
+  readonly split: "provider" | "group" | "key";
 }
 
 export interface RollupBin {
   /** Bin start, epoch ms. */
   readonly t: number;
-  /** Provider or group id (the nil UUID for "none"). */
+  /** Provider, group or key id (the nil UUID for "none"). */
   readonly dim: string;
   readonly requests: number;
   readonly classes: Record<StatusClass, number>;
@@ -65,7 +65,8 @@ const classSums = sql.raw(
 function whereOf(f: RollupFilter): SQL {
   const parts: SQL[] = [
     sql`grain = ${f.grain}`,
-    sql`key_id = ${ALL_KEYS}::uuid`,
+    // Every request is in the per-key rows and again in the all-keys ones: read exactly one set.
+    f.split === "key" ? sql`key_id <> ${ALL_KEYS}::uuid` : sql`key_id = ${ALL_KEYS}::uuid`,
     sql`bucket >= ${f.from.toISOString()}::timestamptz`,
     sql`bucket < ${f.to.toISOString()}::timestamptz`,
   ];
@@ -74,7 +75,22 @@ function whereOf(f: RollupFilter): SQL {
   return sql.join(parts, sql` and `);
 }
 
-const dimColumn = (f: RollupFilter) => sql.raw(f.split === "provider" ? "provider_id" : "group_id");
+const DIMENSION_COLUMNS = { provider: "provider_id", group: "group_id", key: "key_id" } as const;
+
+const dimColumn = (f: RollupFilter) => sql.raw(DIMENSION_COLUMNS[f.split]);
+
+/** The sums every reading query selects (one rollup dimension's worth of rows folded together). */
+const sums = sql`sum(requests)::float8 as requests,
+          ${classSums},
+          sum(latency_sum_ms)::float8 as latency_sum,
+          sum(ttfb_sum_ms)::float8 as ttfb_sum,
+          sum(ttfb_count)::float8 as ttfb_count,
+          sum(bytes_in)::float8 as bytes_in,
+          sum(bytes_out)::float8 as bytes_out,
+          sum(input_tokens)::float8 as input_tokens,
+          sum(output_tokens)::float8 as output_tokens,
+          ${histogramSums("latency_hist")} as lat,
+          ${histogramSums("ttfb_hist")} as ttfb`;
 
 type Numeric = number | string | bigint | null;
 
@@ -93,8 +109,7 @@ function toNumbers(value: unknown): number[] {
   return [];
 }
 
-interface BinRow {
-  t: Numeric;
+interface SumRow {
   dim: string;
   requests: Numeric;
   latency_sum: Numeric;
@@ -109,47 +124,79 @@ interface BinRow {
   [classColumn: `c_${string}`]: Numeric;
 }
 
+function toBin(r: SumRow, t: number): RollupBin {
+  const classes = {} as Record<StatusClass, number>;
+  for (const c of STATUS_CLASSES) classes[c] = toNumber(r[`c_${c}`]);
+  return {
+    t,
+    dim: r.dim,
+    requests: toNumber(r.requests),
+    classes,
+    latencySumMs: toNumber(r.latency_sum),
+    ttfbSumMs: toNumber(r.ttfb_sum),
+    ttfbCount: toNumber(r.ttfb_count),
+    bytesIn: toNumber(r.bytes_in),
+    bytesOut: toNumber(r.bytes_out),
+    inputTokens: toNumber(r.input_tokens),
+    outputTokens: toNumber(r.output_tokens),
+    latencyHist: toNumbers(r.lat),
+    ttfbHist: toNumbers(r.ttfb),
+  };
+}
+
 /** Rollups in the filter's range, summed per (bin, dimension). */
 export async function queryRollupBins(db: Db, f: RollupFilter): Promise<RollupBin[]> {
-  const rows = await executeRows<BinRow>(
+  const rows = await executeRows<SumRow & { t: Numeric }>(
     db,
     sql`select (floor(extract(epoch from bucket) / ${f.binSeconds}) * ${f.binSeconds})::float8 as t,
           ${dimColumn(f)}::text as dim,
-          sum(requests)::float8 as requests,
-          ${classSums},
-          sum(latency_sum_ms)::float8 as latency_sum,
-          sum(ttfb_sum_ms)::float8 as ttfb_sum,
-          sum(ttfb_count)::float8 as ttfb_count,
-          sum(bytes_in)::float8 as bytes_in,
-          sum(bytes_out)::float8 as bytes_out,
-          sum(input_tokens)::float8 as input_tokens,
-          sum(output_tokens)::float8 as output_tokens,
-          ${histogramSums("latency_hist")} as lat,
-          ${histogramSums("ttfb_hist")} as ttfb
+          ${sums}
         from stats_rollups
         where ${whereOf(f)}
         group by 1, 2
         order by 1, 2`,
   );
-  return rows.map((r) => {
-    const classes = {} as Record<StatusClass, number>;
-    for (const c of STATUS_CLASSES) classes[c] = toNumber(r[`c_${c}`]);
-    return {
-      t: toNumber(r.t) * 1000,
-      dim: r.dim,
-      requests: toNumber(r.requests),
-      classes,
-      latencySumMs: toNumber(r.latency_sum),
-      ttfbSumMs: toNumber(r.ttfb_sum),
-      ttfbCount: toNumber(r.ttfb_count),
-      bytesIn: toNumber(r.bytes_in),
-      bytesOut: toNumber(r.bytes_out),
-      inputTokens: toNumber(r.input_tokens),
-      outputTokens: toNumber(r.output_tokens),
-      latencyHist: toNumbers(r.lat),
-      ttfbHist: toNumbers(r.ttfb),
-    };
-  });
+  return rows.map((r) => toBin(r, toNumber(r.t) * 1000));
+}
+
+/** jsonb arrives parsed from both drivers; a string (a driver without the parser) is parsed here. */
+function toCodeCounts(value: unknown): Record<string, Numeric> {
+  const parsed: unknown = typeof value === "string" ? JSON.parse(value) : value;
+  return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, Numeric>) : {};
+}
+
+/**
+ * Rollups in the filter's range summed per dimension only (one bin at `from`), with each dimension's
+ * errors by code, in a single query: a split table needs no time series.
+ */
+export async function queryRollupSplit(
+  db: Db,
+  f: RollupFilter,
+): Promise<{ bins: RollupBin[]; errors: ErrorCount[] }> {
+  const rows = await executeRows<SumRow & { codes: unknown }>(
+    db,
+    sql`with picked as (
+          select * from stats_rollups where ${whereOf(f)}
+        ), coded as (
+          select dim, jsonb_object_agg(code, n) as codes
+          from (select ${dimColumn(f)}::text as dim, e.key as code, sum(e.value::bigint)::float8 as n
+                from picked cross join lateral jsonb_each_text(error_codes) as e
+                where error_codes <> '{}'::jsonb
+                group by 1, 2) as per_code
+          group by dim
+        )
+        select s.*, coded.codes
+        from (select ${dimColumn(f)}::text as dim, ${sums} from picked group by 1) as s
+          left join coded on coded.dim = s.dim
+        order by s.dim`,
+  );
+  const t = f.from.getTime();
+  return {
+    bins: rows.map((r) => toBin(r, t)),
+    errors: rows.flatMap((r) =>
+      Object.entries(toCodeCounts(r.codes)).map(([code, n]) => ({ dim: r.dim, code, count: toNumber(n) })),
+    ),
+  };
 }
 
 /** Requests per error code and dimension in the filter's range. */

@@ -6,7 +6,7 @@ import { STATUS_CLASSES, isSuccessClass, type StatusClass } from "./status-class
 
 /**
  * Turns summed rollup bins into what the API answers: totals, a zero-filled time series and a split
- * by provider or group. Pure.
+ * by provider, group or key. Pure.
  */
 
 interface Accumulator {
@@ -90,6 +90,32 @@ export interface StatsReport {
   readonly split: StatsSplitEntry[];
 }
 
+/** Splits bins per dimension (sorted by requests, most first); `nameOf` names an id (null when unknown). */
+export function buildSplit(
+  bins: readonly RollupBin[],
+  errors: readonly ErrorCount[],
+  nameOf: (id: string) => string | null,
+): StatsSplitEntry[] {
+  const byDim = new Map<string, Accumulator>();
+  for (const bin of bins) {
+    let d = byDim.get(bin.dim);
+    if (d === undefined) byDim.set(bin.dim, (d = createAccumulator()));
+    addBin(d, bin);
+  }
+  const errorsByDim = new Map<string, Record<string, number>>();
+  for (const e of errors) {
+    const map = errorsByDim.get(e.dim) ?? {};
+    map[e.code] = (map[e.code] ?? 0) + e.count;
+    errorsByDim.set(e.dim, map);
+  }
+  return [...byDim.entries()]
+    .map(([dim, acc]) => {
+      const id = dim === NO_DIMENSION ? null : dim;
+      return { ...toTotals(acc, errorsByDim.get(dim) ?? {}), id, name: id === null ? null : nameOf(id) };
+    })
+    .sort((a, b) => b.requests - a.requests || (a.name ?? "").localeCompare(b.name ?? ""));
+}
+
 /** Builds totals, series and split; `nameOf` names a dimension id (null when unknown). */
 export function buildStatsReport(
   bins: readonly RollupBin[],
@@ -99,24 +125,14 @@ export function buildStatsReport(
 ): StatsReport {
   const total = createAccumulator();
   const byTime = new Map<number, Accumulator>();
-  const byDim = new Map<string, Accumulator>();
   for (const bin of bins) {
     addBin(total, bin);
     let t = byTime.get(bin.t);
     if (t === undefined) byTime.set(bin.t, (t = createAccumulator()));
     addBin(t, bin);
-    let d = byDim.get(bin.dim);
-    if (d === undefined) byDim.set(bin.dim, (d = createAccumulator()));
-    addBin(d, bin);
   }
   const totalErrors: Record<string, number> = {};
-  const errorsByDim = new Map<string, Record<string, number>>();
-  for (const e of errors) {
-    totalErrors[e.code] = (totalErrors[e.code] ?? 0) + e.count;
-    const map = errorsByDim.get(e.dim) ?? {};
-    map[e.code] = (map[e.code] ?? 0) + e.count;
-    errorsByDim.set(e.dim, map);
-  }
+  for (const e of errors) totalErrors[e.code] = (totalErrors[e.code] ?? 0) + e.count;
 
   const series: StatsPoint[] = [];
   const seconds = range.binMs / 1000;
@@ -137,12 +153,5 @@ export function buildStatsReport(
     });
   }
 
-  const split = [...byDim.entries()]
-    .map(([dim, acc]) => {
-      const id = dim === NO_DIMENSION ? null : dim;
-      return { ...toTotals(acc, errorsByDim.get(dim) ?? {}), id, name: id === null ? null : nameOf(id) };
-    })
-    .sort((a, b) => b.requests - a.requests || (a.name ?? "").localeCompare(b.name ?? ""));
-
-  return { totals: toTotals(total, totalErrors), series, split };
+  return { totals: toTotals(total, totalErrors), series, split: buildSplit(bins, errors, nameOf) };
 }

@@ -2,15 +2,15 @@
 
 import { useMemo, useState } from "react";
 import { ChartColumnIcon, DownloadIcon } from "lucide-react";
-import { statsOverviewSchema, type StatsOverview } from "@/contracts/stats";
+import { statsOverviewSchema, type StatsOverview, type StatsQuery } from "@/contracts/stats";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import { useI18n } from "@/i18n/i18n-provider";
+import type { MessageKey } from "@/i18n/types";
 import { readOne } from "../api-client";
 import { describeError } from "../describe-error";
 import { endpoints } from "../endpoints";
@@ -24,17 +24,32 @@ import { downloadFile } from "../observability/download-file";
 import { formatCompact, formatMs, formatPercent, formatRate } from "../observability/format-metrics";
 import { GroupFilter, RangePicker } from "../observability/range-picker";
 import { buildPath, resolveRange, roundDown, type TimeRange } from "../observability/time-range";
+import { KeyBreakdown } from "./key-breakdown";
+import { SplitTable } from "./split-table";
+
+type Export = "csv" | "json" | "keysCsv";
+
+const EXPORTS = {
+  csv: { params: { format: "csv" }, fallback: "stats.csv", label: "observe.exportCsv" },
+  json: { params: { format: "json" }, fallback: "stats.json", label: "observe.exportJson" },
+  keysCsv: {
+    params: { format: "csv", view: "keys" },
+    fallback: "stats-keys.csv",
+    label: "stats.exportKeysCsv",
+  },
+} as const satisfies Record<Export, { params: StatsQuery; fallback: string; label: MessageKey }>;
+const EXPORT_KINDS: readonly Export[] = ["csv", "json", "keysCsv"];
 
 function selectOverview(body: unknown): StatsOverview {
   return readOne(body, statsOverviewSchema);
 }
 
-/** Statistics: totals, time series, errors by code and the per-provider split of a range. */
+/** Statistics: totals, time series, errors by code and the per-provider and per-key splits of a range. */
 export function StatisticsPage() {
   const { t, locale } = useI18n();
   const [range, setRange] = useState<TimeRange>({ preset: "24h", customFrom: "", customTo: "" });
   const [groupId, setGroupId] = useState("");
-  const [exporting, setExporting] = useState<"csv" | "json" | null>(null);
+  const [exporting, setExporting] = useState<Export | null>(null);
   // The end of the current minute: the path changes once a minute, and the last seconds are included.
   const now = roundDown(useNow(60_000), 60_000) + 60_000;
   const resolved = resolveRange(range, now);
@@ -45,11 +60,12 @@ export function StatisticsPage() {
   const data = stats.data;
   const loading = !data;
 
-  async function exportAs(format: "csv" | "json") {
+  async function exportAs(kind: Export) {
     if (!query) return;
-    setExporting(format);
+    setExporting(kind);
     try {
-      const name = await downloadFile(endpoints.statsOverview, { ...query, format }, `stats.${format}`);
+      const { params, fallback } = EXPORTS[kind];
+      const name = await downloadFile(endpoints.statsOverview, { ...query, ...params }, fallback);
       toast.success(t("observe.exported", { name }));
     } catch (error) {
       toast.error(describeError(t, error));
@@ -59,17 +75,17 @@ export function StatisticsPage() {
   }
 
   const actions = (
-    <div className="flex gap-2">
-      {(["csv", "json"] as const).map((format) => (
+    <div className="flex flex-wrap gap-2">
+      {EXPORT_KINDS.map((kind) => (
         <Button
-          key={format}
+          key={kind}
           variant="outline"
           size="sm"
           disabled={!query || exporting !== null}
-          onClick={() => void exportAs(format)}
+          onClick={() => void exportAs(kind)}
         >
           <DownloadIcon />
-          {t(format === "csv" ? "observe.exportCsv" : "observe.exportJson")}
+          {t(EXPORTS[kind].label)}
         </Button>
       ))}
     </div>
@@ -242,72 +258,17 @@ function StatsBody({
           <BarsChart rows={errorRows} formatValue={count} />
         </ChartCard>
       </div>
-      <ProviderSplit data={data} loading={loading} locale={locale} />
+      <SplitTable
+        title={t("stats.byProvider")}
+        nameLabel={t("stats.provider")}
+        entries={data?.providers}
+        loading={loading}
+        locale={locale}
+        emptyText={t("observe.noData")}
+        testId="stats-providers"
+        renderName={(entry) => entry.name ?? entry.id ?? t("stats.noProvider")}
+      />
+      <KeyBreakdown entries={data?.keys} loading={loading} locale={locale} />
     </>
-  );
-}
-
-function ProviderSplit({
-  data,
-  loading,
-  locale,
-}: {
-  data: StatsOverview | undefined;
-  loading: boolean;
-  locale: string;
-}) {
-  const { t } = useI18n();
-  return (
-    <Card className="gap-0 py-0">
-      <div className="border-b p-4 text-sm font-semibold">{t("stats.byProvider")}</div>
-      <Table data-testid="stats-providers">
-        <TableHeader>
-          <TableRow>
-            <TableHead>{t("stats.provider")}</TableHead>
-            <TableHead className="text-right">{t("stats.requests")}</TableHead>
-            <TableHead className="text-right">{t("stats.successRate")}</TableHead>
-            <TableHead className="hidden text-right md:table-cell">p50</TableHead>
-            <TableHead className="hidden text-right md:table-cell">p95</TableHead>
-            <TableHead className="hidden text-right lg:table-cell">{t("stats.ttfbP95")}</TableHead>
-            <TableHead className="hidden text-right lg:table-cell">{t("stats.tokens")}</TableHead>
-          </TableRow>
-        </TableHeader>
-        <TableBody>
-          {loading || !data
-            ? [0, 1, 2].map((row) => (
-                <TableRow key={row}>
-                  <TableCell colSpan={7}>
-                    <Skeleton className="h-5 w-full" />
-                  </TableCell>
-                </TableRow>
-              ))
-            : data.providers.map((entry) => (
-                <TableRow key={entry.id ?? "none"}>
-                  <TableCell className="font-medium">
-                    {entry.name ?? entry.id ?? t("stats.noProvider")}
-                  </TableCell>
-                  <TableCell className="text-right tabular-nums">
-                    {formatCount(locale, entry.requests)}
-                  </TableCell>
-                  <TableCell className="text-right tabular-nums">
-                    {formatPercent(locale, entry.successRate)}
-                  </TableCell>
-                  <TableCell className="hidden text-right tabular-nums md:table-cell">
-                    {formatMs(locale, entry.latencyMs.p50)}
-                  </TableCell>
-                  <TableCell className="hidden text-right tabular-nums md:table-cell">
-                    {formatMs(locale, entry.latencyMs.p95)}
-                  </TableCell>
-                  <TableCell className="hidden text-right tabular-nums lg:table-cell">
-                    {formatMs(locale, entry.ttfbMs.p95)}
-                  </TableCell>
-                  <TableCell className="hidden text-right tabular-nums lg:table-cell">
-                    {formatCompact(locale, entry.tokens.input)} / {formatCompact(locale, entry.tokens.output)}
-                  </TableCell>
-                </TableRow>
-              ))}
-        </TableBody>
-      </Table>
-    </Card>
   );
 }

@@ -19,7 +19,7 @@ export const observeEn = {
 /** English messages of the Statistics page. */
 export const statsEn = {
   title: "Statistics",
-  description: "Traffic, success rate, latency and tokens over time, per provider.",
+  description: "Traffic, success rate, latency and tokens over time, per provider and per key.",
   emptyTitle: "No traffic in this range",
   emptyText:
     "Statistics appear as soon as clients send requests through a group. Pick a longer range, or send a request with an API key.",
@@ -41,4 +41,11 @@ export const statsEn = {
   byProvider: "By provider",
   provider: "Provider",
   noProvider: "Refused before routing",
+  errors: "Errors",
+  tokensInOut: "Tokens in / out",
+  byKey: "By key",
+  key: "API key",
+  noKey: "No valid key",
+  deletedKey: "Deleted key",
+  exportKeysCsv: "Per-key CSV",
 };

@@ -21,7 +21,7 @@ export const observeZhCN: typeof observeEn = {
 /** 统计页面的中文文案。 */
 export const statsZhCN: typeof statsEn = {
   title: "统计",
-  description: "按时间与供应商查看流量、成功率、延迟和 Token 用量。",
+  description: "按时间、供应商和 API 密钥查看流量、成功率、延迟和 Token 用量。",
   emptyTitle: "此范围内没有流量",
   emptyText: "客户端通过分组发出请求后即可看到统计。请选择更长的时间范围,或用 API 密钥发送一个请求。",
   requests: "请求数",
@@ -42,4 +42,11 @@ export const statsZhCN: typeof statsEn = {
   byProvider: "按供应商",
   provider: "供应商",
   noProvider: "路由前被拒绝",
+  errors: "错误数",
+  tokensInOut: "Token 输入 / 输出",
+  byKey: "按 API 密钥",
+  key: "API 密钥",
+  noKey: "无有效密钥",
+  deletedKey: "已删除的密钥",
+  exportKeysCsv: "按密钥导出 CSV",
 };
