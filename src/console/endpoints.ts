@@ -8,6 +8,7 @@ export const endpoints = {
   providers: `${ADMIN}/providers`,
   provider: (providerId: string) => `${ADMIN}/providers/${id(providerId)}`,
   providerToggle: (providerId: string) => `${ADMIN}/providers/${id(providerId)}/toggle`,
+  providerTest: (providerId: string) => `${ADMIN}/providers/${id(providerId)}/test`,
   providersCsvExport: `${ADMIN}/providers/export.csv`,
   providersCsvImport: `${ADMIN}/providers/import.csv`,
   groups: `${ADMIN}/groups`,

@@ -196,3 +196,36 @@ export const providerSchema = z.object({
   updatedAt: timestampSchema,
 });
 export type Provider = z.infer<typeof providerSchema>;
+
+/** Time limits of a manual connection test, ms. */
+export const PROVIDER_TEST_TIMEOUT = { min: 100, max: 30_000, default: 5_000 } as const;
+
+/**
+ * POST /providers/{id}/test (body optional): `path` probes another path than the provider's
+ * health-check path for this one test; `timeoutMs` bounds it (default 5 s).
+ */
+export const providerTestSchema = z.strictObject({
+  path: healthCheckPathSchema.optional(),
+  timeoutMs: z.int().min(PROVIDER_TEST_TIMEOUT.min).max(PROVIDER_TEST_TIMEOUT.max).optional(),
+});
+export type ProviderTestInput = z.input<typeof providerTestSchema>;
+
+/** How a probe's answer counts, in the health layer's words (it changes no health state here). */
+export const PROVIDER_TEST_OUTCOMES = ["success", "failure", "auth_failure", "neutral"] as const;
+
+/**
+ * The answer of a connection test. `ok` only for a success (2xx/3xx); `neutral` (another 4xx) means
+ * the provider was reached but the path said nothing conclusive. `error` is set only when no HTTP
+ * answer came (connect failure, timeout, reset); `status` otherwise. Never contains the credential.
+ */
+export const providerTestResultSchema = z.object({
+  ok: z.boolean(),
+  outcome: z.enum(PROVIDER_TEST_OUTCOMES),
+  status: z.int().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  latencyMs: z.number(),
+  /** What was probed: origin + base path + path (no credentials, no query of the base URL). */
+  url: z.string(),
+  testedAt: timestampSchema,
+});
+export type ProviderTestResult = z.infer<typeof providerTestResultSchema>;

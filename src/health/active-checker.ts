@@ -5,27 +5,25 @@
  * round and taken over by another instance within 3 intervals if its holder dies. `runRound()` runs
  * one round on demand (the cron endpoint), lock or not.
  *
- * A check's result is classified like an attempt (2xx/3xx pass, 401/403 auth, 429/5xx/transport
- * failure, other 4xx says nothing). What a result may change is decided in core/health/health-ops.ts:
- * a pass only stands in for a due half-open trial, so checks alone never bring back a provider that
- * keeps failing real traffic, and never lift an `auth` block (only a real success does).
+ * The probe itself (request, classification, error codes) is probe-provider.ts, shared with the
+ * admin "test connection". A check's result is classified like an attempt (2xx/3xx pass, 401/403
+ * auth, 429/5xx/transport failure, other 4xx says nothing). What a result may change is decided in
+ * core/health/health-ops.ts: a pass only stands in for a due half-open trial, so checks alone never
+ * bring back a provider that keeps failing real traffic, and never lift an `auth` block (only a real
+ * success does).
  */
-import { randomUUID } from "node:crypto";
-import { request } from "undici";
-import { classifyAttempt, type AttemptHealth } from "../core/retry/classify";
+import type { AttemptHealth } from "../core/retry/classify";
 import type { AttemptOutcome as HealthOutcome } from "../core/health/provider-health";
-import { buildUpstreamHeaders } from "../gateway/forward-headers";
 import type { SnapshotHolder } from "../gateway/snapshot/snapshot-holder";
 import type { SnapshotProvider } from "../gateway/snapshot/snapshot-types";
-import { errorCodeOf } from "../gateway/upstream/map-upstream-error";
 import type { Logger } from "../observability/logger";
 import type { Lease, StateStore } from "../store/types";
 import type { GatewayHealth } from "./gateway-health";
+import { probeProvider } from "./probe-provider";
 
 const LOCK_NAME = "health-checks";
 const DEFAULT_TIMEOUT_MS = 5_000;
 const PARALLEL_CHECKS = 8;
-const CONNECT_FAILED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 
 export interface CheckResult {
   readonly providerId: string;
@@ -73,35 +71,24 @@ export function createActiveChecker(options: ActiveCheckerOptions): ActiveChecke
   let closed = false;
 
   const checkOne = async (provider: SnapshotProvider, path: string): Promise<CheckResult> => {
-    const started = performance.now();
-    const base = { providerId: provider.id, provider: provider.name };
-    let outcome: HealthOutcome;
-    let status: number | null = null;
-    let error: string | null = null;
-    try {
-      const response = await request(`${provider.origin}${provider.basePath}${path}`, {
-        method: "GET",
-        headers: buildUpstreamHeaders({}, provider, randomUUID()),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      status = response.statusCode;
-      await response.body.dump({ limit: 64 * 1024 }).catch(() => undefined);
-      const health = classifyAttempt({ kind: "status", status }, []).health;
-      outcome = { health, status, latencyMs: health === "success" ? performance.now() - started : undefined };
-    } catch (err) {
-      const code = errorCodeOf(err);
-      error =
-        code !== undefined && CONNECT_FAILED.has(code)
-          ? "UPSTREAM_CONNECT_FAILED"
-          : code === "UND_ERR_HEADERS_TIMEOUT" || (err as Error).name === "TimeoutError"
-            ? "UPSTREAM_TIMEOUT"
-            : "UPSTREAM_RESET";
-      outcome = { health: "failure", code: error };
-    }
+    const probe = await probeProvider(provider, path, timeoutMs);
+    const outcome: HealthOutcome =
+      probe.error !== null
+        ? { health: "failure", code: probe.error }
+        : {
+            health: probe.outcome,
+            status: probe.status ?? undefined,
+            latencyMs: probe.outcome === "success" ? (probe.headersMs ?? undefined) : undefined,
+          };
     health.recordCheck(provider.id, outcome);
-    return { ...base, outcome: outcome.health, status, error, ms: Math.round(performance.now() - started) };
+    return {
+      providerId: provider.id,
+      provider: provider.name,
+      outcome: probe.outcome,
+      status: probe.status,
+      error: probe.error,
+      ms: probe.ms,
+    };
   };
 
   const runRound = async (): Promise<CheckRound> => {

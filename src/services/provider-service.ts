@@ -5,11 +5,13 @@ import {
   providerToggleSchema,
   providerUpdateSchema,
   type Provider,
+  type ProviderTestResult,
 } from "@/contracts/providers";
 import { AppError } from "@/core/errors/catalogue";
 import type { Db } from "@/db/client";
 import { groupProviders, groups, providers, type ProviderRow } from "@/db/schema";
 import { credentialTail, toProvider } from "./mappers";
+import { testProviderConnection } from "./provider-connection-test";
 import { changedFields, isUuid, parseInput, type ServiceContext, type WriteContext } from "./service-context";
 
 export interface ProviderService {
@@ -25,6 +27,8 @@ export interface ProviderService {
   toggle(by: WriteContext, id: string, input: unknown): Promise<Provider>;
   /** Deletes a provider; refuses (PROVIDER_IN_USE) while it is a member of any group. */
   remove(by: WriteContext, id: string): Promise<void>;
+  /** Probes the stored provider now (`{ path?, timeoutMs? }`); informational: changes and audits nothing. */
+  test(id: string, input: unknown): Promise<ProviderTestResult>;
 }
 
 const IN_USE = { group_providers_provider_id_providers_id_fk: "PROVIDER_IN_USE" } as const;
@@ -195,6 +199,10 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
         },
         IN_USE,
       );
+    },
+
+    test(id, input) {
+      return testProviderConnection(ctx, id, input);
     },
   };
 }

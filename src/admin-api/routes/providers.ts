@@ -3,7 +3,7 @@ import type { RouteDefinition } from "../route-types";
 
 const CSV_TYPES = ["text/csv", "application/csv", "text/plain"] as const;
 
-/** `/providers`: CRUD, enable toggle and CSV import/export. */
+/** `/providers`: CRUD, enable toggle, connection test and CSV import/export. */
 export const providerRoutes: readonly RouteDefinition[] = [
   {
     method: "GET",
@@ -70,5 +70,13 @@ export const providerRoutes: readonly RouteDefinition[] = [
     role: "admin",
     handler: async (ctx) =>
       jsonResponse(await ctx.services.providers.toggle(ctx.by, ctx.params.id!, await ctx.readOptionalJson())),
+  },
+  {
+    // Admin-only although it writes nothing: it makes the gateway send the stored credential upstream.
+    method: "POST",
+    pattern: "/providers/:id/test",
+    role: "admin",
+    handler: async (ctx) =>
+      jsonResponse(await ctx.services.providers.test(ctx.params.id!, await ctx.readOptionalJson())),
   },
 ];

@@ -1,7 +1,9 @@
 import {
   providerSchema,
+  providerTestResultSchema,
   type Provider,
   type ProviderCreateInput,
+  type ProviderTestResult,
   type ProviderUpdateInput,
 } from "@/contracts/providers";
 import { apiDelete, apiPatch, apiPost, apiPut, readItems, readOne } from "../api-client";
@@ -30,6 +32,13 @@ export function setProviderEnabled(id: string, enabled: boolean): Promise<Provid
 /** Deletes a provider; rejects with PROVIDER_IN_USE (details.groups) while groups use it. */
 export function deleteProvider(id: string): Promise<void> {
   return apiDelete(endpoints.provider(id));
+}
+
+/** Probes the saved provider now (its health-check path, else "/"); changes nothing. */
+export function testProvider(id: string): Promise<ProviderTestResult> {
+  return apiPost<unknown>(endpoints.providerTest(id), {}).then((body) =>
+    readOne(body, providerTestResultSchema),
+  );
 }
 
 /** The groups named in a PROVIDER_IN_USE error's details. */

@@ -27,6 +27,7 @@ import { describeError } from "../describe-error";
 import { applyServerIssues } from "../forms/server-errors";
 import { zodFormResolver } from "../forms/zod-form-resolver";
 import { createProvider, updateProvider } from "./provider-api";
+import { ProviderTestButton } from "./provider-test";
 import {
   createProviderFormSchema,
   emptyProviderForm,
@@ -105,7 +106,7 @@ function ProviderForm({
   const headers = useFieldArray({ control, name: "headers" });
   const authStyle = useWatch({ control, name: "authStyle" });
   const removeApiKey = useWatch({ control, name: "removeApiKey" });
-  const { errors, isSubmitting } = formState;
+  const { errors, isSubmitting, isDirty } = formState;
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);
@@ -346,6 +347,7 @@ function ProviderForm({
       )}
 
       <DialogFooter>
+        {provider && <ProviderTestButton provider={provider} dirty={isDirty} />}
         <Button type="button" variant="outline" onClick={onCancel}>
           {t("common.cancel")}
         </Button>

@@ -108,8 +108,14 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
   });
 }
 
-/** Converts a provider row; null (logged, without secrets) when its URL or credential is unusable. */
-function toSnapshotProvider(row: ProviderRow, deps: BuildSnapshotDeps): SnapshotProvider | null {
+/**
+ * Converts a provider row (credential decrypted); null (logged, without secrets) when its URL or
+ * credential is unusable. Also used by the admin "test connection", so it probes what the gateway sends.
+ */
+export function toSnapshotProvider(
+  row: ProviderRow,
+  deps: Pick<BuildSnapshotDeps, "openCredential" | "logger">,
+): SnapshotProvider | null {
   let url: URL;
   try {
     url = new URL(row.baseUrl);

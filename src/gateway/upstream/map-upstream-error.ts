@@ -1,7 +1,8 @@
 import type { AttemptErrorCode } from "../../core/retry/classify";
 import type { ProxyContext } from "../gateway-types";
 
-const CONNECT_FAILED = new Set([
+/** System and undici error codes that mean the connection (TCP, DNS or TLS) could not be set up. */
+export const CONNECT_FAILED_CODES: ReadonlySet<string> = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
   "EAI_AGAIN",
@@ -36,6 +37,6 @@ export function mapUpstreamError(ctx: ProxyContext, err: unknown): AttemptErrorC
   if (code === "UND_ERR_HEADERS_TIMEOUT") return "UPSTREAM_FIRST_BYTE_TIMEOUT";
   if (code === "UND_ERR_BODY_TIMEOUT") return "UPSTREAM_IDLE_TIMEOUT";
   if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") return "UPSTREAM_TIMEOUT";
-  if (code !== undefined && CONNECT_FAILED.has(code)) return "UPSTREAM_CONNECT_FAILED";
+  if (code !== undefined && CONNECT_FAILED_CODES.has(code)) return "UPSTREAM_CONNECT_FAILED";
   return "UPSTREAM_RESET";
 }
