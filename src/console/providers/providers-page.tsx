@@ -1,6 +1,6 @@
 "use client";
 
-import { PencilIcon, PlusIcon, ServerIcon, Trash2Icon } from "lucide-react";
+import { PencilIcon, PlugZapIcon, PlusIcon, ServerIcon, Trash2Icon } from "lucide-react";
 import type { Provider } from "@/contracts/providers";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -25,6 +25,7 @@ import { endpoints } from "../endpoints";
 import { ProviderDeleteDialog } from "./provider-delete-dialog";
 import { ProviderFormDialog } from "./provider-form-dialog";
 import { selectProviders, setProviderEnabled } from "./provider-api";
+import { useProviderTest } from "./provider-test";
 
 type Column = "name" | "baseUrl" | "weight" | "enabled" | "updatedAt";
 
@@ -52,6 +53,7 @@ export function ProvidersPage() {
     { column: "name", direction: "asc" },
   );
   const now = useNow();
+  const tester = useProviderTest();
   const editing = useDialogSubject<Provider>();
   const deleting = useDialogSubject<Provider>();
   const rows = useResourceRows<Provider>(query.setData);
@@ -157,6 +159,11 @@ export function ProvidersPage() {
                   <RowActionsMenu
                     actions={[
                       { label: t("common.edit"), icon: PencilIcon, onSelect: () => editing.show(provider) },
+                      {
+                        label: t("providers.testAction"),
+                        icon: PlugZapIcon,
+                        onSelect: () => void tester.run(provider),
+                      },
                       {
                         label: t("common.delete"),
                         icon: Trash2Icon,
