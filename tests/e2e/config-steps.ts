@@ -85,3 +85,28 @@ export async function switchLanguageAndTheme(flow: ConsoleFlow): Promise<void> {
   await page.getByText("Routing settings").waitFor();
   expect(await page.locator("html").getAttribute("lang")).toBe("en");
 }
+
+/**
+ * "Test connection" from the row menu and from the edit dialog reaches the saved provider's upstream
+ * with its credential and reports the answer; the credential itself never reaches the page.
+ */
+export async function testConnections(flow: ConsoleFlow): Promise<void> {
+  const { page, base, upstreams } = flow;
+  const before = upstreams[0]!.requests.length;
+  await page.goto(`${base}/providers`);
+  const row = page.getByRole("row").filter({ hasText: "provider-a" });
+  await row.getByRole("button", { name: "More actions" }).click();
+  await page.getByRole("menuitem", { name: "Test connection" }).click();
+  await page.getByText(/^Connected to provider-a: HTTP 200 in \d+ ms\.$/).waitFor();
+  const probe = upstreams[0]!.requests.slice(before).find((r) => r.method === "GET");
+  expect(probe?.headers.authorization).toBe("Bearer upstream-secret-provider-a");
+  expect(await page.content()).not.toContain("upstream-secret-provider-a");
+
+  await page.getByRole("button", { name: "provider-b", exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Test connection" }).click();
+  await page.getByText(/^Connected to provider-b: HTTP 200 in \d+ ms\.$/).waitFor();
+  await saveScreenshot(page, "flow-provider-test-connection");
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await dialog.waitFor({ state: "detached" });
+}

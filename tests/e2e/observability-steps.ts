@@ -30,6 +30,11 @@ export async function checkStatistics(page: Page, base: string): Promise<void> {
   await expect.poll(() => cards.textContent()).toContain("100%");
   const split = page.getByTestId("stats-providers");
   await split.getByRole("row").filter({ hasText: "provider-b" }).waitFor();
+  // Per key: the three requests all came with the key generated earlier.
+  const keys = page.getByRole("table", { name: "By key" });
+  await expect
+    .poll(async () => (await keys.getByRole("row").filter({ hasText: "e2e-client" }).textContent()) ?? "")
+    .toMatch(/e2e-client.*3/);
   await page.getByRole("button", { name: "1 h", exact: true }).click();
   await expect
     .poll(() => page.getByRole("button", { name: "1 h", exact: true }).getAttribute("aria-pressed"))

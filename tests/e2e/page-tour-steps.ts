@@ -41,7 +41,12 @@ export async function tourEveryPage(flow: ConsoleFlow, state: StorageState): Pro
   ] as const) {
     const audit = size === "desktop";
     for (const scheme of ["light", "dark"] as const) {
-      const context = await browser.newContext({ viewport, colorScheme: scheme, locale: "en-US", storageState: state });
+      const context = await browser.newContext({
+        viewport,
+        colorScheme: scheme,
+        locale: "en-US",
+        storageState: state,
+      });
       const page = await openPage(context, errors);
       for (const { path, name, tabs } of consolePages(flow.groupId)) {
         await page.goto(`${base}${path}`);
@@ -49,7 +54,13 @@ export async function tourEveryPage(flow: ConsoleFlow, state: StorageState): Pro
         for (const tab of tabs ?? []) {
           await page.getByRole("tab", { name: tab }).click();
           const slug = tab.toLowerCase().replace(/ log$/, "");
-          await capture(page, `${name}-${slug}-${size}-${scheme}`, `${path} ${tab} ${scheme}`, audit, problems);
+          await capture(
+            page,
+            `${name}-${slug}-${size}-${scheme}`,
+            `${path} ${tab} ${scheme}`,
+            audit,
+            problems,
+          );
         }
       }
       await context.close();

@@ -40,7 +40,8 @@ export async function viewerChangesNothing(flow: ConsoleFlow): Promise<void> {
     await waitForContent(viewer);
     expect(await viewer.getByRole("button", { name: WRITE_BUTTONS }).count(), path).toBe(0);
     expect(await viewer.getByRole("button", { name: /^Drag / }).count(), path).toBe(0);
-    for (const toggle of await viewer.getByRole("switch").all()) expect(await toggle.isDisabled(), path).toBe(true);
+    for (const toggle of await viewer.getByRole("switch").all())
+      expect(await toggle.isDisabled(), path).toBe(true);
   }
   expect(await viewer.getByRole("button", { name: "More actions" }).count()).toBe(0);
   // The API refuses a write even when the page is bypassed.
