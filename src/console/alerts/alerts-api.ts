@@ -11,10 +11,8 @@ import {
   type AlertRule,
   type AlertRuleCreateInput,
 } from "@/contracts/alerts";
-import type { Translate } from "@/i18n/types";
 import { apiDelete, apiPost, apiPut, readItems, readOne } from "../api-client";
 import { endpoints } from "../endpoints";
-import type { FieldErrors } from "./alert-form-model";
 
 /** Reads GET /alerts/rules. */
 export function selectRules(body: unknown): AlertRule[] {
@@ -68,30 +66,4 @@ export function deleteChannel(id: string): Promise<void> {
 /** Sends a test notice through a channel; returns the recorded delivery. */
 export async function testChannel(id: string): Promise<AlertDelivery> {
   return readOne(await apiPost<unknown>(endpoints.alertChannelTest(id), {}), alertDeliverySchema);
-}
-
-/**
- * The message under a form field: common rules localized, the contract's wording otherwise.
- * `unitMs` converts bounds of fields the form shows in another unit (minutes: 60000).
- */
-export function describeFieldError<F extends string>(
-  t: Translate,
-  errors: FieldErrors<F>,
-  field: F,
-  unitMs = 1,
-): string | undefined {
-  const error = errors[field];
-  if (!error) return undefined;
-  if (error.code === "invalid_type" || error.code === "required") return t("validation.required");
-  if (error.code === "too_small" && error.minimum !== undefined) {
-    const min = error.minimum / unitMs;
-    if (error.origin === "string" || error.origin === "array") return t("validation.required");
-    return t("validation.min", { min });
-  }
-  if (error.code === "too_big" && error.maximum !== undefined) {
-    if (error.origin === "string") return t("validation.tooLong", { max: error.maximum });
-    return t("validation.max", { max: error.maximum / unitMs });
-  }
-  if (error.code === "invalid_format" || error.message.startsWith("Invalid")) return t("alerts.invalidValue");
-  return error.message;
 }

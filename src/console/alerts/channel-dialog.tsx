@@ -1,39 +1,41 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
-import { LoaderCircleIcon } from "lucide-react";
-import { ALERT_CHANNEL_TYPE_NAMES, SMTP_SECURITY_MODES, type AlertChannel } from "@/contracts/alerts";
-import { Button } from "@/components/ui/button";
-import { Checkbox } from "@/components/ui/checkbox";
+import { useMemo } from "react";
+import { useController, useWatch, type Control } from "react-hook-form";
 import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+  ALERT_CHANNEL_TYPE_NAMES,
+  SMTP_SECURITY_MODES,
+  type AlertChannel,
+  type AlertChannelCreateInput,
+  type AlertChannelUpdateInput,
+} from "@/contracts/alerts";
+import { Checkbox } from "@/components/ui/checkbox";
 import { FormControl, FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { PasswordInput } from "@/components/ui/password-input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Switch } from "@/components/ui/switch";
 import { Textarea } from "@/components/ui/textarea";
 import { useT } from "@/i18n/i18n-provider";
-import { isApiError } from "../api-client";
-import { describeError } from "../describe-error";
 import { FormError } from "../form-error";
+import { NumberField, SelectField, SwitchField } from "../forms/controlled-fields";
+import { DialogFormFooter } from "../forms/dialog-form-footer";
+import { FormDialog } from "../forms/form-dialog";
+import { useDialogForm } from "../forms/use-dialog-form";
+import { localizeAlertIssue } from "./alert-form-issues";
+import { saveChannel } from "./alerts-api";
+import { SCROLLING_DIALOG } from "./rule-dialog";
 import {
   channelFieldOf,
   channelToForm,
+  createChannelFormSchema,
   emptyChannelForm,
-  validateChannelForm,
-  type ChannelField,
+  FEISHU_MESSAGE_TYPES,
   type ChannelFormValues,
-  type FieldErrors,
-} from "./alert-form-model";
-import { useOpening } from "../observability/use-opening";
-import { describeFieldError, saveChannel } from "./alerts-api";
+} from "./channel-form-model";
+
+type ChannelPayload = AlertChannelCreateInput | AlertChannelUpdateInput;
+type ChannelControl = Control<ChannelFormValues, unknown, ChannelPayload>;
+
+const MESSAGE_TYPE_LABELS = { interactive: "alerts.messageInteractive", text: "alerts.messageText" } as const;
 
 export interface ChannelDialogProps {
   open: boolean;
@@ -45,19 +47,16 @@ export interface ChannelDialogProps {
 /** Create or edit a notification channel; URLs, secrets and passwords are write-only. */
 export function ChannelDialog({ open, onOpenChange, channel, onSaved }: ChannelDialogProps) {
   const t = useT();
-  const opening = useOpening(open);
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="max-h-[90vh] overflow-y-auto sm:max-w-lg" closeLabel={t("common.close")}>
-        <DialogHeader>
-          <DialogTitle>
-            {channel ? t("alerts.editChannel", { name: channel.name }) : t("alerts.createChannel")}
-          </DialogTitle>
-          <DialogDescription>{t("alerts.channelDescription")}</DialogDescription>
-        </DialogHeader>
-        <ChannelForm key={opening} channel={channel} onSaved={onSaved} onCancel={() => onOpenChange(false)} />
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      className={SCROLLING_DIALOG}
+      title={channel ? t("alerts.editChannel", { name: channel.name }) : t("alerts.createChannel")}
+      description={t("alerts.channelDescription")}
+    >
+      <ChannelForm channel={channel} onSaved={onSaved} onCancel={() => onOpenChange(false)} />
+    </FormDialog>
   );
 }
 
@@ -72,157 +71,92 @@ function ChannelForm({
 }) {
   const t = useT();
   const editing = channel !== undefined;
-  const [values, setValues] = useState<ChannelFormValues>(() =>
-    channel ? channelToForm(channel) : emptyChannelForm(),
-  );
-  const [errors, setErrors] = useState<FieldErrors<ChannelField>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const set = (patch: Partial<ChannelFormValues>) => setValues((current) => ({ ...current, ...patch }));
-  const err = (field: ChannelField) => describeFieldError(t, errors, field);
-  const reveal = { showLabel: t("common.show"), hideLabel: t("common.hide") };
+  const schema = useMemo(() => createChannelFormSchema(editing), [editing]);
+  const { form, onSubmit, formError, busy } = useDialogForm<ChannelFormValues, ChannelPayload>({
+    schema,
+    localize: localizeAlertIssue,
+    defaultValues: channel ? channelToForm(channel) : emptyChannelForm(),
+    submit: async (payload) => onSaved(await saveChannel(channel?.id, payload)),
+    mapServerPath: channelFieldOf,
+  });
+  const { control, register, formState } = form;
+  const { errors } = formState;
+  const type = useWatch({ control, name: "type" });
   const view = channel?.config;
   const urlMasked = view && view.type !== "email" ? view.urlMasked : undefined;
   const hasSecret = view && view.type !== "email" ? view.hasSecret : false;
   const hasPassword = view?.type === "email" ? view.hasPassword : false;
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const result = validateChannelForm(values, editing);
-    if (!result.ok) {
-      setErrors(result.errors);
-      return;
-    }
-    setErrors({});
-    setFormError(null);
-    setBusy(true);
-    try {
-      onSaved(await saveChannel(channel?.id, result.payload));
-    } catch (error) {
-      const placed: FieldErrors<ChannelField> = {};
-      if (isApiError(error)) {
-        for (const issue of error.issues) {
-          const field = channelFieldOf(issue.path);
-          if (field) placed[field] = { code: "server", message: issue.message };
-        }
-      }
-      setErrors(placed);
-      if (Object.keys(placed).length === 0) setFormError(describeError(t, error));
-      setBusy(false);
-    }
-  }
-
   const keepHint = (has: boolean) =>
     editing ? (has ? t("alerts.secretKeep") : t("alerts.secretNone")) : t("alerts.secretOptional");
 
   return (
-    <form className="grid gap-4" onSubmit={submit} noValidate>
+    <form className="grid gap-4" onSubmit={onSubmit} noValidate>
       <div className="grid gap-4 sm:grid-cols-2">
-        <FormField label={t("alerts.fieldName")} required error={err("name")}>
+        <FormField label={t("alerts.fieldName")} required error={errors.name?.message}>
           <FormControl>
-            <Input value={values.name} onChange={(e) => set({ name: e.target.value })} maxLength={100} />
+            <Input maxLength={100} {...register("name")} />
           </FormControl>
         </FormField>
-        <FormField label={t("alerts.fieldChannelType")}>
-          <Select
-            value={values.type}
-            disabled={editing}
-            onValueChange={(type) => set({ type: type as ChannelFormValues["type"] })}
-          >
-            <FormControl>
-              <SelectTrigger className="w-full">
-                <SelectValue />
-              </SelectTrigger>
-            </FormControl>
-            <SelectContent>
-              {ALERT_CHANNEL_TYPE_NAMES.map((name) => (
-                <SelectItem key={name} value={name}>
-                  {t(`alerts.channel_${name}`)}
-                </SelectItem>
-              ))}
-            </SelectContent>
-          </Select>
-        </FormField>
+        <SelectField
+          control={control}
+          name="type"
+          label={t("alerts.fieldChannelType")}
+          disabled={editing}
+          options={ALERT_CHANNEL_TYPE_NAMES.map((name) => ({
+            value: name,
+            label: t(`alerts.channel_${name}`),
+          }))}
+        />
       </div>
 
-      {values.type === "email" ? (
+      {type === "email" ? (
         <>
           <div className="grid gap-4 sm:grid-cols-[1fr_6rem]">
-            <FormField label={t("alerts.fieldHost")} required error={err("host")}>
+            <FormField label={t("alerts.fieldHost")} required error={errors.host?.message}>
               <FormControl>
-                <Input
-                  value={values.host}
-                  onChange={(e) => set({ host: e.target.value })}
-                  placeholder="smtp.example.com"
-                />
+                <Input placeholder="smtp.example.com" {...register("host")} />
               </FormControl>
             </FormField>
-            <FormField label={t("alerts.fieldPort")} error={err("port")}>
-              <FormControl>
-                <Input type="number" value={values.port} onChange={(e) => set({ port: e.target.value })} />
-              </FormControl>
-            </FormField>
+            <NumberField control={control} name="port" label={t("alerts.fieldPort")} />
           </div>
-          <FormField label={t("alerts.fieldSecurity")}>
-            <Select
-              value={values.security}
-              onValueChange={(security) => set({ security: security as ChannelFormValues["security"] })}
-            >
-              <FormControl>
-                <SelectTrigger className="w-full">
-                  <SelectValue />
-                </SelectTrigger>
-              </FormControl>
-              <SelectContent>
-                {SMTP_SECURITY_MODES.map((mode) => (
-                  <SelectItem key={mode} value={mode}>
-                    {t(`alerts.security_${mode}`)}
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-          </FormField>
+          <SelectField
+            control={control}
+            name="security"
+            label={t("alerts.fieldSecurity")}
+            options={SMTP_SECURITY_MODES.map((mode) => ({
+              value: mode,
+              label: t(`alerts.security_${mode}`),
+            }))}
+          />
           <div className="grid gap-4 sm:grid-cols-2">
-            <FormField label={t("alerts.fieldUsername")} error={err("username")}>
+            <FormField label={t("alerts.fieldUsername")} error={errors.username?.message}>
               <FormControl>
-                <Input
-                  value={values.username}
-                  onChange={(e) => set({ username: e.target.value })}
-                  autoComplete="off"
-                />
+                <Input autoComplete="off" {...register("username")} />
               </FormControl>
             </FormField>
-            <FormField label={t("alerts.fieldPassword")} error={err("password")} hint={keepHint(hasPassword)}>
-              <FormControl>
-                <PasswordInput
-                  {...reveal}
-                  value={values.password}
-                  onChange={(e) => set({ password: e.target.value, clearPassword: false })}
-                  autoComplete="new-password"
-                />
-              </FormControl>
-            </FormField>
-          </div>
-          {editing && hasPassword && (
-            <ClearBox
-              label={t("alerts.clearPassword")}
-              checked={values.clearPassword}
-              onChange={(clearPassword) => set({ clearPassword, password: "" })}
+            <WriteOnlyField
+              control={control}
+              name="password"
+              clearName="clearPassword"
+              label={t("alerts.fieldPassword")}
+              hint={keepHint(hasPassword)}
+              clearLabel={editing && hasPassword ? t("alerts.clearPassword") : undefined}
             />
-          )}
-          <FormField label={t("alerts.fieldFrom")} required error={err("from")}>
+          </div>
+          <FormField label={t("alerts.fieldFrom")} required error={errors.from?.message}>
             <FormControl>
-              <Input
-                type="email"
-                value={values.from}
-                onChange={(e) => set({ from: e.target.value })}
-                placeholder="gateway@example.com"
-              />
+              <Input type="email" placeholder="gateway@example.com" {...register("from")} />
             </FormControl>
           </FormField>
-          <FormField label={t("alerts.fieldTo")} required error={err("to")} hint={t("alerts.toHint")}>
+          <FormField
+            label={t("alerts.fieldTo")}
+            required
+            error={errors.to?.message}
+            hint={t("alerts.toHint")}
+          >
             <FormControl>
-              <Textarea rows={2} value={values.to} onChange={(e) => set({ to: e.target.value })} />
+              <Textarea rows={2} {...register("to")} />
             </FormControl>
           </FormField>
         </>
@@ -231,90 +165,108 @@ function ChannelForm({
           <FormField
             label={t("alerts.fieldUrl")}
             required={!editing}
-            error={err("url")}
+            error={errors.url?.message}
             hint={urlMasked ? t("alerts.urlKeep", { url: urlMasked }) : t("alerts.urlHint")}
           >
             <FormControl>
               <Input
                 type="url"
-                value={values.url}
-                onChange={(e) => set({ url: e.target.value })}
                 placeholder={urlMasked ?? "https://"}
                 autoComplete="off"
+                {...register("url")}
               />
             </FormControl>
           </FormField>
-          <FormField label={t("alerts.fieldSecret")} error={err("secret")} hint={keepHint(hasSecret)}>
-            <FormControl>
-              <PasswordInput
-                {...reveal}
-                value={values.secret}
-                onChange={(e) => set({ secret: e.target.value, clearSecret: false })}
-                autoComplete="new-password"
-              />
-            </FormControl>
-          </FormField>
-          {editing && hasSecret && (
-            <ClearBox
-              label={t("alerts.clearSecret")}
-              checked={values.clearSecret}
-              onChange={(clearSecret) => set({ clearSecret, secret: "" })}
+          <WriteOnlyField
+            control={control}
+            name="secret"
+            clearName="clearSecret"
+            label={t("alerts.fieldSecret")}
+            hint={keepHint(hasSecret)}
+            clearLabel={editing && hasSecret ? t("alerts.clearSecret") : undefined}
+          />
+          {type === "feishu" && (
+            <SelectField
+              control={control}
+              name="messageType"
+              label={t("alerts.fieldMessageType")}
+              options={FEISHU_MESSAGE_TYPES.map((value) => ({
+                value,
+                label: t(MESSAGE_TYPE_LABELS[value]),
+              }))}
             />
-          )}
-          {values.type === "feishu" && (
-            <FormField label={t("alerts.fieldMessageType")}>
-              <Select
-                value={values.messageType}
-                onValueChange={(messageType) =>
-                  set({ messageType: messageType as ChannelFormValues["messageType"] })
-                }
-              >
-                <FormControl>
-                  <SelectTrigger className="w-full">
-                    <SelectValue />
-                  </SelectTrigger>
-                </FormControl>
-                <SelectContent>
-                  <SelectItem value="interactive">{t("alerts.messageInteractive")}</SelectItem>
-                  <SelectItem value="text">{t("alerts.messageText")}</SelectItem>
-                </SelectContent>
-              </Select>
-            </FormField>
           )}
         </>
       )}
-      <FormField label={t("alerts.fieldEnabled")} inline>
-        <FormControl>
-          <Switch checked={values.enabled} onCheckedChange={(enabled) => set({ enabled })} />
-        </FormControl>
-      </FormField>
+      <SwitchField control={control} name="enabled" label={t("alerts.fieldEnabled")} />
       <FormError>{formError}</FormError>
-      <DialogFooter>
-        <Button type="button" variant="outline" onClick={onCancel} disabled={busy}>
-          {t("common.cancel")}
-        </Button>
-        <Button type="submit" disabled={busy}>
-          {busy && <LoaderCircleIcon className="animate-spin" aria-hidden />}
-          {editing ? t("common.save") : t("common.create")}
-        </Button>
-      </DialogFooter>
+      <DialogFormFooter
+        onCancel={onCancel}
+        busy={busy}
+        submitLabel={editing ? t("common.save") : t("common.create")}
+      />
     </form>
   );
 }
 
-function ClearBox({
+/**
+ * A write-only secret: typing a new one replaces the stored value (and undoes "clear"); the box
+ * under it, shown when something is stored, clears it on save.
+ */
+function WriteOnlyField({
+  control,
+  name,
+  clearName,
   label,
-  checked,
-  onChange,
+  hint,
+  clearLabel,
 }: {
+  control: ChannelControl;
+  name: "secret" | "password";
+  clearName: "clearSecret" | "clearPassword";
   label: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
+  hint: string;
+  /** Offers the "clear" box when set. */
+  clearLabel: string | undefined;
 }) {
+  const t = useT();
+  // Taken apart so the ref stays a ref: the compiler lint treats the whole `field` as one otherwise.
+  const {
+    field: { ref, value, onChange, onBlur },
+    fieldState,
+  } = useController({ control, name });
+  const { field: clear } = useController({ control, name: clearName });
   return (
-    <label className="-mt-2 flex items-center gap-2 text-sm text-muted-foreground">
-      <Checkbox checked={checked} onCheckedChange={(value) => onChange(value === true)} />
-      {label}
-    </label>
+    <div className="grid gap-2">
+      <FormField label={label} error={fieldState.error?.message} hint={hint}>
+        <FormControl>
+          <PasswordInput
+            showLabel={t("common.show")}
+            hideLabel={t("common.hide")}
+            name={name}
+            value={value}
+            onChange={(event) => {
+              onChange(event.target.value);
+              clear.onChange(false);
+            }}
+            onBlur={onBlur}
+            ref={ref}
+            autoComplete="new-password"
+          />
+        </FormControl>
+      </FormField>
+      {clearLabel && (
+        <label className="flex items-center gap-2 text-sm text-muted-foreground">
+          <Checkbox
+            checked={clear.value}
+            onCheckedChange={(checked) => {
+              clear.onChange(checked === true);
+              if (checked === true) onChange("");
+            }}
+          />
+          {clearLabel}
+        </label>
+      )}
+    </div>
   );
 }

@@ -2,18 +2,9 @@
 
 import { useMemo, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
-import { LoaderCircleIcon } from "lucide-react";
 import type { ApiKey, CreatedApiKey } from "@/contracts/api-keys";
 import type { Group } from "@/contracts/groups";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FormControl, FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import {
@@ -29,6 +20,7 @@ import { Textarea } from "@/components/ui/textarea";
 import { useT } from "@/i18n/i18n-provider";
 import { describeError } from "../describe-error";
 import { FormError } from "../form-error";
+import { DialogFormFooter } from "../forms/dialog-form-footer";
 import { applyServerIssues } from "../forms/server-errors";
 import { zodFormResolver } from "../forms/zod-form-resolver";
 import { createApiKey, updateApiKey } from "./api-key-api";
@@ -225,15 +217,12 @@ function KeyForm({
         />
       )}
       <FormError>{formError}</FormError>
-      <DialogFooter>
-        <Button type="button" variant="outline" onClick={onCancel}>
-          {t("common.cancel")}
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting && <LoaderCircleIcon className="animate-spin" aria-hidden />}
-          {isSubmitting ? t("common.saving") : apiKey ? t("common.save") : t("apiKeys.generate")}
-        </Button>
-      </DialogFooter>
+      <DialogFormFooter
+        onCancel={onCancel}
+        busy={isSubmitting}
+        submitLabel={apiKey ? t("common.save") : t("apiKeys.generate")}
+        busyLabel={t("common.saving")}
+      />
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import type { Translate } from "@/i18n/types";
+import { MISSING } from "./contract-issues";
 import type { FormIssue } from "./zod-form-resolver";
 
 /**
@@ -7,6 +8,10 @@ import type { FormIssue } from "./zod-form-resolver";
  */
 export function localizeCommonIssue(t: Translate, issue: FormIssue): string | undefined {
   switch (issue.code) {
+    case "custom":
+      return (issue.params as { rule?: string } | undefined)?.rule === MISSING
+        ? t("validation.required")
+        : undefined;
     case "too_small": {
       const min = Number(issue.minimum);
       if (issue.origin === "string") {

@@ -2,17 +2,8 @@
 
 import { useMemo, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
-import { LoaderCircleIcon } from "lucide-react";
 import { STRATEGY_NAMES, type GroupDetail } from "@/contracts/groups";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FormControl, FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
@@ -21,6 +12,7 @@ import { useT } from "@/i18n/i18n-provider";
 import { isApiError } from "../api-client";
 import { describeError } from "../describe-error";
 import { FormError } from "../form-error";
+import { DialogFormFooter } from "../forms/dialog-form-footer";
 import { applyServerIssues } from "../forms/server-errors";
 import { zodFormResolver } from "../forms/zod-form-resolver";
 import { createGroup } from "./group-api";
@@ -148,15 +140,12 @@ function CreateForm({
         </FormControl>
       </FormField>
       <FormError>{formError}</FormError>
-      <DialogFooter>
-        <Button type="button" variant="outline" onClick={onCancel}>
-          {t("common.cancel")}
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting && <LoaderCircleIcon className="animate-spin" aria-hidden />}
-          {isSubmitting ? t("common.saving") : t("common.create")}
-        </Button>
-      </DialogFooter>
+      <DialogFormFooter
+        onCancel={onCancel}
+        busy={isSubmitting}
+        submitLabel={t("common.create")}
+        busyLabel={t("common.saving")}
+      />
     </form>
   );
 }

@@ -3,7 +3,6 @@
 import { useMemo, useState } from "react";
 import Link from "next/link";
 import { Controller, useForm } from "react-hook-form";
-import { LoaderCircleIcon } from "lucide-react";
 import { z } from "zod";
 import type { GroupDetail } from "@/contracts/groups";
 import type { Provider } from "@/contracts/providers";
@@ -23,6 +22,7 @@ import { useT } from "@/i18n/i18n-provider";
 import { describeError } from "../describe-error";
 import { FormError } from "../form-error";
 import { localizeCommonIssue } from "../forms/localize-issue";
+import { DialogFormFooter } from "../forms/dialog-form-footer";
 import { applyServerIssues } from "../forms/server-errors";
 import { zodFormResolver } from "../forms/zod-form-resolver";
 import { addMember } from "./group-api";
@@ -195,15 +195,7 @@ function AddForm({
         </FormField>
       </div>
       <FormError>{formError}</FormError>
-      <DialogFooter>
-        <Button type="button" variant="outline" onClick={onCancel}>
-          {t("common.cancel")}
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting && <LoaderCircleIcon className="animate-spin" aria-hidden />}
-          {t("common.add")}
-        </Button>
-      </DialogFooter>
+      <DialogFormFooter onCancel={onCancel} busy={isSubmitting} submitLabel={t("common.add")} />
     </form>
   );
 }

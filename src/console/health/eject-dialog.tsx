@@ -1,37 +1,23 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
-import { LoaderCircleIcon } from "lucide-react";
-import type { ProviderHealth } from "@/contracts/health";
-import { providerEjectSchema } from "@/contracts/health";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { useMemo } from "react";
+import type { ProviderEjectInput, ProviderHealth } from "@/contracts/health";
 import { FormControl, FormField } from "@/components/ui/form-field";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Textarea } from "@/components/ui/textarea";
 import { useT } from "@/i18n/i18n-provider";
-import type { MessageKey } from "@/i18n/types";
-import { describeError } from "../describe-error";
 import { FormError } from "../form-error";
-import { useOpening } from "../observability/use-opening";
+import { SelectField } from "../forms/controlled-fields";
+import { DialogFormFooter } from "../forms/dialog-form-footer";
+import { FormDialog } from "../forms/form-dialog";
+import { useDialogForm } from "../forms/use-dialog-form";
+import {
+  createEjectFormSchema,
+  EJECT_DURATIONS,
+  emptyEjectForm,
+  localizeEjectIssue,
+  type EjectFormValues,
+} from "./eject-form-model";
 import { ejectProvider } from "./health-api";
-
-const MINUTE = 60_000;
-const DURATIONS: { value: string; ms: number | undefined; label: MessageKey }[] = [
-  { value: "5m", ms: 5 * MINUTE, label: "health.duration5m" },
-  { value: "15m", ms: 15 * MINUTE, label: "health.duration15m" },
-  { value: "1h", ms: 60 * MINUTE, label: "health.duration1h" },
-  { value: "6h", ms: 6 * 60 * MINUTE, label: "health.duration6h" },
-  { value: "24h", ms: 24 * 60 * MINUTE, label: "health.duration24h" },
-  { value: "manual", ms: undefined, label: "health.durationManual" },
-];
 
 /** Manual ejection: why (audited) and for how long. */
 export function EjectDialog({
@@ -46,24 +32,18 @@ export function EjectDialog({
   onEjected: (health: ProviderHealth) => void;
 }) {
   const t = useT();
-  const opening = useOpening(open);
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="sm:max-w-md" closeLabel={t("common.close")}>
-        <DialogHeader>
-          <DialogTitle>{t("health.ejectTitle", { name: provider?.name ?? "" })}</DialogTitle>
-          <DialogDescription>{t("health.ejectDescription")}</DialogDescription>
-        </DialogHeader>
-        {provider && (
-          <EjectForm
-            key={opening}
-            provider={provider}
-            onCancel={() => onOpenChange(false)}
-            onEjected={onEjected}
-          />
-        )}
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      className="sm:max-w-md"
+      title={t("health.ejectTitle", { name: provider?.name ?? "" })}
+      description={t("health.ejectDescription")}
+    >
+      {provider && (
+        <EjectForm provider={provider} onCancel={() => onOpenChange(false)} onEjected={onEjected} />
+      )}
+    </FormDialog>
   );
 }
 
@@ -77,69 +57,39 @@ function EjectForm({
   onEjected: (health: ProviderHealth) => void;
 }) {
   const t = useT();
-  const [reason, setReason] = useState("");
-  const [duration, setDuration] = useState("15m");
-  const [reasonError, setReasonError] = useState<string | undefined>();
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const ms = DURATIONS.find((d) => d.value === duration)?.ms;
-    const parsed = providerEjectSchema.safeParse({ reason, durationMs: ms });
-    if (!parsed.success) {
-      setReasonError(t("health.reasonRequired"));
-      return;
-    }
-    setReasonError(undefined);
-    setFormError(null);
-    setBusy(true);
-    try {
-      onEjected(await ejectProvider(provider.providerId, parsed.data.reason, ms));
-    } catch (error) {
-      setFormError(describeError(t, error));
-      setBusy(false);
-    }
-  }
+  const schema = useMemo(() => createEjectFormSchema(), []);
+  const { form, onSubmit, formError, busy } = useDialogForm<EjectFormValues, ProviderEjectInput>({
+    schema,
+    localize: localizeEjectIssue,
+    defaultValues: emptyEjectForm(),
+    submit: async ({ reason, durationMs }) =>
+      onEjected(await ejectProvider(provider.providerId, reason, durationMs)),
+    serverFields: ["reason"],
+    mapServerPath: (path) => (path === "durationMs" ? "duration" : undefined),
+  });
+  const { control, register, formState } = form;
+  const { errors } = formState;
 
   return (
-    <form className="grid gap-4" onSubmit={submit} noValidate>
-      <FormField label={t("health.reason")} error={reasonError} required hint={t("health.reasonHint")}>
+    <form className="grid gap-4" onSubmit={onSubmit} noValidate>
+      <FormField
+        label={t("health.reason")}
+        error={errors.reason?.message}
+        required
+        hint={t("health.reasonHint")}
+      >
         <FormControl>
-          <Textarea
-            rows={3}
-            value={reason}
-            onChange={(event) => setReason(event.target.value)}
-            maxLength={500}
-          />
+          <Textarea rows={3} maxLength={500} {...register("reason")} />
         </FormControl>
       </FormField>
-      <FormField label={t("health.duration")}>
-        <Select value={duration} onValueChange={setDuration}>
-          <FormControl>
-            <SelectTrigger className="w-full">
-              <SelectValue />
-            </SelectTrigger>
-          </FormControl>
-          <SelectContent>
-            {DURATIONS.map((option) => (
-              <SelectItem key={option.value} value={option.value}>
-                {t(option.label)}
-              </SelectItem>
-            ))}
-          </SelectContent>
-        </Select>
-      </FormField>
+      <SelectField
+        control={control}
+        name="duration"
+        label={t("health.duration")}
+        options={EJECT_DURATIONS.map((option) => ({ value: option.value, label: t(option.label) }))}
+      />
       <FormError>{formError}</FormError>
-      <DialogFooter>
-        <Button type="button" variant="outline" onClick={onCancel} disabled={busy}>
-          {t("common.cancel")}
-        </Button>
-        <Button type="submit" variant="destructive" disabled={busy}>
-          {busy && <LoaderCircleIcon className="animate-spin" aria-hidden />}
-          {t("health.eject")}
-        </Button>
-      </DialogFooter>
+      <DialogFormFooter onCancel={onCancel} busy={busy} submitLabel={t("health.eject")} destructive />
     </form>
   );
 }

@@ -2,18 +2,11 @@
 
 import { useMemo, useState } from "react";
 import { Controller, useFieldArray, useForm, useWatch, type FieldPath } from "react-hook-form";
-import { LoaderCircleIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import { PlusIcon, Trash2Icon } from "lucide-react";
 import type { Provider } from "@/contracts/providers";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FormControl, FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -24,6 +17,8 @@ import { Textarea } from "@/components/ui/textarea";
 import { useT } from "@/i18n/i18n-provider";
 import { isApiError } from "../api-client";
 import { describeError } from "../describe-error";
+import { FormError } from "../form-error";
+import { DialogFormFooter } from "../forms/dialog-form-footer";
 import { applyServerIssues } from "../forms/server-errors";
 import { zodFormResolver } from "../forms/zod-form-resolver";
 import { createProvider, updateProvider } from "./provider-api";
@@ -337,25 +332,15 @@ function ProviderForm({
         </FormControl>
       </FormField>
 
-      {formError && (
-        <p
-          role="alert"
-          className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
-        >
-          {formError}
-        </p>
-      )}
+      <FormError>{formError}</FormError>
 
-      <DialogFooter>
-        {provider && <ProviderTestButton provider={provider} dirty={isDirty} />}
-        <Button type="button" variant="outline" onClick={onCancel}>
-          {t("common.cancel")}
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting && <LoaderCircleIcon className="animate-spin" aria-hidden />}
-          {isSubmitting ? t("common.saving") : provider ? t("common.save") : t("common.create")}
-        </Button>
-      </DialogFooter>
+      <DialogFormFooter
+        onCancel={onCancel}
+        busy={isSubmitting}
+        submitLabel={provider ? t("common.save") : t("common.create")}
+        busyLabel={t("common.saving")}
+        extra={provider && <ProviderTestButton provider={provider} dirty={isDirty} />}
+      />
     </form>
   );
 }

@@ -2,18 +2,9 @@
 
 import { useMemo, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
-import { LoaderCircleIcon } from "lucide-react";
 import { z } from "zod";
 import { passwordSchema, usernameSchema, USER_ROLE_NAMES, type User } from "@/contracts/users";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FormControl, FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { PasswordInput } from "@/components/ui/password-input";
@@ -24,6 +15,7 @@ import { isApiError } from "../api-client";
 import { describeError } from "../describe-error";
 import { FormError } from "../form-error";
 import { localizeCommonIssue } from "../forms/localize-issue";
+import { DialogFormFooter } from "../forms/dialog-form-footer";
 import { applyServerIssues } from "../forms/server-errors";
 import { zodFormResolver, type FormIssue } from "../forms/zod-form-resolver";
 import { createUser, resetUserPassword } from "./users-api";
@@ -175,15 +167,7 @@ function CreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
         />
       </FormField>
       <FormError>{formError}</FormError>
-      <DialogFooter>
-        <Button type="button" variant="outline" onClick={onCancel}>
-          {t("common.cancel")}
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting && <LoaderCircleIcon className="animate-spin" aria-hidden />}
-          {t("settings.createUser")}
-        </Button>
-      </DialogFooter>
+      <DialogFormFooter onCancel={onCancel} busy={isSubmitting} submitLabel={t("settings.createUser")} />
     </form>
   );
 }
@@ -260,15 +244,7 @@ function ResetForm({
         </FormControl>
       </FormField>
       <FormError>{formError}</FormError>
-      <DialogFooter>
-        <Button type="button" variant="outline" onClick={onCancel}>
-          {t("common.cancel")}
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting && <LoaderCircleIcon className="animate-spin" aria-hidden />}
-          {t("settings.resetSubmit")}
-        </Button>
-      </DialogFooter>
+      <DialogFormFooter onCancel={onCancel} busy={isSubmitting} submitLabel={t("settings.resetSubmit")} />
     </form>
   );
 }

@@ -3,18 +3,9 @@
 import { useMemo, useState } from "react";
 import { useRouter } from "next/navigation";
 import { useForm } from "react-hook-form";
-import { LoaderCircleIcon } from "lucide-react";
 import { z } from "zod";
 import { passwordChangeSchema } from "@/contracts/users";
-import { Button } from "@/components/ui/button";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { FormControl, FormField } from "@/components/ui/form-field";
 import { PasswordInput } from "@/components/ui/password-input";
 import { toast } from "@/components/ui/toaster";
@@ -22,8 +13,10 @@ import { useT } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
 import { apiPost, isApiError } from "../api-client";
 import { describeError } from "../describe-error";
+import { FormError } from "../form-error";
 import { endpoints } from "../endpoints";
 import { localizeCommonIssue } from "../forms/localize-issue";
+import { DialogFormFooter } from "../forms/dialog-form-footer";
 import { applyServerIssues } from "../forms/server-errors";
 import { zodFormResolver, type FormIssue } from "../forms/zod-form-resolver";
 
@@ -121,23 +114,8 @@ function ChangePasswordForm({ onCancel }: { onCancel: () => void }) {
           <PasswordInput autoComplete="new-password" {...reveal} {...register("confirm")} />
         </FormControl>
       </FormField>
-      {formError && (
-        <p
-          role="alert"
-          className="rounded-md border border-destructive/30 bg-destructive/10 px-3 py-2 text-sm text-destructive"
-        >
-          {formError}
-        </p>
-      )}
-      <DialogFooter>
-        <Button type="button" variant="outline" onClick={onCancel}>
-          {t("common.cancel")}
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting && <LoaderCircleIcon className="animate-spin" aria-hidden />}
-          {t("password.submit")}
-        </Button>
-      </DialogFooter>
+      <FormError>{formError}</FormError>
+      <DialogFormFooter onCancel={onCancel} busy={isSubmitting} submitLabel={t("password.submit")} />
     </form>
   );
 }
