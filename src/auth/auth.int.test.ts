@@ -303,6 +303,9 @@ describe.each(DATABASE_KINDS)("console sign-in on %s", (kind) => {
     expect(forged.status).toBe(403);
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join("\n")).not.toContain("a-wrong-password-123");
+    // No baseURL (PUBLIC_URL unset) is a supported setup: the origin comes from each request, without
+    // a warning at every start.
+    expect(lines.join("\n")).not.toContain("Base URL is not set");
   });
 
   it("refuses oversized bodies before reading them", async () => {

@@ -126,6 +126,11 @@ function buildBetterAuth(options: CreateAuthOptions) {
     logger: logger
       ? {
           log: (level, message) => {
+            // Without PUBLIC_URL the origin is taken from each request on purpose (see CreateAuthOptions):
+            // better-auth's start-up warning about it would only repeat at every start. Its alternatives do
+            // not fit: a fixed URL from HOST/PORT refuses sign-in from any other origin, and a dynamic
+            // `allowedHosts: ["*"]` would make every origin trusted.
+            if (!options.baseURL && message.includes("Base URL is not set")) return;
             if (level === "error") logger.error({ component: "auth" }, message);
             else logger.warn({ component: "auth" }, message);
           },

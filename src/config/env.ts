@@ -77,6 +77,8 @@ export const envSchema = z
     // Raw request logs (and minute rollups, captured bodies) vs hour/day rollups and health events.
     LOG_RETENTION_DAYS: intIn(1, 3650, 30),
     ROLLUP_RETENTION_DAYS: intIn(1, 3650, 400),
+    // Resolved alert incidents and their deliveries, counted from the resolution; firing ones stay.
+    ALERT_HISTORY_RETENTION_DAYS: intIn(1, 3650, 90),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.SECRET_KEY) {

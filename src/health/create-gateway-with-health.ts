@@ -1,7 +1,8 @@
 /**
  * The one way a process builds its data plane: the gateway with the health layer plugged in, and the
  * active health checker. Used by the runtime (both roles) and by the benchmark, so both run the same
- * wiring.
+ * wiring. Each routing snapshot also tells which providers were deleted since the last one: their
+ * health is forgotten here and (shared mode) their keys leave the store.
  */
 import type { HealthPolicyOverrides } from "../core/health/policy";
 import { createGateway, type Gateway, type GatewayDeps } from "../gateway/create-gateway";
@@ -60,11 +61,25 @@ export function createGatewayWithHealth(deps: GatewayWithHealthDeps): GatewayWit
     syncIntervalMs: settings.syncIntervalMs,
     now: settings.now,
   });
-  const gateway = createGateway({
-    ...deps,
-    health: health.hooks,
-    onSnapshot: (snapshot) => health.follow(routedProviderIds(snapshot)),
-  });
+  // Providers of the previous snapshot, and deleted ones whose shared state could not be dropped yet.
+  let existing: ReadonlySet<string> = new Set<string>();
+  let undropped = new Set<string>();
+  const onSnapshot = (snapshot: RoutingSnapshot) => {
+    const gone = new Set<string>(undropped);
+    for (const id of [...existing, ...health.followed()]) if (!snapshot.providerIds.has(id)) gone.add(id);
+    existing = snapshot.providerIds;
+    health.follow(routedProviderIds(snapshot));
+    if (gone.size === 0) return;
+    undropped = new Set();
+    health.forget(gone).catch((err: unknown) => {
+      for (const id of gone) undropped.add(id);
+      deps.logger.warn(
+        { err: err instanceof Error ? err.message : String(err), providers: gone.size },
+        "shared health of deleted providers not dropped yet; retried at the next config reload",
+      );
+    });
+  };
+  const gateway = createGateway({ ...deps, health: health.hooks, onSnapshot });
   const checker = createActiveChecker({
     store: deps.store,
     logger: deps.logger,

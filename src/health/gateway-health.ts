@@ -26,6 +26,7 @@ import type { SnapshotGroup } from "../gateway/snapshot/snapshot-types";
 import type { Logger } from "../observability/logger";
 import type { StateStore } from "../store/types";
 import { createSharedHealthSync, type SharedHealthSync } from "./shared-health-sync";
+import { createSharedTransitionFilter, type TransitionSink } from "./shared-transitions";
 
 /** While a slow-start ramp or panic is in progress, a cached group view is rebuilt this often. */
 const RAMP_REFRESH_MS = 100;
@@ -61,6 +62,15 @@ export interface GatewayHealth {
   restore(providerId: string): Promise<void>;
   /** Follows these providers' shared state (every member of the routing snapshot). */
   follow(providerIds: Iterable<string>): void;
+  /** Providers followed so far (routed ones and any provider asked about). */
+  followed(): ReadonlySet<string>;
+  /** Drops deleted providers: their state here and, when shared, their keys in the store (idempotent). */
+  forget(providerIds: Iterable<string>): Promise<void>;
+  /**
+   * Subscribes to provider state changes to store: each change once across every instance sharing
+   * health (the registry's own onTransition fires on each of them); every change when not shared.
+   */
+  onTransition(listener: TransitionSink): () => void;
   /** Evaluates a group now (ejection share, panic) for reports. */
   evaluate(memberIds: readonly string[]): GroupHealthView;
   /** The admin view of the given providers (or every known one). */
@@ -100,6 +110,12 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
       instanceId,
     });
   }
+
+  const transitionListeners = new Set<TransitionSink>();
+  let transitionsAttached = false;
+  const emitTransition: TransitionSink = (event) => {
+    for (const listener of transitionListeners) listener(event);
+  };
 
   registry.onTransition((event: HealthTransition) => {
     const level = event.to === "healthy" || event.to === "degraded" ? "info" : "warn";
@@ -219,6 +235,28 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
       decide(providerId, { kind: "restore", at: now() }, () => registry.restore(providerId)),
     follow(providerIds) {
       for (const id of providerIds) known.add(id);
+    },
+    followed: () => known,
+    async forget(providerIds) {
+      const ids = [...providerIds];
+      for (const id of ids) {
+        known.delete(id);
+        registry.forget(id);
+      }
+      if (syncing !== null && ids.length > 0) await syncing.drop(ids);
+    },
+    onTransition(listener) {
+      transitionListeners.add(listener);
+      if (!transitionsAttached) {
+        // Attached on first use: without a listener, shared mode makes no store calls for transitions.
+        transitionsAttached = true;
+        registry.onTransition(
+          syncing === null ? emitTransition : createSharedTransitionFilter(options.store, emitTransition),
+        );
+      }
+      return () => {
+        transitionListeners.delete(listener);
+      };
     },
     evaluate,
     snapshot: (providerIds) => registry.snapshot(providerIds),

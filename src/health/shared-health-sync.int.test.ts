@@ -1,9 +1,17 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { asc, eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../db/client";
+import { healthEvents } from "../db/schema";
 import { createLogger } from "../observability/logger";
+import { createAdminServices } from "../services/admin-services";
+import { createHealthTransitionRecorder } from "../stats/health-events";
 import { createRedisStore } from "../store/redis-store";
 import type { StateStore } from "../store/types";
-import { testRedis } from "../testing/test-database";
+import { startGatewayHarness } from "../testing/gateway-harness";
+import { openTestDatabase, testRedis } from "../testing/test-database";
 import { createGatewayHealth, type GatewayHealth } from "./gateway-health";
+import { buildHealthKey, buildReportedStateKey } from "./shared-health-sync";
 
 /**
  * Two health layers ("instances") sharing one real Redis through their own store connections, as two
@@ -111,5 +119,115 @@ describe("health shared through Redis", () => {
     await store.close();
     fail(a, "p", 3);
     expect(a.evaluate(["p", "q"]).members[0]).toMatchObject({ available: false, state: "ejected" });
+  });
+});
+
+describe("health transitions stored from two instances sharing Redis", () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase("postgres");
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  const stored = (providerId: string) =>
+    database.db
+      .select({ from: healthEvents.fromState, to: healthEvents.toState, reason: healthEvents.reason })
+      .from(healthEvents)
+      .where(eq(healthEvents.providerId, providerId))
+      .orderBy(asc(healthEvents.at), asc(healthEvents.id));
+
+  /** Waits until the stored rows satisfy `check`, then a little longer so late duplicates would show. */
+  async function settled(providerId: string, check: (n: number) => boolean) {
+    const started = Date.now();
+    while (!check((await stored(providerId)).length)) {
+      if (Date.now() - started > 3_000) throw new Error("transitions not stored in time");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return stored(providerId);
+  }
+
+  it("one ejection and one restore are each stored once, not once per instance", async () => {
+    const [a, b] = await instances(prefix(), 10_000);
+    const p = randomUUID();
+    for (const health of [a, b]) {
+      health.follow([p]);
+      health.onTransition(
+        createHealthTransitionRecorder({ db: database.db, logger: createLogger("silent") }),
+      );
+    }
+    fail(a, p, 3);
+    expect(a.evaluate([p, "q"]).members[0]).toMatchObject({ available: false, state: "ejected" });
+    await eventually(() => b.snapshot([p])[0]?.state === "ejected");
+    expect(await settled(p, (n) => n >= 1)).toEqual([
+      { from: "healthy", to: "ejected", reason: "consecutive_failures" },
+    ]);
+
+    await b.restore(p);
+    await eventually(() => a.snapshot([p])[0]?.state === "healthy");
+    await a.sync();
+    await b.sync();
+    expect(await settled(p, (n) => n >= 2)).toEqual([
+      { from: "healthy", to: "ejected", reason: "consecutive_failures" },
+      { from: "ejected", to: "healthy", reason: "restored" },
+    ]);
+  });
+});
+
+describe("shared health of a deleted provider", () => {
+  it("leaves Redis once the provider is deleted, not when it only leaves its groups", async () => {
+    const { url, prefix: keyPrefix } = testRedis();
+    const h = await startGatewayHarness({
+      database: "pglite",
+      store: await createRedisStore({ url, prefix: keyPrefix }),
+      healthLayer: { checkIntervalMs: 0, syncIntervalMs: 50 },
+    });
+    try {
+      const health = h.health!;
+      const services = createAdminServices({
+        db: h.db,
+        store: h.store,
+        sealer: h.secretBox,
+        logger: createLogger("silent"),
+      });
+      const by = {
+        actor: { id: null, name: "test", role: "admin" as const, via: "token" as const },
+        ip: null,
+      };
+      const provider = await h.addProvider({ baseUrl: "http://127.0.0.1:9" });
+      const group = await h.addGroup();
+      await h.addMember(group.id, provider.id);
+      await h.reload();
+      health.onTransition(() => undefined);
+      await health.eject(provider.id, null);
+      const keys = [buildHealthKey(provider.id), buildReportedStateKey(provider.id)];
+      const present = async () => (await Promise.all(keys.map((k) => h.store.get(k)))).map((v) => v !== null);
+      for (let i = 0; i < 200 && (await present()).includes(false); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(await present()).toEqual([true, true]);
+
+      // Out of every group but still configured: its state (here a manual ejection) is kept.
+      await services.groups.removeMember(by, group.id, provider.id);
+      await h.reload();
+      expect(await present()).toEqual([true, true]);
+
+      // Deleted: the announcement reloads the snapshot, which drops the provider's keys.
+      await services.providers.remove(by, provider.id);
+      for (let i = 0; i < 200 && (await present()).includes(true); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(await present()).toEqual([false, false]);
+      expect(health.followed().has(provider.id)).toBe(false);
+
+      // A late outcome of a request still in flight does not write it back.
+      fail(health, provider.id, 3);
+      await health.sync();
+      expect(await present()).toEqual([false, false]);
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -15,7 +15,8 @@
  *    provider within milliseconds. After a lost subscription, everything is re-read.
  * The half-open trial is claimed on the shared document itself, so one trial runs at a time across
  * every instance. When the store is unreachable, each instance goes on with its local judgement and
- * keeps (a bounded number of) queued ops for later.
+ * keeps (a bounded number of) queued ops for later. A deleted provider's keys are dropped by every
+ * instance that notices the deletion (idempotent); its later ops are ignored so none writes it back.
  */
 import { applyHealthOp, changesAvailability, type HealthOp } from "../core/health/health-ops";
 import type { HealthRegistry } from "../core/health/health-registry";
@@ -25,6 +26,16 @@ import type { StateStore, Unsubscribe } from "../store/types";
 
 /** Channel on which changes of a provider's availability are announced to every instance. */
 export const HEALTH_CHANNEL = "health";
+
+/** Store key of a provider's shared health document. */
+export function buildHealthKey(providerId: string): string {
+  return `health:${providerId}`;
+}
+
+/** Store key of the provider state last stored as a transition (see shared-transitions.ts). */
+export function buildReportedStateKey(providerId: string): string {
+  return `health-reported:${providerId}`;
+}
 
 /** Ops kept per provider while the store is unreachable; older outcomes are dropped beyond this. */
 const MAX_QUEUED_OPS = 1_000;
@@ -51,6 +62,8 @@ export interface SharedHealthSync {
   commit(providerId: string, op: HealthOp): Promise<boolean>;
   /** Writes every queued op, then re-reads every followed provider. */
   sync(): Promise<void>;
+  /** Deletes the shared keys of deleted providers (after any write in flight) and ignores their ops from now on. */
+  drop(providerIds: readonly string[]): Promise<void>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -61,12 +74,14 @@ export function createSharedHealthSync(options: SharedHealthSyncOptions): Shared
   const policy = registry.policy;
   const pending = new Map<string, HealthOp[]>();
   const chains = new Map<string, Promise<unknown>>();
+  // Deleted providers (ids are never reused): a late outcome must not write their state back.
+  const dropped = new Set<string>();
   let timer: NodeJS.Timeout | null = null;
   let unsubscribe: Unsubscribe | null = null;
   let closed = false;
   let lastWarnAt = 0;
 
-  const keyOf = (providerId: string) => `health:${providerId}`;
+  const keyOf = buildHealthKey;
 
   const warn = (err: unknown, what: string) => {
     const t = Date.now();
@@ -128,6 +143,7 @@ export function createSharedHealthSync(options: SharedHealthSyncOptions): Shared
   /** Replays the queued ops (and `extra`) onto the shared document; resolves whether `extra` applied. */
   const write = (providerId: string, extra: HealthOp | null): Promise<boolean> =>
     serial(providerId, async () => {
+      if (dropped.has(providerId)) return false;
       const batch = pending.get(providerId) ?? [];
       pending.delete(providerId);
       try {
@@ -162,7 +178,10 @@ export function createSharedHealthSync(options: SharedHealthSyncOptions): Shared
   };
 
   const reread = (providerId: string): Promise<void> =>
-    serial(providerId, async () => adopt(providerId, parse(providerId, await store.get(keyOf(providerId)))));
+    serial(providerId, async () => {
+      const raw = await store.get(keyOf(providerId));
+      if (!dropped.has(providerId)) adopt(providerId, parse(providerId, raw));
+    });
 
   const sync = async (): Promise<void> => {
     const writes = [...pending.keys()].map((id) => write(id, null));
@@ -202,6 +221,7 @@ export function createSharedHealthSync(options: SharedHealthSyncOptions): Shared
 
   return {
     queue(providerId, op, urgent) {
+      if (dropped.has(providerId)) return;
       const list = pending.get(providerId);
       if (list === undefined) pending.set(providerId, [op]);
       else if (list.length >= MAX_QUEUED_OPS) pending.set(providerId, trimOps([...list, op]));
@@ -210,6 +230,15 @@ export function createSharedHealthSync(options: SharedHealthSyncOptions): Shared
     },
     commit: (providerId, op) => write(providerId, op),
     sync,
+    async drop(providerIds) {
+      await Promise.all(
+        providerIds.map((id) => {
+          dropped.add(id);
+          pending.delete(id);
+          return serial(id, () => store.del(buildHealthKey(id), buildReportedStateKey(id)));
+        }),
+      );
+    },
     async start() {
       unsubscribe = await store.subscribe(HEALTH_CHANNEL, onMessage, { onResubscribed: rereadAll });
       await sync().catch((err: unknown) => warn(err, "first sync"));

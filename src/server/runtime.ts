@@ -154,8 +154,8 @@ export async function createRuntime(
   }
 
   await dataPlane.ready();
-  // Every instance stores the transitions it observes (the provider page's history reads them).
-  health.registry.onTransition(createHealthTransitionRecorder({ db: database.db, logger }));
+  // The provider page's history: with shared health, each change is stored once across the instances.
+  health.onTransition(createHealthTransitionRecorder({ db: database.db, logger }));
   if (services) {
     // Both jobs take a store lock per round, so with several instances exactly one does the work.
     const retention = startRetentionJob({
@@ -164,6 +164,7 @@ export async function createRuntime(
       logger,
       logRetentionDays: env.LOG_RETENTION_DAYS,
       rollupRetentionDays: env.ROLLUP_RETENTION_DAYS,
+      alertHistoryRetentionDays: env.ALERT_HISTORY_RETENTION_DAYS,
     });
     const scheduler = createAlertScheduler({
       db: database.db,

@@ -4,9 +4,10 @@ import { healthEvents, type HealthEventRow } from "../db/schema/rollups";
 import type { Logger } from "../observability/logger";
 
 /**
- * Provider health transitions, kept for the provider statistics page. The health registry's
- * `onTransition` listener hands events to a recorder; writes are fire-and-forget (a failed write is
- * logged, never thrown into the registry).
+ * Provider health transitions, kept for the provider statistics page. The health layer's
+ * `onTransition` (src/health/gateway-health.ts: each change once across instances sharing health)
+ * hands events to a recorder; writes are fire-and-forget (a failed write is logged, never thrown into
+ * the registry).
  */
 
 /** What is stored of one transition (the shape of the health registry's `HealthTransition`). */

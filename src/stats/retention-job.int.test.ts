@@ -2,7 +2,15 @@ import { randomUUID } from "node:crypto";
 import { count, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import { healthEvents, requestBodies, requestLogs, statsRollups, type NewRequestLogRow } from "@/db/schema";
+import {
+  alertDeliveries,
+  alertIncidents,
+  healthEvents,
+  requestBodies,
+  requestLogs,
+  statsRollups,
+  type NewRequestLogRow,
+} from "@/db/schema";
 import { createLogWriter } from "@/gateway/log-writer";
 import { createLogger } from "@/observability/logger";
 import { createMemoryStore } from "@/store/memory-store";
@@ -86,6 +94,7 @@ describe("retention job", () => {
       logger,
       logRetentionDays: 30,
       rollupRetentionDays: 400,
+      alertHistoryRetentionDays: 90,
       batchSize: 1,
       now: () => NOW,
     });
@@ -96,6 +105,8 @@ describe("retention job", () => {
       minuteRollups: 4,
       rollups: 4,
       healthEvents: 1,
+      alertDeliveries: 0,
+      alertIncidents: 0,
     });
     expect(await ids()).toEqual(["edge", "new"]);
     const bodies = await database.db.select({ id: requestBodies.requestId }).from(requestBodies);
@@ -111,7 +122,92 @@ describe("retention job", () => {
       minuteRollups: 0,
       rollups: 0,
       healthEvents: 0,
+      alertDeliveries: 0,
+      alertIncidents: 0,
     });
+    await store.close();
+  });
+
+  it("deletes resolved alert incidents and their deliveries past retention, never a firing one", async () => {
+    /** An incident fired and (unless `resolvedDays` is null) resolved that many days ago, with 2 deliveries. */
+    const incident = async (name: string, firedDays: number, resolvedDays: number | null) => {
+      const [row] = await database.db
+        .insert(alertIncidents)
+        .values({
+          ruleName: name,
+          ruleType: "provider_unhealthy",
+          severity: "warning",
+          subjectKey: name,
+          subjectName: name,
+          status: resolvedDays === null ? "firing" : "resolved",
+          summary: name,
+          firedAt: age(firedDays),
+          resolvedAt: resolvedDays === null ? null : age(resolvedDays),
+        })
+        .returning({ id: alertIncidents.id });
+      for (const event of ["firing", "resolved"] as const) {
+        await delivery(`${name}:${event}`, firedDays, row!.id, event);
+      }
+    };
+    const delivery = (
+      name: string,
+      days: number,
+      incidentId: number | null,
+      event: "firing" | "resolved" | "test",
+    ) =>
+      database.db.insert(alertDeliveries).values({
+        incidentId,
+        channelName: name,
+        channelType: "webhook",
+        event,
+        status: "delivered",
+        payload: {},
+        maxAttempts: 5,
+        createdAt: age(days),
+      });
+    await incident("firing-for-ages", 500, null);
+    await incident("resolved-long-ago", 200, 120);
+    // Fired long ago but resolved recently: retention counts from the resolution.
+    await incident("resolved-lately", 200, 30);
+    await delivery("test-old", 100, null, "test");
+    await delivery("test-new", 10, null, "test");
+
+    const store = createMemoryStore();
+    const job = createRetentionJob({
+      db: database.db,
+      store,
+      logger,
+      logRetentionDays: 30,
+      rollupRetentionDays: 400,
+      alertHistoryRetentionDays: 90,
+      batchSize: 1,
+      now: () => NOW,
+    });
+    expect(await job.runOnce()).toMatchObject({ alertDeliveries: 3, alertIncidents: 1 });
+    const incidents = await database.db.select({ name: alertIncidents.ruleName }).from(alertIncidents);
+    expect(incidents.map((i) => i.name).sort()).toEqual(["firing-for-ages", "resolved-lately"]);
+    const deliveries = await database.db.select({ name: alertDeliveries.channelName }).from(alertDeliveries);
+    expect(deliveries.map((d) => d.name).sort()).toEqual([
+      "firing-for-ages:firing",
+      "firing-for-ages:resolved",
+      "resolved-lately:firing",
+      "resolved-lately:resolved",
+      "test-new",
+    ]);
+    // A firing incident stays whatever the retention.
+    const strict = createRetentionJob({
+      db: database.db,
+      store,
+      logger,
+      logRetentionDays: 30,
+      rollupRetentionDays: 400,
+      alertHistoryRetentionDays: 1,
+      now: () => NOW,
+    });
+    expect(await strict.runOnce()).toMatchObject({ alertDeliveries: 3, alertIncidents: 1 });
+    const left = await database.db.select({ name: alertIncidents.ruleName }).from(alertIncidents);
+    expect(left.map((i) => i.name)).toEqual(["firing-for-ages"]);
+    expect(await database.db.select().from(alertDeliveries)).toHaveLength(2);
     await store.close();
   });
 
@@ -128,6 +224,7 @@ describe("retention job", () => {
       logger,
       logRetentionDays: 30,
       rollupRetentionDays: 400,
+      alertHistoryRetentionDays: 90,
       now: () => NOW,
     });
     expect(await job.runOnce()).toBeNull();
@@ -149,6 +246,7 @@ describe("retention job", () => {
       logger,
       logRetentionDays: 30,
       rollupRetentionDays: 400,
+      alertHistoryRetentionDays: 90,
       initialDelayMs: 10,
       intervalMs: 60_000,
       now: () => NOW,

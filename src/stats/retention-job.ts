@@ -7,8 +7,10 @@ import type { Lease, StateStore } from "../store/types";
 /**
  * Deletes what is past retention: raw request logs and captured bodies after LOG_RETENTION_DAYS,
  * minute rollups after the same period (or ROLLUP_RETENTION_DAYS when that is shorter), hour and day
- * rollups and health events after ROLLUP_RETENTION_DAYS. One instance runs it at a time (store lock);
- * deletes go in small batches so no long lock is held on the tables the log writer appends to.
+ * rollups and health events after ROLLUP_RETENTION_DAYS, and alert history (incidents resolved more than
+ * ALERT_HISTORY_RETENTION_DAYS ago with their deliveries, and older "send test" deliveries) — an incident
+ * still firing is never deleted, however old. One instance runs it at a time (store lock); deletes go
+ * in small batches so no long lock is held on the tables the log writer appends to.
  */
 
 export interface RetentionJobOptions {
@@ -17,6 +19,8 @@ export interface RetentionJobOptions {
   readonly logger: Logger;
   readonly logRetentionDays: number;
   readonly rollupRetentionDays: number;
+  /** Days a resolved alert incident (and its deliveries) is kept after its resolution. */
+  readonly alertHistoryRetentionDays: number;
   /** Gap between runs (default 1 h); the first run comes after `initialDelayMs` (default 60 s). */
   readonly intervalMs?: number;
   readonly initialDelayMs?: number;
@@ -31,6 +35,8 @@ export interface RetentionResult {
   readonly minuteRollups: number;
   readonly rollups: number;
   readonly healthEvents: number;
+  readonly alertDeliveries: number;
+  readonly alertIncidents: number;
 }
 
 export interface RetentionJob {
@@ -117,6 +123,9 @@ export function createRetentionJob(options: RetentionJobOptions): Pick<Retention
         const minuteDays = Math.min(options.logRetentionDays, options.rollupRetentionDays);
         const minuteCutoff = new Date(t - minuteDays * DAY_MS).toISOString();
         const rollupCutoff = new Date(t - options.rollupRetentionDays * DAY_MS).toISOString();
+        const alertCutoff = new Date(t - options.alertHistoryRetentionDays * DAY_MS).toISOString();
+        // Only resolved incidents qualify: a firing one is still the evaluator's open incident.
+        const expiredIncidents = sql`status = 'resolved' and resolved_at < ${alertCutoff}::timestamptz`;
         const result: RetentionResult = {
           requestLogs: await deleteAll(lease, "request_logs", sql`created_at < ${logCutoff}::timestamptz`),
           requestBodies: await deleteAll(
@@ -135,6 +144,15 @@ export function createRetentionJob(options: RetentionJobOptions): Pick<Retention
             sql`grain > 1 and bucket < ${rollupCutoff}::timestamptz`,
           ),
           healthEvents: await deleteAll(lease, "health_events", sql`at < ${rollupCutoff}::timestamptz`),
+          // Deliveries first, in batches: deleting an incident would otherwise cascade to all of its
+          // deliveries in one statement.
+          alertDeliveries: await deleteAll(
+            lease,
+            "alert_deliveries",
+            sql`(incident_id in (select id from alert_incidents where ${expiredIncidents})
+                or (incident_id is null and created_at < ${alertCutoff}::timestamptz))`,
+          ),
+          alertIncidents: await deleteAll(lease, "alert_incidents", expiredIncidents),
         };
         logger.info({ deleted: result }, "retention pass done");
         return result;

@@ -9,14 +9,18 @@ import type { GatewayRuntime } from "../gateway-types";
 const WARN_INTERVAL_MS = 10_000;
 let lastWarnAt = 0;
 
-/** Handles a store error met while enforcing `what`; throws STORE_UNAVAILABLE when failing closed. */
-export function handleStoreFailure(rt: GatewayRuntime, err: unknown, what: string): void {
+/**
+ * Handles a store error met while enforcing `what` for request `requestId`; throws STORE_UNAVAILABLE
+ * when failing closed. The throttled warning names the request that met the failure first.
+ */
+export function handleStoreFailure(rt: GatewayRuntime, err: unknown, what: string, requestId: string): void {
   const closed = rt.options.stateStoreFailure === "closed";
   const t = Date.now();
   if (t - lastWarnAt >= WARN_INTERVAL_MS) {
     lastWarnAt = t;
     rt.logger.warn(
       {
+        requestId,
         err: err instanceof Error ? err.message : String(err),
         limit: what,
         failure: closed ? "closed" : "open",
@@ -29,13 +33,13 @@ export function handleStoreFailure(rt: GatewayRuntime, err: unknown, what: strin
   if (closed) throw new AppError("STORE_UNAVAILABLE");
 }
 
-/** Logs a failed background store call (a slot release) without ever throwing. */
-export function warnStoreFailure(rt: GatewayRuntime, err: unknown, what: string): void {
+/** Logs a failed background store call (a slot release of request `requestId`) without ever throwing. */
+export function warnStoreFailure(rt: GatewayRuntime, err: unknown, what: string, requestId: string): void {
   const t = Date.now();
   if (t - lastWarnAt < WARN_INTERVAL_MS) return;
   lastWarnAt = t;
   rt.logger.warn(
-    { err: err instanceof Error ? err.message : String(err), limit: what },
+    { requestId, err: err instanceof Error ? err.message : String(err), limit: what },
     "state store call failed",
   );
 }

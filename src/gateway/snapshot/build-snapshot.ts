@@ -34,12 +34,16 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
   const [groupRows, memberRows, providerRows, keyRows] = await Promise.all([
     db.select().from(groups).where(eq(groups.enabled, true)),
     db.select().from(groupProviders).where(eq(groupProviders.enabled, true)),
-    db.select().from(providers).where(eq(providers.enabled, true)),
+    // Every provider, not only enabled ones: the ids tell which providers still exist.
+    db.select().from(providers),
     db.select().from(apiKeys).where(eq(apiKeys.enabled, true)),
   ]);
 
   const providerById = new Map<string, { row: ProviderRow; snap: SnapshotProvider }>();
+  const providerIds = new Set<string>();
   for (const row of providerRows) {
+    providerIds.add(row.id);
+    if (!row.enabled) continue;
     const snap = toSnapshotProvider(row, deps);
     if (snap !== null) providerById.set(row.id, { row, snap });
   }
@@ -105,6 +109,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
     groupsBySlug,
     keysByDigest,
     origins,
+    providerIds,
   });
 }
 

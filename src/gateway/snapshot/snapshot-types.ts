@@ -79,4 +79,6 @@ export interface RoutingSnapshot {
   readonly keysByDigest: ReadonlyMap<string, SnapshotKey>;
   /** Every origin some member uses (pools for other origins can be closed). */
   readonly origins: ReadonlySet<string>;
+  /** Every provider in the config, enabled or not (state kept for any other one belongs to a deleted provider). */
+  readonly providerIds: ReadonlySet<string>;
 }

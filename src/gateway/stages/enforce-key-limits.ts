@@ -28,6 +28,7 @@ function retryAfterOf(result: SlidingWindowResult): string {
 
 /** One sliding-window hit; undefined when the store failed and the gateway fails open. */
 async function hit(
+  ctx: ProxyContext,
   rt: GatewayRuntime,
   key: string,
   limit: number,
@@ -36,7 +37,7 @@ async function hit(
   try {
     return await rt.store.hitSlidingWindow(key, limit, WINDOW_MS);
   } catch (err) {
-    handleStoreFailure(rt, err, what);
+    handleStoreFailure(rt, err, what, ctx.requestId);
     return undefined;
   }
 }
@@ -47,7 +48,7 @@ export async function enforceKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): P
   if (key === null) return;
   const limit = key.rateLimitPerMinute;
   if (limit !== null) {
-    const result = await hit(rt, `rl:key:${key.id}`, limit, "key rate limit");
+    const result = await hit(ctx, rt, `rl:key:${key.id}`, limit, "key rate limit");
     if (result !== undefined) {
       ctx.rateHeaders = rateHeadersOf(result);
       if (!result.allowed) {
@@ -58,7 +59,7 @@ export async function enforceKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): P
   }
   const groupLimit = ctx.group?.rateLimitPerMinute ?? null;
   if (groupLimit !== null && ctx.group !== null) {
-    const result = await hit(rt, `rl:group:${ctx.group.id}`, groupLimit, "group rate limit");
+    const result = await hit(ctx, rt, `rl:group:${ctx.group.id}`, groupLimit, "group rate limit");
     if (result !== undefined) {
       ctx.rateHeaders ??= rateHeadersOf(result);
       if (!result.allowed) {
@@ -74,7 +75,7 @@ export async function enforceKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): P
       // The lease outlives the longest possible request, so a crashed instance frees its slots.
       slot = await rt.store.acquireSlot(`cc:key:${key.id}`, max, ctx.group.totalTimeoutMs + WINDOW_MS);
     } catch (err) {
-      handleStoreFailure(rt, err, "key concurrency");
+      handleStoreFailure(rt, err, "key concurrency", ctx.requestId);
     }
     if (slot === null) {
       if (ctx.rateHeaders !== null) ctx.errorHeaders = { ...ctx.rateHeaders };
@@ -91,5 +92,5 @@ export function releaseKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): void {
   ctx.concurrencySlot = null;
   rt.store
     .releaseSlot(`cc:key:${ctx.key.id}`, slot)
-    .catch((err: unknown) => warnStoreFailure(rt, err, "key concurrency"));
+    .catch((err: unknown) => warnStoreFailure(rt, err, "key concurrency", ctx.requestId));
 }

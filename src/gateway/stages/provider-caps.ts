@@ -37,7 +37,7 @@ export async function acquireProviderCaps(
       if (slot === null) return CONCURRENCY_RETRY_MS;
       ctx.providerSlot = { key, slot };
     } catch (err) {
-      handleStoreFailure(rt, err, "provider concurrency");
+      handleStoreFailure(rt, err, "provider concurrency", ctx.requestId);
     }
   }
   const limit = provider.rateLimitPerMinute;
@@ -50,7 +50,7 @@ export async function acquireProviderCaps(
       }
     } catch (err) {
       try {
-        handleStoreFailure(rt, err, "provider rate limit");
+        handleStoreFailure(rt, err, "provider rate limit", ctx.requestId);
       } catch (refusal) {
         releaseProviderCaps(ctx, rt);
         throw refusal;
@@ -67,5 +67,5 @@ export function releaseProviderCaps(ctx: ProxyContext, rt: GatewayRuntime): void
   ctx.providerSlot = null;
   rt.store
     .releaseSlot(held.key, held.slot)
-    .catch((err: unknown) => warnStoreFailure(rt, err, "provider concurrency"));
+    .catch((err: unknown) => warnStoreFailure(rt, err, "provider concurrency", ctx.requestId));
 }

@@ -121,7 +121,7 @@ async function chooseGated(
       }
     }
     if (usable && view !== null && view[group.members.indexOf(member)]?.trial === true) {
-      if (!(await claimTrial(rt, provider.id))) {
+      if (!(await claimTrial(ctx, rt, provider.id))) {
         releaseProviderCaps(ctx, rt);
         usable = false;
       }
@@ -133,12 +133,15 @@ async function chooseGated(
   return capRetryMs === Number.POSITIVE_INFINITY ? null : capRetryMs;
 }
 
-async function claimTrial(rt: GatewayRuntime, providerId: string): Promise<boolean> {
+async function claimTrial(ctx: ProxyContext, rt: GatewayRuntime, providerId: string): Promise<boolean> {
   try {
     const claimed = rt.health.claimTrial(providerId);
     return typeof claimed === "boolean" ? claimed : await claimed;
   } catch (err) {
-    rt.logger.error({ err: (err as Error).message }, "health trial claim failed");
+    rt.logger.error(
+      { requestId: ctx.requestId, providerId, err: (err as Error).message },
+      "health trial claim failed",
+    );
     return false;
   }
 }
