@@ -12,7 +12,7 @@ export const badgeVariants = cva(
         secondary: "border-transparent bg-secondary text-secondary-foreground",
         outline: "text-foreground",
         success: "border-transparent bg-success/15 text-green-800 dark:text-success",
-        warning: "border-transparent bg-warning/20 text-amber-700 dark:text-warning",
+        warning: "border-transparent bg-warning/20 text-amber-800 dark:text-warning",
         destructive: "border-transparent bg-destructive/15 text-destructive",
       },
     },
