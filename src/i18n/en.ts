@@ -171,6 +171,7 @@ export const en = {
     columnBaseUrl: "Base URL",
     columnAuth: "Credential",
     columnWeight: "Weight",
+    columnHealth: "Health",
     columnEnabled: "Enabled",
     columnUpdated: "Updated",
     noCredential: "none",

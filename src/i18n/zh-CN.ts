@@ -168,6 +168,7 @@ export const zhCN: Dictionary = {
     columnBaseUrl: "基础 URL",
     columnAuth: "凭据",
     columnWeight: "权重",
+    columnHealth: "健康",
     columnEnabled: "启用",
     columnUpdated: "更新时间",
     noCredential: "无",

@@ -66,7 +66,7 @@ export async function checkLogs(page: Page, base: string): Promise<void> {
   await sheet.waitFor({ state: "detached" });
 }
 
-/** Health ejects provider-a with a reason and a countdown, then restores it. */
+/** Health ejects provider-a with a reason and a countdown (the Providers table shows it too), then restores it. */
 export async function ejectAndRestore(page: Page, base: string): Promise<void> {
   await page.goto(`${base}/health`);
   const row = page.locator('[data-testid=health-row][data-provider="provider-a"]');
@@ -83,6 +83,13 @@ export async function ejectAndRestore(page: Page, base: string): Promise<void> {
   await dialog.waitFor({ state: "detached" });
   await settle(page);
   await saveScreenshot(page, "flow-health-ejected");
+  // The Providers table carries the same state as a badge on each row.
+  await page.goto(`${base}/providers`);
+  const providerRow = (name: string) => page.getByRole("row").filter({ hasText: name });
+  await providerRow("provider-a").locator('[data-state="ejected"]').waitFor();
+  await providerRow("provider-b").locator('[data-state="healthy"]').waitFor();
+  await page.goto(`${base}/health`);
+  await row.waitFor();
   await row.getByRole("button", { name: "Restore" }).click();
   const confirm = page.getByRole("alertdialog");
   await confirm.getByRole("button", { name: "Restore" }).click();

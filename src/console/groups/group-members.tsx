@@ -27,6 +27,7 @@ import { toast } from "@/components/ui/toaster";
 import { useT } from "@/i18n/i18n-provider";
 import { ConfirmDialog } from "../confirm-dialog";
 import { describeError } from "../describe-error";
+import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { removeMember, reorderMembers, updateMember } from "./group-api";
 import { MemberAddDialog } from "./member-add-dialog";
 import { MemberRow } from "./member-row";
@@ -48,7 +49,7 @@ export function GroupMembers({ group, providers, canEdit, onGroupChange }: Group
   const t = useT();
   const [busy, setBusy] = useState(false);
   const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<{ open: boolean; member?: Member }>({ open: false });
+  const removing = useDialogSubject<Member>();
   const members = useMemo(() => sortMembers(group.providers), [group.providers]);
   const shares = useMemo(() => computeTrafficShares(members, group.strategy), [members, group.strategy]);
   const tiers = useMemo(() => [...new Set(members.map((m) => m.priority))], [members]);
@@ -195,7 +196,7 @@ export function GroupMembers({ group, providers, canEdit, onGroupChange }: Group
                     canEdit={canEdit}
                     busy={busy}
                     onChange={(patch) => change(member, patch)}
-                    onRemove={() => setRemoving({ open: true, member })}
+                    onRemove={() => removing.show(member)}
                   />
                 ))}
               </ul>
@@ -218,12 +219,12 @@ export function GroupMembers({ group, providers, canEdit, onGroupChange }: Group
       />
       <ConfirmDialog
         open={removing.open}
-        onOpenChange={(open) => setRemoving((current) => ({ ...current, open }))}
-        title={t("groups.removeTitle", { name: removing.member?.providerName ?? "", group: group.name })}
+        onOpenChange={removing.setOpen}
+        title={t("groups.removeTitle", { name: removing.subject?.providerName ?? "", group: group.name })}
         description={t("groups.removeText")}
         confirmLabel={t("groups.removeConfirm")}
         onConfirm={async () => {
-          const member = removing.member;
+          const member = removing.subject;
           if (!member) return;
           await removeMember(group.id, member.providerId);
           onGroupChange({
@@ -231,7 +232,7 @@ export function GroupMembers({ group, providers, canEdit, onGroupChange }: Group
             providers: group.providers.filter((m) => m.providerId !== member.providerId),
             memberCount: group.memberCount - 1,
           });
-          setRemoving((current) => ({ ...current, open: false }));
+          removing.setOpen(false);
           toast.success(t("groups.removed", { name: member.providerName }));
         }}
       />

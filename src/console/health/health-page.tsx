@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useState } from "react";
+import { useCallback } from "react";
 import { HeartPulseIcon, RadioIcon, RefreshCwIcon } from "lucide-react";
 import type { HealthReport, ProviderHealth } from "@/contracts/health";
 import { Button } from "@/components/ui/button";
@@ -18,6 +18,7 @@ import { describeError } from "../describe-error";
 import { endpoints } from "../endpoints";
 import { ErrorState } from "../error-state";
 import { formatDateTime, formatRelativeTime } from "../format";
+import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { useSession } from "../session-provider";
 import { useApiQuery } from "../use-api-query";
 import { useNow } from "../use-now";
@@ -57,8 +58,8 @@ export function HealthPage() {
   const live = useLiveStream(reload);
   useInterval(reload, live.status === "live" ? LIVE_POLL_MS : POLL_MS);
   const now = useNow(1_000);
-  const [ejecting, setEjecting] = useState<{ open: boolean; provider?: ProviderHealth }>({ open: false });
-  const [restoring, setRestoring] = useState<{ open: boolean; provider?: ProviderHealth }>({ open: false });
+  const ejecting = useDialogSubject<ProviderHealth>();
+  const restoring = useDialogSubject<ProviderHealth>();
   const inFlightLive = new Map(live.traffic?.providers.map((p) => [p.providerId, p.inFlight]) ?? []);
 
   const replace = useCallback(
@@ -191,19 +192,11 @@ export function HealthPage() {
                           {canEdit && (
                             <TableCell className="text-right">
                               {out ? (
-                                <Button
-                                  size="sm"
-                                  variant="outline"
-                                  onClick={() => setRestoring({ open: true, provider })}
-                                >
+                                <Button size="sm" variant="outline" onClick={() => restoring.show(provider)}>
                                   {t("health.restore")}
                                 </Button>
                               ) : (
-                                <Button
-                                  size="sm"
-                                  variant="outline"
-                                  onClick={() => setEjecting({ open: true, provider })}
-                                >
+                                <Button size="sm" variant="outline" onClick={() => ejecting.show(provider)}>
                                   {t("health.eject")}
                                 </Button>
                               )}
@@ -219,28 +212,28 @@ export function HealthPage() {
         </>
       )}
       <EjectDialog
-        provider={ejecting.provider}
+        provider={ejecting.subject}
         open={ejecting.open}
-        onOpenChange={(open) => setEjecting((current) => ({ ...current, open }))}
+        onOpenChange={ejecting.setOpen}
         onEjected={(next) => {
           replace(next);
-          setEjecting((current) => ({ ...current, open: false }));
+          ejecting.setOpen(false);
           toast.success(t("health.ejectedToast", { name: next.name }));
           reload();
         }}
       />
       <ConfirmDialog
         open={restoring.open}
-        onOpenChange={(open) => setRestoring((current) => ({ ...current, open }))}
+        onOpenChange={restoring.setOpen}
         destructive={false}
-        title={t("health.restoreTitle", { name: restoring.provider?.name ?? "" })}
+        title={t("health.restoreTitle", { name: restoring.subject?.name ?? "" })}
         description={t("health.restoreText")}
         confirmLabel={t("health.restore")}
         onConfirm={async () => {
-          if (!restoring.provider) return;
-          const next = await restoreProvider(restoring.provider.providerId);
+          if (!restoring.subject) return;
+          const next = await restoreProvider(restoring.subject.providerId);
           replace(next);
-          setRestoring((current) => ({ ...current, open: false }));
+          restoring.setOpen(false);
           toast.success(t("health.restoredToast", { name: next.name }));
           reload();
         }}

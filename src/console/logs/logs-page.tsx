@@ -24,6 +24,7 @@ import { useNow } from "../use-now";
 import { downloadFile } from "../observability/download-file";
 import { formatMs } from "../observability/format-metrics";
 import { buildPath, resolveRange, roundDown } from "../observability/time-range";
+import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { LogDetailSheet } from "./log-detail-sheet";
 import { LogFilters, logFilterQuery, NO_FILTERS, type LogFilterValues } from "./log-filters";
 import { StatusBadge } from "./status-badge";
@@ -56,7 +57,7 @@ export function LogsPage() {
     cursor: null,
   });
   const [loadingMore, setLoadingMore] = useState(false);
-  const [selected, setSelected] = useState<{ open: boolean; log?: LogSummary }>({ open: false });
+  const selected = useDialogSubject<LogSummary>();
   const olderRows = more.path === path ? more.items : [];
   const rows = first.data ? [...first.data.items, ...olderRows] : undefined;
   const cursor = more.path === path ? more.cursor : (first.data?.nextCursor ?? null);
@@ -154,7 +155,7 @@ export function LogsPage() {
                       key={log.id}
                       data-testid="log-row"
                       className="cursor-pointer"
-                      onClick={() => setSelected({ open: true, log })}
+                      onClick={() => selected.show(log)}
                     >
                       <TableCell className="whitespace-nowrap">
                         <button
@@ -163,7 +164,7 @@ export function LogsPage() {
                           title={formatDateTime(locale, log.createdAt)}
                           onClick={(event) => {
                             event.stopPropagation();
-                            setSelected({ open: true, log });
+                            selected.show(log);
                           }}
                         >
                           {formatRelativeTime(locale, log.createdAt, now)}
@@ -217,11 +218,7 @@ export function LogsPage() {
           )}
         </Card>
       )}
-      <LogDetailSheet
-        log={selected.log}
-        open={selected.open}
-        onOpenChange={(open) => setSelected((current) => ({ ...current, open }))}
-      />
+      <LogDetailSheet log={selected.subject} open={selected.open} onOpenChange={selected.setOpen} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { PencilIcon, PlugZapIcon, PlusIcon, ServerIcon, Trash2Icon } from "lucide-react";
+import type { ProviderHealth } from "@/contracts/health";
 import type { Provider } from "@/contracts/providers";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -26,6 +27,8 @@ import { ProviderDeleteDialog } from "./provider-delete-dialog";
 import { ProviderFormDialog } from "./provider-form-dialog";
 import { selectProviders, setProviderEnabled } from "./provider-api";
 import { useProviderTest } from "./provider-test";
+import { HealthStateBadge } from "../health/health-state-badge";
+import { useProviderHealth } from "../health/use-provider-health";
 
 type Column = "name" | "baseUrl" | "weight" | "enabled" | "updatedAt";
 
@@ -54,6 +57,7 @@ export function ProvidersPage() {
   );
   const now = useNow();
   const tester = useProviderTest();
+  const health = useProviderHealth();
   const editing = useDialogSubject<Provider>();
   const deleting = useDialogSubject<Provider>();
   const rows = useResourceRows<Provider>(query.setData);
@@ -98,6 +102,7 @@ export function ProvidersPage() {
               className: "hidden w-full lg:table-cell",
             },
             { label: t("providers.columnAuth"), className: "hidden xl:table-cell" },
+            { label: t("providers.columnHealth") },
             {
               label: t("providers.columnWeight"),
               sort: "weight",
@@ -137,6 +142,9 @@ export function ProvidersPage() {
               </TableCell>
               <TableCell className="hidden xl:table-cell">
                 <CredentialCell provider={provider} t={t} />
+              </TableCell>
+              <TableCell>
+                <HealthCell health={health} id={provider.id} />
               </TableCell>
               <TableCell className="hidden text-right tabular-nums sm:table-cell">
                 {provider.weight}
@@ -226,6 +234,13 @@ function CredentialCell({ provider, t }: { provider: Provider; t: Translate }) {
   );
 }
 
+/** The provider's health badge (a placeholder until health has loaded; a dash if it has none). */
+function HealthCell({ health, id }: { health: ReadonlyMap<string, ProviderHealth> | undefined; id: string }) {
+  if (health === undefined) return <Skeleton className="h-5 w-16" />;
+  const state = health.get(id)?.state;
+  return state ? <HealthStateBadge state={state} /> : <span className="text-muted-foreground">—</span>;
+}
+
 function SkeletonRow() {
   return (
     <TableRow className="hover:bg-transparent">
@@ -237,6 +252,9 @@ function SkeletonRow() {
       </TableCell>
       <TableCell className="hidden xl:table-cell">
         <Skeleton className="h-5 w-24" />
+      </TableCell>
+      <TableCell>
+        <Skeleton className="h-5 w-16" />
       </TableCell>
       <TableCell className="hidden sm:table-cell">
         <Skeleton className="ml-auto h-4 w-8" />
