@@ -1,28 +1,15 @@
 "use client";
 
-import { useMemo, useState } from "react";
-import { Controller, useForm } from "react-hook-form";
 import type { ApiKey, CreatedApiKey } from "@/contracts/api-keys";
 import type { Group } from "@/contracts/groups";
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { FormControl, FormField } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
-import {
-  Select,
-  SelectContent,
-  SelectItem,
-  SelectSeparator,
-  SelectTrigger,
-  SelectValue,
-} from "@/components/ui/select";
-import { Switch } from "@/components/ui/switch";
-import { Textarea } from "@/components/ui/textarea";
 import { useT } from "@/i18n/i18n-provider";
-import { describeError } from "../describe-error";
+import type { MessageKey } from "@/i18n/types";
 import { FormError } from "../form-error";
+import { SelectField, SwitchField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
-import { applyServerIssues } from "../forms/server-errors";
-import { zodFormResolver } from "../forms/zod-form-resolver";
+import { FormDialog } from "../forms/form-dialog";
+import { InputField, TextareaField } from "../forms/input-fields";
+import { useDialogForm } from "../forms/use-dialog-form";
 import { createApiKey, updateApiKey } from "./api-key-api";
 import {
   apiKeyFormSchema,
@@ -34,6 +21,12 @@ import {
   toUpdatePayload,
   type ApiKeyFormValues,
 } from "./api-key-form-model";
+
+/** The two optional limits, typed as text (empty = no limit). */
+const LIMITS: { name: "rateLimitPerMinute" | "maxConcurrency"; label: MessageKey; hint: MessageKey }[] = [
+  { name: "rateLimitPerMinute", label: "apiKeys.fieldRateLimit", hint: "apiKeys.fieldRateLimitHint" },
+  { name: "maxConcurrency", label: "apiKeys.fieldConcurrency", hint: "apiKeys.fieldConcurrencyHint" },
+];
 
 export interface ApiKeyFormDialogProps {
   open: boolean;
@@ -56,25 +49,21 @@ export function ApiKeyFormDialog({
 }: ApiKeyFormDialogProps) {
   const t = useT();
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="sm:max-w-lg" closeLabel={t("common.close")}>
-        <DialogHeader>
-          <DialogTitle>
-            {apiKey ? t("apiKeys.editTitle", { name: apiKey.name }) : t("apiKeys.createTitle")}
-          </DialogTitle>
-          <DialogDescription>
-            {apiKey ? t("apiKeys.editDescription") : t("apiKeys.createDescription")}
-          </DialogDescription>
-        </DialogHeader>
-        <KeyForm
-          apiKey={apiKey}
-          groups={groups}
-          onCancel={() => onOpenChange(false)}
-          onCreated={onCreated}
-          onUpdated={onUpdated}
-        />
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      className="sm:max-w-lg"
+      title={apiKey ? t("apiKeys.editTitle", { name: apiKey.name }) : t("apiKeys.createTitle")}
+      description={apiKey ? t("apiKeys.editDescription") : t("apiKeys.createDescription")}
+    >
+      <KeyForm
+        apiKey={apiKey}
+        groups={groups}
+        onCancel={() => onOpenChange(false)}
+        onCreated={onCreated}
+        onUpdated={onUpdated}
+      />
+    </FormDialog>
   );
 }
 
@@ -86,140 +75,91 @@ function KeyForm({
   onUpdated,
 }: Omit<ApiKeyFormDialogProps, "open" | "onOpenChange"> & { onCancel: () => void }) {
   const t = useT();
-  const [formError, setFormError] = useState<string | null>(null);
-  const resolver = useMemo(
-    () => zodFormResolver<ApiKeyFormValues>(apiKeyFormSchema, (issue) => localizeApiKeyIssue(t, issue)),
-    [t],
-  );
-  const { register, control, handleSubmit, setError, formState } = useForm<ApiKeyFormValues>({
-    resolver,
+  const { form, onSubmit, formError, busy } = useDialogForm<ApiKeyFormValues, ApiKeyFormValues>({
+    schema: apiKeyFormSchema,
+    localize: localizeApiKeyIssue,
     defaultValues: apiKey ? apiKeyToFormValues(apiKey) : emptyApiKeyForm(),
-  });
-  const { errors, isSubmitting } = formState;
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(null);
-    try {
+    submit: async (values) => {
       if (apiKey) onUpdated(await updateApiKey(apiKey.id, toUpdatePayload(values, apiKey)));
       else onCreated(await createApiKey(toCreatePayload(values)));
-    } catch (error) {
-      const placed = applyServerIssues(
-        error,
-        setError,
-        ["name", "rateLimitPerMinute", "maxConcurrency", "note"],
-        (path) => (path === "groupId" ? "scope" : path === "expiresAt" ? "expiresOn" : undefined),
-      );
-      if (placed === 0) setFormError(describeError(t, error));
-    }
+    },
+    serverFields: ["name", "rateLimitPerMinute", "maxConcurrency", "note"],
+    mapServerPath: (path) => (path === "groupId" ? "scope" : path === "expiresAt" ? "expiresOn" : undefined),
   });
+  const { register, control, formState } = form;
+  const { errors } = formState;
 
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-5">
-      <FormField
+      <InputField
         label={t("apiKeys.fieldName")}
         hint={t("apiKeys.fieldNameHint")}
         error={errors.name?.message}
         required
-      >
-        <FormControl>
-          <Input autoComplete="off" autoFocus {...register("name")} />
-        </FormControl>
-      </FormField>
-      <FormField
+        autoComplete="off"
+        autoFocus
+        {...register("name")}
+      />
+      <SelectField
+        control={control}
+        name="scope"
         label={t("apiKeys.fieldScope")}
         hint={t("apiKeys.fieldScopeHint")}
-        error={errors.scope?.message}
-      >
-        <Controller
-          control={control}
-          name="scope"
-          render={({ field }) => (
-            <Select value={field.value} onValueChange={field.onChange}>
-              <FormControl>
-                <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                  <SelectValue />
-                </SelectTrigger>
-              </FormControl>
-              <SelectContent>
-                <SelectItem value={GLOBAL_SCOPE}>{t("apiKeys.scopeGlobal")}</SelectItem>
-                {groups.length > 0 && <SelectSeparator />}
-                {groups.map((group) => (
-                  <SelectItem key={group.id} value={group.id}>
-                    {group.name}
-                    <span className="font-mono text-xs text-muted-foreground">{group.slug}</span>
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-          )}
-        />
-      </FormField>
+        options={[
+          { value: GLOBAL_SCOPE, label: t("apiKeys.scopeGlobal") },
+          ...groups.map((group, index) => ({
+            value: group.id,
+            label: (
+              <>
+                {group.name}
+                <span className="font-mono text-xs text-muted-foreground">{group.slug}</span>
+              </>
+            ),
+            separatorBefore: index === 0,
+          })),
+        ]}
+      />
       <div className="grid gap-5 sm:grid-cols-2 sm:items-start">
-        <FormField
-          label={t("apiKeys.fieldRateLimit")}
-          hint={t("apiKeys.fieldRateLimitHint")}
-          error={errors.rateLimitPerMinute?.message}
-        >
-          <FormControl>
-            <Input
-              inputMode="numeric"
-              autoComplete="off"
-              placeholder={t("apiKeys.unlimited")}
-              {...register("rateLimitPerMinute")}
-            />
-          </FormControl>
-        </FormField>
-        <FormField
-          label={t("apiKeys.fieldConcurrency")}
-          hint={t("apiKeys.fieldConcurrencyHint")}
-          error={errors.maxConcurrency?.message}
-        >
-          <FormControl>
-            <Input
-              inputMode="numeric"
-              autoComplete="off"
-              placeholder={t("apiKeys.unlimited")}
-              {...register("maxConcurrency")}
-            />
-          </FormControl>
-        </FormField>
+        {LIMITS.map(({ name, label, hint }) => (
+          <InputField
+            key={name}
+            label={t(label)}
+            hint={t(hint)}
+            error={errors[name]?.message}
+            inputMode="numeric"
+            autoComplete="off"
+            placeholder={t("apiKeys.unlimited")}
+            {...register(name)}
+          />
+        ))}
       </div>
-      <FormField
+      <InputField
         label={t("apiKeys.fieldExpires")}
         hint={t("apiKeys.fieldExpiresHint")}
         error={errors.expiresOn?.message}
-      >
-        <FormControl>
-          <Input type="date" className="w-full sm:w-48" {...register("expiresOn")} />
-        </FormControl>
-      </FormField>
-      <FormField label={t("apiKeys.fieldNote")} error={errors.note?.message}>
-        <FormControl>
-          <Textarea rows={2} {...register("note")} />
-        </FormControl>
-      </FormField>
+        type="date"
+        className="w-full sm:w-48"
+        {...register("expiresOn")}
+      />
+      <TextareaField
+        label={t("apiKeys.fieldNote")}
+        error={errors.note?.message}
+        rows={2}
+        {...register("note")}
+      />
       {apiKey && (
-        <Controller
+        <SwitchField
           control={control}
           name="enabled"
-          render={({ field }) => (
-            <FormField
-              inline
-              label={t("apiKeys.fieldEnabled")}
-              hint={t("apiKeys.fieldEnabledHint")}
-              className="rounded-lg border px-4 py-3"
-            >
-              <FormControl>
-                <Switch checked={field.value} onCheckedChange={field.onChange} onBlur={field.onBlur} />
-              </FormControl>
-            </FormField>
-          )}
+          label={t("apiKeys.fieldEnabled")}
+          hint={t("apiKeys.fieldEnabledHint")}
+          className="rounded-lg border px-4 py-3"
         />
       )}
       <FormError>{formError}</FormError>
       <DialogFormFooter
         onCancel={onCancel}
-        busy={isSubmitting}
+        busy={busy}
         submitLabel={apiKey ? t("common.save") : t("apiKeys.generate")}
         busyLabel={t("common.saving")}
       />

@@ -1,10 +1,17 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { Fragment, type ReactNode } from "react";
 import { useController, type Control, type FieldPath, type FieldValues } from "react-hook-form";
 import { FormControl, FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
+import {
+  Select,
+  SelectContent,
+  SelectItem,
+  SelectSeparator,
+  SelectTrigger,
+  SelectValue,
+} from "@/components/ui/select";
 import { Switch } from "@/components/ui/switch";
 
 /** What every form-bound field takes: the form's control and the field's name, its label and hint. */
@@ -19,6 +26,8 @@ interface BoundFieldProps<T extends FieldValues, TOut> {
 export interface SelectOption {
   value: string;
   label: ReactNode;
+  /** Draws a divider above this choice, between groups of choices. */
+  separatorBefore?: boolean;
 }
 
 /** A labelled select bound to a string field of a react-hook-form form; shows the field's error. */
@@ -52,9 +61,10 @@ export function SelectField<T extends FieldValues, TOut = T>({
         </FormControl>
         <SelectContent>
           {options.map((option) => (
-            <SelectItem key={option.value} value={option.value}>
-              {option.label}
-            </SelectItem>
+            <Fragment key={option.value}>
+              {option.separatorBefore && <SelectSeparator />}
+              <SelectItem value={option.value}>{option.label}</SelectItem>
+            </Fragment>
           ))}
         </SelectContent>
       </Select>

@@ -1,26 +1,20 @@
 "use client";
 
-import { useMemo, useState } from "react";
-import { Controller, useForm } from "react-hook-form";
-import { STRATEGY_NAMES, type GroupDetail } from "@/contracts/groups";
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { FormControl, FormField } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Textarea } from "@/components/ui/textarea";
+import { useState } from "react";
+import type { GroupDetail } from "@/contracts/groups";
 import { useT } from "@/i18n/i18n-provider";
-import { isApiError } from "../api-client";
-import { describeError } from "../describe-error";
 import { FormError } from "../form-error";
+import { SelectField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
-import { applyServerIssues } from "../forms/server-errors";
-import { zodFormResolver } from "../forms/zod-form-resolver";
+import { FormDialog } from "../forms/form-dialog";
+import { InputField, TextareaField } from "../forms/input-fields";
+import { useDialogForm } from "../forms/use-dialog-form";
 import { createGroup } from "./group-api";
 import {
   groupCreateFormSchema,
+  listStrategyOptions,
   localizeGroupIssue,
   slugFromName,
-  STRATEGY_LABELS,
   type GroupCreateValues,
 } from "./group-form-model";
 
@@ -36,15 +30,15 @@ export function GroupCreateDialog({
 }) {
   const t = useT();
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="sm:max-w-lg" closeLabel={t("common.close")}>
-        <DialogHeader>
-          <DialogTitle>{t("groups.createTitle")}</DialogTitle>
-          <DialogDescription>{t("groups.createDescription")}</DialogDescription>
-        </DialogHeader>
-        <CreateForm onCancel={() => onOpenChange(false)} onCreated={onCreated} />
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      className="sm:max-w-lg"
+      title={t("groups.createTitle")}
+      description={t("groups.createDescription")}
+    >
+      <CreateForm onCancel={() => onOpenChange(false)} onCreated={onCreated} />
+    </FormDialog>
   );
 }
 
@@ -56,33 +50,18 @@ function CreateForm({
   onCreated: (group: GroupDetail) => void;
 }) {
   const t = useT();
-  const [formError, setFormError] = useState<string | null>(null);
   // The slug follows the name until the person edits the slug themselves.
   const [slugTouched, setSlugTouched] = useState(false);
-  const resolver = useMemo(
-    () => zodFormResolver<GroupCreateValues>(groupCreateFormSchema, (issue) => localizeGroupIssue(t, issue)),
-    [t],
-  );
-  const { register, control, handleSubmit, setError, setValue, formState } = useForm<GroupCreateValues>({
-    resolver,
+  const { form, onSubmit, formError, busy } = useDialogForm<GroupCreateValues, GroupCreateValues>({
+    schema: groupCreateFormSchema,
+    localize: localizeGroupIssue,
     defaultValues: { name: "", slug: "", strategy: "weighted_round_robin", description: "" },
+    submit: async (values) => onCreated(await createGroup({ ...values, name: values.name.trim() })),
+    serverFields: ["name", "slug", "strategy", "description"],
+    codeFields: { GROUP_SLUG_TAKEN: { field: "slug" } },
   });
-  const { errors, isSubmitting } = formState;
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(null);
-    try {
-      onCreated(await createGroup({ ...values, name: values.name.trim() }));
-    } catch (error) {
-      if (isApiError(error) && error.code === "GROUP_SLUG_TAKEN") {
-        setError("slug", { type: "server", message: error.message }, { shouldFocus: true });
-        return;
-      }
-      if (applyServerIssues(error, setError, ["name", "slug", "strategy", "description"]) === 0) {
-        setFormError(describeError(t, error));
-      }
-    }
-  });
+  const { register, control, setValue, formState } = form;
+  const { errors } = formState;
 
   const nameField = register("name", {
     onChange: (event: { target: { value: string } }) => {
@@ -92,57 +71,40 @@ function CreateForm({
 
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-5">
-      <FormField label={t("groups.fieldName")} error={errors.name?.message} required>
-        <FormControl>
-          <Input autoComplete="off" autoFocus {...nameField} />
-        </FormControl>
-      </FormField>
-      <FormField
+      <InputField
+        label={t("groups.fieldName")}
+        error={errors.name?.message}
+        required
+        autoComplete="off"
+        autoFocus
+        {...nameField}
+      />
+      <InputField
         label={t("groups.fieldSlug")}
         hint={t("groups.fieldSlugHint")}
         error={errors.slug?.message}
         required
-      >
-        <FormControl>
-          <Input
-            autoComplete="off"
-            spellCheck={false}
-            className="font-mono"
-            {...register("slug", { onChange: () => setSlugTouched(true) })}
-          />
-        </FormControl>
-      </FormField>
-      <FormField label={t("groups.fieldStrategy")} error={errors.strategy?.message}>
-        <Controller
-          control={control}
-          name="strategy"
-          render={({ field }) => (
-            <Select value={field.value} onValueChange={field.onChange}>
-              <FormControl>
-                <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                  <SelectValue />
-                </SelectTrigger>
-              </FormControl>
-              <SelectContent>
-                {STRATEGY_NAMES.map((name) => (
-                  <SelectItem key={name} value={name}>
-                    {t(STRATEGY_LABELS[name])}
-                  </SelectItem>
-                ))}
-              </SelectContent>
-            </Select>
-          )}
-        />
-      </FormField>
-      <FormField label={t("groups.fieldDescription")} error={errors.description?.message}>
-        <FormControl>
-          <Textarea rows={2} {...register("description")} />
-        </FormControl>
-      </FormField>
+        autoComplete="off"
+        spellCheck={false}
+        className="font-mono"
+        {...register("slug", { onChange: () => setSlugTouched(true) })}
+      />
+      <SelectField
+        control={control}
+        name="strategy"
+        label={t("groups.fieldStrategy")}
+        options={listStrategyOptions(t)}
+      />
+      <TextareaField
+        label={t("groups.fieldDescription")}
+        error={errors.description?.message}
+        rows={2}
+        {...register("description")}
+      />
       <FormError>{formError}</FormError>
       <DialogFormFooter
         onCancel={onCancel}
-        busy={isSubmitting}
+        busy={busy}
         submitLabel={t("common.create")}
         busyLabel={t("common.saving")}
       />

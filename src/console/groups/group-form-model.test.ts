@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { Group } from "@/contracts/groups";
+import { STRATEGY_NAMES, type Group } from "@/contracts/groups";
+import { en } from "@/i18n/en";
+import { translate } from "@/i18n/translate";
+import type { Translate } from "@/i18n/types";
 import {
   groupSettingsSchema,
   groupToSettingsValues,
   humanizeMs,
+  listStrategyOptions,
   parseStatusList,
   settingsToUpdate,
   slugFromName,
@@ -30,7 +34,16 @@ const group: Group = {
   updatedAt: "2026-01-01T00:00:00Z",
 };
 
+const t: Translate = (key, values) => translate(en, key, values);
+
 describe("group form model", () => {
+  it("offers every strategy once, with its label", () => {
+    const options = listStrategyOptions(t);
+    expect(options.map((option) => option.value)).toEqual([...STRATEGY_NAMES]);
+    expect(new Set(options.map((option) => option.label)).size).toBe(STRATEGY_NAMES.length);
+    expect(options[0]).toEqual({ value: "weighted_round_robin", label: "Weighted round robin" });
+  });
+
   it("suggests URL-safe slugs", () => {
     expect(slugFromName("  OpenAI Pool #2 ")).toBe("openai-pool-2");
     expect(slugFromName("Café")).toBe("cafe");

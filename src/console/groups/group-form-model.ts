@@ -21,6 +21,11 @@ export const STRATEGY_LABELS: Readonly<Record<Strategy, MessageKey>> = {
   ip_hash: "groups.strategyIpHash",
 };
 
+/** The strategy select's choices, in STRATEGY_NAMES order, labelled in the reader's language. */
+export function listStrategyOptions(t: Translate): { value: Strategy; label: string }[] {
+  return STRATEGY_NAMES.map((name) => ({ value: name, label: t(STRATEGY_LABELS[name]) }));
+}
+
 /** A slug suggestion from a display name: lower-case ASCII letters and digits joined by dashes. */
 export function slugFromName(name: string): string {
   return name

@@ -1,31 +1,28 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import { Controller, useForm, useWatch, type FieldPath } from "react-hook-form";
+import { useForm, useWatch, type FieldPath } from "react-hook-form";
 import { LoaderCircleIcon } from "lucide-react";
-import { STRATEGY_NAMES, type GroupDetail } from "@/contracts/groups";
+import type { GroupDetail } from "@/contracts/groups";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
-import { FormControl, FormField } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Textarea } from "@/components/ui/textarea";
 import { toast } from "@/components/ui/toaster";
 import { useT } from "@/i18n/i18n-provider";
 import type { MessageKey } from "@/i18n/types";
-import { isApiError } from "../api-client";
 import { describeError } from "../describe-error";
 import { FormError } from "../form-error";
-import { applyServerIssues } from "../forms/server-errors";
+import { SelectField } from "../forms/controlled-fields";
+import { InputField, TextareaField } from "../forms/input-fields";
+import { placeServerError } from "../forms/server-errors";
 import { zodFormResolver } from "../forms/zod-form-resolver";
 import { updateGroup } from "./group-api";
 import {
   groupSettingsSchema,
   groupToSettingsValues,
   humanizeMs,
+  listStrategyOptions,
   localizeGroupIssue,
   settingsToUpdate,
-  STRATEGY_LABELS,
   type GroupSettingsValues,
 } from "./group-form-model";
 
@@ -93,11 +90,11 @@ export function GroupSettingsForm({
       onSaved(saved);
       toast.success(t("groups.settingsSaved"));
     } catch (error) {
-      if (isApiError(error) && error.code === "GROUP_SLUG_TAKEN") {
-        setError("slug", { type: "server", message: error.message }, { shouldFocus: true });
-        return;
-      }
-      if (applyServerIssues(error, setError, FIELDS) === 0) setFormError(describeError(t, error));
+      const placed = placeServerError(error, setError, {
+        serverFields: FIELDS,
+        codeFields: { GROUP_SLUG_TAKEN: { field: "slug" } },
+      });
+      if (placed === 0) setFormError(describeError(t, error));
     }
   });
 
@@ -111,94 +108,68 @@ export function GroupSettingsForm({
         </CardHeader>
         <CardContent className="grid gap-5">
           <fieldset disabled={disabled} className="grid gap-5 sm:grid-cols-2">
-            <FormField label={t("groups.fieldName")} error={errors.name?.message}>
-              <FormControl>
-                <Input autoComplete="off" {...register("name")} />
-              </FormControl>
-            </FormField>
-            <FormField
+            <InputField
+              label={t("groups.fieldName")}
+              error={errors.name?.message}
+              autoComplete="off"
+              {...register("name")}
+            />
+            <InputField
               label={t("groups.fieldSlug")}
               hint={t("groups.fieldSlugHint")}
               error={errors.slug?.message}
-            >
-              <FormControl>
-                <Input autoComplete="off" spellCheck={false} className="font-mono" {...register("slug")} />
-              </FormControl>
-            </FormField>
-            <FormField label={t("groups.fieldStrategy")} error={errors.strategy?.message}>
-              <Controller
-                control={control}
-                name="strategy"
-                render={({ field }) => (
-                  <Select value={field.value} onValueChange={field.onChange} disabled={disabled}>
-                    <FormControl>
-                      <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                        <SelectValue />
-                      </SelectTrigger>
-                    </FormControl>
-                    <SelectContent>
-                      {STRATEGY_NAMES.map((name) => (
-                        <SelectItem key={name} value={name}>
-                          {t(STRATEGY_LABELS[name])}
-                        </SelectItem>
-                      ))}
-                    </SelectContent>
-                  </Select>
-                )}
-              />
-            </FormField>
-            <FormField
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+              {...register("slug")}
+            />
+            <SelectField
+              control={control}
+              name="strategy"
+              label={t("groups.fieldStrategy")}
+              options={listStrategyOptions(t)}
+              disabled={disabled}
+            />
+            <InputField
               label={t("groups.fieldMaxAttempts")}
               hint={t("groups.fieldMaxAttemptsHint")}
               error={errors.maxAttempts?.message}
-            >
-              <FormControl>
-                <Input
-                  type="number"
-                  inputMode="numeric"
-                  min={1}
-                  max={10}
-                  {...register("maxAttempts", { valueAsNumber: true })}
-                />
-              </FormControl>
-            </FormField>
-            <FormField
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={10}
+              {...register("maxAttempts", { valueAsNumber: true })}
+            />
+            <InputField
               label={t("groups.fieldRetryOn")}
               hint={t("groups.fieldRetryOnHint")}
               error={errors.retryOn?.message}
-              className="sm:col-span-2"
-            >
-              <FormControl>
-                <Input autoComplete="off" spellCheck={false} className="font-mono" {...register("retryOn")} />
-              </FormControl>
-            </FormField>
+              fieldClassName="sm:col-span-2"
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+              {...register("retryOn")}
+            />
             {TIMEOUTS.map(({ name, label }, index) => (
-              <FormField
+              <InputField
                 key={name}
                 label={t(label)}
                 hint={t("groups.timeoutHint", { human: humanizeMs(Number(watched[index])) })}
                 error={errors[name]?.message}
-              >
-                <FormControl>
-                  <Input
-                    type="number"
-                    inputMode="numeric"
-                    min={100}
-                    step={100}
-                    {...register(name, { valueAsNumber: true })}
-                  />
-                </FormControl>
-              </FormField>
+                type="number"
+                inputMode="numeric"
+                min={100}
+                step={100}
+                {...register(name, { valueAsNumber: true })}
+              />
             ))}
-            <FormField
+            <TextareaField
               label={t("groups.fieldDescription")}
               error={errors.description?.message}
-              className="sm:col-span-2"
-            >
-              <FormControl>
-                <Textarea rows={2} {...register("description")} />
-              </FormControl>
-            </FormField>
+              fieldClassName="sm:col-span-2"
+              rows={2}
+              {...register("description")}
+            />
           </fieldset>
           <FormError>{formError}</FormError>
         </CardContent>

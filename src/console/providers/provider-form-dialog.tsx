@@ -1,31 +1,27 @@
 "use client";
 
-import { useMemo, useState } from "react";
-import { Controller, useFieldArray, useForm, useWatch, type FieldPath } from "react-hook-form";
+import { useMemo } from "react";
+import { Controller, useFieldArray, useWatch, type FieldPath } from "react-hook-form";
 import { PlusIcon, Trash2Icon } from "lucide-react";
 import type { Provider } from "@/contracts/providers";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
-import { FormControl, FormField } from "@/components/ui/form-field";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { PasswordInput } from "@/components/ui/password-input";
-import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { Switch } from "@/components/ui/switch";
-import { Textarea } from "@/components/ui/textarea";
 import { useT } from "@/i18n/i18n-provider";
-import { isApiError } from "../api-client";
-import { describeError } from "../describe-error";
+import type { MessageKey } from "@/i18n/types";
 import { FormError } from "../form-error";
+import { SelectField, SwitchField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
-import { applyServerIssues } from "../forms/server-errors";
-import { zodFormResolver } from "../forms/zod-form-resolver";
+import { FormDialog } from "../forms/form-dialog";
+import { InputField, PasswordField, TextareaField } from "../forms/input-fields";
+import { useDialogForm } from "../forms/use-dialog-form";
 import { createProvider, updateProvider } from "./provider-api";
 import { ProviderTestButton } from "./provider-test";
 import {
   createProviderFormSchema,
   emptyProviderForm,
+  headerRowPath,
   localizeProviderIssue,
   providerToFormValues,
   toCreatePayload,
@@ -46,22 +42,23 @@ export interface ProviderFormDialogProps {
 export function ProviderFormDialog({ open, onOpenChange, provider, onSaved }: ProviderFormDialogProps) {
   const t = useT();
   return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="sm:max-w-2xl" closeLabel={t("common.close")}>
-        <DialogHeader>
-          <DialogTitle>
-            {provider ? t("providers.editTitle", { name: provider.name }) : t("providers.createTitle")}
-          </DialogTitle>
-          <DialogDescription>
-            {provider ? t("providers.editDescription") : t("providers.createDescription")}
-          </DialogDescription>
-        </DialogHeader>
-        {/* The content unmounts once closed, so every opening starts from the provider's current values. */}
-        <ProviderForm provider={provider} onCancel={() => onOpenChange(false)} onSaved={onSaved} />
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      open={open}
+      onOpenChange={onOpenChange}
+      className="sm:max-w-2xl"
+      title={provider ? t("providers.editTitle", { name: provider.name }) : t("providers.createTitle")}
+      description={provider ? t("providers.editDescription") : t("providers.createDescription")}
+    >
+      <ProviderForm provider={provider} onCancel={() => onOpenChange(false)} onSaved={onSaved} />
+    </FormDialog>
   );
 }
+
+/** The two inputs of a header row. */
+const HEADER_PARTS: { part: "name" | "value"; label: MessageKey }[] = [
+  { part: "name", label: "providers.headerName" },
+  { part: "value", label: "providers.headerValue" },
+];
 
 const FIELDS: readonly FieldPath<ProviderFormValues>[] = [
   "name",
@@ -85,97 +82,67 @@ function ProviderForm({
   onSaved: ProviderFormDialogProps["onSaved"];
 }) {
   const t = useT();
-  const [formError, setFormError] = useState<string | null>(null);
-  const resolver = useMemo(
-    () =>
-      zodFormResolver<ProviderFormValues>(createProviderFormSchema(), (issue) =>
-        localizeProviderIssue(t, issue),
-      ),
-    [t],
-  );
-  const form = useForm<ProviderFormValues, unknown, ProviderFormValues>({
-    resolver,
+  const schema = useMemo(() => createProviderFormSchema(), []);
+  const { form, onSubmit, formError, busy } = useDialogForm<ProviderFormValues, ProviderFormValues>({
+    schema,
+    localize: localizeProviderIssue,
     defaultValues: provider ? providerToFormValues(provider) : emptyProviderForm(),
-  });
-  const { register, control, handleSubmit, setError, formState } = form;
-  const headers = useFieldArray({ control, name: "headers" });
-  const authStyle = useWatch({ control, name: "authStyle" });
-  const removeApiKey = useWatch({ control, name: "removeApiKey" });
-  const { errors, isSubmitting, isDirty } = formState;
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(null);
-    try {
+    submit: async (values) => {
       const saved = provider
         ? await updateProvider(provider.id, toUpdatePayload(values, provider))
         : await createProvider(toCreatePayload(values));
       onSaved(saved, provider ? "edit" : "create");
-    } catch (error) {
-      if (isApiError(error) && error.code === "PROVIDER_NAME_TAKEN") {
-        setError("name", { type: "server", message: error.message }, { shouldFocus: true });
-        return;
-      }
-      const placed = applyServerIssues(error, setError, FIELDS, (path) => headerRowPath(path, values));
-      if (placed === 0) setFormError(describeError(t, error));
-    }
+    },
+    serverFields: FIELDS,
+    mapServerPath: headerRowPath,
+    codeFields: { PROVIDER_NAME_TAKEN: { field: "name" } },
   });
+  const { register, control, formState } = form;
+  const headers = useFieldArray({ control, name: "headers" });
+  const authStyle = useWatch({ control, name: "authStyle" });
+  const removeApiKey = useWatch({ control, name: "removeApiKey" });
+  const { errors, isDirty } = formState;
 
   const credentialDisabled = authStyle === "none" || removeApiKey;
 
   return (
     <form onSubmit={onSubmit} noValidate className="grid gap-5">
-      <FormField
+      <InputField
         label={t("providers.fieldName")}
         hint={t("providers.fieldNameHint")}
         error={errors.name?.message}
         required
-      >
-        <FormControl>
-          <Input autoComplete="off" autoFocus {...register("name")} />
-        </FormControl>
-      </FormField>
+        autoComplete="off"
+        autoFocus
+        {...register("name")}
+      />
 
-      <FormField
+      <InputField
         label={t("providers.fieldBaseUrl")}
         hint={t("providers.fieldBaseUrlHint")}
         error={errors.baseUrl?.message}
         required
-      >
-        <FormControl>
-          <Input
-            type="url"
-            inputMode="url"
-            autoComplete="off"
-            spellCheck={false}
-            placeholder="https://api.example.com"
-            className="font-mono"
-            {...register("baseUrl")}
-          />
-        </FormControl>
-      </FormField>
+        type="url"
+        inputMode="url"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="https://api.example.com"
+        className="font-mono"
+        {...register("baseUrl")}
+      />
 
       <div className="grid gap-5 sm:grid-cols-[14rem_1fr]">
-        <FormField label={t("providers.fieldAuthStyle")} error={errors.authStyle?.message}>
-          <Controller
-            control={control}
-            name="authStyle"
-            render={({ field }) => (
-              <Select value={field.value} onValueChange={field.onChange}>
-                <FormControl>
-                  <SelectTrigger className="w-full" onBlur={field.onBlur} ref={field.ref}>
-                    <SelectValue />
-                  </SelectTrigger>
-                </FormControl>
-                <SelectContent>
-                  <SelectItem value="bearer">{t("providers.authBearer")}</SelectItem>
-                  <SelectItem value="x-api-key">{t("providers.authXApiKey")}</SelectItem>
-                  <SelectItem value="none">{t("providers.authNone")}</SelectItem>
-                </SelectContent>
-              </Select>
-            )}
-          />
-        </FormField>
-        <FormField
+        <SelectField
+          control={control}
+          name="authStyle"
+          label={t("providers.fieldAuthStyle")}
+          options={[
+            { value: "bearer", label: t("providers.authBearer") },
+            { value: "x-api-key", label: t("providers.authXApiKey") },
+            { value: "none", label: t("providers.authNone") },
+          ]}
+        />
+        <PasswordField
           label={t("providers.fieldApiKey")}
           error={errors.apiKey?.message}
           hint={
@@ -183,19 +150,14 @@ function ProviderForm({
               ? t("providers.fieldApiKeyHintKeep", { masked: provider.apiKeyMasked ?? "••••" })
               : t("providers.fieldApiKeyHintNew")
           }
-        >
-          <FormControl>
-            <PasswordInput
-              autoComplete="new-password"
-              className="font-mono"
-              disabled={credentialDisabled}
-              placeholder={provider?.hasApiKey ? t("providers.fieldApiKeyPlaceholderKeep") : "sk-…"}
-              showLabel={t("common.show")}
-              hideLabel={t("common.hide")}
-              {...register("apiKey")}
-            />
-          </FormControl>
-        </FormField>
+          autoComplete="new-password"
+          className="font-mono"
+          disabled={credentialDisabled}
+          placeholder={provider?.hasApiKey ? t("providers.fieldApiKeyPlaceholderKeep") : "sk-…"}
+          showLabel={t("common.show")}
+          hideLabel={t("common.hide")}
+          {...register("apiKey")}
+        />
       </div>
       {provider?.hasApiKey && (
         <Controller
@@ -217,53 +179,34 @@ function ProviderForm({
       )}
 
       <div className="grid gap-5 sm:grid-cols-[10rem_1fr] sm:items-start">
-        <FormField
+        <InputField
           label={t("providers.fieldWeight")}
           hint={t("providers.fieldWeightHint")}
           error={errors.weight?.message}
-        >
-          <FormControl>
-            <Input
-              type="number"
-              inputMode="numeric"
-              min={0}
-              step={1}
-              {...register("weight", { valueAsNumber: true })}
-            />
-          </FormControl>
-        </FormField>
-        <FormField
+          type="number"
+          inputMode="numeric"
+          min={0}
+          step={1}
+          {...register("weight", { valueAsNumber: true })}
+        />
+        <InputField
           label={t("providers.fieldHealthCheckPath")}
           hint={t("providers.fieldHealthCheckPathHint")}
           error={errors.healthCheckPath?.message}
-        >
-          <FormControl>
-            <Input
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="/v1/models"
-              className="font-mono"
-              {...register("healthCheckPath")}
-            />
-          </FormControl>
-        </FormField>
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="/v1/models"
+          className="font-mono"
+          {...register("healthCheckPath")}
+        />
       </div>
 
-      <Controller
+      <SwitchField
         control={control}
         name="enabled"
-        render={({ field }) => (
-          <FormField
-            inline
-            label={t("providers.fieldEnabled")}
-            hint={t("providers.fieldEnabledHint")}
-            className="rounded-lg border px-4 py-3"
-          >
-            <FormControl>
-              <Switch checked={field.value} onCheckedChange={field.onChange} onBlur={field.onBlur} />
-            </FormControl>
-          </FormField>
-        )}
+        label={t("providers.fieldEnabled")}
+        hint={t("providers.fieldEnabledHint")}
+        className="rounded-lg border px-4 py-3"
       />
 
       <fieldset className="grid gap-2">
@@ -273,34 +216,23 @@ function ProviderForm({
           const rowErrors = errors.headers?.[index];
           return (
             <div key={row.id} className="grid grid-cols-[1fr_1fr_auto] items-start gap-2">
-              <div className="grid gap-1">
-                <Input
-                  aria-label={`${t("providers.headerName")} ${index + 1}`}
-                  aria-invalid={rowErrors?.name ? true : undefined}
-                  placeholder={t("providers.headerName")}
-                  autoComplete="off"
-                  spellCheck={false}
-                  className="font-mono"
-                  {...register(`headers.${index}.name`)}
-                />
-                {rowErrors?.name?.message && (
-                  <p className="text-xs font-medium text-destructive">{rowErrors.name.message}</p>
-                )}
-              </div>
-              <div className="grid gap-1">
-                <Input
-                  aria-label={`${t("providers.headerValue")} ${index + 1}`}
-                  aria-invalid={rowErrors?.value ? true : undefined}
-                  placeholder={t("providers.headerValue")}
-                  autoComplete="off"
-                  spellCheck={false}
-                  className="font-mono"
-                  {...register(`headers.${index}.value`)}
-                />
-                {rowErrors?.value?.message && (
-                  <p className="text-xs font-medium text-destructive">{rowErrors.value.message}</p>
-                )}
-              </div>
+              {HEADER_PARTS.map(({ part, label }) => {
+                const message = rowErrors?.[part]?.message;
+                return (
+                  <div key={part} className="grid gap-1">
+                    <Input
+                      aria-label={`${t(label)} ${index + 1}`}
+                      aria-invalid={rowErrors?.[part] ? true : undefined}
+                      placeholder={t(label)}
+                      autoComplete="off"
+                      spellCheck={false}
+                      className="font-mono"
+                      {...register(`headers.${index}.${part}`)}
+                    />
+                    {message && <p className="text-xs font-medium text-destructive">{message}</p>}
+                  </div>
+                );
+              })}
               <Button
                 type="button"
                 variant="ghost"
@@ -326,33 +258,22 @@ function ProviderForm({
         </div>
       </fieldset>
 
-      <FormField label={t("providers.fieldDescription")} error={errors.description?.message}>
-        <FormControl>
-          <Textarea rows={2} {...register("description")} />
-        </FormControl>
-      </FormField>
+      <TextareaField
+        label={t("providers.fieldDescription")}
+        error={errors.description?.message}
+        rows={2}
+        {...register("description")}
+      />
 
       <FormError>{formError}</FormError>
 
       <DialogFormFooter
         onCancel={onCancel}
-        busy={isSubmitting}
+        busy={busy}
         submitLabel={provider ? t("common.save") : t("common.create")}
         busyLabel={t("common.saving")}
         extra={provider && <ProviderTestButton provider={provider} dirty={isDirty} />}
       />
     </form>
   );
-}
-
-// The API reports header problems as `headers.<Name>`; the form shows them on that row's name field.
-function headerRowPath(
-  apiPath: string,
-  values: ProviderFormValues,
-): FieldPath<ProviderFormValues> | undefined {
-  const match = /^headers(?:\.|\[")(.+?)(?:"\])?$/.exec(apiPath);
-  if (!match) return undefined;
-  const name = match[1]?.toLowerCase();
-  const index = values.headers.findIndex((row) => row.name.trim().toLowerCase() === name);
-  return index >= 0 ? `headers.${index}.name` : undefined;
 }

@@ -7,6 +7,7 @@ import type { Translate } from "@/i18n/types";
 import {
   createProviderFormSchema,
   emptyProviderForm,
+  headerRowPath,
   localizeProviderIssue,
   providerToFormValues,
   toCreatePayload,
@@ -92,6 +93,19 @@ describe("provider form schema", () => {
       "headers.5.name": en.validation.required,
       "headers.6.value": "header values must not contain line breaks",
     });
+  });
+
+  it("puts a server issue about a header on the row holding that name", () => {
+    const values = form({
+      headers: [
+        { name: "", value: "" },
+        { name: " X-Team ", value: "a" },
+      ],
+    });
+    expect(headerRowPath("headers.x-team", values)).toBe("headers.1.name");
+    expect(headerRowPath('headers["X-Team"]', values)).toBe("headers.1.name");
+    expect(headerRowPath("headers.X-Other", values)).toBeUndefined();
+    expect(headerRowPath("baseUrl", values)).toBeUndefined();
   });
 });
 

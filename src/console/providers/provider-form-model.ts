@@ -157,6 +157,21 @@ export function localizeProviderIssue(t: Translate, issue: FormIssue): string | 
   return localizeCommonIssue(t, issue);
 }
 
+/**
+ * Where a server issue about a header lands: the API names it `headers.<Name>` (or
+ * `headers["<Name>"]`), the form shows it on the name field of the row holding that name.
+ */
+export function headerRowPath(
+  apiPath: string,
+  values: ProviderFormValues,
+): `headers.${number}.name` | undefined {
+  const match = /^headers(?:\.|\[")(.+?)(?:"\])?$/.exec(apiPath);
+  if (!match) return undefined;
+  const name = match[1]?.toLowerCase();
+  const index = values.headers.findIndex((row) => row.name.trim().toLowerCase() === name);
+  return index >= 0 ? `headers.${index}.name` : undefined;
+}
+
 /** The POST body for a new provider. */
 export function toCreatePayload(values: ProviderFormValues): ProviderCreateInput {
   return {
