@@ -1,5 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createRetryBudget } from "../core/retry/retry-budget";
+import {
+  createRetryBudget,
+  DEFAULT_MIN_RETRIES,
+  DEFAULT_RETRY_BUDGET_RATIO,
+} from "../core/retry/retry-budget";
 import type { Db } from "../db/client";
 import type { Logger } from "../observability/logger";
 import type { StateStore } from "../store/types";
@@ -53,7 +57,10 @@ export function resolveGatewayOptions(partial: Partial<GatewayOptions> = {}): Ga
     backoffCapMs: partial.backoffCapMs ?? 1_000,
     reloadIntervalMs: partial.reloadIntervalMs ?? 30_000,
     trustProxy: partial.trustProxy ?? false,
-    retryBudget: partial.retryBudget ?? { ratio: 0.2, minRetries: 3 },
+    retryBudget: partial.retryBudget ?? {
+      ratio: DEFAULT_RETRY_BUDGET_RATIO,
+      minRetries: DEFAULT_MIN_RETRIES,
+    },
     stateStoreFailure: partial.stateStoreFailure ?? "open",
     usageBodyLimitBytes: partial.usageBodyLimitBytes ?? 1024 * 1024,
     maxHeldBytes: partial.maxHeldBytes ?? 1024 * 1024,

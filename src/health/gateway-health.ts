@@ -19,7 +19,11 @@ import type {
 import { createHealthRegistry } from "../core/health/health-registry";
 import { changesAvailability, type HealthOp } from "../core/health/health-ops";
 import type { HealthPolicyOverrides } from "../core/health/policy";
-import { beginTrial, type AttemptOutcome as HealthOutcome } from "../core/health/provider-health";
+import {
+  beginTrial,
+  type AttemptOutcome as HealthOutcome,
+  type ProviderHealthState,
+} from "../core/health/provider-health";
 import type { AttemptHealth, AttemptOutcome } from "../core/retry/classify";
 import type { HealthHooks, MemberAvailability } from "../gateway/gateway-types";
 import type { SnapshotGroup } from "../gateway/snapshot/snapshot-types";
@@ -125,16 +129,21 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
     );
   });
 
-  /** Records a local change and, in shared mode, queues it for the shared state. */
-  const note = (providerId: string, op: HealthOp, urgent: boolean) => {
-    syncing?.queue(providerId, op, urgent);
+  /** Shared mode: queues an op already applied here, written at once when it changed who is available. */
+  const queueApplied = (
+    sync: SharedHealthSync,
+    providerId: string,
+    previous: ProviderHealthState,
+    op: HealthOp,
+  ) => {
+    sync.queue(providerId, op, changesAvailability(previous, registry.readState(providerId)));
   };
 
   const evaluate = (memberIds: readonly string[]): GroupHealthView => {
     for (const id of memberIds) known.add(id);
     const result = registry.evaluateGroup(memberIds);
     const at = now();
-    for (const { id, trigger } of result.ejected) note(id, { kind: "eject", at, trigger }, true);
+    for (const { id, trigger } of result.ejected) syncing?.queue(id, { kind: "eject", at, trigger }, true);
     return result;
   };
 
@@ -195,8 +204,7 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
     const recorded = toHealthOutcome(outcome, latencyMs, health);
     registry.record(providerId, recorded);
     if (syncing !== null) {
-      const urgent = changesAvailability(previous, registry.readState(providerId));
-      syncing.queue(providerId, { kind: "outcome", at: now(), outcome: recorded }, urgent);
+      queueApplied(syncing, providerId, previous, { kind: "outcome", at: now(), outcome: recorded });
     }
   };
 
@@ -224,8 +232,8 @@ export function createGatewayHealth(options: GatewayHealthOptions): GatewayHealt
     recordCheck(providerId, outcome) {
       const previous = registry.readState(providerId);
       registry.recordCheck(providerId, outcome);
-      const urgent = changesAvailability(previous, registry.readState(providerId));
-      note(providerId, { kind: "check", at: now(), outcome }, urgent);
+      if (syncing !== null)
+        queueApplied(syncing, providerId, previous, { kind: "check", at: now(), outcome });
     },
     eject: (providerId, until) =>
       decide(providerId, { kind: "manual_eject", at: now(), until }, () =>

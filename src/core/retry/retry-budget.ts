@@ -55,7 +55,7 @@ export interface RetryBudget {
 
 export const DEFAULT_RETRY_BUDGET_RATIO = 0.2;
 export const DEFAULT_MIN_RETRIES = 3;
-export const DEFAULT_RETRY_BUDGET_WINDOW_MS = 10_000;
+const DEFAULT_RETRY_BUDGET_WINDOW_MS = 10_000;
 const DEFAULT_BUCKETS = 10;
 
 /** Creates a retry budget; throws a RangeError for out-of-range options. */

@@ -9,15 +9,21 @@ import type { GatewayRuntime } from "../gateway-types";
 const WARN_INTERVAL_MS = 10_000;
 let lastWarnAt = 0;
 
+/** True at most once per WARN_INTERVAL_MS (shared by both kinds of warning, so an outage logs little). */
+function claimWarning(): boolean {
+  const t = Date.now();
+  if (t - lastWarnAt < WARN_INTERVAL_MS) return false;
+  lastWarnAt = t;
+  return true;
+}
+
 /**
  * Handles a store error met while enforcing `what` for request `requestId`; throws STORE_UNAVAILABLE
  * when failing closed. The throttled warning names the request that met the failure first.
  */
 export function handleStoreFailure(rt: GatewayRuntime, err: unknown, what: string, requestId: string): void {
   const closed = rt.options.stateStoreFailure === "closed";
-  const t = Date.now();
-  if (t - lastWarnAt >= WARN_INTERVAL_MS) {
-    lastWarnAt = t;
+  if (claimWarning()) {
     rt.logger.warn(
       {
         requestId,
@@ -35,9 +41,7 @@ export function handleStoreFailure(rt: GatewayRuntime, err: unknown, what: strin
 
 /** Logs a failed background store call (a slot release of request `requestId`) without ever throwing. */
 export function warnStoreFailure(rt: GatewayRuntime, err: unknown, what: string, requestId: string): void {
-  const t = Date.now();
-  if (t - lastWarnAt < WARN_INTERVAL_MS) return;
-  lastWarnAt = t;
+  if (!claimWarning()) return;
   rt.logger.warn(
     { requestId, err: err instanceof Error ? err.message : String(err), limit: what },
     "state store call failed",

@@ -57,9 +57,9 @@ export async function enforceKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): P
       }
     }
   }
-  const groupLimit = ctx.group?.rateLimitPerMinute ?? null;
-  if (groupLimit !== null && ctx.group !== null) {
-    const result = await hit(ctx, rt, `rl:group:${ctx.group.id}`, groupLimit, "group rate limit");
+  const group = ctx.group;
+  if (group !== null && group.rateLimitPerMinute !== null) {
+    const result = await hit(ctx, rt, `rl:group:${group.id}`, group.rateLimitPerMinute, "group rate limit");
     if (result !== undefined) {
       ctx.rateHeaders ??= rateHeadersOf(result);
       if (!result.allowed) {
@@ -69,11 +69,11 @@ export async function enforceKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): P
     }
   }
   const max = key.maxConcurrency;
-  if (max !== null && ctx.group !== null) {
+  if (max !== null && group !== null) {
     let slot: string | null | undefined;
     try {
       // The lease outlives the longest possible request, so a crashed instance frees its slots.
-      slot = await rt.store.acquireSlot(`cc:key:${key.id}`, max, ctx.group.totalTimeoutMs + WINDOW_MS);
+      slot = await rt.store.acquireSlot(`cc:key:${key.id}`, max, group.totalTimeoutMs + WINDOW_MS);
     } catch (err) {
       handleStoreFailure(rt, err, "key concurrency", ctx.requestId);
     }

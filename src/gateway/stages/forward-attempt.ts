@@ -1,7 +1,12 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { Dispatcher } from "undici";
 import { parseRetryAfterMs } from "../../core/retry/backoff";
-import { classifyAttempt, type AttemptErrorCode, type AttemptOutcome } from "../../core/retry/classify";
+import {
+  classifyAttempt,
+  type AttemptErrorCode,
+  type AttemptHealth,
+  type AttemptOutcome,
+} from "../../core/retry/classify";
 import type { AttemptRecord } from "../../db/schema/request-logs";
 import { buildUpstreamHeaders } from "../forward-headers";
 import type { GatewayRuntime, ProxyContext } from "../gateway-types";
@@ -78,20 +83,32 @@ function isEventStream(headers: IncomingHttpHeaders): boolean {
   return typeof type === "string" && type.startsWith("text/event-stream");
 }
 
+/** Feeds one attempt's outcome to the health hooks; a throwing hook is logged, never propagated. */
+export function reportAttempt(
+  rt: GatewayRuntime,
+  ctx: ProxyContext,
+  providerId: string,
+  outcome: AttemptOutcome,
+  latencyMs: number,
+  health: AttemptHealth,
+): void {
+  try {
+    rt.health.onAttemptOutcome(providerId, outcome, latencyMs, health);
+  } catch (err) {
+    rt.logger.error({ requestId: ctx.requestId, err: (err as Error).message }, "health hook failed");
+  }
+}
+
+/** Reports a resolved attempt with its time to the response head (or to its failure). */
 function report(
   rt: GatewayRuntime,
   ctx: ProxyContext,
   p: SnapshotProvider,
   outcome: AttemptOutcome,
+  health: AttemptHealth,
   record: AttemptRecord,
-) {
-  const health = classifyAttempt(outcome, ctx.group!.retryOn).health;
-  const latency = (record.firstByteMs ?? record.endMs) - record.startMs;
-  try {
-    rt.health.onAttemptOutcome(p.id, outcome, latency, health);
-  } catch (err) {
-    rt.logger.error({ requestId: ctx.requestId, err: (err as Error).message }, "health hook failed");
-  }
+): void {
+  reportAttempt(rt, ctx, p.id, outcome, (record.firstByteMs ?? record.endMs) - record.startMs, health);
 }
 
 function endAttempt(rt: GatewayRuntime, ctx: ProxyContext, p: SnapshotProvider): void {
@@ -115,8 +132,8 @@ function failWithCode(
   record.outcome = code === "CLIENT_CLOSED" ? "aborted" : "failure";
   endAttempt(rt, ctx, provider);
   const outcome: AttemptOutcome = { kind: "error", code };
-  report(rt, ctx, provider, outcome, record);
-  const retry = classifyAttempt(outcome, ctx.group!.retryOn).retry;
+  const { health, retry } = classifyAttempt(outcome, ctx.group!.retryOn);
+  report(rt, ctx, provider, outcome, health, record);
   return {
     kind: "failed",
     provider,
@@ -189,7 +206,7 @@ export async function forwardAttempt(
 
   if (classification.retry || !isEventStream(response.headers) || response.status >= 300) {
     if (timer !== null) clearTimeout(timer);
-    report(rt, ctx, provider, outcome, record);
+    report(rt, ctx, provider, outcome, classification.health, record);
     if (!classification.retry) {
       return { kind: "commit", provider, record, response, held: null, watcher: null, controller };
     }
@@ -271,7 +288,8 @@ async function holdEventStream(
   }
   if (failure !== null) return failWithCode(rt, ctx, provider, record, controller, failure);
   watcher.holding = false;
-  report(rt, ctx, provider, { kind: "status", status: response.status }, record);
+  const outcome: AttemptOutcome = { kind: "status", status: response.status };
+  report(rt, ctx, provider, outcome, classifyAttempt(outcome, ctx.group!.retryOn).health, record);
   return { kind: "commit", provider, record, response, held, watcher, controller };
 }
 

@@ -72,10 +72,18 @@ function pickMember(
 
 type Choice = SnapshotMember | number | null;
 
+/** True when the view offers `member` only as its provider's half-open trial (to be claimed first). */
+function isTrialPick(
+  member: SnapshotMember,
+  view: readonly MemberAvailability[] | null,
+  group: SnapshotGroup,
+): boolean {
+  return view !== null && view[group.members.indexOf(member)]?.trial === true;
+}
+
 /** True when the member needs a store call (caps) or a trial claim before it can be used. */
 function needsGate(member: SnapshotMember, view: readonly MemberAvailability[] | null, group: SnapshotGroup) {
-  if (hasProviderCaps(member.provider)) return true;
-  return view !== null && view[group.members.indexOf(member)]?.trial === true;
+  return hasProviderCaps(member.provider) || isTrialPick(member, view, group);
 }
 
 /**
@@ -120,7 +128,7 @@ async function chooseGated(
         usable = false;
       }
     }
-    if (usable && view !== null && view[group.members.indexOf(member)]?.trial === true) {
+    if (usable && isTrialPick(member, view, group)) {
       if (!(await claimTrial(ctx, rt, provider.id))) {
         releaseProviderCaps(ctx, rt);
         usable = false;

@@ -1,5 +1,5 @@
 import type { ErrorCode } from "../../core/errors/catalogue";
-import { classifyAttempt, type AttemptOutcome } from "../../core/retry/classify";
+import { classifyAttempt } from "../../core/retry/classify";
 import { buildClientHeaders } from "../forward-headers";
 import { buildStreamErrorFrame } from "../gateway-errors";
 import type { GatewayRuntime, ProxyContext } from "../gateway-types";
@@ -8,7 +8,7 @@ import { mapUpstreamError } from "../upstream/map-upstream-error";
 import { captureChunk, createResponseCapture } from "../../stats/body-capture";
 import { extractJsonUsage } from "../usage/extract-usage";
 import type { CommittedAttempt } from "./forward-attempt";
-import { offsetMs } from "./forward-attempt";
+import { offsetMs, reportAttempt } from "./forward-attempt";
 
 /**
  * Sends the committed upstream response to the client: status and headers at once, then every chunk
@@ -123,12 +123,7 @@ export async function streamResponse(
     res.destroy();
   }
   finishRecord(ctx, rt, attempt, "failure");
-  const outcome: AttemptOutcome = { kind: "error", code };
-  try {
-    rt.health.onAttemptOutcome(provider.id, outcome, record.endMs - record.startMs, "failure");
-  } catch {
-    // a broken hook must not break the response path
-  }
+  reportAttempt(rt, ctx, provider.id, { kind: "error", code }, record.endMs - record.startMs, "failure");
   rt.logger.warn(
     { requestId: ctx.requestId, providerId: provider.id, errorCode: code, bytesOut: ctx.bytesOut },
     "upstream failed after the response started; stream closed with an error",
