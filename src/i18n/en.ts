@@ -36,7 +36,6 @@ export const en = {
     none: "None",
     optional: "optional",
     loading: "Loading…",
-    comingSoon: "Coming soon",
     show: "Show",
     hide: "Hide",
     add: "Add",
@@ -238,11 +237,6 @@ export const en = {
   logs: logsEn,
   health: healthEn,
   alerts: alertsEn,
-  comingSoon: {
-    title: "{section} is on its way",
-    text: "This part of the console is being built. Everything here is already available through the admin API.",
-    back: "Back to the dashboard",
-  },
   notFound: {
     title: "Page not found",
     text: "The address may be mistyped, or the page has moved.",

@@ -34,7 +34,6 @@ export const zhCN: Dictionary = {
     none: "无",
     optional: "可选",
     loading: "加载中…",
-    comingSoon: "即将推出",
     show: "显示",
     hide: "隐藏",
     add: "添加",
@@ -233,11 +232,6 @@ export const zhCN: Dictionary = {
   logs: logsZhCN,
   health: healthZhCN,
   alerts: alertsZhCN,
-  comingSoon: {
-    title: "{section}即将上线",
-    text: "控制台的这一部分正在开发中。相关功能现在已可通过管理 API 使用。",
-    back: "返回仪表盘",
-  },
   notFound: {
     title: "页面不存在",
     text: "地址可能输错了，或页面已移动。",

@@ -102,10 +102,13 @@ export async function testConnections(flow: ConsoleFlow): Promise<void> {
   expect(probe?.headers.authorization).toBe("Bearer upstream-secret-provider-a");
   expect(await page.content()).not.toContain("upstream-secret-provider-a");
 
+  const beforeB = upstreams[1]!.requests.length;
   await page.getByRole("button", { name: "provider-b", exact: true }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: "Test connection" }).click();
   await page.getByText(/^Connected to provider-b: HTTP 200 in \d+ ms\.$/).waitFor();
+  const probeB = upstreams[1]!.requests.slice(beforeB).find((r) => r.method === "GET");
+  expect(probeB?.headers.authorization).toBe("Bearer upstream-secret-provider-b");
   await saveScreenshot(page, "flow-provider-test-connection");
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await dialog.waitFor({ state: "detached" });

@@ -22,9 +22,7 @@ import { viewerChangesNothing } from "./viewer-steps";
  */
 
 // Chrome logs every 4xx answer to fetch() as a console error; these are the ones a flow provokes.
-// The console probes the live health stream once per page load and falls back to polling while the
-// server does not have it yet (404).
-const EXPECTED_ERRORS = [/status of 422/, /status of 409/, /status of 404.*\/api\/admin\/health\/stream>$/];
+const EXPECTED_ERRORS = [/status of 422/, /status of 409/];
 
 let server: RunningServer;
 let upstreams: MockUpstream[] = [];

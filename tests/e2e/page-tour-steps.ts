@@ -53,6 +53,8 @@ export async function tourEveryPage(flow: ConsoleFlow, state: StorageState): Pro
         await capture(page, `${name}-${size}-${scheme}`, `${path} ${scheme}`, audit, problems);
         for (const tab of tabs ?? []) {
           await page.getByRole("tab", { name: tab }).click();
+          // Only the active tab's panel is mounted: wait for it, not just for any skeleton-free page.
+          await page.getByRole("tabpanel", { name: tab }).waitFor();
           const slug = tab.toLowerCase().replace(/ log$/, "");
           await capture(
             page,

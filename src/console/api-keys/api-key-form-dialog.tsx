@@ -7,7 +7,7 @@ import type { MessageKey } from "@/i18n/types";
 import { FormError } from "../form-error";
 import { SelectField, SwitchField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
-import { FormDialog } from "../forms/form-dialog";
+import { FormDialog, type DialogOpenProps } from "../forms/form-dialog";
 import { InputField, TextareaField } from "../forms/input-fields";
 import { useDialogForm } from "../forms/use-dialog-form";
 import { createApiKey, updateApiKey } from "./api-key-api";
@@ -28,9 +28,7 @@ const LIMITS: { name: "rateLimitPerMinute" | "maxConcurrency"; label: MessageKey
   { name: "maxConcurrency", label: "apiKeys.fieldConcurrency", hint: "apiKeys.fieldConcurrencyHint" },
 ];
 
-export interface ApiKeyFormDialogProps {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
+export interface ApiKeyFormDialogProps extends DialogOpenProps {
   /** The key to edit; undefined to generate a new one. */
   apiKey?: ApiKey;
   groups: Group[];
@@ -73,7 +71,7 @@ function KeyForm({
   onCancel,
   onCreated,
   onUpdated,
-}: Omit<ApiKeyFormDialogProps, "open" | "onOpenChange"> & { onCancel: () => void }) {
+}: Omit<ApiKeyFormDialogProps, keyof DialogOpenProps> & { onCancel: () => void }) {
   const t = useT();
   const { form, onSubmit, formError, busy } = useDialogForm<ApiKeyFormValues, ApiKeyFormValues>({
     schema: apiKeyFormSchema,

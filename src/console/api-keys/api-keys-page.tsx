@@ -1,10 +1,9 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import { KeyRoundIcon, PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import { KeyRoundIcon, PencilIcon, Trash2Icon } from "lucide-react";
 import type { ApiKey, CreatedApiKey } from "@/contracts/api-keys";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { useTableView, type TableViewOptions } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -15,8 +14,10 @@ import { useI18n } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
 import { ConfirmDialog } from "../confirm-dialog";
 import { endpoints } from "../endpoints";
-import { formatCount, formatDateTime, formatRelativeTime } from "../format";
+import { formatCount } from "../format";
 import { selectGroups } from "../groups/group-api";
+import { RelativeTime } from "../relative-time";
+import { AddButton } from "../resource-list/add-button";
 import { ResourceStates } from "../resource-list/resource-states";
 import { ResourceTableCard } from "../resource-list/resource-table-card";
 import { RowActionsMenu } from "../resource-list/row-actions-menu";
@@ -67,12 +68,7 @@ export function ApiKeysPage() {
       t(enabled ? "apiKeys.enabledToast" : "apiKeys.disabledToast", { name: key.name }),
   });
 
-  const addButton = canEdit && (
-    <Button onClick={() => editing.show()}>
-      <PlusIcon />
-      {t("apiKeys.add")}
-    </Button>
-  );
+  const addButton = canEdit && <AddButton label={t("apiKeys.add")} onClick={() => editing.show()} />;
 
   return (
     <div className="flex flex-col gap-6">
@@ -127,22 +123,10 @@ export function ApiKeysPage() {
                   <Limits apiKey={key} t={t} locale={locale} />
                 </TableCell>
                 <TableCell className="hidden text-muted-foreground xl:table-cell">
-                  {key.expiresAt ? (
-                    <time dateTime={key.expiresAt} title={formatDateTime(locale, key.expiresAt)}>
-                      {formatRelativeTime(locale, key.expiresAt, now)}
-                    </time>
-                  ) : (
-                    t("apiKeys.never")
-                  )}
+                  {key.expiresAt ? <RelativeTime iso={key.expiresAt} now={now} /> : t("apiKeys.never")}
                 </TableCell>
                 <TableCell className="hidden text-muted-foreground sm:table-cell">
-                  {key.lastUsedAt ? (
-                    <time dateTime={key.lastUsedAt} title={formatDateTime(locale, key.lastUsedAt)}>
-                      {formatRelativeTime(locale, key.lastUsedAt, now)}
-                    </time>
-                  ) : (
-                    t("apiKeys.neverUsed")
-                  )}
+                  {key.lastUsedAt ? <RelativeTime iso={key.lastUsedAt} now={now} /> : t("apiKeys.neverUsed")}
                 </TableCell>
                 <TableCell>
                   <Switch

@@ -5,6 +5,12 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import { useT } from "@/i18n/i18n-provider";
 import { useOpening } from "../observability/use-opening";
 
+/** What every dialog takes from the page that opens it. */
+export interface DialogOpenProps {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+}
+
 /**
  * A dialog holding one form: title, description, then the form (which brings its own footer). The
  * form is remounted at each opening, so it starts from fresh values, and keeps its content while
@@ -17,9 +23,7 @@ export function FormDialog({
   description,
   className,
   children,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
+}: DialogOpenProps & {
   title: ReactNode;
   description: ReactNode;
   /** Width (and overflow) of the dialog box. */

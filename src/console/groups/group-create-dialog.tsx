@@ -6,7 +6,7 @@ import { useT } from "@/i18n/i18n-provider";
 import { FormError } from "../form-error";
 import { SelectField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
-import { FormDialog } from "../forms/form-dialog";
+import { FormDialog, type DialogOpenProps } from "../forms/form-dialog";
 import { InputField, TextareaField } from "../forms/input-fields";
 import { useDialogForm } from "../forms/use-dialog-form";
 import { createGroup } from "./group-api";
@@ -23,11 +23,7 @@ export function GroupCreateDialog({
   open,
   onOpenChange,
   onCreated,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  onCreated: (group: GroupDetail) => void;
-}) {
+}: DialogOpenProps & { onCreated: (group: GroupDetail) => void }) {
   const t = useT();
   return (
     <FormDialog

@@ -3,10 +3,9 @@
 import { useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { BoxesIcon, ChevronRightIcon, PlusIcon } from "lucide-react";
+import { BoxesIcon, ChevronRightIcon } from "lucide-react";
 import type { Group } from "@/contracts/groups";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { useTableView, type TableViewOptions } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -15,7 +14,8 @@ import { TableCell, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import { useI18n } from "@/i18n/i18n-provider";
 import { endpoints } from "../endpoints";
-import { formatDateTime, formatRelativeTime } from "../format";
+import { RelativeTime } from "../relative-time";
+import { AddButton } from "../resource-list/add-button";
 import { ResourceStates } from "../resource-list/resource-states";
 import { ResourceTableCard } from "../resource-list/resource-table-card";
 import { useOptimisticToggle, useResourceRows } from "../resource-list/use-resource-rows";
@@ -64,12 +64,7 @@ export function GroupsPage() {
       t(enabled ? "groups.enabledToast" : "groups.disabledToast", { name: group.name }),
   });
 
-  const addButton = canEdit && (
-    <Button onClick={() => setCreating(true)}>
-      <PlusIcon />
-      {t("groups.add")}
-    </Button>
-  );
+  const addButton = canEdit && <AddButton label={t("groups.add")} onClick={() => setCreating(true)} />;
 
   return (
     <div className="flex flex-col gap-6">
@@ -136,9 +131,7 @@ export function GroupsPage() {
                 />
               </TableCell>
               <TableCell className="hidden text-muted-foreground lg:table-cell">
-                <time dateTime={group.updatedAt} title={formatDateTime(locale, group.updatedAt)}>
-                  {formatRelativeTime(locale, group.updatedAt, now)}
-                </time>
+                <RelativeTime iso={group.updatedAt} now={now} />
               </TableCell>
               <TableCell className="text-right text-muted-foreground">
                 <ChevronRightIcon className="ml-auto size-4" aria-hidden />

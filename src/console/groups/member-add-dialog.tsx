@@ -11,7 +11,7 @@ import type { Translate } from "@/i18n/types";
 import { FormError } from "../form-error";
 import { SelectField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
-import { FormDialog } from "../forms/form-dialog";
+import { FormDialog, type DialogOpenProps } from "../forms/form-dialog";
 import { InputField } from "../forms/input-fields";
 import { localizeCommonIssue } from "../forms/localize-issue";
 import { useDialogForm } from "../forms/use-dialog-form";
@@ -34,9 +34,7 @@ function localizeMemberIssue(t: Translate, issue: FormIssue): string | undefined
   return localizeCommonIssue(t, issue);
 }
 
-export interface MemberAddDialogProps {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
+export interface MemberAddDialogProps extends DialogOpenProps {
   group: GroupDetail;
   /** Providers not yet in the group. */
   available: Provider[];

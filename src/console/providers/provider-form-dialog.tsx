@@ -13,7 +13,7 @@ import type { MessageKey } from "@/i18n/types";
 import { FormError } from "../form-error";
 import { SelectField, SwitchField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
-import { FormDialog } from "../forms/form-dialog";
+import { FormDialog, type DialogOpenProps } from "../forms/form-dialog";
 import { InputField, PasswordField, TextareaField } from "../forms/input-fields";
 import { useDialogForm } from "../forms/use-dialog-form";
 import { createProvider, updateProvider } from "./provider-api";
@@ -29,9 +29,7 @@ import {
   type ProviderFormValues,
 } from "./provider-form-model";
 
-export interface ProviderFormDialogProps {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
+export interface ProviderFormDialogProps extends DialogOpenProps {
   /** The provider to edit; undefined to create one. */
   provider?: Provider;
   /** Called with the saved provider after a successful create or update. */

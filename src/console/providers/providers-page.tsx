@@ -1,10 +1,9 @@
 "use client";
 
-import { PencilIcon, PlugZapIcon, PlusIcon, ServerIcon, Trash2Icon } from "lucide-react";
+import { PencilIcon, PlugZapIcon, ServerIcon, Trash2Icon } from "lucide-react";
 import type { ProviderHealth } from "@/contracts/health";
 import type { Provider } from "@/contracts/providers";
 import { Badge } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { useTableView, type TableViewOptions } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -13,7 +12,8 @@ import { TableCell, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import { useI18n } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
-import { formatDateTime, formatRelativeTime } from "../format";
+import { RelativeTime } from "../relative-time";
+import { AddButton } from "../resource-list/add-button";
 import { ResourceStates } from "../resource-list/resource-states";
 import { ResourceTableCard } from "../resource-list/resource-table-card";
 import { RowActionsMenu } from "../resource-list/row-actions-menu";
@@ -68,12 +68,7 @@ export function ProvidersPage() {
       t(enabled ? "providers.enabledToast" : "providers.disabledToast", { name: provider.name }),
   });
 
-  const addButton = canEdit && (
-    <Button onClick={() => editing.show()}>
-      <PlusIcon />
-      {t("providers.add")}
-    </Button>
-  );
+  const addButton = canEdit && <AddButton label={t("providers.add")} onClick={() => editing.show()} />;
 
   return (
     <div className="flex flex-col gap-6">
@@ -158,9 +153,7 @@ export function ProvidersPage() {
                 />
               </TableCell>
               <TableCell className="hidden text-muted-foreground xl:table-cell">
-                <time dateTime={provider.updatedAt} title={formatDateTime(locale, provider.updatedAt)}>
-                  {formatRelativeTime(locale, provider.updatedAt, now)}
-                </time>
+                <RelativeTime iso={provider.updatedAt} now={now} />
               </TableCell>
               <TableCell className="text-right">
                 {canEdit && (

@@ -14,7 +14,8 @@ import type { MessageKey } from "@/i18n/types";
 import { isApiError } from "../api-client";
 import { describeError } from "../describe-error";
 import { ErrorState } from "../error-state";
-import { formatDateTime, formatRelativeTime } from "../format";
+import { formatDateTime } from "../format";
+import { RelativeTime } from "../relative-time";
 import { useSession } from "../session-provider";
 import { useNow } from "../use-now";
 import { fetchAuditPage } from "./users-api";
@@ -126,9 +127,7 @@ export function AuditPanel() {
                           {entry.action}
                         </Badge>
                         <span className="font-medium text-foreground">{entry.actor.name}</span>
-                        <time dateTime={entry.at} title={formatDateTime(locale, entry.at)}>
-                          {formatRelativeTime(locale, entry.at, now)}
-                        </time>
+                        <RelativeTime iso={entry.at} now={now} />
                         <ChevronDownIcon
                           className="size-4 transition-transform group-open:rotate-180"
                           aria-hidden

@@ -7,7 +7,7 @@ import type { Translate } from "@/i18n/types";
 import { FormError } from "../form-error";
 import { SelectField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
-import { FormDialog } from "../forms/form-dialog";
+import { FormDialog, type DialogOpenProps } from "../forms/form-dialog";
 import { localizeCommonIssue } from "../forms/localize-issue";
 import { InputField, NewPasswordFields, PasswordField } from "../forms/input-fields";
 import { localizePasswordIssue, localizeResetIssue, passwordResetFormSchema } from "../forms/password-form";
@@ -38,11 +38,7 @@ export function UserCreateDialog({
   open,
   onOpenChange,
   onCreated,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  onCreated: (user: User) => void;
-}) {
+}: DialogOpenProps & { onCreated: (user: User) => void }) {
   const t = useT();
   return (
     <FormDialog
@@ -129,12 +125,7 @@ export function UserPasswordDialog({
   open,
   onOpenChange,
   onDone,
-}: {
-  user: User | undefined;
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  onDone: (user: User) => void;
-}) {
+}: DialogOpenProps & { user: User | undefined; onDone: (user: User) => void }) {
   const t = useT();
   return (
     <FormDialog

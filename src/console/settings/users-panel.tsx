@@ -12,14 +12,14 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
-import { useI18n } from "@/i18n/i18n-provider";
+import { useT } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
 import { isApiError } from "../api-client";
 import { ConfirmDialog } from "../confirm-dialog";
 import { describeError } from "../describe-error";
 import { endpoints } from "../endpoints";
 import { ErrorState } from "../error-state";
-import { formatDateTime, formatRelativeTime } from "../format";
+import { RelativeTime } from "../relative-time";
 import { RowActionsMenu } from "../resource-list/row-actions-menu";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { useResourceRows } from "../resource-list/use-resource-rows";
@@ -37,7 +37,7 @@ function explainUserError(t: Translate, error: unknown): string {
 
 /** Console users (admins only): create, change role, reset password, delete. */
 export function UsersPanel() {
-  const { t, locale } = useI18n();
+  const t = useT();
   const router = useRouter();
   const { user: me } = useSession();
   const query = useApiQuery(endpoints.users, selectUsers);
@@ -150,9 +150,7 @@ export function UsersPanel() {
                       </Select>
                     </TableCell>
                     <TableCell className="hidden text-muted-foreground md:table-cell">
-                      <time dateTime={user.createdAt} title={formatDateTime(locale, user.createdAt)}>
-                        {formatRelativeTime(locale, user.createdAt, now)}
-                      </time>
+                      <RelativeTime iso={user.createdAt} now={now} />
                     </TableCell>
                     <TableCell className="text-right">
                       <RowActionsMenu

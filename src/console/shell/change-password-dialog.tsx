@@ -8,7 +8,7 @@ import { apiPost } from "../api-client";
 import { FormError } from "../form-error";
 import { endpoints } from "../endpoints";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
-import { FormDialog } from "../forms/form-dialog";
+import { FormDialog, type DialogOpenProps } from "../forms/form-dialog";
 import { NewPasswordFields, PasswordField } from "../forms/input-fields";
 import { localizeChangeIssue, passwordChangeFormSchema } from "../forms/password-form";
 import { useDialogForm } from "../forms/use-dialog-form";
@@ -17,13 +17,7 @@ type FormValues = z.input<typeof passwordChangeFormSchema>;
 type FormPayload = z.output<typeof passwordChangeFormSchema>;
 
 /** Lets the signed-in user change their password; afterwards every session ends, so they sign in again. */
-export function ChangePasswordDialog({
-  open,
-  onOpenChange,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-}) {
+export function ChangePasswordDialog({ open, onOpenChange }: DialogOpenProps) {
   const t = useT();
   return (
     <FormDialog
