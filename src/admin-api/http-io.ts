@@ -1,4 +1,5 @@
 import { AppError, ERRORS, type ErrorCode } from "@/core/errors/catalogue";
+import type { ExportFile } from "@/stats/export-stream";
 
 const BASE_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
 
@@ -15,9 +16,9 @@ export function noContent(): Response {
   return new Response(null, { status: 204, headers: BASE_HEADERS });
 }
 
-/** A text download (CSV exports). */
+/** A text download (CSV exports); a stream body is pulled as the client reads. */
 export function textResponse(
-  body: string,
+  body: string | ReadableStream<Uint8Array>,
   contentType: string,
   headers: Record<string, string> = {},
 ): Response {
@@ -25,6 +26,18 @@ export function textResponse(
     status: 200,
     headers: { "content-type": contentType, ...BASE_HEADERS, ...headers },
   });
+}
+
+/** A streamed export as an attachment download. */
+export function fileResponse(file: ExportFile): Response {
+  return textResponse(file.body, file.contentType, {
+    "content-disposition": `attachment; filename="${file.filename}"`,
+  });
+}
+
+/** The query string as a plain object, for the services' zod query schemas. */
+export function queryOf(url: URL): Record<string, string> {
+  return Object.fromEntries(url.searchParams);
 }
 
 /** The one error body: `{"error":{"code","message","details"?}}`. */

@@ -3,11 +3,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { ERRORS } from "../core/errors/catalogue";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
+import { sendJsonError } from "../server/dispatch";
 import type { Logger } from "./logger";
 import {
   LIMIT_REJECTION_CODES,
   RETRY_BUDGET_CODE,
-  statusClassOf,
+  statusLabelOf,
   type HealthSource,
   type LogStatsSource,
 } from "./observed-row";
@@ -167,7 +168,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     }
     // Unknown slugs come from the client's URL: never a label value.
     const group = row.groupId === null || row.groupId === undefined ? "" : (row.groupSlug ?? "");
-    requests.inc({ group, provider, status_class: statusClassOf(row.status) });
+    requests.inc({ group, provider, status_class: statusLabelOf(row.status) });
     latency.observe({ group }, row.totalMs / 1000);
     if (row.ttfbMs !== null && row.ttfbMs !== undefined) ttfb.observe({ group }, row.ttfbMs / 1000);
     const code = row.errorCode;
@@ -249,18 +250,14 @@ function presentedToken(req: IncomingMessage): string | null {
   return new URLSearchParams(url.slice(q + 1)).get("token");
 }
 
-/** The unified error body `{"error":{"code","message"}}` on a node response. */
+/** The unified error body with the catalogue status; `headers` (allow, www-authenticate) go along. */
 function sendError(
   res: ServerResponse,
   code: "UNAUTHENTICATED" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR",
   headers: Record<string, string> = {},
   message: string = ERRORS[code].message,
 ): void {
-  const body = JSON.stringify({ error: { code, message } });
-  res.writeHead(ERRORS[code].status, {
-    "content-type": "application/json; charset=utf-8",
-    "cache-control": "no-store",
-    ...headers,
-  });
-  res.end(body);
+  res.setHeader("cache-control", "no-store");
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  sendJsonError(res, ERRORS[code].status, code, message);
 }

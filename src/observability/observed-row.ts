@@ -23,8 +23,11 @@ export const LIMIT_REJECTION_CODES: readonly string[] = [
 
 export const RETRY_BUDGET_CODE: ErrorCode = "RETRY_BUDGET_EXHAUSTED";
 
-/** "2xx".."5xx" for an HTTP status; "other" for anything outside 100..599. */
-export function statusClassOf(status: number): string {
+/**
+ * The metrics' `status_class` label: "2xx".."5xx" for an HTTP status, "other" outside 100..599. Not
+ * stats/status-class's `statusClassOf`, which also classes a 2xx that failed afterwards as `err`.
+ */
+export function statusLabelOf(status: number): string {
   return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : "other";
 }
 

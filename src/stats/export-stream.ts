@@ -1,3 +1,5 @@
+import { formatCsvField } from "../services/csv";
+
 /**
  * Streamed downloads: a source yields text pieces page by page and the stream pulls the next page only
  * when the consumer (the HTTP response, with backpressure) asks, so an export never holds more than
@@ -35,16 +37,15 @@ export function streamText(source: AsyncIterable<string>): ReadableStream<Uint8A
 
 export type CsvValue = string | number | boolean | null | undefined;
 
-/** One CSV field (RFC 4180); text that a spreadsheet would run as a formula is prefixed with `'`. */
+/** One CSV field (quoted as the provider CSV is); text a spreadsheet would run as a formula gets a `'`. */
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return "";
   if (typeof value !== "string") return String(value);
-  const safe = /^[=+@\t\r-]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return formatCsvField(/^[=+@\t\r-]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value);
 }
 
 /** One CSV record with its CRLF. */
-export function csvLine(values: readonly CsvValue[]): string {
+function csvLine(values: readonly CsvValue[]): string {
   return `${values.map(csvField).join(",")}\r\n`;
 }
 

@@ -16,7 +16,12 @@ import { createLogger } from "@/observability/logger";
 import { createMemoryStore } from "@/store/memory-store";
 import { openTestDatabase } from "@/testing/test-database";
 import { recordHealthTransition } from "./health-events";
-import { RETENTION_LOCK, createRetentionJob, startRetentionJob } from "./retention-job";
+import {
+  RETENTION_LOCK,
+  createRetentionJob,
+  startRetentionJob,
+  type RetentionJobOptions,
+} from "./retention-job";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -24,6 +29,21 @@ const logger = createLogger("silent");
 let database: Database;
 
 const age = (days: number) => new Date(NOW - days * DAY);
+
+/** The job's options with the README defaults (30/400/90 days) and a fixed clock; `overrides` win. */
+const jobOptions = (
+  store: RetentionJobOptions["store"],
+  overrides: Partial<RetentionJobOptions> = {},
+): RetentionJobOptions => ({
+  db: database.db,
+  store,
+  logger,
+  logRetentionDays: 30,
+  rollupRetentionDays: 400,
+  alertHistoryRetentionDays: 90,
+  now: () => NOW,
+  ...overrides,
+});
 
 function row(id: string, days: number): NewRequestLogRow {
   return {
@@ -88,16 +108,7 @@ describe("retention job", () => {
     // Each row has its own rollups, once for its key and once for all keys.
     expect(await rollupsByGrain()).toEqual({ 1: 8, 60: 8, 1440: 8 });
     const store = createMemoryStore();
-    const job = createRetentionJob({
-      db: database.db,
-      store,
-      logger,
-      logRetentionDays: 30,
-      rollupRetentionDays: 400,
-      alertHistoryRetentionDays: 90,
-      batchSize: 1,
-      now: () => NOW,
-    });
+    const job = createRetentionJob(jobOptions(store, { batchSize: 1 }));
     const result = await job.runOnce();
     expect(result).toEqual({
       requestLogs: 2,
@@ -173,16 +184,7 @@ describe("retention job", () => {
     await delivery("test-new", 10, null, "test");
 
     const store = createMemoryStore();
-    const job = createRetentionJob({
-      db: database.db,
-      store,
-      logger,
-      logRetentionDays: 30,
-      rollupRetentionDays: 400,
-      alertHistoryRetentionDays: 90,
-      batchSize: 1,
-      now: () => NOW,
-    });
+    const job = createRetentionJob(jobOptions(store, { batchSize: 1 }));
     expect(await job.runOnce()).toMatchObject({ alertDeliveries: 3, alertIncidents: 1 });
     const incidents = await database.db.select({ name: alertIncidents.ruleName }).from(alertIncidents);
     expect(incidents.map((i) => i.name).sort()).toEqual(["firing-for-ages", "resolved-lately"]);
@@ -195,15 +197,7 @@ describe("retention job", () => {
       "test-new",
     ]);
     // A firing incident stays whatever the retention.
-    const strict = createRetentionJob({
-      db: database.db,
-      store,
-      logger,
-      logRetentionDays: 30,
-      rollupRetentionDays: 400,
-      alertHistoryRetentionDays: 1,
-      now: () => NOW,
-    });
+    const strict = createRetentionJob(jobOptions(store, { alertHistoryRetentionDays: 1 }));
     expect(await strict.runOnce()).toMatchObject({ alertDeliveries: 3, alertIncidents: 1 });
     const left = await database.db.select({ name: alertIncidents.ruleName }).from(alertIncidents);
     expect(left.map((i) => i.name)).toEqual(["firing-for-ages"]);
@@ -218,15 +212,7 @@ describe("retention job", () => {
     await database.db.execute(
       sql`update request_logs set created_at = ${age(45).toISOString()}::timestamptz where id = 'edge'`,
     );
-    const job = createRetentionJob({
-      db: database.db,
-      store,
-      logger,
-      logRetentionDays: 30,
-      rollupRetentionDays: 400,
-      alertHistoryRetentionDays: 90,
-      now: () => NOW,
-    });
+    const job = createRetentionJob(jobOptions(store));
     expect(await job.runOnce()).toBeNull();
     expect(await ids()).toEqual(["edge", "new"]);
     await held!.release();
@@ -240,17 +226,7 @@ describe("retention job", () => {
     await database.db.execute(
       sql`update request_logs set created_at = ${age(90).toISOString()}::timestamptz`,
     );
-    const job = startRetentionJob({
-      db: database.db,
-      store,
-      logger,
-      logRetentionDays: 30,
-      rollupRetentionDays: 400,
-      alertHistoryRetentionDays: 90,
-      initialDelayMs: 10,
-      intervalMs: 60_000,
-      now: () => NOW,
-    });
+    const job = startRetentionJob(jobOptions(store, { initialDelayMs: 10, intervalMs: 60_000 }));
     for (let i = 0; i < 200 && (await ids()).length > 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(await ids()).toEqual([]);
     await job.stop();

@@ -10,7 +10,6 @@ import { statusClassOf, type StatusClass } from "./status-class";
 
 /** Bucket lengths in minutes; the value is stored in `stats_rollups.grain`. */
 export const GRAINS = { minute: 1, hour: 60, day: 1440 } as const;
-export type GrainName = keyof typeof GRAINS;
 export const GRAIN_MINUTES: readonly number[] = [GRAINS.minute, GRAINS.hour, GRAINS.day];
 
 /** Stands for "no group / provider / key" so every dimension can be in the primary key. */
@@ -21,13 +20,8 @@ export const NO_DIMENSION = "00000000-0000-0000-0000-000000000000";
  */
 export const ALL_KEYS = "ffffffff-ffff-ffff-ffff-ffffffffffff";
 
-export interface RollupDelta {
-  grain: number;
-  bucket: Date;
-  groupId: string;
-  providerId: string;
-  keyId: string;
-  statusClass: StatusClass;
+/** The additive measures of a rollup row; query bins and report totals carry the same ones. */
+export interface RollupSums {
   requests: number;
   latencySumMs: number;
   ttfbSumMs: number;
@@ -36,9 +30,34 @@ export interface RollupDelta {
   bytesOut: number;
   inputTokens: number;
   outputTokens: number;
-  errorCodes: Record<string, number>;
   latencyHist: number[];
   ttfbHist: number[];
+}
+
+/** Zero sums with empty histograms. */
+export function createRollupSums(): RollupSums {
+  return {
+    requests: 0,
+    latencySumMs: 0,
+    ttfbSumMs: 0,
+    ttfbCount: 0,
+    bytesIn: 0,
+    bytesOut: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    latencyHist: createHistogram(),
+    ttfbHist: createHistogram(),
+  };
+}
+
+export interface RollupDelta extends RollupSums {
+  grain: number;
+  bucket: Date;
+  groupId: string;
+  providerId: string;
+  keyId: string;
+  statusClass: StatusClass;
+  errorCodes: Record<string, number>;
 }
 
 /** Start of the `grain`-minute bucket holding `ms` (UTC-aligned). */
@@ -73,23 +92,14 @@ export function aggregateRollups(
       let delta = byKey.get(key);
       if (delta === undefined) {
         delta = {
+          ...createRollupSums(),
           grain,
           bucket: new Date(bucket),
           groupId,
           providerId,
           keyId,
           statusClass,
-          requests: 0,
-          latencySumMs: 0,
-          ttfbSumMs: 0,
-          ttfbCount: 0,
-          bytesIn: 0,
-          bytesOut: 0,
-          inputTokens: 0,
-          outputTokens: 0,
           errorCodes: {},
-          latencyHist: createHistogram(),
-          ttfbHist: createHistogram(),
         };
         byKey.set(key, delta);
       }

@@ -2,7 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { executeRows } from "../db/execute-rows";
 import { HISTOGRAM_BUCKETS } from "./histogram";
-import { ALL_KEYS } from "./rollup-aggregate";
+import { ALL_KEYS, type RollupSums } from "./rollup-aggregate";
 import { STATUS_CLASSES, type StatusClass } from "./status-class";
 
 /**
@@ -27,22 +27,13 @@ export interface RollupFilter {
   readonly split: "provider" | "group" | "key";
 }
 
-export interface RollupBin {
+export interface RollupBin extends Readonly<RollupSums> {
   /** Bin start, epoch ms. */
   readonly t: number;
   /** Provider, group or key id (the nil UUID for "none"). */
   readonly dim: string;
-  readonly requests: number;
+  /** Requests per status class (they add up to `requests`). */
   readonly classes: Record<StatusClass, number>;
-  readonly latencySumMs: number;
-  readonly ttfbSumMs: number;
-  readonly ttfbCount: number;
-  readonly bytesIn: number;
-  readonly bytesOut: number;
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly latencyHist: number[];
-  readonly ttfbHist: number[];
 }
 
 export interface ErrorCount {

@@ -6,7 +6,7 @@ import { apiKeys, type RequestLogRow } from "@/db/schema";
 import { createLogger } from "@/observability/logger";
 import { createAdminServices, type AdminServices } from "@/services/admin-services";
 import { parseCsv } from "@/services/csv";
-import { startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
+import { postToGateway, startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { DATABASE_KINDS } from "@/testing/test-database";
 import { HISTOGRAM_RELATIVE_ERROR, exactQuantile } from "./histogram";
@@ -18,17 +18,6 @@ import { HISTOGRAM_RELATIVE_ERROR, exactQuantile } from "./histogram";
  */
 
 const INPUT_TOKENS = 7;
-
-async function call(url: string, key: string, body: Record<string, unknown>): Promise<number> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "x-api-key": key, "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.text().catch(() => "");
-  return res.status;
-}
 
 describe.each(DATABASE_KINDS)("per-key statistics from real gateway traffic on %s", (kind) => {
   let h: GatewayHarness;
@@ -77,7 +66,7 @@ describe.each(DATABASE_KINDS)("per-key statistics from real gateway traffic on %
 
     const send = async (slug: string, key: string, maxTokens: number) =>
       statuses.push(
-        await call(h.proxyUrl(slug, "/v1/messages"), key, {
+        await postToGateway(h.proxyUrl(slug, "/v1/messages"), key, {
           model: "m",
           max_tokens: maxTokens,
           messages: [],

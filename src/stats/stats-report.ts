@@ -1,6 +1,6 @@
 import type { StatsPoint, StatsSplitEntry, StatsTotals } from "@/contracts/stats";
-import { createHistogram, mergeHistogramInto, summarizeHistogram } from "./histogram";
-import { NO_DIMENSION } from "./rollup-aggregate";
+import { mergeHistogramInto, summarizeHistogram } from "./histogram";
+import { NO_DIMENSION, createRollupSums, type RollupSums } from "./rollup-aggregate";
 import type { ErrorCount, RollupBin } from "./rollup-query";
 import { STATUS_CLASSES, isSuccessClass, type StatusClass } from "./status-class";
 
@@ -9,36 +9,14 @@ import { STATUS_CLASSES, isSuccessClass, type StatusClass } from "./status-class
  * by provider, group or key. Pure.
  */
 
-interface Accumulator {
-  requests: number;
+interface Accumulator extends RollupSums {
   classes: Record<StatusClass, number>;
-  latencySumMs: number;
-  ttfbSumMs: number;
-  ttfbCount: number;
-  bytesIn: number;
-  bytesOut: number;
-  inputTokens: number;
-  outputTokens: number;
-  latencyHist: number[];
-  ttfbHist: number[];
 }
 
 function createAccumulator(): Accumulator {
   const classes = {} as Record<StatusClass, number>;
   for (const c of STATUS_CLASSES) classes[c] = 0;
-  return {
-    requests: 0,
-    classes,
-    latencySumMs: 0,
-    ttfbSumMs: 0,
-    ttfbCount: 0,
-    bytesIn: 0,
-    bytesOut: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    latencyHist: createHistogram(),
-    ttfbHist: createHistogram(),
-  };
+  return { ...createRollupSums(), classes };
 }
 
 function addBin(acc: Accumulator, bin: RollupBin): void {

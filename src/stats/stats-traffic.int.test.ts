@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestLogRow } from "@/db/schema";
 import { createLogger } from "@/observability/logger";
 import { createAdminServices, type AdminServices } from "@/services/admin-services";
-import { startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
+import { postToGateway, startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { recordHealthTransition } from "./health-events";
 import { HISTOGRAM_RELATIVE_ERROR, exactQuantile } from "./histogram";
@@ -22,17 +22,6 @@ let providerA = "";
 let started = 0;
 
 const sent = { ok: 0, streamed: 0, overloaded: 0, midStream: 0, failover: 0, badKey: 0, unknownGroup: 0 };
-
-async function call(url: string, key: string, body: Record<string, unknown>): Promise<number> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "x-api-key": key, "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.text().catch(() => "");
-  return res.status;
-}
 
 beforeAll(async () => {
   started = Date.now();
@@ -75,7 +64,7 @@ beforeAll(async () => {
     // Spread latencies so the percentiles have something to estimate.
     a.queueBehaviour({ ...tokens, delayMs: (i * 7) % 61 });
     if (
-      (await call(h.proxyUrl("main", "/v1/messages"), key, {
+      (await postToGateway(h.proxyUrl("main", "/v1/messages"), key, {
         model: "m",
         max_tokens: i + 1,
         messages: [],
@@ -84,7 +73,7 @@ beforeAll(async () => {
       sent.ok++;
   }
   for (let i = 0; i < 10; i++) {
-    const status = await call(h.proxyUrl("main", "/v1/messages"), key, {
+    const status = await postToGateway(h.proxyUrl("main", "/v1/messages"), key, {
       model: "m",
       max_tokens: 3,
       stream: true,
@@ -93,16 +82,16 @@ beforeAll(async () => {
     if (status === 200) sent.streamed++;
   }
   for (let i = 0; i < 5; i++) {
-    if ((await call(h.proxyUrl("busy", "/v1/messages"), key, { model: "m", messages: [] })) === 503)
+    if ((await postToGateway(h.proxyUrl("busy", "/v1/messages"), key, { model: "m", messages: [] })) === 503)
       sent.overloaded++;
   }
   for (let i = 0; i < 2; i++) {
-    await call(h.proxyUrl("cut", "/v1/messages"), key, { model: "m", stream: true, messages: [] });
+    await postToGateway(h.proxyUrl("cut", "/v1/messages"), key, { model: "m", stream: true, messages: [] });
     sent.midStream++;
   }
   for (let i = 0; i < 3; i++) {
     if (
-      (await call(h.proxyUrl("failover", "/v1/messages"), key, {
+      (await postToGateway(h.proxyUrl("failover", "/v1/messages"), key, {
         model: "m",
         max_tokens: 2,
         messages: [],
@@ -111,11 +100,12 @@ beforeAll(async () => {
       sent.failover++;
   }
   for (let i = 0; i < 4; i++) {
-    if ((await call(h.proxyUrl("main", "/v1/messages"), "sk-not-a-key", { model: "m" })) === 401)
+    if ((await postToGateway(h.proxyUrl("main", "/v1/messages"), "sk-not-a-key", { model: "m" })) === 401)
       sent.badKey++;
   }
   for (let i = 0; i < 3; i++) {
-    if ((await call(h.proxyUrl("nowhere", "/v1/messages"), key, { model: "m" })) === 404) sent.unknownGroup++;
+    if ((await postToGateway(h.proxyUrl("nowhere", "/v1/messages"), key, { model: "m" })) === 404)
+      sent.unknownGroup++;
   }
   rows = await h.requestLogs();
 }, 60_000);

@@ -245,3 +245,22 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     },
   };
 }
+
+/**
+ * POSTs a JSON body to a gateway URL with `x-api-key` and reads the answer to its end; returns the
+ * status. A body that breaks off (an upstream cut mid-stream) still counts as answered.
+ */
+export async function postToGateway(
+  url: string,
+  key: string,
+  body: Record<string, unknown>,
+): Promise<number> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "x-api-key": key, "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  await res.text().catch(() => "");
+  return res.status;
+}

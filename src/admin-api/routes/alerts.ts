@@ -1,5 +1,5 @@
 import type { AlertService } from "@/alerts/alert-service";
-import { jsonResponse, noContent } from "../http-io";
+import { jsonResponse, noContent, queryOf } from "../http-io";
 import type { RouteDefinition } from "../route-types";
 
 /**
@@ -94,8 +94,7 @@ export function createAlertRoutes(alerts: AlertService): readonly RouteDefinitio
       method: "GET",
       pattern: "/alerts/history",
       role: "viewer",
-      handler: async ({ url }) =>
-        jsonResponse(await alerts.history.list(Object.fromEntries(url.searchParams))),
+      handler: async ({ url }) => jsonResponse(await alerts.history.list(queryOf(url))),
     },
   ];
 }

@@ -1,8 +1,5 @@
-import { jsonResponse } from "../http-io";
+import { fileResponse, jsonResponse, queryOf } from "../http-io";
 import type { RouteDefinition } from "../route-types";
-import { fileResponse } from "./stats";
-
-const queryOf = (url: URL) => Object.fromEntries(url.searchParams);
 
 /** `/logs`: request logs, filtered and paged by cursor; exports stream page by page. */
 export const logRoutes: readonly RouteDefinition[] = [

@@ -1,4 +1,4 @@
-import { jsonResponse } from "../http-io";
+import { jsonResponse, queryOf } from "../http-io";
 import type { RouteDefinition } from "../route-types";
 
 /** `/overview` and `/audit`: read-only views. */
@@ -13,7 +13,6 @@ export const statusRoutes: readonly RouteDefinition[] = [
     method: "GET",
     pattern: "/audit",
     role: "viewer",
-    handler: async ({ services, url }) =>
-      jsonResponse(await services.audit.list(Object.fromEntries(url.searchParams))),
+    handler: async ({ services, url }) => jsonResponse(await services.audit.list(queryOf(url))),
   },
 ];
