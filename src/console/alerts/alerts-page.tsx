@@ -5,11 +5,9 @@ import { BellIcon, PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
 import type { AlertChannel, AlertRule } from "@/contracts/alerts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { Skeleton } from "@/components/ui/skeleton";
 import { Switch } from "@/components/ui/switch";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { toast } from "@/components/ui/toaster";
 import { useI18n } from "@/i18n/i18n-provider";
@@ -17,6 +15,7 @@ import type { Translate } from "@/i18n/types";
 import { ConfirmDialog } from "../confirm-dialog";
 import { endpoints } from "../endpoints";
 import { selectGroups } from "../groups/group-api";
+import { TableCard } from "../observability/table-card";
 import { selectProviders } from "../providers/provider-api";
 import { ResourceStates } from "../resource-list/resource-states";
 import { RowActionsMenu } from "../resource-list/row-actions-menu";
@@ -105,6 +104,14 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
   const groupName = (id: string) => groups.data?.find((g) => g.id === id)?.name ?? "—";
   const channelName = (id: string) => channels.find((c) => c.id === id)?.name;
 
+  const columns = [
+    { label: t("alerts.columnRule") },
+    { label: t("alerts.columnSeverity"), className: "hidden md:table-cell" },
+    { label: t("alerts.columnChannels"), className: "hidden lg:table-cell" },
+    { label: t("alerts.fieldEnabled") },
+    ...(canEdit ? [{ label: t("common.actions"), className: "w-0 text-right" }] : []),
+  ];
+
   const addButton = canEdit && (
     <Button onClick={() => editing.show()}>
       <PlusIcon />
@@ -134,83 +141,66 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
       >
         <>
           {canEdit && <div className="flex justify-end">{addButton}</div>}
-          <Card className="gap-0 py-0">
-            <Table data-testid="alert-rules">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>{t("alerts.columnRule")}</TableHead>
-                  <TableHead className="hidden md:table-cell">{t("alerts.columnSeverity")}</TableHead>
-                  <TableHead className="hidden lg:table-cell">{t("alerts.columnChannels")}</TableHead>
-                  <TableHead>{t("alerts.fieldEnabled")}</TableHead>
-                  {canEdit && <TableHead className="w-0 text-right">{t("common.actions")}</TableHead>}
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {!rules.data
-                  ? [0, 1].map((row) => (
-                      <TableRow key={row}>
-                        <TableCell colSpan={5}>
-                          <Skeleton className="h-8 w-full" />
-                        </TableCell>
-                      </TableRow>
-                    ))
-                  : rules.data.map((rule) => (
-                      <TableRow key={rule.id}>
-                        <TableCell className="max-w-md">
-                          <div className="font-medium">{rule.name}</div>
-                          <div className="text-xs text-muted-foreground">
-                            {describeCondition(t, rule, groupName)}
-                          </div>
-                        </TableCell>
-                        <TableCell className="hidden md:table-cell">
-                          <SeverityBadge severity={rule.severity} />
-                        </TableCell>
-                        <TableCell className="hidden lg:table-cell">
-                          <div className="flex flex-wrap gap-1">
-                            {rule.channelIds.length === 0 ? (
-                              <span className="text-xs text-muted-foreground">{t("alerts.noChannels")}</span>
-                            ) : (
-                              rule.channelIds.map((id) => (
-                                <Badge key={id} variant="outline">
-                                  {channelName(id) ?? "—"}
-                                </Badge>
-                              ))
-                            )}
-                          </div>
-                        </TableCell>
-                        <TableCell>
-                          <Switch
-                            checked={rule.enabled}
-                            disabled={!canEdit || pending.has(rule.id)}
-                            aria-label={t("alerts.enableRule", { name: rule.name })}
-                            onCheckedChange={(enabled) => void toggle(rule, enabled)}
-                          />
-                        </TableCell>
-                        {canEdit && (
-                          <TableCell className="text-right">
-                            <RowActionsMenu
-                              label={t("alerts.ruleActions", { name: rule.name })}
-                              actions={[
-                                {
-                                  label: t("common.edit"),
-                                  icon: PencilIcon,
-                                  onSelect: () => editing.show(rule),
-                                },
-                                {
-                                  label: t("common.delete"),
-                                  icon: Trash2Icon,
-                                  destructive: true,
-                                  onSelect: () => deleting.show(rule),
-                                },
-                              ]}
-                            />
-                          </TableCell>
-                        )}
-                      </TableRow>
-                    ))}
-              </TableBody>
-            </Table>
-          </Card>
+          <TableCard
+            data-testid="alert-rules"
+            columns={columns}
+            loading={!rules.data}
+            skeletonRows={2}
+            skeletonClassName="h-8"
+          >
+            {rules.data?.map((rule) => (
+              <TableRow key={rule.id}>
+                <TableCell className="max-w-md">
+                  <div className="font-medium">{rule.name}</div>
+                  <div className="text-xs text-muted-foreground">{describeCondition(t, rule, groupName)}</div>
+                </TableCell>
+                <TableCell className="hidden md:table-cell">
+                  <SeverityBadge severity={rule.severity} />
+                </TableCell>
+                <TableCell className="hidden lg:table-cell">
+                  <div className="flex flex-wrap gap-1">
+                    {rule.channelIds.length === 0 ? (
+                      <span className="text-xs text-muted-foreground">{t("alerts.noChannels")}</span>
+                    ) : (
+                      rule.channelIds.map((id) => (
+                        <Badge key={id} variant="outline">
+                          {channelName(id) ?? "—"}
+                        </Badge>
+                      ))
+                    )}
+                  </div>
+                </TableCell>
+                <TableCell>
+                  <Switch
+                    checked={rule.enabled}
+                    disabled={!canEdit || pending.has(rule.id)}
+                    aria-label={t("alerts.enableRule", { name: rule.name })}
+                    onCheckedChange={(enabled) => void toggle(rule, enabled)}
+                  />
+                </TableCell>
+                {canEdit && (
+                  <TableCell className="text-right">
+                    <RowActionsMenu
+                      label={t("alerts.ruleActions", { name: rule.name })}
+                      actions={[
+                        {
+                          label: t("common.edit"),
+                          icon: PencilIcon,
+                          onSelect: () => editing.show(rule),
+                        },
+                        {
+                          label: t("common.delete"),
+                          icon: Trash2Icon,
+                          destructive: true,
+                          onSelect: () => deleting.show(rule),
+                        },
+                      ]}
+                    />
+                  </TableCell>
+                )}
+              </TableRow>
+            ))}
+          </TableCard>
         </>
       </ResourceStates>
       <RuleDialog

@@ -10,15 +10,12 @@ import {
   type AlertChannelUpdateInput,
 } from "@/contracts/alerts";
 import { Checkbox } from "@/components/ui/checkbox";
-import { FormControl, FormField } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
-import { PasswordInput } from "@/components/ui/password-input";
-import { Textarea } from "@/components/ui/textarea";
 import { useT } from "@/i18n/i18n-provider";
 import { FormError } from "../form-error";
 import { NumberField, SelectField, SwitchField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
 import { FormDialog } from "../forms/form-dialog";
+import { InputField, PasswordField, TextareaField } from "../forms/input-fields";
 import { useDialogForm } from "../forms/use-dialog-form";
 import { localizeAlertIssue } from "./alert-form-issues";
 import { saveChannel } from "./alerts-api";
@@ -93,11 +90,13 @@ function ChannelForm({
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate>
       <div className="grid gap-4 sm:grid-cols-2">
-        <FormField label={t("alerts.fieldName")} required error={errors.name?.message}>
-          <FormControl>
-            <Input maxLength={100} {...register("name")} />
-          </FormControl>
-        </FormField>
+        <InputField
+          label={t("alerts.fieldName")}
+          required
+          error={errors.name?.message}
+          maxLength={100}
+          {...register("name")}
+        />
         <SelectField
           control={control}
           name="type"
@@ -113,11 +112,13 @@ function ChannelForm({
       {type === "email" ? (
         <>
           <div className="grid gap-4 sm:grid-cols-[1fr_6rem]">
-            <FormField label={t("alerts.fieldHost")} required error={errors.host?.message}>
-              <FormControl>
-                <Input placeholder="smtp.example.com" {...register("host")} />
-              </FormControl>
-            </FormField>
+            <InputField
+              label={t("alerts.fieldHost")}
+              required
+              error={errors.host?.message}
+              placeholder="smtp.example.com"
+              {...register("host")}
+            />
             <NumberField control={control} name="port" label={t("alerts.fieldPort")} />
           </div>
           <SelectField
@@ -130,11 +131,12 @@ function ChannelForm({
             }))}
           />
           <div className="grid gap-4 sm:grid-cols-2">
-            <FormField label={t("alerts.fieldUsername")} error={errors.username?.message}>
-              <FormControl>
-                <Input autoComplete="off" {...register("username")} />
-              </FormControl>
-            </FormField>
+            <InputField
+              label={t("alerts.fieldUsername")}
+              error={errors.username?.message}
+              autoComplete="off"
+              {...register("username")}
+            />
             <WriteOnlyField
               control={control}
               name="password"
@@ -144,39 +146,35 @@ function ChannelForm({
               clearLabel={editing && hasPassword ? t("alerts.clearPassword") : undefined}
             />
           </div>
-          <FormField label={t("alerts.fieldFrom")} required error={errors.from?.message}>
-            <FormControl>
-              <Input type="email" placeholder="gateway@example.com" {...register("from")} />
-            </FormControl>
-          </FormField>
-          <FormField
+          <InputField
+            label={t("alerts.fieldFrom")}
+            required
+            error={errors.from?.message}
+            type="email"
+            placeholder="gateway@example.com"
+            {...register("from")}
+          />
+          <TextareaField
             label={t("alerts.fieldTo")}
             required
             error={errors.to?.message}
             hint={t("alerts.toHint")}
-          >
-            <FormControl>
-              <Textarea rows={2} {...register("to")} />
-            </FormControl>
-          </FormField>
+            rows={2}
+            {...register("to")}
+          />
         </>
       ) : (
         <>
-          <FormField
+          <InputField
             label={t("alerts.fieldUrl")}
             required={!editing}
             error={errors.url?.message}
             hint={urlMasked ? t("alerts.urlKeep", { url: urlMasked }) : t("alerts.urlHint")}
-          >
-            <FormControl>
-              <Input
-                type="url"
-                placeholder={urlMasked ?? "https://"}
-                autoComplete="off"
-                {...register("url")}
-              />
-            </FormControl>
-          </FormField>
+            type="url"
+            placeholder={urlMasked ?? "https://"}
+            autoComplete="off"
+            {...register("url")}
+          />
           <WriteOnlyField
             control={control}
             name="secret"
@@ -238,23 +236,22 @@ function WriteOnlyField({
   const { field: clear } = useController({ control, name: clearName });
   return (
     <div className="grid gap-2">
-      <FormField label={label} error={fieldState.error?.message} hint={hint}>
-        <FormControl>
-          <PasswordInput
-            showLabel={t("common.show")}
-            hideLabel={t("common.hide")}
-            name={name}
-            value={value}
-            onChange={(event) => {
-              onChange(event.target.value);
-              clear.onChange(false);
-            }}
-            onBlur={onBlur}
-            ref={ref}
-            autoComplete="new-password"
-          />
-        </FormControl>
-      </FormField>
+      <PasswordField
+        label={label}
+        error={fieldState.error?.message}
+        hint={hint}
+        showLabel={t("common.show")}
+        hideLabel={t("common.hide")}
+        name={name}
+        value={value}
+        onChange={(event) => {
+          onChange(event.target.value);
+          clear.onChange(false);
+        }}
+        onBlur={onBlur}
+        ref={ref}
+        autoComplete="new-password"
+      />
       {clearLabel && (
         <label className="flex items-center gap-2 text-sm text-muted-foreground">
           <Checkbox

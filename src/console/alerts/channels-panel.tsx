@@ -5,14 +5,13 @@ import { LoaderCircleIcon, PencilIcon, PlusIcon, SendIcon, Trash2Icon, WebhookIc
 import type { AlertChannel } from "@/contracts/alerts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
-import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import { useI18n } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
 import { ConfirmDialog } from "../confirm-dialog";
 import { describeError } from "../describe-error";
+import { TableCard } from "../observability/table-card";
 import { ResourceStates } from "../resource-list/resource-states";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { useResourceRows } from "../resource-list/use-resource-rows";
@@ -56,6 +55,13 @@ export function ChannelsPanel({ query }: { query: ApiQuery<AlertChannel[]> }) {
     }
   }
 
+  const columns = [
+    { label: t("alerts.columnChannel") },
+    { label: t("alerts.columnTarget"), className: "hidden md:table-cell" },
+    { label: t("alerts.fieldEnabled") },
+    ...(canEdit ? [{ label: t("common.actions"), className: "w-0 text-right" }] : []),
+  ];
+
   const addButton = canEdit && (
     <Button onClick={() => editing.show()}>
       <PlusIcon />
@@ -76,85 +82,69 @@ export function ChannelsPanel({ query }: { query: ApiQuery<AlertChannel[]> }) {
       >
         <>
           {canEdit && <div className="flex justify-end">{addButton}</div>}
-          <Card className="gap-0 py-0">
-            <Table data-testid="alert-channels">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>{t("alerts.columnChannel")}</TableHead>
-                  <TableHead className="hidden md:table-cell">{t("alerts.columnTarget")}</TableHead>
-                  <TableHead>{t("alerts.fieldEnabled")}</TableHead>
-                  {canEdit && <TableHead className="w-0 text-right">{t("common.actions")}</TableHead>}
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {!query.data
-                  ? [0, 1].map((row) => (
-                      <TableRow key={row}>
-                        <TableCell colSpan={4}>
-                          <Skeleton className="h-8 w-full" />
-                        </TableCell>
-                      </TableRow>
-                    ))
-                  : query.data.map((channel) => (
-                      <TableRow key={channel.id}>
-                        <TableCell>
-                          <div className="font-medium">{channel.name}</div>
-                          <div className="text-xs text-muted-foreground">
-                            {t(`alerts.channel_${channel.type}`)}
-                          </div>
-                          <div className="max-w-56 truncate font-mono text-xs text-muted-foreground md:hidden">
-                            {describeTarget(t, channel)}
-                          </div>
-                        </TableCell>
-                        <TableCell className="hidden max-w-80 truncate font-mono text-xs md:table-cell">
-                          {describeTarget(t, channel)}
-                        </TableCell>
-                        <TableCell>
-                          <Badge variant={channel.enabled ? "success" : "secondary"}>
-                            {channel.enabled ? t("common.enabled") : t("common.disabled")}
-                          </Badge>
-                        </TableCell>
-                        {canEdit && (
-                          <TableCell className="text-right">
-                            <div className="flex justify-end gap-1">
-                              <Button
-                                variant="outline"
-                                size="sm"
-                                disabled={testing !== null}
-                                onClick={() => void sendTest(channel)}
-                              >
-                                {testing === channel.id ? (
-                                  <LoaderCircleIcon className="animate-spin" />
-                                ) : (
-                                  <SendIcon />
-                                )}
-                                <span className="hidden sm:inline">{t("alerts.sendTest")}</span>
-                                <span className="sr-only sm:hidden">{t("alerts.sendTest")}</span>
-                              </Button>
-                              <Button
-                                variant="ghost"
-                                size="icon"
-                                aria-label={t("alerts.editChannel", { name: channel.name })}
-                                onClick={() => editing.show(channel)}
-                              >
-                                <PencilIcon />
-                              </Button>
-                              <Button
-                                variant="ghost"
-                                size="icon"
-                                aria-label={t("alerts.deleteChannelTitle", { name: channel.name })}
-                                onClick={() => deleting.show(channel)}
-                              >
-                                <Trash2Icon />
-                              </Button>
-                            </div>
-                          </TableCell>
+          <TableCard
+            data-testid="alert-channels"
+            columns={columns}
+            loading={!query.data}
+            skeletonRows={2}
+            skeletonClassName="h-8"
+          >
+            {query.data?.map((channel) => (
+              <TableRow key={channel.id}>
+                <TableCell>
+                  <div className="font-medium">{channel.name}</div>
+                  <div className="text-xs text-muted-foreground">{t(`alerts.channel_${channel.type}`)}</div>
+                  <div className="max-w-56 truncate font-mono text-xs text-muted-foreground md:hidden">
+                    {describeTarget(t, channel)}
+                  </div>
+                </TableCell>
+                <TableCell className="hidden max-w-80 truncate font-mono text-xs md:table-cell">
+                  {describeTarget(t, channel)}
+                </TableCell>
+                <TableCell>
+                  <Badge variant={channel.enabled ? "success" : "secondary"}>
+                    {channel.enabled ? t("common.enabled") : t("common.disabled")}
+                  </Badge>
+                </TableCell>
+                {canEdit && (
+                  <TableCell className="text-right">
+                    <div className="flex justify-end gap-1">
+                      <Button
+                        variant="outline"
+                        size="sm"
+                        disabled={testing !== null}
+                        onClick={() => void sendTest(channel)}
+                      >
+                        {testing === channel.id ? (
+                          <LoaderCircleIcon className="animate-spin" />
+                        ) : (
+                          <SendIcon />
                         )}
-                      </TableRow>
-                    ))}
-              </TableBody>
-            </Table>
-          </Card>
+                        <span className="hidden sm:inline">{t("alerts.sendTest")}</span>
+                        <span className="sr-only sm:hidden">{t("alerts.sendTest")}</span>
+                      </Button>
+                      <Button
+                        variant="ghost"
+                        size="icon"
+                        aria-label={t("alerts.editChannel", { name: channel.name })}
+                        onClick={() => editing.show(channel)}
+                      >
+                        <PencilIcon />
+                      </Button>
+                      <Button
+                        variant="ghost"
+                        size="icon"
+                        aria-label={t("alerts.deleteChannelTitle", { name: channel.name })}
+                        onClick={() => deleting.show(channel)}
+                      >
+                        <Trash2Icon />
+                      </Button>
+                    </div>
+                  </TableCell>
+                )}
+              </TableRow>
+            ))}
+          </TableCard>
         </>
       </ResourceStates>
       <ChannelDialog

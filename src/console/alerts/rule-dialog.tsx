@@ -11,14 +11,13 @@ import {
 } from "@/contracts/alerts";
 import type { Group } from "@/contracts/groups";
 import type { Provider } from "@/contracts/providers";
-import { FormControl, FormField } from "@/components/ui/form-field";
-import { Input } from "@/components/ui/input";
 import { useT } from "@/i18n/i18n-provider";
 import type { MessageKey } from "@/i18n/types";
 import { FormError } from "../form-error";
 import { NumberField, SelectField, SwitchField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
 import { FormDialog } from "../forms/form-dialog";
+import { InputField } from "../forms/input-fields";
 import { useDialogForm } from "../forms/use-dialog-form";
 import { localizeAlertIssue } from "./alert-form-issues";
 import { saveRule } from "./alerts-api";
@@ -98,11 +97,13 @@ function RuleForm({
 
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate>
-      <FormField label={t("alerts.fieldName")} required error={errors.name?.message}>
-        <FormControl>
-          <Input maxLength={100} {...register("name")} />
-        </FormControl>
-      </FormField>
+      <InputField
+        label={t("alerts.fieldName")}
+        required
+        error={errors.name?.message}
+        maxLength={100}
+        {...register("name")}
+      />
       <div className="grid gap-4 sm:grid-cols-2">
         <SelectField
           control={control}

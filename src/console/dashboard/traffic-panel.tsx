@@ -2,10 +2,8 @@
 
 import Link from "next/link";
 import { useMemo } from "react";
-import { statsOverviewSchema, type StatsOverview } from "@/contracts/stats";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
 import { useI18n } from "@/i18n/i18n-provider";
-import { readOne } from "../api-client";
 import { endpoints } from "../endpoints";
 import { useApiQuery } from "../use-api-query";
 import { useNow } from "../use-now";
@@ -13,12 +11,9 @@ import { CHART_COLORS, ChartCard, ShareChart, TimeSeriesChart } from "../observa
 import { formatCompact, formatMs, formatPercent, formatRate } from "../observability/format-metrics";
 import { buildPath, roundDown } from "../observability/time-range";
 import { useLiveStream } from "../observability/use-live-stream";
+import { selectStatsOverview } from "../statistics/stats-api";
 
 const DAY = 24 * 3_600_000;
-
-function selectOverview(body: unknown): StatsOverview {
-  return readOne(body, statsOverviewSchema);
-}
 
 /** The dashboard's traffic: live tiles (when the stream is there), request rate, p95 and provider share (24 h). */
 export function TrafficPanel() {
@@ -27,7 +22,7 @@ export function TrafficPanel() {
   const now = roundDown(useNow(60_000), 60_000) + 60_000;
   const stats = useApiQuery(
     buildPath(endpoints.statsOverview, { from: now - DAY, to: now, bucket: "30m" }),
-    selectOverview,
+    selectStatsOverview,
   );
   const live = useLiveStream();
   const data = stats.data;

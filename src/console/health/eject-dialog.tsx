@@ -2,13 +2,12 @@
 
 import { useMemo } from "react";
 import type { ProviderEjectInput, ProviderHealth } from "@/contracts/health";
-import { FormControl, FormField } from "@/components/ui/form-field";
-import { Textarea } from "@/components/ui/textarea";
 import { useT } from "@/i18n/i18n-provider";
 import { FormError } from "../form-error";
 import { SelectField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
 import { FormDialog } from "../forms/form-dialog";
+import { TextareaField } from "../forms/input-fields";
 import { useDialogForm } from "../forms/use-dialog-form";
 import {
   createEjectFormSchema,
@@ -72,16 +71,15 @@ function EjectForm({
 
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate>
-      <FormField
+      <TextareaField
         label={t("health.reason")}
         error={errors.reason?.message}
         required
         hint={t("health.reasonHint")}
-      >
-        <FormControl>
-          <Textarea rows={3} maxLength={500} {...register("reason")} />
-        </FormControl>
-      </FormField>
+        rows={3}
+        maxLength={500}
+        {...register("reason")}
+      />
       <SelectField
         control={control}
         name="duration"

@@ -8,27 +8,26 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import { useI18n } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
 import { ConfirmDialog } from "../confirm-dialog";
 import { describeError } from "../describe-error";
-import { endpoints } from "../endpoints";
 import { ErrorState } from "../error-state";
 import { formatDateTime, formatRelativeTime } from "../format";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { useSession } from "../session-provider";
-import { useApiQuery } from "../use-api-query";
 import { useNow } from "../use-now";
 import { formatMs, formatPercent } from "../observability/format-metrics";
-import { useInterval } from "../observability/use-interval";
-import { useLiveStream, type LiveStatus } from "../observability/use-live-stream";
+import { TableCard } from "../observability/table-card";
+import type { LiveStatus } from "../observability/use-live-stream";
 import { EjectDialog } from "./eject-dialog";
-import { restoreProvider, selectHealth } from "./health-api";
+import { restoreProvider } from "./health-api";
 import { formatCountdown, HealthStateBadge } from "./health-state-badge";
+import { useHealthReport } from "./use-provider-health";
 
+// The poll without the live stream (the header says how often).
 const POLL_MS = 5_000;
 const KNOWN_REASONS = [
   "consecutive_failures",
@@ -45,18 +44,14 @@ function reasonText(t: Translate, reason: string): string {
   const known = KNOWN_REASONS.find((code) => code === reason);
   return known ? t(`health.reason_${known}`) : reason;
 }
-// With the live stream, transitions trigger a reload; the slow poll only refreshes rates and latency.
-const LIVE_POLL_MS = 30_000;
 
 /** Health: every provider's live state, per-group membership, and manual eject / restore for admins. */
 export function HealthPage() {
   const { t, locale } = useI18n();
   const { user } = useSession();
   const canEdit = user?.role !== "viewer";
-  const health = useApiQuery(endpoints.health, selectHealth);
+  const { health, live } = useHealthReport(POLL_MS);
   const { reload, setData } = health;
-  const live = useLiveStream(reload);
-  useInterval(reload, live.status === "live" ? LIVE_POLL_MS : POLL_MS);
   const now = useNow(1_000);
   const ejecting = useDialogSubject<ProviderHealth>();
   const restoring = useDialogSubject<ProviderHealth>();
@@ -74,6 +69,15 @@ export function HealthPage() {
     [setData],
   );
 
+  const columns = [
+    { label: t("health.provider") },
+    { label: t("health.state") },
+    { label: t("health.successRate"), className: "hidden text-right md:table-cell" },
+    { label: t("health.latency"), className: "hidden text-right md:table-cell" },
+    { label: t("health.inFlight"), className: "hidden text-right lg:table-cell" },
+    { label: t("health.lastError"), className: "hidden lg:table-cell" },
+    ...(canEdit ? [{ label: t("health.actions"), className: "w-0 text-right" }] : []),
+  ];
   const data = health.data;
   return (
     <div className="flex flex-col gap-6">
@@ -100,114 +104,92 @@ export function HealthPage() {
         />
       ) : (
         <>
-          <Card className="gap-0 py-0">
-            <Table data-testid="health-providers">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>{t("health.provider")}</TableHead>
-                  <TableHead>{t("health.state")}</TableHead>
-                  <TableHead className="hidden text-right md:table-cell">{t("health.successRate")}</TableHead>
-                  <TableHead className="hidden text-right md:table-cell">{t("health.latency")}</TableHead>
-                  <TableHead className="hidden text-right lg:table-cell">{t("health.inFlight")}</TableHead>
-                  <TableHead className="hidden lg:table-cell">{t("health.lastError")}</TableHead>
-                  {canEdit && <TableHead className="w-0 text-right">{t("health.actions")}</TableHead>}
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {!data
-                  ? [0, 1, 2].map((row) => (
-                      <TableRow key={row}>
-                        <TableCell colSpan={canEdit ? 7 : 6}>
-                          <Skeleton className="h-8 w-full" />
-                        </TableCell>
-                      </TableRow>
-                    ))
-                  : data.providers.map((provider) => {
-                      const until = provider.ejectedUntil ? Date.parse(provider.ejectedUntil) : null;
-                      const countdown = until === null ? null : formatCountdown(until, now);
-                      const out = provider.state === "ejected";
-                      return (
-                        <TableRow
-                          key={provider.providerId}
-                          data-testid="health-row"
-                          data-provider={provider.name}
+          <TableCard
+            data-testid="health-providers"
+            columns={columns}
+            loading={!data}
+            skeletonRows={3}
+            skeletonClassName="h-8"
+          >
+            {data?.providers.map((provider) => {
+              const until = provider.ejectedUntil ? Date.parse(provider.ejectedUntil) : null;
+              const countdown = until === null ? null : formatCountdown(until, now);
+              const out = provider.state === "ejected";
+              return (
+                <TableRow key={provider.providerId} data-testid="health-row" data-provider={provider.name}>
+                  <TableCell>
+                    <div className="font-medium">{provider.name}</div>
+                    {!provider.enabled && (
+                      <div className="text-xs text-muted-foreground">{t("health.disabled")}</div>
+                    )}
+                    <div className="text-xs text-muted-foreground tabular-nums md:hidden">
+                      {formatPercent(locale, provider.successRate)} · {formatMs(locale, provider.latencyMs)}
+                    </div>
+                  </TableCell>
+                  <TableCell>
+                    <div className="flex flex-col items-start gap-1">
+                      <HealthStateBadge state={provider.state} />
+                      {provider.reason && (
+                        <span className="text-xs text-muted-foreground">
+                          {t("health.reasonLabel", { reason: reasonText(t, provider.reason) })}
+                        </span>
+                      )}
+                      {out && (
+                        <span
+                          className="text-xs text-muted-foreground tabular-nums"
+                          data-testid="eject-countdown"
                         >
-                          <TableCell>
-                            <div className="font-medium">{provider.name}</div>
-                            {!provider.enabled && (
-                              <div className="text-xs text-muted-foreground">{t("health.disabled")}</div>
-                            )}
-                            <div className="text-xs text-muted-foreground tabular-nums md:hidden">
-                              {formatPercent(locale, provider.successRate)} ·{" "}
-                              {formatMs(locale, provider.latencyMs)}
-                            </div>
-                          </TableCell>
-                          <TableCell>
-                            <div className="flex flex-col items-start gap-1">
-                              <HealthStateBadge state={provider.state} />
-                              {provider.reason && (
-                                <span className="text-xs text-muted-foreground">
-                                  {t("health.reasonLabel", { reason: reasonText(t, provider.reason) })}
-                                </span>
-                              )}
-                              {out && (
-                                <span
-                                  className="text-xs text-muted-foreground tabular-nums"
-                                  data-testid="eject-countdown"
-                                >
-                                  {countdown
-                                    ? t("health.backIn", { time: countdown })
-                                    : until === null
-                                      ? t("health.untilRestored")
-                                      : t("health.trialSoon")}
-                                </span>
-                              )}
-                            </div>
-                          </TableCell>
-                          <TableCell className="hidden text-right tabular-nums md:table-cell">
-                            {formatPercent(locale, provider.successRate)}
-                            <div className="text-xs text-muted-foreground">
-                              {t("health.volume", { count: provider.volume })}
-                            </div>
-                          </TableCell>
-                          <TableCell className="hidden text-right tabular-nums md:table-cell">
-                            {formatMs(locale, provider.latencyMs)}
-                          </TableCell>
-                          <TableCell className="hidden text-right tabular-nums lg:table-cell">
-                            {inFlightLive.get(provider.providerId) ?? provider.inFlight}
-                          </TableCell>
-                          <TableCell className="hidden text-xs lg:table-cell">
-                            {provider.lastError ? (
-                              <span title={formatDateTime(locale, provider.lastError.at)}>
-                                {provider.lastError.code ?? `HTTP ${provider.lastError.status ?? "?"}`}
-                                <span className="text-muted-foreground">
-                                  {" · "}
-                                  {formatRelativeTime(locale, provider.lastError.at, now)}
-                                </span>
-                              </span>
-                            ) : (
-                              <span className="text-muted-foreground">—</span>
-                            )}
-                          </TableCell>
-                          {canEdit && (
-                            <TableCell className="text-right">
-                              {out ? (
-                                <Button size="sm" variant="outline" onClick={() => restoring.show(provider)}>
-                                  {t("health.restore")}
-                                </Button>
-                              ) : (
-                                <Button size="sm" variant="outline" onClick={() => ejecting.show(provider)}>
-                                  {t("health.eject")}
-                                </Button>
-                              )}
-                            </TableCell>
-                          )}
-                        </TableRow>
-                      );
-                    })}
-              </TableBody>
-            </Table>
-          </Card>
+                          {countdown
+                            ? t("health.backIn", { time: countdown })
+                            : until === null
+                              ? t("health.untilRestored")
+                              : t("health.trialSoon")}
+                        </span>
+                      )}
+                    </div>
+                  </TableCell>
+                  <TableCell className="hidden text-right tabular-nums md:table-cell">
+                    {formatPercent(locale, provider.successRate)}
+                    <div className="text-xs text-muted-foreground">
+                      {t("health.volume", { count: provider.volume })}
+                    </div>
+                  </TableCell>
+                  <TableCell className="hidden text-right tabular-nums md:table-cell">
+                    {formatMs(locale, provider.latencyMs)}
+                  </TableCell>
+                  <TableCell className="hidden text-right tabular-nums lg:table-cell">
+                    {inFlightLive.get(provider.providerId) ?? provider.inFlight}
+                  </TableCell>
+                  <TableCell className="hidden text-xs lg:table-cell">
+                    {provider.lastError ? (
+                      <span title={formatDateTime(locale, provider.lastError.at)}>
+                        {provider.lastError.code ?? `HTTP ${provider.lastError.status ?? "?"}`}
+                        <span className="text-muted-foreground">
+                          {" · "}
+                          {formatRelativeTime(locale, provider.lastError.at, now)}
+                        </span>
+                      </span>
+                    ) : (
+                      <span className="text-muted-foreground">—</span>
+                    )}
+                  </TableCell>
+                  {canEdit && (
+                    <TableCell className="text-right">
+                      {out ? (
+                        <Button size="sm" variant="outline" onClick={() => restoring.show(provider)}>
+                          {t("health.restore")}
+                        </Button>
+                      ) : (
+                        <Button size="sm" variant="outline" onClick={() => ejecting.show(provider)}>
+                          {t("health.eject")}
+                        </Button>
+                      )}
+                    </TableCell>
+                  )}
+                </TableRow>
+              );
+            })}
+          </TableCard>
           {data && data.groups.length > 0 && <GroupHealth report={data} />}
         </>
       )}

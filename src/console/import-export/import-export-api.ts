@@ -1,6 +1,7 @@
 import { importResultSchema, type ImportResult } from "@/contracts/config-document";
 import { apiDownload, apiPost, apiPostText, readOne } from "../api-client";
 import { endpoints } from "../endpoints";
+import { saveBlob } from "../observability/download-file";
 
 /** What the person picked to import. */
 export type ImportFormat = "json" | "csv";
@@ -57,15 +58,7 @@ export async function downloadExport(
     kind === "json"
       ? `roundabout-config-${stamp}${includeSecrets ? "-with-secrets" : ""}.json`
       : (fileName ?? `providers-${stamp}.csv`);
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  // Revoked after the click has been handled, or some browsers cancel the download.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveBlob(blob, name);
   return name;
 }
 

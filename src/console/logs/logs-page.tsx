@@ -5,11 +5,9 @@ import { DownloadIcon, LoaderCircleIcon, ScrollTextIcon } from "lucide-react";
 import { logsPageSchema, type LogsPage as LogsPageData, type LogSummary } from "@/contracts/logs";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { Skeleton } from "@/components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import { useI18n } from "@/i18n/i18n-provider";
 import { apiGet, readOne } from "../api-client";
@@ -23,6 +21,7 @@ import { useApiQuery } from "../use-api-query";
 import { useNow } from "../use-now";
 import { downloadFile } from "../observability/download-file";
 import { formatMs } from "../observability/format-metrics";
+import { TableCard } from "../observability/table-card";
 import { buildPath, resolveRange, roundDown } from "../observability/time-range";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { LogDetailSheet } from "./log-detail-sheet";
@@ -66,7 +65,7 @@ export function LogsPage() {
     if (!cursor) return;
     setLoadingMore(true);
     try {
-      const page = readOne(await apiGet<unknown>(path, { query: { cursor } }), logsPageSchema);
+      const page = selectPage(await apiGet<unknown>(path, { query: { cursor } }));
       setMore((current) => ({
         path,
         items: [...(current.path === path ? current.items : []), ...page.items],
@@ -87,6 +86,16 @@ export function LogsPage() {
       toast.error(describeError(t, error));
     }
   }
+
+  const columns = [
+    { label: t("logs.time") },
+    { label: t("logs.status") },
+    { label: t("logs.group"), className: "hidden md:table-cell" },
+    { label: t("logs.provider"), className: "hidden md:table-cell" },
+    { label: t("logs.model"), className: "hidden lg:table-cell" },
+    { label: t("logs.duration"), className: "text-right" },
+    { label: t("logs.tokens"), className: "hidden text-right lg:table-cell" },
+  ];
 
   const actions = (
     <div className="flex gap-2">
@@ -128,95 +137,78 @@ export function LogsPage() {
           }
         />
       ) : (
-        <Card className="gap-0 py-0">
-          <Table data-testid="logs-table">
-            <TableHeader>
-              <TableRow>
-                <TableHead>{t("logs.time")}</TableHead>
-                <TableHead>{t("logs.status")}</TableHead>
-                <TableHead className="hidden md:table-cell">{t("logs.group")}</TableHead>
-                <TableHead className="hidden md:table-cell">{t("logs.provider")}</TableHead>
-                <TableHead className="hidden lg:table-cell">{t("logs.model")}</TableHead>
-                <TableHead className="text-right">{t("logs.duration")}</TableHead>
-                <TableHead className="hidden text-right lg:table-cell">{t("logs.tokens")}</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {!rows
-                ? Array.from({ length: 6 }, (_, index) => (
-                    <TableRow key={index}>
-                      <TableCell colSpan={7}>
-                        <Skeleton className="h-5 w-full" />
-                      </TableCell>
-                    </TableRow>
-                  ))
-                : rows.map((log) => (
-                    <TableRow
-                      key={log.id}
-                      data-testid="log-row"
-                      className="cursor-pointer"
-                      onClick={() => selected.show(log)}
-                    >
-                      <TableCell className="whitespace-nowrap">
-                        <button
-                          type="button"
-                          className="rounded-sm text-left outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50"
-                          title={formatDateTime(locale, log.createdAt)}
-                          onClick={(event) => {
-                            event.stopPropagation();
-                            selected.show(log);
-                          }}
-                        >
-                          {formatRelativeTime(locale, log.createdAt, now)}
-                        </button>
-                        <div className="text-xs text-muted-foreground md:hidden">
-                          {log.providerName ?? "—"} · {log.model ?? "—"}
-                        </div>
-                      </TableCell>
-                      <TableCell>
-                        <StatusBadge log={log} />
-                      </TableCell>
-                      <TableCell className="hidden md:table-cell">{log.groupSlug ?? "—"}</TableCell>
-                      <TableCell className="hidden md:table-cell">
-                        {log.providerName ?? "—"}
-                        {log.attemptCount > 1 && (
-                          <Badge variant="outline" className="ml-1.5">
-                            {t("logs.attemptCount", { count: log.attemptCount })}
-                          </Badge>
-                        )}
-                      </TableCell>
-                      <TableCell className="hidden max-w-48 truncate lg:table-cell">
-                        {log.model ?? "—"}
-                        {log.streamed && (
-                          <Badge variant="secondary" className="ml-1.5">
-                            {t("logs.stream")}
-                          </Badge>
-                        )}
-                      </TableCell>
-                      <TableCell className="text-right tabular-nums">
-                        {formatMs(locale, log.totalMs)}
-                      </TableCell>
-                      <TableCell className="hidden text-right tabular-nums lg:table-cell">
-                        {log.inputTokens === null ? "—" : `${log.inputTokens} / ${log.outputTokens ?? 0}`}
-                      </TableCell>
-                    </TableRow>
-                  ))}
-            </TableBody>
-          </Table>
-          {rows && (
-            <div className="flex items-center justify-between gap-3 border-t p-3 text-sm text-muted-foreground">
-              <span>{t("logs.shown", { count: rows.length })}</span>
-              {cursor ? (
-                <Button variant="outline" size="sm" onClick={() => void loadMore()} disabled={loadingMore}>
-                  {loadingMore && <LoaderCircleIcon className="animate-spin" />}
-                  {t("logs.loadMore")}
-                </Button>
-              ) : (
-                <span>{t("logs.end")}</span>
-              )}
-            </div>
-          )}
-        </Card>
+        <TableCard
+          data-testid="logs-table"
+          columns={columns}
+          loading={!rows}
+          skeletonRows={6}
+          skeletonClassName="h-5"
+          footer={
+            rows && (
+              <div className="flex items-center justify-between gap-3 border-t p-3 text-sm text-muted-foreground">
+                <span>{t("logs.shown", { count: rows.length })}</span>
+                {cursor ? (
+                  <Button variant="outline" size="sm" onClick={() => void loadMore()} disabled={loadingMore}>
+                    {loadingMore && <LoaderCircleIcon className="animate-spin" />}
+                    {t("logs.loadMore")}
+                  </Button>
+                ) : (
+                  <span>{t("logs.end")}</span>
+                )}
+              </div>
+            )
+          }
+        >
+          {rows?.map((log) => (
+            <TableRow
+              key={log.id}
+              data-testid="log-row"
+              className="cursor-pointer"
+              onClick={() => selected.show(log)}
+            >
+              <TableCell className="whitespace-nowrap">
+                <button
+                  type="button"
+                  className="rounded-sm text-left outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50"
+                  title={formatDateTime(locale, log.createdAt)}
+                  onClick={(event) => {
+                    event.stopPropagation();
+                    selected.show(log);
+                  }}
+                >
+                  {formatRelativeTime(locale, log.createdAt, now)}
+                </button>
+                <div className="text-xs text-muted-foreground md:hidden">
+                  {log.providerName ?? "—"} · {log.model ?? "—"}
+                </div>
+              </TableCell>
+              <TableCell>
+                <StatusBadge log={log} />
+              </TableCell>
+              <TableCell className="hidden md:table-cell">{log.groupSlug ?? "—"}</TableCell>
+              <TableCell className="hidden md:table-cell">
+                {log.providerName ?? "—"}
+                {log.attemptCount > 1 && (
+                  <Badge variant="outline" className="ml-1.5">
+                    {t("logs.attemptCount", { count: log.attemptCount })}
+                  </Badge>
+                )}
+              </TableCell>
+              <TableCell className="hidden max-w-48 truncate lg:table-cell">
+                {log.model ?? "—"}
+                {log.streamed && (
+                  <Badge variant="secondary" className="ml-1.5">
+                    {t("logs.stream")}
+                  </Badge>
+                )}
+              </TableCell>
+              <TableCell className="text-right tabular-nums">{formatMs(locale, log.totalMs)}</TableCell>
+              <TableCell className="hidden text-right tabular-nums lg:table-cell">
+                {log.inputTokens === null ? "—" : `${log.inputTokens} / ${log.outputTokens ?? 0}`}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableCard>
       )}
       <LogDetailSheet log={selected.subject} open={selected.open} onOpenChange={selected.setOpen} />
     </div>

@@ -54,6 +54,19 @@ export interface SeriesLine {
   color: string;
 }
 
+/** What a line and an area series share: a smooth stroke in the series colour, gaps bridged. */
+function seriesProps(line: SeriesLine) {
+  return {
+    type: "monotone",
+    dataKey: line.key,
+    name: line.label,
+    stroke: line.color,
+    strokeWidth: 2,
+    isAnimationActive: false,
+    connectNulls: true,
+  } as const;
+}
+
 /** A card with a fixed-height chart area (a skeleton while loading, a note when empty): no layout shift. */
 export function ChartCard({
   title,
@@ -138,18 +151,7 @@ export function TimeSeriesChart({
           {axes}
           {tooltip}
           {lines.map((line) => (
-            <Area
-              key={line.key}
-              type="monotone"
-              dataKey={line.key}
-              name={line.label}
-              stroke={line.color}
-              fill={line.color}
-              fillOpacity={0.15}
-              strokeWidth={2}
-              isAnimationActive={false}
-              connectNulls
-            />
+            <Area key={line.key} {...seriesProps(line)} fill={line.color} fillOpacity={0.15} />
           ))}
         </AreaChart>
       ) : (
@@ -162,14 +164,8 @@ export function TimeSeriesChart({
           {lines.map((line) => (
             <Line
               key={line.key}
-              type="monotone"
-              dataKey={line.key}
-              name={line.label}
-              stroke={line.color}
-              strokeWidth={2}
+              {...seriesProps(line)}
               dot={sparse ? { r: 3, fill: line.color, strokeWidth: 0 } : false}
-              isAnimationActive={false}
-              connectNulls
             />
           ))}
         </LineChart>

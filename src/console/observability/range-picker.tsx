@@ -81,7 +81,7 @@ export function GroupFilter({
 }
 
 /** A row of toggle buttons, one pressed (a lighter-weight tab bar without panels). */
-export function Segmented<V extends string>({
+function Segmented<V extends string>({
   label,
   options,
   value,

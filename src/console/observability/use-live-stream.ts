@@ -10,7 +10,7 @@ const trafficCountsShape = {
   rate: z.number(),
   successRate: z.number().nullable(),
 };
-export const trafficSampleSchema = z.object({
+const trafficSampleSchema = z.object({
   at: z.number(),
   intervalMs: z.number(),
   totals: z.object({ ...trafficCountsShape, inFlight: z.number() }),

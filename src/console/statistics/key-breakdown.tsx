@@ -23,11 +23,10 @@ function KeyName({ entry }: { entry: StatsKeySplitEntry }) {
 /** The Statistics page's per-key table: each gateway key's requests, errors, latency and tokens. */
 export function KeyBreakdown({
   entries,
-  loading,
   locale,
 }: {
+  /** Undefined while the first answer is loading. */
   entries: readonly StatsKeySplitEntry[] | undefined;
-  loading: boolean;
   locale: string;
 }) {
   const { t } = useI18n();
@@ -36,7 +35,6 @@ export function KeyBreakdown({
       title={t("stats.byKey")}
       nameLabel={t("stats.key")}
       entries={entries}
-      loading={loading}
       locale={locale}
       emptyText={t("observe.noData")}
       testId="stats-keys"

@@ -19,7 +19,6 @@ export function SplitTable<Entry extends StatsSplitEntry>({
   title,
   nameLabel,
   entries,
-  loading,
   locale,
   emptyText,
   testId,
@@ -29,7 +28,6 @@ export function SplitTable<Entry extends StatsSplitEntry>({
   nameLabel: string;
   /** Undefined while the first answer is loading. */
   entries: readonly Entry[] | undefined;
-  loading: boolean;
   locale: string;
   emptyText: string;
   testId: string;
@@ -61,7 +59,7 @@ export function SplitTable<Entry extends StatsSplitEntry>({
           </TableRow>
         </TableHeader>
         <TableBody>
-          {loading || !sorted ? (
+          {!sorted ? (
             [0, 1, 2].map((row) => (
               <TableRow key={row}>
                 <TableCell colSpan={COLUMNS}>

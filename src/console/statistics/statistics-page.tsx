@@ -1,8 +1,8 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useMemo, useState, type ComponentProps } from "react";
 import { ChartColumnIcon, DownloadIcon } from "lucide-react";
-import { statsOverviewSchema, type StatsOverview, type StatsQuery } from "@/contracts/stats";
+import type { StatsOverview, StatsQuery } from "@/contracts/stats";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -11,7 +11,6 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { toast } from "@/components/ui/toaster";
 import { useI18n } from "@/i18n/i18n-provider";
 import type { MessageKey } from "@/i18n/types";
-import { readOne } from "../api-client";
 import { describeError } from "../describe-error";
 import { endpoints } from "../endpoints";
 import { ErrorState } from "../error-state";
@@ -26,6 +25,7 @@ import { GroupFilter, RangePicker } from "../observability/range-picker";
 import { buildPath, resolveRange, roundDown, type TimeRange } from "../observability/time-range";
 import { KeyBreakdown } from "./key-breakdown";
 import { SplitTable } from "./split-table";
+import { selectStatsOverview } from "./stats-api";
 
 type Export = "csv" | "json" | "keysCsv";
 
@@ -40,10 +40,6 @@ const EXPORTS = {
 } as const satisfies Record<Export, { params: StatsQuery; fallback: string; label: MessageKey }>;
 const EXPORT_KINDS: readonly Export[] = ["csv", "json", "keysCsv"];
 
-function selectOverview(body: unknown): StatsOverview {
-  return readOne(body, statsOverviewSchema);
-}
-
 /** Statistics: totals, time series, errors by code and the per-provider and per-key splits of a range. */
 export function StatisticsPage() {
   const { t, locale } = useI18n();
@@ -55,10 +51,9 @@ export function StatisticsPage() {
   const resolved = resolveRange(range, now);
   const query = resolved ? { ...resolved, groupId: groupId || undefined } : null;
   const path = query ? buildPath(endpoints.statsOverview, query) : endpoints.statsOverview;
-  const stats = useApiQuery(path, selectOverview);
+  const stats = useApiQuery(path, selectStatsOverview);
   const groups = useApiQuery(endpoints.groups, selectGroups);
   const data = stats.data;
-  const loading = !data;
 
   async function exportAs(kind: Export) {
     if (!query) return;
@@ -104,34 +99,26 @@ export function StatisticsPage() {
       ) : data && data.totals.requests === 0 && !stats.isRefreshing ? (
         <EmptyState icon={ChartColumnIcon} title={t("stats.emptyTitle")} description={t("stats.emptyText")} />
       ) : (
-        <StatsBody data={data} loading={loading} locale={locale} />
+        <StatsBody data={data} locale={locale} />
       )}
     </div>
   );
 }
 
-function StatsBody({
-  data,
-  loading,
-  locale,
-}: {
-  data: StatsOverview | undefined;
-  loading: boolean;
-  locale: string;
-}) {
+/** The figures of a range; `data` is undefined while the first answer loads (skeletons meanwhile). */
+function StatsBody({ data, locale }: { data: StatsOverview | undefined; locale: string }) {
   const { t } = useI18n();
   const totals = data?.totals;
   const spanMs = data ? Date.parse(data.range.to) - Date.parse(data.range.from) : 0;
   const rows = useMemo(
     () =>
-      (data?.series ?? []).map((point) => ({
+      data?.series.map((point) => ({
         t: point.t,
         rps: point.requestsPerSecond,
         success: point.successRate,
         p50: point.latencyMs.p50,
         p95: point.latencyMs.p95,
         p99: point.latencyMs.p99,
-        ttfb50: point.ttfbMs.p50,
         ttfb95: point.ttfbMs.p95,
       })),
     [data],
@@ -187,7 +174,7 @@ function StatsBody({
               <CardDescription className="font-medium">{card.label}</CardDescription>
             </CardHeader>
             <CardContent className="flex flex-col gap-1">
-              {card.value === undefined || loading ? (
+              {card.value === undefined ? (
                 <>
                   <Skeleton className="h-8 w-20" />
                   <Skeleton className="h-3.5 w-28" />
@@ -203,55 +190,37 @@ function StatsBody({
         ))}
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <ChartCard
+        <SeriesCard
           title={t("stats.chartRate")}
           description={t("stats.chartRateHint")}
-          loading={loading}
-          empty={rows.length === 0}
-          emptyText={t("observe.noData")}
-        >
-          <TimeSeriesChart
-            area
-            rows={rows}
-            spanMs={spanMs}
-            lines={[{ key: "rps", label: t("stats.rps"), color: CHART_COLORS[0] }]}
-            formatValue={(value) => formatRate(locale, value)}
-          />
-        </ChartCard>
-        <ChartCard
+          rows={rows}
+          spanMs={spanMs}
+          area
+          lines={[{ key: "rps", label: t("stats.rps"), color: CHART_COLORS[0] }]}
+          formatValue={(value) => formatRate(locale, value)}
+        />
+        <SeriesCard
           title={t("stats.chartSuccess")}
-          loading={loading}
-          empty={rows.length === 0}
-          emptyText={t("observe.noData")}
-        >
-          <TimeSeriesChart
-            rows={rows}
-            spanMs={spanMs}
-            lines={[{ key: "success", label: t("stats.successRate"), color: "var(--success)" }]}
-            formatValue={(value) => formatPercent(locale, value)}
-          />
-        </ChartCard>
-        <ChartCard
+          rows={rows}
+          spanMs={spanMs}
+          lines={[{ key: "success", label: t("stats.successRate"), color: "var(--success)" }]}
+          formatValue={(value) => formatPercent(locale, value)}
+        />
+        <SeriesCard
           title={t("stats.chartLatency")}
-          loading={loading}
-          empty={rows.length === 0}
-          emptyText={t("observe.noData")}
-        >
-          <TimeSeriesChart
-            rows={rows}
-            spanMs={spanMs}
-            lines={[
-              { key: "p50", label: "p50", color: CHART_COLORS[1] },
-              { key: "p95", label: "p95", color: CHART_COLORS[0] },
-              { key: "p99", label: "p99", color: CHART_COLORS[3] },
-              { key: "ttfb95", label: t("stats.ttfbP95"), color: CHART_COLORS[2] },
-            ]}
-            formatValue={ms}
-          />
-        </ChartCard>
+          rows={rows}
+          spanMs={spanMs}
+          lines={[
+            { key: "p50", label: "p50", color: CHART_COLORS[1] },
+            { key: "p95", label: "p95", color: CHART_COLORS[0] },
+            { key: "p99", label: "p99", color: CHART_COLORS[3] },
+            { key: "ttfb95", label: t("stats.ttfbP95"), color: CHART_COLORS[2] },
+          ]}
+          formatValue={ms}
+        />
         <ChartCard
           title={t("stats.chartErrors")}
-          loading={loading}
+          loading={!data}
           empty={errorRows.length === 0}
           emptyText={t("stats.noErrors")}
         >
@@ -262,13 +231,40 @@ function StatsBody({
         title={t("stats.byProvider")}
         nameLabel={t("stats.provider")}
         entries={data?.providers}
-        loading={loading}
         locale={locale}
         emptyText={t("observe.noData")}
         testId="stats-providers"
         renderName={(entry) => entry.name ?? entry.id ?? t("stats.noProvider")}
       />
-      <KeyBreakdown entries={data?.keys} loading={loading} locale={locale} />
+      <KeyBreakdown entries={data?.keys} locale={locale} />
     </>
+  );
+}
+
+/**
+ * One time-series chart of the range; `rows` is undefined while the first answer loads. An empty
+ * series says so in the card instead of drawing empty axes.
+ */
+function SeriesCard({
+  title,
+  description,
+  rows,
+  ...chart
+}: Omit<ComponentProps<typeof TimeSeriesChart>, "rows"> & {
+  title: string;
+  description?: string;
+  rows: ComponentProps<typeof TimeSeriesChart>["rows"] | undefined;
+}) {
+  const { t } = useI18n();
+  return (
+    <ChartCard
+      title={title}
+      description={description}
+      loading={!rows}
+      empty={rows?.length === 0}
+      emptyText={t("observe.noData")}
+    >
+      {rows && <TimeSeriesChart rows={rows} {...chart} />}
+    </ChartCard>
   );
 }
