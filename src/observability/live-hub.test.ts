@@ -67,4 +67,24 @@ describe("live hub replay", () => {
     });
     expect(hub.snapshot()).toMatchObject({ lastId: 0, traffic: null, health: [] });
   });
+
+  it("counts a 2xx that failed afterwards as a failure, like the statistics do", async () => {
+    const hub = createLiveHub({ intervalMs: 20 });
+    const samples: number[] = [];
+    const got = new Promise<void>((resolve) =>
+      hub.subscribe((event) => {
+        if (event.type !== "traffic" || event.data.totals.requests === 0) return;
+        samples.push(event.data.totals.successRate ?? -1);
+        resolve();
+      }),
+    );
+    const row = { createdAt: new Date(0), method: "POST", path: "/v1/x", totalMs: 1 };
+    hub.observeRequest({ ...row, id: "ok", status: 200 });
+    hub.observeRequest({ ...row, id: "cut", status: 200, errorCode: "UPSTREAM_RESET" });
+    hub.observeRequest({ ...row, id: "bad", status: 502, errorCode: "UPSTREAM_BAD_STATUS" });
+    hub.observeRequest({ ...row, id: "redirect", status: 302 });
+    await got;
+    hub.close();
+    expect(samples[0]).toBe(0.5);
+  });
 });

@@ -1,6 +1,7 @@
 import type { HealthTransition, ProviderHealthSnapshot } from "../core/health/health-registry";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
-import { isSuccessStatus, type HealthSource } from "./observed-row";
+import { isSuccessClass, statusClassOf } from "../stats/status-class";
+import type { HealthSource } from "./observed-row";
 
 /**
  * The live view behind `GET /api/admin/health/stream`: health transitions as they happen and, once a
@@ -172,7 +173,9 @@ export function createLiveHub(options: LiveHubOptions = {}): LiveHub {
   return {
     observeRequest(row) {
       if (timer === null) return; // nobody listens: nothing to sample
-      const ok = isSuccessStatus(row.status);
+      // The statistics' rule, so live tiles and the Statistics page agree: a 200 that failed afterwards
+      // (a stream cut mid-way) is not a success.
+      const ok = isSuccessClass(statusClassOf(row.status, row.errorCode));
       tally(totals, ok);
       if (row.groupId !== null && row.groupId !== undefined && row.groupSlug) {
         let g = groups.get(row.groupSlug);

@@ -30,8 +30,3 @@ export const RETRY_BUDGET_CODE: ErrorCode = "RETRY_BUDGET_EXHAUSTED";
 export function statusLabelOf(status: number): string {
   return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : "other";
 }
-
-/** A request counts as successful when the client got a 2xx or 3xx answer. */
-export function isSuccessStatus(status: number): boolean {
-  return status >= 200 && status < 400;
-}
