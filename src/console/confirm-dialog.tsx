@@ -13,11 +13,10 @@ import {
 } from "@/components/ui/alert-dialog";
 import { Button } from "@/components/ui/button";
 import { useT } from "@/i18n/i18n-provider";
+import type { DialogOpenProps } from "./forms/form-dialog";
 import { describeError } from "./describe-error";
 
-export interface ConfirmDialogProps {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
+export interface ConfirmDialogProps extends DialogOpenProps {
   title: ReactNode;
   description: ReactNode;
   confirmLabel: string;

@@ -136,7 +136,7 @@ export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} is missing: the browser suite needs it. Install it with ` +
-        "`apt-get install -y chromium fonts-liberation fonts-noto-cjk` (CI's .ci/run does).",
+        "`apt-get install -y chromium fonts-liberation fonts-noto-cjk` (`npm test` does when run as root).",
     );
   }
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });

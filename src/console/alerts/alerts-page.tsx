@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { BellIcon, PencilIcon, PlusIcon, Trash2Icon } from "lucide-react";
+import { BellIcon, PencilIcon, Trash2Icon } from "lucide-react";
 import type { AlertChannel, AlertRule } from "@/contracts/alerts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -15,8 +15,9 @@ import type { Translate } from "@/i18n/types";
 import { ConfirmDialog } from "../confirm-dialog";
 import { endpoints } from "../endpoints";
 import { selectGroups } from "../groups/group-api";
-import { TableCard } from "../observability/table-card";
+import { TableCard } from "../resource-list/table-card";
 import { selectProviders } from "../providers/provider-api";
+import { AddButton } from "../resource-list/add-button";
 import { ResourceStates } from "../resource-list/resource-states";
 import { RowActionsMenu } from "../resource-list/row-actions-menu";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
@@ -112,12 +113,7 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
     ...(canEdit ? [{ label: t("common.actions"), className: "w-0 text-right" }] : []),
   ];
 
-  const addButton = canEdit && (
-    <Button onClick={() => editing.show()}>
-      <PlusIcon />
-      {t("alerts.addRule")}
-    </Button>
-  );
+  const addButton = canEdit && <AddButton label={t("alerts.addRule")} onClick={() => editing.show()} />;
 
   return (
     <div className="flex flex-col gap-3">

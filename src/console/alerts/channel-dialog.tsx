@@ -11,6 +11,7 @@ import {
 } from "@/contracts/alerts";
 import { Checkbox } from "@/components/ui/checkbox";
 import { useT } from "@/i18n/i18n-provider";
+import type { DialogOpenProps } from "../forms/form-dialog";
 import { FormError } from "../form-error";
 import { NumberField, SelectField, SwitchField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
@@ -34,9 +35,7 @@ type ChannelControl = Control<ChannelFormValues, unknown, ChannelPayload>;
 
 const MESSAGE_TYPE_LABELS = { interactive: "alerts.messageInteractive", text: "alerts.messageText" } as const;
 
-export interface ChannelDialogProps {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
+export interface ChannelDialogProps extends DialogOpenProps {
   channel?: AlertChannel;
   onSaved: (channel: AlertChannel) => void;
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { LoaderCircleIcon, PencilIcon, PlusIcon, SendIcon, Trash2Icon, WebhookIcon } from "lucide-react";
+import { LoaderCircleIcon, PencilIcon, SendIcon, Trash2Icon, WebhookIcon } from "lucide-react";
 import type { AlertChannel } from "@/contracts/alerts";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -11,7 +11,8 @@ import { useI18n } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
 import { ConfirmDialog } from "../confirm-dialog";
 import { describeError } from "../describe-error";
-import { TableCard } from "../observability/table-card";
+import { TableCard } from "../resource-list/table-card";
+import { AddButton } from "../resource-list/add-button";
 import { ResourceStates } from "../resource-list/resource-states";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { useResourceRows } from "../resource-list/use-resource-rows";
@@ -62,12 +63,7 @@ export function ChannelsPanel({ query }: { query: ApiQuery<AlertChannel[]> }) {
     ...(canEdit ? [{ label: t("common.actions"), className: "w-0 text-right" }] : []),
   ];
 
-  const addButton = canEdit && (
-    <Button onClick={() => editing.show()}>
-      <PlusIcon />
-      {t("alerts.addChannel")}
-    </Button>
-  );
+  const addButton = canEdit && <AddButton label={t("alerts.addChannel")} onClick={() => editing.show()} />;
 
   return (
     <div className="flex flex-col gap-3">

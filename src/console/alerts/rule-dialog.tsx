@@ -12,6 +12,7 @@ import {
 import type { Group } from "@/contracts/groups";
 import type { Provider } from "@/contracts/providers";
 import { useT } from "@/i18n/i18n-provider";
+import type { DialogOpenProps } from "../forms/form-dialog";
 import type { MessageKey } from "@/i18n/types";
 import { FormError } from "../form-error";
 import { NumberField, SelectField, SwitchField } from "../forms/controlled-fields";
@@ -48,9 +49,7 @@ const NUMBER_FIELDS: Record<RuleNumberField, { label: MessageKey; hint?: Message
   cooldownMinutes: { label: "alerts.fieldCooldown", hint: "alerts.cooldownHint" },
 };
 
-export interface RuleDialogProps {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
+export interface RuleDialogProps extends DialogOpenProps {
   rule?: AlertRule;
   groups: Group[];
   providers: Provider[];

@@ -3,7 +3,7 @@
 import { Fragment, type ReactNode } from "react";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { useT } from "@/i18n/i18n-provider";
-import { useOpening } from "../observability/use-opening";
+import { useOpening } from "./use-opening";
 
 /** What every dialog takes from the page that opens it. */
 export interface DialogOpenProps {

@@ -3,6 +3,7 @@
 import { useMemo } from "react";
 import type { ProviderEjectInput, ProviderHealth } from "@/contracts/health";
 import { useT } from "@/i18n/i18n-provider";
+import type { DialogOpenProps } from "../forms/form-dialog";
 import { FormError } from "../form-error";
 import { SelectField } from "../forms/controlled-fields";
 import { DialogFormFooter } from "../forms/dialog-form-footer";
@@ -24,10 +25,8 @@ export function EjectDialog({
   open,
   onOpenChange,
   onEjected,
-}: {
+}: DialogOpenProps & {
   provider: ProviderHealth | undefined;
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
   onEjected: (health: ProviderHealth) => void;
 }) {
   const t = useT();

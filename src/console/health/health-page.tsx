@@ -20,7 +20,7 @@ import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { useSession } from "../session-provider";
 import { useNow } from "../use-now";
 import { formatMs, formatPercent } from "../observability/format-metrics";
-import { TableCard } from "../observability/table-card";
+import { TableCard } from "../resource-list/table-card";
 import type { LiveStatus } from "../observability/use-live-stream";
 import { EjectDialog } from "./eject-dialog";
 import { restoreProvider } from "./health-api";

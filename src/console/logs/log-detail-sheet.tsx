@@ -15,6 +15,7 @@ import { useApiQuery } from "../use-api-query";
 import { formatMs } from "../observability/format-metrics";
 import { AttemptTimeline } from "./attempt-timeline";
 import { StatusBadge } from "./status-badge";
+import type { DialogOpenProps } from "../forms/form-dialog";
 
 function selectDetail(body: unknown): LogDetail {
   return readOne(body, logDetailSchema);
@@ -25,11 +26,7 @@ export function LogDetailSheet({
   log,
   open,
   onOpenChange,
-}: {
-  log: LogSummary | undefined;
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-}) {
+}: DialogOpenProps & { log: LogSummary | undefined }) {
   const { t } = useI18n();
   return (
     <Sheet open={open} onOpenChange={onOpenChange}>

@@ -21,7 +21,7 @@ import { useApiQuery } from "../use-api-query";
 import { useNow } from "../use-now";
 import { downloadFile } from "../observability/download-file";
 import { formatMs } from "../observability/format-metrics";
-import { TableCard } from "../observability/table-card";
+import { TableCard } from "../resource-list/table-card";
 import { buildPath, resolveRange, roundDown } from "../observability/time-range";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { LogDetailSheet } from "./log-detail-sheet";

@@ -23,7 +23,9 @@ const resetSchema = z.object({ traffic: trafficSampleSchema.nullable() });
 
 export type LiveStatus = "connecting" | "live" | "unavailable";
 
-// Whether the stream endpoint exists, learned once per page load (it may not be deployed yet).
+// Whether the stream answers as an event stream, learned once per page load. It may not: a reverse
+// proxy that buffers or blocks it, a lapsed session (401). One plain probe then switches the page to
+// polling, where an EventSource would only log a MIME-type error and retry forever.
 let streamKnown: boolean | undefined;
 
 function parseJson(text: string): unknown {

@@ -17,13 +17,12 @@ import { Button } from "@/components/ui/button";
 import { useT } from "@/i18n/i18n-provider";
 import { isApiError } from "../api-client";
 import { describeError } from "../describe-error";
+import type { DialogOpenProps } from "../forms/form-dialog";
 import { deleteProvider, readGroupsInUse } from "./provider-api";
 
-export interface ProviderDeleteDialogProps {
-  open: boolean;
+export interface ProviderDeleteDialogProps extends DialogOpenProps {
   /** The provider to delete (kept while the dialog closes). */
   provider?: Provider;
-  onOpenChange: (open: boolean) => void;
   onDeleted: (provider: Provider) => void;
 }
 
