@@ -1,4 +1,4 @@
-import { timingSafeEqual, createHash } from "node:crypto";
+import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
 import type { Actor, Authenticate } from "./types";
 
 export interface AuthenticatorOptions {
@@ -12,20 +12,14 @@ const TOKEN_ACTOR: Actor = { id: null, name: "admin-token", role: "admin", via: 
 
 /** Builds the admin authenticator: a Bearer ADMIN_TOKEN first, then a console session. */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticate {
-  // Compare digests so the comparison is constant-time regardless of the presented token's length.
-  const tokenDigest = options.adminToken ? sha256(options.adminToken) : null;
+  const isAdminToken = options.adminToken ? createSecretMatcher(options.adminToken) : null;
   return async (request) => {
     const header = request.headers.get("authorization");
     if (header && /^bearer\s+/i.test(header)) {
-      const presented = header.replace(/^bearer\s+/i, "").trim();
-      if (tokenDigest && presented && timingSafeEqual(sha256(presented), tokenDigest)) return TOKEN_ACTOR;
+      if (isAdminToken?.(bearerTokenOf(header))) return TOKEN_ACTOR;
       // A bearer header that is not the admin token is not silently ignored in favour of a cookie.
       if (!options.resolveSession) return null;
     }
     return options.resolveSession ? options.resolveSession(request) : null;
   };
-}
-
-function sha256(value: string): Buffer {
-  return createHash("sha256").update(value).digest();
 }

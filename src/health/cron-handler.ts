@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import type { NodeHandler } from "../server/dispatch";
 import { sendJsonError } from "../server/dispatch";
+import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
 import type { ActiveChecker } from "./active-checker";
 
 /**
@@ -16,15 +16,6 @@ export interface CronHandlerOptions {
   readonly checker: ActiveChecker;
 }
 
-const digest = (text: string) => createHash("sha256").update(text).digest();
-
-/** True when the request carries the secret (compared in constant time). */
-function isAuthorized(req: IncomingMessage, secret: string): boolean {
-  const header = req.headers.authorization;
-  if (typeof header !== "string" || !/^bearer\s+/i.test(header)) return false;
-  return timingSafeEqual(digest(header.replace(/^bearer\s+/i, "").trim()), digest(secret));
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
@@ -37,9 +28,10 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 /** Creates the node handler mounted under the dispatcher's `cron` slot. */
 export function createCronHandler(options: CronHandlerOptions): NodeHandler {
+  const isSecret = options.secret === undefined ? null : createSecretMatcher(options.secret);
   return async (req, res) => {
     const path = (req.url ?? "/").split("?")[0];
-    if (options.secret === undefined || !isAuthorized(req, options.secret)) {
+    if (isSecret === null || !isSecret(bearerTokenOf(req.headers.authorization))) {
       const why =
         options.secret === undefined
           ? "Set CRON_SECRET to use /api/cron/*."

@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { ERRORS } from "../core/errors/catalogue";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
+import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
 import { sendJsonError } from "../server/dispatch";
 import type { Logger } from "./logger";
 import {
@@ -198,16 +198,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     };
   };
 
-  const tokenDigest = options.token === undefined ? null : digest(options.token);
+  const isToken = options.token === undefined ? null : createSecretMatcher(options.token);
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== "GET" && req.method !== "HEAD") {
       sendError(res, "METHOD_NOT_ALLOWED", { allow: "GET, HEAD" });
       return;
     }
-    if (tokenDigest !== null) {
-      const given = presentedToken(req);
-      if (given === null || !timingSafeEqual(digest(given), tokenDigest)) {
+    if (isToken !== null) {
+      if (!isToken(presentedToken(req))) {
         sendError(
           res,
           "UNAUTHENTICATED",
@@ -233,17 +232,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return { registry, observeRequest, observeAttempt, attach, handler };
 }
 
-function digest(text: string): Buffer {
-  return createHash("sha256").update(text).digest();
-}
-
 /** The bearer token, else the `token` query parameter; null when neither is sent. */
 function presentedToken(req: IncomingMessage): string | null {
   const header = req.headers.authorization;
-  if (header !== undefined) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    return match ? match[1]! : null;
-  }
+  if (header !== undefined) return bearerTokenOf(header);
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   if (q === -1) return null;
