@@ -7,13 +7,14 @@ import type { GatewayRuntime } from "../gateway-types";
  */
 
 const WARN_INTERVAL_MS = 10_000;
-let lastWarnAt = 0;
+// Per gateway, not per process: two gateways in one process (tests, scale-out in one host) each warn.
+const lastWarnAt = new WeakMap<GatewayRuntime, number>();
 
-/** True at most once per WARN_INTERVAL_MS (shared by both kinds of warning, so an outage logs little). */
-function claimWarning(): boolean {
+/** True at most once per WARN_INTERVAL_MS per gateway (both kinds of warning share it: an outage logs little). */
+function claimWarning(rt: GatewayRuntime): boolean {
   const t = Date.now();
-  if (t - lastWarnAt < WARN_INTERVAL_MS) return false;
-  lastWarnAt = t;
+  if (t - (lastWarnAt.get(rt) ?? 0) < WARN_INTERVAL_MS) return false;
+  lastWarnAt.set(rt, t);
   return true;
 }
 
@@ -23,7 +24,7 @@ function claimWarning(): boolean {
  */
 export function handleStoreFailure(rt: GatewayRuntime, err: unknown, what: string, requestId: string): void {
   const closed = rt.options.stateStoreFailure === "closed";
-  if (claimWarning()) {
+  if (claimWarning(rt)) {
     rt.logger.warn(
       {
         requestId,
@@ -41,7 +42,7 @@ export function handleStoreFailure(rt: GatewayRuntime, err: unknown, what: strin
 
 /** Logs a failed background store call (a slot release of request `requestId`) without ever throwing. */
 export function warnStoreFailure(rt: GatewayRuntime, err: unknown, what: string, requestId: string): void {
-  if (!claimWarning()) return;
+  if (!claimWarning(rt)) return;
   rt.logger.warn(
     { requestId, err: err instanceof Error ? err.message : String(err), limit: what },
     "state store call failed",
