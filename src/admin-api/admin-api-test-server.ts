@@ -18,7 +18,7 @@ import { openTestDatabase, type TestDatabaseKind } from "@/testing/test-database
 import { createAuthenticator } from "./authenticate";
 import type { RouteDefinition } from "./route-types";
 import { createAdminApi } from "./router";
-import type { Actor } from "./types";
+import type { Actor } from "@/contracts/actor";
 
 /**
  * Test support for the admin API suites: a real node:http server on 127.0.0.1 running the bridge and

@@ -3,18 +3,13 @@ import { AppError, isAppError } from "@/core/errors/catalogue";
 import type { Logger } from "@/observability/logger";
 import type { AdminServices } from "@/services/admin-services";
 import { findPgError } from "@/services/service-context";
-import {
-  decodeUtf8,
-  errorResponse,
-  isJsonMediaType,
-  mediaTypeOf,
-  parseJsonText,
-  readBodyBytes,
-} from "./http-io";
+import { errorResponse } from "@/http/web-response";
+import { decodeUtf8, isJsonMediaType, mediaTypeOf, parseJsonText, readBodyBytes } from "./http-io";
 import type { RouteContext, RouteDefinition } from "./route-types";
 import { compileRoutes, type RouteTable } from "./route-table";
 import { ADMIN_ROUTES } from "./routes";
-import type { Actor, Authenticate } from "./types";
+import type { Actor } from "@/contracts/actor";
+import type { Authenticate } from "./types";
 
 export interface AdminApiOptions {
   readonly services: AdminServices;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/admin-api/types";
+import type { Actor } from "@/contracts/actor";
 import type { GroupWindow, ProviderSignal } from "@/core/alerts/types";
 import type { Database } from "@/db/client";
 import { alertDeliveries } from "@/db/schema";

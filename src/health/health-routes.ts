@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { jsonResponse } from "../admin-api/http-io";
+import { jsonResponse } from "../http/web-response";
 import type { RouteDefinition } from "../admin-api/route-types";
 import {
   providerEjectSchema,

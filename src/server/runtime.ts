@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createAuthenticator } from "@/admin-api/authenticate";
 import { createAdminApi } from "@/admin-api/router";
 import { createUserRoutes } from "@/admin-api/routes/users";
-import type { Actor } from "@/admin-api/types";
+import type { Actor } from "@/contracts/actor";
 import { createAuth, type AppAuth } from "@/auth/auth";
 import { ensureAdminUser } from "@/auth/bootstrap-admin";
 import type { Env } from "@/config/env";
@@ -31,7 +31,8 @@ import { createHealthTransitionRecorder } from "@/stats/health-events";
 import { startRetentionJob } from "@/stats/retention-job";
 import { createObservability } from "@/observability/create-observability";
 import { createAlertSignals } from "./alert-signals";
-import type { DispatchTable, NodeHandler } from "./dispatch";
+import type { NodeHandler } from "@/http/node-response";
+import type { DispatchTable } from "./dispatch";
 import { sendWebResponse, toWebRequest } from "./node-web-bridge";
 import type { ShutdownStep } from "./shutdown";
 

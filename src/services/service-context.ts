@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Actor } from "@/admin-api/types";
+import type { Actor } from "@/contracts/actor";
 import { toIssues } from "@/contracts/common";
 import { AppError, type ErrorCode } from "@/core/errors/catalogue";
 import type { Db } from "@/db/client";

@@ -5,7 +5,7 @@ import { isAppError } from "@/core/errors/catalogue";
 import { apiKeys, type RequestLogRow } from "@/db/schema";
 import { createLogger } from "@/observability/logger";
 import { createAdminServices, type AdminServices } from "@/services/admin-services";
-import { parseCsv } from "@/services/csv";
+import { parseCsv } from "@/http/csv";
 import { postToGateway, startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { DATABASE_KINDS } from "@/testing/test-database";

@@ -8,7 +8,7 @@ import { createLogWriter } from "@/gateway/log-writer";
 import { createLogger } from "@/observability/logger";
 import { createSecretBox } from "@/security/secret-box";
 import { createAdminServices, type AdminServices } from "@/services/admin-services";
-import { parseCsv } from "@/services/csv";
+import { parseCsv } from "@/http/csv";
 import { createMemoryStore } from "@/store/memory-store";
 import { openTestDatabase } from "@/testing/test-database";
 import { HISTOGRAM_RELATIVE_ERROR, exactQuantile } from "./histogram";

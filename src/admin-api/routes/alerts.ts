@@ -1,5 +1,6 @@
 import type { AlertService } from "@/alerts/alert-service";
-import { jsonResponse, noContent, queryOf } from "../http-io";
+import { jsonResponse, noContent } from "@/http/web-response";
+import { queryOf } from "../http-io";
 import type { RouteDefinition } from "../route-types";
 
 /**

@@ -1,4 +1,4 @@
-import { jsonResponse, noContent } from "../http-io";
+import { jsonResponse, noContent } from "@/http/web-response";
 import type { RouteDefinition } from "../route-types";
 
 /** `/api-keys`: gateway keys (the full key appears only in the POST answer). */

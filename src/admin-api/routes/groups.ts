@@ -1,4 +1,4 @@
-import { jsonResponse, noContent } from "../http-io";
+import { jsonResponse, noContent } from "@/http/web-response";
 import type { RouteDefinition } from "../route-types";
 
 /** `/groups`: CRUD and memberships. */

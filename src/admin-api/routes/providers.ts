@@ -1,4 +1,4 @@
-import { jsonResponse, noContent, textResponse } from "../http-io";
+import { jsonResponse, noContent, textResponse } from "@/http/web-response";
 import type { RouteDefinition } from "../route-types";
 
 const CSV_TYPES = ["text/csv", "application/csv", "text/plain"] as const;

@@ -7,7 +7,7 @@ import { createMemoryStore, type MemoryStateStore } from "@/store/memory-store";
 import { openTestDatabase } from "@/testing/test-database";
 import { compileRoutes, type RouteTable } from "../route-table";
 import type { RouteContext } from "../route-types";
-import type { Actor } from "../types";
+import type { Actor } from "@/contracts/actor";
 import { createUserRoutes } from "./users";
 
 const ADMIN: Actor = { id: null, name: "admin-token", role: "admin", via: "token" };

@@ -1,5 +1,5 @@
 import type { UsersService } from "@/services/users-service";
-import { jsonResponse, noContent } from "../http-io";
+import { jsonResponse, noContent } from "@/http/web-response";
 import type { RouteDefinition } from "../route-types";
 
 /**
