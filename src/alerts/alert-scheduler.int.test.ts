@@ -7,7 +7,8 @@ import type { Database } from "@/db/client";
 import { alertDeliveries } from "@/db/schema";
 import { createLogger } from "@/observability/logger";
 import { createSecretBox, type SecretBox } from "@/security/secret-box";
-import { createAdminServices } from "@/services/admin-services";
+import { createGroupService } from "@/services/group-service";
+import { createServiceContext } from "@/services/service-context";
 import { createMemoryStore, type MemoryStateStore } from "@/store/memory-store";
 import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from "@/testing/test-database";
 import { createAlertScheduler, type AlertScheduler } from "./alert-scheduler";
@@ -70,8 +71,7 @@ async function setUp(kind: TestDatabaseKind): Promise<Setup> {
   let t = Date.now();
   const clock = { now: () => t, advance: (ms: number) => void (t += ms) };
   const deps = { db: database.db, store, sealer: secretBox, logger, now: clock.now };
-  const admin = createAdminServices(deps);
-  const group = await admin.groups.create(BY, {
+  const group = await createGroupService(createServiceContext(deps)).create(BY, {
     slug: `g-${randomBytes(3).toString("hex")}`,
     name: "Main group",
   });
