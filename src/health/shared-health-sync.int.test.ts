@@ -6,7 +6,6 @@ import { healthEvents } from "../db/schema";
 import { createLogger } from "../observability/logger";
 import { createGroupService } from "../services/group-service";
 import { createProviderService } from "../services/provider-service";
-import { createServiceContext } from "../services/service-context";
 import { createHealthTransitionRecorder } from "../stats/health-events";
 import { createRedisStore } from "../store/redis-store";
 import type { StateStore } from "../store/types";
@@ -188,12 +187,7 @@ describe("shared health of a deleted provider", () => {
     });
     try {
       const health = h.health!;
-      const ctx = createServiceContext({
-        db: h.db,
-        store: h.store,
-        sealer: h.secretBox,
-        logger: createLogger("silent"),
-      });
+      const ctx = h.serviceContext();
       const services = { providers: createProviderService(ctx), groups: createGroupService(ctx) };
       const by = {
         actor: { id: null, name: "test", role: "admin" as const, via: "token" as const },

@@ -13,9 +13,9 @@ import {
 } from "./service-context";
 
 /**
- * The CRUD steps every named control-plane resource shares (alert rules and channels): find a row by
- * id (missing or malformed ids are the same NOT_FOUND), keep names unique, and run each write in one
- * transaction with its audit row (`<kind>.create|update|delete`) and a config announcement. The
+ * The CRUD steps every named control-plane resource shares (providers, alert rules and channels): find
+ * a row by id (missing or malformed ids are the same NOT_FOUND), keep names unique, and run each write
+ * in one transaction with its audit row (`<kind>.create|update|delete`) and a config announcement. The
  * services keep what is theirs: validation, the row ⇄ view mapping and what a write must check first.
  */
 

@@ -1,10 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groups, requestBodies } from "@/db/schema";
-import { createLogger } from "@/observability/logger";
 import type { AdminServices } from "@/services/admin-services";
 import { createLogsService } from "@/services/logs-service";
-import { createServiceContext } from "@/services/service-context";
 import { startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 
@@ -31,16 +29,7 @@ async function post(slug: string, body: Record<string, unknown>): Promise<string
 beforeAll(async () => {
   h = await startGatewayHarness();
   up = await startMockUpstream({ behaviour: { text: "Hello from upstream" } });
-  services = {
-    logs: createLogsService(
-      createServiceContext({
-        db: h.db,
-        store: h.store,
-        sealer: h.secretBox,
-        logger: createLogger("silent"),
-      }),
-    ),
-  };
+  services = { logs: createLogsService(h.serviceContext()) };
   const p = await h.addProvider({ baseUrl: up.url });
   const capture = await h.addGroup({ slug: "capture" });
   const plain = await h.addGroup({ slug: "plain" });

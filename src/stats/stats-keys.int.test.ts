@@ -3,10 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statsOverviewSchema, type StatsKeySplitEntry } from "@/contracts/stats";
 import { isAppError } from "@/core/errors/catalogue";
 import { apiKeys, type RequestLogRow } from "@/db/schema";
-import { createLogger } from "@/observability/logger";
 import type { AdminServices } from "@/services/admin-services";
 import { createStatsService } from "@/services/stats-service";
-import { createServiceContext } from "@/services/service-context";
 import { parseCsv } from "@/http/csv";
 import { postToGateway, startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
@@ -38,16 +36,7 @@ describe.each(DATABASE_KINDS)("per-key statistics from real gateway traffic on %
   beforeAll(async () => {
     started = Date.now();
     h = await startGatewayHarness({ database: kind });
-    services = {
-      stats: createStatsService(
-        createServiceContext({
-          db: h.db,
-          store: h.store,
-          sealer: h.secretBox,
-          logger: createLogger("silent"),
-        }),
-      ),
-    };
+    services = { stats: createStatsService(h.serviceContext()) };
     const [ok, busy] = await Promise.all([
       startMockUpstream({ behaviour: { inputTokens: INPUT_TOKENS, outputTokens: "max_tokens" } }),
       startMockUpstream({ behaviour: { mode: "status", status: 503 } }),
