@@ -9,7 +9,6 @@ import {
   createAdminServices,
   type AdminServices,
   type AdminServicesDeps,
-  type CredentialSealer,
   type ServiceDeps,
 } from "../services/admin-services";
 import type { PasswordHasher } from "../services/users-service";
@@ -22,7 +21,6 @@ import type { PasswordHasher } from "../services/users-service";
  */
 
 export interface TestAdminServicesOptions extends ServiceDeps {
-  readonly sealer: CredentialSealer;
   readonly passwords?: PasswordHasher;
   readonly health?: HealthControl;
   readonly liveStream?: HealthStream;
