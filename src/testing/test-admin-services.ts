@@ -52,7 +52,14 @@ export function createTestAdminServices(options: TestAdminServicesOptions): Test
   });
   const hub = createLiveHub();
   const passwords =
-    options.passwords ?? createAuth({ db, store, secret: `test-auth-${randomBytes(24).toString("hex")}` });
+    options.passwords ??
+    // Only its hashing is used; a base URL keeps better-auth from warning about deriving one per request.
+    createAuth({
+      db,
+      store,
+      secret: `test-auth-${randomBytes(24).toString("hex")}`,
+      baseURL: "http://127.0.0.1",
+    });
   const services = createAdminServices({
     ...options,
     passwords,
