@@ -16,7 +16,10 @@ import { openDatabase, type Database } from "../src/db/client";
 import { apiKeys, groups, providers, type NewRequestLogRow } from "../src/db/schema";
 import { createLogger } from "../src/observability/logger";
 import { createSecretBox } from "../src/security/secret-box";
-import { createAdminServices, type AdminServices } from "../src/services/admin-services";
+import type { AdminServices } from "../src/services/admin-services";
+import { createLogsService } from "../src/services/logs-service";
+import { createServiceContext } from "../src/services/service-context";
+import { createStatsService } from "../src/services/stats-service";
 import { aggregateRollups } from "../src/stats/rollup-aggregate";
 import { upsertRollups } from "../src/stats/rollup-write";
 import { createMemoryStore } from "../src/store/memory-store";
@@ -259,7 +262,7 @@ async function time(name: string, detail: string, runs: number, fn: () => Promis
 }
 
 async function measure(
-  services: AdminServices,
+  services: Pick<AdminServices, "stats" | "logs">,
   topology: Topology,
   runs: number,
   now: number,
@@ -359,13 +362,14 @@ async function main(): Promise<void> {
         .join(", ")}\n`,
     );
     const box = createSecretBox({ keys: [{ id: "b", key: randomBytes(32) }], activeKeyId: "b" });
-    const services = createAdminServices({
+    const ctx = createServiceContext({
       db: database.db,
       store: createMemoryStore(),
       sealer: box,
       logger: createLogger("silent"),
       now: () => now,
     });
+    const services = { stats: createStatsService(ctx), logs: createLogsService(ctx) };
     printTable(await measure(services, topology, options.runs, now));
   } finally {
     await sql.end({ timeout: 5 });

@@ -5,7 +5,7 @@ import { configDocumentSchema, importResultSchema, type ConfigDocument } from "@
 import { groupDetailSchema } from "@/contracts/groups";
 import { providerSchema } from "@/contracts/providers";
 import { apiKeys, auditLog, groups, providers } from "@/db/schema";
-import { parseCsv } from "@/services/csv";
+import { parseCsv } from "@/http/csv";
 import { DATABASE_KINDS } from "@/testing/test-database";
 import { startAdminTestServer, type AdminTestServer } from "./admin-api-test-server";
 

@@ -7,7 +7,7 @@ import { createSeededRandom, drawInt } from "@/core/random/seeded";
 import type { AttemptRecord, NewRequestLogRow } from "@/db/schema";
 import { createLogWriter } from "@/gateway/log-writer";
 import { createLogger } from "@/observability/logger";
-import { parseCsv } from "@/services/csv";
+import { parseCsv } from "@/http/csv";
 import { statusClassOf, type StatusClass } from "@/stats/status-class";
 import { startAdminTestServer, type AdminTestServer } from "./admin-api-test-server";
 

@@ -11,19 +11,24 @@ import { apiKeys, auditLog, groupProviders, groups, providers } from "@/db/schem
 import { createLogger, type Logger } from "@/observability/logger";
 import { createSecretBox, type SecretBox } from "@/security/secret-box";
 import { sendWebResponse, toWebRequest } from "@/server/node-web-bridge";
-import { createAdminServices, type AdminServices } from "@/services/admin-services";
+import type { AdminServices } from "@/services/admin-services";
 import { createMemoryStore, type MemoryStateStore } from "@/store/memory-store";
 import { CONFIG_CHANNEL } from "@/store/types";
+import {
+  createTestAdminServices,
+  type TestAdminServices,
+  type TestAdminServicesOptions,
+} from "@/testing/test-admin-services";
 import { openTestDatabase, type TestDatabaseKind } from "@/testing/test-database";
 import { createAuthenticator } from "./authenticate";
-import type { RouteDefinition } from "./route-types";
 import { createAdminApi } from "./router";
-import type { Actor } from "./types";
+import type { Actor } from "@/contracts/actor";
 
 /**
  * Test support for the admin API suites: a real node:http server on 127.0.0.1 running the bridge and
- * the router over a fresh database. Viewers sign in with a test cookie (`rb_test_session=viewer`)
- * through `resolveSession`, standing in for console sessions.
+ * the router over a fresh database and the whole services registry (see test-admin-services.ts).
+ * Viewers sign in with a test cookie (`rb_test_session=viewer`) through `resolveSession`, standing in
+ * for console sessions.
  */
 
 export const TEST_ADMIN_TOKEN = `test-admin-token-${randomBytes(8).toString("hex")}`;
@@ -71,6 +76,8 @@ export interface AdminTestServer {
   readonly origin: string;
   readonly database: Database;
   readonly services: AdminServices;
+  /** The registry with the parts behind `services.health` and `services.liveStream`. */
+  readonly registry: TestAdminServices;
   readonly secretBox: SecretBox;
   readonly store: MemoryStateStore;
   /** Config announcements received by a subscriber on the store, in order. */
@@ -82,21 +89,14 @@ export interface AdminTestServer {
   close(): Promise<void>;
 }
 
-export interface ExtraRouteDeps {
-  readonly database: Database;
-  readonly store: MemoryStateStore;
-  readonly secretBox: SecretBox;
-  readonly logger: Logger;
-}
-
 /** Starts the admin API over a fresh database of `kind` on an ephemeral loopback port. */
 export async function startAdminTestServer(
   kind: TestDatabaseKind,
   options: {
     maxBodyBytes?: number;
     logger?: Logger;
-    /** More routes, built over the server's own database, store and secret box. */
-    extraRoutes?: (deps: ExtraRouteDeps) => readonly RouteDefinition[];
+    /** Registry parts to use instead of the defaults (alert delivery options, a live stream…). */
+    services?: Pick<TestAdminServicesOptions, "alerting" | "liveStream" | "passwords">;
   } = {},
 ): Promise<AdminTestServer> {
   const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
@@ -104,12 +104,18 @@ export async function startAdminTestServer(
   const logger = options.logger ?? createLogger("silent");
   const store = createMemoryStore();
   const secretBox = createSecretBox({ keys: [{ id: "test", key: randomBytes(32) }], activeKeyId: "test" });
-  const services = createAdminServices({ db: database.db, store, sealer: secretBox, logger });
+  const registry = createTestAdminServices({
+    db: database.db,
+    store,
+    sealer: secretBox,
+    logger,
+    ...options.services,
+  });
+  const { services } = registry;
   const api = createAdminApi({
     services,
     maxBodyBytes,
     logger,
-    extraRoutes: options.extraRoutes?.({ database, store, secretBox, logger }),
     authenticate: createAuthenticator({
       adminToken: TEST_ADMIN_TOKEN,
       resolveSession: async (request) => (request.headers.get("cookie") === VIEWER_COOKIE ? VIEWER : null),
@@ -138,6 +144,7 @@ export async function startAdminTestServer(
     origin,
     database,
     services,
+    registry,
     secretBox,
     store,
     events,
@@ -196,6 +203,7 @@ export async function startAdminTestServer(
       await unsubscribe();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await registry.close();
       await store.close();
       // A suite may have closed the database on purpose (to provoke errors).
       await database.close().catch(() => {});

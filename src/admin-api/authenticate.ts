@@ -1,5 +1,6 @@
 import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
-import type { Actor, Authenticate } from "./types";
+import type { Actor } from "@/contracts/actor";
+import type { Authenticate } from "./types";
 
 export interface AuthenticatorOptions {
   /** Static automation token (`Authorization: Bearer <ADMIN_TOKEN>`); grants the admin role. */

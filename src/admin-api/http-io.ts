@@ -1,32 +1,6 @@
-import { AppError, ERRORS, type ErrorCode } from "@/core/errors/catalogue";
+import { AppError } from "@/core/errors/catalogue";
+import { textResponse } from "@/http/web-response";
 import type { ExportFile } from "@/stats/export-stream";
-
-const BASE_HEADERS = { "cache-control": "no-store", "x-content-type-options": "nosniff" };
-
-/** A JSON response with the admin API's common headers. */
-export function jsonResponse(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(data), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8", ...BASE_HEADERS, ...headers },
-  });
-}
-
-/** 204 No Content. */
-export function noContent(): Response {
-  return new Response(null, { status: 204, headers: BASE_HEADERS });
-}
-
-/** A text download (CSV exports); a stream body is pulled as the client reads. */
-export function textResponse(
-  body: string | ReadableStream<Uint8Array>,
-  contentType: string,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(body, {
-    status: 200,
-    headers: { "content-type": contentType, ...BASE_HEADERS, ...headers },
-  });
-}
 
 /** A streamed export as an attachment download. */
 export function fileResponse(file: ExportFile): Response {
@@ -38,17 +12,6 @@ export function fileResponse(file: ExportFile): Response {
 /** The query string as a plain object, for the services' zod query schemas. */
 export function queryOf(url: URL): Record<string, string> {
   return Object.fromEntries(url.searchParams);
-}
-
-/** The one error body: `{"error":{"code","message","details"?}}`. */
-export function errorResponse(
-  code: ErrorCode,
-  message: string = ERRORS[code].message,
-  details?: unknown,
-  headers: Record<string, string> = {},
-): Response {
-  const error = details === undefined ? { code, message } : { code, message, details };
-  return jsonResponse({ error }, ERRORS[code].status, headers);
 }
 
 /** The media type of a Content-Type header, lower-cased without parameters; null when absent. */

@@ -55,6 +55,41 @@ describe("compileRoutes", () => {
     const real = compileRoutes(ADMIN_ROUTES);
     expect(real.match("GET", "/providers/export.csv")).toMatchObject({ kind: "match" });
     expect(real.match("POST", "/config/import")).toMatchObject({ kind: "match", route: { role: "admin" } });
-    for (const r of ADMIN_ROUTES) expect(r.role === "admin").toBe(r.method !== "GET");
+    // Reads are open to viewers and writes need admin, except user administration (admin-only reads)
+    // and the caller's own password (a viewer changes their own).
+    const exceptions: Record<string, RouteDefinition["role"]> = {
+      "GET /users": "admin",
+      "GET /users/:id": "admin",
+      "POST /me/password": "viewer",
+    };
+    for (const r of ADMIN_ROUTES) {
+      const route = `${r.method} ${r.pattern}`;
+      const expected = exceptions[route] ?? (r.method === "GET" ? "viewer" : "admin");
+      expect({ route, role: r.role }).toEqual({ route, role: expected });
+    }
+  });
+
+  it("holds every admin route exactly once, users, alerts and health included", () => {
+    const real = compileRoutes(ADMIN_ROUTES);
+    const shapes = ADMIN_ROUTES.map((r) => `${r.method} ${r.pattern}`);
+    expect(new Set(shapes).size).toBe(shapes.length);
+    for (const r of ADMIN_ROUTES) {
+      // Each declaration answers its own path (parameters filled in) and no other declaration does.
+      const found = real.match(r.method, r.pattern.replace(/:(\w+)/g, "sample-$1"));
+      expect(found.kind === "match" && found.route).toBe(r);
+    }
+    for (const shape of [
+      "GET /users",
+      "POST /me/password",
+      "GET /alerts/rules",
+      "POST /alerts/channels/:id/test",
+      "GET /alerts/history",
+      "GET /health",
+      "GET /health/stream",
+      "POST /providers/:id/eject",
+      "POST /providers/:id/restore",
+    ]) {
+      expect(shapes).toContain(shape);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { AdminServices, WriteContext } from "@/services/admin-services";
-import type { Actor } from "./types";
+import type { Actor } from "@/contracts/actor";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];

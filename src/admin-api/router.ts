@@ -3,18 +3,13 @@ import { AppError, isAppError } from "@/core/errors/catalogue";
 import type { Logger } from "@/observability/logger";
 import type { AdminServices } from "@/services/admin-services";
 import { findPgError } from "@/services/service-context";
-import {
-  decodeUtf8,
-  errorResponse,
-  isJsonMediaType,
-  mediaTypeOf,
-  parseJsonText,
-  readBodyBytes,
-} from "./http-io";
-import type { RouteContext, RouteDefinition } from "./route-types";
+import { errorResponse } from "@/http/web-response";
+import { decodeUtf8, isJsonMediaType, mediaTypeOf, parseJsonText, readBodyBytes } from "./http-io";
+import type { RouteContext } from "./route-types";
 import { compileRoutes, type RouteTable } from "./route-table";
 import { ADMIN_ROUTES } from "./routes";
-import type { Actor, Authenticate } from "./types";
+import type { Actor } from "@/contracts/actor";
+import type { Authenticate } from "./types";
 
 export interface AdminApiOptions {
   readonly services: AdminServices;
@@ -24,8 +19,6 @@ export interface AdminApiOptions {
   readonly logger: Logger;
   /** Where the API is mounted; `/api/admin` unless told otherwise. */
   readonly basePath?: string;
-  /** More route declarations (e.g. user management), compiled into the same table. */
-  readonly extraRoutes?: readonly RouteDefinition[];
 }
 
 export interface RequestInfo {
@@ -42,7 +35,7 @@ const ROLE_RANK = { viewer: 0, admin: 1 } as const;
 
 /** Creates the framework-free admin router over web-standard Request/Response. */
 export function createAdminApi(options: AdminApiOptions): AdminApi {
-  const table: RouteTable = compileRoutes([...ADMIN_ROUTES, ...(options.extraRoutes ?? [])]);
+  const table: RouteTable = compileRoutes(ADMIN_ROUTES);
   const basePath = (options.basePath ?? "/api/admin").replace(/\/$/, "");
 
   async function dispatch(request: Request, url: URL, info: RequestInfo): Promise<Response> {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import {
   alertChannelCreateSchema,
@@ -7,7 +6,6 @@ import {
   type AlertDelivery,
 } from "@/contracts/alerts";
 import { AppError } from "@/core/errors/catalogue";
-import type { Db } from "@/db/client";
 import {
   alertChannels,
   alertDeliveries,
@@ -15,13 +13,8 @@ import {
   alertRules,
   type AlertChannelRow,
 } from "@/db/schema";
-import {
-  changedFields,
-  isUuid,
-  parseInput,
-  type ServiceContext,
-  type WriteContext,
-} from "@/services/service-context";
+import { createResourceCrud } from "@/services/resource-crud";
+import { parseInput, type ServiceContext, type WriteContext } from "@/services/service-context";
 import {
   mergeChannelConfig,
   openChannelConfig,
@@ -48,30 +41,20 @@ export interface AlertChannelService {
   test(by: WriteContext, id: string): Promise<AlertDelivery>;
 }
 
-const CHANNEL_CODES = {
-  alert_channels_name_unique: "ALERT_CHANNEL_NAME_TAKEN",
-  alert_rule_channels_channel_id_alert_channels_id_fk: "ALERT_CHANNEL_IN_USE",
-} as const;
-
 /** Alert channel CRUD and "send test": validation, sealed secrets, audit and announcements. */
 export function createAlertChannelService(ctx: ServiceContext, delivery: DeliveryDeps): AlertChannelService {
   const { db, sealer } = ctx;
-
-  async function findRow(tx: Db, id: string, lock: boolean): Promise<AlertChannelRow> {
-    if (!isUuid(id)) throw new AppError("ALERT_CHANNEL_NOT_FOUND");
-    const query = tx.select().from(alertChannels).where(eq(alertChannels.id, id));
-    const [row] = lock ? await query.for("update") : await query;
-    if (!row) throw new AppError("ALERT_CHANNEL_NOT_FOUND");
-    return row;
-  }
-
-  async function assertNameFree(tx: Db, name: string, exceptId: string | null): Promise<void> {
-    const [row] = await tx
-      .select({ id: alertChannels.id })
-      .from(alertChannels)
-      .where(eq(alertChannels.name, name));
-    if (row && row.id !== exceptId) throw new AppError("ALERT_CHANNEL_NAME_TAKEN", undefined, { name });
-  }
+  const crud = createResourceCrud<AlertChannelRow>(ctx, {
+    table: alertChannels,
+    kind: "alert_channel",
+    label: "alert channel",
+    notFound: "ALERT_CHANNEL_NOT_FOUND",
+    nameTaken: "ALERT_CHANNEL_NAME_TAKEN",
+    codes: {
+      alert_channels_name_unique: "ALERT_CHANNEL_NAME_TAKEN",
+      alert_rule_channels_channel_id_alert_channels_id_fk: "ALERT_CHANNEL_IN_USE",
+    },
+  });
 
   return {
     async list() {
@@ -80,17 +63,15 @@ export function createAlertChannelService(ctx: ServiceContext, delivery: Deliver
     },
 
     async get(id) {
-      return toAlertChannel(await findRow(db, id, false));
+      return toAlertChannel(await crud.find(db, id, false));
     },
 
     async create(by, input) {
       const data = parseInput(alertChannelCreateSchema, input);
-      return ctx.write(
+      return crud.create(
         by,
-        async (tx) => {
-          await assertNameFree(tx, data.name, null);
-          const id = randomUUID();
-          const now = ctx.now();
+        data.name,
+        async (tx, id, now) => {
           const parts = splitChannelConfig(data.config);
           const [row] = await tx
             .insert(alertChannels)
@@ -106,115 +87,72 @@ export function createAlertChannelService(ctx: ServiceContext, delivery: Deliver
               updatedAt: now,
             })
             .returning();
-          const channel = toAlertChannel(row!);
-          return {
-            result: channel,
-            audit: {
-              action: "alert_channel.create",
-              entityType: "alert_channel",
-              entityId: id,
-              summary: `Created ${channel.type} alert channel "${channel.name}"`,
-              changes: { after: channel },
-            },
-            announce: { kind: "alert_channel", id },
-          };
+          return toAlertChannel(row!);
         },
-        CHANNEL_CODES,
+        (channel) => `Created ${channel.type} alert channel "${channel.name}"`,
       );
     },
 
     async update(by, id, input) {
       const data = parseInput(alertChannelUpdateSchema, input);
-      return ctx.write(
-        by,
-        async (tx) => {
-          const current = await findRow(tx, id, true);
-          if (data.name !== undefined && data.name !== current.name) await assertNameFree(tx, data.name, id);
-          let stored = {};
-          if (data.config !== undefined) {
-            if (data.config.type !== current.type) {
-              throw new AppError("VALIDATION_FAILED", undefined, {
-                issues: [
-                  {
-                    path: "config.type",
-                    message: `must stay "${current.type}"; create a new channel instead`,
-                  },
-                ],
-              });
-            }
-            const parts = splitChannelConfig(
-              mergeChannelConfig(openChannelConfig(sealer, current), data.config),
-            );
-            stored = {
-              settings: parts.settings,
-              secretsCipher: sealChannelSecrets(sealer, current.id, parts),
-              display: parts.display,
-            };
+      return crud.update(by, id, data.name, async (tx, current) => {
+        let stored = {};
+        if (data.config !== undefined) {
+          if (data.config.type !== current.type) {
+            throw new AppError("VALIDATION_FAILED", undefined, {
+              issues: [
+                {
+                  path: "config.type",
+                  message: `must stay "${current.type}"; create a new channel instead`,
+                },
+              ],
+            });
           }
-          const [row] = await tx
-            .update(alertChannels)
-            .set({ name: data.name, enabled: data.enabled, ...stored, updatedAt: ctx.now() })
-            .where(eq(alertChannels.id, current.id))
-            .returning();
-          const before = toAlertChannel(current);
-          const after = toAlertChannel(row!);
-          const changes: Record<string, unknown> = changedFields(before, after);
-          // A replaced secret with the same masked hint still changed: say which, never the value.
-          const replaced = data.config ? replacedSecretFields(data.config) : [];
-          if (replaced.length > 0) changes.secretsReplaced = replaced;
-          return {
-            result: after,
-            audit: {
-              action: "alert_channel.update",
-              entityType: "alert_channel",
-              entityId: current.id,
-              summary: `Updated alert channel "${after.name}"`,
-              changes,
-            },
-            announce: { kind: "alert_channel", id: current.id },
+          const parts = splitChannelConfig(
+            mergeChannelConfig(openChannelConfig(sealer, current), data.config),
+          );
+          stored = {
+            settings: parts.settings,
+            secretsCipher: sealChannelSecrets(sealer, current.id, parts),
+            display: parts.display,
           };
-        },
-        CHANNEL_CODES,
-      );
+        }
+        const [row] = await tx
+          .update(alertChannels)
+          .set({ name: data.name, enabled: data.enabled, ...stored, updatedAt: ctx.now() })
+          .where(eq(alertChannels.id, current.id))
+          .returning();
+        // A replaced secret with the same masked hint still changed: say which, never the value.
+        const replaced = data.config ? replacedSecretFields(data.config) : [];
+        return {
+          before: toAlertChannel(current),
+          after: toAlertChannel(row!),
+          extraChanges: replaced.length > 0 ? { secretsReplaced: replaced } : undefined,
+        };
+      });
     },
 
     async remove(by, id) {
-      await ctx.write(
-        by,
-        async (tx) => {
-          const current = await findRow(tx, id, true);
-          const usedBy = await tx
-            .select({ id: alertRules.id, name: alertRules.name })
-            .from(alertRuleChannels)
-            .innerJoin(alertRules, eq(alertRules.id, alertRuleChannels.ruleId))
-            .where(eq(alertRuleChannels.channelId, current.id))
-            .orderBy(asc(alertRules.name));
-          if (usedBy.length > 0) {
-            throw new AppError(
-              "ALERT_CHANNEL_IN_USE",
-              `Alert channel "${current.name}" is used by ${usedBy.length} rule(s); remove it from them first.`,
-              { rules: usedBy },
-            );
-          }
-          await tx.delete(alertChannels).where(eq(alertChannels.id, current.id));
-          return {
-            result: undefined,
-            audit: {
-              action: "alert_channel.delete",
-              entityType: "alert_channel",
-              entityId: current.id,
-              summary: `Deleted alert channel "${current.name}"`,
-              changes: { before: toAlertChannel(current) },
-            },
-            announce: { kind: "alert_channel", id: current.id },
-          };
-        },
-        CHANNEL_CODES,
-      );
+      await crud.remove(by, id, async (tx, current) => {
+        const usedBy = await tx
+          .select({ id: alertRules.id, name: alertRules.name })
+          .from(alertRuleChannels)
+          .innerJoin(alertRules, eq(alertRules.id, alertRuleChannels.ruleId))
+          .where(eq(alertRuleChannels.channelId, current.id))
+          .orderBy(asc(alertRules.name));
+        if (usedBy.length > 0) {
+          throw new AppError(
+            "ALERT_CHANNEL_IN_USE",
+            `Alert channel "${current.name}" is used by ${usedBy.length} rule(s); remove it from them first.`,
+            { rules: usedBy },
+          );
+        }
+        return { before: toAlertChannel(current) };
+      });
     },
 
     async test(by, id) {
-      const channel = await findRow(db, id, false);
+      const channel = await crud.find(db, id, false);
       const now = ctx.now();
       const message: AlertMessage = {
         event: "test",

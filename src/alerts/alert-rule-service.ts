@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import {
   alertConditionSchema,
@@ -19,13 +18,8 @@ import {
   providers,
   type AlertRuleRow,
 } from "@/db/schema";
-import {
-  changedFields,
-  isUuid,
-  parseInput,
-  type ServiceContext,
-  type WriteContext,
-} from "@/services/service-context";
+import { createResourceCrud } from "@/services/resource-crud";
+import { parseInput, type ServiceContext, type WriteContext } from "@/services/service-context";
 
 export interface AlertRuleService {
   /** Every rule, by name. */
@@ -39,8 +33,6 @@ export interface AlertRuleService {
   /** Deletes a rule; its open incidents are closed (reason `rule_deleted`, no notice sent). */
   remove(by: WriteContext, id: string): Promise<void>;
 }
-
-const RULE_CODES = { alert_rules_name_unique: "ALERT_RULE_NAME_TAKEN" } as const;
 
 /** Reads a stored condition back; null when it no longer validates (then the rule is skipped). */
 export function readStoredCondition(row: AlertRuleRow): AlertConditionValue | null {
@@ -74,6 +66,14 @@ function storedCondition(condition: AlertConditionValue): Record<string, unknown
 /** Alert rule CRUD: validation (also of what a rule names), audit and announcements. */
 export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
   const { db } = ctx;
+  const crud = createResourceCrud<AlertRuleRow>(ctx, {
+    table: alertRules,
+    kind: "alert_rule",
+    label: "alert rule",
+    notFound: "ALERT_RULE_NOT_FOUND",
+    nameTaken: "ALERT_RULE_NAME_TAKEN",
+    codes: { alert_rules_name_unique: "ALERT_RULE_NAME_TAKEN" },
+  });
 
   async function channelIdsOf(tx: Db, ruleIds: string[]): Promise<Map<string, string[]>> {
     const map = new Map<string, string[]>();
@@ -90,19 +90,6 @@ export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
       .orderBy(asc(alertChannels.name));
     for (const link of links) map.set(link.ruleId, [...(map.get(link.ruleId) ?? []), link.channelId]);
     return map;
-  }
-
-  async function findRow(tx: Db, id: string, lock: boolean): Promise<AlertRuleRow> {
-    if (!isUuid(id)) throw new AppError("ALERT_RULE_NOT_FOUND");
-    const query = tx.select().from(alertRules).where(eq(alertRules.id, id));
-    const [row] = lock ? await query.for("update") : await query;
-    if (!row) throw new AppError("ALERT_RULE_NOT_FOUND");
-    return row;
-  }
-
-  async function assertNameFree(tx: Db, name: string, exceptId: string | null): Promise<void> {
-    const [row] = await tx.select({ id: alertRules.id }).from(alertRules).where(eq(alertRules.name, name));
-    if (row && row.id !== exceptId) throw new AppError("ALERT_RULE_NAME_TAKEN", undefined, { name });
   }
 
   /** Every id the rule names must exist (locked for share, so it cannot vanish before the commit). */
@@ -159,19 +146,17 @@ export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
     },
 
     async get(id) {
-      const row = await findRow(db, id, false);
+      const row = await crud.find(db, id, false);
       return toAlertRule(row, (await channelIdsOf(db, [row.id])).get(row.id) ?? []);
     },
 
     async create(by, input) {
       const data = parseInput(alertRuleCreateSchema, input);
-      return ctx.write(
+      return crud.create(
         by,
-        async (tx) => {
-          await assertNameFree(tx, data.name, null);
+        data.name,
+        async (tx, id, now) => {
           await assertReferences(tx, data.condition, data.channelIds);
-          const id = randomUUID();
-          const now = ctx.now();
           const [row] = await tx
             .insert(alertRules)
             .values({
@@ -189,86 +174,49 @@ export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
             })
             .returning();
           await linkChannels(tx, id, data.channelIds);
-          const rule = toAlertRule(row!, (await channelIdsOf(tx, [id])).get(id) ?? []);
-          return {
-            result: rule,
-            audit: {
-              action: "alert_rule.create",
-              entityType: "alert_rule",
-              entityId: id,
-              summary: `Created alert rule "${rule.name}" (${rule.condition.type})`,
-              changes: { after: rule },
-            },
-            announce: { kind: "alert_rule", id },
-          };
+          return toAlertRule(row!, (await channelIdsOf(tx, [id])).get(id) ?? []);
         },
-        RULE_CODES,
+        (rule) => `Created alert rule "${rule.name}" (${rule.condition.type})`,
       );
     },
 
     async update(by, id, input) {
       const data = parseInput(alertRuleUpdateSchema, input);
-      return ctx.write(
-        by,
-        async (tx) => {
-          const current = await findRow(tx, id, true);
-          if (data.name !== undefined && data.name !== current.name) await assertNameFree(tx, data.name, id);
-          await assertReferences(tx, data.condition, data.channelIds);
-          const before = toAlertRule(current, (await channelIdsOf(tx, [id])).get(id) ?? []);
-          const { condition, channelIds, ...fields } = data;
-          const [row] = await tx
-            .update(alertRules)
-            .set({
-              ...fields,
-              ...(condition ? { type: condition.type, condition: storedCondition(condition) } : {}),
-              updatedAt: ctx.now(),
-            })
-            .where(eq(alertRules.id, current.id))
-            .returning();
-          if (channelIds !== undefined) await linkChannels(tx, current.id, channelIds);
-          const after = toAlertRule(row!, (await channelIdsOf(tx, [id])).get(id) ?? []);
-          return {
-            result: after,
-            audit: {
-              action: "alert_rule.update",
-              entityType: "alert_rule",
-              entityId: current.id,
-              summary: `Updated alert rule "${after.name}"`,
-              changes: changedFields(before, after),
-            },
-            announce: { kind: "alert_rule", id: current.id },
-          };
-        },
-        RULE_CODES,
-      );
+      return crud.update(by, id, data.name, async (tx, current) => {
+        await assertReferences(tx, data.condition, data.channelIds);
+        const before = toAlertRule(current, (await channelIdsOf(tx, [current.id])).get(current.id) ?? []);
+        const { condition, channelIds, ...fields } = data;
+        const [row] = await tx
+          .update(alertRules)
+          .set({
+            ...fields,
+            ...(condition ? { type: condition.type, condition: storedCondition(condition) } : {}),
+            updatedAt: ctx.now(),
+          })
+          .where(eq(alertRules.id, current.id))
+          .returning();
+        if (channelIds !== undefined) await linkChannels(tx, current.id, channelIds);
+        const after = toAlertRule(row!, (await channelIdsOf(tx, [current.id])).get(current.id) ?? []);
+        return { before, after };
+      });
     },
 
     async remove(by, id) {
-      await ctx.write(by, async (tx) => {
-        const current = await findRow(tx, id, true);
-        const now = ctx.now();
+      await crud.remove(by, id, async (tx, current) => {
         const closed = await tx
           .update(alertIncidents)
           .set({
             status: "resolved",
-            resolvedAt: now,
+            resolvedAt: ctx.now(),
             resolveReason: "rule_deleted",
             resolveSummary: `Rule "${current.name}" was deleted`,
           })
           .where(and(eq(alertIncidents.ruleId, current.id), eq(alertIncidents.status, "firing")))
           .returning({ id: alertIncidents.id });
-        const before = toAlertRule(current, (await channelIdsOf(tx, [id])).get(id) ?? []);
-        await tx.delete(alertRules).where(eq(alertRules.id, current.id));
+        const before = toAlertRule(current, (await channelIdsOf(tx, [current.id])).get(current.id) ?? []);
         return {
-          result: undefined,
-          audit: {
-            action: "alert_rule.delete",
-            entityType: "alert_rule",
-            entityId: current.id,
-            summary: `Deleted alert rule "${current.name}"${closed.length > 0 ? ` (closed ${closed.length} open incident(s))` : ""}`,
-            changes: { before },
-          },
-          announce: { kind: "alert_rule", id: current.id },
+          before,
+          note: closed.length > 0 ? ` (closed ${closed.length} open incident(s))` : undefined,
         };
       });
     },

@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/admin-api/types";
+import type { Actor } from "@/contracts/actor";
 import type { GroupWindow, ProviderSignal } from "@/core/alerts/types";
 import type { Database } from "@/db/client";
 import { alertDeliveries } from "@/db/schema";
 import { createLogger } from "@/observability/logger";
 import { createSecretBox, type SecretBox } from "@/security/secret-box";
-import { createAdminServices } from "@/services/admin-services";
+import { createGroupService } from "@/services/group-service";
+import { createServiceContext } from "@/services/service-context";
 import { createMemoryStore, type MemoryStateStore } from "@/store/memory-store";
 import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from "@/testing/test-database";
 import { createAlertScheduler, type AlertScheduler } from "./alert-scheduler";
@@ -70,8 +71,7 @@ async function setUp(kind: TestDatabaseKind): Promise<Setup> {
   let t = Date.now();
   const clock = { now: () => t, advance: (ms: number) => void (t += ms) };
   const deps = { db: database.db, store, sealer: secretBox, logger, now: clock.now };
-  const admin = createAdminServices(deps);
-  const group = await admin.groups.create(BY, {
+  const group = await createGroupService(createServiceContext(deps)).create(BY, {
     slug: `g-${randomBytes(3).toString("hex")}`,
     name: "Main group",
   });

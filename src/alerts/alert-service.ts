@@ -1,4 +1,4 @@
-import { createServiceContext, type AdminServicesDeps } from "@/services/service-context";
+import { createServiceContext, type ServiceDeps } from "@/services/service-context";
 import { createAlertChannelService, type AlertChannelService } from "./alert-channel-service";
 import { createAlertHistoryService, type AlertHistoryService } from "./alert-history";
 import { createAlertRuleService, type AlertRuleService } from "./alert-rule-service";
@@ -14,7 +14,7 @@ export interface AlertService {
   readonly history: AlertHistoryService;
 }
 
-export interface AlertServiceDeps extends AdminServicesDeps {
+export interface AlertServiceDeps extends ServiceDeps {
   /** Senders by channel type (tests may wrap them); the real ones by default. */
   readonly senders?: AlertChannelSenders;
   /** "Send test" uses `timeoutMs` from here. */

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/admin-api/types";
+import type { Actor } from "@/contracts/actor";
 import type { Database } from "@/db/client";
 import { account, session, user } from "@/db/schema";
 import { createUsersService, type UsersService } from "@/services/users-service";

@@ -1,11 +1,12 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { username } from "better-auth/plugins";
-import type { Actor } from "@/admin-api/types";
+import type { Actor } from "@/contracts/actor";
 import type { Db } from "@/db/client";
 import { account, session, user, USER_ROLES, verification, type UserRole } from "@/db/schema";
 import type { StateStore } from "@/store/types";
-import { CLIENT_IP_HEADER, toNodeHandler, type NodeHandler } from "./node-handler";
+import type { NodeHandler } from "@/http/node-response";
+import { CLIENT_IP_HEADER, toNodeHandler } from "./node-handler";
 import { signInLockout } from "./sign-in-lockout";
 
 /**

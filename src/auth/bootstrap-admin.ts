@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { count, eq } from "drizzle-orm";
-import type { Actor } from "@/admin-api/types";
+import type { Actor } from "@/contracts/actor";
 import type { Db } from "@/db/client";
 import { user } from "@/db/schema";
 import { createUsersService, type PasswordHasher } from "@/services/users-service";

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ERRORS, type ErrorCode } from "@/core/errors/catalogue";
+import type { NodeHandler } from "@/http/node-response";
 
 /**
  * Bridges node:http to a fetch-style handler for the auth routes. Written here rather than taken from
@@ -13,7 +14,6 @@ export const CLIENT_IP_HEADER = "x-roundabout-client-ip";
 export const AUTH_MAX_BODY_BYTES = 64 * 1024;
 
 export type FetchHandler = (request: Request) => Promise<Response>;
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** Wraps a fetch-style handler for node:http; answers 413 for oversized bodies, 500 on internal failure. */
 export function toNodeHandler(handler: FetchHandler, maxBodyBytes = AUTH_MAX_BODY_BYTES): NodeHandler {

@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
-import { createDispatcher, type NodeHandler } from "../server/dispatch";
+import type { NodeHandler } from "../http/node-response";
+import { createDispatcher } from "../server/dispatch";
 import type { Gateway } from "./create-gateway";
 import { sendGatewayError } from "./gateway-errors";
 

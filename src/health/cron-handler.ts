@@ -1,6 +1,4 @@
-import type { ServerResponse } from "node:http";
-import type { NodeHandler } from "../server/dispatch";
-import { sendJsonError } from "../server/dispatch";
+import { sendErrorResponse, sendJson, type NodeHandler } from "../http/node-response";
 import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
 import type { ActiveChecker } from "./active-checker";
 
@@ -16,16 +14,6 @@ export interface CronHandlerOptions {
   readonly checker: ActiveChecker;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store",
-  });
-  res.end(text);
-}
-
 /** Creates the node handler mounted under the dispatcher's `cron` slot. */
 export function createCronHandler(options: CronHandlerOptions): NodeHandler {
   const isSecret = options.secret === undefined ? null : createSecretMatcher(options.secret);
@@ -36,23 +24,27 @@ export function createCronHandler(options: CronHandlerOptions): NodeHandler {
         options.secret === undefined
           ? "Set CRON_SECRET to use /api/cron/*."
           : "Send Authorization: Bearer $CRON_SECRET.";
-      sendJsonError(res, 401, "UNAUTHENTICATED", why);
+      sendErrorResponse(res, "UNAUTHENTICATED", why);
       return;
     }
     if (path !== "/api/cron/health-check") {
-      sendJsonError(res, 404, "ROUTE_NOT_FOUND", "No such route.");
+      sendErrorResponse(res, "ROUTE_NOT_FOUND");
       return;
     }
     if (req.method !== "POST") {
-      res.setHeader("allow", "POST");
-      sendJsonError(res, 405, "METHOD_NOT_ALLOWED", "This method is not allowed on this path.");
+      sendErrorResponse(res, "METHOD_NOT_ALLOWED", undefined, { allow: "POST" });
       return;
     }
     const round = await options.checker.runRound();
-    sendJson(res, 200, {
-      startedAt: new Date(round.startedAt).toISOString(),
-      checked: round.results.length,
-      results: round.results,
-    });
+    sendJson(
+      res,
+      200,
+      {
+        startedAt: new Date(round.startedAt).toISOString(),
+        checked: round.results.length,
+        results: round.results,
+      },
+      { "cache-control": "no-store" },
+    );
   };
 }

@@ -4,7 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { healthEvents } from "../db/schema";
 import { createLogger } from "../observability/logger";
-import { createAdminServices } from "../services/admin-services";
+import { createGroupService } from "../services/group-service";
+import { createProviderService } from "../services/provider-service";
 import { createHealthTransitionRecorder } from "../stats/health-events";
 import { createRedisStore } from "../store/redis-store";
 import type { StateStore } from "../store/types";
@@ -186,12 +187,8 @@ describe("shared health of a deleted provider", () => {
     });
     try {
       const health = h.health!;
-      const services = createAdminServices({
-        db: h.db,
-        store: h.store,
-        sealer: h.secretBox,
-        logger: createLogger("silent"),
-      });
+      const ctx = h.serviceContext();
+      const services = { providers: createProviderService(ctx), groups: createGroupService(ctx) };
       const by = {
         actor: { id: null, name: "test", role: "admin" as const, via: "token" as const },
         ip: null,

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RouteDefinition } from "../admin-api/route-types";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
-import { createHealthStreamRoutes, type HealthStreamOptions } from "./health-stream-routes";
+import { createHealthStream, type HealthStream, type HealthStreamOptions } from "./health-stream";
 import { createLiveHub, type LiveHub, type LiveHubOptions } from "./live-hub";
 import type { Logger } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
@@ -36,8 +35,8 @@ export interface Observability {
   attach(gateway: ObservedGateway): void;
   /** The `/metrics` node handler. */
   readonly metricsHandler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-  /** Admin routes (`GET /health/stream`) for createAdminApi's extraRoutes. */
-  readonly routes: readonly RouteDefinition[];
+  /** The live health/traffic event stream behind `GET /api/admin/health/stream`. */
+  readonly stream: HealthStream;
   /** Stops the hub's timer and detaches from the sources. */
   close(): void;
 }
@@ -61,7 +60,7 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
       );
     },
     metricsHandler: metrics.handler,
-    routes: createHealthStreamRoutes(hub, options.stream),
+    stream: createHealthStream(hub, options.stream),
     close() {
       for (const d of detach.splice(0)) d();
       hub.close();

@@ -1,9 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
-import { ERRORS } from "../core/errors/catalogue";
+import { sendErrorResponse } from "../http/node-response";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
 import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
-import { sendJsonError } from "../server/dispatch";
 import type { Logger } from "./logger";
 import {
   LIMIT_REJECTION_CODES,
@@ -247,9 +246,7 @@ function sendError(
   res: ServerResponse,
   code: "UNAUTHENTICATED" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR",
   headers: Record<string, string> = {},
-  message: string = ERRORS[code].message,
+  message?: string,
 ): void {
-  res.setHeader("cache-control", "no-store");
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-  sendJsonError(res, ERRORS[code].status, code, message);
+  sendErrorResponse(res, code, message, { "cache-control": "no-store", ...headers });
 }

@@ -1,7 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-
-/** A node-style request handler. */
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+import type { ServerResponse } from "node:http";
+import { sendErrorResponse, type NodeHandler } from "@/http/node-response";
 
 /** The handlers one process serves; absent ones answer a JSON 404 in the unified error shape. */
 export interface DispatchTable {
@@ -50,20 +48,10 @@ export function createDispatcher(table: DispatchTable, onError: (err: unknown) =
 function failSafe(res: ServerResponse, err: unknown, onError: (err: unknown) => void) {
   onError(err);
   if (!res.headersSent) {
-    sendJsonError(res, 500, "INTERNAL_ERROR", "An internal error occurred.");
+    sendErrorResponse(res, "INTERNAL_ERROR");
   } else {
     res.destroy();
   }
 }
 
-const notFound: NodeHandler = (_req, res) => sendJsonError(res, 404, "ROUTE_NOT_FOUND", "No such route.");
-
-/** Sends the admin-style unified error body from a plain node handler. */
-export function sendJsonError(res: ServerResponse, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
-  res.writeHead(status, {
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(body),
-  });
-  res.end(body);
-}
+const notFound: NodeHandler = (_req, res) => sendErrorResponse(res, "ROUTE_NOT_FOUND");

@@ -1,4 +1,4 @@
-import type { NodeHandler } from "./dispatch";
+import type { NodeHandler } from "@/http/node-response";
 
 /** Prepares Next (the console) and returns its request handler; production needs a prior `next build`. */
 export async function prepareNextHandler(options: {

@@ -3,8 +3,7 @@ import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createAuthenticator } from "@/admin-api/authenticate";
 import { createAdminApi } from "@/admin-api/router";
-import { createUserRoutes } from "@/admin-api/routes/users";
-import type { Actor } from "@/admin-api/types";
+import type { Actor } from "@/contracts/actor";
 import { createAuth, type AppAuth } from "@/auth/auth";
 import { ensureAdminUser } from "@/auth/bootstrap-admin";
 import type { Env } from "@/config/env";
@@ -14,24 +13,20 @@ import type { ActiveChecker } from "@/health/active-checker";
 import { createCronHandler } from "@/health/cron-handler";
 import { createGatewayWithHealth } from "@/health/create-gateway-with-health";
 import type { GatewayHealth } from "@/health/gateway-health";
-import { buildHealthReport } from "@/health/health-report";
-import { createHealthRoutes } from "@/health/health-routes";
+import { createHealthControl } from "@/health/health-control";
 import type { Logger } from "@/observability/logger";
 import { resolveMasterKeys } from "@/security/master-key";
 import { createSecretBox } from "@/security/secret-box";
 import { createAdminServices, type AdminServices } from "@/services/admin-services";
-import { createServiceContext } from "@/services/service-context";
-import { createUsersService } from "@/services/users-service";
 import { createStore } from "@/store/create-store";
 import type { StateStore } from "@/store/types";
 import { createAlertScheduler } from "@/alerts/alert-scheduler";
-import { createAlertService } from "@/alerts/alert-service";
-import { createAlertRoutes } from "@/admin-api/routes/alerts";
 import { createHealthTransitionRecorder } from "@/stats/health-events";
 import { startRetentionJob } from "@/stats/retention-job";
 import { createObservability } from "@/observability/create-observability";
 import { createAlertSignals } from "./alert-signals";
-import type { DispatchTable, NodeHandler } from "./dispatch";
+import type { NodeHandler } from "@/http/node-response";
+import type { DispatchTable } from "./dispatch";
 import { sendWebResponse, toWebRequest } from "./node-web-bridge";
 import type { ShutdownStep } from "./shutdown";
 
@@ -124,26 +119,20 @@ export async function createRuntime(
       logger,
       print: options.print,
     });
-    services = createAdminServices({ db: database.db, store, sealer: secretBox, logger });
-    const alerts = createAlertService({ db: database.db, store, sealer: secretBox, logger });
-    const users = createUsersService({ db: database.db, passwords: auth });
+    services = createAdminServices({
+      db: database.db,
+      store,
+      sealer: secretBox,
+      logger,
+      passwords: auth,
+      health: createHealthControl({ db: database.db, health, gateway }),
+      liveStream: observability.stream,
+    });
     const adminApi = createAdminApi({
       services,
       authenticate: createAuthenticator({ adminToken: env.ADMIN_TOKEN, resolveSession: auth.resolveSession }),
       maxBodyBytes: env.ADMIN_MAX_BODY_BYTES,
       logger,
-      extraRoutes: [
-        ...createUserRoutes(users),
-        ...createAlertRoutes(alerts),
-        ...observability.routes,
-        ...createHealthRoutes({
-          db: database.db,
-          health,
-          inFlight: gateway.inFlight,
-          report: () => buildHealthReport({ db: database.db, health, gateway }),
-          recordAudit: createServiceContext({ db: database.db, store, sealer: secretBox, logger }).record,
-        }),
-      ],
     });
     handlers.admin = async (req, res) => {
       const request = toWebRequest(req, { maxBodyBytes: env.ADMIN_MAX_BODY_BYTES });

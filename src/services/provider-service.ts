@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import {
   providerCreateSchema,
@@ -8,11 +7,11 @@ import {
   type ProviderTestResult,
 } from "@/contracts/providers";
 import { AppError } from "@/core/errors/catalogue";
-import type { Db } from "@/db/client";
 import { groupProviders, groups, providers, type ProviderRow } from "@/db/schema";
 import { credentialTail, toProvider } from "./mappers";
 import { testProviderConnection } from "./provider-connection-test";
-import { changedFields, isUuid, parseInput, type ServiceContext, type WriteContext } from "./service-context";
+import { createResourceCrud } from "./resource-crud";
+import { parseInput, type ServiceContext, type WriteContext } from "./service-context";
 
 export interface ProviderService {
   /** Every provider, by name. */
@@ -31,24 +30,17 @@ export interface ProviderService {
   test(id: string, input: unknown): Promise<ProviderTestResult>;
 }
 
-const IN_USE = { group_providers_provider_id_providers_id_fk: "PROVIDER_IN_USE" } as const;
-
 /** Provider CRUD: validation, sealed credentials, audit and change announcements. */
 export function createProviderService(ctx: ServiceContext): ProviderService {
   const { db, sealer } = ctx;
-
-  async function lockRow(tx: Db, id: string): Promise<ProviderRow> {
-    const [row] = isUuid(id)
-      ? await tx.select().from(providers).where(eq(providers.id, id)).for("update")
-      : [];
-    if (!row) throw new AppError("PROVIDER_NOT_FOUND");
-    return row;
-  }
-
-  async function assertNameFree(tx: Db, name: string, exceptId: string | null): Promise<void> {
-    const [row] = await tx.select({ id: providers.id }).from(providers).where(eq(providers.name, name));
-    if (row && row.id !== exceptId) throw new AppError("PROVIDER_NAME_TAKEN", undefined, { name });
-  }
+  const crud = createResourceCrud<ProviderRow>(ctx, {
+    table: providers,
+    kind: "provider",
+    label: "provider",
+    notFound: "PROVIDER_NOT_FOUND",
+    nameTaken: "PROVIDER_NAME_TAKEN",
+    codes: { group_providers_provider_id_providers_id_fk: "PROVIDER_IN_USE" },
+  });
 
   return {
     async list() {
@@ -57,57 +49,44 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
     },
 
     async get(id) {
-      const [row] = isUuid(id) ? await db.select().from(providers).where(eq(providers.id, id)) : [];
-      if (!row) throw new AppError("PROVIDER_NOT_FOUND");
-      return toProvider(row);
+      return toProvider(await crud.find(db, id, false));
     },
 
     async create(by, input) {
       const data = parseInput(providerCreateSchema, input);
-      return ctx.write(by, async (tx) => {
-        await assertNameFree(tx, data.name, null);
-        const id = randomUUID();
-        const now = ctx.now();
-        const [row] = await tx
-          .insert(providers)
-          .values({
-            id,
-            name: data.name,
-            baseUrl: data.baseUrl,
-            apiKeyCipher: data.apiKey ? sealer.seal(data.apiKey, id) : null,
-            apiKeyLast4: data.apiKey ? credentialTail(data.apiKey) : null,
-            authStyle: data.authStyle,
-            weight: data.weight,
-            enabled: data.enabled,
-            healthCheckPath: data.healthCheckPath,
-            rateLimitPerMinute: data.rateLimitPerMinute,
-            maxConcurrency: data.maxConcurrency,
-            headers: data.headers,
-            description: data.description,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning();
-        const provider = toProvider(row!);
-        return {
-          result: provider,
-          audit: {
-            action: "provider.create",
-            entityType: "provider",
-            entityId: id,
-            summary: `Created provider "${provider.name}"`,
-            changes: { after: provider },
-          },
-          announce: { kind: "provider", id },
-        };
-      });
+      return crud.create(
+        by,
+        data.name,
+        async (tx, id, now) => {
+          const [row] = await tx
+            .insert(providers)
+            .values({
+              id,
+              name: data.name,
+              baseUrl: data.baseUrl,
+              apiKeyCipher: data.apiKey ? sealer.seal(data.apiKey, id) : null,
+              apiKeyLast4: data.apiKey ? credentialTail(data.apiKey) : null,
+              authStyle: data.authStyle,
+              weight: data.weight,
+              enabled: data.enabled,
+              healthCheckPath: data.healthCheckPath,
+              rateLimitPerMinute: data.rateLimitPerMinute,
+              maxConcurrency: data.maxConcurrency,
+              headers: data.headers,
+              description: data.description,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .returning();
+          return toProvider(row!);
+        },
+        (provider) => `Created provider "${provider.name}"`,
+      );
     },
 
     async update(by, id, input) {
       const data = parseInput(providerUpdateSchema, input);
-      return ctx.write(by, async (tx) => {
-        const current = await lockRow(tx, id);
-        if (data.name !== undefined && data.name !== current.name) await assertNameFree(tx, data.name, id);
+      return crud.update(by, id, data.name, async (tx, current) => {
         const { apiKey, ...fields } = data;
         const credential =
           apiKey === undefined
@@ -122,21 +101,14 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
           .returning();
         const before = toProvider(current);
         const after = toProvider(row!);
-        const changes = changedFields(before, after);
         // A replaced credential with the same tail still changed: say so without showing it.
-        if (typeof apiKey === "string" && !changes.apiKeyMasked) {
-          changes.apiKeyMasked = { from: before.apiKeyMasked, to: `${after.apiKeyMasked} (replaced)` };
-        }
+        const sameTail = typeof apiKey === "string" && before.apiKeyMasked === after.apiKeyMasked;
         return {
-          result: after,
-          audit: {
-            action: "provider.update",
-            entityType: "provider",
-            entityId: current.id,
-            summary: `Updated provider "${after.name}"`,
-            changes,
-          },
-          announce: { kind: "provider", id: current.id },
+          before,
+          after,
+          extraChanges: sameTail
+            ? { apiKeyMasked: { from: before.apiKeyMasked, to: `${after.apiKeyMasked} (replaced)` } }
+            : undefined,
         };
       });
     },
@@ -144,7 +116,7 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
     async toggle(by, id, input) {
       const data = parseInput(providerToggleSchema, input ?? {});
       return ctx.write(by, async (tx) => {
-        const current = await lockRow(tx, id);
+        const current = await crud.find(tx, id, true);
         const enabled = data.enabled ?? !current.enabled;
         const [row] = await tx
           .update(providers)
@@ -167,38 +139,22 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
     },
 
     async remove(by, id) {
-      await ctx.write(
-        by,
-        async (tx) => {
-          const current = await lockRow(tx, id);
-          const usedBy = await tx
-            .select({ id: groups.id, slug: groups.slug, name: groups.name })
-            .from(groupProviders)
-            .innerJoin(groups, eq(groups.id, groupProviders.groupId))
-            .where(eq(groupProviders.providerId, current.id))
-            .orderBy(asc(groups.slug));
-          if (usedBy.length > 0) {
-            throw new AppError(
-              "PROVIDER_IN_USE",
-              `Provider "${current.name}" is still a member of ${usedBy.length} group(s); remove it from them first.`,
-              { groups: usedBy },
-            );
-          }
-          await tx.delete(providers).where(eq(providers.id, current.id));
-          return {
-            result: undefined,
-            audit: {
-              action: "provider.delete",
-              entityType: "provider",
-              entityId: current.id,
-              summary: `Deleted provider "${current.name}"`,
-              changes: { before: toProvider(current) },
-            },
-            announce: { kind: "provider", id: current.id },
-          };
-        },
-        IN_USE,
-      );
+      await crud.remove(by, id, async (tx, current) => {
+        const usedBy = await tx
+          .select({ id: groups.id, slug: groups.slug, name: groups.name })
+          .from(groupProviders)
+          .innerJoin(groups, eq(groups.id, groupProviders.groupId))
+          .where(eq(groupProviders.providerId, current.id))
+          .orderBy(asc(groups.slug));
+        if (usedBy.length > 0) {
+          throw new AppError(
+            "PROVIDER_IN_USE",
+            `Provider "${current.name}" is still a member of ${usedBy.length} group(s); remove it from them first.`,
+            { groups: usedBy },
+          );
+        }
+        return { before: toProvider(current) };
+      });
     },
 
     test(id, input) {

@@ -6,7 +6,7 @@ import {
   type ProviderEntry,
 } from "@/contracts/config-document";
 import type { ProviderRow } from "@/db/schema";
-import { formatCsv, parseCsv } from "./csv";
+import { formatCsv, parseCsv } from "@/http/csv";
 
 /**
  * Providers as CSV. Columns: name, baseUrl, authStyle, weight, enabled, healthCheckPath,

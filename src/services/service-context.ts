@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Actor } from "@/admin-api/types";
+import type { Actor } from "@/contracts/actor";
 import { toIssues } from "@/contracts/common";
 import { AppError, type ErrorCode } from "@/core/errors/catalogue";
 import type { Db } from "@/db/client";
@@ -19,7 +19,7 @@ export interface WriteContext {
   readonly ip: string | null;
 }
 
-export interface AdminServicesDeps {
+export interface ServiceDeps {
   readonly db: Db;
   readonly store: StateStore;
   readonly sealer: CredentialSealer;
@@ -70,7 +70,7 @@ export interface ServiceContext {
 }
 
 /** Builds the context every service shares. */
-export function createServiceContext(deps: AdminServicesDeps): ServiceContext {
+export function createServiceContext(deps: ServiceDeps): ServiceContext {
   const nowMs = deps.now ?? Date.now;
   const auditValues = (by: WriteContext, audit: AuditRecord) => ({
     at: new Date(nowMs()),

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Actor } from "@/admin-api/types";
+import type { Actor } from "@/contracts/actor";
 import { createAuth, type AppAuth } from "@/auth/auth";
 import { isAppError, type ErrorCode } from "@/core/errors/catalogue";
 import type { Database } from "@/db/client";

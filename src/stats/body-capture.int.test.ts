@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groups, requestBodies } from "@/db/schema";
-import { createLogger } from "@/observability/logger";
-import { createAdminServices, type AdminServices } from "@/services/admin-services";
+import type { AdminServices } from "@/services/admin-services";
+import { createLogsService } from "@/services/logs-service";
 import { startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 
@@ -10,7 +10,7 @@ import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 
 let h: GatewayHarness;
 let up: MockUpstream;
-let services: AdminServices;
+let services: Pick<AdminServices, "logs">;
 let key = "";
 const SECRET = "sk-live-0123456789abcdefghijklmnop";
 
@@ -29,12 +29,7 @@ async function post(slug: string, body: Record<string, unknown>): Promise<string
 beforeAll(async () => {
   h = await startGatewayHarness();
   up = await startMockUpstream({ behaviour: { text: "Hello from upstream" } });
-  services = createAdminServices({
-    db: h.db,
-    store: h.store,
-    sealer: h.secretBox,
-    logger: createLogger("silent"),
-  });
+  services = { logs: createLogsService(h.serviceContext()) };
   const p = await h.addProvider({ baseUrl: up.url });
   const capture = await h.addGroup({ slug: "capture" });
   const plain = await h.addGroup({ slug: "plain" });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCsv } from "@/services/csv";
+import { parseCsv } from "@/http/csv";
 import { csvField, exportFilename, renderRecords, streamText } from "./export-stream";
 
 async function* pages<T>(...items: (readonly T[])[]): AsyncGenerator<readonly T[]> {

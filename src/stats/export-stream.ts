@@ -1,4 +1,4 @@
-import { formatCsvField } from "../services/csv";
+import { formatCsvField } from "../http/csv";
 
 /**
  * Streamed downloads: a source yields text pieces page by page and the stream pulls the next page only

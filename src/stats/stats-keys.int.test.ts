@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statsOverviewSchema, type StatsKeySplitEntry } from "@/contracts/stats";
 import { isAppError } from "@/core/errors/catalogue";
 import { apiKeys, type RequestLogRow } from "@/db/schema";
-import { createLogger } from "@/observability/logger";
-import { createAdminServices, type AdminServices } from "@/services/admin-services";
-import { parseCsv } from "@/services/csv";
+import type { AdminServices } from "@/services/admin-services";
+import { createStatsService } from "@/services/stats-service";
+import { parseCsv } from "@/http/csv";
 import { postToGateway, startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { DATABASE_KINDS } from "@/testing/test-database";
@@ -21,7 +21,7 @@ const INPUT_TOKENS = 7;
 
 describe.each(DATABASE_KINDS)("per-key statistics from real gateway traffic on %s", (kind) => {
   let h: GatewayHarness;
-  let services: AdminServices;
+  let services: Pick<AdminServices, "stats">;
   const upstreams: MockUpstream[] = [];
   let rows: RequestLogRow[] = [];
   let started = 0;
@@ -36,12 +36,7 @@ describe.each(DATABASE_KINDS)("per-key statistics from real gateway traffic on %
   beforeAll(async () => {
     started = Date.now();
     h = await startGatewayHarness({ database: kind });
-    services = createAdminServices({
-      db: h.db,
-      store: h.store,
-      sealer: h.secretBox,
-      logger: createLogger("silent"),
-    });
+    services = { stats: createStatsService(h.serviceContext()) };
     const [ok, busy] = await Promise.all([
       startMockUpstream({ behaviour: { inputTokens: INPUT_TOKENS, outputTokens: "max_tokens" } }),
       startMockUpstream({ behaviour: { mode: "status", status: 503 } }),

@@ -7,8 +7,10 @@ import { providers, type NewRequestLogRow } from "@/db/schema";
 import { createLogWriter } from "@/gateway/log-writer";
 import { createLogger } from "@/observability/logger";
 import { createSecretBox } from "@/security/secret-box";
-import { createAdminServices, type AdminServices } from "@/services/admin-services";
-import { parseCsv } from "@/services/csv";
+import type { AdminServices } from "@/services/admin-services";
+import { createStatsService } from "@/services/stats-service";
+import { createServiceContext } from "@/services/service-context";
+import { parseCsv } from "@/http/csv";
 import { createMemoryStore } from "@/store/memory-store";
 import { openTestDatabase } from "@/testing/test-database";
 import { HISTOGRAM_RELATIVE_ERROR, exactQuantile } from "./histogram";
@@ -21,7 +23,7 @@ import { statusClassOf } from "./status-class";
  */
 
 let database: Database;
-let services: AdminServices;
+let services: Pick<AdminServices, "stats">;
 const logger = createLogger("silent");
 const rows: NewRequestLogRow[] = [];
 // Fixed "now": the data spans the three days before it.
@@ -68,13 +70,17 @@ function makeRows(n: number): NewRequestLogRow[] {
 beforeAll(async () => {
   database = await openTestDatabase("postgres");
   const box = createSecretBox({ keys: [{ id: "t", key: randomBytes(32) }], activeKeyId: "t" });
-  services = createAdminServices({
-    db: database.db,
-    store: createMemoryStore(),
-    sealer: box,
-    logger,
-    now: () => NOW,
-  });
+  services = {
+    stats: createStatsService(
+      createServiceContext({
+        db: database.db,
+        store: createMemoryStore(),
+        sealer: box,
+        logger,
+        now: () => NOW,
+      }),
+    ),
+  };
   await database.db
     .insert(providers)
     .values({ id: PROVIDERS[0]!, name: "first", baseUrl: "http://127.0.0.1:9" });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RequestLogRow } from "@/db/schema";
-import { createLogger } from "@/observability/logger";
-import { createAdminServices, type AdminServices } from "@/services/admin-services";
+import type { AdminServices } from "@/services/admin-services";
+import { createStatsService } from "@/services/stats-service";
 import { postToGateway, startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { recordHealthTransition } from "./health-events";
@@ -15,7 +15,7 @@ import { statusClassOf } from "./status-class";
  */
 
 let h: GatewayHarness;
-let services: AdminServices;
+let services: Pick<AdminServices, "stats">;
 const upstreams: MockUpstream[] = [];
 let rows: RequestLogRow[] = [];
 let providerA = "";
@@ -29,12 +29,7 @@ beforeAll(async () => {
     database: "pglite",
     gatewayOptions: { backoffBaseMs: 1, backoffCapMs: 2 },
   });
-  services = createAdminServices({
-    db: h.db,
-    store: h.store,
-    sealer: h.secretBox,
-    logger: createLogger("silent"),
-  });
+  services = { stats: createStatsService(h.serviceContext()) };
   const tokens = { inputTokens: 11, outputTokens: "max_tokens" as const };
   const [a, c, d, e] = await Promise.all([
     startMockUpstream({ behaviour: tokens }),

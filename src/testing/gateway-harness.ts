@@ -10,6 +10,7 @@ import { startGatewayOnlyServer, type GatewayOnlyServer } from "../gateway/start
 import { createLogger } from "../observability/logger";
 import { generateGatewayKey } from "../security/gateway-key";
 import { createSecretBox, keyIdOf, type SecretBox } from "../security/secret-box";
+import { createServiceContext, type ServiceContext } from "../services/service-context";
 import { createGatewayWithHealth, type HealthSettings } from "../health/create-gateway-with-health";
 import type { ActiveChecker } from "../health/active-checker";
 import type { GatewayHealth } from "../health/gateway-health";
@@ -101,6 +102,8 @@ export interface GatewayHarness {
   reload(): Promise<void>;
   /** Announces a config change on the store, as the admin API does. */
   publishConfigChange(): Promise<void>;
+  /** A control-plane service context over this database, store and secret box (silent logger). */
+  serviceContext(): ServiceContext;
   /** Flushes the log writer and returns every request-log row, newest first. */
   requestLogs(): Promise<RequestLogRow[]>;
   close(): Promise<void>;
@@ -234,6 +237,8 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     },
     reload: () => gateway.reload(),
     publishConfigChange: () => store.publish(CONFIG_CHANNEL, JSON.stringify({ at: Date.now() })),
+    serviceContext: () =>
+      createServiceContext({ db, store, sealer: secretBox, logger: createLogger("silent") }),
     async requestLogs() {
       await gateway.logWriter.flush();
       return db.select().from(requestLogs).orderBy(desc(requestLogs.createdAt));

@@ -3,7 +3,6 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createAlertScheduler } from "@/alerts/alert-scheduler";
-import { createAlertService } from "@/alerts/alert-service";
 import {
   startDingTalkReceiver,
   startFeishuReceiver,
@@ -22,7 +21,6 @@ import { providerSchema, type Provider } from "@/contracts/providers";
 import { alertChannels } from "@/db/schema";
 import { createLogger } from "@/observability/logger";
 import { startAdminTestServer, type AdminTestServer } from "../admin-api-test-server";
-import { createAlertRoutes } from "./alerts";
 
 const issuesOf = (details: unknown) =>
   z.object({ issues: z.array(z.object({ path: z.string(), message: z.string() })) }).parse(details).issues;
@@ -43,18 +41,7 @@ describe("alert admin routes (pglite)", () => {
   let groupId: string;
 
   beforeAll(async () => {
-    t = await startAdminTestServer("pglite", {
-      extraRoutes: ({ database, store, secretBox, logger }) =>
-        createAlertRoutes(
-          createAlertService({
-            db: database.db,
-            store,
-            sealer: secretBox,
-            logger,
-            delivery: { timeoutMs: 5_000 },
-          }),
-        ),
-    });
+    t = await startAdminTestServer("pglite", { services: { alerting: { delivery: { timeoutMs: 5_000 } } } });
     webhook = await startWebhookReceiver({ secret: HOOK_SECRET, now: Date.now });
     ding = await startDingTalkReceiver({ secret: DING_SECRET, accessToken: DING_TOKEN, now: Date.now });
     feishu = await startFeishuReceiver({ secret: FEISHU_SECRET, hookId: FEISHU_HOOK, now: Date.now });

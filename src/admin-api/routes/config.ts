@@ -1,5 +1,5 @@
 import { AppError } from "@/core/errors/catalogue";
-import { jsonResponse } from "../http-io";
+import { jsonResponse } from "@/http/web-response";
 import type { RouteDefinition } from "../route-types";
 
 /** `/config`: the whole configuration as one JSON document. */

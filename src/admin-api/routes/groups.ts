@@ -1,45 +1,10 @@
-import { jsonResponse, noContent } from "../http-io";
+import { jsonResponse, noContent } from "@/http/web-response";
 import type { RouteDefinition } from "../route-types";
+import { collectionRoutes } from "./collection-routes";
 
 /** `/groups`: CRUD and memberships. */
 export const groupRoutes: readonly RouteDefinition[] = [
-  {
-    method: "GET",
-    pattern: "/groups",
-    role: "viewer",
-    handler: async ({ services }) => jsonResponse({ items: await services.groups.list() }),
-  },
-  {
-    method: "POST",
-    pattern: "/groups",
-    role: "admin",
-    handler: async (ctx) => {
-      const group = await ctx.services.groups.create(ctx.by, await ctx.readJson());
-      return jsonResponse(group, 201, { location: `/api/admin/groups/${group.id}` });
-    },
-  },
-  {
-    method: "GET",
-    pattern: "/groups/:id",
-    role: "viewer",
-    handler: async ({ services, params }) => jsonResponse(await services.groups.get(params.id!)),
-  },
-  {
-    method: "PUT",
-    pattern: "/groups/:id",
-    role: "admin",
-    handler: async (ctx) =>
-      jsonResponse(await ctx.services.groups.update(ctx.by, ctx.params.id!, await ctx.readJson())),
-  },
-  {
-    method: "DELETE",
-    pattern: "/groups/:id",
-    role: "admin",
-    handler: async (ctx) => {
-      await ctx.services.groups.remove(ctx.by, ctx.params.id!);
-      return noContent();
-    },
-  },
+  ...collectionRoutes("/groups", (services) => services.groups),
   {
     method: "POST",
     pattern: "/groups/:id/providers",

@@ -1,13 +1,19 @@
 import type { RouteDefinition } from "../route-types";
+import { alertRoutes } from "./alerts";
 import { apiKeyRoutes } from "./api-keys";
 import { configRoutes } from "./config";
 import { groupRoutes } from "./groups";
+import { healthRoutes } from "./health";
 import { logRoutes } from "./logs";
 import { providerRoutes } from "./providers";
 import { statsRoutes } from "./stats";
 import { statusRoutes } from "./status";
+import { userRoutes } from "./users";
 
-/** Every admin API route (paths below `/api/admin`). */
+/**
+ * Every admin API route (paths below `/api/admin`), in one table: each handler reaches its service
+ * through `ctx.services`, the one registry of control-plane services (`src/services/admin-services.ts`).
+ */
 export const ADMIN_ROUTES: readonly RouteDefinition[] = [
   ...providerRoutes,
   ...groupRoutes,
@@ -16,4 +22,7 @@ export const ADMIN_ROUTES: readonly RouteDefinition[] = [
   ...statusRoutes,
   ...statsRoutes,
   ...logRoutes,
+  ...healthRoutes,
+  ...userRoutes,
+  ...alertRoutes,
 ];

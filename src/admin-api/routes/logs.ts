@@ -1,4 +1,5 @@
-import { fileResponse, jsonResponse, queryOf } from "../http-io";
+import { jsonResponse } from "@/http/web-response";
+import { fileResponse, queryOf } from "../http-io";
 import type { RouteDefinition } from "../route-types";
 
 /** `/logs`: request logs, filtered and paged by cursor; exports stream page by page. */

@@ -6,13 +6,10 @@ import { groupSchema } from "@/contracts/groups";
 import { healthReportSchema } from "@/contracts/health";
 import { providerSchema, providerTestResultSchema, type Provider } from "@/contracts/providers";
 import { providers } from "@/db/schema";
-import { createSnapshotHolder, type SnapshotHolder } from "@/gateway/snapshot/snapshot-holder";
+import type { SnapshotHolder } from "@/gateway/snapshot/snapshot-holder";
 import { createActiveChecker } from "@/health/active-checker";
-import { createGatewayHealth, type GatewayHealth } from "@/health/gateway-health";
-import { buildHealthReport } from "@/health/health-report";
-import { createHealthRoutes } from "@/health/health-routes";
+import type { GatewayHealth } from "@/health/gateway-health";
 import { createLogger } from "@/observability/logger";
-import { createServiceContext } from "@/services/service-context";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { startAdminTestServer, type AdminTestServer } from "../admin-api-test-server";
 
@@ -41,25 +38,9 @@ describe("POST /providers/{id}/test (pglite)", () => {
     upstream = await startMockUpstream();
     t = await startAdminTestServer("pglite", {
       logger: createLogger("debug", { write: (line: string) => void logLines.push(line) }),
-      extraRoutes: ({ database, store, secretBox, logger }) => {
-        health = createGatewayHealth({ store, logger });
-        snapshots = createSnapshotHolder({
-          db: database.db,
-          store,
-          logger,
-          reloadIntervalMs: 0,
-          openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
-        });
-        return createHealthRoutes({
-          db: database.db,
-          health,
-          inFlight: new Map(),
-          report: () =>
-            buildHealthReport({ db: database.db, health, gateway: { snapshots, inFlight: new Map() } }),
-          recordAudit: createServiceContext({ db: database.db, store, sealer: secretBox, logger }).record,
-        });
-      },
     });
+    // The health layer and routing snapshots behind GET /health, which the active checker also feeds.
+    ({ health, snapshots } = t.registry);
     await snapshots.start();
     bearer = await createProvider({
       baseUrl: `${upstream.url}/v1`,
@@ -79,8 +60,6 @@ describe("POST /providers/{id}/test (pglite)", () => {
     await snapshots.reload();
   });
   afterAll(async () => {
-    await snapshots?.close();
-    await health?.close();
     await upstream?.close();
     await t?.close();
   });

@@ -1,4 +1,5 @@
-import { fileResponse, jsonResponse, queryOf } from "../http-io";
+import { jsonResponse } from "@/http/web-response";
+import { fileResponse, queryOf } from "../http-io";
 import type { RouteDefinition } from "../route-types";
 
 /** `/stats`: dashboards read from the rollups; `?format=csv|json` downloads the same query. */

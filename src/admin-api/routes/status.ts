@@ -1,4 +1,5 @@
-import { jsonResponse, queryOf } from "../http-io";
+import { jsonResponse } from "@/http/web-response";
+import { queryOf } from "../http-io";
 import type { RouteDefinition } from "../route-types";
 
 /** `/overview` and `/audit`: read-only views. */

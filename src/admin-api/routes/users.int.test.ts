@@ -1,20 +1,24 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuth } from "@/auth/auth";
+import type { Actor } from "@/contracts/actor";
 import type { Database } from "@/db/client";
-import type { AdminServices } from "@/services/admin-services";
-import { createUsersService, type UsersService } from "@/services/users-service";
+import { createLogger } from "@/observability/logger";
+import { createSecretBox } from "@/security/secret-box";
+import type { UsersService } from "@/services/users-service";
 import { createMemoryStore, type MemoryStateStore } from "@/store/memory-store";
+import { createTestAdminServices, type TestAdminServices } from "@/testing/test-admin-services";
 import { openTestDatabase } from "@/testing/test-database";
 import { compileRoutes, type RouteTable } from "../route-table";
 import type { RouteContext } from "../route-types";
-import type { Actor } from "../types";
-import { createUserRoutes } from "./users";
+import { userRoutes } from "./users";
 
 const ADMIN: Actor = { id: null, name: "admin-token", role: "admin", via: "token" };
 
 describe("user routes", () => {
   let database: Database;
   let store: MemoryStateStore;
+  let registry: TestAdminServices;
   let users: UsersService;
   let table: RouteTable;
 
@@ -33,7 +37,7 @@ describe("user routes", () => {
       params: found.params,
       actor,
       by: { actor, ip: null },
-      services: {} as AdminServices,
+      services: registry.services,
       readJson: async () => (await request.json()) as unknown,
       readOptionalJson: async () => (body === undefined ? undefined : ((await request.json()) as unknown)),
       readText: async () => request.text(),
@@ -50,17 +54,25 @@ describe("user routes", () => {
       secret: "test-auth-secret-test-auth-secret-0123456789",
       store,
     });
-    users = createUsersService({ db: database.db, passwords: auth });
-    table = compileRoutes(createUserRoutes(users));
+    registry = createTestAdminServices({
+      db: database.db,
+      store,
+      sealer: createSecretBox({ keys: [{ id: "test", key: randomBytes(32) }], activeKeyId: "test" }),
+      logger: createLogger("silent"),
+      passwords: auth,
+    });
+    users = registry.services.users;
+    table = compileRoutes(userRoutes);
   });
 
   afterAll(async () => {
+    await registry?.close();
     await store.close();
     await database?.close();
   });
 
   it("requires the admin role for /users and any role for /me", () => {
-    for (const route of createUserRoutes(users)) {
+    for (const route of userRoutes) {
       expect(route.role).toBe(route.pattern.startsWith("/me") ? "viewer" : "admin");
     }
   });
