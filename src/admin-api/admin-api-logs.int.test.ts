@@ -9,7 +9,7 @@ import { createLogWriter } from "@/gateway/log-writer";
 import { createLogger } from "@/observability/logger";
 import { parseCsv } from "@/services/csv";
 import { statusClassOf, type StatusClass } from "@/stats/status-class";
-import { startAdminTestServer, type AdminTestServer } from "./admin-api-test-server";
+import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 
 /**
  * The logs and stats endpoints over HTTP (PostgreSQL): filters and cursor paging against the same

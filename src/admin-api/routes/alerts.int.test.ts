@@ -9,7 +9,7 @@ import {
   startFeishuReceiver,
   startWebhookReceiver,
   type HttpReceiver,
-} from "@/alerts/alert-test-receivers";
+} from "@/testing/alert-test-receivers";
 import {
   alertChannelSchema,
   alertDeliverySchema,
@@ -21,7 +21,7 @@ import { groupSchema } from "@/contracts/groups";
 import { providerSchema, type Provider } from "@/contracts/providers";
 import { alertChannels } from "@/db/schema";
 import { createLogger } from "@/observability/logger";
-import { startAdminTestServer, type AdminTestServer } from "../admin-api-test-server";
+import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 import { createAlertRoutes } from "./alerts";
 
 const issuesOf = (details: unknown) =>

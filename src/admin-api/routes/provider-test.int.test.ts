@@ -14,7 +14,7 @@ import { createHealthRoutes } from "@/health/health-routes";
 import { createLogger } from "@/observability/logger";
 import { createServiceContext } from "@/services/service-context";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
-import { startAdminTestServer, type AdminTestServer } from "../admin-api-test-server";
+import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 
 const SECRET = `sk-probe-${randomBytes(12).toString("hex")}`;
 const X_SECRET = `xk-probe-${randomBytes(12).toString("hex")}`;

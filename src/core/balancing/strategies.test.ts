@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createSeededRandom } from "@/core/random/seeded";
 import { STRATEGIES } from "@/db/schema/groups";
 import { createStrategy, isStrategyName, STRATEGY_FACTORIES } from "./registry";
-import { describeStrategyContract, makeCandidate, makeContext } from "./strategy-contract";
+import { describeStrategyContract, makeCandidate, makeContext } from "@/testing/strategy-contract";
 import type { Candidate, Strategy } from "./types";
 
 const countPicks = (

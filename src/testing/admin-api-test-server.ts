@@ -15,10 +15,10 @@ import { createAdminServices, type AdminServices } from "@/services/admin-servic
 import { createMemoryStore, type MemoryStateStore } from "@/store/memory-store";
 import { CONFIG_CHANNEL } from "@/store/types";
 import { openTestDatabase, type TestDatabaseKind } from "@/testing/test-database";
-import { createAuthenticator } from "./authenticate";
-import type { RouteDefinition } from "./route-types";
-import { createAdminApi } from "./router";
-import type { Actor } from "./types";
+import { createAuthenticator } from "@/admin-api/authenticate";
+import type { RouteDefinition } from "@/admin-api/route-types";
+import { createAdminApi } from "@/admin-api/router";
+import type { Actor } from "@/admin-api/types";
 
 /**
  * Test support for the admin API suites: a real node:http server on 127.0.0.1 running the bridge and
