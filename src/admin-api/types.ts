@@ -1,4 +1,4 @@
-import type { UserRole } from "@/db/schema";
+import type { UserRole } from "@/core/vocabulary/users";
 
 /** Who is calling the admin API. */
 export interface Actor {
