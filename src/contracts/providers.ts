@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HEALTH_OUTCOMES } from "@/core/vocabulary/health";
+import { HOP_BY_HOP_HEADERS } from "@/core/vocabulary/http-headers";
 import { AUTH_STYLES, DEFAULT_AUTH_STYLE } from "@/core/vocabulary/providers";
 import { descriptionSchema, hasControlCharacters, nameSchema, timestampSchema } from "./common";
 
@@ -8,16 +9,7 @@ import { descriptionSchema, hasControlCharacters, nameSchema, timestampSchema } 
  * connection, not the request) and credential or routing headers (credentials go in `apiKey`, sealed).
  */
 export const FORBIDDEN_PROVIDER_HEADERS: ReadonlySet<string> = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "trailers",
-  "transfer-encoding",
-  "upgrade",
+  ...HOP_BY_HOP_HEADERS,
   "host",
   "content-length",
   "expect",
