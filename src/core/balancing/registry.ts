@@ -2,7 +2,6 @@ import { createIpHash } from "./ip-hash";
 import { createLeastConnections } from "./least-connections";
 import { createRoundRobin } from "./round-robin";
 import { createSmoothWeightedRoundRobin } from "./smooth-weighted-round-robin";
-import { createUniformRandom } from "./uniform-random";
 import type { StrategyFactory } from "./types";
 import { createWeightedRandom } from "./weighted-random";
 
@@ -30,7 +29,6 @@ export const STRATEGIES = {
   weighted_random: { create: createWeightedRandom, usesWeights: true },
   least_connections: { create: createLeastConnections, usesWeights: false },
   ip_hash: { create: createIpHash, usesWeights: true },
-  uniform_random: { create: createUniformRandom, usesWeights: false },
 } as const satisfies Record<string, StrategyDefinition>;
 
 export type StrategyName = keyof typeof STRATEGIES;

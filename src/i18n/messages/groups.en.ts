@@ -41,8 +41,6 @@ export const groupsEn = {
   strategy_weighted_random: "Weighted random",
   strategy_least_connections: "Least connections",
   strategy_ip_hash: "Client IP affinity",
-  strategy_uniform_random: "Uniform random",
-  strategyHint_uniform_random: "Each request goes to a provider drawn at random; weights are ignored.",
   strategyHint_weighted_round_robin:
     "Providers take turns in proportion to their weights, evenly spread over time.",
   strategyHint_round_robin: "Providers take turns one after another; weights are ignored.",

@@ -43,8 +43,6 @@ export const groupsZhCN: Record<keyof typeof groupsEn, string> = {
   strategy_weighted_random: "加权随机",
   strategy_least_connections: "最少连接",
   strategy_ip_hash: "按客户端 IP 粘滞",
-  strategy_uniform_random: "均匀随机",
-  strategyHint_uniform_random: "每个请求随机选择一个上游服务；忽略权重。",
   strategyHint_weighted_round_robin: "各上游服务按权重比例轮流接收请求，并在时间上均匀分散。",
   strategyHint_round_robin: "各上游服务依次轮流接收请求；忽略权重。",
   strategyHint_weighted_random: "每个请求按权重比例随机选择一个上游服务。",
