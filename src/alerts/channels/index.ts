@@ -2,7 +2,6 @@ import type { AlertChannelType } from "@/core/vocabulary/alert-channels";
 import { dingTalkSender } from "./dingtalk";
 import { emailSender } from "./email";
 import { feishuSender } from "./feishu";
-import { slackSender } from "./slack";
 import type { AlertChannelSenders, ChannelConfigOf, AlertMessage, SendContext, SendResult } from "./types";
 import { webhookSender } from "./webhook";
 
@@ -14,7 +13,6 @@ export const DEFAULT_SENDERS: AlertChannelSenders = {
   email: emailSender,
   dingtalk: dingTalkSender,
   feishu: feishuSender,
-  slack: slackSender,
 };
 
 /** Sends `message` with the sender registered for the channel's type. */

@@ -66,7 +66,6 @@ export const ALERT_CHANNEL_FIELDS = {
   },
   dingtalk: SIGNED_URL,
   feishu: { ...SIGNED_URL, messageType: choice(FEISHU_MESSAGE_TYPES, "interactive") },
-  slack: { url: { kind: "secretUrl" } },
 } as const satisfies Record<string, ChannelFieldSpecs>;
 
 type ChannelFields = typeof ALERT_CHANNEL_FIELDS;

@@ -81,7 +81,6 @@ export const alertsEn = {
   channel_email: "E-mail (SMTP)",
   channel_dingtalk: "DingTalk",
   channel_feishu: "Feishu",
-  channel_slack: "Slack",
   fieldUrl: "Webhook URL",
   urlHint: "The bot's or endpoint's full URL.",
   urlKeep: "Stored: {url}. Leave empty to keep it.",

@@ -82,7 +82,6 @@ export const alertsZhCN: typeof alertsEn = {
   channel_email: "邮件(SMTP)",
   channel_dingtalk: "钉钉",
   channel_feishu: "飞书",
-  channel_slack: "Slack",
   fieldUrl: "Webhook URL",
   urlHint: "机器人或接收端的完整 URL。",
   urlKeep: "已保存:{url}。留空则保持不变。",
