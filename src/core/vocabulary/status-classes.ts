@@ -10,3 +10,10 @@ export type StatusClass = (typeof STATUS_CLASSES)[number];
 export function isSuccessClass(statusClass: string): boolean {
   return statusClass === "2xx" || statusClass === "3xx";
 }
+
+/**
+ * How one upstream attempt of a logged request ended (the attempt timeline): `client_error` is an
+ * upstream answer that counts neither way for health, `aborted` a client that went away.
+ */
+export const ATTEMPT_OUTCOMES = ["success", "failure", "client_error", "aborted"] as const;
+export type LoggedAttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
