@@ -43,23 +43,28 @@ function layer({ name, files, ignores = [], zones }) {
   };
 }
 
-// Lists the vocabulary task (A3) removes: core, contracts and the console still read these two lists
-// where they live today until `src/core/vocabulary/` exists. Removed when the vocabulary lands.
-const UNTIL_VOCABULARY = {
-  strategyNames: "src/db/schema/groups.*",
-  statusClasses: "src/stats/status-class.*",
-  errorCodes: "src/core/errors/catalogue.*",
-};
-
 const layers = [
   layer({
     name: "core",
     files: ["src/core/**"],
+    ignores: ["src/core/**/*.test.ts"],
     zones: [
       {
-        allow: ["src/core/**", UNTIL_VOCABULARY.strategyNames],
+        allow: ["src/core/**"],
         message:
           "src/core is the pure domain: it imports only src/core (no database, framework, I/O or HTTP), so every layer may build on it.",
+      },
+    ],
+  }),
+  layer({
+    name: "core-tests",
+    files: ["src/core/**/*.test.ts"],
+    zones: [
+      {
+        // Contract suites and fake-clock harnesses live in src/testing (no product module imports vitest).
+        allow: ["src/core/**", "src/testing/**"],
+        message:
+          "Tests of src/core use only core and the shared test support in src/testing (contract suites, fake-clock harnesses).",
       },
     ],
   }),
@@ -79,7 +84,7 @@ const layers = [
     files: ["src/contracts/**"],
     zones: [
       {
-        allow: ["src/contracts/**", "src/core/vocabulary/**", UNTIL_VOCABULARY.statusClasses],
+        allow: ["src/contracts/**", "src/core/vocabulary/**"],
         message:
           "src/contracts is shared with the browser console: API shapes over the vocabulary (src/core/vocabulary) only, never server code.",
       },
@@ -97,8 +102,6 @@ const layers = [
           "src/components/**",
           "src/i18n/**",
           "src/core/vocabulary/**",
-          UNTIL_VOCABULARY.statusClasses,
-          UNTIL_VOCABULARY.errorCodes,
         ],
         message:
           "The console runs in the browser and talks to the server only over the admin API: it imports contracts, components, i18n and the vocabulary, never server modules.",

@@ -137,10 +137,18 @@ describe("layering lint rules (eslint.config.mjs)", () => {
   });
 
   it("exempts tests below the edge and src/testing, which assemble every layer", async () => {
-    const wrong = 'export { startAdminTestServer } from "@/admin-api/admin-api-test-server";';
+    const wrong = 'export { createAdminApi } from "@/admin-api/router";';
     expect(await layeringErrors("src/health/layer-probe.int.test.ts", wrong)).toEqual([]);
     expect(await layeringErrors("src/testing/layer-probe.ts", wrong)).toEqual([]);
     // The same import outside a test is refused, so the exemption is about tests only.
     expect(await layeringErrors("src/health/layer-probe.ts", wrong)).toHaveLength(1);
+  });
+
+  it("lets core tests use the shared test support, never core product code", async () => {
+    const support = 'export { describeStrategyContract } from "@/testing/strategy-contract";';
+    expect(await layeringErrors("src/core/balancing/layer-probe.test.ts", support)).toEqual([]);
+    expect(await layeringErrors("src/core/balancing/layer-probe.ts", support)).toHaveLength(1);
+    const server = 'export { createAdminApi } from "@/admin-api/router";';
+    expect(await layeringErrors("src/core/balancing/layer-probe.test.ts", server)).toHaveLength(1);
   });
 });

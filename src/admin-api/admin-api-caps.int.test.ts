@@ -3,7 +3,7 @@ import { z } from "zod";
 import { configDocumentSchema, importResultSchema } from "@/contracts/config-document";
 import { groupDetailSchema } from "@/contracts/groups";
 import { providerSchema } from "@/contracts/providers";
-import { startAdminTestServer, type AdminTestServer } from "./admin-api-test-server";
+import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 
 /** Provider caps and the group rate limit through the admin API, config documents and CSV. */
 

@@ -7,7 +7,7 @@ import { providerSchema } from "@/contracts/providers";
 import { apiKeys, auditLog, groups, providers } from "@/db/schema";
 import { parseCsv } from "@/http/csv";
 import { DATABASE_KINDS } from "@/testing/test-database";
-import { startAdminTestServer, type AdminTestServer } from "./admin-api-test-server";
+import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 
 const SECRET = "sk-upstream-config-secret-9876wxyz";
 const issueList = z.object({ issues: z.array(z.object({ path: z.string(), message: z.string() })) });

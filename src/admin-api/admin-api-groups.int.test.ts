@@ -4,7 +4,7 @@ import { createdApiKeySchema } from "@/contracts/api-keys";
 import { groupDetailSchema, groupSchema } from "@/contracts/groups";
 import { providerSchema } from "@/contracts/providers";
 import { DATABASE_KINDS } from "@/testing/test-database";
-import { startAdminTestServer, type AdminTestServer } from "./admin-api-test-server";
+import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 
 const groupList = z.object({ items: z.array(groupSchema) });
 const detailsWith =

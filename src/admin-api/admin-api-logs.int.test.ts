@@ -8,8 +8,9 @@ import type { AttemptRecord, NewRequestLogRow } from "@/db/schema";
 import { createLogWriter } from "@/gateway/log-writer";
 import { createLogger } from "@/observability/logger";
 import { parseCsv } from "@/http/csv";
-import { statusClassOf, type StatusClass } from "@/stats/status-class";
-import { startAdminTestServer, type AdminTestServer } from "./admin-api-test-server";
+import { STATUS_CLASSES } from "@/core/vocabulary/status-classes";
+import { statusClassOf } from "@/stats/status-class";
+import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 
 /**
  * The logs and stats endpoints over HTTP (PostgreSQL): filters and cursor paging against the same
@@ -142,7 +143,7 @@ describe("GET /logs", () => {
         (r) => r.createdAt.getTime() >= BASE + 100_000 && r.createdAt.getTime() < BASE + 200_000,
       ],
     ];
-    for (const c of ["2xx", "3xx", "4xx", "5xx", "err"] as StatusClass[]) {
+    for (const c of STATUS_CLASSES) {
       cases.push([`statusClass=${c}`, (r) => statusClassOf(r.status, r.errorCode) === c]);
     }
     for (const [query, keep] of cases) {

@@ -8,7 +8,11 @@ import { providerSchema } from "@/contracts/providers";
 import { apiKeys, providers } from "@/db/schema";
 import { digestGatewayKey } from "@/security/gateway-key";
 import { DATABASE_KINDS } from "@/testing/test-database";
-import { startAdminTestServer, TEST_ADMIN_TOKEN, type AdminTestServer } from "./admin-api-test-server";
+import {
+  startAdminTestServer,
+  TEST_ADMIN_TOKEN,
+  type AdminTestServer,
+} from "@/testing/admin-api-test-server";
 
 const providerList = z.object({ items: z.array(providerSchema) });
 const apiKeyList = z.object({ items: z.array(apiKeySchema) });

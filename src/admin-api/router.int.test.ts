@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "@/observability/logger";
-import { startAdminTestServer, type AdminTestServer } from "./admin-api-test-server";
+import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 
 describe("admin router failure handling", () => {
   let t: AdminTestServer;

@@ -20,7 +20,7 @@ import {
   startWebhookReceiver,
   type HttpReceiver,
   type SmtpSink,
-} from "./alert-test-receivers";
+} from "@/testing/alert-test-receivers";
 
 const ADMIN: Actor = { id: null, name: "alert-test", role: "admin", via: "token" };
 const BY = { actor: ADMIN, ip: null };

@@ -10,11 +10,17 @@ import {
   type AlertChannelConfigUpdate,
   type AlertChannelView,
 } from "@/contracts/alerts";
+import {
+  channelViewKey,
+  isSecretKind,
+  listChannelFields,
+  type ChannelFieldNameOfKind,
+} from "@/core/vocabulary/alert-channels";
 import type { AlertChannelRow } from "@/db/schema";
 import type { CredentialSealer } from "@/services/service-context";
 
-const SECRET_FIELDS = ["url", "secret", "password"] as const;
-type SecretField = (typeof SECRET_FIELDS)[number];
+/** A field sealed at rest: a webhook/robot URL, a signing secret, an SMTP password. */
+type SecretField = ChannelFieldNameOfKind<"secretUrl" | "secret">;
 
 export interface StoredChannelParts {
   readonly settings: Record<string, unknown>;
@@ -22,8 +28,6 @@ export interface StoredChannelParts {
   readonly secrets: Partial<Record<SecretField, string>>;
   readonly display: Record<string, unknown>;
 }
-
-const isSecretField = (key: string): key is SecretField => (SECRET_FIELDS as readonly string[]).includes(key);
 
 // Short URLs would reveal too much through a tail, so they show none.
 const MIN_LENGTH_FOR_TAIL = 12;
@@ -37,18 +41,17 @@ export function maskUrl(value: string): string {
 
 /** Splits validated channel settings into plain settings, secrets and masked hints. */
 export function splitChannelConfig(config: AlertChannelConfig): StoredChannelParts {
+  const values: Readonly<Record<string, unknown>> = config;
   const settings: Record<string, unknown> = {};
-  const secrets: Partial<Record<SecretField, string>> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (key === "type") continue;
-    if (isSecretField(key)) {
-      if (typeof value === "string") secrets[key] = value;
-    } else settings[key] = value;
+  const secrets: Record<string, string> = {};
+  const display: Record<string, unknown> = {};
+  for (const [name, spec] of listChannelFields(config.type)) {
+    const value = values[name];
+    if (!isSecretKind(spec.kind)) settings[name] = value;
+    else if (typeof value === "string") secrets[name] = value;
+    if (spec.kind === "secretUrl") display[channelViewKey(name, spec)] = maskUrl(String(value));
+    if (spec.kind === "secret") display[channelViewKey(name, spec)] = value !== null;
   }
-  const display: Record<string, unknown> =
-    config.type === "email"
-      ? { hasPassword: config.password !== null }
-      : { urlMasked: maskUrl(config.url), hasSecret: config.secret !== null };
   return { settings, secrets, display };
 }
 
@@ -64,8 +67,10 @@ export function sealChannelSecrets(
 /** Rebuilds a channel's full settings (secrets opened); throws when the stored row is unusable. */
 export function openChannelConfig(sealer: CredentialSealer, row: AlertChannelRow): AlertChannelConfig {
   const secrets = JSON.parse(sealer.open(row.secretsCipher, row.id)) as Record<string, unknown>;
-  const nulls = row.type === "email" ? { password: null } : { secret: null };
-  return alertChannelConfigSchema.parse({ ...row.settings, ...nulls, ...secrets, type: row.type });
+  // An optional secret that was never set is absent from the sealed object: it reads as null.
+  const nulls = listChannelFields(row.type).filter(([, spec]) => spec.kind === "secret");
+  const unset = Object.fromEntries(nulls.map(([name]) => [name, null]));
+  return alertChannelConfigSchema.parse({ ...row.settings, ...unset, ...secrets, type: row.type });
 }
 
 /** Applies a partial update: absent fields keep their value, null clears, a value replaces. */
@@ -79,9 +84,10 @@ export function mergeChannelConfig(
 
 /** Names the secret fields an update sets to a new value (for the audit log, without the values). */
 export function replacedSecretFields(update: AlertChannelConfigUpdate): SecretField[] {
-  return Object.entries(update)
-    .filter(([key, value]) => isSecretField(key) && typeof value === "string")
-    .map(([key]) => key as SecretField);
+  const values: Readonly<Record<string, unknown>> = update;
+  return listChannelFields(update.type)
+    .filter(([name, spec]) => isSecretKind(spec.kind) && typeof values[name] === "string")
+    .map(([name]) => name as SecretField);
 }
 
 /** The masked view of a channel row. */

@@ -7,7 +7,7 @@ import { createUsersService, type UsersService } from "@/services/users-service"
 import { createMemoryStore, type MemoryStateStore } from "@/store/memory-store";
 import { DATABASE_KINDS, openTestDatabase } from "@/testing/test-database";
 import { createAuth, SESSION_COOKIE_NAME, type AppAuth, type CreateAuthOptions } from "./auth";
-import { request, sessionCookieOf, startAuthServer, type TestServer } from "./auth-test-helpers";
+import { request, sessionCookieOf, startAuthServer, type TestServer } from "@/testing/auth-test-helpers";
 import { CLIENT_IP_HEADER } from "./node-handler";
 
 const SECRET = "test-auth-secret-test-auth-secret-0123456789";

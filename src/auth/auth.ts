@@ -3,7 +3,8 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { username } from "better-auth/plugins";
 import type { Actor } from "@/contracts/actor";
 import type { Db } from "@/db/client";
-import { account, session, user, USER_ROLES, verification, type UserRole } from "@/db/schema";
+import { DEFAULT_USER_ROLE, USER_ROLES, type UserRole } from "@/core/vocabulary/users";
+import { account, session, user, verification } from "@/db/schema";
 import type { StateStore } from "@/store/types";
 import type { NodeHandler } from "@/http/node-response";
 import { CLIENT_IP_HEADER, toNodeHandler } from "./node-handler";
@@ -94,7 +95,7 @@ function buildBetterAuth(options: CreateAuthOptions) {
     },
     user: {
       additionalFields: {
-        role: { type: [...USER_ROLES], required: false, defaultValue: "viewer", input: false },
+        role: { type: [...USER_ROLES], required: false, defaultValue: DEFAULT_USER_ROLE, input: false },
       },
     },
     // No cookie cache: every request reads the session row, so deleting it signs the user out at once.

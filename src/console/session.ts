@@ -1,4 +1,4 @@
-import { USER_ROLE_NAMES, type UserRoleName } from "@/contracts/users";
+import { DEFAULT_USER_ROLE, USER_ROLES, type UserRole } from "@/core/vocabulary/users";
 import { apiGet, apiPost } from "./api-client";
 import { endpoints } from "./endpoints";
 
@@ -8,7 +8,7 @@ export interface SessionUser {
   /** What to call the user: the username as typed at creation. */
   displayName: string;
   username: string;
-  role: UserRoleName;
+  role: UserRole;
 }
 
 /** Reads the current session from better-auth; null when nobody is signed in. */
@@ -34,7 +34,7 @@ export function toSessionUser(body: unknown): SessionUser | null {
   if (typeof user !== "object" || user === null) return null;
   const fields = user as Record<string, unknown>;
   const text = (name: string) => (typeof fields[name] === "string" ? (fields[name] as string) : "");
-  const role = USER_ROLE_NAMES.find((name) => name === fields.role) ?? "viewer";
+  const role = USER_ROLES.find((name) => name === fields.role) ?? DEFAULT_USER_ROLE;
   const username = text("username") || text("name");
   return {
     id: text("id"),

@@ -1,4 +1,4 @@
-import type { UserRoleName } from "./users";
+import type { UserRole } from "@/core/vocabulary/users";
 
 /**
  * Who is calling the control plane: a console user (session) or the static ADMIN_TOKEN. Auth produces
@@ -9,6 +9,6 @@ export interface Actor {
   /** User id for console sessions; null for the static ADMIN_TOKEN. */
   readonly id: string | null;
   readonly name: string;
-  readonly role: UserRoleName;
+  readonly role: UserRole;
   readonly via: "token" | "session";
 }

@@ -1,4 +1,23 @@
 import { z } from "zod";
+import {
+  ALERT_CHANNEL_TYPES,
+  channelViewKey,
+  listChannelFields,
+  type AlertChannelType,
+  type ChannelFieldKind,
+  type ChannelFieldSpec,
+  type ChannelFieldsOf,
+} from "@/core/vocabulary/alert-channels";
+import {
+  ALERT_DELIVERY_STATUSES,
+  ALERT_EVENTS,
+  ALERT_INCIDENT_STATUSES,
+  ALERT_RULE_TYPES,
+  ALERT_SEVERITIES,
+  DEFAULT_ALERT_SEVERITY,
+  DEFAULT_WATCHED_PROVIDER_STATES,
+  WATCHED_PROVIDER_STATES,
+} from "@/core/vocabulary/alerts";
 import { descriptionSchema, hasControlCharacters, idSchema, nameSchema, timestampSchema } from "./common";
 
 /**
@@ -6,17 +25,6 @@ import { descriptionSchema, hasControlCharacters, idSchema, nameSchema, timestam
  * nothing server-only here. Channel secrets (webhook URLs, signing secrets, SMTP passwords) are
  * write-only: outputs show whether they are set and a masked hint, never the value.
  */
-
-export const ALERT_RULE_TYPE_NAMES = [
-  "provider_unhealthy",
-  "group_success_rate",
-  "group_latency_p95",
-  "group_all_down",
-  "log_rows_dropped",
-] as const;
-export const ALERT_SEVERITY_NAMES = ["info", "warning", "critical"] as const;
-export const ALERT_CHANNEL_TYPE_NAMES = ["webhook", "email", "dingtalk", "feishu"] as const;
-export type AlertChannelType = (typeof ALERT_CHANNEL_TYPE_NAMES)[number];
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -34,10 +42,10 @@ export const alertConditionSchema = z.discriminatedUnion("type", [
     /** Null or absent watches every provider. */
     providerIds: z.array(idSchema).min(1).max(500).nullable().default(null),
     states: z
-      .array(z.enum(["degraded", "unhealthy", "ejected"]))
+      .array(z.enum(WATCHED_PROVIDER_STATES))
       .min(1)
-      .max(3)
-      .default(["unhealthy", "ejected"])
+      .max(WATCHED_PROVIDER_STATES.length)
+      .default([...DEFAULT_WATCHED_PROVIDER_STATES])
       .transform((states) => [...new Set(states)]),
   }),
   z.strictObject({
@@ -71,7 +79,7 @@ const ruleFields = {
   name: nameSchema,
   description: descriptionSchema,
   enabled: z.boolean(),
-  severity: z.enum(ALERT_SEVERITY_NAMES),
+  severity: z.enum(ALERT_SEVERITIES),
   condition: alertConditionSchema,
   /** How long the condition must hold before firing (0 = at the first evaluation that sees it). */
   forMs: z.int().min(0).max(DAY),
@@ -91,7 +99,7 @@ export const alertRuleCreateSchema = z.strictObject({
   name: ruleFields.name,
   description: ruleFields.description.default(""),
   enabled: ruleFields.enabled.default(true),
-  severity: ruleFields.severity.default("warning"),
+  severity: ruleFields.severity.default(DEFAULT_ALERT_SEVERITY),
   condition: ruleFields.condition,
   forMs: ruleFields.forMs.default(0),
   cooldownMs: ruleFields.cooldownMs.default(5 * MINUTE),
@@ -117,7 +125,7 @@ export const alertRuleSchema = z.object({
   name: z.string(),
   description: z.string(),
   enabled: z.boolean(),
-  severity: z.enum(ALERT_SEVERITY_NAMES),
+  severity: z.enum(ALERT_SEVERITIES),
   condition: alertConditionSchema,
   forMs: z.number(),
   cooldownMs: z.number(),
@@ -127,7 +135,7 @@ export const alertRuleSchema = z.object({
 });
 export type AlertRule = z.infer<typeof alertRuleSchema>;
 
-// --- channels
+// --- channels: every schema below is derived from the channel table in the vocabulary
 
 /** An http(s) URL without credentials; webhook URLs often carry a token, so they are stored sealed. */
 const webhookUrlSchema = z
@@ -165,58 +173,103 @@ const hostSchema = z
   .max(253)
   .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or IP address");
 
-export const SMTP_SECURITY_MODES = ["tls", "starttls", "none"] as const;
-
 const emailListSchema = z.array(z.email()).min(1, "name at least one recipient").max(50);
 
-const channelConfigFields = {
-  webhook: { url: webhookUrlSchema, secret: secretSchema.nullable() },
-  email: {
-    host: hostSchema,
-    port: z.int().min(1).max(65535),
-    /** tls = implicit TLS (465); starttls = upgrade required; none = plain (local relays only). */
-    security: z.enum(SMTP_SECURITY_MODES),
-    username: z.string().trim().min(1).max(320).nullable(),
-    password: secretSchema.nullable(),
-    from: z.email(),
-    to: emailListSchema,
-  },
-  feishu: {
-    url: webhookUrlSchema,
-    secret: secretSchema.nullable(),
-    messageType: z.enum(["text", "interactive"]),
-  },
-} as const;
+/** What each field kind accepts on input (a `choice` accepts its options). */
+const INPUT_SCHEMAS = {
+  secretUrl: webhookUrlSchema,
+  secret: secretSchema.nullable(),
+  host: hostSchema,
+  port: z.int().min(1).max(65535),
+  optionalText: z.string().trim().min(1).max(320).nullable(),
+  email: z.email(),
+  emailList: emailListSchema,
+};
+
+/** How each field kind is shown by the API (secrets as a masked hint or a flag, never the value). */
+const VIEW_SCHEMAS = {
+  secretUrl: z.string(),
+  secret: z.boolean(),
+  host: z.string(),
+  port: z.number(),
+  optionalText: z.string().nullable(),
+  email: z.string(),
+  emailList: z.array(z.string()),
+};
+
+type PlainKind = Exclude<ChannelFieldKind, "choice">;
+type ChoiceSchema<F> = F extends { readonly options: infer O extends readonly [string, ...string[]] }
+  ? z.ZodEnum<{ [V in O[number]]: V }>
+  : never;
+type InputSchema<F> = F extends { readonly kind: infer K extends PlainKind }
+  ? (typeof INPUT_SCHEMAS)[K]
+  : ChoiceSchema<F>;
+type ViewSchema<F> = F extends { readonly kind: infer K extends PlainKind }
+  ? (typeof VIEW_SCHEMAS)[K]
+  : ChoiceSchema<F>;
+/** Optional fields (secrets, optional text) default to null; ports and choices to their `default`. */
+type CreateSchema<F> = F extends { readonly kind: "secret" | "optionalText" | "port" | "choice" }
+  ? z.ZodDefault<InputSchema<F>>
+  : InputSchema<F>;
+type ViewKey<N extends string, F> = F extends { readonly kind: "secretUrl" }
+  ? `${N}Masked`
+  : F extends { readonly kind: "secret" }
+    ? `has${Capitalize<N>}`
+    : N;
+
+type CreateShape<T extends AlertChannelType> = {
+  -readonly [N in keyof ChannelFieldsOf<T>]: CreateSchema<ChannelFieldsOf<T>[N]>;
+};
+type UpdateShape<T extends AlertChannelType> = {
+  -readonly [N in keyof ChannelFieldsOf<T>]: z.ZodOptional<InputSchema<ChannelFieldsOf<T>[N]>>;
+};
+type ViewShape<T extends AlertChannelType> = {
+  -readonly [N in keyof ChannelFieldsOf<T> & string as ViewKey<N, ChannelFieldsOf<T>[N]>]: ViewSchema<
+    ChannelFieldsOf<T>[N]
+  >;
+};
+
+function inputSchema(spec: ChannelFieldSpec): z.ZodType {
+  return spec.kind === "choice" ? z.enum(spec.options) : INPUT_SCHEMAS[spec.kind];
+}
+
+function createFieldSchema(spec: ChannelFieldSpec): z.ZodType {
+  if (spec.kind === "port" || spec.kind === "choice") return inputSchema(spec).default(spec.default);
+  if (spec.kind === "secret" || spec.kind === "optionalText") return inputSchema(spec).default(null);
+  return inputSchema(spec);
+}
+
+/** `type` plus one schema per field of that channel type, built by `build`. */
+function channelShape<T extends AlertChannelType, S>(
+  type: T,
+  build: (name: string, spec: ChannelFieldSpec) => [string, z.ZodType],
+): { type: z.ZodLiteral<T> } & S {
+  const fields = listChannelFields(type).map(([name, spec]) => build(name, spec));
+  return { type: z.literal(type), ...Object.fromEntries(fields) } as { type: z.ZodLiteral<T> } & S;
+}
+
+const createMember = <T extends AlertChannelType>(type: T) =>
+  z.strictObject(channelShape<T, CreateShape<T>>(type, (name, spec) => [name, createFieldSchema(spec)]));
+const updateMember = <T extends AlertChannelType>(type: T) =>
+  z.strictObject(channelShape<T, UpdateShape<T>>(type, (name, spec) => [name, inputSchema(spec).optional()]));
+const viewMember = <T extends AlertChannelType>(type: T) =>
+  z.object(
+    channelShape<T, ViewShape<T>>(type, (name, spec) => [
+      channelViewKey(name, spec),
+      spec.kind === "choice" ? z.enum(spec.options) : VIEW_SCHEMAS[spec.kind],
+    ]),
+  );
+
+// TypeScript cannot follow a `map` over the type list, so each union's members are stated here.
+type CreateMember = { [T in AlertChannelType]: ReturnType<typeof createMember<T>> }[AlertChannelType];
+type UpdateMember = { [T in AlertChannelType]: ReturnType<typeof updateMember<T>> }[AlertChannelType];
+type ViewMember = { [T in AlertChannelType]: ReturnType<typeof viewMember<T>> }[AlertChannelType];
 
 /** Channel settings by type, as sent on create. */
-export const alertChannelConfigSchema = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("webhook"),
-    url: channelConfigFields.webhook.url,
-    secret: channelConfigFields.webhook.secret.default(null),
-  }),
-  z.strictObject({
-    type: z.literal("email"),
-    host: channelConfigFields.email.host,
-    port: channelConfigFields.email.port.default(587),
-    security: channelConfigFields.email.security.default("starttls"),
-    username: channelConfigFields.email.username.default(null),
-    password: channelConfigFields.email.password.default(null),
-    from: channelConfigFields.email.from,
-    to: channelConfigFields.email.to,
-  }),
-  z.strictObject({
-    type: z.literal("dingtalk"),
-    url: channelConfigFields.webhook.url,
-    secret: channelConfigFields.webhook.secret.default(null),
-  }),
-  z.strictObject({
-    type: z.literal("feishu"),
-    url: channelConfigFields.feishu.url,
-    secret: channelConfigFields.feishu.secret.default(null),
-    messageType: channelConfigFields.feishu.messageType.default("interactive"),
-  }),
-]);
+export const alertChannelConfigSchema = z.discriminatedUnion(
+  "type",
+  ALERT_CHANNEL_TYPES.map((type) => createMember(type)) as [CreateMember, ...CreateMember[]],
+);
 export type AlertChannelConfigInput = z.input<typeof alertChannelConfigSchema>;
 export type AlertChannelConfig = z.output<typeof alertChannelConfigSchema>;
 
@@ -224,34 +277,10 @@ export type AlertChannelConfig = z.output<typeof alertChannelConfigSchema>;
  * Channel settings on update: `type` must be the channel's type; absent fields keep their value.
  * Secrets: absent keeps, null clears, a string replaces.
  */
-export const alertChannelConfigUpdateSchema = z.discriminatedUnion("type", [
-  z.strictObject({
-    type: z.literal("webhook"),
-    url: channelConfigFields.webhook.url.optional(),
-    secret: channelConfigFields.webhook.secret.optional(),
-  }),
-  z.strictObject({
-    type: z.literal("email"),
-    host: channelConfigFields.email.host.optional(),
-    port: channelConfigFields.email.port.optional(),
-    security: channelConfigFields.email.security.optional(),
-    username: channelConfigFields.email.username.optional(),
-    password: channelConfigFields.email.password.optional(),
-    from: channelConfigFields.email.from.optional(),
-    to: channelConfigFields.email.to.optional(),
-  }),
-  z.strictObject({
-    type: z.literal("dingtalk"),
-    url: channelConfigFields.webhook.url.optional(),
-    secret: channelConfigFields.webhook.secret.optional(),
-  }),
-  z.strictObject({
-    type: z.literal("feishu"),
-    url: channelConfigFields.feishu.url.optional(),
-    secret: channelConfigFields.feishu.secret.optional(),
-    messageType: channelConfigFields.feishu.messageType.optional(),
-  }),
-]);
+export const alertChannelConfigUpdateSchema = z.discriminatedUnion(
+  "type",
+  ALERT_CHANNEL_TYPES.map((type) => updateMember(type)) as [UpdateMember, ...UpdateMember[]],
+);
 export type AlertChannelConfigUpdate = z.output<typeof alertChannelConfigUpdateSchema>;
 
 /** POST /alerts/channels. */
@@ -271,32 +300,16 @@ export const alertChannelUpdateSchema = z.strictObject({
 export type AlertChannelUpdateInput = z.input<typeof alertChannelUpdateSchema>;
 
 /** Channel settings as the API answers them: secrets replaced by `has…` flags and masked hints. */
-export const alertChannelViewSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("webhook"), urlMasked: z.string(), hasSecret: z.boolean() }),
-  z.object({
-    type: z.literal("email"),
-    host: z.string(),
-    port: z.number(),
-    security: z.enum(SMTP_SECURITY_MODES),
-    username: z.string().nullable(),
-    hasPassword: z.boolean(),
-    from: z.string(),
-    to: z.array(z.string()),
-  }),
-  z.object({ type: z.literal("dingtalk"), urlMasked: z.string(), hasSecret: z.boolean() }),
-  z.object({
-    type: z.literal("feishu"),
-    urlMasked: z.string(),
-    hasSecret: z.boolean(),
-    messageType: z.enum(["text", "interactive"]),
-  }),
-]);
+export const alertChannelViewSchema = z.discriminatedUnion(
+  "type",
+  ALERT_CHANNEL_TYPES.map((type) => viewMember(type)) as [ViewMember, ...ViewMember[]],
+);
 export type AlertChannelView = z.infer<typeof alertChannelViewSchema>;
 
 export const alertChannelSchema = z.object({
   id: z.uuid(),
   name: z.string(),
-  type: z.enum(ALERT_CHANNEL_TYPE_NAMES),
+  type: z.enum(ALERT_CHANNEL_TYPES),
   enabled: z.boolean(),
   config: alertChannelViewSchema,
   createdAt: timestampSchema,
@@ -305,9 +318,6 @@ export const alertChannelSchema = z.object({
 export type AlertChannel = z.infer<typeof alertChannelSchema>;
 
 // --- deliveries and history
-
-export const ALERT_DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
-export const ALERT_EVENTS = ["firing", "resolved", "test"] as const;
 
 export const deliveryAttemptSchema = z.object({
   at: timestampSchema,
@@ -323,7 +333,7 @@ export const alertDeliverySchema = z.object({
   incidentId: z.number().nullable(),
   channelId: z.uuid().nullable(),
   channelName: z.string(),
-  channelType: z.enum(ALERT_CHANNEL_TYPE_NAMES),
+  channelType: z.enum(ALERT_CHANNEL_TYPES),
   event: z.enum(ALERT_EVENTS),
   status: z.enum(ALERT_DELIVERY_STATUSES),
   attempts: z.number(),
@@ -344,11 +354,11 @@ export const alertIncidentSchema = z.object({
   id: z.number(),
   ruleId: z.uuid().nullable(),
   ruleName: z.string(),
-  ruleType: z.enum(ALERT_RULE_TYPE_NAMES),
-  severity: z.enum(ALERT_SEVERITY_NAMES),
+  ruleType: z.enum(ALERT_RULE_TYPES),
+  severity: z.enum(ALERT_SEVERITIES),
   subjectKey: z.string(),
   subjectName: z.string(),
-  status: z.enum(["firing", "resolved"]),
+  status: z.enum(ALERT_INCIDENT_STATUSES),
   summary: z.string(),
   resolveSummary: z.string().nullable(),
   resolveReason: z.string().nullable(),
@@ -367,7 +377,7 @@ export const alertHistoryQuerySchema = z.strictObject({
     .string()
     .regex(/^[1-9]\d{0,15}$/, "must be a cursor returned by a previous page")
     .optional(),
-  status: z.enum(["firing", "resolved"]).optional(),
+  status: z.enum(ALERT_INCIDENT_STATUSES).optional(),
   ruleId: idSchema.optional(),
 });
 export type AlertHistoryQuery = z.input<typeof alertHistoryQuerySchema>;

@@ -1,18 +1,9 @@
 import { z } from "zod";
+import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, STRATEGY_NAMES } from "@/core/vocabulary/balancing";
 import { descriptionSchema, nameSchema, timestampSchema, type Issue } from "./common";
 
-export const STRATEGY_NAMES = [
-  "weighted_round_robin",
-  "round_robin",
-  "weighted_random",
-  "least_connections",
-  "ip_hash",
-] as const;
-
-export const DEFAULT_RETRY_STATUSES = [429, 500, 502, 503, 504, 529];
-
 export const GROUP_DEFAULTS = {
-  strategy: "weighted_round_robin",
+  strategy: DEFAULT_STRATEGY,
   maxAttempts: 3,
   connectTimeoutMs: 5_000,
   firstByteTimeoutMs: 60_000,

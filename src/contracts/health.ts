@@ -1,12 +1,11 @@
 import { z } from "zod";
+import { HEALTH_STATES } from "@/core/vocabulary/health";
 import { hasControlCharacters, timestampSchema } from "./common";
 
 /**
  * Provider health as the admin API shows it (`GET /health`), and the bodies of the manual
  * `POST /providers/{id}/eject` and `/restore`. Imported by the console: no server-only imports.
  */
-
-export const HEALTH_STATE_NAMES = ["healthy", "degraded", "unhealthy", "ejected"] as const;
 
 const reasonTextSchema = z
   .string()
@@ -42,7 +41,7 @@ export const providerHealthSchema = z.object({
   providerId: z.uuid(),
   name: z.string(),
   enabled: z.boolean(),
-  state: z.enum(HEALTH_STATE_NAMES),
+  state: z.enum(HEALTH_STATES),
   /** Why: consecutive_failures, failure_rate, trial_failed, auth, manual, success_rate, latency. */
   reason: z.string().nullable(),
   /** End of the ejection or auth cooldown (then one trial); null when in service or until restored. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { STATUS_CLASSES } from "@/stats/status-class";
+import { ATTEMPT_OUTCOMES, STATUS_CLASSES } from "@/core/vocabulary/status-classes";
 import { timestampSchema } from "./common";
 import { instantSchema } from "./stats";
 
@@ -82,7 +82,7 @@ export const attemptViewSchema = z.object({
   firstByteMs: z.number().nullable(),
   endMs: z.number(),
   durationMs: z.number(),
-  outcome: z.enum(["success", "failure", "client_error", "aborted"]),
+  outcome: z.enum(ATTEMPT_OUTCOMES),
 });
 export type AttemptView = z.infer<typeof attemptViewSchema>;
 

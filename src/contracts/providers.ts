@@ -1,23 +1,15 @@
 import { z } from "zod";
+import { HEALTH_OUTCOMES } from "@/core/vocabulary/health";
+import { HOP_BY_HOP_HEADERS } from "@/core/vocabulary/http-headers";
+import { AUTH_STYLES, DEFAULT_AUTH_STYLE } from "@/core/vocabulary/providers";
 import { descriptionSchema, hasControlCharacters, nameSchema, timestampSchema } from "./common";
-
-export const AUTH_STYLE_NAMES = ["bearer", "x-api-key", "none"] as const;
 
 /**
  * Header names a provider's extra headers may not set: hop-by-hop headers (they describe one
  * connection, not the request) and credential or routing headers (credentials go in `apiKey`, sealed).
  */
 export const FORBIDDEN_PROVIDER_HEADERS: ReadonlySet<string> = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "trailers",
-  "transfer-encoding",
-  "upgrade",
+  ...HOP_BY_HOP_HEADERS,
   "host",
   "content-length",
   "expect",
@@ -126,7 +118,7 @@ const providerFields = {
   name: nameSchema,
   baseUrl: baseUrlSchema,
   apiKey: providerApiKeySchema.nullable(),
-  authStyle: z.enum(AUTH_STYLE_NAMES),
+  authStyle: z.enum(AUTH_STYLES),
   weight: weightSchema,
   enabled: z.boolean(),
   healthCheckPath: healthCheckPathSchema.nullable(),
@@ -141,7 +133,7 @@ export const providerCreateSchema = z.strictObject({
   name: providerFields.name,
   baseUrl: providerFields.baseUrl,
   apiKey: providerFields.apiKey.optional(),
-  authStyle: providerFields.authStyle.default("bearer"),
+  authStyle: providerFields.authStyle.default(DEFAULT_AUTH_STYLE),
   weight: providerFields.weight.default(1),
   enabled: providerFields.enabled.default(true),
   healthCheckPath: providerFields.healthCheckPath.default(null),
@@ -179,7 +171,7 @@ export const providerSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   baseUrl: z.string(),
-  authStyle: z.enum(AUTH_STYLE_NAMES),
+  authStyle: z.enum(AUTH_STYLES),
   weight: z.number(),
   enabled: z.boolean(),
   healthCheckPath: z.string().nullable(),
@@ -210,9 +202,6 @@ export const providerTestSchema = z.strictObject({
 });
 export type ProviderTestInput = z.input<typeof providerTestSchema>;
 
-/** How a probe's answer counts, in the health layer's words (it changes no health state here). */
-export const PROVIDER_TEST_OUTCOMES = ["success", "failure", "auth_failure", "neutral"] as const;
-
 /**
  * The answer of a connection test. `ok` only for a success (2xx/3xx); `neutral` (another 4xx) means
  * the provider was reached but the path said nothing conclusive. `error` is set only when no HTTP
@@ -220,7 +209,8 @@ export const PROVIDER_TEST_OUTCOMES = ["success", "failure", "auth_failure", "ne
  */
 export const providerTestResultSchema = z.object({
   ok: z.boolean(),
-  outcome: z.enum(PROVIDER_TEST_OUTCOMES),
+  /** How the answer counts, in the health layer's words (a test changes no health state). */
+  outcome: z.enum(HEALTH_OUTCOMES),
   status: z.int().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
   latencyMs: z.number(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { STATUS_CLASSES } from "@/stats/status-class";
+import { STATUS_CLASSES } from "@/core/vocabulary/status-classes";
 import { timestampSchema } from "./common";
 
 /** Bucket widths the statistics endpoints accept, in minutes. */

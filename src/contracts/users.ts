@@ -1,10 +1,8 @@
 import { z } from "zod";
+import { USER_ROLES } from "@/core/vocabulary/users";
 import { timestampSchema } from "./common";
 
 /** Console users: shapes shared by the admin API and the console (no server-only imports here). */
-
-export const USER_ROLE_NAMES = ["admin", "viewer"] as const;
-export type UserRoleName = (typeof USER_ROLE_NAMES)[number];
 
 /** Same rule as ADMIN_USERNAME: 3-64 letters, digits, `_ . -` (stored lower-cased). */
 export const usernameSchema = z
@@ -17,7 +15,7 @@ export const passwordSchema = z
   .min(8, "must be at least 8 characters")
   .max(128, "must be at most 128 characters");
 
-export const userRoleSchema = z.enum(USER_ROLE_NAMES);
+export const userRoleSchema = z.enum(USER_ROLES);
 
 export const userCreateSchema = z.strictObject({
   username: usernameSchema,

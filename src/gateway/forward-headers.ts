@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import { HOP_BY_HOP_HEADERS } from "../core/vocabulary/http-headers";
 import type { SnapshotProvider } from "./snapshot/snapshot-types";
 
 /**
@@ -7,18 +8,7 @@ import type { SnapshotProvider } from "./snapshot/snapshot-types";
  * provider's credential goes in last so nothing the client sends can replace it.
  */
 
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "trailers",
-  "transfer-encoding",
-  "upgrade",
-]);
+const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
 
 /** Dropped from client requests on top of hop-by-hop headers. */
 const CLIENT_DROPPED = new Set([

@@ -12,16 +12,11 @@
  * out of order after another instance already stored the newer state.
  */
 import type { HealthTransition } from "../core/health/health-registry";
-import type { HealthStateName } from "../core/health/provider-health";
+import { HEALTH_STATES, type HealthStateName } from "../core/vocabulary/health";
 import type { StateStore } from "../store/types";
 import { buildReportedStateKey } from "./shared-health-sync";
 
-const STATE_NAMES: ReadonlySet<string> = new Set<HealthStateName>([
-  "healthy",
-  "degraded",
-  "unhealthy",
-  "ejected",
-]);
+const STATE_NAMES: ReadonlySet<string> = new Set(HEALTH_STATES);
 /** Compare-and-set rounds before a contended claim is left to the instances racing for it. */
 const MAX_CLAIM_ROUNDS = 5;
 

@@ -4,7 +4,7 @@ import {
   TEST_ADMIN_TOKEN,
   VIEWER_COOKIE,
   type AdminTestServer,
-} from "../admin-api/admin-api-test-server";
+} from "@/testing/admin-api-test-server";
 import { startGatewayHarness, type GatewayHarness } from "../testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "../testing/mock-upstream";
 import { createObservability, type Observability } from "./create-observability";

@@ -1,6 +1,7 @@
 import type { HealthTransition, ProviderHealthSnapshot } from "../core/health/health-registry";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
-import { isSuccessClass, statusClassOf } from "../stats/status-class";
+import { isSuccessClass } from "../core/vocabulary/status-classes";
+import { statusClassOf } from "../stats/status-class";
 import type { HealthSource } from "./observed-row";
 
 /**

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { HEALTH_STATES } from "../core/vocabulary/health";
 import { sendErrorResponse } from "../http/node-response";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
 import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
@@ -50,7 +51,6 @@ export interface Metrics {
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
-const HEALTH_STATES = ["healthy", "degraded", "unhealthy", "ejected"] as const;
 
 /** Creates the metrics of one runtime; nothing is read until a scrape. */
 export function createMetrics(options: MetricsOptions = {}): Metrics {

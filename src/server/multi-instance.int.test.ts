@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { openTestDatabase, testRedis } from "@/testing/test-database";
-import { startTestProcess, type RunningProcess } from "./runtime-test-support";
+import { startTestProcess, type RunningProcess } from "@/testing/runtime-test-support";
 
 /**
  * Two real instances sharing one PostgreSQL database and one Redis: A (full: admin API + gateway)

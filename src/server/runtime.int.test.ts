@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeRows } from "@/db/execute-rows";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { openTestDatabase, testRedis } from "@/testing/test-database";
-import { startTestProcess, type RunningProcess } from "./runtime-test-support";
+import { startTestProcess, type RunningProcess } from "@/testing/runtime-test-support";
 
 const ADMIN_TOKEN = `adm-${randomBytes(12).toString("hex")}`;
 const CANARY_CREDENTIAL = `upstream-canary-${randomBytes(12).toString("hex")}`;

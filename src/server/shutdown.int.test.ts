@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startMockUpstream } from "@/testing/mock-upstream";
-import { startTestProcess } from "./runtime-test-support";
+import { startTestProcess } from "@/testing/runtime-test-support";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const dirs: string[] = [];

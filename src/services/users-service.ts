@@ -9,7 +9,8 @@ import {
 } from "@/contracts/users";
 import { AppError } from "@/core/errors/catalogue";
 import type { Db } from "@/db/client";
-import { account, auditLog, session, user, type UserRole, type UserRow } from "@/db/schema";
+import type { UserRole } from "@/core/vocabulary/users";
+import { account, auditLog, session, user, type UserRow } from "@/db/schema";
 import { parseInput, translateDatabaseError, type WriteContext } from "./service-context";
 
 /** Hashing as better-auth does it (scrypt), so sign-in verifies what we store (`AppAuth` fits). */

@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { apiKeys } from "../db/schema/api-keys";
 import { providers } from "../db/schema/providers";
 import { requestLogs } from "../db/schema/request-logs";
-import type { StatusClass } from "./status-class";
+import type { StatusClass } from "@/core/vocabulary/status-classes";
 
 /**
  * Keyset pages of request logs, newest first, over the (created_at, id) index: a page costs the same

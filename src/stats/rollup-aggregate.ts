@@ -1,6 +1,7 @@
 import type { NewRequestLogRow } from "../db/schema/request-logs";
 import { createHistogram, recordInHistogram } from "./histogram";
-import { statusClassOf, type StatusClass } from "./status-class";
+import type { StatusClass } from "@/core/vocabulary/status-classes";
+import { statusClassOf } from "./status-class";
 
 /**
  * Folds a batch of request-log rows into rollup rows: one per grain (minute, hour, day) × bucket ×

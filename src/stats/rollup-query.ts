@@ -3,7 +3,7 @@ import type { Db } from "../db/client";
 import { executeRows } from "../db/execute-rows";
 import { HISTOGRAM_BUCKETS } from "./histogram";
 import { ALL_KEYS, type RollupSums } from "./rollup-aggregate";
-import { STATUS_CLASSES, type StatusClass } from "./status-class";
+import { STATUS_CLASSES, type StatusClass } from "@/core/vocabulary/status-classes";
 
 /**
  * Reads rollups summed per time bin × one dimension (provider, group or key) in SQL, so a dashboard

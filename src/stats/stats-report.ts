@@ -2,7 +2,7 @@ import type { StatsPoint, StatsSplitEntry, StatsTotals } from "@/contracts/stats
 import { mergeHistogramInto, summarizeHistogram } from "./histogram";
 import { NO_DIMENSION, createRollupSums, type RollupSums } from "./rollup-aggregate";
 import type { ErrorCount, RollupBin } from "./rollup-query";
-import { STATUS_CLASSES, isSuccessClass, type StatusClass } from "./status-class";
+import { STATUS_CLASSES, isSuccessClass, type StatusClass } from "@/core/vocabulary/status-classes";
 
 /**
  * Turns summed rollup bins into what the API answers: totals, a zero-filled time series and a split

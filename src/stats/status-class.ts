@@ -1,11 +1,9 @@
-/**
- * The status classes of statistics and log filters. A request is classed by the status the client got,
- * except that one which failed without an error status — a stream cut after a 200, a request that got
- * no status at all — is `err`. So `2xx`/`3xx` are exactly the successful requests.
- */
+import type { StatusClass } from "@/core/vocabulary/status-classes";
 
-export const STATUS_CLASSES = ["2xx", "3xx", "4xx", "5xx", "err"] as const;
-export type StatusClass = (typeof STATUS_CLASSES)[number];
+/**
+ * Classes a finished request for statistics and log filters (the classes and what they mean:
+ * `core/vocabulary/status-classes.ts`).
+ */
 
 /** The class of a finished request from its final status and error code. */
 export function statusClassOf(status: number, errorCode: string | null | undefined): StatusClass {
@@ -15,9 +13,4 @@ export function statusClassOf(status: number, errorCode: string | null | undefin
     return status < 300 ? "2xx" : "3xx";
   }
   return "err";
-}
-
-/** True for the classes counted as successful. */
-export function isSuccessClass(statusClass: string): boolean {
-  return statusClass === "2xx" || statusClass === "3xx";
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryStore } from "./memory-store";
-import { waitFor } from "./store-contract";
+import { waitFor } from "@/testing/store-contract";
 
 describe("memory store housekeeping", () => {
   it("sweeps expired entries nobody reads again, so memory stays bounded", async () => {

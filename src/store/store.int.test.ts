@@ -7,7 +7,7 @@ import { testRedis } from "../testing/test-database";
 import { createStore } from "./create-store";
 import { createMemoryStore } from "./memory-store";
 import { createRedisStore } from "./redis-store";
-import { rejectionCode, runStoreContract, sleep, waitFor } from "./store-contract";
+import { rejectionCode, runStoreContract, sleep, waitFor } from "@/testing/store-contract";
 import type { StateStore } from "./types";
 
 const redis = testRedis();

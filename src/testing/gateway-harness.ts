@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { desc, eq } from "drizzle-orm";
 import type { Database, Db } from "../db/client";
 import { apiKeys, groupProviders, groups, providers, requestLogs } from "../db/schema";
-import type { AuthStyle, GroupRow, ProviderRow, RequestLogRow, StrategyName } from "../db/schema";
+import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, type StrategyName } from "../core/vocabulary/balancing";
+import type { AuthStyle } from "../core/vocabulary/providers";
+import type { GroupRow, ProviderRow, RequestLogRow } from "../db/schema";
 import { createGateway, type Gateway, type GatewayDeps } from "../gateway/create-gateway";
 import type { GatewayOptions, HealthHooks } from "../gateway/gateway-types";
 import type { LogWriterOptions } from "../gateway/log-writer";
@@ -193,9 +195,9 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
         .values({
           slug: seed.slug ?? uniq("group"),
           name: seed.slug ?? "test group",
-          strategy: seed.strategy ?? "weighted_round_robin",
+          strategy: seed.strategy ?? DEFAULT_STRATEGY,
           maxAttempts: seed.maxAttempts ?? 3,
-          retryOn: seed.retryOn ?? [429, 500, 502, 503, 504, 529],
+          retryOn: seed.retryOn ?? [...DEFAULT_RETRY_STATUSES],
           connectTimeoutMs: seed.connectTimeoutMs ?? 2_000,
           firstByteTimeoutMs: seed.firstByteTimeoutMs ?? 10_000,
           idleTimeoutMs: seed.idleTimeoutMs ?? 10_000,

@@ -8,7 +8,7 @@ import {
   startFeishuReceiver,
   startWebhookReceiver,
   type HttpReceiver,
-} from "@/alerts/alert-test-receivers";
+} from "@/testing/alert-test-receivers";
 import {
   alertChannelSchema,
   alertDeliverySchema,
@@ -20,7 +20,7 @@ import { groupSchema } from "@/contracts/groups";
 import { providerSchema, type Provider } from "@/contracts/providers";
 import { alertChannels } from "@/db/schema";
 import { createLogger } from "@/observability/logger";
-import { startAdminTestServer, type AdminTestServer } from "../admin-api-test-server";
+import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 
 const issuesOf = (details: unknown) =>
   z.object({ issues: z.array(z.object({ path: z.string(), message: z.string() })) }).parse(details).issues;

@@ -11,7 +11,7 @@ import { createActiveChecker } from "@/health/active-checker";
 import type { GatewayHealth } from "@/health/gateway-health";
 import { createLogger } from "@/observability/logger";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
-import { startAdminTestServer, type AdminTestServer } from "../admin-api-test-server";
+import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 
 const SECRET = `sk-probe-${randomBytes(12).toString("hex")}`;
 const X_SECRET = `xk-probe-${randomBytes(12).toString("hex")}`;

@@ -5,6 +5,8 @@
  * deployments `{"StatusCode":0,...}`) on success and a non-zero code otherwise.
  */
 import { createHmac } from "node:crypto";
+import type { AlertEvent } from "@/core/vocabulary/alerts";
+import type { FeishuMessageType } from "@/core/vocabulary/alert-channels";
 import { failureFromError, judgeAnswer, parseAnswerObject, postJson } from "./http-post";
 import { renderMarkdown, renderText, renderTitle } from "./render-message";
 import type { AlertChannelSender, AlertMessage } from "./types";
@@ -14,9 +16,9 @@ export function signFeishu(secret: string, timestampSeconds: number): string {
   return createHmac("sha256", `${timestampSeconds}\n${secret}`).update("").digest("base64");
 }
 
-const TEMPLATE = { firing: "red", resolved: "green", test: "blue" } as const;
+const TEMPLATE: Readonly<Record<AlertEvent, string>> = { firing: "red", resolved: "green", test: "blue" };
 
-function feishuContent(message: AlertMessage, messageType: "text" | "interactive"): Record<string, unknown> {
+function feishuContent(message: AlertMessage, messageType: FeishuMessageType): Record<string, unknown> {
   if (messageType === "text") return { msg_type: "text", content: { text: renderText(message) } };
   return {
     msg_type: "interactive",

@@ -1,4 +1,4 @@
-import type { AlertChannelType } from "@/contracts/alerts";
+import type { AlertChannelType } from "@/core/vocabulary/alert-channels";
 import { dingTalkSender } from "./dingtalk";
 import { emailSender } from "./email";
 import { feishuSender } from "./feishu";

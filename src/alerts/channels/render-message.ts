@@ -1,6 +1,11 @@
+import type { AlertEvent } from "@/core/vocabulary/alerts";
 import type { AlertMessage } from "./types";
 
-const EVENT_LABEL = { firing: "FIRING", resolved: "RESOLVED", test: "TEST" } as const;
+const EVENT_LABEL: Readonly<Record<AlertEvent, string>> = {
+  firing: "FIRING",
+  resolved: "RESOLVED",
+  test: "TEST",
+};
 
 /** `[FIRING] rule name: subject` — subject lines, card titles, DingTalk titles. */
 export function renderTitle(message: AlertMessage): string {

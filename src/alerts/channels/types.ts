@@ -1,8 +1,10 @@
-import type { AlertChannelConfig, AlertChannelType } from "@/contracts/alerts";
+import type { AlertChannelConfig } from "@/contracts/alerts";
+import type { AlertEvent } from "@/core/vocabulary/alerts";
+import type { AlertChannelType } from "@/core/vocabulary/alert-channels";
 
 /** What a notice says, as stored on the delivery row; every retry sends the same message. */
 export interface AlertMessage {
-  readonly event: "firing" | "resolved" | "test";
+  readonly event: AlertEvent;
   readonly incidentId: number | null;
   readonly rule: {
     readonly id: string | null;

@@ -1,14 +1,21 @@
 "use client";
 
 import { useMemo } from "react";
-import { useController, useWatch, type Control } from "react-hook-form";
 import {
-  ALERT_CHANNEL_TYPE_NAMES,
-  SMTP_SECURITY_MODES,
-  type AlertChannel,
-  type AlertChannelCreateInput,
-  type AlertChannelUpdateInput,
-} from "@/contracts/alerts";
+  useController,
+  useWatch,
+  type Control,
+  type FieldErrors,
+  type UseFormRegister,
+} from "react-hook-form";
+import type { AlertChannel, AlertChannelCreateInput, AlertChannelUpdateInput } from "@/contracts/alerts";
+import {
+  ALERT_CHANNEL_TYPES,
+  channelViewKey,
+  type ChannelFieldName,
+  type ChannelFieldNameOfKind,
+  type ChannelFieldSpec,
+} from "@/core/vocabulary/alert-channels";
 import { Checkbox } from "@/components/ui/checkbox";
 import { useT } from "@/i18n/i18n-provider";
 import type { DialogOpenProps } from "../forms/form-dialog";
@@ -24,16 +31,19 @@ import { SCROLLING_DIALOG } from "./rule-dialog";
 import {
   channelFieldOf,
   channelToForm,
+  clearFieldOf,
+  clearLabelKey,
   createChannelFormSchema,
   emptyChannelForm,
-  FEISHU_MESSAGE_TYPES,
+  fieldLabelKey,
+  layoutChannelFields,
+  optionLabelKey,
   type ChannelFormValues,
+  type ClearableField,
 } from "./channel-form-model";
 
 type ChannelPayload = AlertChannelCreateInput | AlertChannelUpdateInput;
 type ChannelControl = Control<ChannelFormValues, unknown, ChannelPayload>;
-
-const MESSAGE_TYPE_LABELS = { interactive: "alerts.messageInteractive", text: "alerts.messageText" } as const;
 
 export interface ChannelDialogProps extends DialogOpenProps {
   channel?: AlertChannel;
@@ -76,15 +86,9 @@ function ChannelForm({
     mapServerPath: channelFieldOf,
   });
   const { control, register, formState } = form;
-  const { errors } = formState;
   const type = useWatch({ control, name: "type" });
-  const view = channel?.config;
-  const urlMasked = view && view.type !== "email" ? view.urlMasked : undefined;
-  const hasSecret = view && view.type !== "email" ? view.hasSecret : false;
-  const hasPassword = view?.type === "email" ? view.hasPassword : false;
-
-  const keepHint = (has: boolean) =>
-    editing ? (has ? t("alerts.secretKeep") : t("alerts.secretNone")) : t("alerts.secretOptional");
+  // The type cannot change on edit, so the stored channel's masked view matches the fields shown.
+  const view: Readonly<Record<string, unknown>> = channel?.config ?? {};
 
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate>
@@ -92,7 +96,7 @@ function ChannelForm({
         <InputField
           label={t("alerts.fieldName")}
           required
-          error={errors.name?.message}
+          error={formState.errors.name?.message}
           maxLength={100}
           {...register("name")}
         />
@@ -101,100 +105,24 @@ function ChannelForm({
           name="type"
           label={t("alerts.fieldChannelType")}
           disabled={editing}
-          options={ALERT_CHANNEL_TYPE_NAMES.map((name) => ({
-            value: name,
-            label: t(`alerts.channel_${name}`),
-          }))}
+          options={ALERT_CHANNEL_TYPES.map((name) => ({ value: name, label: t(`alerts.channel_${name}`) }))}
         />
       </div>
-
-      {type === "email" ? (
-        <>
-          <div className="grid gap-4 sm:grid-cols-[1fr_6rem]">
-            <InputField
-              label={t("alerts.fieldHost")}
-              required
-              error={errors.host?.message}
-              placeholder="smtp.example.com"
-              {...register("host")}
-            />
-            <NumberField control={control} name="port" label={t("alerts.fieldPort")} />
-          </div>
-          <SelectField
-            control={control}
-            name="security"
-            label={t("alerts.fieldSecurity")}
-            options={SMTP_SECURITY_MODES.map((mode) => ({
-              value: mode,
-              label: t(`alerts.security_${mode}`),
-            }))}
-          />
-          <div className="grid gap-4 sm:grid-cols-2">
-            <InputField
-              label={t("alerts.fieldUsername")}
-              error={errors.username?.message}
-              autoComplete="off"
-              {...register("username")}
-            />
-            <WriteOnlyField
+      <div className="grid gap-4 sm:grid-cols-2">
+        {layoutChannelFields(type).map(({ name, spec, wide }) => (
+          <div key={name} className={wide ? "sm:col-span-2" : undefined}>
+            <SettingField
+              name={name}
+              spec={spec}
+              stored={view[channelViewKey(name, spec)]}
+              editing={editing}
               control={control}
-              name="password"
-              clearName="clearPassword"
-              label={t("alerts.fieldPassword")}
-              hint={keepHint(hasPassword)}
-              clearLabel={editing && hasPassword ? t("alerts.clearPassword") : undefined}
+              register={register}
+              errors={formState.errors}
             />
           </div>
-          <InputField
-            label={t("alerts.fieldFrom")}
-            required
-            error={errors.from?.message}
-            type="email"
-            placeholder="gateway@example.com"
-            {...register("from")}
-          />
-          <TextareaField
-            label={t("alerts.fieldTo")}
-            required
-            error={errors.to?.message}
-            hint={t("alerts.toHint")}
-            rows={2}
-            {...register("to")}
-          />
-        </>
-      ) : (
-        <>
-          <InputField
-            label={t("alerts.fieldUrl")}
-            required={!editing}
-            error={errors.url?.message}
-            hint={urlMasked ? t("alerts.urlKeep", { url: urlMasked }) : t("alerts.urlHint")}
-            type="url"
-            placeholder={urlMasked ?? "https://"}
-            autoComplete="off"
-            {...register("url")}
-          />
-          <WriteOnlyField
-            control={control}
-            name="secret"
-            clearName="clearSecret"
-            label={t("alerts.fieldSecret")}
-            hint={keepHint(hasSecret)}
-            clearLabel={editing && hasSecret ? t("alerts.clearSecret") : undefined}
-          />
-          {type === "feishu" && (
-            <SelectField
-              control={control}
-              name="messageType"
-              label={t("alerts.fieldMessageType")}
-              options={FEISHU_MESSAGE_TYPES.map((value) => ({
-                value,
-                label: t(MESSAGE_TYPE_LABELS[value]),
-              }))}
-            />
-          )}
-        </>
-      )}
+        ))}
+      </div>
       <SwitchField control={control} name="enabled" label={t("alerts.fieldEnabled")} />
       <FormError>{formError}</FormError>
       <DialogFormFooter
@@ -206,6 +134,96 @@ function ChannelForm({
   );
 }
 
+/** One settings field, drawn by its kind; `stored` is the channel's masked view of it on edit. */
+function SettingField({
+  name,
+  spec,
+  stored,
+  editing,
+  control,
+  register,
+  errors,
+}: {
+  name: ChannelFieldName;
+  spec: ChannelFieldSpec;
+  stored: unknown;
+  editing: boolean;
+  control: ChannelControl;
+  register: UseFormRegister<ChannelFormValues>;
+  errors: FieldErrors<ChannelFormValues>;
+}) {
+  const t = useT();
+  const label = t(fieldLabelKey(name));
+  const error = errors[name]?.message;
+  switch (spec.kind) {
+    case "secretUrl": {
+      const masked = typeof stored === "string" ? stored : undefined;
+      return (
+        <InputField
+          label={label}
+          required={!editing}
+          error={error}
+          hint={masked ? t("alerts.urlKeep", { url: masked }) : t("alerts.urlHint")}
+          type="url"
+          placeholder={masked ?? "https://"}
+          autoComplete="off"
+          {...register(name)}
+        />
+      );
+    }
+    case "secret": {
+      const has = stored === true;
+      const secret = name as ClearableField;
+      return (
+        <WriteOnlyField
+          control={control}
+          name={secret}
+          label={label}
+          hint={
+            editing ? (has ? t("alerts.secretKeep") : t("alerts.secretNone")) : t("alerts.secretOptional")
+          }
+          clearLabel={editing && has ? t(clearLabelKey(secret)) : undefined}
+        />
+      );
+    }
+    case "port":
+      return <NumberField control={control} name={name} label={label} />;
+    case "choice": {
+      const choice = name as ChannelFieldNameOfKind<"choice">;
+      const options = spec.options.map((value) => ({ value, label: t(optionLabelKey(choice, value)) }));
+      return <SelectField control={control} name={name} label={label} options={options} />;
+    }
+    case "emailList":
+      return (
+        <TextareaField
+          label={label}
+          required
+          error={error}
+          hint={t("alerts.toHint")}
+          rows={2}
+          {...register(name)}
+        />
+      );
+    case "email":
+      return (
+        <InputField
+          label={label}
+          required
+          error={error}
+          type="email"
+          placeholder="gateway@example.com"
+          {...register(name)}
+        />
+      );
+    case "host":
+      return (
+        <InputField label={label} required error={error} placeholder="smtp.example.com" {...register(name)} />
+      );
+    case "optionalText":
+      return <InputField label={label} error={error} autoComplete="off" {...register(name)} />;
+  }
+}
+
 /**
  * A write-only secret: typing a new one replaces the stored value (and undoes "clear"); the box
  * under it, shown when something is stored, clears it on save.
@@ -213,14 +231,12 @@ function ChannelForm({
 function WriteOnlyField({
   control,
   name,
-  clearName,
   label,
   hint,
   clearLabel,
 }: {
   control: ChannelControl;
-  name: "secret" | "password";
-  clearName: "clearSecret" | "clearPassword";
+  name: ClearableField;
   label: string;
   hint: string;
   /** Offers the "clear" box when set. */
@@ -232,7 +248,7 @@ function WriteOnlyField({
     field: { ref, value, onChange, onBlur },
     fieldState,
   } = useController({ control, name });
-  const { field: clear } = useController({ control, name: clearName });
+  const { field: clear } = useController({ control, name: clearFieldOf(name) });
   return (
     <div className="grid gap-2">
       <PasswordField

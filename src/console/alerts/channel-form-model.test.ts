@@ -9,6 +9,8 @@ import {
   channelToForm,
   createChannelFormSchema,
   emptyChannelForm,
+  layoutChannelFields,
+  toChannelCreatePayload,
   toChannelUpdatePayload,
   type ChannelFormValues,
 } from "./channel-form-model";
@@ -120,5 +122,55 @@ describe("channel form", () => {
     expect(channelFieldOf("name")).toBe("name");
     expect(channelFieldOf("config.type")).toBeUndefined();
     expect(channelFieldOf("enabled")).toBeUndefined();
+  });
+
+  it("keeps what was typed when the type is switched, and sends only the new type's fields", () => {
+    const typed = { ...emptyChannelForm(), name: "Bot", url: "https://open.feishu.cn/hook/x", secret: "s" };
+    expect(toChannelCreatePayload({ ...typed, type: "feishu" }).config).toEqual({
+      type: "feishu",
+      url: "https://open.feishu.cn/hook/x",
+      secret: "s",
+      messageType: "interactive",
+    });
+    expect(toChannelCreatePayload({ ...typed, type: "dingtalk" }).config).toEqual({
+      type: "dingtalk",
+      url: "https://open.feishu.cn/hook/x",
+      secret: "s",
+    });
+  });
+
+  it("shows an e-mail channel's stored settings, secrets left blank", () => {
+    const mail: AlertChannel = {
+      ...webhook,
+      type: "email",
+      config: {
+        type: "email",
+        host: "smtp.example.com",
+        port: 465,
+        security: "tls",
+        username: null,
+        hasPassword: true,
+        from: "gw@example.com",
+        to: ["a@example.com", "b@example.com"],
+      },
+    };
+    expect(channelToForm(mail)).toMatchObject({
+      type: "email",
+      host: "smtp.example.com",
+      port: "465",
+      security: "tls",
+      username: "",
+      password: "",
+      clearPassword: false,
+      to: "a@example.com, b@example.com",
+    });
+  });
+
+  it("pairs short fields on one line and gives URLs and lists the whole width", () => {
+    const rows = (type: ChannelFormValues["type"]) =>
+      layoutChannelFields(type).map(({ name, wide }) => (wide ? name : `${name}½`));
+    expect(rows("email")).toEqual(["host½", "port½", "security½", "username½", "password½", "from½", "to"]);
+    expect(rows("webhook")).toEqual(["url", "secret"]);
+    expect(rows("feishu")).toEqual(["url", "secret½", "messageType½"]);
   });
 });

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { LoaderCircleIcon, PencilIcon, SendIcon, Trash2Icon, WebhookIcon } from "lucide-react";
 import type { AlertChannel } from "@/contracts/alerts";
+import { channelViewKey, listChannelFields, type ChannelFieldKind } from "@/core/vocabulary/alert-channels";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { TableCell, TableRow } from "@/components/ui/table";
@@ -21,11 +22,18 @@ import type { ApiQuery } from "../use-api-query";
 import { deleteChannel, testChannel } from "./alerts-api";
 import { ChannelDialog } from "./channel-dialog";
 
-/** Where a channel sends, without its secrets (the API only gives masked values). */
+/** Where a channel sends, without its secrets (the API only gives masked values), read by field kind. */
 function describeTarget(t: Translate, channel: AlertChannel): string {
-  const c = channel.config;
-  if (c.type === "email") return t("alerts.emailTarget", { count: c.to.length, host: c.host });
-  return c.urlMasked + (c.hasSecret ? ` · ${t("alerts.signed")}` : "");
+  const view: Readonly<Record<string, unknown>> = channel.config;
+  const shown = (kind: ChannelFieldKind): unknown => {
+    const field = listChannelFields(channel.type).find(([, spec]) => spec.kind === kind);
+    return field ? view[channelViewKey(...field)] : undefined;
+  };
+  const url = shown("secretUrl");
+  if (typeof url === "string") return url + (shown("secret") === true ? ` · ${t("alerts.signed")}` : "");
+  const to = shown("emailList");
+  if (!Array.isArray(to)) return "";
+  return t("alerts.emailTarget", { count: to.length, host: String(shown("host") ?? "") });
 }
 
 /** The channels list with create, edit, delete and "send test". */

@@ -2,13 +2,8 @@
 
 import { useMemo } from "react";
 import { useWatch } from "react-hook-form";
-import {
-  ALERT_RULE_TYPE_NAMES,
-  ALERT_SEVERITY_NAMES,
-  type AlertChannel,
-  type AlertRule,
-  type AlertRuleCreateInput,
-} from "@/contracts/alerts";
+import type { AlertChannel, AlertRule, AlertRuleCreateInput } from "@/contracts/alerts";
+import { ALERT_RULE_TYPES, ALERT_SEVERITIES, WATCHED_PROVIDER_STATES } from "@/core/vocabulary/alerts";
 import type { Group } from "@/contracts/groups";
 import type { Provider } from "@/contracts/providers";
 import { useT } from "@/i18n/i18n-provider";
@@ -28,7 +23,6 @@ import {
   emptyRuleForm,
   isGroupRule,
   listRuleNumberFields,
-  RULE_STATE_NAMES,
   ruleFieldOf,
   ruleToForm,
   type RuleFormValues,
@@ -108,13 +102,13 @@ function RuleForm({
           control={control}
           name="type"
           label={t("alerts.fieldType")}
-          options={ALERT_RULE_TYPE_NAMES.map((name) => ({ value: name, label: t(`alerts.type_${name}`) }))}
+          options={ALERT_RULE_TYPES.map((name) => ({ value: name, label: t(`alerts.type_${name}`) }))}
         />
         <SelectField
           control={control}
           name="severity"
           label={t("alerts.fieldSeverity")}
-          options={ALERT_SEVERITY_NAMES.map((name) => ({
+          options={ALERT_SEVERITIES.map((name) => ({
             value: name,
             label: t(`alerts.severity_${name}`),
           }))}
@@ -128,7 +122,10 @@ function RuleForm({
             control={control}
             name="states"
             legend={t("alerts.fieldStates")}
-            options={RULE_STATE_NAMES.map((state) => ({ id: state, label: t(`health.state_${state}`) }))}
+            options={WATCHED_PROVIDER_STATES.map((state) => ({
+              id: state,
+              label: t(`health.state_${state}`),
+            }))}
             boxed={false}
           />
           <CheckListField

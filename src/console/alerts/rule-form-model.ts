@@ -5,28 +5,34 @@
  */
 import { z } from "zod";
 import {
-  ALERT_RULE_TYPE_NAMES,
-  ALERT_SEVERITY_NAMES,
   alertRuleCreateSchema,
   type AlertConditionInput,
   type AlertRule,
   type AlertRuleCreateInput,
 } from "@/contracts/alerts";
+import {
+  ALERT_RULE_TYPES,
+  ALERT_SEVERITIES,
+  DEFAULT_ALERT_SEVERITY,
+  DEFAULT_WATCHED_PROVIDER_STATES,
+  WATCHED_PROVIDER_STATES,
+  type AlertRuleType,
+  type AlertSeverity,
+  type WatchedProviderState,
+} from "@/core/vocabulary/alerts";
 import { reportContractIssues, reportMissingValues, type FormFieldTarget } from "../forms/contract-issues";
 
-export type AlertRuleType = (typeof ALERT_RULE_TYPE_NAMES)[number];
-export const RULE_STATE_NAMES = ["degraded", "unhealthy", "ejected"] as const;
 const MINUTE = 60_000;
 
 export interface RuleFormValues {
   name: string;
   description: string;
   enabled: boolean;
-  severity: (typeof ALERT_SEVERITY_NAMES)[number];
+  severity: AlertSeverity;
   type: AlertRuleType;
   /** Empty = every provider. */
   providerIds: string[];
-  states: (typeof RULE_STATE_NAMES)[number][];
+  states: WatchedProviderState[];
   groupId: string;
   minSuccessRatePercent: string;
   maxP95LatencyMs: string;
@@ -75,10 +81,10 @@ export function emptyRuleForm(): RuleFormValues {
     name: "",
     description: "",
     enabled: true,
-    severity: "warning",
+    severity: DEFAULT_ALERT_SEVERITY,
     type: "provider_unhealthy",
     providerIds: [],
-    states: ["unhealthy", "ejected"],
+    states: [...DEFAULT_WATCHED_PROVIDER_STATES],
     groupId: "",
     minSuccessRatePercent: "95",
     maxP95LatencyMs: "5000",
@@ -215,10 +221,10 @@ const ruleFormShape = z.object({
   name: z.string(),
   description: z.string(),
   enabled: z.boolean(),
-  severity: z.enum(ALERT_SEVERITY_NAMES),
-  type: z.enum(ALERT_RULE_TYPE_NAMES),
+  severity: z.enum(ALERT_SEVERITIES),
+  type: z.enum(ALERT_RULE_TYPES),
   providerIds: z.array(z.string()),
-  states: z.array(z.enum(RULE_STATE_NAMES)),
+  states: z.array(z.enum(WATCHED_PROVIDER_STATES)),
   groupId: z.string(),
   minSuccessRatePercent: z.string(),
   maxP95LatencyMs: z.string(),

@@ -1,5 +1,5 @@
 import type { FieldPath, FieldValues, UseFormSetError } from "react-hook-form";
-import type { ErrorCode } from "@/core/errors/catalogue";
+import type { ErrorCode } from "@/core/vocabulary/error-codes";
 import { isApiError } from "../api-client";
 
 /**

@@ -1,7 +1,9 @@
 "use client";
 
 import { useState } from "react";
+import { useWatch } from "react-hook-form";
 import type { GroupDetail } from "@/contracts/groups";
+import { DEFAULT_STRATEGY } from "@/core/vocabulary/balancing";
 import { useT } from "@/i18n/i18n-provider";
 import { FormError } from "../form-error";
 import { SelectField } from "../forms/controlled-fields";
@@ -15,6 +17,7 @@ import {
   listStrategyOptions,
   localizeGroupIssue,
   slugFromName,
+  strategyHintKey,
   type GroupCreateValues,
 } from "./group-form-model";
 
@@ -51,13 +54,14 @@ function CreateForm({
   const { form, onSubmit, formError, busy } = useDialogForm<GroupCreateValues, GroupCreateValues>({
     schema: groupCreateFormSchema,
     localize: localizeGroupIssue,
-    defaultValues: { name: "", slug: "", strategy: "weighted_round_robin", description: "" },
+    defaultValues: { name: "", slug: "", strategy: DEFAULT_STRATEGY, description: "" },
     submit: async (values) => onCreated(await createGroup({ ...values, name: values.name.trim() })),
     serverFields: ["name", "slug", "strategy", "description"],
     codeFields: { GROUP_SLUG_TAKEN: { field: "slug" } },
   });
   const { register, control, setValue, formState } = form;
   const { errors } = formState;
+  const strategy = useWatch({ control, name: "strategy" });
 
   const nameField = register("name", {
     onChange: (event: { target: { value: string } }) => {
@@ -89,6 +93,7 @@ function CreateForm({
         control={control}
         name="strategy"
         label={t("groups.fieldStrategy")}
+        hint={t(strategyHintKey(strategy))}
         options={listStrategyOptions(t)}
       />
       <TextareaField

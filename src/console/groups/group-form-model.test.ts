@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { STRATEGY_NAMES, type Group } from "@/contracts/groups";
+import type { Group } from "@/contracts/groups";
+import { STRATEGY_NAMES } from "@/core/vocabulary/balancing";
 import { en } from "@/i18n/en";
 import { translate } from "@/i18n/translate";
 import type { Translate } from "@/i18n/types";

@@ -1,29 +1,24 @@
 import { z } from "zod";
-import {
-  checkGroupTimeouts,
-  groupCreateShape,
-  STRATEGY_NAMES,
-  type Group,
-  type GroupUpdateInput,
-} from "@/contracts/groups";
-import type { MessageKey, Translate } from "@/i18n/types";
+import { checkGroupTimeouts, groupCreateShape, type Group, type GroupUpdateInput } from "@/contracts/groups";
+import { STRATEGY_NAMES, type StrategyName } from "@/core/vocabulary/balancing";
+import type { Translate } from "@/i18n/types";
 import { localizeCommonIssue } from "../forms/localize-issue";
 import type { FormIssue } from "../forms/zod-form-resolver";
 
-type Strategy = (typeof STRATEGY_NAMES)[number];
+// Keyed by the strategy's name, so a strategy without both messages does not compile.
+/** The message key of a strategy's name. */
+export function strategyLabelKey(name: StrategyName): `groups.strategy_${StrategyName}` {
+  return `groups.strategy_${name}`;
+}
 
-/** The label of each strategy, in STRATEGY_NAMES order. */
-export const STRATEGY_LABELS: Readonly<Record<Strategy, MessageKey>> = {
-  weighted_round_robin: "groups.strategyWeightedRoundRobin",
-  round_robin: "groups.strategyRoundRobin",
-  weighted_random: "groups.strategyWeightedRandom",
-  least_connections: "groups.strategyLeastConnections",
-  ip_hash: "groups.strategyIpHash",
-};
+/** The message key of a strategy's one-line explanation. */
+export function strategyHintKey(name: StrategyName): `groups.strategyHint_${StrategyName}` {
+  return `groups.strategyHint_${name}`;
+}
 
-/** The strategy select's choices, in STRATEGY_NAMES order, labelled in the reader's language. */
-export function listStrategyOptions(t: Translate): { value: Strategy; label: string }[] {
-  return STRATEGY_NAMES.map((name) => ({ value: name, label: t(STRATEGY_LABELS[name]) }));
+/** The strategy select's choices, in registry order, labelled in the reader's language. */
+export function listStrategyOptions(t: Translate): { value: StrategyName; label: string }[] {
+  return STRATEGY_NAMES.map((name) => ({ value: name, label: t(strategyLabelKey(name)) }));
 }
 
 /** A slug suggestion from a display name: lower-case ASCII letters and digits joined by dashes. */
@@ -70,7 +65,7 @@ const shape = groupCreateShape;
 export interface GroupCreateValues {
   name: string;
   slug: string;
-  strategy: Strategy;
+  strategy: StrategyName;
   description: string;
 }
 
@@ -87,7 +82,7 @@ export interface GroupSettingsValues {
   name: string;
   slug: string;
   description: string;
-  strategy: Strategy;
+  strategy: StrategyName;
   maxAttempts: number;
   retryOn: string;
   connectTimeoutMs: number;

@@ -20,6 +20,7 @@ import {
 import { LoaderCircleIcon, PlusIcon, ServerIcon } from "lucide-react";
 import type { GroupDetail, Member } from "@/contracts/groups";
 import type { Provider } from "@/contracts/providers";
+import { strategyUsesWeights } from "@/core/vocabulary/balancing";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -31,7 +32,7 @@ import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { removeMember, reorderMembers, updateMember } from "./group-api";
 import { MemberAddDialog } from "./member-add-dialog";
 import { MemberRow } from "./member-row";
-import { computeTrafficShares, prioritiesForOrder, sortMembers, strategyUsesWeights } from "./traffic-share";
+import { computeTrafficShares, prioritiesForOrder, sortMembers } from "./traffic-share";
 
 // Rows move only up and down (the list is one column).
 const verticalOnly: Modifier = ({ transform }) => ({ ...transform, x: 0 });

@@ -23,6 +23,7 @@ import {
   listStrategyOptions,
   localizeGroupIssue,
   settingsToUpdate,
+  strategyHintKey,
   type GroupSettingsValues,
 } from "./group-form-model";
 
@@ -77,6 +78,7 @@ export function GroupSettingsForm({
     control,
     name: ["connectTimeoutMs", "firstByteTimeoutMs", "idleTimeoutMs", "totalTimeoutMs"],
   });
+  const strategy = useWatch({ control, name: "strategy" });
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);
@@ -127,6 +129,7 @@ export function GroupSettingsForm({
               control={control}
               name="strategy"
               label={t("groups.fieldStrategy")}
+              hint={t(strategyHintKey(strategy))}
               options={listStrategyOptions(t)}
               disabled={disabled}
             />

@@ -24,7 +24,7 @@ import { useApiQuery } from "../use-api-query";
 import { useNow } from "../use-now";
 import { selectGroups, updateGroup } from "./group-api";
 import { GroupCreateDialog } from "./group-create-dialog";
-import { STRATEGY_LABELS } from "./group-form-model";
+import { strategyLabelKey } from "./group-form-model";
 
 type Column = "name" | "strategy" | "memberCount" | "enabled" | "updatedAt";
 
@@ -117,7 +117,7 @@ export function GroupsPage() {
                 <p className="truncate font-mono text-xs text-muted-foreground">/api/proxy/{group.slug}</p>
               </TableCell>
               <TableCell className="hidden md:table-cell">
-                <Badge variant="secondary">{t(STRATEGY_LABELS[group.strategy])}</Badge>
+                <Badge variant="secondary">{t(strategyLabelKey(group.strategy))}</Badge>
               </TableCell>
               <TableCell className="hidden text-right tabular-nums sm:table-cell">
                 {group.memberCount}

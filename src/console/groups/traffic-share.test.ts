@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { computeTrafficShares, prioritiesForOrder, sortMembers, strategyUsesWeights } from "./traffic-share";
+import { strategyUsesWeights } from "@/core/vocabulary/balancing";
+import { computeTrafficShares, prioritiesForOrder, sortMembers } from "./traffic-share";
 
 const member = (
   providerId: string,

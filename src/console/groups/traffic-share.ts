@@ -1,4 +1,5 @@
 import type { Member, Group } from "@/contracts/groups";
+import { strategyUsesWeights } from "@/core/vocabulary/balancing";
 
 /** How a member takes part in routing right now. */
 export type MemberRole =
@@ -16,14 +17,6 @@ export interface MemberShare {
   role: MemberRole;
   /** Fraction (0-1) of the group's traffic while every member is healthy; 0 unless active. */
   share: number;
-}
-
-/** Strategies that rotate without looking at weights (least connections does, only to break ties). */
-const WEIGHTLESS: ReadonlySet<Group["strategy"]> = new Set(["round_robin", "least_connections"]);
-
-/** True when `strategy` spreads traffic by weight (otherwise every active member gets an equal share). */
-export function strategyUsesWeights(strategy: Group["strategy"]): boolean {
-  return !WEIGHTLESS.has(strategy);
 }
 
 /**

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import { RefreshCwIcon } from "lucide-react";
 import type { Group } from "@/contracts/groups";
 import type { Provider } from "@/contracts/providers";
-import { STATUS_CLASSES } from "@/stats/status-class";
+import { STATUS_CLASSES } from "@/core/vocabulary/status-classes";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";

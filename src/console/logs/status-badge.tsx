@@ -1,16 +1,16 @@
 "use client";
 
 import type { LogSummary } from "@/contracts/logs";
+import { isSuccessClass } from "@/core/vocabulary/status-classes";
 import { Badge } from "@/components/ui/badge";
 
 /** The status the client got, coloured by class, with the error code when there is one. */
 export function StatusBadge({ log }: { log: Pick<LogSummary, "status" | "statusClass" | "errorCode"> }) {
-  const variant =
-    log.statusClass === "2xx" || log.statusClass === "3xx"
-      ? "success"
-      : log.statusClass === "4xx"
-        ? "warning"
-        : "destructive";
+  const variant = isSuccessClass(log.statusClass)
+    ? "success"
+    : log.statusClass === "4xx"
+      ? "warning"
+      : "destructive";
   return (
     <span className="inline-flex flex-wrap items-center gap-1">
       <Badge variant={variant} className="tabular-nums">

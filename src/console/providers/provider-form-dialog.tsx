@@ -4,6 +4,7 @@ import { useMemo } from "react";
 import { Controller, useFieldArray, useWatch, type FieldPath } from "react-hook-form";
 import { PlusIcon, Trash2Icon } from "lucide-react";
 import type { Provider } from "@/contracts/providers";
+import { AUTH_STYLES } from "@/core/vocabulary/providers";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
@@ -134,11 +135,7 @@ function ProviderForm({
           control={control}
           name="authStyle"
           label={t("providers.fieldAuthStyle")}
-          options={[
-            { value: "bearer", label: t("providers.authBearer") },
-            { value: "x-api-key", label: t("providers.authXApiKey") },
-            { value: "none", label: t("providers.authNone") },
-          ]}
+          options={AUTH_STYLES.map((style) => ({ value: style, label: t(`providers.authStyle_${style}`) }))}
         />
         <PasswordField
           label={t("providers.fieldApiKey")}

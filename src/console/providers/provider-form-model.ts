@@ -9,6 +9,7 @@ import {
   type ProviderCreateInput,
   type ProviderUpdateInput,
 } from "@/contracts/providers";
+import { DEFAULT_AUTH_STYLE } from "@/core/vocabulary/providers";
 import type { Translate } from "@/i18n/types";
 import { localizeCommonIssue } from "../forms/localize-issue";
 import type { FormIssue } from "../forms/zod-form-resolver";
@@ -40,7 +41,7 @@ export function emptyProviderForm(): ProviderFormValues {
   return {
     name: "",
     baseUrl: "",
-    authStyle: "bearer",
+    authStyle: DEFAULT_AUTH_STYLE,
     apiKey: "",
     removeApiKey: false,
     weight: 1,

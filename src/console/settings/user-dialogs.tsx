@@ -1,7 +1,8 @@
 "use client";
 
 import { z } from "zod";
-import { passwordSchema, usernameSchema, USER_ROLE_NAMES, type User } from "@/contracts/users";
+import { passwordSchema, usernameSchema, type User } from "@/contracts/users";
+import { DEFAULT_USER_ROLE, USER_ROLES } from "@/core/vocabulary/users";
 import { useT } from "@/i18n/i18n-provider";
 import type { Translate } from "@/i18n/types";
 import { FormError } from "../form-error";
@@ -19,7 +20,7 @@ const createSchema = z.object({
   username: usernameSchema,
   email: z.union([z.literal(""), z.email().max(254)]),
   password: passwordSchema,
-  role: z.enum(USER_ROLE_NAMES),
+  role: z.enum(USER_ROLES),
 });
 type CreateValues = z.input<typeof createSchema>;
 type CreatePayload = z.output<typeof createSchema>;
@@ -58,7 +59,7 @@ function CreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
   const { form, onSubmit, formError, busy } = useDialogForm<CreateValues, CreatePayload>({
     schema: createSchema,
     localize: localizeCreateIssue,
-    defaultValues: { username: "", email: "", password: "", role: "viewer" },
+    defaultValues: { username: "", email: "", password: "", role: DEFAULT_USER_ROLE },
     submit: async (values) =>
       onCreated(
         await createUser({
@@ -111,7 +112,7 @@ function CreateForm({ onCancel, onCreated }: { onCancel: () => void; onCreated: 
         name="role"
         label={t("settings.fieldRole")}
         hint={t("settings.roleHint")}
-        options={USER_ROLE_NAMES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+        options={USER_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
       />
       <FormError>{formError}</FormError>
       <DialogFormFooter onCancel={onCancel} busy={busy} submitLabel={t("settings.createUser")} />

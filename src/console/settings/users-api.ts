@@ -1,4 +1,5 @@
-import { userSchema, type User, type UserCreateInput, type UserRoleName } from "@/contracts/users";
+import { userSchema, type User, type UserCreateInput } from "@/contracts/users";
+import { type UserRole } from "@/core/vocabulary/users";
 import { auditPageSchema, type AuditPage } from "@/contracts/audit";
 import { apiDelete, apiGet, apiPatch, apiPost, readItems, readOne } from "../api-client";
 import { endpoints } from "../endpoints";
@@ -14,7 +15,7 @@ export async function createUser(input: UserCreateInput): Promise<User> {
 }
 
 /** Changes a user's role; rejects with LAST_ADMIN when it would leave no admin. */
-export async function changeUserRole(id: string, role: UserRoleName): Promise<User> {
+export async function changeUserRole(id: string, role: UserRole): Promise<User> {
   return readOne(await apiPatch<unknown>(endpoints.userRole(id), { role }), userSchema);
 }
 

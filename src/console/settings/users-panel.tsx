@@ -3,7 +3,8 @@
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { KeyRoundIcon, PlusIcon, Trash2Icon, UsersIcon } from "lucide-react";
-import { USER_ROLE_NAMES, type User, type UserRoleName } from "@/contracts/users";
+import { type User } from "@/contracts/users";
+import { USER_ROLES, type UserRole } from "@/core/vocabulary/users";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardAction, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -49,7 +50,7 @@ export function UsersPanel() {
   const rows = useResourceRows<User>(query.setData);
   const users = query.data ? [...query.data].sort((a, b) => a.username.localeCompare(b.username)) : undefined;
 
-  async function changeRole(user: User, role: UserRoleName) {
+  async function changeRole(user: User, role: UserRole) {
     if (role === user.role) return;
     setPending(user.id);
     try {
@@ -130,7 +131,7 @@ export function UsersPanel() {
                     <TableCell>
                       <Select
                         value={user.role}
-                        onValueChange={(value) => void changeRole(user, value as UserRoleName)}
+                        onValueChange={(value) => void changeRole(user, value as UserRole)}
                         disabled={pending === user.id}
                       >
                         <SelectTrigger
@@ -141,7 +142,7 @@ export function UsersPanel() {
                           <SelectValue />
                         </SelectTrigger>
                         <SelectContent>
-                          {USER_ROLE_NAMES.map((role) => (
+                          {USER_ROLES.map((role) => (
                             <SelectItem key={role} value={role}>
                               {t(`roles.${role}`)}
                             </SelectItem>

@@ -132,7 +132,7 @@ function keep(rule: AlertRuleSpec, state: AlertState, now: number): AlertState |
 function notify(
   rule: AlertRuleSpec,
   state: AlertState,
-  kind: "firing" | "resolved",
+  kind: AlertNotification["kind"],
   summary: string,
   observation: Observation | null,
   now: number,

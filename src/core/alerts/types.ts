@@ -2,22 +2,12 @@
  * Alert rules, readings, states and notifications as plain data. The evaluator in this folder turns
  * (rules, readings, previous states, now) into (next states, notifications) without any I/O.
  */
-
-export const ALERT_RULE_TYPES = [
-  "provider_unhealthy",
-  "group_success_rate",
-  "group_latency_p95",
-  "group_all_down",
-  "log_rows_dropped",
-] as const;
-export type AlertRuleType = (typeof ALERT_RULE_TYPES)[number];
-
-export const ALERT_SEVERITIES = ["info", "warning", "critical"] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
-
-/** Provider states a `provider_unhealthy` rule can watch. */
-export const WATCHED_PROVIDER_STATES = ["degraded", "unhealthy", "ejected"] as const;
-export type WatchedProviderState = (typeof WATCHED_PROVIDER_STATES)[number];
+import type {
+  AlertIncidentStatus,
+  AlertRuleType,
+  AlertSeverity,
+  WatchedProviderState,
+} from "../vocabulary/alerts";
 
 /** One provider in service or not (names the provider health states, plus its current reason). */
 export interface ProviderSignal {
@@ -141,7 +131,7 @@ export type ResolveReason = "condition_cleared" | "rule_disabled" | "subject_gon
 
 /** One alert to announce on the rule's channels. */
 export interface AlertNotification {
-  readonly kind: "firing" | "resolved";
+  readonly kind: AlertIncidentStatus;
   readonly ruleId: string;
   readonly ruleName: string;
   readonly ruleType: AlertRuleType;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createSeededRandom, drawInt } from "@/core/random/seeded";
 import { createIpHash, hashString, pickByAffinity } from "./ip-hash";
-import { makeCandidate, makeContext } from "./strategy-contract";
+import { makeCandidate, makeContext } from "@/testing/strategy-contract";
 import type { Candidate } from "./types";
 
 const randomKeys = (count: number, seed: number): string[] => {

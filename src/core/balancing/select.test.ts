@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createSeededRandom } from "@/core/random/seeded";
-import { createStrategy } from "./registry";
-import { createTierStrategies, selectProvider, type BalancerMember, type SelectOptions } from "./select";
-import type { StrategyName } from "@/db/schema/groups";
+import type { StrategyName } from "./registry";
+import {
+  createStrategy,
+  createTierStrategies,
+  selectProvider,
+  type BalancerMember,
+  type SelectOptions,
+} from "./select";
 
 const member = (
   id: string,

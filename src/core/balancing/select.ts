@@ -1,5 +1,5 @@
-import type { StrategyName } from "@/db/schema/groups";
-import { getStrategyFactory } from "./registry";
+import { AppError } from "../errors/catalogue";
+import { isStrategyName, STRATEGIES, type StrategyName } from "./registry";
 import type { Candidate, Strategy, StrategyFactory } from "./types";
 
 /**
@@ -84,6 +84,19 @@ export function selectProvider(
       : { random: options.random, affinityKey: options.affinityKey };
   const chosen = options.strategyFor(tier).pick(candidates, context);
   return chosen === undefined ? undefined : { id: chosen.id, tier };
+}
+
+/** Returns the factory of the named strategy; an unknown name (bad stored config) throws INTERNAL_ERROR. */
+export function getStrategyFactory(name: StrategyName): StrategyFactory {
+  if (!isStrategyName(name)) {
+    throw new AppError("INTERNAL_ERROR", `Unknown balancing strategy "${String(name)}".`);
+  }
+  return STRATEGIES[name].create;
+}
+
+/** Creates a fresh instance (fresh state) of the named strategy. */
+export function createStrategy(name: StrategyName): Strategy {
+  return getStrategyFactory(name)();
 }
 
 /** Returns a `strategyFor` that lazily keeps one strategy instance (own state) per tier. */

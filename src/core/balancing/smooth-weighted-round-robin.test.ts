@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createSeededRandom, drawInt } from "@/core/random/seeded";
 import { createSmoothWeightedRoundRobin, STALE_AFTER_PICKS } from "./smooth-weighted-round-robin";
-import { makeCandidate, makeContext } from "./strategy-contract";
+import { makeCandidate, makeContext } from "@/testing/strategy-contract";
 import type { Candidate } from "./types";
 
 const noRandom = makeContext(() => 0);

@@ -14,9 +14,9 @@ import {
   findEjectionTrigger,
   setGroupLatencyMedian,
   type HealthReason,
-  type HealthStateName,
   type ProviderHealthState,
 } from "./provider-health";
+import type { HealthStateName } from "../vocabulary/health";
 
 export interface MemberHealth {
   readonly id: string;

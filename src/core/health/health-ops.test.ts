@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyCheckOutcome, applyHealthOp, changesAvailability, type HealthOp } from "./health-ops";
-import { createRegistryHarness, T0 } from "./health-test-support";
+import { createRegistryHarness, T0 } from "@/testing/health-test-support";
 import { DEFAULT_HEALTH_POLICY as POLICY } from "./policy";
 import {
   beginTrial,

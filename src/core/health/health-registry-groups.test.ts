@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isAppError } from "../errors/catalogue";
-import { createRegistryHarness, T0 } from "./health-test-support";
+import { createRegistryHarness, T0 } from "@/testing/health-test-support";
 
 const GROUP = ["a", "b", "c", "d"];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRegistryHarness, T0 } from "./health-test-support";
+import { createRegistryHarness, T0 } from "@/testing/health-test-support";
 
 const GROUP = ["a", "b", "c", "d"];
 

@@ -25,10 +25,10 @@ import {
   type AttemptOutcome,
   type EjectionTrigger,
   type HealthReason,
-  type HealthStateName,
   type LastError,
   type ProviderHealthState,
 } from "./provider-health";
+import type { HealthStateName } from "../vocabulary/health";
 
 /** Why a provider changed state: the new state's reason, or how it became healthy again. */
 export type TransitionReason = HealthReason | "trial_succeeded" | "restored" | "recovered";

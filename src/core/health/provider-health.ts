@@ -10,13 +10,12 @@
  * group's size; this file only says whether a provider is over a threshold.
  */
 import { AppError } from "../errors/catalogue";
+import { HEALTH_OUTCOMES, type HealthOutcome, type HealthStateName } from "../vocabulary/health";
 import { addToWindow, computeWindowStats, type WindowBucket, type WindowStats } from "./outcome-window";
 import type { HealthPolicy } from "./policy";
 
-/** How one attempt counts for health (the retry classifier's `health` verdict). */
-export type HealthOutcome = "success" | "failure" | "auth_failure" | "neutral";
-
 export interface AttemptOutcome {
+  /** How the attempt counts for health (the retry classifier's `health` verdict). */
   readonly health: HealthOutcome;
   /** Latency of a successful attempt (e.g. time to first byte), ms; feeds the EWMA. */
   readonly latencyMs?: number;
@@ -25,8 +24,6 @@ export interface AttemptOutcome {
   /** Catalogue error code (e.g. UPSTREAM_TIMEOUT), when there is one. */
   readonly code?: string;
 }
-
-export type HealthStateName = "healthy" | "degraded" | "unhealthy" | "ejected";
 
 /** Automatic ejection triggers. */
 export type EjectionTrigger = "consecutive_failures" | "failure_rate";
@@ -81,12 +78,7 @@ export interface HealthDescription {
   readonly reason: HealthReason | null;
 }
 
-const OUTCOMES: ReadonlySet<string> = new Set<HealthOutcome>([
-  "success",
-  "failure",
-  "auth_failure",
-  "neutral",
-]);
+const OUTCOMES: ReadonlySet<string> = new Set(HEALTH_OUTCOMES);
 
 /** Returns the state of a provider nothing is known about yet: healthy, at full weight. */
 export function createHealthState(): ProviderHealthState {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_RETRY_ON } from "@/db/schema/groups";
+import { DEFAULT_RETRY_STATUSES } from "@/core/vocabulary/balancing";
 import { classifyAttempt, type AttemptErrorCode, type AttemptHealth } from "./classify";
 
 type Row = [label: string | number, retry: boolean, health: AttemptHealth];
@@ -14,7 +14,7 @@ describe("classifyAttempt: transport errors", () => {
     ["UPSTREAM_STREAM_ERROR", true, "failure"],
     ["CLIENT_CLOSED", false, "neutral"],
   ])("%s → retry=%s, %s", (code, retry, health) => {
-    expect(classifyAttempt({ kind: "error", code }, DEFAULT_RETRY_ON)).toEqual({ retry, health });
+    expect(classifyAttempt({ kind: "error", code }, DEFAULT_RETRY_STATUSES)).toEqual({ retry, health });
   });
 });
 
@@ -45,7 +45,7 @@ describe("classifyAttempt: statuses with the default retryOn (429, 500, 502, 503
     [422, false, "neutral"],
     [451, false, "neutral"],
   ])("%s → retry=%s, %s", (status, retry, health) => {
-    expect(classifyAttempt({ kind: "status", status: Number(status) }, DEFAULT_RETRY_ON)).toEqual({
+    expect(classifyAttempt({ kind: "status", status: Number(status) }, DEFAULT_RETRY_STATUSES)).toEqual({
       retry,
       health,
     });
@@ -97,7 +97,7 @@ describe("classifyAttempt: nonsense statuses", () => {
     [200.5, false, "failure"],
     [Number.NaN, false, "failure"],
   ])("%s → retry=%s, %s", (status, retry, health) => {
-    expect(classifyAttempt({ kind: "status", status: Number(status) }, DEFAULT_RETRY_ON)).toEqual({
+    expect(classifyAttempt({ kind: "status", status: Number(status) }, DEFAULT_RETRY_STATUSES)).toEqual({
       retry,
       health,
     });

@@ -1,4 +1,5 @@
 import type { ErrorCode } from "@/core/errors/catalogue";
+import type { HealthOutcome } from "../vocabulary/health";
 
 /**
  * What one upstream attempt means for the request (retry elsewhere?) and for the provider's health.
@@ -32,7 +33,8 @@ export type AttemptOutcome =
   | { readonly kind: "status"; readonly status: number }
   | { readonly kind: "error"; readonly code: AttemptErrorCode };
 
-export type AttemptHealth = "success" | "failure" | "auth_failure" | "neutral";
+/** How an attempt counts for health. */
+export type AttemptHealth = HealthOutcome;
 
 export interface AttemptClassification {
   readonly retry: boolean;

@@ -13,9 +13,14 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-
-export const ALERT_CHANNEL_TYPES = ["webhook", "email", "dingtalk", "feishu"] as const;
-export type AlertChannelTypeName = (typeof ALERT_CHANNEL_TYPES)[number];
+import { ALERT_CHANNEL_TYPES } from "../../core/vocabulary/alert-channels";
+import {
+  ALERT_DELIVERY_STATUSES,
+  ALERT_EVENTS,
+  ALERT_INCIDENT_STATUSES,
+  ALERT_SEVERITIES,
+  DEFAULT_ALERT_SEVERITY,
+} from "../../core/vocabulary/alerts";
 
 /** An alert rule; `condition` holds the per-type thresholds (validated by the contract's union). */
 export const alertRules = pgTable("alert_rules", {
@@ -23,9 +28,7 @@ export const alertRules = pgTable("alert_rules", {
   name: text("name").notNull().unique(),
   description: text("description").notNull().default(""),
   enabled: boolean("enabled").notNull().default(true),
-  severity: text("severity", { enum: ["info", "warning", "critical"] })
-    .notNull()
-    .default("warning"),
+  severity: text("severity", { enum: ALERT_SEVERITIES }).notNull().default(DEFAULT_ALERT_SEVERITY),
   type: text("type").notNull(),
   condition: jsonb("condition").$type<Record<string, unknown>>().notNull(),
   forMs: integer("for_ms").notNull().default(0),
@@ -95,7 +98,7 @@ export const alertIncidents = pgTable(
     severity: text("severity").notNull(),
     subjectKey: text("subject_key").notNull(),
     subjectName: text("subject_name").notNull(),
-    status: text("status", { enum: ["firing", "resolved"] }).notNull(),
+    status: text("status", { enum: ALERT_INCIDENT_STATUSES }).notNull(),
     summary: text("summary").notNull(),
     resolveSummary: text("resolve_summary"),
     resolveReason: text("resolve_reason"),
@@ -133,8 +136,8 @@ export const alertDeliveries = pgTable(
     channelId: uuid("channel_id").references(() => alertChannels.id, { onDelete: "set null" }),
     channelName: text("channel_name").notNull(),
     channelType: text("channel_type", { enum: ALERT_CHANNEL_TYPES }).notNull(),
-    event: text("event", { enum: ["firing", "resolved", "test"] }).notNull(),
-    status: text("status", { enum: ["pending", "delivered", "failed"] }).notNull(),
+    event: text("event", { enum: ALERT_EVENTS }).notNull(),
+    status: text("status", { enum: ALERT_DELIVERY_STATUSES }).notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     attempts: integer("attempts").notNull().default(0),
     maxAttempts: integer("max_attempts").notNull(),

@@ -1,12 +1,10 @@
 import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { DEFAULT_USER_ROLE, USER_ROLES } from "../../core/vocabulary/users";
 
 /**
  * better-auth's four tables, written by hand from its documented schema (its schema CLI needs Node 22),
  * plus the username plugin's columns and our role.
  */
-export const USER_ROLES = ["admin", "viewer"] as const;
-export type UserRole = (typeof USER_ROLES)[number];
-
 export const user = pgTable("user", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
@@ -15,7 +13,7 @@ export const user = pgTable("user", {
   image: text("image"),
   username: text("username").unique(),
   displayUsername: text("display_username"),
-  role: text("role", { enum: USER_ROLES }).notNull().default("viewer"),
+  role: text("role", { enum: USER_ROLES }).notNull().default(DEFAULT_USER_ROLE),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });

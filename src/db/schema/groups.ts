@@ -1,15 +1,5 @@
 import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-
-export const STRATEGIES = [
-  "weighted_round_robin",
-  "round_robin",
-  "weighted_random",
-  "least_connections",
-  "ip_hash",
-] as const;
-export type StrategyName = (typeof STRATEGIES)[number];
-
-export const DEFAULT_RETRY_ON = [429, 500, 502, 503, 504, 529];
+import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, STRATEGY_NAMES } from "../../core/vocabulary/balancing";
 
 /** A routing group: clients call /api/proxy/{slug}/... and are spread over its member providers. */
 export const groups = pgTable("groups", {
@@ -17,9 +7,12 @@ export const groups = pgTable("groups", {
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
   description: text("description").notNull().default(""),
-  strategy: text("strategy", { enum: STRATEGIES }).notNull().default("weighted_round_robin"),
+  strategy: text("strategy", { enum: STRATEGY_NAMES }).notNull().default(DEFAULT_STRATEGY),
   maxAttempts: integer("max_attempts").notNull().default(3),
-  retryOn: jsonb("retry_on").$type<number[]>().notNull().default(DEFAULT_RETRY_ON),
+  retryOn: jsonb("retry_on")
+    .$type<number[]>()
+    .notNull()
+    .default([...DEFAULT_RETRY_STATUSES]),
   connectTimeoutMs: integer("connect_timeout_ms").notNull().default(5_000),
   firstByteTimeoutMs: integer("first_byte_timeout_ms").notNull().default(60_000),
   idleTimeoutMs: integer("idle_timeout_ms").notNull().default(120_000),

@@ -1,8 +1,5 @@
 import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-
-/** How the provider's credential is sent upstream. */
-export const AUTH_STYLES = ["bearer", "x-api-key", "none"] as const;
-export type AuthStyle = (typeof AUTH_STYLES)[number];
+import { AUTH_STYLES, DEFAULT_AUTH_STYLE } from "../../core/vocabulary/providers";
 
 /** An upstream endpoint speaking the group's API. */
 export const providers = pgTable("providers", {
@@ -13,7 +10,7 @@ export const providers = pgTable("providers", {
   apiKeyCipher: text("api_key_cipher"),
   /** Last four characters of the credential, for masked display only. */
   apiKeyLast4: text("api_key_last4"),
-  authStyle: text("auth_style", { enum: AUTH_STYLES }).notNull().default("bearer"),
+  authStyle: text("auth_style", { enum: AUTH_STYLES }).notNull().default(DEFAULT_AUTH_STYLE),
   weight: integer("weight").notNull().default(1),
   enabled: boolean("enabled").notNull().default(true),
   healthCheckPath: text("health_check_path"),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { LoggedAttemptOutcome } from "../../core/vocabulary/status-classes";
 
 /** One upstream attempt inside a client request. Offsets are ms since the request started. */
 export interface AttemptRecord {
@@ -19,7 +20,7 @@ export interface AttemptRecord {
   endMs: number;
   /** Duration (endMs - startMs), kept for readers that only want one number. */
   ms: number;
-  outcome: "success" | "failure" | "client_error" | "aborted";
+  outcome: LoggedAttemptOutcome;
 }
 
 /** What the data plane records about every client request. */

@@ -4,7 +4,8 @@ import type { Strategy } from "../../core/balancing/types";
 import type { Db } from "../../db/client";
 import { apiKeys } from "../../db/schema/api-keys";
 import { groupProviders } from "../../db/schema/group-providers";
-import { groups, type StrategyName } from "../../db/schema/groups";
+import type { StrategyName } from "../../core/vocabulary/balancing";
+import { groups } from "../../db/schema/groups";
 import { providers, type ProviderRow } from "../../db/schema/providers";
 import type { Logger } from "../../observability/logger";
 import type {

@@ -1,7 +1,7 @@
 import { createTierStrategies, type TierRef } from "../../core/balancing/select";
 import type { Strategy } from "../../core/balancing/types";
 import type { Db } from "../../db/client";
-import type { StrategyName } from "../../db/schema/groups";
+import type { StrategyName } from "../../core/vocabulary/balancing";
 import type { Logger } from "../../observability/logger";
 import { CONFIG_CHANNEL, type StateStore, type Unsubscribe } from "../../store/types";
 import { buildSnapshot, type OpenCredential } from "./build-snapshot";

@@ -1,7 +1,7 @@
 import type { Strategy } from "../../core/balancing/types";
 import type { TierRef } from "../../core/balancing/select";
-import type { AuthStyle } from "../../db/schema/providers";
-import type { StrategyName } from "../../db/schema/groups";
+import type { StrategyName } from "../../core/vocabulary/balancing";
+import type { AuthStyle } from "../../core/vocabulary/providers";
 
 /**
  * The immutable routing snapshot the request path reads: everything needed to route a request, built

@@ -36,11 +36,20 @@ export const groupsEn = {
   timeoutHint: "Milliseconds ({human}).",
   fieldEnabled: "Enabled",
   fieldEnabledHint: "A disabled group answers 404 to clients.",
-  strategyWeightedRoundRobin: "Weighted round robin",
-  strategyRoundRobin: "Round robin",
-  strategyWeightedRandom: "Weighted random",
-  strategyLeastConnections: "Least connections",
-  strategyIpHash: "Client IP affinity",
+  strategy_weighted_round_robin: "Weighted round robin",
+  strategy_round_robin: "Round robin",
+  strategy_weighted_random: "Weighted random",
+  strategy_least_connections: "Least connections",
+  strategy_ip_hash: "Client IP affinity",
+  strategyHint_weighted_round_robin:
+    "Providers take turns in proportion to their weights, evenly spread over time.",
+  strategyHint_round_robin: "Providers take turns one after another; weights are ignored.",
+  strategyHint_weighted_random:
+    "Each request goes to a provider drawn at random, in proportion to the weights.",
+  strategyHint_least_connections:
+    "Each request goes to the provider with the fewest requests in flight on this instance; the higher weight breaks ties.",
+  strategyHint_ip_hash:
+    "Requests from one client address stay on the same provider while it is available; addresses are spread by weight.",
   strategyHintWeighted: "Spreads requests by weight.",
   strategyHintEven: "Ignores weights: active providers share requests evenly.",
   invalidStatuses: "Enter status codes from 100 to 599, separated by commas.",

@@ -20,8 +20,8 @@ import {
   type TestAdminServicesOptions,
 } from "@/testing/test-admin-services";
 import { openTestDatabase, type TestDatabaseKind } from "@/testing/test-database";
-import { createAuthenticator } from "./authenticate";
-import { createAdminApi } from "./router";
+import { createAuthenticator } from "@/admin-api/authenticate";
+import { createAdminApi } from "@/admin-api/router";
 import type { Actor } from "@/contracts/actor";
 
 /**

@@ -2,9 +2,13 @@
  * Test helpers for the health module: a registry on a fake clock that records every transition.
  * Imported by tests only.
  */
-import type { MemberHealth } from "./group-health";
-import { createHealthRegistry, type HealthRegistry, type HealthTransition } from "./health-registry";
-import type { HealthPolicyOverrides } from "./policy";
+import type { MemberHealth } from "@/core/health/group-health";
+import {
+  createHealthRegistry,
+  type HealthRegistry,
+  type HealthTransition,
+} from "@/core/health/health-registry";
+import type { HealthPolicyOverrides } from "@/core/health/policy";
 
 /** A bucket-aligned start time, so window arithmetic in tests is easy to follow. */
 export const T0 = 1_200_000;

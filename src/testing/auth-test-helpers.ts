@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { AppAuth } from "./auth";
+import type { AppAuth } from "@/auth/auth";
 
 /** Test-only helpers: a loopback server mounting the auth handler, and a client choosing its source IP. */
 

@@ -4,8 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { isAppError } from "../core/errors/catalogue";
-import type { SlidingWindowResult, StateStore } from "./types";
+import { isAppError } from "@/core/errors/catalogue";
+import type { SlidingWindowResult, StateStore } from "@/store/types";
 
 /**
  * Makes a store. Stores made with the same `namespace` share state when the backend is shared

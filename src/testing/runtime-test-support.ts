@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { parseEnv } from "@/config/env";
 import { createLogger } from "@/observability/logger";
-import { createDispatcher } from "./dispatch";
-import { createRuntime, type Runtime, type RuntimeRole } from "./runtime";
+import { createDispatcher } from "@/server/dispatch";
+import { createRuntime, type Runtime, type RuntimeRole } from "@/server/runtime";
 
 export interface RunningProcess {
   readonly url: string;

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { createSeededRandom, drawInt } from "@/core/random/seeded";
-import type { Candidate, PickContext, StrategyFactory } from "./types";
+import type { Candidate, PickContext, StrategyFactory } from "@/core/balancing/types";
 
 /**
  * The one behavioural contract every balancing strategy must meet, registered as vitest cases so
