@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   clearSuccessRateVerdict,
-  computeLatencyReference,
   createDegradationState,
   noteLatencyReference,
   readDegradedReason,
@@ -85,7 +84,7 @@ describe("one latch: hysteresis and dwell", () => {
 describe("the latency reference: a stable window of peer medians", () => {
   it("is the median of the peer medians noted over the window, one per bucket", () => {
     let state = createDegradationState();
-    expect(computeLatencyReference(state, T0, POLICY)).toBeNull();
+    expect(state.referenceMs).toBeNull();
     // 3 s buckets over 30 s: the last value noted in a bucket stands for it.
     for (const [offset, median] of [
       [0, 100],
@@ -98,24 +97,31 @@ describe("the latency reference: a stable window of peer medians", () => {
     }
     expect(state.samples.map((s) => s.medianMs)).toEqual([110, 90, 5_000, 100]);
     // One slow moment of a peer does not move the line.
-    expect(computeLatencyReference(state, T0 + 9_000, POLICY)).toBe(105);
+    expect(state.referenceMs).toBe(105);
     expect(noteLatencyReference(state, 100, T0 + 9_500, POLICY)).toBe(state);
   });
 
-  it("forgets samples older than the window, and becomes null with nothing left", () => {
+  it("drops samples older than the window when a new one is noted, not with time alone", () => {
     let state = noteLatencyReference(createDegradationState(), 100, T0, POLICY);
     state = noteLatencyReference(state, 400, T0 + 15_000, POLICY);
-    expect(computeLatencyReference(state, T0 + 29_999, POLICY)).toBe(250);
-    expect(computeLatencyReference(state, T0 + 30_000, POLICY)).toBe(400);
-    // No peer latency (e.g. the group shrank to one): old samples just age out.
+    expect(state.referenceMs).toBe(250);
+    // An idle group (nothing noted) keeps its reference: stepping never ages it.
+    const idle = stepDegradation(state, withEwma(300), T0 + 300_000, POLICY);
+    expect(idle.referenceMs).toBe(250);
+    expect(noteLatencyReference(state, 400, T0 + 30_000, POLICY).referenceMs).toBe(400);
+    // Evaluated with no peer latency (left alone in its group): old samples age out all the same.
     expect(noteLatencyReference(state, null, T0 + 20_000, POLICY)).toBe(state);
-    expect(computeLatencyReference(state, T0 + 45_000, POLICY)).toBeNull();
+    expect(noteLatencyReference(state, null, T0 + 30_000, POLICY).referenceMs).toBe(400);
+    expect(noteLatencyReference(state, null, T0 + 45_000, POLICY)).toMatchObject({
+      samples: [],
+      referenceMs: null,
+    });
   });
 
   it("keeps at most one sample per bucket at any evaluation rate", () => {
     let state = createDegradationState();
     for (let t = 0; t < 120_000; t += 7) state = noteLatencyReference(state, 100 + (t % 13), T0 + t, POLICY);
-    expect(state.samples.length).toBeLessThanOrEqual(11);
+    expect(state.samples.length).toBeLessThanOrEqual(10);
   });
 });
 

@@ -9,13 +9,17 @@
  * - latency: enters when the latency EWMA is above max(floor, factor × reference); clears at or below
  *   that line scaled by exitFactor / factor. The reference is the median, over the last
  *   `latencyReferenceWindowMs`, of the group medians of the provider's peers (the other members), so a
- *   provider is never compared with itself and one moment of a peer does not move the line.
+ *   provider is never compared with itself and one moment of a peer does not move the line. Samples
+ *   age out only when a group evaluation notes a new one (with or without a peer median): an idle
+ *   group keeps its reference, so nobody "recovers" for lack of traffic, while a provider left alone
+ *   in its group loses its reference within the window and, with it, its latency verdict.
  * - A latch goes on once its entering condition has held for `degradedEnterMs` without clearing (and
  *   still holds), and off once its clearing condition has held for `degradedExitMs` without a break.
  *
  * This is a reporting verdict only (routing never reads it), judged by each instance on the state it
- * holds, and stepped whenever that state or the reference changes: between two steps its inputs do
- * not move, so a condition seen at two steps held in between. Plain JSON, pure functions; every
+ * holds, and stepped whenever that state or the reference changes: between two steps the latency
+ * inputs do not move, so a condition seen at two steps held in between (the success-rate window also
+ * moves with time; such a change is noticed at the next step). Plain JSON, pure functions; every
  * function returns its input object when nothing changed.
  */
 import { computeWindowStats } from "./outcome-window";
@@ -42,12 +46,10 @@ export interface LatencyReferenceSample {
 export interface DegradationState {
   readonly successRate: DegradationLatch;
   readonly latency: DegradationLatch;
-  /** Peer medians noted over the reference window, oldest first (at most REFERENCE_BUCKETS + 1). */
+  /** Peer medians noted over the reference window, oldest first (at most REFERENCE_BUCKETS). */
   readonly samples: readonly LatencyReferenceSample[];
-  /** Median of `samples` in the window; null when none is. */
+  /** Median of `samples`; null when there is none. */
   readonly referenceMs: number | null;
-  /** When the oldest sample leaves the window and the reference must be recomputed, ms. */
-  readonly referenceUntil: number;
 }
 
 /** The reference window is split into this many buckets: bounded memory at any evaluation rate. */
@@ -73,7 +75,7 @@ type DegradationPolicy = Pick<
 
 /** Returns the verdicts of a provider nothing is known about: not degraded, no reference. */
 export function createDegradationState(): DegradationState {
-  return { successRate: OFF, latency: OFF, samples: [], referenceMs: null, referenceUntil: Infinity };
+  return { successRate: OFF, latency: OFF, samples: [], referenceMs: null };
 }
 
 /** Names the reason the provider is reported degraded for (success rate first), or null. */
@@ -87,35 +89,30 @@ export function clearSuccessRateVerdict(state: DegradationState): DegradationSta
   return state.successRate === OFF ? state : { ...state, successRate: OFF };
 }
 
-/** Returns the state with the peers' median latency noted at `now` (null: no peer has one yet). */
+/**
+ * Returns the state with the peers' median latency noted at `now` (null: no peer has one in the group
+ * evaluated), samples older than the window at `now` dropped.
+ */
 export function noteLatencyReference(
   state: DegradationState,
   peerMedianMs: number | null,
   now: number,
   policy: DegradationPolicy,
 ): DegradationState {
-  if (peerMedianMs === null) return refreshReference(state, now, policy);
-  const bucketMs = computeReferenceBucketMs(policy);
-  const start = Math.floor(now / bucketMs) * bucketMs;
   const live = state.samples.filter((sample) => sample.start > now - policy.latencyReferenceWindowMs);
   const last = live[live.length - 1];
-  // A clock that stepped backwards lands in the newest bucket, keeping the list ordered.
-  if (last !== undefined && last.start >= start) {
-    if (last.medianMs === peerMedianMs && live.length === state.samples.length) return state;
-    live[live.length - 1] = { start: last.start, medianMs: peerMedianMs };
-  } else {
-    live.push({ start, medianMs: peerMedianMs });
+  if (peerMedianMs !== null) {
+    const bucketMs = Math.max(1, Math.ceil(policy.latencyReferenceWindowMs / REFERENCE_BUCKETS));
+    const start = Math.floor(now / bucketMs) * bucketMs;
+    // A clock that stepped backwards lands in the newest bucket, keeping the list ordered.
+    if (last !== undefined && last.start >= start) {
+      live[live.length - 1] = { start: last.start, medianMs: peerMedianMs };
+    } else {
+      live.push({ start, medianMs: peerMedianMs });
+    }
   }
-  return withSamples(state, live, policy);
-}
-
-/** Returns the reference latency at `now` (median of the peer medians in the window), or null. */
-export function computeLatencyReference(
-  state: DegradationState,
-  now: number,
-  policy: DegradationPolicy,
-): number | null {
-  return refreshReference(state, now, policy).referenceMs;
+  if (sameSamples(live, state.samples)) return state;
+  return { ...state, samples: live, referenceMs: computeMedian(live.map((sample) => sample.medianMs)) };
 }
 
 /** Returns the verdicts after observing `health` at `now`. */
@@ -125,11 +122,10 @@ export function stepDegradation(
   now: number,
   policy: DegradationPolicy,
 ): DegradationState {
-  const refreshed = refreshReference(state, now, policy);
-  const successRate = stepSuccessRateLatch(refreshed.successRate, health, now, policy);
-  const latency = stepLatencyLatch(refreshed.latency, health, refreshed.referenceMs, now, policy);
-  if (successRate === refreshed.successRate && latency === refreshed.latency) return refreshed;
-  return { ...refreshed, successRate, latency };
+  const successRate = stepSuccessRateLatch(state.successRate, health, now, policy);
+  const latency = stepLatencyLatch(state.latency, health, state.referenceMs, now, policy);
+  if (successRate === state.successRate && latency === state.latency) return state;
+  return { ...state, successRate, latency };
 }
 
 /** Moves one latch: on after `enterMs` of entering without clearing, off after `exitMs` of clearing. */
@@ -197,29 +193,9 @@ function stepLatencyLatch(
   );
 }
 
-function computeReferenceBucketMs(policy: DegradationPolicy): number {
-  return Math.max(1, Math.ceil(policy.latencyReferenceWindowMs / REFERENCE_BUCKETS));
-}
-
-/** Drops samples that left the window at `now` and recomputes the reference (same object when none did). */
-function refreshReference(state: DegradationState, now: number, policy: DegradationPolicy): DegradationState {
-  if (now < state.referenceUntil) return state;
-  const live = state.samples.filter((sample) => sample.start > now - policy.latencyReferenceWindowMs);
-  return withSamples(state, live, policy);
-}
-
-function withSamples(
-  state: DegradationState,
-  samples: readonly LatencyReferenceSample[],
-  policy: DegradationPolicy,
-): DegradationState {
-  const first = samples[0];
-  return {
-    ...state,
-    samples,
-    referenceMs: computeMedian(samples.map((sample) => sample.medianMs)),
-    referenceUntil: first === undefined ? Infinity : first.start + policy.latencyReferenceWindowMs,
-  };
+function sameSamples(a: readonly LatencyReferenceSample[], b: readonly LatencyReferenceSample[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((sample, i) => sample.start === b[i]?.start && sample.medianMs === b[i]?.medianMs);
 }
 
 function computeMedian(values: readonly number[]): number | null {

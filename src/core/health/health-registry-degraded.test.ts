@@ -254,6 +254,28 @@ describe("the verdict beside the state", () => {
     expect(h.events.map((e) => `${e.to}:${e.reason}`)).toEqual(["degraded:success_rate", "healthy:restored"]);
   });
 
+  it("holds through an idle spell (snapshots only), and lapses once the provider is left without peers", () => {
+    const h = createRegistryHarness();
+    drive(h, GROUP, 5_000, 200, (id) => (id === "c" ? 2_000 : 50));
+    expect(h.events).toHaveLength(1);
+    for (let i = 0; i < 20; i++) {
+      h.advance(15_000);
+      h.registry.snapshot();
+    }
+    expect(h.events).toHaveLength(1);
+    // Its peers leave the group: within the reference window plus the exit dwell it is no longer
+    // judged slow (there is nobody to be slower than).
+    const aloneSince = h.now();
+    drive(h, ["c"], 45_000, 200, () => 2_000);
+    expect(eventsOf(h, "c").map((e) => `${e.to}:${e.reason}`)).toEqual([
+      "degraded:latency",
+      "healthy:recovered",
+    ]);
+    const { degradedExitMs, latencyReferenceWindowMs } = h.registry.policy;
+    expect(h.events[1]!.at - aloneSince).toBeGreaterThanOrEqual(degradedExitMs);
+    expect(h.events[1]!.at - aloneSince).toBeLessThanOrEqual(latencyReferenceWindowMs + degradedExitMs);
+  });
+
   it("is dropped with the provider by forget", () => {
     const h = createRegistryHarness();
     drive(h, GROUP, 5_000, 200, (id) => (id === "c" ? 2_000 : 50));

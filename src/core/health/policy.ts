@@ -37,11 +37,11 @@ export interface HealthPolicy {
   readonly latencyEwmaAlpha: number;
   /** Success rate below which (with minimum volume) a provider starts to become `degraded`. */
   readonly degradedSuccessRate: number;
-  /** A `degraded` (success rate) provider recovers at or above this rate (>= degradedSuccessRate), or below minimum volume. */
+  /** A provider `degraded` by success rate recovers at or above this (>= degradedSuccessRate). */
   readonly degradedSuccessRateExit: number;
   /** Latency EWMA above this multiple of the group reference starts `degraded` (0 = off). */
   readonly degradedLatencyFactor: number;
-  /** A `degraded` (latency) provider recovers below this multiple (<= degradedLatencyFactor). */
+  /** A provider `degraded` by latency recovers at or below this multiple (<= degradedLatencyFactor). */
   readonly degradedLatencyExitFactor: number;
   /** No latency EWMA at or below this is ever slow, ms; the exit line scales it by exit/enter factor. */
   readonly degradedLatencyFloorMs: number;
