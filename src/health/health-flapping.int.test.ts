@@ -112,7 +112,7 @@ describe("steady load to healthy providers", () => {
     expect(h.health!.snapshot(ids)[0]).toMatchObject({ state: "healthy", volume: expect.any(Number) });
     expect(seen.filter((e) => ids.includes(e.providerId))).toEqual([]);
     expect(await storedTransitions(ids)).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it("stores zero transitions for a group of three over 2000 requests", async () => {
     const { slug, ids } = await createGroup(ups);
@@ -121,7 +121,7 @@ describe("steady load to healthy providers", () => {
     expect(h.health!.snapshot(ids).map((s) => s.state)).toEqual(["healthy", "healthy", "healthy"]);
     expect(seen.filter((e) => ids.includes(e.providerId))).toEqual([]);
     expect(await storedTransitions(ids)).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe("a provider that turns slow, then fast again", () => {
@@ -166,5 +166,5 @@ describe("a provider that turns slow, then fast again", () => {
     ]);
     const fast = await h.db.select().from(healthEvents).where(eq(healthEvents.providerId, ids[0]!));
     expect(fast).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
