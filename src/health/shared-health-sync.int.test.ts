@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { asc, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { HealthPolicyOverrides } from "../core/health/policy";
 import type { Database } from "../db/client";
 import { healthEvents } from "../db/schema";
 import { createLogger } from "../observability/logger";
@@ -29,7 +30,11 @@ afterEach(async () => {
   }
 });
 
-async function instances(prefix: string, syncIntervalMs: number): Promise<[GatewayHealth, GatewayHealth]> {
+async function instances(
+  prefix: string,
+  syncIntervalMs: number,
+  policy: HealthPolicyOverrides = {},
+): Promise<[GatewayHealth, GatewayHealth]> {
   const { url } = testRedis();
   const made: GatewayHealth[] = [];
   for (let i = 0; i < 2; i++) {
@@ -37,7 +42,7 @@ async function instances(prefix: string, syncIntervalMs: number): Promise<[Gatew
     const health = createGatewayHealth({
       store,
       logger: createLogger("silent"),
-      policy: POLICY,
+      policy: { ...POLICY, ...policy },
       syncIntervalMs,
     });
     opened.push({ health, store });
@@ -120,6 +125,27 @@ describe("health shared through Redis", () => {
     await store.close();
     fail(a, "p", 3);
     expect(a.evaluate(["p", "q"]).members[0]).toMatchObject({ available: false, state: "ejected" });
+  });
+});
+
+describe("degraded with shared health", () => {
+  it("is judged beside the shared state: a slow provider is degraded once, not again at every sync", async () => {
+    const [a] = await instances(prefix(), 20, { degradedEnterMs: 300, degradedExitMs: 1_000 });
+    const group = ["p", "q", "r"];
+    a.follow(group);
+    const seen: string[] = [];
+    a.registry.onTransition((event) => seen.push(`${event.providerId}:${event.to}:${event.reason}`));
+    const until = Date.now() + 1_500;
+    while (Date.now() < until) {
+      for (const id of group) {
+        a.hooks.onAttemptOutcome(id, { kind: "status", status: 200 }, id === "r" ? 2_000 : 50, "success");
+      }
+      a.evaluate(group);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await a.sync();
+    expect(seen).toEqual(["r:degraded:latency"]);
+    expect(a.snapshot(["r"])[0]).toMatchObject({ state: "degraded", reason: "latency" });
   });
 });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { computeLatencyMedian, computeMaxOut, evaluateGroupHealth, pickPanicMember } from "./group-health";
+import {
+  computeMaxOut,
+  computePeerLatencyMedians,
+  evaluateGroupHealth,
+  pickPanicMember,
+} from "./group-health";
 import { DEFAULT_HEALTH_POLICY as POLICY } from "./policy";
 import { createHealthState, ejectManually, ejectProvider, type ProviderHealthState } from "./provider-health";
 
@@ -23,10 +28,17 @@ describe("group rules", () => {
     expect(computeMaxOut(3, 1)).toBe(3);
   });
 
-  it("takes the median of the members that have a latency", () => {
-    expect(computeLatencyMedian([withLatency(null)])).toBeNull();
-    expect(computeLatencyMedian([withLatency(300), withLatency(null), withLatency(100)])).toBe(200);
-    expect(computeLatencyMedian([withLatency(5), withLatency(300), withLatency(100)])).toBe(100);
+  it("takes each member's peer median: the other members that have a latency, never itself", () => {
+    const peers = (...values: (number | null)[]) => computePeerLatencyMedians(values.map(withLatency));
+    expect(peers(null)).toEqual([null]);
+    expect(peers(40)).toEqual([null]);
+    // A pair: each is judged against the other (a median including itself could never be 3 × away).
+    expect(peers(50, 2_000)).toEqual([2_000, 50]);
+    expect(peers(300, null, 100)).toEqual([100, 200, 300]);
+    expect(peers(5, 300, 100, 100)).toEqual([100, 100, 100, 100]);
+    // Equal latencies: only one of them is left out.
+    expect(peers(7, 7, 7)).toEqual([7, 7, 7]);
+    expect(peers(10, 20, 30, 40, 1_000)).toEqual([35, 35, 30, 25, 25]);
   });
 
   it("panic picks the oldest last failure, never-failed first, skipping auth and manual", () => {

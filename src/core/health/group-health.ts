@@ -1,18 +1,18 @@
 /**
  * Group-level health rules, pure: which over-threshold members actually get ejected (never more than
  * `maxEjectionShare` of the group out of service at once), panic selection when nothing is available,
- * and the group's median latency for the `degraded` check.
+ * and each member's peer median latency (the input of the `degraded` latency reference).
  *
  * Ejections are applied here, when a group is evaluated, because only the group knows its size. A
  * provider in several groups is ejected for all of them, checked against the group that evaluated it.
  */
+import type { DegradedReason } from "./degradation";
 import type { HealthPolicy } from "./policy";
 import {
   computeAvailability,
   describeHealth,
   ejectProvider,
   findEjectionTrigger,
-  setGroupLatencyMedian,
   type HealthReason,
   type ProviderHealthState,
 } from "./provider-health";
@@ -37,7 +37,7 @@ export interface GroupEvaluation {
   readonly members: readonly MemberHealth[];
   /** Whether panic mode picked a member. */
   readonly panic: boolean;
-  /** States this evaluation changed (ejections applied, group median noted): store them. */
+  /** States this evaluation changed (ejections applied): store them. */
   readonly updates: ReadonlyMap<string, ProviderHealthState>;
 }
 
@@ -47,17 +47,37 @@ export function computeMaxOut(memberCount: number, maxEjectionShare: number): nu
   return Math.floor(memberCount * maxEjectionShare + 1e-9);
 }
 
-/** Returns the median latency EWMA of the states that have one, or null when none has. */
-export function computeLatencyMedian(states: readonly ProviderHealthState[]): number | null {
-  const samples = states
+/**
+ * Returns, index-aligned with `states`, the median latency EWMA of each one's peers (the others that
+ * have one), or null when no peer has one: a provider is judged against the rest of its group, never
+ * against itself (in a group of one or two, a median that includes it can never be 3 × away from it).
+ */
+export function computePeerLatencyMedians(states: readonly ProviderHealthState[]): (number | null)[] {
+  const sorted = sortLatencies(states);
+  return states.map((state) => {
+    const own = state.latencyEwmaMs;
+    return computeMedianExcept(sorted, own === null ? -1 : sorted.indexOf(own));
+  });
+}
+
+function sortLatencies(states: readonly ProviderHealthState[]): number[] {
+  return states
     .map((state) => state.latencyEwmaMs)
     .filter((value): value is number => value !== null)
     .sort((a, b) => a - b);
-  if (samples.length === 0) return null;
-  const middle = Math.floor(samples.length / 2);
-  if (samples.length % 2 === 1) return samples[middle] as number;
-  return ((samples[middle - 1] as number) + (samples[middle] as number)) / 2;
 }
+
+/** Median of `sorted` without the entry at `skip` (-1: none skipped); null when nothing is left. */
+function computeMedianExcept(sorted: readonly number[], skip: number): number | null {
+  const count = skip < 0 ? sorted.length : sorted.length - 1;
+  if (count === 0) return null;
+  const at = (position: number) => sorted[skip >= 0 && position >= skip ? position + 1 : position] as number;
+  const middle = Math.floor(count / 2);
+  return count % 2 === 1 ? at(middle) : (at(middle - 1) + at(middle)) / 2;
+}
+
+/** Says why a member is reported degraded (the verdicts live beside the states); none by default. */
+export type DegradedJudge = (providerId: string, state: ProviderHealthState) => DegradedReason | null;
 
 /** Evaluates a group at `now`: applies the ejections its share allows and says who may be used. */
 export function evaluateGroupHealth(
@@ -65,6 +85,7 @@ export function evaluateGroupHealth(
   memberIds: readonly string[],
   now: number,
   policy: HealthPolicy,
+  judgeDegraded: DegradedJudge = () => null,
 ): GroupEvaluation {
   const ids = [...new Set(memberIds)];
   const states = ids.map((id) => readState(id));
@@ -74,9 +95,6 @@ export function evaluateGroupHealth(
     states[index] = next;
     updates.set(ids[index] as string, next);
   };
-
-  const median = computeLatencyMedian(states);
-  states.forEach((state, index) => change(index, setGroupLatencyMedian(state, median)));
 
   // Auth-blocked and manually ejected members use up the share too: it protects capacity.
   let out = states.filter((state) => state.mode === "out").length;
@@ -93,7 +111,7 @@ export function evaluateGroupHealth(
     id: ids[index] as string,
     ...computeAvailability(state, now, policy),
     panic: false,
-    ...describeHealth(state, now, policy),
+    ...describeHealth(state, now, policy, judgeDegraded(ids[index] as string, state)),
   }));
 
   if (members.length === 0 || members.some((member) => member.available)) {

@@ -192,32 +192,6 @@ describe("manual eject and restore", () => {
   });
 });
 
-describe("degraded by latency", () => {
-  it("flags a member whose latency EWMA exceeds 3x the group median", () => {
-    const h = createRegistryHarness();
-    h.succeed("a", 1, 100);
-    h.succeed("a", 1, 200);
-    h.succeed("b", 1, 110);
-    h.succeed("c", 1, 350);
-    expect(h.registry.snapshot(["a"])[0]?.latencyEwmaMs).toBeCloseTo(120, 10);
-    const group = ["a", "b", "c"];
-    expect(h.registry.evaluateGroup(group).members.map((m) => m.state)).toEqual([
-      "healthy",
-      "healthy",
-      "healthy",
-    ]);
-    h.succeed("c", 4, 2_000);
-    expect(h.registry.evaluateGroup(group).members.map((m) => [m.state, m.reason, m.available])).toEqual([
-      ["healthy", null, true],
-      ["healthy", null, true],
-      ["degraded", "latency", true],
-    ]);
-    expect(h.events).toEqual([
-      { providerId: "c", from: "healthy", to: "degraded", reason: "latency", at: T0 },
-    ]);
-  });
-});
-
 describe("snapshot and listeners", () => {
   it("reports every field", () => {
     const h = createRegistryHarness();

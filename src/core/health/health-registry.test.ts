@@ -77,6 +77,9 @@ describe("failure-rate ejection", () => {
     h.succeed("a", 2);
     alternate(h, "a", 18);
     expect(h.registry.snapshot(["a"])[0]).toMatchObject({ volume: 20, successRate: 0.55 });
+    // Degraded once the low rate has lasted the enter dwell (health-registry-degraded.test.ts).
+    expect(h.member(GROUP, "a")).toMatchObject({ available: true, state: "healthy" });
+    h.advance(h.registry.policy.degradedEnterMs);
     expect(h.member(GROUP, "a")).toMatchObject({
       available: true,
       state: "degraded",

@@ -2,12 +2,26 @@
  * In-process health registry: many providers' states, the group rules applied on evaluation, manual
  * eject/restore for the admin API, a snapshot, and transition events for observability.
  *
- * Time-driven changes (an ejection ending, failures leaving the window) are noticed lazily, on the
- * next call that looks at the provider; their transition events are emitted then, stamped with that
- * call's time. The clock is injected; nothing here starts a timer.
+ * Time-driven changes (an ejection ending, failures leaving the window, a `degraded` dwell running
+ * out) are noticed lazily, on the next call that looks at the provider; their transition events are
+ * emitted then, stamped with that call's time. The clock is injected; nothing here starts a timer.
+ *
+ * `degraded` is a verdict with hysteresis and dwell times (degradation.ts), kept per provider beside
+ * its state rather than in it: the state may be replaced wholesale by the one every instance shares,
+ * while the verdict (and the group latency reference it is judged against) is this instance's own.
+ * Each group evaluation notes every member's peer median latency for that reference.
  */
 import { AppError } from "../errors/catalogue";
-import { evaluateGroupHealth, type MemberHealth } from "./group-health";
+import {
+  clearSuccessRateVerdict,
+  createDegradationState,
+  noteLatencyReference,
+  readDegradedReason,
+  stepDegradation,
+  type DegradationState,
+  type DegradedReason,
+} from "./degradation";
+import { computePeerLatencyMedians, evaluateGroupHealth, type MemberHealth } from "./group-health";
 import { applyCheckOutcome, changesAvailability } from "./health-ops";
 import { resolveHealthPolicy, type HealthPolicy, type HealthPolicyOverrides } from "./policy";
 import {
@@ -127,14 +141,27 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
   const clock = options.now;
   const states = new Map<string, ProviderHealthState>();
   const reported = new Map<string, HealthStateName>();
+  // The `degraded` verdicts of this instance (degradation.ts), kept beside the (possibly shared) states.
+  const verdicts = new Map<string, DegradationState>();
   const listeners = new Set<TransitionListener>();
   let version = 0;
 
   const read = (providerId: string): ProviderHealthState => states.get(providerId) ?? createHealthState();
 
+  const readVerdict = (providerId: string): DegradationState =>
+    verdicts.get(providerId) ?? createDegradationState();
+
+  /** Steps the provider's `degraded` verdict on its current state; returns the reason, if degraded. */
+  const judge = (providerId: string, state: ProviderHealthState, now: number): DegradedReason | null => {
+    const previous = readVerdict(providerId);
+    const next = stepDegradation(previous, state, now, policy);
+    if (next !== previous) verdicts.set(providerId, next);
+    return readDegradedReason(next);
+  };
+
   /** Emits a transition when the provider's named state differs from the last one reported. */
   const notice = (providerId: string, state: ProviderHealthState, now: number, cause: TransitionReason) => {
-    const described = describeHealth(state, now, policy);
+    const described = describeHealth(state, now, policy, judge(providerId, state, now));
     const from = reported.get(providerId) ?? "healthy";
     if (described.state === from) return;
     reported.set(providerId, described.state);
@@ -156,9 +183,22 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
     state.consecutiveFailures > 0 &&
     findEjectionTrigger(state, now, policy) !== null;
 
+  /** Notes each member's peer median latency: the input of its `degraded` latency reference. */
+  const noteReferences = (ids: readonly string[], now: number) => {
+    const medians = computePeerLatencyMedians(ids.map(read));
+    ids.forEach((providerId, index) => {
+      const previous = readVerdict(providerId);
+      const next = noteLatencyReference(previous, medians[index] ?? null, now, policy);
+      if (next !== previous) verdicts.set(providerId, next);
+    });
+  };
+
   const evaluateGroup = (memberIds: readonly string[]): GroupHealthView => {
     const now = clock();
-    const evaluation = evaluateGroupHealth(read, memberIds, now, policy);
+    noteReferences([...new Set(memberIds)], now);
+    const evaluation = evaluateGroupHealth(read, memberIds, now, policy, (id, state) =>
+      judge(id, state, now),
+    );
     const ejected: { id: string; trigger: EjectionTrigger }[] = [];
     for (const [providerId, next] of evaluation.updates) {
       const previous = read(providerId);
@@ -214,11 +254,15 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
     },
     restore(providerId) {
       const now = clock();
+      // The restore empties the outcome window: a success-rate verdict has nothing left to stand on.
+      const verdict = verdicts.get(providerId);
+      if (verdict !== undefined) verdicts.set(providerId, clearSuccessRateVerdict(verdict));
       commit(providerId, restoreProvider(read(providerId), now), now, "restored");
     },
     forget(providerId) {
       states.delete(providerId);
       reported.delete(providerId);
+      verdicts.delete(providerId);
       version += 1;
     },
     snapshot(providerIds) {
@@ -227,7 +271,7 @@ export function createHealthRegistry(options: HealthRegistryOptions): HealthRegi
       return ids.map((providerId) => {
         const state = read(providerId);
         notice(providerId, state, now, "recovered");
-        return buildSnapshot(providerId, state, now, policy);
+        return buildSnapshot(providerId, state, now, policy, readDegradedReason(readVerdict(providerId)));
       });
     },
     onTransition(listener) {
@@ -252,8 +296,9 @@ function buildSnapshot(
   state: ProviderHealthState,
   now: number,
   policy: HealthPolicy,
+  degraded: DegradedReason | null,
 ): ProviderHealthSnapshot {
-  const described = describeHealth(state, now, policy);
+  const described = describeHealth(state, now, policy, degraded);
   const stats = readWindowStats(state, now, policy);
   return {
     providerId,

@@ -24,6 +24,14 @@ describe("resolveHealthPolicy", () => {
       maxEjectionShare: 0.5,
       slowStartMs: 30_000,
       slowStartFloor: 0.1,
+      degradedSuccessRate: 0.9,
+      degradedSuccessRateExit: 0.95,
+      degradedLatencyFactor: 3,
+      degradedLatencyExitFactor: 2,
+      degradedLatencyFloorMs: 250,
+      latencyReferenceWindowMs: 30_000,
+      degradedEnterMs: 3_000,
+      degradedExitMs: 10_000,
     });
     expect(Object.isFrozen(DEFAULT_HEALTH_POLICY)).toBe(true);
   });
@@ -51,5 +59,27 @@ describe("resolveHealthPolicy", () => {
     expect(codeOf(() => resolveHealthPolicy({ maxEjectionMs: 10_000 }))).toBe("VALIDATION_FAILED");
     expect(codeOf(() => resolveHealthPolicy({ windowMs: 5, windowBuckets: 10 }))).toBe("VALIDATION_FAILED");
     expect(codeOf(() => resolveHealthPolicy({ maxEjectionMs: 30_000 }))).toBeUndefined();
+  });
+
+  it("validates the degraded rule: exit lines on the healthy side of the enter lines, sane dwells", () => {
+    expect(codeOf(() => resolveHealthPolicy({ degradedSuccessRateExit: 0.85 }))).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => resolveHealthPolicy({ degradedLatencyExitFactor: 4 }))).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => resolveHealthPolicy({ degradedLatencyExitFactor: 0 }))).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => resolveHealthPolicy({ degradedLatencyFloorMs: -1 }))).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => resolveHealthPolicy({ degradedEnterMs: 1.5 }))).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => resolveHealthPolicy({ degradedExitMs: -1 }))).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => resolveHealthPolicy({ latencyReferenceWindowMs: 0 }))).toBe("VALIDATION_FAILED");
+    // Equal lines (no hysteresis), zero dwells, or the latency rule off are all allowed.
+    expect(
+      codeOf(() =>
+        resolveHealthPolicy({
+          degradedSuccessRateExit: 0.9,
+          degradedLatencyExitFactor: 3,
+          degradedEnterMs: 0,
+          degradedExitMs: 0,
+        }),
+      ),
+    ).toBeUndefined();
+    expect(codeOf(() => resolveHealthPolicy({ degradedLatencyFactor: 0 }))).toBeUndefined();
   });
 });

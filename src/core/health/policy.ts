@@ -35,10 +35,22 @@ export interface HealthPolicy {
   readonly authCooldownMs: number;
   /** Weight (0..1] of the newest sample in the latency EWMA. */
   readonly latencyEwmaAlpha: number;
-  /** Success rate below which (with minimum volume) a provider is reported `degraded`. */
+  /** Success rate below which (with minimum volume) a provider starts to become `degraded`. */
   readonly degradedSuccessRate: number;
-  /** Latency EWMA above this multiple of the group median is reported `degraded` (0 = off). */
+  /** A provider `degraded` by success rate recovers at or above this (>= degradedSuccessRate). */
+  readonly degradedSuccessRateExit: number;
+  /** Latency EWMA above this multiple of the group reference starts `degraded` (0 = off). */
   readonly degradedLatencyFactor: number;
+  /** A provider `degraded` by latency recovers at or below this multiple (<= degradedLatencyFactor). */
+  readonly degradedLatencyExitFactor: number;
+  /** No latency EWMA at or below this is ever slow, ms; the exit line scales it by exit/enter factor. */
+  readonly degradedLatencyFloorMs: number;
+  /** The group reference: median of the peers' latency medians noted over this window, ms. */
+  readonly latencyReferenceWindowMs: number;
+  /** An entering condition must hold this long (without clearing) before `degraded` is reported, ms. */
+  readonly degradedEnterMs: number;
+  /** The leaving condition must hold this long without a break before `degraded` ends, ms. */
+  readonly degradedExitMs: number;
 }
 
 /** Defaults; see each field's comment on HealthPolicy. */
@@ -69,7 +81,20 @@ export const DEFAULT_HEALTH_POLICY: HealthPolicy = Object.freeze({
   authCooldownMs: 60_000,
   latencyEwmaAlpha: 0.2,
   degradedSuccessRate: 0.9,
+  // Hysteresis: a provider at 90–95 % keeps its current verdict instead of flipping on every attempt.
+  degradedSuccessRateExit: 0.95,
   degradedLatencyFactor: 3,
+  degradedLatencyExitFactor: 2,
+  // LLM first-byte latencies run from hundreds of ms to seconds: an EWMA under 250 ms is fast by any
+  // client's measure, and below it a multiple of the group is noise (sub-ms loopback, GC pauses).
+  degradedLatencyFloorMs: 250,
+  // Same span as the outcome window: one slow peer moment does not move the reference.
+  latencyReferenceWindowMs: 30_000,
+  // Long enough that a single slow answer (which moves the EWMA for a few samples) is not reported,
+  // short enough that a provider that turned slow is reported within seconds of traffic.
+  degradedEnterMs: 3_000,
+  // Recovery is believed only after 10 s of fast answers: at most one round trip per ~13 s.
+  degradedExitMs: 10_000,
 });
 
 const positiveInt = z.number().int().positive();
@@ -93,7 +118,13 @@ export const healthPolicyOverridesSchema = z.strictObject({
   authCooldownMs: positiveInt.optional(),
   latencyEwmaAlpha: share.optional(),
   degradedSuccessRate: z.number().gte(0).lte(1).optional(),
+  degradedSuccessRateExit: z.number().gte(0).lte(1).optional(),
   degradedLatencyFactor: z.number().nonnegative().optional(),
+  degradedLatencyExitFactor: z.number().positive().optional(),
+  degradedLatencyFloorMs: z.number().nonnegative().optional(),
+  latencyReferenceWindowMs: positiveInt.optional(),
+  degradedEnterMs: nonNegativeInt.optional(),
+  degradedExitMs: nonNegativeInt.optional(),
 });
 
 export type HealthPolicyOverrides = z.infer<typeof healthPolicyOverridesSchema>;
@@ -115,6 +146,18 @@ export function resolveHealthPolicy(overrides: unknown = {}): HealthPolicy {
     throw new AppError("VALIDATION_FAILED", "windowBuckets cannot exceed windowMs.", [
       { path: ["windowBuckets"], message: "more buckets than ms in the window" },
     ]);
+  }
+  if (policy.degradedSuccessRateExit < policy.degradedSuccessRate) {
+    throw new AppError("VALIDATION_FAILED", "degradedSuccessRateExit must be at least degradedSuccessRate.", [
+      { path: ["degradedSuccessRateExit"], message: "below degradedSuccessRate" },
+    ]);
+  }
+  if (policy.degradedLatencyFactor > 0 && policy.degradedLatencyExitFactor > policy.degradedLatencyFactor) {
+    throw new AppError(
+      "VALIDATION_FAILED",
+      "degradedLatencyExitFactor must not exceed degradedLatencyFactor.",
+      [{ path: ["degradedLatencyExitFactor"], message: "above degradedLatencyFactor" }],
+    );
   }
   return policy;
 }

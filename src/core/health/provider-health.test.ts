@@ -103,15 +103,19 @@ describe("provider health transitions", () => {
     expect(computeAvailability(back, T0 + 30_000, policy).weightFactor).toBe(1);
   });
 
-  it("describes degraded by success rate only with the minimum volume", () => {
-    const mostlyOk = [...Array(16).fill(success), failure, success, failure, failure];
-    expect(describeHealth(play(createHealthState(), mostlyOk, T0), T0, POLICY)).toEqual({
-      state: "degraded",
-      reason: "success_rate",
+  it("describes out before over a threshold before the degraded verdict before healthy", () => {
+    const fine = play(createHealthState(), [success], T0);
+    expect(describeHealth(fine, T0, POLICY)).toEqual({ state: "healthy", reason: null });
+    expect(describeHealth(fine, T0, POLICY, "latency")).toEqual({ state: "degraded", reason: "latency" });
+    const failing = play(createHealthState(), Array(5).fill(failure), T0);
+    expect(describeHealth(failing, T0, POLICY, "success_rate")).toEqual({
+      state: "unhealthy",
+      reason: "consecutive_failures",
     });
-    expect(describeHealth(play(createHealthState(), mostlyOk.slice(1), T0), T0, POLICY)).toEqual({
-      state: "healthy",
-      reason: null,
+    const ejected = ejectProvider(failing, T0, POLICY, "consecutive_failures");
+    expect(describeHealth(ejected, T0, POLICY, "latency")).toEqual({
+      state: "ejected",
+      reason: "consecutive_failures",
     });
   });
 

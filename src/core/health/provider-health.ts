@@ -11,6 +11,7 @@
  */
 import { AppError } from "../errors/catalogue";
 import { HEALTH_OUTCOMES, type HealthOutcome, type HealthStateName } from "../vocabulary/health";
+import type { DegradedReason } from "./degradation";
 import { addToWindow, computeWindowStats, type WindowBucket, type WindowStats } from "./outcome-window";
 import type { HealthPolicy } from "./policy";
 
@@ -32,7 +33,7 @@ export type EjectionTrigger = "consecutive_failures" | "failure_rate";
 export type OutReason = EjectionTrigger | "trial_failed" | "auth" | "manual";
 
 /** Why a provider is in its current state (null when healthy). */
-export type HealthReason = OutReason | "success_rate" | "latency";
+export type HealthReason = OutReason | DegradedReason;
 
 export interface LastError {
   readonly status: number | null;
@@ -52,8 +53,6 @@ export interface ProviderHealthState {
   readonly window: readonly WindowBucket[];
   /** Latency EWMA of successful attempts, ms; null before the first sample. */
   readonly latencyEwmaMs: number | null;
-  /** Median latency EWMA of the group this provider was last evaluated in (for `degraded`). */
-  readonly groupLatencyMedianMs: number | null;
   readonly lastFailureAt: number | null;
   readonly lastError: LastError | null;
   /** Ejections so far (automatic and manual). */
@@ -90,7 +89,6 @@ export function createHealthState(): ProviderHealthState {
     consecutiveFailures: 0,
     window: [],
     latencyEwmaMs: null,
-    groupLatencyMedianMs: null,
     lastFailureAt: null,
     lastError: null,
     ejections: 0,
@@ -268,11 +266,15 @@ export function readWindowStats(state: ProviderHealthState, now: number, policy:
   return computeWindowStats(state.window, now, policy);
 }
 
-/** Names the provider's state at `now` and why. */
+/**
+ * Names the provider's state at `now` and why. `degraded` is the reporting verdict kept beside the
+ * state (degradation.ts: it needs hysteresis and dwell times, so it cannot be read off one state).
+ */
 export function describeHealth(
   state: ProviderHealthState,
   now: number,
   policy: HealthPolicy,
+  degraded: DegradedReason | null = null,
 ): HealthDescription {
   if (state.mode === "out") {
     const reason = state.outReason ?? "manual";
@@ -280,32 +282,8 @@ export function describeHealth(
   }
   const trigger = findEjectionTrigger(state, now, policy);
   if (trigger !== null) return { state: "unhealthy", reason: trigger };
-  const stats = computeWindowStats(state.window, now, policy);
-  if (
-    stats.successRate !== null &&
-    stats.volume >= policy.minimumVolume &&
-    stats.successRate < policy.degradedSuccessRate
-  ) {
-    return { state: "degraded", reason: "success_rate" };
-  }
-  const median = state.groupLatencyMedianMs;
-  if (
-    policy.degradedLatencyFactor > 0 &&
-    state.latencyEwmaMs !== null &&
-    median !== null &&
-    state.latencyEwmaMs > policy.degradedLatencyFactor * median
-  ) {
-    return { state: "degraded", reason: "latency" };
-  }
+  if (degraded !== null) return { state: "degraded", reason: degraded };
   return { state: "healthy", reason: null };
-}
-
-/** Returns the state with the group's median latency recorded (the same object when unchanged). */
-export function setGroupLatencyMedian(
-  state: ProviderHealthState,
-  medianMs: number | null,
-): ProviderHealthState {
-  return state.groupLatencyMedianMs === medianMs ? state : { ...state, groupLatencyMedianMs: medianMs };
 }
 
 /** Whether a trial may be running or due: out, with a known end that has passed. */
