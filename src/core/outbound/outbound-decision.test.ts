@@ -182,7 +182,7 @@ describe("describeOutboundDenial", () => {
   it("names OUTBOUND_ALLOW and what to add to it", () => {
     expect(describeOutboundDenial("internal.example.com", "private", "10.0.0.5")).toBe(
       "Outbound requests to internal.example.com (10.0.0.5) are refused: it is a private (RFC 1918) address. " +
-        "If this upstream is meant to be internal, add 10.0.0.5 or internal.example.com to the OUTBOUND_ALLOW setting and restart.",
+        "To allow it, add 10.0.0.5 or internal.example.com to the OUTBOUND_ALLOW setting and restart.",
     );
     expect(describeOutboundDenial("169.254.169.254", "link_local", "169.254.169.254")).toContain(
       "add 169.254.169.254 to the OUTBOUND_ALLOW setting",

@@ -149,6 +149,6 @@ export function describeOutboundDenial(host: string, reason: OutboundDenyReason,
   const suggestion = host === address || host === "" ? address : `${address} or ${host}`;
   return (
     `Outbound requests to ${target} are refused: it is ${RANGE_LABELS[reason]}. ` +
-    `If this upstream is meant to be internal, add ${suggestion} to the OUTBOUND_ALLOW setting and restart.`
+    `To allow it, add ${suggestion} to the OUTBOUND_ALLOW setting and restart.`
   );
 }
