@@ -1,25 +1,71 @@
 /**
- * The guarded connectors against real loopback servers: what the policy allows connects, what it
- * refuses never opens a connection, a name that changes its answer cannot move a connection to a
- * refused address, redirects are not followed, and TLS still verifies the name.
+ * The guarded connectors against real loopback servers: the shared contract for each way of
+ * sending, then what is particular to each.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { fetch, request, type Agent } from "undici";
-import { EMPTY_OUTBOUND_POLICY, parseOutboundAllow, type OutboundPolicy } from "../core/outbound/allow-list";
-import { createOutboundAgent, requestOutbound } from "./outbound-connect";
-import { isOutboundBlocked, OutboundBlockedError } from "./outbound-guard";
+import { fetch, Pool, request, type Agent } from "undici";
+import { createGuardedConnector, createOutboundAgent, requestOutbound } from "./outbound-connect";
 import {
-  makeSelfSignedCertificate,
-  scriptedResolver,
-  startCountingServer,
-  startServerPair,
-  type CountingServer,
-} from "./outbound-test-servers";
+  describeOutboundSenderContract,
+  expectRefusal,
+  policyOf,
+  type OutboundSender,
+  type SenderAnswer,
+} from "./outbound-sender-contract";
+import { scriptedResolver, startCountingServer, startServerPair } from "./outbound-test-servers";
 
-function policyOf(value: string): OutboundPolicy {
-  const parsed = parseOutboundAllow(value);
-  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-  return parsed.policy;
+async function answerOf(response: {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: { text(): Promise<string> };
+}): Promise<SenderAnswer> {
+  const location = response.headers.location;
+  return {
+    status: response.statusCode,
+    text: await response.body.text(),
+    location: typeof location === "string" ? location : null,
+  };
+}
+
+const SENDERS: readonly OutboundSender[] = [
+  {
+    name: "createOutboundAgent",
+    async get(url, policy, options = {}) {
+      const agent = createOutboundAgent(policy, options);
+      try {
+        return await answerOf(await request(url, { dispatcher: agent }));
+      } finally {
+        await agent.destroy();
+      }
+    },
+  },
+  {
+    name: "Pool with createGuardedConnector",
+    async get(url, policy, options = {}) {
+      const parsed = new URL(url);
+      const pool = new Pool(parsed.origin, { connect: createGuardedConnector(policy, options) });
+      try {
+        return await answerOf(
+          await pool.request({ method: "GET", path: `${parsed.pathname}${parsed.search}` }),
+        );
+      } finally {
+        await pool.destroy();
+      }
+    },
+  },
+  {
+    name: "requestOutbound",
+    async get(url, policy, options = {}) {
+      const { resolve, connect } = options;
+      return answerOf(await requestOutbound(url, policy, { method: "GET", connect }, { resolve }));
+    },
+  },
+];
+
+for (const sender of SENDERS) {
+  describe(`outbound sender contract: ${sender.name}`, () => {
+    describeOutboundSenderContract(sender);
+  });
 }
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -27,10 +73,10 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((close) => close()));
 });
 
-async function server(host: string, options?: Parameters<typeof startCountingServer>[1]) {
-  const started = await startCountingServer(host, options);
-  cleanups.push(() => started.close());
-  return started;
+function agent(...args: Parameters<typeof createOutboundAgent>): Agent {
+  const created = createOutboundAgent(...args);
+  cleanups.push(() => created.destroy());
+  return created;
 }
 
 async function pair(options?: Parameters<typeof startServerPair>[2]) {
@@ -42,97 +88,47 @@ async function pair(options?: Parameters<typeof startServerPair>[2]) {
   return started;
 }
 
-function agent(policy: OutboundPolicy, options?: Parameters<typeof createOutboundAgent>[1]): Agent {
-  const created = createOutboundAgent(policy, options);
-  cleanups.push(() => created.destroy());
-  return created;
-}
-
-async function getText(url: string, dispatcher: Agent, reset = false) {
-  const response = await request(url, { dispatcher, reset });
-  return { status: response.statusCode, text: await response.body.text() };
-}
-
-/** Awaits a refusal and lets the event loop turn, so a connection that was opened would be counted. */
-async function refusal(promise: Promise<unknown>): Promise<OutboundBlockedError> {
-  const err: unknown = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  await new Promise((resolve) => setTimeout(resolve, 20));
-  if (!isOutboundBlocked(err)) throw new Error(`expected OUTBOUND_BLOCKED, got ${String(err)}`);
-  return (
-    err instanceof OutboundBlockedError ? err : (err as { cause: unknown }).cause
-  ) as OutboundBlockedError;
-}
-
 const LOOPBACK = policyOf("127.0.0.0/8");
 
-describe("createOutboundAgent", () => {
-  it("connects to a loopback server allowed by OUTBOUND_ALLOW=127.0.0.0/8, in every spelling", async () => {
-    const target: CountingServer = await server("127.0.0.1");
-    const dispatcher = agent(LOOPBACK);
-    for (const host of ["127.0.0.1", "2130706433", "0x7f.1", "0177.0.0.1", "127.1", "[::ffff:7f00:1]"]) {
-      expect(await getText(`http://${host}:${target.port}/x`, dispatcher, true)).toEqual({
-        status: 200,
-        text: "ok from 127.0.0.1",
-      });
-    }
-    expect(target.connections).toBe(6);
-  });
-
-  it("refuses the same server without the allow-list before any byte reaches it", async () => {
-    const target = await server("127.0.0.1");
-    const dispatcher = agent(EMPTY_OUTBOUND_POLICY);
-    for (const host of ["127.0.0.1", "2130706433", "0x7f.1", "0177.0.0.1", "127.1", "[::ffff:7f00:1]"]) {
-      const err = await refusal(getText(`http://${host}:${target.port}/`, dispatcher));
-      expect(err).toMatchObject({ code: "OUTBOUND_BLOCKED", reason: "loopback" });
-      expect(err.message).toContain("OUTBOUND_ALLOW");
-    }
-    expect(target.connections).toBe(0);
-    expect(target.requests).toEqual([]);
-  });
-
-  it("resolves names on connect and judges what they resolve to", async () => {
-    const target = await server("127.0.0.1");
-    const { resolve } = scriptedResolver("upstream.test", [["127.0.0.1"]]);
-    const url = `http://upstream.test:${target.port}/`;
-    await refusal(getText(url, agent(EMPTY_OUTBOUND_POLICY, { resolve })));
-    expect(target.connections).toBe(0);
-    expect((await getText(url, agent(LOOPBACK, { resolve }))).status).toBe(200);
-    expect((await getText(url, agent(policyOf("upstream.test"), { resolve }))).status).toBe(200);
-    expect(target.connections).toBe(2);
-  });
-
-  it("refuses a split answer: one refused address refuses the name", async () => {
-    const { allowed, refused, port } = await pair();
-    const { resolve } = scriptedResolver("split.test", [["127.0.0.2", "127.0.0.1"]]);
-    const err = await refusal(
-      getText(`http://split.test:${port}/`, agent(policyOf("127.0.0.2"), { resolve })),
-    );
-    expect(err).toMatchObject({ reason: "loopback", address: "127.0.0.1" });
-    expect([allowed.connections, refused.connections]).toEqual([0, 0]);
-  });
-
-  it("re-checks every new connection: a name rebound to a refused address is refused", async () => {
+describe("createOutboundAgent over time", () => {
+  it("keeps a checked keep-alive connection, and re-checks when it opens a new one", async () => {
     const { allowed, refused, port } = await pair();
     const { resolve, calls } = scriptedResolver("rebind.test", [["127.0.0.2"], ["127.0.0.1"]]);
-    const dispatcher = agent(policyOf("127.0.0.2/32"), { resolve });
+    // One connection per origin, so reuse is certain rather than up to the pool.
+    const dispatcher = agent(policyOf("127.0.0.2/32"), { resolve, agent: { connections: 1 } });
     const url = `http://rebind.test:${port}/`;
-    // `reset` closes the connection after the answer, so the second request needs a new one.
-    expect(await getText(url, dispatcher, true)).toEqual({ status: 200, text: "ok from 127.0.0.2" });
-    const err = await refusal(getText(url, dispatcher, true));
-    expect(err).toMatchObject({ reason: "loopback", address: "127.0.0.1" });
-    expect(calls).toEqual(["rebind.test", "rebind.test"]);
+    for (let i = 0; i < 3; i++)
+      expect(await (await request(url, { dispatcher })).body.text()).toBe("ok from 127.0.0.2");
+    expect(calls).toHaveLength(1);
+    // `reset` closes the connection after the answer, so the next request needs a new one.
+    await (await request(url, { dispatcher, reset: true })).body.dump();
+    await expectRefusal(request(url, { dispatcher }));
+    expect(calls).toHaveLength(2);
     expect([allowed.connections, refused.connections]).toEqual([1, 0]);
   });
 
+  it("refuses a redirect that fetch follows, when it connects to the refused address", async () => {
+    const { allowed, refused, port } = await pair({
+      handler: (_req, res) => {
+        res.writeHead(302, { location: `http://127.0.0.1:${port}/internal` });
+        res.end();
+      },
+    });
+    await expectRefusal(fetch(`http://127.0.0.2:${port}/`, { dispatcher: agent(policyOf("127.0.0.2")) }));
+    expect([allowed.requests.length, refused.connections]).toEqual([1, 0]);
+  });
+});
+
+describe("createGuardedConnector", () => {
   it("tries the next checked address when one is unreachable", async () => {
-    const target = await server("127.0.0.2");
+    const target = await startCountingServer("127.0.0.2");
+    cleanups.push(() => target.close());
     // Nothing listens on 127.0.0.3 at that port: refused there, then 127.0.0.2 answers.
     const { resolve } = scriptedResolver("multi.test", [["127.0.0.3", "127.0.0.2"]]);
-    const answer = await getText(`http://multi.test:${target.port}/`, agent(LOOPBACK, { resolve }));
-    expect(answer).toEqual({ status: 200, text: "ok from 127.0.0.2" });
+    const response = await request(`http://multi.test:${target.port}/`, {
+      dispatcher: agent(LOOPBACK, { resolve }),
+    });
+    expect(await response.body.text()).toBe("ok from 127.0.0.2");
     expect(target.connections).toBe(1);
   });
 
@@ -141,80 +137,40 @@ describe("createOutboundAgent", () => {
       resolve: () => new Promise(() => undefined),
       connect: { timeout: 50 },
     });
-    await expect(getText("http://slow.test:9/", dispatcher)).rejects.toMatchObject({
+    await expect(request("http://slow.test:9/", { dispatcher })).rejects.toMatchObject({
       code: "UND_ERR_CONNECT_TIMEOUT",
     });
-  });
-
-  it("returns a redirect instead of following it; fetch following one is still refused on connect", async () => {
-    const { allowed, refused, port } = await pair({
-      handler: (_req, res) => {
-        res.writeHead(302, { location: `http://127.0.0.1:${port}/internal` });
-        res.end();
-      },
-    });
-    const dispatcher = agent(policyOf("127.0.0.2"));
-    const answer = await request(`http://127.0.0.2:${port}/`, { dispatcher });
-    await answer.body.dump();
-    expect([answer.statusCode, answer.headers.location]).toEqual([302, `http://127.0.0.1:${port}/internal`]);
-    await refusal(fetch(`http://127.0.0.2:${port}/`, { dispatcher }));
-    expect(refused.connections).toBe(0);
-    expect(allowed.requests.length).toBe(2);
-  });
-
-  it("connects TLS to the checked address while verifying the certificate against the name", async () => {
-    const { key, cert } = makeSelfSignedCertificate("upstream.test");
-    const target = await server("127.0.0.2", { tls: { key, cert } });
-    const { resolve } = scriptedResolver("upstream.test", [["127.0.0.2"]]);
-    const dispatcher = agent(LOOPBACK, { resolve, connect: { ca: cert } });
-    expect(await getText(`https://upstream.test:${target.port}/tls`, dispatcher)).toEqual({
-      status: 200,
-      text: "ok from 127.0.0.2",
-    });
-    expect(target.requests).toEqual([{ path: "/tls", servername: "upstream.test" }]);
-    // The same address under another name: the certificate does not match, so no request is sent.
-    const other = scriptedResolver("other.test", [["127.0.0.2"]]);
-    const mismatch = agent(LOOPBACK, { resolve: other.resolve, connect: { ca: cert } });
-    await expect(getText(`https://other.test:${target.port}/`, mismatch)).rejects.toMatchObject({
-      code: "ERR_TLS_CERT_ALTNAME_INVALID",
-    });
-    expect(target.requests.length).toBe(1);
   });
 });
 
 describe("requestOutbound", () => {
-  it("resolves once and pins the request to the checked address, whatever the name says next", async () => {
-    const { allowed, refused, port } = await pair();
+  it("sends method, headers, body, path and query to the pinned address, resolving once", async () => {
+    const { allowed, refused, port } = await pair({
+      handler: (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(
+            JSON.stringify({
+              method: req.method,
+              type: req.headers["content-type"],
+              body: Buffer.concat(chunks).toString(),
+            }),
+          );
+        });
+      },
+    });
     const { resolve, calls } = scriptedResolver("hook.test", [["127.0.0.2"], ["127.0.0.1"]]);
     const response = await requestOutbound(
       `http://hook.test:${port}/hook?x=1`,
       policyOf("127.0.0.2"),
-      { method: "POST", body: "{}", headers: { "content-type": "application/json" } },
+      { method: "POST", body: '{"a":1}', headers: { "content-type": "application/json" } },
       { resolve },
     );
-    expect([response.statusCode, await response.body.text()]).toEqual([200, "ok from 127.0.0.2"]);
+    expect(await response.body.json()).toEqual({ method: "POST", type: "application/json", body: '{"a":1}' });
     expect(calls).toEqual(["hook.test"]);
     expect(allowed.requests).toEqual([{ path: "/hook?x=1", servername: null }]);
     expect(refused.connections).toBe(0);
-  });
-
-  it("refuses before connecting, and returns redirects unfollowed", async () => {
-    const { allowed, refused, port } = await pair({
-      handler: (_req, res) => {
-        res.writeHead(307, { location: `http://127.0.0.1:${port}/` });
-        res.end();
-      },
-    });
-    const { resolve } = scriptedResolver("hook.test", [["127.0.0.1"]]);
-    await refusal(
-      requestOutbound(`http://hook.test:${port}/`, policyOf("127.0.0.2"), { method: "GET" }, { resolve }),
-    );
-    await refusal(requestOutbound(`http://127.1:${port}/`, policyOf("127.0.0.2"), { method: "GET" }));
-    const redirected = await requestOutbound(`http://127.0.0.2:${port}/`, policyOf("127.0.0.2"), {
-      method: "GET",
-    });
-    await redirected.body.dump();
-    expect(redirected.statusCode).toBe(307);
-    expect([allowed.connections, refused.connections]).toEqual([1, 0]);
   });
 });
