@@ -84,7 +84,14 @@ export function createGuardedConnector(
   };
   return (connectOptions, callback) => {
     checkOutboundHost(connectOptions.hostname, policy, check).then(
-      (target) => connectInOrder(base, connectOptions, target, 0, callback),
+      (target) => {
+        // tls.connect throws synchronously on bad options; inside a then() that would be lost.
+        try {
+          connectInOrder(base, connectOptions, target, 0, callback);
+        } catch (err) {
+          callback(connectError(err), null);
+        }
+      },
       (err: unknown) => callback(connectError(err), null),
     );
   };

@@ -8,16 +8,11 @@ import { createSecureContext } from "node:tls";
 import nodemailer from "nodemailer";
 import { SMTPServer } from "smtp-server";
 import { afterEach, describe, expect, it } from "vitest";
-import { EMPTY_OUTBOUND_POLICY, parseOutboundAllow, type OutboundPolicy } from "../core/outbound/allow-list";
+import { EMPTY_OUTBOUND_POLICY } from "../core/outbound/allow-list";
 import { pinSmtpOptions } from "./outbound-connect";
 import { OutboundBlockedError } from "./outbound-guard";
+import { policyOf } from "./outbound-sender-contract";
 import { makeSelfSignedCertificate, scriptedResolver } from "./outbound-test-servers";
-
-function policyOf(value: string): OutboundPolicy {
-  const parsed = parseOutboundAllow(value);
-  if (!parsed.ok) throw new Error(parsed.problems.join("; "));
-  return parsed.policy;
-}
 
 const listen = (server: Server | SMTPServer, port: number, host: string) =>
   new Promise<void>((resolve, reject) => {
