@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseOutboundAllow, type OutboundPolicy } from "../core/outbound/allow-list";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -79,6 +80,18 @@ export const envSchema = z
     ROLLUP_RETENTION_DAYS: intIn(1, 3650, 400),
     // Resolved alert incidents and their deliveries, counted from the resolution; firing ones stay.
     ALERT_HISTORY_RETENTION_DAYS: intIn(1, 3650, 90),
+    // Internal addresses outbound requests may reach (CIDRs, addresses, host names, *.domain); empty = public only.
+    OUTBOUND_ALLOW: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .superRefine((value, ctx) => {
+          const parsed = parseOutboundAllow(value);
+          if (!parsed.ok)
+            for (const problem of parsed.problems) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .default(""),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.SECRET_KEY) {
@@ -122,4 +135,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`));
   }
   return result.data;
+}
+
+/** The outbound policy of a validated environment (`OUTBOUND_ALLOW`). */
+export function outboundPolicyOf(env: Pick<Env, "OUTBOUND_ALLOW">): OutboundPolicy {
+  const parsed = parseOutboundAllow(env.OUTBOUND_ALLOW);
+  // parseEnv refused any other value already; this only guards hand-built Env objects.
+  if (!parsed.ok) throw new EnvError(parsed.problems.map((p) => `OUTBOUND_ALLOW: ${p}`));
+  return parsed.policy;
 }

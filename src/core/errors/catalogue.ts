@@ -119,6 +119,13 @@ export const ERRORS = {
 
   // --- runtime state store (memory / Redis)
   STORE_UNAVAILABLE: spec(503, "overloaded_error", "The shared state store is unreachable."),
+
+  // --- outbound requests (provider URLs, health checks, alert channels)
+  OUTBOUND_BLOCKED: spec(
+    400,
+    "invalid_request_error",
+    "The target is a loopback, private, link-local or otherwise internal address; add it to OUTBOUND_ALLOW to permit it.",
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, outboundPolicyOf, parseEnv } from "./env";
+
+describe("OUTBOUND_ALLOW", () => {
+  it("defaults to empty: public addresses only", () => {
+    const env = parseEnv({});
+    expect(env.OUTBOUND_ALLOW).toBe("");
+    expect(outboundPolicyOf(env)).toEqual({ ranges: [], names: [] });
+    expect(parseEnv({ OUTBOUND_ALLOW: "  " }).OUTBOUND_ALLOW).toBe("");
+  });
+
+  it("accepts CIDRs, addresses and host names, and gives the runtime its policy", () => {
+    const env = parseEnv({ OUTBOUND_ALLOW: "127.0.0.0/8,::1,internal.example.com,*.corp.example" });
+    const policy = outboundPolicyOf(env);
+    expect(policy.ranges.map((r) => r.entry)).toEqual(["127.0.0.0/8", "::1"]);
+    expect(policy.names.map((n) => n.entry)).toEqual(["internal.example.com", "*.corp.example"]);
+  });
+
+  it("refuses a bad entry at start with a message naming the setting and the entry", () => {
+    let caught: unknown;
+    try {
+      parseEnv({ OUTBOUND_ALLOW: "10.0.0.0/8,127.1,10.0.0.0/40" });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(EnvError);
+    expect((caught as EnvError).problems).toEqual([
+      'OUTBOUND_ALLOW: "127.1": not an IP address or CIDR (write IPv4 in dotted decimal, e.g. 10.0.0.0/8, or IPv6, e.g. fd00::/8)',
+      'OUTBOUND_ALLOW: "10.0.0.0/40": the prefix length must be 0-32',
+    ]);
+  });
+});
