@@ -4,6 +4,7 @@ import { ERRORS } from "../core/errors/catalogue";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
 import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
 import { sendJsonError } from "../server/dispatch";
+import type { StateStore } from "../store/types";
 import type { Logger } from "./logger";
 import {
   LIMIT_REJECTION_CODES,
@@ -28,6 +29,8 @@ export interface MetricsSources {
   readonly inFlight?: ReadonlyMap<string, number>;
   /** The request-log writer (queue depth and drops). */
   readonly logWriter?: LogStatsSource;
+  /** The state store: its circuit breaker's state and transitions (Redis; the memory store has none). */
+  readonly stateStore?: Pick<StateStore, "breaker">;
 }
 
 export interface MetricsOptions {
@@ -156,6 +159,37 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       droppedSeen = Math.max(droppedSeen, dropped);
     },
   });
+
+  new Gauge({
+    name: `${p}state_store_breaker_open`,
+    help: "1 while the state store's circuit breaker is open (store calls fail at once), else 0.",
+    registers,
+    collect() {
+      const state = sources.stateStore?.breaker?.snapshot().state ?? "closed";
+      this.set(state === "closed" ? 0 : 1);
+    },
+  });
+  const breakerSeen = { open: 0, closed: 0 };
+  const breakerTransitions = new Counter({
+    name: `${p}state_store_breaker_transitions_total`,
+    help: "State store circuit breaker transitions: to=open (calls fail at once), to=closed (a probe answered).",
+    labelNames: ["to"] as const,
+    registers,
+    collect() {
+      const snapshot = sources.stateStore?.breaker?.snapshot();
+      if (snapshot === undefined) return;
+      // The breaker's own counts are the truth; the counter only ever moves forward to them.
+      for (const [to, total] of [
+        ["open", snapshot.opens],
+        ["closed", snapshot.closes],
+      ] as const) {
+        if (total > breakerSeen[to]) this.inc({ to }, total - breakerSeen[to]);
+        breakerSeen[to] = Math.max(breakerSeen[to], total);
+      }
+    },
+  });
+  breakerTransitions.inc({ to: "open" }, 0);
+  breakerTransitions.inc({ to: "closed" }, 0);
 
   const observeAttempt = (provider: string, outcome: string) => attempts.inc({ provider, outcome });
 

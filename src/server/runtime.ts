@@ -110,7 +110,12 @@ export async function createRuntime(
     logWriterOptions: { onWrite: observability.onRequestRecorded },
   });
   const { gateway, health, checker } = dataPlane;
-  observability.attach({ health: health.registry, inFlight: gateway.inFlight, logWriter: gateway.logWriter });
+  observability.attach({
+    health: health.registry,
+    inFlight: gateway.inFlight,
+    logWriter: gateway.logWriter,
+    stateStore: store,
+  });
   handlers.metrics = observability.metricsHandler;
   shutdownSteps.push({ name: "live streams", run: async () => observability.close() });
 

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../observability/logger";
 import { testRedis } from "../testing/test-database";
+import { withCircuitBreaker } from "./breaker-store";
 import { createStore } from "./create-store";
 import { createMemoryStore } from "./memory-store";
 import { createRedisStore } from "./redis-store";
@@ -26,6 +27,15 @@ runStoreContract(
 runStoreContract(
   "redis",
   (namespace = "main") => createRedisStore({ url: redis.url, prefix: `${redis.prefix}${namespace}:` }),
+  sleep,
+  { sharedBackend: true },
+);
+
+// Every call of the wrapped store goes through the breaker: the contract must hold unchanged.
+runStoreContract(
+  "redis behind circuit breaker",
+  async (namespace = "main") =>
+    withCircuitBreaker(await createRedisStore({ url: redis.url, prefix: `${redis.prefix}cb-${namespace}:` })),
   sleep,
   { sharedBackend: true },
 );
@@ -190,6 +200,9 @@ describe("createStore", () => {
     try {
       expect(memory.kind).toBe("memory");
       expect(shared.kind).toBe("redis");
+      // Only the store that can stall gets a circuit breaker.
+      expect(memory.breaker).toBeUndefined();
+      expect(shared.breaker?.snapshot().state).toBe("closed");
       await shared.ping();
       await shared.set("k", "v");
       expect(await shared.get("k")).toBe("v");

@@ -12,6 +12,13 @@ export interface PrivateRedis {
   readonly port: number;
   /** Kills the server at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
+  /**
+   * Stops the process (SIGSTOP): it stops answering while its connections stay open, as a stalled
+   * host or a long pause would. Commands sent meanwhile run once it is thawed.
+   */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
   /** Starts it again on the same port (no-op while running) and waits until it answers. */
   restart(): Promise<void>;
   /** Stops it for good. */
@@ -77,11 +84,19 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     });
   };
 
+  const signal = (name: "SIGSTOP" | "SIGCONT") => {
+    const proc = child;
+    if (proc === null || proc.exitCode !== null) throw new Error("private redis-server is not running");
+    proc.kill(name);
+  };
+
   await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     kill,
+    freeze: () => signal("SIGSTOP"),
+    thaw: () => signal("SIGCONT"),
     restart: launch,
     stop: kill,
   };
