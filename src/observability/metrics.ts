@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { ERRORS } from "../core/errors/catalogue";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
+import type { LogSpillStats } from "../gateway/log-spill/log-spill";
 import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
 import { sendJsonError } from "../server/dispatch";
 import type { StateStore } from "../store/types";
@@ -159,6 +160,28 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       droppedSeen = Math.max(droppedSeen, dropped);
     },
   });
+
+  const spillGauge = (name: string, help: string, read: (s: LogSpillStats) => number) =>
+    new Gauge({
+      name: `${p}${name}`,
+      help,
+      registers,
+      collect() {
+        const spill = sources.logWriter?.stats().spill;
+        this.set(spill === undefined ? 0 : read(spill));
+      },
+    });
+  spillGauge(
+    "log_spill_rows",
+    "Request-log rows in the spill file, waiting for the database.",
+    (s) => s.rows,
+  );
+  spillGauge("log_spill_bytes", "Bytes of the request-log spill files.", (s) => s.bytes);
+  spillGauge(
+    "log_spill_fill_ratio",
+    "Request-log spill bytes / LOG_SPILL_MAX_BYTES (rows are dropped at 1).",
+    (s) => s.fillRatio,
+  );
 
   new Gauge({
     name: `${p}state_store_breaker_open`,

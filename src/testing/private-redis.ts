@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
+import { findFreePort } from "./free-port";
 
 /**
  * A redis-server of a test's own on a free loopback port, which the test may kill and restart (the
@@ -23,18 +24,6 @@ export interface PrivateRedis {
   restart(): Promise<void>;
   /** Stops it for good. */
   stop(): Promise<void>;
-}
-
-async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once the server answers PING with PONG; rejects after `timeoutMs`. */
