@@ -10,7 +10,7 @@ import { ensureAdminUser } from "@/auth/bootstrap-admin";
 import type { Env } from "@/config/env";
 import { openDatabase, type Database } from "@/db/client";
 import type { Gateway } from "@/gateway/create-gateway";
-import { openLogSpill, type LogSpill } from "@/gateway/log-spill/log-spill";
+import { openFreeLogSpill, type LogSpill } from "@/gateway/log-spill/log-spill";
 import type { ActiveChecker } from "@/health/active-checker";
 import { createCronHandler } from "@/health/cron-handler";
 import { createGatewayWithHealth } from "@/health/create-gateway-with-health";
@@ -214,15 +214,11 @@ export async function createRuntime(
   };
 }
 
-/** The request-log spill, unless switched off; without one (folder in use, unwritable) rows are dropped as before. */
+/** The request-log spill, unless switched off; without one (every slot in use, unwritable) rows are dropped as before. */
 async function openLogSpillOrWarn(env: Env, logger: Logger): Promise<LogSpill | null> {
   if (env.LOG_SPILL_MAX_BYTES === 0) return null;
   try {
-    return await openLogSpill({
-      dir: path.join(env.DATA_DIR, "spill"),
-      maxBytes: env.LOG_SPILL_MAX_BYTES,
-      logger,
-    });
+    return await openFreeLogSpill(env.DATA_DIR, { maxBytes: env.LOG_SPILL_MAX_BYTES, logger });
   } catch (err) {
     logger.error(
       { err: (err as Error).message },

@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NewRequestLogRow } from "../../db/schema/request-logs";
 import { createLogger } from "../../observability/logger";
-import { openLogSpill, type LogSpill, type LogSpillOptions } from "./log-spill";
+import { openFreeLogSpill, openLogSpill, type LogSpill, type LogSpillOptions } from "./log-spill";
 
 let dir: string;
 let lines: string[];
@@ -215,6 +215,23 @@ describe("request-log spill", () => {
     const spill = await open();
     expect(spill.stats().records).toBe(0);
     expect(await readdir(dir)).toContain("seg-000000000099.log.corrupt");
+  });
+
+  it("gives a second process on the same data folder a slot of its own (spill-2, …)", async () => {
+    const first = await openFreeLogSpill(dir, { logger: logger() });
+    const second = await openFreeLogSpill(dir, { logger: logger() });
+    spills.push(first, second);
+    await second.append(batch(3));
+    expect((await readdir(dir)).sort()).toEqual(["spill", "spill-2"]);
+    await expect(openFreeLogSpill(dir, { logger: logger(), slots: 2 })).rejects.toThrow(/in this process/);
+    await closeAll();
+    // The next processes take the slots again, and with them what was left there.
+    const again = [
+      await openFreeLogSpill(dir, { logger: logger() }),
+      await openFreeLogSpill(dir, { logger: logger() }),
+    ];
+    spills.push(...again);
+    expect(again.map((s) => s.stats().rows)).toEqual([0, 3]);
   });
 
   it("refuses appends after close and finishes the ones requested before", async () => {

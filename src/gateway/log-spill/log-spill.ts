@@ -31,7 +31,7 @@ import {
 import path from "node:path";
 import type { NewRequestLogRow } from "../../db/schema/request-logs";
 import type { Logger } from "../../observability/logger";
-import { acquireSpillLock, type SpillLock } from "./spill-lock";
+import { acquireSpillLock, SpillInUseError, type SpillLock } from "./spill-lock";
 import {
   encodeRecord,
   hasSegmentHeader,
@@ -379,6 +379,28 @@ export async function openLogSpill(options: LogSpillOptions): Promise<LogSpill> 
       await lock.release();
     },
   };
+}
+
+/**
+ * Opens the spill of one process under `dataDir`: `spill`, or — while another process on the same
+ * DATA_DIR holds that — `spill-2` … `spill-{slots}`. A slot's leftovers are replayed by whichever
+ * process takes it next. Each slot is bounded by `maxBytes` on its own.
+ */
+export async function openFreeLogSpill(
+  dataDir: string,
+  options: Omit<LogSpillOptions, "dir"> & { readonly slots?: number },
+): Promise<LogSpill> {
+  const slots = options.slots ?? 8;
+  for (let slot = 1; ; slot++) {
+    try {
+      return await openLogSpill({
+        ...options,
+        dir: path.join(dataDir, slot === 1 ? "spill" : `spill-${slot}`),
+      });
+    } catch (err) {
+      if (!(err instanceof SpillInUseError) || slot >= slots) throw err;
+    }
+  }
 }
 
 /** The last checkpoint, or null when there is none or it is unreadable (then replay starts at the top). */

@@ -10,6 +10,14 @@ export interface SpillLock {
   release(): Promise<void>;
 }
 
+/** The folder is held by another live process (or already by this one). */
+export class SpillInUseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SpillInUseError";
+  }
+}
+
 const OPEN_DIRS = Symbol.for("roundabout.logSpill.openDirs");
 
 /** The folders this process holds, process-wide (Next may load this module more than once). */
@@ -33,7 +41,9 @@ function isRunning(pid: number): boolean {
 export async function acquireSpillLock(dir: string): Promise<SpillLock> {
   const resolved = path.resolve(dir);
   const held = openDirs();
-  if (held.has(resolved)) throw new Error(`request-log spill folder ${dir} is already open in this process`);
+  if (held.has(resolved)) {
+    throw new SpillInUseError(`request-log spill folder ${dir} is already open in this process`);
+  }
   const file = path.join(resolved, "lock");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -55,7 +65,7 @@ export async function acquireSpillLock(dir: string): Promise<SpillLock> {
     }
     const owner = Number((await readFile(file, "utf8").catch(() => "")).trim());
     if (Number.isSafeInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
-      throw new Error(`request-log spill folder ${dir} is in use by process ${owner}`);
+      throw new SpillInUseError(`request-log spill folder ${dir} is in use by process ${owner}`);
     }
     await rm(file, { force: true }); // stale: its process is gone
   }
