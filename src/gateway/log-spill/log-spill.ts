@@ -16,30 +16,21 @@
  * per second at thousands of requests per second, on libuv's thread pool — not on the event loop.
  * The checkpoint is written without a sync: losing it only means replaying a record once more.
  */
-import {
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  truncate,
-  unlink,
-  writeFile,
-  type FileHandle,
-} from "node:fs/promises";
+import { mkdir, open, readFile, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import type { NewRequestLogRow } from "../../db/schema/request-logs";
 import type { Logger } from "../../observability/logger";
 import { acquireSpillLock, SpillInUseError, type SpillLock } from "./spill-lock";
-import {
-  encodeRecord,
-  hasSegmentHeader,
-  parseSegment,
-  SEGMENT_HEADER_BYTES,
-  SEGMENT_MAGIC,
-} from "./spill-format";
+import { encodeRecord, parseSegment, SEGMENT_HEADER_BYTES, SEGMENT_MAGIC } from "./spill-format";
 import { decodeRows, encodeRows } from "./spill-rows";
+import {
+  loadSegments,
+  readCheckpoint,
+  segmentName,
+  writeCheckpoint,
+  type Checkpoint,
+  type Segment,
+} from "./spill-segments";
 
 export interface LogSpillOptions {
   /** Folder of the segment files (DATA_DIR/spill); created when missing. One process per folder. */
@@ -94,15 +85,6 @@ export interface LogSpill {
   close(): Promise<void>;
 }
 
-interface Segment {
-  readonly seq: number;
-  readonly path: string;
-  bytes: number;
-  /** Records and rows not yet replayed. */
-  records: number;
-  rows: number;
-}
-
 interface ActiveSegment extends Segment {
   readonly handle: FileHandle;
 }
@@ -110,10 +92,6 @@ interface ActiveSegment extends Segment {
 export const DEFAULT_LOG_SPILL_MAX_BYTES = 1024 * 1024 * 1024;
 const MAX_SEGMENT_BYTES = 16 * 1024 * 1024;
 const FILL_WARNINGS = [0.5, 0.8, 0.95];
-const SEGMENT_FILE = /^seg-(\d{12})\.log$/;
-const CHECKPOINT_FILE = "checkpoint.json";
-
-const segmentName = (seq: number) => `seg-${String(seq).padStart(12, "0")}.log`;
 
 /** Opens (or creates) the spill in `options.dir`, truncating torn records; throws when another process holds it. */
 export async function openLogSpill(options: LogSpillOptions): Promise<LogSpill> {
@@ -134,7 +112,7 @@ export async function openLogSpill(options: LogSpillOptions): Promise<LogSpill> 
   let appendedRows = 0;
   let refusedRows = 0;
   let replayedRows = 0;
-  let checkpoint: { segment: number; offset: number } | null = null;
+  let checkpoint: Checkpoint | null = null;
   let sealed: Segment[] = [];
   let active: ActiveSegment | null = null;
   let nextSeq = 1;
@@ -146,7 +124,7 @@ export async function openLogSpill(options: LogSpillOptions): Promise<LogSpill> 
   let lastFullWarning = Number.NEGATIVE_INFINITY;
 
   try {
-    checkpoint = await readCheckpoint(path.join(dir, CHECKPOINT_FILE));
+    checkpoint = await readCheckpoint(dir);
     ({ sealed, nextSeq, tornRecords } = await loadSegments(dir, checkpoint, logger));
     usedBytes = sealed.reduce((sum, s) => sum + s.bytes, 0);
   } catch (err) {
@@ -255,13 +233,6 @@ export async function openLogSpill(options: LogSpillOptions): Promise<LogSpill> 
     return true;
   };
 
-  const writeCheckpoint = async (segment: number, offset: number) => {
-    checkpoint = { segment, offset };
-    const file = path.join(dir, CHECKPOINT_FILE);
-    await writeFile(`${file}.tmp`, JSON.stringify(checkpoint));
-    await rename(`${file}.tmp`, file);
-  };
-
   const runReplay = async (consume: (rows: NewRequestLogRow[]) => Promise<void>): Promise<ReplayResult> => {
     let records = 0;
     let rows = 0;
@@ -307,7 +278,8 @@ export async function openLogSpill(options: LogSpillOptions): Promise<LogSpill> 
         replayedRows += batch.length;
         segment.records--;
         segment.rows -= record.rows;
-        await writeCheckpoint(segment.seq, record.end).catch((err: unknown) => {
+        checkpoint = { segment: segment.seq, offset: record.end };
+        await writeCheckpoint(dir, checkpoint).catch((err: unknown) => {
           logger.warn({ err: (err as Error).message }, "request-log spill: checkpoint not written");
         });
         if (closed) return { records, rows, complete: false };
@@ -401,77 +373,4 @@ export async function openFreeLogSpill(
       if (!(err instanceof SpillInUseError) || slot >= slots) throw err;
     }
   }
-}
-
-/** The last checkpoint, or null when there is none or it is unreadable (then replay starts at the top). */
-async function readCheckpoint(file: string): Promise<{ segment: number; offset: number } | null> {
-  try {
-    const value = JSON.parse(await readFile(file, "utf8")) as { segment?: unknown; offset?: unknown };
-    if (Number.isSafeInteger(value.segment) && Number.isSafeInteger(value.offset)) {
-      return { segment: value.segment as number, offset: value.offset as number };
-    }
-  } catch {
-    // missing or unreadable: replaying from the top is safe (the consumer is idempotent)
-  }
-  return null;
-}
-
-/**
- * Reads the segment files left by earlier processes: consumed ones are deleted, torn tails cut off,
- * a file that is not a segment is set aside as `*.corrupt`. Returns the pending segments, oldest first.
- */
-async function loadSegments(
-  dir: string,
-  checkpoint: { segment: number; offset: number } | null,
-  logger: Logger,
-): Promise<{ sealed: Segment[]; nextSeq: number; tornRecords: number }> {
-  const files = (await readdir(dir))
-    .map((name) => ({ name, match: SEGMENT_FILE.exec(name) }))
-    .filter((f) => f.match !== null)
-    .map((f) => ({ file: path.join(dir, f.name), seq: Number(f.match![1]) }))
-    .sort((a, b) => a.seq - b.seq);
-  const sealed: Segment[] = [];
-  let tornRecords = 0;
-  // Numbers only grow, also across an emptied folder: a lower number would pass for consumed.
-  let nextSeq = (checkpoint?.segment ?? 0) + 1;
-  for (const { file, seq } of files) {
-    nextSeq = Math.max(nextSeq, seq + 1);
-    if (checkpoint !== null && seq < checkpoint.segment) {
-      await rm(file, { force: true });
-      continue;
-    }
-    const buffer = await readFile(file);
-    if (!hasSegmentHeader(buffer)) {
-      if (buffer.length < SEGMENT_HEADER_BYTES && SEGMENT_MAGIC.subarray(0, buffer.length).equals(buffer)) {
-        await rm(file, { force: true }); // created, crashed before its header was complete: empty
-      } else {
-        logger.error(
-          { segment: path.basename(file) },
-          "request-log spill: not a segment file; set aside as .corrupt",
-        );
-        await rename(file, `${file}.corrupt`);
-      }
-      continue;
-    }
-    const start =
-      checkpoint?.segment === seq ? Math.max(SEGMENT_HEADER_BYTES, checkpoint.offset) : SEGMENT_HEADER_BYTES;
-    const parsed = parseSegment(buffer, start);
-    let bytes = buffer.length;
-    if (parsed.tornTailAt !== null) {
-      tornRecords++;
-      bytes = parsed.tornTailAt;
-      await truncate(file, bytes);
-      logger.warn(
-        { segment: path.basename(file), offset: bytes, bytes: buffer.length - bytes },
-        "request-log spill: torn record at the end of a segment (a crash during a write) truncated",
-      );
-    }
-    if (parsed.records.length === 0) {
-      await rm(file, { force: true });
-      continue;
-    }
-    const rows = parsed.records.reduce((sum, r) => sum + r.rows, 0);
-    sealed.push({ seq, path: file, bytes, records: parsed.records.length, rows });
-  }
-  return { sealed, nextSeq, tornRecords };
 }
