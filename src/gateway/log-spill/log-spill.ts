@@ -21,7 +21,13 @@ import path from "node:path";
 import type { NewRequestLogRow } from "../../db/schema/request-logs";
 import type { Logger } from "../../observability/logger";
 import { acquireSpillLock, SpillInUseError, type SpillLock } from "./spill-lock";
-import { encodeRecord, parseSegment, SEGMENT_HEADER_BYTES, SEGMENT_MAGIC } from "./spill-format";
+import {
+  encodeRecord,
+  parseSegment,
+  SEGMENT_HEADER_BYTES,
+  SEGMENT_MAGIC,
+  type ParsedRecord,
+} from "./spill-format";
 import { decodeRows, encodeRows } from "./spill-rows";
 import {
   loadSegments,
@@ -233,6 +239,20 @@ export async function openLogSpill(options: LogSpillOptions): Promise<LogSpill> 
     return true;
   };
 
+  /** A record's rows; null (counted, logged) when its payload does not decode, which its checksum makes unlikely. */
+  const readBatch = (segment: Segment, record: ParsedRecord): NewRequestLogRow[] | null => {
+    try {
+      return decodeRows(record.payload);
+    } catch (err) {
+      corruptRecords++;
+      logger.error(
+        { segment: path.basename(segment.path), offset: record.offset, err: (err as Error).message },
+        "request-log spill: unreadable record skipped; its rows are lost",
+      );
+      return null;
+    }
+  };
+
   const runReplay = async (consume: (rows: NewRequestLogRow[]) => Promise<void>): Promise<ReplayResult> => {
     let records = 0;
     let rows = 0;
@@ -247,42 +267,47 @@ export async function openLogSpill(options: LogSpillOptions): Promise<LogSpill> 
       }
       const start = checkpoint?.segment === segment.seq ? checkpoint.offset : SEGMENT_HEADER_BYTES;
       const parsed = parseSegment(await readFile(segment.path), start);
-      for (const region of parsed.corrupt) {
-        corruptRecords++;
-        logger.error(
-          { segment: path.basename(segment.path), offset: region.offset, bytes: region.end - region.offset },
-          "request-log spill: damaged record skipped (checksum mismatch); its rows are lost",
-        );
-      }
-      for (const record of parsed.records) {
-        let batch: NewRequestLogRow[];
-        try {
-          batch = decodeRows(record.payload);
-        } catch (err) {
+      // Records and damaged stretches in file order; the checkpoint moves past each, so a damaged
+      // stretch is counted once even when a replay stops after it and starts again.
+      const items = [
+        ...parsed.records.map((record) => ({ record, offset: record.offset, end: record.end })),
+        ...parsed.corrupt.map((region) => ({ record: null, offset: region.offset, end: region.end })),
+      ].sort((a, b) => a.offset - b.offset);
+      for (const { record, offset, end } of items) {
+        const batch = record === null ? null : readBatch(segment, record);
+        if (batch !== null) {
+          try {
+            await consume(batch);
+          } catch (error) {
+            return { records, rows, complete: false, error };
+          }
+          records++;
+          rows += batch.length;
+          replayedRows += batch.length;
+        } else if (record === null) {
           corruptRecords++;
           logger.error(
-            { segment: path.basename(segment.path), offset: record.offset, err: (err as Error).message },
-            "request-log spill: unreadable record skipped; its rows are lost",
+            { segment: path.basename(segment.path), offset, bytes: end - offset },
+            "request-log spill: damaged record skipped (checksum mismatch); its rows are lost",
           );
+        }
+        if (record !== null) {
           segment.records--;
           segment.rows -= record.rows;
-          continue;
         }
-        try {
-          await consume(batch);
-        } catch (error) {
-          return { records, rows, complete: false, error };
-        }
-        records++;
-        rows += batch.length;
-        replayedRows += batch.length;
-        segment.records--;
-        segment.rows -= record.rows;
-        checkpoint = { segment: segment.seq, offset: record.end };
+        checkpoint = { segment: segment.seq, offset: end };
         await writeCheckpoint(dir, checkpoint).catch((err: unknown) => {
           logger.warn({ err: (err as Error).message }, "request-log spill: checkpoint not written");
         });
         if (closed) return { records, rows, complete: false };
+      }
+      if (parsed.tornTailAt !== null) {
+        // Only after a failed write whose truncation failed too: the rest of the segment is lost.
+        tornRecords++;
+        logger.error(
+          { segment: path.basename(segment.path), offset: parsed.tornTailAt },
+          "request-log spill: incomplete record at the end of a segment skipped",
+        );
       }
       await unlink(segment.path);
       sealed.shift();
