@@ -158,7 +158,7 @@ describe("a frozen Redis behind the gateway's state-store circuit breaker", () =
     expect(allowed).toBeLessThanOrEqual(15);
     expect(statuses).toEqual([...Array<number>(allowed).fill(200), ...Array<number>(20 - allowed).fill(429)]);
     expect(new Set(after.map((a) => a.limitHeader))).toEqual(new Set(["20"]));
-  });
+  }, 120_000);
 
   it("fail-closed: limited requests get 503 STORE_UNAVAILABLE at once, others pass; recovered after thaw", async () => {
     const g = await gatewayOnRedis("closed");
@@ -178,5 +178,5 @@ describe("a frozen Redis behind the gateway's state-store circuit breaker", () =
     expect(await g.thawUntilClosed()).toBeLessThan(2_000);
     const back = await g.load(5, 1, limited.key);
     expect(back.map((a) => [a.status, a.limitHeader])).toEqual(Array(5).fill([200, "1000"]));
-  });
+  }, 120_000);
 });
