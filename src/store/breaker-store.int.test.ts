@@ -138,7 +138,45 @@ describe("circuit breaker in front of a frozen Redis", () => {
   });
 });
 
+describe("Redis store deadline against a frozen Redis", () => {
+  it("an operation given up on does not go on: no script re-run after NOSCRIPT once Redis answers", async () => {
+    const s = await createRedisStore({ url: redis.url, prefix: "cb-deadline:", commandTimeoutMs: 150 });
+    stores.push(s);
+    await s.ping();
+    await raw.script("FLUSH"); // as after a Redis restart: the next EVALSHA meets NOSCRIPT
+    redis.freeze();
+    expect((await timed(s.hitSlidingWindow("w", 5, 60_000))).code).toBe("STORE_UNAVAILABLE");
+    redis.thaw();
+    // Redis now answers the queued EVALSHA with NOSCRIPT; the abandoned hit must not be recorded.
+    await sleep(300);
+    expect(await raw.zcard("cb-deadline:sw:w")).toBe(0);
+    expect((await s.hitSlidingWindow("w", 5, 60_000)).remaining).toBe(4);
+  });
+});
+
 describe("createStore wiring", () => {
+  it("waits for a slow first answer, so the start-up ping is not cut by the short command timeout", async () => {
+    // Redis answers only 700 ms after the process starts to connect (a slow start).
+    redis.freeze();
+    const thawing = sleep(700).then(() => redis.thaw());
+    const s = await createStore({ redisUrl: redis.url, prefix: "cb-slow-start:" });
+    stores.push(s);
+    // What the runtime does first: a ping that must not fail.
+    const ping = await timed(s.ping());
+    await thawing;
+    expect(ping.code).toBe("resolved");
+    expect(ping.ms).toBeLessThan(100);
+    expect(s.breaker?.snapshot()).toMatchObject({ state: "closed", opens: 0 });
+  });
+
+  it("gives up waiting after two seconds when Redis is unreachable; the ping then fails", async () => {
+    const start = performance.now();
+    const s = await createStore({ redisUrl: "redis://127.0.0.1:1", prefix: "cb-down:" });
+    stores.push(s);
+    expect(performance.now() - start).toBeLessThan(4_000);
+    expect(await rejectionCode(s.ping())).toBe("STORE_UNAVAILABLE");
+  });
+
   it("logs each open and close and exposes them as metrics", async () => {
     const lines: string[] = [];
     const logger = createLogger("info", { write: (line: string) => void lines.push(line) });

@@ -16,9 +16,14 @@ import type { StateStore } from "./types";
  * Redis answers in well under a millisecond on a healthy network; a command still unanswered after
  * 250 ms means Redis (or the path to it) stalled. With the breaker opening after 3 such timeouts, a
  * frozen Redis costs concurrent requests at most ~250 ms each, and is cut off within a second even
- * for one request at a time (3 × 250 ms). (The Redis store's own default, 1 s, is for direct users.)
+ * for one request at a time (3 × 250 ms). A reply that was only late because this process was busy
+ * (a long synchronous task) is not counted as a timeout (command-deadline.ts), so our own pauses do
+ * not open the breaker. (The Redis store's own default, 1 s, is for direct users.)
  */
 export const REDIS_COMMAND_TIMEOUT_MS = 250;
+
+/** How long createStore waits for Redis to answer a first time (connect timeout of the Redis store). */
+const CONNECT_WAIT_MS = 2_000;
 
 export interface CreateStoreOptions {
   /** env `REDIS_URL`; absent or empty means the memory store. */
@@ -46,6 +51,7 @@ export async function createStore(options: CreateStoreOptions): Promise<StateSto
       logger,
       commandTimeoutMs: options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS,
     });
+    await awaitFirstAnswer(redis, CONNECT_WAIT_MS);
     return withCircuitBreaker(redis, {
       ...options.breaker,
       onOpen: ({ failures }) =>
@@ -62,4 +68,23 @@ export async function createStore(options: CreateStoreOptions): Promise<StateSto
   }
   logger?.info({ store: "memory" }, "state store: in-process memory (single instance)");
   return createMemoryStore({ prefix: options.prefix, logger });
+}
+
+/**
+ * Pings until the store answers or `waitMs` passed, without throwing. A command's timeout also runs
+ * while the connection is still being set up, so the first commands of a process (the start-up
+ * check among them) could be cut at 250 ms on a slow start; after this they meet a ready connection.
+ * When Redis is down the caller's own ping then fails, as before.
+ */
+async function awaitFirstAnswer(store: StateStore, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      await store.ping();
+      return;
+    } catch {
+      if (Date.now() >= deadline) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
