@@ -75,10 +75,11 @@ describe("circuit breaker in front of a frozen Redis", () => {
 
     const fast = await Promise.all(Array.from({ length: 50 }, (_, i) => timed(s.get(`k${i}`))));
     expect(new Set(fast.map((r) => r.code))).toEqual(new Set(["STORE_UNAVAILABLE"]));
-    expect(Math.max(...fast.map((r) => r.ms))).toBeLessThan(20);
+    // At once: a call that reached the frozen Redis would wait for the 250 ms timeout.
+    expect(Math.max(...fast.map((r) => r.ms))).toBeLessThan(100);
     const lock = await timed(s.acquireLock("l", 1_000));
     expect(lock.code).toBe("STORE_UNAVAILABLE");
-    expect(lock.ms).toBeLessThan(20);
+    expect(lock.ms).toBeLessThan(100);
 
     // Still frozen after a probe or two: the probes fail and it stays open.
     await sleep(1_300);
