@@ -92,6 +92,8 @@ export const envSchema = z
         })
         .default(""),
     ),
+    // Request-log batches the database cannot take go to DATA_DIR/spill up to this many bytes; 0 = off.
+    LOG_SPILL_MAX_BYTES: intIn(0, 2 ** 40, 1024 * 1024 * 1024),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.SECRET_KEY) {
@@ -107,6 +109,13 @@ export const envSchema = z
         code: "custom",
         path: ["HEALTH_CHECK_INTERVAL_MS"],
         message: "HEALTH_CHECK_INTERVAL_MS must be 0 (off) or at least 1000",
+      });
+    }
+    if (env.LOG_SPILL_MAX_BYTES > 0 && env.LOG_SPILL_MAX_BYTES < 1024 * 1024) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LOG_SPILL_MAX_BYTES"],
+        message: "LOG_SPILL_MAX_BYTES must be 0 (off) or at least 1048576 (1 MiB)",
       });
     }
     if ((env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) || (!env.ADMIN_USERNAME && env.ADMIN_PASSWORD)) {

@@ -2,6 +2,8 @@ import type { Db } from "../db/client";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
 import { requestBodies } from "../db/schema/rollups";
 import { createRequestLogInsert } from "./insert-request-logs";
+import type { LogSpill, LogSpillStats } from "./log-spill/log-spill";
+import { createSpillFeeder } from "./log-spill/spill-feeder";
 import { touchKeyUsage } from "./touch-key-usage";
 import type { Logger } from "../observability/logger";
 import { capturedSize, toRequestBodyRow, type CapturedBodies } from "../stats/body-capture";
@@ -18,6 +20,11 @@ import { upsertRollups } from "../stats/rollup-write";
  * Each batch is one transaction: the raw rows, the batch's statistics rollups (minute, hour and day
  * buckets upserted additively) and any captured bodies commit together, so a retried batch is never
  * counted twice and a rejected row is not counted at all.
+ *
+ * With a `spill` (log-spill/), rows are dropped only when the spill is full too: a batch whose insert
+ * failed for an outage goes to the spill instead of back into the queue, and so do rows the full
+ * queue would drop; the spill is replayed through the same insert once the database answers.
+ * Captured bodies of spilled rows are not kept.
  */
 
 export interface LogWriterOptions {
@@ -41,6 +48,8 @@ export interface LogWriterOptions {
   readonly now?: () => number;
   /** Sees every row as it is queued (metrics, live stream); must be cheap. Its errors are swallowed. */
   readonly onWrite?: (row: NewRequestLogRow) => void;
+  /** Where batches go while the database is away; opened by the caller and closed after close(). */
+  readonly spill?: LogSpill;
 }
 
 export interface LogWriterStats {
@@ -49,11 +58,13 @@ export interface LogWriterStats {
   /** Rows of the batch being inserted right now. */
   readonly inFlight: number;
   readonly written: number;
-  /** Oldest rows dropped because the queue was full. */
+  /** Oldest rows dropped because the queue was full (and the spill, if any, refused them). */
   readonly dropped: number;
   /** Rows the database rejected individually (bad data, not an outage). */
   readonly rejected: number;
   readonly failedInserts: number;
+  /** The spill's figures (rows waiting, bytes, fill ratio, appended and replayed rows), if there is one. */
+  readonly spill?: LogSpillStats;
 }
 
 export interface LogWriter {
@@ -71,13 +82,14 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   const batchSize = options.batchSize ?? 500;
   const flushIntervalMs = options.flushIntervalMs ?? 250;
   const maxQueue = options.maxQueue ?? 50_000;
+  const maxSpillPending = Math.max(maxQueue, 50_000);
   const retryBaseMs = options.retryBaseMs ?? 200;
   const retryMaxMs = options.retryMaxMs ?? 5_000;
   const warnIntervalMs = options.warnIntervalMs ?? 10_000;
   const now = options.now ?? Date.now;
   const writeRollups = options.rollups ?? true;
   const maxCapturedBytes = options.maxCapturedBytes ?? 32 * 1024 * 1024;
-  const { db, logger, onWrite } = options;
+  const { db, logger, onWrite, spill } = options;
   // Captured bodies are rare (opt-in per group): kept aside by request id, not in every queue entry.
   const captured = new Map<string, CapturedBodies>();
   let capturedBytes = 0;
@@ -118,22 +130,39 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     warn("drop", "request-log queue full: dropping the oldest rows", { dropped, maxQueue });
   };
 
-  const take = (): NewRequestLogRow[] => {
-    const n = Math.min(batchSize, size());
-    const batch = buf.slice(head, head + n);
+  /**
+   * The queue holds `count` rows too many: the oldest go to the spill (a batch's worth at once, so the
+   * queue has room for a while), or are dropped without a spill or while the disk lags so far behind
+   * that `maxSpillPending` rows wait for it (memory stays bounded when the disk hangs).
+   */
+  const overflow = (count: number) => {
+    if (feeder === null || feeder.pendingRows() >= maxSpillPending) {
+      dropOldest(count);
+      return;
+    }
+    const rows = shift(Math.min(size(), Math.max(count, batchSize)));
+    if (captured.size > 0) for (const row of rows) forgetBodies(row);
+    feeder.hand(rows);
+  };
+
+  /** Takes the `n` oldest rows off the queue. */
+  const shift = (n: number): NewRequestLogRow[] => {
+    const rows = buf.slice(head, head + n);
     head += n;
     if (head > 4096 && head * 2 > buf.length) {
       buf = buf.slice(head);
       head = 0;
     }
-    return batch;
+    return rows;
   };
+
+  const take = (): NewRequestLogRow[] => shift(Math.min(batchSize, size()));
 
   const putBack = (batch: NewRequestLogRow[]) => {
     buf = batch.concat(buf.slice(head));
     head = 0;
     const over = size() - maxQueue;
-    if (over > 0) dropOldest(over);
+    if (over > 0) overflow(over);
   };
 
   const insertLogs = createRequestLogInsert();
@@ -177,6 +206,32 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     return [];
   };
 
+  /** A replayed batch goes in like a queued one: bad rows are rejected alone; an outage rejects. */
+  const insertReplayed = async (rows: NewRequestLogRow[]) => {
+    try {
+      await insert(rows);
+      written += rows.length;
+    } catch (err) {
+      if (!isDataError(err) || (await isolateBadRows(rows)).length > 0) throw err;
+    }
+  };
+
+  const feeder =
+    spill === undefined
+      ? null
+      : createSpillFeeder({
+          spill,
+          insert: insertReplayed,
+          onRefused: (rows) => {
+            dropped += rows;
+            warn("drop", "request-log spill refused rows: dropping them", { dropped });
+          },
+          logger,
+          retryBaseMs,
+          retryMaxMs,
+          warnIntervalMs,
+        });
+
   const schedule = (delayMs: number) => {
     if (timer !== null || closed) return;
     timer = setTimeout(() => {
@@ -194,6 +249,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
         await insert(batch);
         written += batch.length;
         consecutiveFailures = 0;
+        feeder?.databaseAnswered();
       } catch (err) {
         failedInserts++;
         consecutiveFailures++;
@@ -202,7 +258,10 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
           consecutiveFailures = 0;
           continue;
         }
-        putBack(retry);
+        if (feeder !== null && !closed) {
+          if (captured.size > 0) for (const row of retry) forgetBodies(row);
+          feeder.hand(retry);
+        } else putBack(retry);
         warn("fail", "request-log insert failed; rows kept for retry", {
           queued: size(),
           err: describeDbError(err),
@@ -239,6 +298,8 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
         setTimeout(r, Math.min(retryMaxMs, 100 * 2 ** Math.min(consecutiveFailures, 5))),
       );
     }
+    // Rows handed to the spill are safe once their append finished.
+    await feeder?.settle();
     return size();
   };
 
@@ -254,7 +315,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
         capturedBytes += capturedSize(bodies);
       }
       buf.push(row);
-      if (size() > maxQueue) dropOldest(size() - maxQueue);
+      if (size() > maxQueue) overflow(size() - maxQueue);
       if (running !== null) return; // the drain loop picks the row up
       if (consecutiveFailures > 0) {
         schedule(retryBaseMs); // no-op while the backoff timer is pending
@@ -268,13 +329,32 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     },
     flush,
     async close(timeoutMs = 10_000) {
-      const left = await flush(timeoutMs);
+      // With a spill, waiting for a database that is failing right now gains nothing.
+      await flush(feeder !== null && consecutiveFailures > 0 ? 0 : timeoutMs);
       closed = true;
       if (timer !== null) clearTimeout(timer);
       timer = null;
-      if (left > 0) logger.error({ lost: left }, "request-log rows could not be written before shutdown");
+      // A retry the backoff timer started meanwhile puts its batch back when it fails.
+      await running;
+      const left = size();
+      if (feeder !== null) {
+        while (size() > 0) feeder.hand(take());
+        await feeder.settle();
+        await feeder.stop();
+        if (left > 0)
+          logger.warn({ spilled: left }, "request-log rows not written before shutdown were spilled");
+      } else if (left > 0)
+        logger.error({ lost: left }, "request-log rows could not be written before shutdown");
     },
-    stats: () => ({ queued: size(), inFlight, written, dropped, rejected, failedInserts }),
+    stats: () => ({
+      queued: size(),
+      inFlight,
+      written,
+      dropped,
+      rejected,
+      failedInserts,
+      ...(spill === undefined ? {} : { spill: spill.stats() }),
+    }),
   };
 }
 

@@ -5,6 +5,7 @@ import { createLiveHub, type LiveHub, type LiveHubOptions } from "./live-hub";
 import type { Logger } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
 import type { HealthSource, LogStatsSource } from "./observed-row";
+import type { StateStore } from "../store/types";
 
 /**
  * One runtime's observability: Prometheus metrics and the live health/traffic hub, fed by the same
@@ -24,6 +25,8 @@ export interface ObservedGateway {
   readonly health: HealthSource;
   readonly inFlight: ReadonlyMap<string, number>;
   readonly logWriter: LogStatsSource;
+  /** The state store (its circuit breaker, when it has one). */
+  readonly stateStore?: Pick<StateStore, "breaker">;
 }
 
 export interface Observability {
@@ -55,7 +58,12 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     },
     attach(gateway) {
       detach.push(
-        metrics.attach({ health: gateway.health, inFlight: gateway.inFlight, logWriter: gateway.logWriter }),
+        metrics.attach({
+          health: gateway.health,
+          inFlight: gateway.inFlight,
+          logWriter: gateway.logWriter,
+          stateStore: gateway.stateStore,
+        }),
         hub.attach({ health: gateway.health, inFlight: gateway.inFlight }),
       );
     },

@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openLogSpill } from "../gateway/log-spill/log-spill";
 import { createLogWriter } from "../gateway/log-writer";
 import { startGatewayHarness, type GatewayHarness } from "../testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "../testing/mock-upstream";
@@ -199,6 +203,51 @@ describe("GET /metrics", () => {
     const later = await metrics.registry.metrics();
     expect(valueOf(later, "roundabout_log_queue_depth")).toBe(0);
     expect(valueOf(later, "roundabout_log_rows_dropped_total")).toBe(3);
+  });
+
+  it("reports the request-log spill (rows, bytes, fill ratio) from the writer at scrape time", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "rb-metrics-spill-"));
+    const spill = await openLogSpill({ dir, logger: createLogger("silent"), maxBytes: 1024 * 1024 });
+    const writer = createLogWriter({
+      db: h.db,
+      logger: createLogger("silent"),
+      spill,
+      maxQueue: 2,
+      batchSize: 1_000,
+      flushIntervalMs: 60_000,
+      retryBaseMs: 60_000,
+      rollups: false,
+    });
+    const metrics = createMetrics();
+    metrics.attach({ logWriter: writer });
+    try {
+      expect(valueOf(await metrics.registry.metrics(), "roundabout_log_spill_rows")).toBe(0);
+      for (let i = 0; i < 5; i++) {
+        writer.write({
+          id: `metrics-spill-${i}-${Date.now()}`,
+          createdAt: new Date(),
+          method: "GET",
+          path: "/",
+          status: 200,
+          totalMs: 1,
+        });
+      }
+      // Two overflows of the two-row queue, a batch of two each, went to the spill.
+      for (let i = 0; i < 200 && writer.stats().spill?.rows !== 4; i++)
+        await new Promise((r) => setTimeout(r, 10));
+      const text = await metrics.registry.metrics();
+      expect(valueOf(text, "roundabout_log_spill_rows")).toBe(3);
+      const bytes = valueOf(text, "roundabout_log_spill_bytes");
+      expect(bytes).toBe(writer.stats().spill?.bytes);
+      expect(bytes).toBeGreaterThan(0);
+      expect(valueOf(text, "roundabout_log_spill_fill_ratio")).toBeCloseTo(bytes / (1024 * 1024), 9);
+      expect(valueOf(text, "roundabout_log_rows_dropped_total")).toBe(0);
+      expect(valueOf(text, "roundabout_log_queue_depth")).toBe(2);
+    } finally {
+      await writer.close();
+      await spill.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("uses a private registry per instance", async () => {

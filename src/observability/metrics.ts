@@ -3,7 +3,9 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { HEALTH_STATES } from "../core/vocabulary/health";
 import { sendErrorResponse } from "../http/node-response";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
+import type { LogSpillStats } from "../gateway/log-spill/log-spill";
 import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
+import type { StateStore } from "../store/types";
 import type { Logger } from "./logger";
 import {
   LIMIT_REJECTION_CODES,
@@ -28,6 +30,8 @@ export interface MetricsSources {
   readonly inFlight?: ReadonlyMap<string, number>;
   /** The request-log writer (queue depth and drops). */
   readonly logWriter?: LogStatsSource;
+  /** The state store: its circuit breaker's state and transitions (Redis; the memory store has none). */
+  readonly stateStore?: Pick<StateStore, "breaker">;
 }
 
 export interface MetricsOptions {
@@ -155,6 +159,59 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       droppedSeen = Math.max(droppedSeen, dropped);
     },
   });
+
+  const spillGauge = (name: string, help: string, read: (s: LogSpillStats) => number) =>
+    new Gauge({
+      name: `${p}${name}`,
+      help,
+      registers,
+      collect() {
+        const spill = sources.logWriter?.stats().spill;
+        this.set(spill === undefined ? 0 : read(spill));
+      },
+    });
+  spillGauge(
+    "log_spill_rows",
+    "Request-log rows in the spill file, waiting for the database.",
+    (s) => s.rows,
+  );
+  spillGauge("log_spill_bytes", "Bytes of the request-log spill files.", (s) => s.bytes);
+  spillGauge(
+    "log_spill_fill_ratio",
+    "Request-log spill bytes / LOG_SPILL_MAX_BYTES (rows are dropped at 1).",
+    (s) => s.fillRatio,
+  );
+
+  new Gauge({
+    name: `${p}state_store_breaker_open`,
+    help: "1 while the state store's circuit breaker is open (store calls fail at once), else 0.",
+    registers,
+    collect() {
+      const state = sources.stateStore?.breaker?.snapshot().state ?? "closed";
+      this.set(state === "closed" ? 0 : 1);
+    },
+  });
+  const breakerSeen = { open: 0, closed: 0 };
+  const breakerTransitions = new Counter({
+    name: `${p}state_store_breaker_transitions_total`,
+    help: "State store circuit breaker transitions: to=open (calls fail at once), to=closed (a probe answered).",
+    labelNames: ["to"] as const,
+    registers,
+    collect() {
+      const snapshot = sources.stateStore?.breaker?.snapshot();
+      if (snapshot === undefined) return;
+      // The breaker's own counts are the truth; the counter only ever moves forward to them.
+      for (const [to, total] of [
+        ["open", snapshot.opens],
+        ["closed", snapshot.closes],
+      ] as const) {
+        if (total > breakerSeen[to]) this.inc({ to }, total - breakerSeen[to]);
+        breakerSeen[to] = Math.max(breakerSeen[to], total);
+      }
+    },
+  });
+  breakerTransitions.inc({ to: "open" }, 0);
+  breakerTransitions.inc({ to: "closed" }, 0);
 
   const observeAttempt = (provider: string, outcome: string) => attempts.inc({ provider, outcome });
 

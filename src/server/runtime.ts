@@ -9,6 +9,7 @@ import { ensureAdminUser } from "@/auth/bootstrap-admin";
 import type { Env } from "@/config/env";
 import { openDatabase, type Database } from "@/db/client";
 import type { Gateway } from "@/gateway/create-gateway";
+import { openFreeLogSpill, type LogSpill } from "@/gateway/log-spill/log-spill";
 import type { ActiveChecker } from "@/health/active-checker";
 import { createCronHandler } from "@/health/cron-handler";
 import { createGatewayWithHealth } from "@/health/create-gateway-with-health";
@@ -92,6 +93,8 @@ export async function createRuntime(
   let services: AdminServices | null = null;
   const handlers: DispatchTable = { health: healthHandler(database) };
 
+  // Request-log batches the database cannot take wait in DATA_DIR/spill (LOG_SPILL_MAX_BYTES; 0 = off).
+  const logSpill = await openLogSpillOrWarn(env, logger);
   // Metrics and the live stream see every request row as the log writer queues it.
   const observability = createObservability({ metricsToken: env.METRICS_TOKEN, logger });
   // Built before the admin API (which reports on it); it loads nothing until ready().
@@ -102,10 +105,15 @@ export async function createRuntime(
     openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
     options: { maxBodyBytes: env.MAX_BODY_BYTES, stateStoreFailure: env.STATE_STORE_FAILURE },
     health: { checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS },
-    logWriterOptions: { onWrite: observability.onRequestRecorded },
+    logWriterOptions: { onWrite: observability.onRequestRecorded, ...(logSpill ? { spill: logSpill } : {}) },
   });
   const { gateway, health, checker } = dataPlane;
-  observability.attach({ health: health.registry, inFlight: gateway.inFlight, logWriter: gateway.logWriter });
+  observability.attach({
+    health: health.registry,
+    inFlight: gateway.inFlight,
+    logWriter: gateway.logWriter,
+    stateStore: store,
+  });
   handlers.metrics = observability.metricsHandler;
   shutdownSteps.push({ name: "live streams", run: async () => observability.close() });
 
@@ -176,6 +184,7 @@ export async function createRuntime(
       name: "gateway (health checks, in-flight requests, request-log flush, shared health)",
       run: () => dataPlane.close(),
     },
+    ...(logSpill ? [{ name: "request-log spill", run: () => logSpill.close() }] : []),
     { name: "state store", run: () => store.close() },
     { name: "database", run: () => database.close() },
   );
@@ -192,6 +201,20 @@ export async function createRuntime(
     handlers,
     shutdownSteps,
   };
+}
+
+/** The request-log spill, unless switched off; without one (every slot in use, unwritable) rows are dropped as before. */
+async function openLogSpillOrWarn(env: Env, logger: Logger): Promise<LogSpill | null> {
+  if (env.LOG_SPILL_MAX_BYTES === 0) return null;
+  try {
+    return await openFreeLogSpill(env.DATA_DIR, { maxBytes: env.LOG_SPILL_MAX_BYTES, logger });
+  } catch (err) {
+    logger.error(
+      { err: (err as Error).message },
+      "request-log spill unavailable: rows the database cannot take are dropped once the queue is full",
+    );
+    return null;
+  }
 }
 
 async function pingOrExplain(store: StateStore): Promise<void> {

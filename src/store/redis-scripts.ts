@@ -116,17 +116,21 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 `);
 
-/** Runs a script by hash, loading it on the first NOSCRIPT (server restarted or flushed its cache). */
+/**
+ * Runs a script by hash, loading it on the first NOSCRIPT (server restarted or flushed its cache) —
+ * unless `live()` says the caller has given up meanwhile (its deadline passed).
+ */
 export async function runScript(
   client: Redis,
   script: LuaScript,
   keys: readonly string[],
   args: readonly (string | number)[],
+  live: () => boolean = () => true,
 ): Promise<unknown> {
   try {
     return await client.evalsha(shaOf(script), keys.length, ...keys, ...args);
   } catch (err) {
-    if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
+    if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT") || !live()) throw err;
     return client.eval(script.lua, keys.length, ...keys, ...args);
   }
 }

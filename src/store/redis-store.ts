@@ -8,6 +8,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { AppError } from "../core/errors/catalogue";
 import { assertSlidingLogParams } from "../core/rate-limit/sliding-log";
 import type { Logger } from "../observability/logger";
+import { withDeadline } from "./command-deadline";
 import { createKeyspace } from "./keyspace";
 import { closeConnection, toStoreError, watchConnection } from "./redis-errors";
 import {
@@ -36,13 +37,21 @@ export interface RedisStoreOptions {
   /** Key and channel prefix (env `REDIS_PREFIX`, default "rb:"). */
   prefix?: string;
   logger?: Logger;
-  /** A command without a reply within this many ms rejects (default 1000). */
+  /**
+   * An operation without a reply within this many ms rejects (default 1000) — unless the delay was
+   * this process being busy and the reply is already there (command-deadline.ts).
+   */
   commandTimeoutMs?: number;
   /** Connect attempt timeout in ms (default 2000). */
   connectTimeoutMs?: number;
 }
 
 const MAX_RECONNECT_DELAY_MS = 2000;
+/**
+ * ioredis's own command timeout only cleans up commands our deadline gave up on (a frozen server):
+ * it fires without giving pending I/O a turn, so it must come well after the deadline.
+ */
+const CLIENT_TIMEOUT_MARGIN_MS = 1000;
 
 /**
  * Creates the Redis store. Resolves without waiting for the connection (it is established in the
@@ -59,7 +68,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
   const redisOptions: RedisOptions = {
     // Fail fast: one retry, then the offline queue is flushed with an error instead of waiting.
     maxRetriesPerRequest: 1,
-    commandTimeout: commandTimeoutMs,
+    commandTimeout: commandTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
     connectTimeout: connectTimeoutMs,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 10), MAX_RECONNECT_DELAY_MS),
     // A command in flight when the connection dropped may have run: resending a hit or an INCR
@@ -82,10 +91,11 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
   let hitSeq = 0;
   let closed = false;
 
-  async function run<T>(op: () => Promise<T>): Promise<T> {
+  /** Runs one store operation within the command deadline; `live()` is false once it was given up. */
+  async function run<T>(op: (live: () => boolean) => Promise<T>): Promise<T> {
     if (closed) throw createClosedError();
     try {
-      return await op();
+      return await withDeadline(op, commandTimeoutMs);
     } catch (err) {
       throw toStoreError(err);
     }
@@ -96,13 +106,13 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
       name,
       token,
       renew: (ttlMs) =>
-        run(async () => {
+        run(async (live) => {
           assertPositiveMs("ttlMs", ttlMs);
-          return Number(await runScript(client, RENEW_LOCK, [fullKey], [token, ttlMs])) === 1;
+          return Number(await runScript(client, RENEW_LOCK, [fullKey], [token, ttlMs], live)) === 1;
         }),
       release: () =>
-        run(async () => {
-          await runScript(client, RELEASE_LOCK, [fullKey], [token]);
+        run(async (live) => {
+          await runScript(client, RELEASE_LOCK, [fullKey], [token], live);
         }),
     };
   }
@@ -132,37 +142,49 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
       }),
 
     compareAndSet: (key, expected, value, opts = {}) =>
-      run(async () => {
+      run(async (live) => {
         const ttlMs = opts.ttlMs ?? 0;
         if (opts.ttlMs !== undefined) assertPositiveMs("ttlMs", opts.ttlMs);
         const args = [expected === null ? "1" : "0", expected ?? "", value, ttlMs];
-        return Number(await runScript(client, COMPARE_AND_SET, [ks.key("kv", key)], args)) === 1;
+        return Number(await runScript(client, COMPARE_AND_SET, [ks.key("kv", key)], args, live)) === 1;
       }),
 
     incr: (key, by = 1, ttlMs) =>
-      run(async () => {
+      run(async (live) => {
         assertSafeInteger("by", by);
         const k = ks.key("kv", key);
         if (ttlMs === undefined) return client.incrby(k, by);
         assertPositiveMs("ttlMs", ttlMs);
-        return Number(await runScript(client, INCR_WITH_TTL, [k], [by, ttlMs]));
+        return Number(await runScript(client, INCR_WITH_TTL, [k], [by, ttlMs], live));
       }),
 
     hitSlidingWindow: (key, limit, windowMs) =>
-      run(async (): Promise<SlidingWindowResult> => {
+      run(async (live): Promise<SlidingWindowResult> => {
         assertSlidingLogParams(limit, windowMs);
         const hitId = `${instanceId}:${(hitSeq = (hitSeq + 1) % Number.MAX_SAFE_INTEGER)}`;
-        const raw = await runScript(client, SLIDING_WINDOW, [ks.key("sw", key)], [limit, windowMs, hitId]);
+        const raw = await runScript(
+          client,
+          SLIDING_WINDOW,
+          [ks.key("sw", key)],
+          [limit, windowMs, hitId],
+          live,
+        );
         const [allowed, remaining, resetMs, retryAfterMs] = readFourIntegers(raw);
         return { allowed: allowed === 1, limit, remaining, resetMs, retryAfterMs };
       }),
 
     acquireSlot: (key, limit, leaseMs) =>
-      run(async () => {
+      run(async (live) => {
         assertPositiveCount("limit", limit);
         assertPositiveMs("leaseMs", leaseMs);
         const slotId = generateToken();
-        const taken = await runScript(client, ACQUIRE_SLOT, [ks.key("slots", key)], [limit, leaseMs, slotId]);
+        const taken = await runScript(
+          client,
+          ACQUIRE_SLOT,
+          [ks.key("slots", key)],
+          [limit, leaseMs, slotId],
+          live,
+        );
         return Number(taken) === 1 ? slotId : null;
       }),
 
@@ -172,7 +194,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
       }),
 
     countSlots: (key) =>
-      run(async () => Number(await runScript(client, COUNT_SLOTS, [ks.key("slots", key)], []))),
+      run(async (live) => Number(await runScript(client, COUNT_SLOTS, [ks.key("slots", key)], [], live))),
 
     acquireLock: (name, ttlMs) =>
       run(async () => {

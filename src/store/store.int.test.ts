@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../observability/logger";
 import { testRedis } from "../testing/test-database";
+import { withCircuitBreaker } from "./breaker-store";
 import { createStore } from "./create-store";
 import { createMemoryStore } from "./memory-store";
 import { createRedisStore } from "./redis-store";
@@ -26,6 +27,15 @@ runStoreContract(
 runStoreContract(
   "redis",
   (namespace = "main") => createRedisStore({ url: redis.url, prefix: `${redis.prefix}${namespace}:` }),
+  sleep,
+  { sharedBackend: true },
+);
+
+// Every call of the wrapped store goes through the breaker: the contract must hold unchanged.
+runStoreContract(
+  "redis behind circuit breaker",
+  async (namespace = "main") =>
+    withCircuitBreaker(await createRedisStore({ url: redis.url, prefix: `${redis.prefix}cb-${namespace}:` })),
   sleep,
   { sharedBackend: true },
 );
@@ -154,6 +164,24 @@ describe("redis store specifics", () => {
     }
   });
 
+  it("does not call a reply that waited while this process was busy a timeout", async () => {
+    const s = await createRedisStore({
+      url: redis.url,
+      prefix: `${redis.prefix}busy:`,
+      commandTimeoutMs: 100,
+    });
+    stores.push(s);
+    await s.set("k", "v");
+    // The command is on the wire; the reply arrives while the event loop is blocked for 4× the timeout.
+    const pending = s.get("k");
+    const until = Date.now() + 400;
+    while (Date.now() < until) {
+      // busy
+    }
+    expect(await pending).toBe("v");
+    // The same store still times out against a server that really does not answer (test above).
+  });
+
   it("never logs or returns the password of the Redis URL", async () => {
     const secret = "s3cr3t-Pa55word";
     let log = "";
@@ -190,6 +218,9 @@ describe("createStore", () => {
     try {
       expect(memory.kind).toBe("memory");
       expect(shared.kind).toBe("redis");
+      // Only the store that can stall gets a circuit breaker.
+      expect(memory.breaker).toBeUndefined();
+      expect(shared.breaker?.snapshot().state).toBe("closed");
       await shared.ping();
       await shared.set("k", "v");
       expect(await shared.get("k")).toBe("v");

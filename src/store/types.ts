@@ -3,6 +3,7 @@
  * locks and config-change announcements. Two implementations keep the same behaviour — in-process
  * memory (single instance) and Redis (many instances) — and one contract suite runs against both.
  */
+import type { BreakerSnapshot } from "../core/circuit-breaker/circuit-breaker";
 
 export interface SetOptions {
   /** Expire the value after this many ms. */
@@ -43,8 +44,16 @@ export interface SubscribeOptions {
 
 export type Unsubscribe = () => Promise<void>;
 
+/** What a store behind a circuit breaker reports (metrics read it at scrape time). */
+export interface StoreBreakerView {
+  /** State ("closed" while calls pass; "open"/"half-open" while they fail at once) and open/close counts. */
+  snapshot(): BreakerSnapshot;
+}
+
 export interface StateStore {
   readonly kind: "memory" | "redis";
+  /** The circuit breaker in front of a store that can stall (Redis); absent for the memory store. */
+  readonly breaker?: StoreBreakerView;
 
   /** Reads a value; null when missing or expired. */
   get(key: string): Promise<string | null>;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
+import { findFreePort } from "./free-port";
 
 /**
  * A redis-server of a test's own on a free loopback port, which the test may kill and restart (the
@@ -12,22 +13,17 @@ export interface PrivateRedis {
   readonly port: number;
   /** Kills the server at once (SIGKILL), as a crash would. */
   kill(): Promise<void>;
+  /**
+   * Stops the process (SIGSTOP): it stops answering while its connections stay open, as a stalled
+   * host or a long pause would. Commands sent meanwhile run once it is thawed.
+   */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT). */
+  thaw(): void;
   /** Starts it again on the same port (no-op while running) and waits until it answers. */
   restart(): Promise<void>;
   /** Stops it for good. */
   stop(): Promise<void>;
-}
-
-async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resolves once the server answers PING with PONG; rejects after `timeoutMs`. */
@@ -77,11 +73,19 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     });
   };
 
+  const signal = (name: "SIGSTOP" | "SIGCONT") => {
+    const proc = child;
+    if (proc === null || proc.exitCode !== null) throw new Error("private redis-server is not running");
+    proc.kill(name);
+  };
+
   await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     kill,
+    freeze: () => signal("SIGSTOP"),
+    thaw: () => signal("SIGCONT"),
     restart: launch,
     stop: kill,
   };
