@@ -24,15 +24,6 @@ describe.each(DATABASE_KINDS)("admin API groups on %s", (kind) => {
     await t?.close();
   });
 
-  async function expectNothingWritten(act: () => Promise<void>) {
-    const before = await t.counts();
-    const eventsBefore = t.events.length;
-    await act();
-    expect(await t.counts()).toEqual(before);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(t.events.length).toBe(eventsBefore);
-  }
-
   async function createProvider(weight = 1) {
     const res = await t.call("POST", "/providers", {
       json: { name: unique("prov"), baseUrl: "http://127.0.0.1:9", weight },
@@ -70,7 +61,7 @@ describe.each(DATABASE_KINDS)("admin API groups on %s", (kind) => {
   it("refuses duplicate slugs (409) and invalid fields (400) without writing", async () => {
     const group = await createGroup();
     const other = await createGroup();
-    await expectNothingWritten(async () => {
+    await t.expectNothingWritten(async () => {
       (await t.call("POST", "/groups", { json: { slug: group.slug, name: "dup" } })).error(
         409,
         "GROUP_SLUG_TAKEN",
@@ -147,7 +138,7 @@ describe.each(DATABASE_KINDS)("admin API groups on %s", (kind) => {
     expect(
       (await t.call("POST", `/groups/${group.id}/providers`, { json: { providerId: q.id } })).status,
     ).toBe(201);
-    await expectNothingWritten(async () => {
+    await t.expectNothingWritten(async () => {
       const missing = await t.call("POST", `/groups/${group.id}/providers`, {
         json: { providerId: "00000000-0000-4000-8000-00000000000a" },
       });
@@ -184,7 +175,7 @@ describe.each(DATABASE_KINDS)("admin API groups on %s", (kind) => {
     const g2 = await createGroup();
     for (const g of [g1, g2])
       await t.call("POST", `/groups/${g.id}/providers`, { json: { providerId: p.id } });
-    await expectNothingWritten(async () => {
+    await t.expectNothingWritten(async () => {
       const res = await t.call("DELETE", `/providers/${p.id}`);
       const details = z
         .object({ groups: z.array(z.object({ id: z.string(), slug: z.string() })) })
@@ -202,7 +193,7 @@ describe.each(DATABASE_KINDS)("admin API groups on %s", (kind) => {
     const key = (await t.call("POST", "/api-keys", { json: { name: unique("k"), groupId: group.id } })).as(
       createdApiKeySchema,
     );
-    await expectNothingWritten(async () => {
+    await t.expectNothingWritten(async () => {
       const res = await t.call("DELETE", `/groups/${group.id}`);
       expect(JSON.stringify(res.error(409, "GROUP_HAS_KEYS").details)).toContain(key.id);
     });

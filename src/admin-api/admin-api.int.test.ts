@@ -33,17 +33,6 @@ describe.each(DATABASE_KINDS)("admin API on %s", (kind) => {
     await t?.close();
   });
 
-  /** Runs a failing request and checks that no row, audit entry or announcement appeared. */
-  async function expectNothingWritten(act: () => Promise<void>) {
-    const before = await t.counts();
-    const eventsBefore = t.events.length;
-    await act();
-    expect(await t.counts()).toEqual(before);
-    // Announcements are delivered asynchronously; give a stray one the chance to show up.
-    await new Promise((r) => setTimeout(r, 20));
-    expect(t.events.length).toBe(eventsBefore);
-  }
-
   async function createProvider(fields: Record<string, unknown> = {}) {
     const res = await t.call("POST", "/providers", {
       json: { name: unique("prov"), baseUrl: "http://127.0.0.1:9/v1", ...fields },
@@ -54,7 +43,7 @@ describe.each(DATABASE_KINDS)("admin API on %s", (kind) => {
 
   describe("authentication and roles", () => {
     it("answers 401 without a token or with a wrong one, and writes nothing", async () => {
-      await expectNothingWritten(async () => {
+      await t.expectNothingWritten(async () => {
         const missing = await t.call("GET", "/providers", { as: "none" });
         missing.error(401, "UNAUTHENTICATED");
         expect(missing.headers.get("www-authenticate")).toMatch(/^Bearer/);
@@ -71,7 +60,7 @@ describe.each(DATABASE_KINDS)("admin API on %s", (kind) => {
       const list = await t.call("GET", "/providers", { as: "viewer" });
       expect(list.status).toBe(200);
       expect(list.as(providerList).items.map((p) => p.id)).toContain(provider.id);
-      await expectNothingWritten(async () => {
+      await t.expectNothingWritten(async () => {
         const writes: [string, string, unknown][] = [
           ["POST", "/providers", { name: unique("v"), baseUrl: "http://127.0.0.1:9" }],
           ["PUT", `/providers/${provider.id}`, { weight: 5 }],
@@ -103,7 +92,7 @@ describe.each(DATABASE_KINDS)("admin API on %s", (kind) => {
     });
 
     it("rejects malformed JSON, non-JSON bodies, wrong types and unknown fields without writing", async () => {
-      await expectNothingWritten(async () => {
+      await t.expectNothingWritten(async () => {
         (await t.call("POST", "/providers", { raw: '{"name": "x",' })).error(400, "INVALID_JSON");
         (await t.call("POST", "/providers", { raw: "", contentType: "application/json" })).error(
           400,
@@ -128,7 +117,7 @@ describe.each(DATABASE_KINDS)("admin API on %s", (kind) => {
     });
 
     it("answers 413 for a body over the limit, declared or streamed", async () => {
-      await expectNothingWritten(async () => {
+      await t.expectNothingWritten(async () => {
         const big = JSON.stringify({
           name: "big",
           baseUrl: "http://127.0.0.1:9",
@@ -228,7 +217,7 @@ describe.each(DATABASE_KINDS)("admin API on %s", (kind) => {
     it("refuses duplicate names (409), bad base URLs and credential headers (400) without writing", async () => {
       const p = await createProvider();
       const other = await createProvider();
-      await expectNothingWritten(async () => {
+      await t.expectNothingWritten(async () => {
         const dup = await t.call("POST", "/providers", {
           json: { name: p.name, baseUrl: "http://127.0.0.1:9" },
         });
@@ -319,7 +308,7 @@ describe.each(DATABASE_KINDS)("admin API on %s", (kind) => {
     });
 
     it("refuses a key scoped to a missing group without writing", async () => {
-      await expectNothingWritten(async () => {
+      await t.expectNothingWritten(async () => {
         const res = await t.call("POST", "/api-keys", {
           json: { name: "scoped", groupId: "00000000-0000-4000-8000-000000000001" },
         });

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
-import { LoaderCircleIcon } from "lucide-react";
+import { LoaderCircleIcon, TriangleAlertIcon } from "lucide-react";
 import {
   AlertDialog,
   AlertDialogCancel,
@@ -20,6 +20,8 @@ export interface ConfirmDialogProps extends DialogOpenProps {
   title: ReactNode;
   description: ReactNode;
   confirmLabel: string;
+  /** The confirm button's text while `onConfirm` runs (default: `confirmLabel`). */
+  busyLabel?: string;
   /** Runs on confirm; the dialog stays open (busy) until it settles, and shows the error if it throws. */
   onConfirm: () => Promise<void>;
   /**
@@ -52,6 +54,7 @@ function ConfirmBody({
   title,
   description,
   confirmLabel,
+  busyLabel,
   onConfirm,
   explainError,
   describeFailure,
@@ -108,9 +111,36 @@ function ConfirmBody({
         {/* A plain button, not AlertDialogAction: the dialog stays open until the server answers. */}
         <Button variant={destructive ? "destructive" : "default"} onClick={confirm} disabled={busy}>
           {busy && <LoaderCircleIcon className="animate-spin" aria-hidden />}
-          {confirmLabel}
+          {busy && busyLabel !== undefined ? busyLabel : confirmLabel}
         </Button>
       </AlertDialogFooter>
+    </>
+  );
+}
+
+/**
+ * The body `explainError` returns for a refusal that needs a list (a provider still in use, a group
+ * that still has keys): a warning title, the explanation, then `children` (the list and any link).
+ */
+export function RefusalExplanation({
+  title,
+  description,
+  children,
+}: {
+  title: ReactNode;
+  description: ReactNode;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <AlertDialogHeader>
+        <AlertDialogTitle className="flex items-center gap-2">
+          <TriangleAlertIcon className="size-5 text-warning" aria-hidden />
+          {title}
+        </AlertDialogTitle>
+        <AlertDialogDescription>{description}</AlertDialogDescription>
+      </AlertDialogHeader>
+      {children}
     </>
   );
 }

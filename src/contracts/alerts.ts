@@ -18,7 +18,14 @@ import {
   DEFAULT_WATCHED_PROVIDER_STATES,
   WATCHED_PROVIDER_STATES,
 } from "@/core/vocabulary/alerts";
-import { descriptionSchema, hasControlCharacters, idSchema, nameSchema, timestampSchema } from "./common";
+import {
+  descriptionSchema,
+  hasControlCharacters,
+  httpUrlSchema,
+  idSchema,
+  nameSchema,
+  timestampSchema,
+} from "./common";
 
 /**
  * Alert rules, channels and history as the admin API reads and writes them. Imported by the console:
@@ -138,26 +145,10 @@ export type AlertRule = z.infer<typeof alertRuleSchema>;
 // --- channels: every schema below is derived from the channel table in the vocabulary
 
 /** An http(s) URL without credentials; webhook URLs often carry a token, so they are stored sealed. */
-const webhookUrlSchema = z
-  .string()
-  .trim()
-  .max(2048, "must be at most 2048 characters")
-  .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be an absolute http:// or https:// URL" });
-      return;
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      ctx.addIssue({ code: "custom", message: "must use http or https" });
-    } else if (url.username || url.password) {
-      ctx.addIssue({ code: "custom", message: "must not contain credentials" });
-    } else if (url.hash) {
-      ctx.addIssue({ code: "custom", message: "must not contain a fragment" });
-    }
-  });
+const webhookUrlSchema = httpUrlSchema({
+  credentialsMessage: "must not contain credentials",
+  moreProblems: (url) => (url.hash ? "must not contain a fragment" : null),
+});
 
 /** Signing secrets and passwords: printable, no line breaks. */
 const secretSchema = z

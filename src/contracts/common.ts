@@ -42,6 +42,36 @@ export function hasControlCharacters(value: string): boolean {
   return false;
 }
 
+/**
+ * An absolute http(s) URL without credentials, at most 2048 characters (upstream base URLs, webhook
+ * URLs). `moreProblems` adds the caller's own rules for a URL that passed these: it returns the one
+ * problem to report, or null.
+ */
+export function httpUrlSchema(options: {
+  /** The issue when the URL carries a user name or password (says where a credential goes instead). */
+  readonly credentialsMessage: string;
+  readonly moreProblems: (url: URL, value: string) => string | null;
+}) {
+  return z
+    .string()
+    .trim()
+    .max(2048, "must be at most 2048 characters")
+    .superRefine((value, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be an absolute http:// or https:// URL" });
+        return;
+      }
+      let problem: string | null;
+      if (url.protocol !== "http:" && url.protocol !== "https:") problem = "must use http or https";
+      else if (url.username || url.password) problem = options.credentialsMessage;
+      else problem = options.moreProblems(url, value);
+      if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+    });
+}
+
 /** Free-text descriptions and notes. */
 export const descriptionSchema = z.string().max(2000, "must be at most 2000 characters");
 

@@ -2,7 +2,13 @@ import { z } from "zod";
 import { HEALTH_OUTCOMES } from "@/core/vocabulary/health";
 import { HOP_BY_HOP_HEADERS } from "@/core/vocabulary/http-headers";
 import { AUTH_STYLES, DEFAULT_AUTH_STYLE } from "@/core/vocabulary/providers";
-import { descriptionSchema, hasControlCharacters, nameSchema, timestampSchema } from "./common";
+import {
+  descriptionSchema,
+  hasControlCharacters,
+  httpUrlSchema,
+  nameSchema,
+  timestampSchema,
+} from "./common";
 
 /**
  * Header names a provider's extra headers may not set: hop-by-hop headers (they describe one
@@ -67,32 +73,17 @@ export const providerHeadersSchema = z
  * Upstream base URL: http or https, no credentials, query or fragment; may carry a path prefix
  * (`https://host/openai/v1`). A trailing slash is removed so paths join predictably.
  */
-export const baseUrlSchema = z
-  .string()
-  .trim()
-  .max(2048, "must be at most 2048 characters")
-  .superRefine((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({ code: "custom", message: "must be an absolute http:// or https:// URL" });
-      return;
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      ctx.addIssue({ code: "custom", message: "must use http or https" });
-    } else if (url.username || url.password) {
-      ctx.addIssue({ code: "custom", message: "must not contain credentials; use apiKey" });
-    } else if (url.search || url.hash || value.includes("?") || value.includes("#")) {
-      ctx.addIssue({ code: "custom", message: "must not contain a query string or fragment" });
-    } else if (!url.hostname) {
-      ctx.addIssue({ code: "custom", message: "must name a host" });
-    }
-  })
-  .transform((value) => {
-    const url = new URL(value);
-    return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
-  });
+export const baseUrlSchema = httpUrlSchema({
+  credentialsMessage: "must not contain credentials; use apiKey",
+  moreProblems(url, value) {
+    if (url.search || url.hash || value.includes("?") || value.includes("#"))
+      return "must not contain a query string or fragment";
+    return url.hostname ? null : "must name a host";
+  },
+}).transform((value) => {
+  const url = new URL(value);
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+});
 
 /** The provider credential (write-only); printable ASCII so it can never smuggle a header line. */
 export const providerApiKeySchema = z

@@ -5,7 +5,12 @@ import {
   VIEWER_COOKIE,
   type AdminTestServer,
 } from "@/testing/admin-api-test-server";
-import { startGatewayHarness, type GatewayHarness } from "../testing/gateway-harness";
+import {
+  CHAT_BODY,
+  postToGateway,
+  startGatewayHarness,
+  type GatewayHarness,
+} from "../testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "../testing/mock-upstream";
 import { createObservability, type Observability } from "./create-observability";
 import type { LiveSnapshot, TrafficSample } from "./live-hub";
@@ -117,16 +122,7 @@ const asAdmin = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-async function call(): Promise<number> {
-  const res = await fetch(h.proxyUrl("live", "/v1/chat/completions"), {
-    method: "POST",
-    headers: { "x-api-key": key, "content-type": "application/json" },
-    body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
+const call = (): Promise<number> => postToGateway(h.proxyUrl("live", "/v1/chat/completions"), key, CHAT_BODY);
 
 async function waitForNoListeners(): Promise<void> {
   const deadline = Date.now() + 3_000;

@@ -6,7 +6,12 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openLogSpill } from "../gateway/log-spill/log-spill";
 import { createLogWriter } from "../gateway/log-writer";
-import { startGatewayHarness, type GatewayHarness } from "../testing/gateway-harness";
+import {
+  CHAT_BODY,
+  postToGateway,
+  startGatewayHarness,
+  type GatewayHarness,
+} from "../testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "../testing/mock-upstream";
 import { createObservability, type Observability } from "./create-observability";
 import { createLogger } from "./logger";
@@ -60,16 +65,8 @@ async function scrapeText(): Promise<string> {
   return res.text();
 }
 
-async function call(slug: string, key: string): Promise<number> {
-  const res = await fetch(h.proxyUrl(slug, "/v1/chat/completions"), {
-    method: "POST",
-    headers: { "x-api-key": key, "content-type": "application/json" },
-    body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
+const call = (slug: string, key: string): Promise<number> =>
+  postToGateway(h.proxyUrl(slug, "/v1/chat/completions"), key, CHAT_BODY);
 
 async function waitForRows(n: number): Promise<void> {
   const deadline = Date.now() + 5_000;

@@ -84,6 +84,8 @@ export interface AdminTestServer {
   readonly events: ConfigEvent[];
   call(method: string, path: string, options?: RequestOptions): Promise<ApiAnswer>;
   counts(): Promise<TableCounts>;
+  /** Runs a failing request and checks that no row, audit entry or announcement appeared. */
+  expectNothingWritten(act: () => Promise<void>): Promise<void>;
   /** Waits (bounded) until at least `n` events arrived. */
   waitForEvents(n: number): Promise<ConfigEvent[]>;
   close(): Promise<void>;
@@ -140,6 +142,14 @@ export async function startAdminTestServer(
     return Number(row?.n ?? 0);
   };
 
+  const counts = async (): Promise<TableCounts> => ({
+    providers: await countOf(providers),
+    groups: await countOf(groups),
+    members: await countOf(groupProviders),
+    apiKeys: await countOf(apiKeys),
+    audit: await countOf(auditLog),
+  });
+
   return {
     origin,
     database,
@@ -185,14 +195,15 @@ export async function startAdminTestServer(
         },
       };
     },
-    async counts() {
-      return {
-        providers: await countOf(providers),
-        groups: await countOf(groups),
-        members: await countOf(groupProviders),
-        apiKeys: await countOf(apiKeys),
-        audit: await countOf(auditLog),
-      };
+    counts,
+    async expectNothingWritten(act) {
+      const before = await counts();
+      const eventsBefore = events.length;
+      await act();
+      expect(await counts()).toEqual(before);
+      // Announcements are delivered asynchronously; give a stray one the chance to show up.
+      await new Promise((r) => setTimeout(r, 20));
+      expect(events.length).toBe(eventsBefore);
     },
     async waitForEvents(n) {
       const deadline = Date.now() + 2_000;

@@ -253,6 +253,12 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   };
 }
 
+/** A minimal OpenAI chat request every mock upstream answers. */
+export const CHAT_BODY: Readonly<Record<string, unknown>> = {
+  model: "m",
+  messages: [{ role: "user", content: "hi" }],
+};
+
 /**
  * POSTs a JSON body to a gateway URL with `x-api-key` and reads the answer to its end; returns the
  * status. A body that breaks off (an upstream cut mid-stream) still counts as answered.
@@ -260,7 +266,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
 export async function postToGateway(
   url: string,
   key: string,
-  body: Record<string, unknown>,
+  body: Readonly<Record<string, unknown>>,
 ): Promise<number> {
   const res = await fetch(url, {
     method: "POST",

@@ -6,7 +6,6 @@ import type { ApiKey, CreatedApiKey } from "@/contracts/api-keys";
 import { Badge } from "@/components/ui/badge";
 import { useTableView, type TableViewOptions } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
-import { Skeleton } from "@/components/ui/skeleton";
 import { Switch } from "@/components/ui/switch";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
@@ -20,6 +19,7 @@ import { RelativeTime } from "../relative-time";
 import { AddButton } from "../resource-list/add-button";
 import { ResourceStates } from "../resource-list/resource-states";
 import { ResourceTableCard } from "../resource-list/resource-table-card";
+import { SkeletonRow, type SkeletonCell } from "../resource-list/skeleton-row";
 import { RowActionsMenu } from "../resource-list/row-actions-menu";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { useOptimisticToggle, useResourceRows } from "../resource-list/use-resource-rows";
@@ -87,7 +87,7 @@ export function ApiKeysPage() {
           query={query}
           view={view}
           searchPlaceholder={t("apiKeys.searchPlaceholder")}
-          skeleton={<SkeletonRow />}
+          skeleton={<SkeletonRow cells={SKELETON_CELLS} />}
           columns={[
             { label: t("apiKeys.columnName"), sort: "name", className: "w-full" },
             { label: t("apiKeys.columnScope"), sort: "scope", className: "hidden md:table-cell" },
@@ -202,29 +202,13 @@ function Limits({ apiKey, t, locale }: { apiKey: ApiKey; t: Translate; locale: s
   return <span>{parts.length > 0 ? parts.join(" · ") : t("apiKeys.unlimited")}</span>;
 }
 
-function SkeletonRow() {
-  return (
-    <TableRow className="hover:bg-transparent">
-      <TableCell>
-        <Skeleton className="h-4 w-32" />
-        <Skeleton className="mt-1.5 h-3 w-24" />
-      </TableCell>
-      <TableCell className="hidden md:table-cell">
-        <Skeleton className="h-5 w-20" />
-      </TableCell>
-      <TableCell className="hidden lg:table-cell">
-        <Skeleton className="h-4 w-24" />
-      </TableCell>
-      <TableCell className="hidden xl:table-cell">
-        <Skeleton className="h-4 w-20" />
-      </TableCell>
-      <TableCell className="hidden sm:table-cell">
-        <Skeleton className="h-4 w-16" />
-      </TableCell>
-      <TableCell>
-        <Skeleton className="h-5 w-8 rounded-full" />
-      </TableCell>
-      <TableCell />
-    </TableRow>
-  );
-}
+/** The placeholder row while the list loads, cell for cell like the real rows. */
+const SKELETON_CELLS: readonly SkeletonCell[] = [
+  { bars: ["h-4 w-32", "mt-1.5 h-3 w-24"] },
+  { className: "hidden md:table-cell", bars: ["h-5 w-20"] },
+  { className: "hidden lg:table-cell", bars: ["h-4 w-24"] },
+  { className: "hidden xl:table-cell", bars: ["h-4 w-20"] },
+  { className: "hidden sm:table-cell", bars: ["h-4 w-16"] },
+  { bars: ["h-5 w-8 rounded-full"] },
+  {},
+];

@@ -71,26 +71,17 @@ export function DashboardPage() {
                       aria-hidden
                     />
                   </CardHeader>
-                  <CardContent className="flex flex-col gap-1">
-                    {data ? (
-                      <>
-                        <p className="text-3xl font-semibold tracking-tight tabular-nums">
-                          {formatCount(locale, data[key].total)}
-                        </p>
-                        <p className="text-xs text-muted-foreground tabular-nums">
-                          {t("dashboard.enabledOf", {
-                            enabled: data[key].enabled,
-                            disabled: data[key].disabled,
-                          })}
-                        </p>
-                      </>
-                    ) : (
-                      <>
-                        <Skeleton className="h-9 w-16" />
-                        <Skeleton className="h-3.5 w-32" />
-                      </>
-                    )}
-                  </CardContent>
+                  <StatFigures
+                    figures={
+                      data && {
+                        value: formatCount(locale, data[key].total),
+                        detail: t("dashboard.enabledOf", {
+                          enabled: data[key].enabled,
+                          disabled: data[key].disabled,
+                        }),
+                      }
+                    }
+                  />
                 </Card>
               </Link>
             ))}
@@ -153,23 +144,44 @@ function RequestsCard({ data }: { data: Overview | undefined }) {
         <CardDescription className="font-medium">{t("dashboard.requests")}</CardDescription>
         <ActivityIcon className="size-4 text-muted-foreground" aria-hidden />
       </CardHeader>
-      <CardContent className="flex flex-col gap-1">
-        {data ? (
-          <>
-            <p className="text-3xl font-semibold tracking-tight tabular-nums" data-testid="requests-count">
-              {formatCount(locale, data.requests.last24h)}
-            </p>
-            <p className="text-xs text-muted-foreground tabular-nums">
-              {t("dashboard.requestsFailed", { failed: formatCount(locale, data.requests.failedLast24h) })}
-            </p>
-          </>
-        ) : (
-          <>
-            <Skeleton className="h-9 w-16" />
-            <Skeleton className="h-3.5 w-32" />
-          </>
-        )}
-      </CardContent>
+      <StatFigures
+        valueTestId="requests-count"
+        figures={
+          data && {
+            value: formatCount(locale, data.requests.last24h),
+            detail: t("dashboard.requestsFailed", {
+              failed: formatCount(locale, data.requests.failedLast24h),
+            }),
+          }
+        }
+      />
     </Card>
+  );
+}
+
+/** A card's big number and the line under it; skeletons until the overview has loaded. */
+function StatFigures({
+  figures,
+  valueTestId,
+}: {
+  figures: { value: string; detail: string } | undefined;
+  valueTestId?: string;
+}) {
+  return (
+    <CardContent className="flex flex-col gap-1">
+      {figures ? (
+        <>
+          <p className="text-3xl font-semibold tracking-tight tabular-nums" data-testid={valueTestId}>
+            {figures.value}
+          </p>
+          <p className="text-xs text-muted-foreground tabular-nums">{figures.detail}</p>
+        </>
+      ) : (
+        <>
+          <Skeleton className="h-9 w-16" />
+          <Skeleton className="h-3.5 w-32" />
+        </>
+      )}
+    </CardContent>
   );
 }

@@ -39,6 +39,13 @@ export function TrafficPanel() {
   );
   const loading = !data && !stats.error;
   const empty = !data || data.totals.requests === 0;
+  // What every chart of the panel shares: the same day of traffic, loading and empty together.
+  const last24h = {
+    description: t("dashboard.last24h"),
+    loading,
+    empty,
+    emptyText: t("dashboard.noTraffic"),
+  };
 
   return (
     <section className="flex flex-col gap-4" aria-label={t("dashboard.traffic")}>
@@ -57,14 +64,7 @@ export function TrafficPanel() {
       )}
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="lg:col-span-2">
-          <ChartCard
-            title={t("dashboard.rateChart")}
-            description={t("dashboard.last24h")}
-            loading={loading}
-            empty={empty}
-            emptyText={t("dashboard.noTraffic")}
-            testId="dashboard-rate"
-          >
+          <ChartCard title={t("dashboard.rateChart")} {...last24h} testId="dashboard-rate">
             <TimeSeriesChart
               area
               rows={rows}
@@ -74,23 +74,11 @@ export function TrafficPanel() {
             />
           </ChartCard>
         </div>
-        <ChartCard
-          title={t("dashboard.shareChart")}
-          description={t("dashboard.last24h")}
-          loading={loading}
-          empty={shares.length === 0}
-          emptyText={t("dashboard.noTraffic")}
-        >
+        <ChartCard title={t("dashboard.shareChart")} {...last24h} empty={shares.length === 0}>
           <ShareChart rows={shares} formatValue={(value) => formatCompact(locale, value)} />
         </ChartCard>
         <div className="lg:col-span-3">
-          <ChartCard
-            title={t("dashboard.p95Chart")}
-            description={t("dashboard.last24h")}
-            loading={loading}
-            empty={empty}
-            emptyText={t("dashboard.noTraffic")}
-          >
+          <ChartCard title={t("dashboard.p95Chart")} {...last24h}>
             <TimeSeriesChart
               rows={rows}
               spanMs={DAY}

@@ -3,9 +3,8 @@
 import { useCallback, useState, useSyncExternalStore } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { ArrowLeftIcon, SearchXIcon, Trash2Icon, TriangleAlertIcon } from "lucide-react";
+import { ArrowLeftIcon, SearchXIcon, Trash2Icon } from "lucide-react";
 import type { GroupDetail } from "@/contracts/groups";
-import { AlertDialogDescription, AlertDialogHeader, AlertDialogTitle } from "@/components/ui/alert-dialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
@@ -15,7 +14,7 @@ import { Switch } from "@/components/ui/switch";
 import { toast } from "@/components/ui/toaster";
 import { useT } from "@/i18n/i18n-provider";
 import { isApiError } from "../api-client";
-import { ConfirmDialog } from "../confirm-dialog";
+import { ConfirmDialog, RefusalExplanation } from "../confirm-dialog";
 import { CopyButton } from "../copy-button";
 import { describeError } from "../describe-error";
 import { endpoints } from "../endpoints";
@@ -178,14 +177,10 @@ export function GroupDetailPage({ groupId }: { groupId: string }) {
           explainError={(error) => {
             if (!isApiError(error) || error.code !== "GROUP_HAS_KEYS") return undefined;
             return (
-              <>
-                <AlertDialogHeader>
-                  <AlertDialogTitle className="flex items-center gap-2">
-                    <TriangleAlertIcon className="size-5 text-warning" aria-hidden />
-                    {t("groups.hasKeysTitle", { name: group.name })}
-                  </AlertDialogTitle>
-                  <AlertDialogDescription>{t("groups.hasKeysText")}</AlertDialogDescription>
-                </AlertDialogHeader>
+              <RefusalExplanation
+                title={t("groups.hasKeysTitle", { name: group.name })}
+                description={t("groups.hasKeysText")}
+              >
                 <ul className="grid gap-1 rounded-md border bg-muted/40 p-2 text-sm">
                   {readKeysInGroup(error.details).map((key) => (
                     <li key={key.id} className="px-2 py-1 font-medium">
@@ -196,7 +191,7 @@ export function GroupDetailPage({ groupId }: { groupId: string }) {
                 <Button variant="outline" asChild className="w-fit">
                   <Link href="/api-keys">{t("groups.openApiKeys")}</Link>
                 </Button>
-              </>
+              </RefusalExplanation>
             );
           }}
         />

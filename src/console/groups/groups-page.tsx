@@ -8,7 +8,6 @@ import type { Group } from "@/contracts/groups";
 import { Badge } from "@/components/ui/badge";
 import { useTableView, type TableViewOptions } from "@/components/ui/data-table";
 import { PageHeader } from "@/components/ui/page-header";
-import { Skeleton } from "@/components/ui/skeleton";
 import { Switch } from "@/components/ui/switch";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
@@ -18,6 +17,7 @@ import { RelativeTime } from "../relative-time";
 import { AddButton } from "../resource-list/add-button";
 import { ResourceStates } from "../resource-list/resource-states";
 import { ResourceTableCard } from "../resource-list/resource-table-card";
+import { SkeletonRow, type SkeletonCell } from "../resource-list/skeleton-row";
 import { useOptimisticToggle, useResourceRows } from "../resource-list/use-resource-rows";
 import { useSession } from "../session-provider";
 import { useApiQuery } from "../use-api-query";
@@ -83,7 +83,7 @@ export function GroupsPage() {
           query={query}
           view={view}
           searchPlaceholder={t("groups.searchPlaceholder")}
-          skeleton={<SkeletonRow />}
+          skeleton={<SkeletonRow cells={SKELETON_CELLS} />}
           columns={[
             { label: t("groups.columnName"), sort: "name", className: "w-full" },
             { label: t("groups.columnStrategy"), sort: "strategy", className: "hidden md:table-cell" },
@@ -154,26 +154,12 @@ export function GroupsPage() {
   );
 }
 
-function SkeletonRow() {
-  return (
-    <TableRow className="hover:bg-transparent">
-      <TableCell>
-        <Skeleton className="h-4 w-36" />
-        <Skeleton className="mt-1.5 h-3 w-28" />
-      </TableCell>
-      <TableCell className="hidden md:table-cell">
-        <Skeleton className="h-5 w-32" />
-      </TableCell>
-      <TableCell className="hidden sm:table-cell">
-        <Skeleton className="ml-auto h-4 w-6" />
-      </TableCell>
-      <TableCell>
-        <Skeleton className="h-5 w-8 rounded-full" />
-      </TableCell>
-      <TableCell className="hidden lg:table-cell">
-        <Skeleton className="h-4 w-20" />
-      </TableCell>
-      <TableCell />
-    </TableRow>
-  );
-}
+/** The placeholder row while the list loads, cell for cell like the real rows. */
+const SKELETON_CELLS: readonly SkeletonCell[] = [
+  { bars: ["h-4 w-36", "mt-1.5 h-3 w-28"] },
+  { className: "hidden md:table-cell", bars: ["h-5 w-32"] },
+  { className: "hidden sm:table-cell", bars: ["ml-auto h-4 w-6"] },
+  { bars: ["h-5 w-8 rounded-full"] },
+  { className: "hidden lg:table-cell", bars: ["h-4 w-20"] },
+  {},
+];

@@ -174,14 +174,14 @@ export function TimeSeriesChart({
   );
 }
 
-/** Horizontal bars, one per label (errors by code). */
-export function BarsChart({
-  rows,
-  formatValue,
-}: {
+/** What the one-dimension charts draw: a value per label, and how a value is written. */
+interface LabeledValuesProps {
   rows: { label: string; value: number }[];
   formatValue: (value: number) => string;
-}) {
+}
+
+/** Horizontal bars, one per label (errors by code). */
+export function BarsChart({ rows, formatValue }: LabeledValuesProps) {
   return (
     <ResponsiveContainer width="100%" height="100%">
       <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 16, bottom: 0, left: 8 }}>
@@ -205,13 +205,7 @@ export function BarsChart({
 }
 
 /** A donut of shares (provider distribution). */
-export function ShareChart({
-  rows,
-  formatValue,
-}: {
-  rows: { label: string; value: number }[];
-  formatValue: (value: number) => string;
-}) {
+export function ShareChart({ rows, formatValue }: LabeledValuesProps) {
   return (
     <ResponsiveContainer width="100%" height="100%">
       <PieChart>

@@ -16,6 +16,7 @@ import { RelativeTime } from "../relative-time";
 import { AddButton } from "../resource-list/add-button";
 import { ResourceStates } from "../resource-list/resource-states";
 import { ResourceTableCard } from "../resource-list/resource-table-card";
+import { SkeletonRow, type SkeletonCell } from "../resource-list/skeleton-row";
 import { RowActionsMenu } from "../resource-list/row-actions-menu";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { useOptimisticToggle, useResourceRows } from "../resource-list/use-resource-rows";
@@ -88,7 +89,7 @@ export function ProvidersPage() {
           view={view}
           searchPlaceholder={t("providers.searchPlaceholder")}
           skeletonRows={5}
-          skeleton={<SkeletonRow />}
+          skeleton={<SkeletonRow cells={SKELETON_CELLS} />}
           columns={[
             { label: t("providers.columnName"), sort: "name" },
             {
@@ -234,31 +235,14 @@ function HealthCell({ health, id }: { health: ReadonlyMap<string, ProviderHealth
   return state ? <HealthStateBadge state={state} /> : <span className="text-muted-foreground">—</span>;
 }
 
-function SkeletonRow() {
-  return (
-    <TableRow className="hover:bg-transparent">
-      <TableCell>
-        <Skeleton className="h-4 w-32" />
-      </TableCell>
-      <TableCell className="hidden w-full lg:table-cell">
-        <Skeleton className="h-4 w-full max-w-56" />
-      </TableCell>
-      <TableCell className="hidden xl:table-cell">
-        <Skeleton className="h-5 w-24" />
-      </TableCell>
-      <TableCell>
-        <Skeleton className="h-5 w-16" />
-      </TableCell>
-      <TableCell className="hidden sm:table-cell">
-        <Skeleton className="ml-auto h-4 w-8" />
-      </TableCell>
-      <TableCell>
-        <Skeleton className="h-5 w-8 rounded-full" />
-      </TableCell>
-      <TableCell className="hidden xl:table-cell">
-        <Skeleton className="h-4 w-20" />
-      </TableCell>
-      <TableCell />
-    </TableRow>
-  );
-}
+/** The placeholder row while the list loads, cell for cell like the real rows. */
+const SKELETON_CELLS: readonly SkeletonCell[] = [
+  { bars: ["h-4 w-32"] },
+  { className: "hidden w-full lg:table-cell", bars: ["h-4 w-full max-w-56"] },
+  { className: "hidden xl:table-cell", bars: ["h-5 w-24"] },
+  { bars: ["h-5 w-16"] },
+  { className: "hidden sm:table-cell", bars: ["ml-auto h-4 w-8"] },
+  { bars: ["h-5 w-8 rounded-full"] },
+  { className: "hidden xl:table-cell", bars: ["h-4 w-20"] },
+  {},
+];

@@ -3,24 +3,17 @@
 import { MonitorIcon, MoonIcon, SunIcon } from "lucide-react";
 import { useTheme } from "next-themes";
 import { Button } from "@/components/ui/button";
-import {
-  DropdownMenu,
-  DropdownMenuContent,
-  DropdownMenuLabel,
-  DropdownMenuRadioGroup,
-  DropdownMenuRadioItem,
-  DropdownMenuSeparator,
-  DropdownMenuTrigger,
-} from "@/components/ui/dropdown-menu";
+import { DropdownMenuRadioItem } from "@/components/ui/dropdown-menu";
 import { useT } from "@/i18n/i18n-provider";
+import { HeaderRadioMenu } from "./header-radio-menu";
 
 /** Light / dark / system theme menu. The icon is chosen by CSS, so the server render matches. */
 export function ThemeToggle() {
   const t = useT();
   const { theme, setTheme } = useTheme();
   return (
-    <DropdownMenu>
-      <DropdownMenuTrigger asChild>
+    <HeaderRadioMenu
+      trigger={
         <Button variant="ghost" size="icon" className="relative" aria-label={t("header.toggleTheme")}>
           <SunIcon
             className="scale-100 rotate-0 transition-transform dark:scale-0 dark:-rotate-90"
@@ -31,25 +24,23 @@ export function ThemeToggle() {
             aria-hidden
           />
         </Button>
-      </DropdownMenuTrigger>
-      <DropdownMenuContent align="end" className="w-40">
-        <DropdownMenuLabel className="text-xs text-muted-foreground">{t("header.theme")}</DropdownMenuLabel>
-        <DropdownMenuSeparator />
-        <DropdownMenuRadioGroup value={theme ?? "system"} onValueChange={setTheme}>
-          <DropdownMenuRadioItem value="light">
-            <SunIcon />
-            {t("header.themeLight")}
-          </DropdownMenuRadioItem>
-          <DropdownMenuRadioItem value="dark">
-            <MoonIcon />
-            {t("header.themeDark")}
-          </DropdownMenuRadioItem>
-          <DropdownMenuRadioItem value="system">
-            <MonitorIcon />
-            {t("header.themeSystem")}
-          </DropdownMenuRadioItem>
-        </DropdownMenuRadioGroup>
-      </DropdownMenuContent>
-    </DropdownMenu>
+      }
+      label={t("header.theme")}
+      value={theme ?? "system"}
+      onValueChange={setTheme}
+    >
+      <DropdownMenuRadioItem value="light">
+        <SunIcon />
+        {t("header.themeLight")}
+      </DropdownMenuRadioItem>
+      <DropdownMenuRadioItem value="dark">
+        <MoonIcon />
+        {t("header.themeDark")}
+      </DropdownMenuRadioItem>
+      <DropdownMenuRadioItem value="system">
+        <MonitorIcon />
+        {t("header.themeSystem")}
+      </DropdownMenuRadioItem>
+    </HeaderRadioMenu>
   );
 }
