@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { HEALTH_OUTCOMES } from "@/core/vocabulary/health";
 import { HOP_BY_HOP_HEADERS } from "@/core/vocabulary/http-headers";
-import { AUTH_STYLES, DEFAULT_AUTH_STYLE } from "@/core/vocabulary/providers";
+import {
+  AUTH_STYLE_HEADER_PREFIX,
+  AUTH_STYLES,
+  DEFAULT_AUTH_STYLE,
+  type AuthStyle,
+} from "@/core/vocabulary/providers";
 import { descriptionSchema, hasControlCharacters, nameSchema, timestampSchema } from "./common";
 
 /**
@@ -63,6 +68,35 @@ export const providerHeadersSchema = z
     }
   });
 
+/** Headers the gateway manages itself, which a `header:<name>` auth style cannot name. */
+const GATEWAY_MANAGED_HEADERS: ReadonlySet<string> = new Set([
+  ...HOP_BY_HOP_HEADERS,
+  "host",
+  "content-length",
+  "expect",
+  "accept-encoding",
+  "x-request-id",
+]);
+
+/**
+ * `bearer`, `x-api-key`, `none`, or `header:<name>`: the credential as the value of that header (name
+ * lower-cased on the way in).
+ */
+export const authStyleSchema = z.union([
+  z.enum(AUTH_STYLES),
+  z
+    .string()
+    .regex(
+      /^header:[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/i,
+      "must be bearer, x-api-key, none or header:<name> with an HTTP header name",
+    )
+    .transform((style) => style.toLowerCase() as `header:${string}`)
+    .refine(
+      (style) => !GATEWAY_MANAGED_HEADERS.has(style.slice(AUTH_STYLE_HEADER_PREFIX.length)),
+      "this header is managed by the gateway per connection",
+    ),
+]) satisfies z.ZodType<AuthStyle, unknown>;
+
 /**
  * Upstream base URL: http or https, no credentials, query or fragment; may carry a path prefix
  * (`https://host/openai/v1`). A trailing slash is removed so paths join predictably.
@@ -118,7 +152,7 @@ const providerFields = {
   name: nameSchema,
   baseUrl: baseUrlSchema,
   apiKey: providerApiKeySchema.nullable(),
-  authStyle: z.enum(AUTH_STYLES),
+  authStyle: authStyleSchema,
   weight: weightSchema,
   enabled: z.boolean(),
   healthCheckPath: healthCheckPathSchema.nullable(),
@@ -171,7 +205,7 @@ export const providerSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   baseUrl: z.string(),
-  authStyle: z.enum(AUTH_STYLES),
+  authStyle: z.string() as z.ZodType<AuthStyle>,
   weight: z.number(),
   enabled: z.boolean(),
   healthCheckPath: z.string().nullable(),

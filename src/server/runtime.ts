@@ -19,6 +19,7 @@ import type { Logger } from "@/observability/logger";
 import { resolveMasterKeys } from "@/security/master-key";
 import { createSecretBox } from "@/security/secret-box";
 import { createAdminServices, type AdminServices } from "@/services/admin-services";
+import { sealLegacyProviderHeaders } from "@/services/provider-headers";
 import { createStore } from "@/store/create-store";
 import type { StateStore } from "@/store/types";
 import { createAlertScheduler } from "@/alerts/alert-scheduler";
@@ -88,6 +89,8 @@ export async function createRuntime(
     logger,
   });
   const secretBox = createSecretBox({ keys: keys.keys, activeKeyId: keys.activeKeyId });
+  // Provider header values written before they were sealed (migration 0004) are sealed now, once.
+  await sealLegacyProviderHeaders(database.db, secretBox, logger);
 
   let auth: AppAuth | null = null;
   let services: AdminServices | null = null;
