@@ -41,7 +41,7 @@ beforeAll(async () => {
   upstream = await startMockUpstream();
   dataDir = mkdtempSync(path.join(os.tmpdir(), "rb-secrets-"));
   proc = await startTestProcess({ DATA_DIR: dataDir, ADMIN_TOKEN });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await proc?.stop();
@@ -49,7 +49,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe("provider header values are secrets", () => {
+describe("provider header values are secrets", { timeout: 90_000 }, () => {
   let providerId = "";
   let gatewayKey = "";
 
