@@ -147,6 +147,30 @@ describe("provider header values are secrets", { timeout: 90_000 }, () => {
     });
     expect(refused.status).toBe(400);
   });
+
+  it("are sealed at the next start when a row still holds clear values (rows from before migration 0004)", async () => {
+    const legacy = `legacy-canary-${randomBytes(8).toString("hex")}`;
+    await executeRows(
+      proc.runtime.database.db,
+      sql`update providers set headers = ${JSON.stringify({ "x-goog-api-key": legacy })}::jsonb,
+          headers_sealed = false where id = ${providerId}`,
+    );
+    // Until then, every reader opens the clear form: masked in reads, sent upstream.
+    expect((await admin("GET", `/providers/${providerId}`)).text).not.toContain(legacy);
+    expect((await proxy())["x-goog-api-key"]).toBe(legacy);
+
+    await proc.stop();
+    proc = await startTestProcess({ DATA_DIR: dataDir, ADMIN_TOKEN });
+    const [row] = await executeRows<{ headers: unknown; headers_sealed: boolean }>(
+      proc.runtime.database.db,
+      sql`select headers, headers_sealed from providers where id = ${providerId}`,
+    );
+    expect(row?.headers_sealed).toBe(true);
+    expect(JSON.stringify(row?.headers)).not.toContain(legacy);
+    expect((await proxy())["x-goog-api-key"]).toBe(legacy);
+    expect(proc.output.join("\n")).toContain("sealed the extra header values of existing providers");
+    expect(proc.output.join("\n")).not.toContain(legacy);
+  });
 });
 
 describe("CSV exports are data, never formulas", () => {
