@@ -28,7 +28,12 @@ export const FORBIDDEN_PROVIDER_HEADERS: ReadonlySet<string> = new Set([
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const MAX_EXTRA_HEADERS = 50;
 
-/** Extra headers sent upstream with every request to this provider. */
+/**
+ * Extra headers sent upstream with every request to this provider. Their values are secrets: stored
+ * sealed, answered as `HEADER_VALUE_MASK` (`••••••••`). On a write, a value equal to the mask keeps
+ * the stored value of that header (refused when there is none); any other value replaces it; a header
+ * left out is removed.
+ */
 export const providerHeadersSchema = z
   .record(
     z.string().regex(HEADER_NAME, "header names must be HTTP tokens (letters, digits, - and a few symbols)"),
@@ -180,7 +185,8 @@ export type ProviderCreateInput = z.input<typeof providerCreateSchema>;
 
 /**
  * PUT /providers/{id}: partial — only the fields sent change. `apiKey` absent keeps the stored
- * credential, `null` clears it, a string replaces it.
+ * credential, `null` clears it, a string replaces it. `headers` replaces the whole set, except that a
+ * masked value (`••••••••`) keeps the stored value of that header.
  */
 export const providerUpdateSchema = z.strictObject({
   name: providerFields.name.optional(),
@@ -213,6 +219,7 @@ export const providerSchema = z.object({
   rateLimitPerMinute: z.number().nullable(),
   /** Requests in flight across every instance; null = no cap (at the cap the provider is skipped). */
   maxConcurrency: z.number().nullable(),
+  /** Header names with every value masked (`••••••••`); send the mask back to keep a value. */
   headers: z.record(z.string(), z.string()),
   description: z.string(),
   hasApiKey: z.boolean(),
