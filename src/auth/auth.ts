@@ -5,6 +5,7 @@ import type { Actor } from "@/contracts/actor";
 import type { Db } from "@/db/client";
 import { DEFAULT_USER_ROLE, USER_ROLES, type UserRole } from "@/core/vocabulary/users";
 import { account, session, user, verification } from "@/db/schema";
+import type { TrustProxy } from "@/core/net/client-address";
 import type { StateStore } from "@/store/types";
 import type { NodeHandler } from "@/http/node-response";
 import { CLIENT_IP_HEADER, toNodeHandler } from "./node-handler";
@@ -45,7 +46,9 @@ export interface CreateAuthOptions {
   readonly signInRateLimit?: RateRule;
   /** Per-IP limit on every other auth route (default 100 per 10 s). */
   readonly rateLimit?: RateRule;
-  /** Per-account lockout (default 5 failures per 15 minutes). */
+  /** Which forwarding headers are believed for the per-IP limiter's client address (TRUST_PROXY; default off). */
+  readonly trustProxy?: TrustProxy;
+  /** Per-account lockout (default 5 attempts per 15 minutes). */
   readonly lockout?: { readonly maxFailures?: number; readonly windowMs?: number };
   /** Where better-auth's own warnings and errors go (messages only: its arguments may hold user input). */
   readonly logger?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -180,7 +183,7 @@ export function createAuth(options: CreateAuthOptions): AppAuth {
     auth,
     basePath: AUTH_BASE_PATH,
     handler,
-    nodeHandler: toNodeHandler(handler),
+    nodeHandler: toNodeHandler(handler, undefined, options.trustProxy),
     async resolveSession(request) {
       if (!isSafeMethod(request.method) && !isSameOriginWrite(request, allowedOrigins)) return null;
       const result = await auth.api.getSession({ headers: request.headers });

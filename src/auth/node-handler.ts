@@ -1,14 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ERRORS, type ErrorCode } from "@/core/errors/catalogue";
+import { clientAddressOfRequest, TRUST_PROXY_OFF, type TrustProxy } from "@/core/net/client-address";
 import type { NodeHandler } from "@/http/node-response";
 
 /**
  * Bridges node:http to a fetch-style handler for the auth routes. Written here rather than taken from
- * better-auth/node so the client address comes from the socket (never from a header a client could
- * forge) and the request body is bounded.
+ * better-auth/node so the client address comes from the socket — or from the forwarding headers only as
+ * far as TRUST_PROXY believes them, never from a header a client could forge — and the body is bounded.
  */
 
-/** Header carrying the socket's address to better-auth's per-IP rate limiter; any client value is replaced. */
+/** Header carrying the client address to better-auth's per-IP rate limiter; any client value is replaced. */
 export const CLIENT_IP_HEADER = "x-roundabout-client-ip";
 /** Auth bodies are a username and a password: anything larger is refused before it is buffered. */
 export const AUTH_MAX_BODY_BYTES = 64 * 1024;
@@ -16,11 +17,15 @@ export const AUTH_MAX_BODY_BYTES = 64 * 1024;
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /** Wraps a fetch-style handler for node:http; answers 413 for oversized bodies, 500 on internal failure. */
-export function toNodeHandler(handler: FetchHandler, maxBodyBytes = AUTH_MAX_BODY_BYTES): NodeHandler {
+export function toNodeHandler(
+  handler: FetchHandler,
+  maxBodyBytes = AUTH_MAX_BODY_BYTES,
+  trustProxy: TrustProxy = TRUST_PROXY_OFF,
+): NodeHandler {
   return async (req, res) => {
     let request: Request;
     try {
-      request = await toWebRequest(req, maxBodyBytes);
+      request = await toWebRequest(req, maxBodyBytes, trustProxy);
     } catch (err) {
       if (err instanceof BodyTooLargeError) {
         sendError(res, "BODY_TOO_LARGE");
@@ -44,14 +49,18 @@ export function toNodeHandler(handler: FetchHandler, maxBodyBytes = AUTH_MAX_BOD
 
 class BodyTooLargeError extends Error {}
 
-async function toWebRequest(req: IncomingMessage, maxBodyBytes: number): Promise<Request> {
+async function toWebRequest(
+  req: IncomingMessage,
+  maxBodyBytes: number,
+  trustProxy: TrustProxy,
+): Promise<Request> {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(":") || name === CLIENT_IP_HEADER) continue;
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  const address = req.socket.remoteAddress;
+  const address = clientAddressOfRequest(req, trustProxy);
   if (address) headers.set(CLIENT_IP_HEADER, address);
   const url = `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`;
   const method = req.method ?? "GET";

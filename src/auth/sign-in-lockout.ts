@@ -3,14 +3,20 @@ import { eq } from "drizzle-orm";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
 import { ERRORS } from "@/core/errors/catalogue";
+import { DEFAULT_SIGN_IN_MAX_ATTEMPTS, DEFAULT_SIGN_IN_WINDOW_MS } from "@/core/vocabulary/users";
 import type { Db } from "@/db/client";
 import { user } from "@/db/schema";
 import type { StateStore } from "@/store/types";
 
 /**
- * Per-account lockout on failed sign-ins, on top of better-auth's per-IP limiter: an attacker rotating
+ * Per-account lockout on sign-in, on top of better-auth's per-IP limiter: an attacker rotating
  * addresses still gets only `maxFailures` guesses per `windowMs` against one account. Unknown names are
  * counted the same way, so the lockout does not reveal which accounts exist.
+ *
+ * Every attempt is counted — atomically, in the state store's sliding window (one Redis script, or
+ * synchronous in memory) — BEFORE the password is checked, and refused once the window is full. Counting
+ * failures afterwards would let concurrent guesses all pass the check before the first failure lands
+ * (20 parallel wrong passwords would all be evaluated). A successful sign-in starts a clean slate.
  */
 
 export interface SignInLockoutOptions {
@@ -22,8 +28,8 @@ export interface SignInLockoutOptions {
   readonly windowMs?: number;
 }
 
-export const DEFAULT_MAX_FAILURES = 5;
-export const DEFAULT_LOCKOUT_WINDOW_MS = 15 * 60_000;
+export const DEFAULT_MAX_FAILURES = DEFAULT_SIGN_IN_MAX_ATTEMPTS;
+export const DEFAULT_LOCKOUT_WINDOW_MS = DEFAULT_SIGN_IN_WINDOW_MS;
 const SIGN_IN_PATHS = new Set(["/sign-in/username", "/sign-in/email"]);
 
 /** better-auth plugin refusing sign-in (429 TOO_MANY_LOGIN_ATTEMPTS) after too many failures per account. */
@@ -45,6 +51,8 @@ export function signInLockout(options: SignInLockoutOptions): BetterAuthPlugin {
     return rows[0] ? `u:${rows[0].id}` : `n:${sha256(`${identifier.kind}:${identifier.value}`)}`;
   };
 
+  const generationOf = async (key: string) => (await store.get(`auth:gen:${key}`)) ?? "0";
+
   return {
     id: "roundabout-sign-in-lockout",
     hooks: {
@@ -54,13 +62,18 @@ export function signInLockout(options: SignInLockoutOptions): BetterAuthPlugin {
           handler: createAuthMiddleware(async (ctx) => {
             const key = await accountKey(ctx.body);
             if (!key) return;
-            const lockedUntil = Number((await store.get(`auth:lock:${key}`)) ?? 0);
-            const waitMs = lockedUntil - Date.now();
-            if (waitMs > 0) {
+            // Attempts are counted per "generation"; a successful sign-in starts a new one.
+            const generation = await generationOf(key);
+            const hit = await store.hitSlidingWindow(
+              `auth:attempt:${key}:${generation}`,
+              maxFailures,
+              windowMs,
+            );
+            if (!hit.allowed) {
               throw new APIError(
                 "TOO_MANY_REQUESTS",
                 { code: "TOO_MANY_LOGIN_ATTEMPTS", message: ERRORS.TOO_MANY_LOGIN_ATTEMPTS.message },
-                { "Retry-After": String(Math.ceil(waitMs / 1000)) },
+                { "Retry-After": String(Math.max(1, Math.ceil(hit.retryAfterMs / 1000))) },
               );
             }
           }),
@@ -70,25 +83,9 @@ export function signInLockout(options: SignInLockoutOptions): BetterAuthPlugin {
         {
           matcher: (ctx) => ctx.path !== undefined && SIGN_IN_PATHS.has(ctx.path),
           handler: createAuthMiddleware(async (ctx) => {
-            const returned: unknown = ctx.context.returned;
+            if (isAPIError(ctx.context.returned)) return;
             const key = await accountKey(ctx.body);
-            if (!key) return;
-            // Failures are logged per "generation"; a successful sign-in starts a new one (a clean slate).
-            const generation = (await store.get(`auth:gen:${key}`)) ?? "0";
-            if (isAPIError(returned)) {
-              if (returned.statusCode !== 401) return;
-              const hit = await store.hitSlidingWindow(
-                `auth:fail:${key}:${generation}`,
-                maxFailures,
-                windowMs,
-              );
-              if (!hit.allowed || hit.remaining === 0) {
-                const lockMs = Math.max(1, hit.allowed ? hit.resetMs : hit.retryAfterMs);
-                await store.set(`auth:lock:${key}`, String(Date.now() + lockMs), { ttlMs: lockMs });
-              }
-              return;
-            }
-            if (key.startsWith("u:")) await store.incr(`auth:gen:${key}`);
+            if (key?.startsWith("u:")) await store.incr(`auth:gen:${key}`);
           }),
         },
       ],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, outboundPolicyOf, parseEnv } from "./env";
+import { EnvError, outboundPolicyOf, parseEnv, trustProxyOf } from "./env";
 
 describe("OUTBOUND_ALLOW", () => {
   it("defaults to empty: public addresses only", () => {
@@ -44,5 +44,22 @@ describe("LOG_SPILL_MAX_BYTES", () => {
       expect(() => parseEnv({ LOG_SPILL_MAX_BYTES: value })).toThrow(EnvError);
       expect(() => parseEnv({ LOG_SPILL_MAX_BYTES: value })).toThrow(/LOG_SPILL_MAX_BYTES/);
     }
+  });
+});
+
+describe("TRUST_PROXY", () => {
+  it("is off by default and reads true, hop counts and CIDR lists", () => {
+    expect(trustProxyOf(parseEnv({}))).toEqual({ kind: "off" });
+    expect(trustProxyOf(parseEnv({ TRUST_PROXY: "true" }))).toEqual({ kind: "all" });
+    expect(trustProxyOf(parseEnv({ TRUST_PROXY: "2" }))).toEqual({ kind: "hops", hops: 2 });
+    expect(trustProxyOf(parseEnv({ TRUST_PROXY: "10.0.0.0/8, ::1" }))).toMatchObject({
+      kind: "ranges",
+      text: "10.0.0.0/8,::1/128",
+    });
+  });
+
+  it("stops the start with a message naming a bad value", () => {
+    expect(() => parseEnv({ TRUST_PROXY: "yes" })).toThrow(/TRUST_PROXY: "yes" is not an IP address or CIDR/);
+    expect(() => parseEnv({ TRUST_PROXY: "99" })).toThrow(/TRUST_PROXY: a hop count must be 1\.\.32/);
   });
 });

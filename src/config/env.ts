@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseOutboundAllow, type OutboundPolicy } from "../core/outbound/allow-list";
+import { parseTrustProxy, type TrustProxy } from "../core/net/client-address";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
@@ -92,6 +93,18 @@ export const envSchema = z
         })
         .default(""),
     ),
+    // Which X-Forwarded-For/Forwarded hops are believed for the client address: off, true, 1..32 or CIDRs.
+    TRUST_PROXY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .superRefine((value, ctx) => {
+          const parsed = parseTrustProxy(value);
+          if (!parsed.ok)
+            for (const problem of parsed.problems) ctx.addIssue({ code: "custom", message: problem });
+        })
+        .default(""),
+    ),
     // Request-log batches the database cannot take go to DATA_DIR/spill up to this many bytes; 0 = off.
     LOG_SPILL_MAX_BYTES: intIn(0, 2 ** 40, 1024 * 1024 * 1024),
   })
@@ -144,6 +157,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`));
   }
   return result.data;
+}
+
+/** The trusted-proxy setting of a validated environment (`TRUST_PROXY`). */
+export function trustProxyOf(env: Pick<Env, "TRUST_PROXY">): TrustProxy {
+  const parsed = parseTrustProxy(env.TRUST_PROXY);
+  // parseEnv refused any other value already; this only guards hand-built Env objects.
+  if (!parsed.ok) throw new EnvError(parsed.problems.map((p) => `TRUST_PROXY: ${p}`));
+  return parsed.trust;
 }
 
 /** The outbound policy of a validated environment (`OUTBOUND_ALLOW`). */

@@ -44,12 +44,47 @@ export function toSessionUser(body: unknown): SessionUser | null {
   };
 }
 
+const NEXT_BASE = "http://next.invalid";
+const MAX_NEXT_LENGTH = 2048;
+// Percent-decoding rounds checked: a value decoded more often than this is refused, not trusted.
+const MAX_DECODE_ROUNDS = 4;
+
+/** A form of `next` a browser or router could end up treating as another origin, or a broken one. */
+function isUnsafeNextForm(text: string): boolean {
+  // Browsers drop tabs and line breaks inside URLs (`/\t/evil` is `//evil`) and read `\` as `/`.
+  return !text.startsWith("/") || text.startsWith("//") || /[\x00-\x1f\x7f\\]/.test(text);
+}
+
 /**
- * Where to go after signing in: the `next` parameter when it is a path on this site (never another
- * origin: `//host` and `/\host` are refused), else the dashboard.
+ * Where to go after signing in: the `next` parameter when it is a path on this site, else the
+ * dashboard. Refused (→ `/`): anything not starting with one `/`, `//host`, backslashes, control
+ * characters (tab, CR, LF…), schemes, the same tricks percent-encoded (once or several times),
+ * malformed encodings, and the sign-in page itself. The answer is the path as a URL parser reads it.
  */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  if (next.startsWith("/sign-in")) return "/";
-  return next;
+  if (typeof next !== "string" || next === "" || next.length > MAX_NEXT_LENGTH) return "/";
+  let form = next;
+  for (let round = 0; ; round++) {
+    if (isUnsafeNextForm(form)) return "/";
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(form);
+    } catch {
+      return "/";
+    }
+    if (decoded === form) break;
+    if (round === MAX_DECODE_ROUNDS) return "/";
+    form = decoded;
+  }
+  let url: URL;
+  try {
+    url = new URL(next, NEXT_BASE);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== NEXT_BASE) return "/";
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // The sign-in page itself (however encoded) would only loop.
+  if (isUnsafeNextForm(path) || /^\/sign-in(?:[/?#]|$)/i.test(form)) return "/";
+  return path;
 }

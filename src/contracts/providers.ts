@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { HEALTH_OUTCOMES } from "@/core/vocabulary/health";
 import { HOP_BY_HOP_HEADERS } from "@/core/vocabulary/http-headers";
-import { AUTH_STYLES, DEFAULT_AUTH_STYLE } from "@/core/vocabulary/providers";
+import {
+  AUTH_STYLE_HEADER_PREFIX,
+  AUTH_STYLES,
+  DEFAULT_AUTH_STYLE,
+  type AuthStyle,
+} from "@/core/vocabulary/providers";
 import {
   descriptionSchema,
   hasControlCharacters,
@@ -29,7 +34,12 @@ export const FORBIDDEN_PROVIDER_HEADERS: ReadonlySet<string> = new Set([
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const MAX_EXTRA_HEADERS = 50;
 
-/** Extra headers sent upstream with every request to this provider. */
+/**
+ * Extra headers sent upstream with every request to this provider. Their values are secrets: stored
+ * sealed, answered as `HEADER_VALUE_MASK` (`••••••••`). On a write, a value equal to the mask keeps
+ * the stored value of that header (refused when there is none); any other value replaces it; a header
+ * left out is removed.
+ */
 export const providerHeadersSchema = z
   .record(
     z.string().regex(HEADER_NAME, "header names must be HTTP tokens (letters, digits, - and a few symbols)"),
@@ -68,6 +78,35 @@ export const providerHeadersSchema = z
       seen.add(lower);
     }
   });
+
+/** Headers the gateway manages itself, which a `header:<name>` auth style cannot name. */
+const GATEWAY_MANAGED_HEADERS: ReadonlySet<string> = new Set([
+  ...HOP_BY_HOP_HEADERS,
+  "host",
+  "content-length",
+  "expect",
+  "accept-encoding",
+  "x-request-id",
+]);
+
+/**
+ * `bearer`, `x-api-key`, `none`, or `header:<name>`: the credential as the value of that header (name
+ * lower-cased on the way in).
+ */
+export const authStyleSchema = z.union([
+  z.enum(AUTH_STYLES),
+  z
+    .string()
+    .regex(
+      /^header:[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/i,
+      "must be bearer, x-api-key, none or header:<name> with an HTTP header name",
+    )
+    .transform((style) => style.toLowerCase() as `header:${string}`)
+    .refine(
+      (style) => !GATEWAY_MANAGED_HEADERS.has(style.slice(AUTH_STYLE_HEADER_PREFIX.length)),
+      "this header is managed by the gateway per connection",
+    ),
+]) satisfies z.ZodType<AuthStyle, unknown>;
 
 /**
  * Upstream base URL: http or https, no credentials, query or fragment; may carry a path prefix
@@ -109,7 +148,7 @@ const providerFields = {
   name: nameSchema,
   baseUrl: baseUrlSchema,
   apiKey: providerApiKeySchema.nullable(),
-  authStyle: z.enum(AUTH_STYLES),
+  authStyle: authStyleSchema,
   weight: weightSchema,
   enabled: z.boolean(),
   healthCheckPath: healthCheckPathSchema.nullable(),
@@ -137,7 +176,8 @@ export type ProviderCreateInput = z.input<typeof providerCreateSchema>;
 
 /**
  * PUT /providers/{id}: partial — only the fields sent change. `apiKey` absent keeps the stored
- * credential, `null` clears it, a string replaces it.
+ * credential, `null` clears it, a string replaces it. `headers` replaces the whole set, except that a
+ * masked value (`••••••••`) keeps the stored value of that header.
  */
 export const providerUpdateSchema = z.strictObject({
   name: providerFields.name.optional(),
@@ -162,7 +202,7 @@ export const providerSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   baseUrl: z.string(),
-  authStyle: z.enum(AUTH_STYLES),
+  authStyle: z.string() as z.ZodType<AuthStyle>,
   weight: z.number(),
   enabled: z.boolean(),
   healthCheckPath: z.string().nullable(),
@@ -170,6 +210,7 @@ export const providerSchema = z.object({
   rateLimitPerMinute: z.number().nullable(),
   /** Requests in flight across every instance; null = no cap (at the cap the provider is skipped). */
   maxConcurrency: z.number().nullable(),
+  /** Header names with every value masked (`••••••••`); send the mask back to keep a value. */
   headers: z.record(z.string(), z.string()),
   description: z.string(),
   hasApiKey: z.boolean(),

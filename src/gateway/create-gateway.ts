@@ -14,6 +14,7 @@ import type { OpenCredential } from "./snapshot/build-snapshot";
 import { createSnapshotHolder, type SnapshotHolder } from "./snapshot/snapshot-holder";
 import type { RoutingSnapshot } from "./snapshot/snapshot-types";
 import { createUpstreamPools } from "./upstream/upstream-pools";
+import { TRUST_PROXY_OFF } from "../core/net/client-address";
 
 export interface GatewayDeps {
   readonly db: Db;
@@ -56,7 +57,7 @@ export function resolveGatewayOptions(partial: Partial<GatewayOptions> = {}): Ga
     backoffBaseMs: partial.backoffBaseMs ?? 25,
     backoffCapMs: partial.backoffCapMs ?? 1_000,
     reloadIntervalMs: partial.reloadIntervalMs ?? 30_000,
-    trustProxy: partial.trustProxy ?? false,
+    trustProxy: partial.trustProxy ?? TRUST_PROXY_OFF,
     retryBudget: partial.retryBudget ?? {
       ratio: DEFAULT_RETRY_BUDGET_RATIO,
       minRetries: DEFAULT_MIN_RETRIES,

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { HOP_BY_HOP_HEADERS } from "../core/vocabulary/http-headers";
+import { authHeaderNameOf } from "../core/vocabulary/providers";
 import type { SnapshotProvider } from "./snapshot/snapshot-types";
 
 /**
@@ -46,9 +47,11 @@ export function buildUpstreamHeaders(
   requestId: string,
 ): Record<string, string | string[]> {
   const listed = connectionListed(incoming.connection);
+  // The header a `header:<name>` style puts the credential in is never taken from the client either.
+  const authHeader = authHeaderNameOf(provider.authStyle);
   const out: Record<string, string | string[]> = {};
   for (const name in incoming) {
-    if (HOP_BY_HOP.has(name) || CLIENT_DROPPED.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || CLIENT_DROPPED.has(name) || name === authHeader) continue;
     if (name.startsWith("x-proxy-") || name.startsWith("x-forwarded-") || name.startsWith("proxy-")) continue;
     if (listed !== null && listed.has(name)) continue;
     const value = incoming[name];
@@ -61,6 +64,8 @@ export function buildUpstreamHeaders(
   if (credential !== null) {
     if (provider.authStyle === "bearer") out.authorization = `Bearer ${credential}`;
     else if (provider.authStyle === "x-api-key") out["x-api-key"] = credential;
+    // `header:<name>`: set last, so an extra header of the same name cannot replace it.
+    else if (authHeader !== null) out[authHeader] = credential;
   }
   out["accept-encoding"] = "identity";
   out["x-request-id"] = requestId;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RetryBudget } from "../core/retry/retry-budget";
 import type { AttemptHealth, AttemptOutcome } from "../core/retry/classify";
+import type { TrustProxy } from "../core/net/client-address";
 import type { AttemptRecord } from "../db/schema/request-logs";
 import type { ResponseCapture } from "../stats/body-capture";
 import type { Logger } from "../observability/logger";
@@ -54,8 +55,8 @@ export interface GatewayOptions {
   backoffCapMs: number;
   /** Periodic full snapshot reload (default 30 s). */
   reloadIntervalMs: number;
-  /** Use the first X-Forwarded-For entry as the client IP (only behind a trusted proxy; default false). */
-  trustProxy: boolean;
+  /** Which X-Forwarded-For/Forwarded hops are believed for the client address (TRUST_PROXY; default off). */
+  trustProxy: TrustProxy;
   /** Retry budget (retries earned by requests, see core/retry/retry-budget.ts); false disables it. */
   retryBudget: { ratio: number; minRetries: number; windowMs?: number } | false;
   /**

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, isAppError } from "../core/errors/catalogue";
+import { clientAddressOfRequest } from "../core/net/client-address";
 import { sendGatewayError } from "./gateway-errors";
 import type { GatewayRuntime, ProxyContext } from "./gateway-types";
 import type { RoutingSnapshot } from "./snapshot/snapshot-types";
@@ -73,7 +74,7 @@ function createContext(rt: GatewayRuntime, req: IncomingMessage, res: ServerResp
     ttfbMs: null,
     streamed: false,
     usage: null,
-    clientIp: clientIpOf(req, rt.options.trustProxy),
+    clientIp: clientAddressOfRequest(req, rt.options.trustProxy),
     clientClosed: false,
     abortReason: null,
     attemptController: null,
@@ -147,16 +148,4 @@ function refuse(ctx: ProxyContext, rt: GatewayRuntime, err: unknown): void {
     return;
   }
   ctx.status = sendGatewayError(ctx.res, "INTERNAL_ERROR", ctx.requestId);
-}
-
-/** The client address: the socket peer, or the first X-Forwarded-For hop behind a trusted proxy. */
-function clientIpOf(req: IncomingMessage, trustProxy: boolean): string | null {
-  if (trustProxy) {
-    const xff = req.headers["x-forwarded-for"];
-    const first = (Array.isArray(xff) ? xff[0] : xff)?.split(",")[0]?.trim();
-    if (first) return first;
-  }
-  const addr = req.socket.remoteAddress;
-  if (addr === undefined) return null;
-  return addr.startsWith("::ffff:") ? addr.slice(7) : addr;
 }

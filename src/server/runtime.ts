@@ -6,7 +6,8 @@ import { createAdminApi } from "@/admin-api/router";
 import type { Actor } from "@/contracts/actor";
 import { createAuth, type AppAuth } from "@/auth/auth";
 import { ensureAdminUser } from "@/auth/bootstrap-admin";
-import type { Env } from "@/config/env";
+import { trustProxyOf, type Env } from "@/config/env";
+import { clientAddressOfRequest } from "@/core/net/client-address";
 import { openDatabase, type Database } from "@/db/client";
 import type { Gateway } from "@/gateway/create-gateway";
 import { openFreeLogSpill, type LogSpill } from "@/gateway/log-spill/log-spill";
@@ -19,6 +20,7 @@ import type { Logger } from "@/observability/logger";
 import { resolveMasterKeys } from "@/security/master-key";
 import { createSecretBox } from "@/security/secret-box";
 import { createAdminServices, type AdminServices } from "@/services/admin-services";
+import { sealLegacyProviderHeaders } from "@/services/provider-headers";
 import { createStore } from "@/store/create-store";
 import type { StateStore } from "@/store/types";
 import { createAlertScheduler } from "@/alerts/alert-scheduler";
@@ -88,6 +90,9 @@ export async function createRuntime(
     logger,
   });
   const secretBox = createSecretBox({ keys: keys.keys, activeKeyId: keys.activeKeyId });
+  const trustProxy = trustProxyOf(env);
+  // Provider header values written before they were sealed (migration 0004) are sealed now, once.
+  await sealLegacyProviderHeaders(database.db, secretBox, logger);
 
   let auth: AppAuth | null = null;
   let services: AdminServices | null = null;
@@ -103,7 +108,7 @@ export async function createRuntime(
     store,
     logger,
     openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
-    options: { maxBodyBytes: env.MAX_BODY_BYTES, stateStoreFailure: env.STATE_STORE_FAILURE },
+    options: { maxBodyBytes: env.MAX_BODY_BYTES, stateStoreFailure: env.STATE_STORE_FAILURE, trustProxy },
     health: { checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS },
     logWriterOptions: { onWrite: observability.onRequestRecorded, ...(logSpill ? { spill: logSpill } : {}) },
   });
@@ -118,7 +123,14 @@ export async function createRuntime(
   shutdownSteps.push({ name: "live streams", run: async () => observability.close() });
 
   if (options.role === "full") {
-    auth = createAuth({ db: database.db, secret: keys.authSecret, store, baseURL: env.PUBLIC_URL, logger });
+    auth = createAuth({
+      db: database.db,
+      secret: keys.authSecret,
+      store,
+      baseURL: env.PUBLIC_URL,
+      logger,
+      trustProxy,
+    });
     await ensureAdminUser({
       auth,
       db: database.db,
@@ -144,7 +156,9 @@ export async function createRuntime(
     });
     handlers.admin = async (req, res) => {
       const request = toWebRequest(req, { maxBodyBytes: env.ADMIN_MAX_BODY_BYTES });
-      await sendWebResponse(res, await adminApi.handle(request, { ip: req.socket.remoteAddress ?? null }));
+      // The audit log records the client address TRUST_PROXY resolves, as sign-in limits and request logs do.
+      const ip = clientAddressOfRequest(req, trustProxy);
+      await sendWebResponse(res, await adminApi.handle(request, { ip }));
     };
     handlers.auth = auth.nodeHandler;
     if (env.CONFIG_FILE) await applyConfigFile(services, env.CONFIG_FILE, logger);

@@ -75,7 +75,7 @@ export function createAdminServices(deps: AdminServicesDeps): AdminServices {
     overview: createOverviewService(ctx),
     stats: createStatsService(ctx),
     logs: createLogsService(ctx),
-    users: createUsersService({ db: deps.db, passwords: deps.passwords, now: deps.now }),
+    users: createUsersService({ db: deps.db, passwords: deps.passwords, store: deps.store, now: deps.now }),
     alerts: createAlertService({ ...deps, ...deps.alerting }),
     health: createProviderHealthService(ctx, deps.health),
     liveStream: deps.liveStream,

@@ -5,6 +5,7 @@ import type { Db } from "@/db/client";
 import { apiKeys, groupProviders, groups, providers } from "@/db/schema";
 import type { CurrentConfig, ImportPlan } from "./config-import-plan";
 import { credentialTail } from "./mappers";
+import { sealProviderHeaders } from "./provider-headers";
 import type { CredentialSealer } from "./service-context";
 
 /** Reads everything an import plan compares against; `lock` takes row locks for a real import. */
@@ -26,8 +27,10 @@ export async function loadCurrentConfig(db: Db, lock: boolean): Promise<CurrentC
   return { providers: p, groups: g, members: m, apiKeys: k };
 }
 
-function providerFields(entry: ProviderEntry) {
+/** The row fields of an entry whose header values are clear (masked ones already resolved). */
+function providerFields(entry: ProviderEntry, id: string, sealer: CredentialSealer) {
   return {
+    ...sealProviderHeaders(id, entry.headers, sealer),
     baseUrl: entry.baseUrl,
     authStyle: entry.authStyle,
     weight: entry.weight,
@@ -35,7 +38,6 @@ function providerFields(entry: ProviderEntry) {
     healthCheckPath: entry.healthCheckPath,
     rateLimitPerMinute: entry.rateLimitPerMinute,
     maxConcurrency: entry.maxConcurrency,
-    headers: entry.headers,
     description: entry.description,
   };
 }
@@ -65,7 +67,7 @@ export async function applyImportPlan(
     await tx.insert(providers).values({
       id,
       name: entry.name,
-      ...providerFields(entry),
+      ...providerFields(entry, id, sealer),
       ...credentialFields(sealer, id, entry.apiKey),
       createdAt: now,
       updatedAt: now,
@@ -75,7 +77,11 @@ export async function applyImportPlan(
   for (const { row, entry } of plan.updateProviders) {
     await tx
       .update(providers)
-      .set({ ...providerFields(entry), ...credentialFields(sealer, row.id, entry.apiKey), updatedAt: now })
+      .set({
+        ...providerFields(entry, row.id, sealer),
+        ...credentialFields(sealer, row.id, entry.apiKey),
+        updatedAt: now,
+      })
       .where(eq(providers.id, row.id));
   }
 

@@ -20,6 +20,7 @@ const provider = (id: string, name: string): ProviderRow => ({
   rateLimitPerMinute: null,
   maxConcurrency: null,
   headers: {},
+  headersSealed: false,
   description: "",
   createdAt: at,
   updatedAt: at,

@@ -10,7 +10,8 @@ import {
 import { AppError } from "@/core/errors/catalogue";
 import { apiKeys, groupProviders, groups, providers, type ProviderRow } from "@/db/schema";
 import { applyImportPlan, loadCurrentConfig } from "./config-apply";
-import { planImport, type ImportInput } from "./config-import-plan";
+import { planImport, type CurrentConfig, type ImportInput } from "./config-import-plan";
+import { maskProviderHeaders, openProviderHeaders, resolveMaskedHeaders } from "./provider-headers";
 import { formatProvidersCsv, parseProvidersCsv } from "./providers-csv";
 import type { ServiceContext, WriteContext } from "./service-context";
 
@@ -63,6 +64,36 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
   const revealCredential = (row: ProviderRow): string | null =>
     row.apiKeyCipher === null ? null : sealer.open(row.apiKeyCipher, row.id);
 
+  const openHeaders = (row: ProviderRow) =>
+    openProviderHeaders(row, (sealed, aad) => sealer.open(sealed, aad));
+
+  /**
+   * The current config with clear header values (the plan compares them with the document's), and the
+   * document with each masked header value replaced by the stored value of the provider it names.
+   */
+  function clearHeadersOf(current: CurrentConfig, input: ImportInput): [CurrentConfig, ImportInput] {
+    const clear = {
+      ...current,
+      providers: current.providers.map((row) => ({ ...row, headers: openHeaders(row) })),
+    };
+    const byName = new Map(clear.providers.map((row) => [row.name, row.headers]));
+    try {
+      const entries = input.providers.map((entry, i) => ({
+        ...entry,
+        headers: resolveMaskedHeaders(
+          entry.headers,
+          byName.get(entry.name) ?? null,
+          `providers[${i}].headers`,
+        ),
+      }));
+      return [clear, { ...input, providers: entries }];
+    } catch (err) {
+      const details = err instanceof AppError ? (err.details as { issues?: Issue[] } | undefined) : undefined;
+      if (details?.issues) throw importInvalid(details.issues);
+      throw err;
+    }
+  }
+
   async function runImport(
     by: WriteContext,
     input: ImportInput,
@@ -76,13 +107,14 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
       diff,
     });
     if (options.dryRun) {
-      const plan = planImport(await loadCurrentConfig(db, false), input, planOptions);
+      const [current, resolved] = clearHeadersOf(await loadCurrentConfig(db, false), input);
+      const plan = planImport(current, resolved, planOptions);
       if (plan.issues.length > 0) throw importInvalid(plan.issues);
       return result(plan.diff);
     }
     return ctx.write(by, async (tx) => {
-      const current = await loadCurrentConfig(tx, true);
-      const plan = planImport(current, input, planOptions);
+      const [current, resolved] = clearHeadersOf(await loadCurrentConfig(tx, true), input);
+      const plan = planImport(current, resolved, planOptions);
       if (plan.issues.length > 0) throw importInvalid(plan.issues);
       await applyImportPlan(tx, plan, current, sealer, ctx.now());
       return {
@@ -126,7 +158,7 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
           healthCheckPath: p.healthCheckPath,
           rateLimitPerMinute: p.rateLimitPerMinute,
           maxConcurrency: p.maxConcurrency,
-          headers: p.headers,
+          headers: options.includeSecrets ? openHeaders(p) : maskProviderHeaders(p.headers),
           description: p.description,
         })),
         groups: groupRows.map(({ id, createdAt: _c, updatedAt: _u, ...group }) => ({
@@ -162,7 +194,10 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
     async exportProvidersCsv(by, options) {
       await authorizeExport(by, options, "the providers CSV");
       const rows = await db.select().from(providers).orderBy(asc(providers.name));
-      return formatProvidersCsv(rows, options.includeSecrets ? revealCredential : null);
+      return formatProvidersCsv(
+        rows,
+        options.includeSecrets ? { credential: revealCredential, headers: openHeaders } : null,
+      );
     },
 
     async importProvidersCsv(by, csv, options) {
@@ -177,7 +212,9 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
   };
 }
 
-function importInvalid(issues: { path: string; message: string }[]): AppError {
+type Issue = { path: string; message: string };
+
+function importInvalid(issues: Issue[]): AppError {
   const first = issues[0];
   const message = first
     ? `The import has ${issues.length} problem(s); nothing was applied. First: ${first.path ? `${first.path}: ` : ""}${first.message}`

@@ -3,6 +3,7 @@ import type { Group, Member } from "@/contracts/groups";
 import type { Provider } from "@/contracts/providers";
 import type { ApiKeyRow, GroupProviderRow, GroupRow, ProviderRow } from "@/db/schema";
 import { maskGatewayKey } from "@/security/gateway-key";
+import { maskProviderHeaders } from "./provider-headers";
 
 // Short credentials would lose too much to a 4-character tail, so they show none.
 const MIN_LENGTH_FOR_TAIL = 12;
@@ -17,7 +18,7 @@ export function maskCredential(cipher: string | null, last4: string | null): str
   return cipher === null ? null : `••••${last4 ?? ""}`;
 }
 
-/** A provider row as the API shows it. */
+/** A provider row as the API (and the audit log) shows it: credential and header values masked. */
 export function toProvider(row: ProviderRow): Provider {
   return {
     id: row.id,
@@ -29,7 +30,7 @@ export function toProvider(row: ProviderRow): Provider {
     healthCheckPath: row.healthCheckPath,
     rateLimitPerMinute: row.rateLimitPerMinute,
     maxConcurrency: row.maxConcurrency,
-    headers: row.headers,
+    headers: maskProviderHeaders(row.headers),
     description: row.description,
     hasApiKey: row.apiKeyCipher !== null,
     apiKeyMasked: maskCredential(row.apiKeyCipher, row.apiKeyLast4),

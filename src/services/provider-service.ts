@@ -9,6 +9,7 @@ import {
 import { AppError } from "@/core/errors/catalogue";
 import { groupProviders, groups, providers, type ProviderRow } from "@/db/schema";
 import { credentialTail, toProvider } from "./mappers";
+import { openProviderHeaders, resolveMaskedHeaders, sealProviderHeaders } from "./provider-headers";
 import { testProviderConnection } from "./provider-connection-test";
 import { createResourceCrud } from "./resource-crud";
 import { parseInput, type ServiceContext, type WriteContext } from "./service-context";
@@ -72,7 +73,7 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
               healthCheckPath: data.healthCheckPath,
               rateLimitPerMinute: data.rateLimitPerMinute,
               maxConcurrency: data.maxConcurrency,
-              headers: data.headers,
+              ...sealProviderHeaders(id, resolveMaskedHeaders(data.headers, null), sealer),
               description: data.description,
               createdAt: now,
               updatedAt: now,
@@ -87,7 +88,13 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
     async update(by, id, input) {
       const data = parseInput(providerUpdateSchema, input);
       return crud.update(by, id, data.name, async (tx, current) => {
-        const { apiKey, ...fields } = data;
+        const { apiKey, headers, ...fields } = data;
+        // Header values are never shown, so a masked value sent back keeps the stored one.
+        const storedHeaders =
+          headers === undefined ? null : openProviderHeaders(current, (s, aad) => sealer.open(s, aad));
+        const clearHeaders = headers === undefined ? null : resolveMaskedHeaders(headers, storedHeaders);
+        const headerFields =
+          clearHeaders === null ? {} : sealProviderHeaders(current.id, clearHeaders, sealer);
         const credential =
           apiKey === undefined
             ? {}
@@ -96,19 +103,28 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
               : { apiKeyCipher: sealer.seal(apiKey, current.id), apiKeyLast4: credentialTail(apiKey) };
         const [row] = await tx
           .update(providers)
-          .set({ ...fields, ...credential, updatedAt: ctx.now() })
+          .set({ ...fields, ...headerFields, ...credential, updatedAt: ctx.now() })
           .where(eq(providers.id, current.id))
           .returning();
         const before = toProvider(current);
         const after = toProvider(row!);
         // A replaced credential with the same tail still changed: say so without showing it.
         const sameTail = typeof apiKey === "string" && before.apiKeyMasked === after.apiKeyMasked;
+        // Header values changed under the same names: name them, never their values.
+        const replacedHeaders = Object.keys(clearHeaders ?? {}).filter(
+          (name) =>
+            storedHeaders !== null && name in storedHeaders && storedHeaders[name] !== clearHeaders?.[name],
+        );
+        const extraChanges = {
+          ...(sameTail
+            ? { apiKeyMasked: { from: before.apiKeyMasked, to: `${after.apiKeyMasked} (replaced)` } }
+            : {}),
+          ...(replacedHeaders.length > 0 ? { headerValuesReplaced: replacedHeaders } : {}),
+        };
         return {
           before,
           after,
-          extraChanges: sameTail
-            ? { apiKeyMasked: { from: before.apiKeyMasked, to: `${after.apiKeyMasked} (replaced)` } }
-            : undefined,
+          extraChanges: Object.keys(extraChanges).length > 0 ? extraChanges : undefined,
         };
       });
     },

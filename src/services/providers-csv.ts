@@ -7,20 +7,25 @@ import {
 } from "@/contracts/config-document";
 import type { ProviderRow } from "@/db/schema";
 import { formatCsv, parseCsv } from "@/http/csv";
+import { maskProviderHeaders } from "./provider-headers";
+
+/** What a secret export (admins only) reveals: the credential and the clear header values. */
+export interface ProviderCsvReveal {
+  readonly credential: (row: ProviderRow) => string | null;
+  readonly headers: (row: ProviderRow) => Record<string, string>;
+}
 
 /**
  * Providers as CSV. Columns: name, baseUrl, authStyle, weight, enabled, healthCheckPath,
- * rateLimitPerMinute, maxConcurrency (empty = no cap), headers (a JSON object), description, and apiKey
+ * rateLimitPerMinute, maxConcurrency (empty = no cap), headers (a JSON object; values masked unless
+ * secrets are exported, and a masked value on import keeps the stored one), description, and apiKey
  * only in secret exports. On import only name and baseUrl are
  * required; an empty cell takes the field's default, except apiKey, where empty keeps the stored
  * credential (a CSV import cannot clear one).
  */
 
-/** Serializes provider rows; `reveal` (admins' secret exports only) adds the apiKey column. */
-export function formatProvidersCsv(
-  rows: readonly ProviderRow[],
-  reveal: ((row: ProviderRow) => string | null) | null,
-): string {
+/** Serializes provider rows; `reveal` (admins' secret exports only) adds the apiKey column and header values. */
+export function formatProvidersCsv(rows: readonly ProviderRow[], reveal: ProviderCsvReveal | null): string {
   const columns = PROVIDER_CSV_COLUMNS.filter((c) => c !== "apiKey" || reveal !== null);
   const records = rows.map((row) =>
     columns.map((column): string => {
@@ -35,9 +40,11 @@ export function formatProvidersCsv(
         case "maxConcurrency":
           return row[column] === null ? "" : String(row[column]);
         case "headers":
-          return Object.keys(row.headers).length > 0 ? JSON.stringify(row.headers) : "";
+          return Object.keys(row.headers).length > 0
+            ? JSON.stringify(reveal ? reveal.headers(row) : maskProviderHeaders(row.headers))
+            : "";
         case "apiKey":
-          return reveal?.(row) ?? "";
+          return reveal?.credential(row) ?? "";
         default:
           return row[column];
       }

@@ -246,6 +246,41 @@ describe("users service (pglite)", () => {
     expect(audits.map((a) => a.action)).toContain("user.password.change");
     expect(JSON.stringify(audits)).not.toMatch(/current-password|next-password-1/);
   });
+
+  it("throttles own password changes like sign-in: attempts counted before the check, concurrent ones too", async () => {
+    const throttled = createUsersService({
+      db: database.db,
+      passwords: auth,
+      store: createMemoryStore(),
+      passwordAttempts: { max: 3, windowMs: 60_000 },
+    });
+    const me = await users.create(BY, { username: "guessed", password: "current-password", role: "viewer" });
+    const asMe = {
+      actor: { id: me.id, name: "guessed", role: "viewer" as const, via: "session" as const },
+      ip: null,
+    };
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        throttled
+          .changeOwnPassword(asMe, { currentPassword: `wrong-password-${i}`, newPassword: "next-password-1" })
+          .then(
+            () => "changed",
+            (err: unknown) => (err as { code?: string }).code,
+          ),
+      ),
+    );
+    expect(outcomes.filter((c) => c === "INVALID_CURRENT_PASSWORD").length).toBeLessThanOrEqual(3);
+    expect(outcomes.filter((c) => c === "TOO_MANY_LOGIN_ATTEMPTS").length).toBeGreaterThanOrEqual(7);
+    await expectCode(
+      throttled.changeOwnPassword(asMe, {
+        currentPassword: "current-password",
+        newPassword: "next-password-1",
+      }),
+      "TOO_MANY_LOGIN_ATTEMPTS",
+    );
+    const hash = await passwordHashOf(database, me.id);
+    expect(await auth.verifyPassword(hash ?? "", "current-password")).toBe(true);
+  });
 });
 
 describe("users service (postgres)", () => {

@@ -9,7 +9,12 @@ import {
 } from "@/contracts/users";
 import { AppError } from "@/core/errors/catalogue";
 import type { Db } from "@/db/client";
-import type { UserRole } from "@/core/vocabulary/users";
+import {
+  DEFAULT_SIGN_IN_MAX_ATTEMPTS,
+  DEFAULT_SIGN_IN_WINDOW_MS,
+  type UserRole,
+} from "@/core/vocabulary/users";
+import type { StateStore } from "@/store/types";
 import { account, auditLog, session, user, type UserRow } from "@/db/schema";
 import { parseInput, translateDatabaseError, type WriteContext } from "./service-context";
 
@@ -25,6 +30,13 @@ export interface PasswordHasher {
 export interface UsersServiceDeps {
   readonly db: Db;
   readonly passwords: PasswordHasher;
+  /**
+   * Counts own-password-change attempts like sign-in (`changeOwnPassword`); the admin API always
+   * passes it. Without one (start-up bootstrap, which changes no own password) nothing is throttled.
+   */
+  readonly store?: StateStore;
+  /** Attempts per window for `changeOwnPassword` (default: sign-in's lockout, 5 per 15 minutes). */
+  readonly passwordAttempts?: { readonly max: number; readonly windowMs: number };
   /** Clock in ms (injected so tests are deterministic). */
   readonly now?: () => number;
 }
@@ -236,6 +248,24 @@ export function createUsersService(deps: UsersServiceDeps): UsersService {
         throw new AppError("FORBIDDEN", "Only a signed-in console user can change their own password.");
       }
       const data = parseInput(passwordChangeSchema, input);
+      // Counted before the current password is checked, atomically (as sign-in does): a stolen session
+      // gets as few guesses at the password as a sign-in form, concurrent guesses included.
+      if (deps.store) {
+        const { max, windowMs } = deps.passwordAttempts ?? {
+          max: DEFAULT_SIGN_IN_MAX_ATTEMPTS,
+          windowMs: DEFAULT_SIGN_IN_WINDOW_MS,
+        };
+        const hit = await deps.store.hitSlidingWindow(`auth:password:${userId}`, max, windowMs);
+        if (!hit.allowed) {
+          throw new AppError(
+            "TOO_MANY_LOGIN_ATTEMPTS",
+            "Too many password change attempts; try again later.",
+            {
+              retryAfterSeconds: Math.max(1, Math.ceil(hit.retryAfterMs / 1000)),
+            },
+          );
+        }
+      }
       const [current] = await db
         .select({ hash: account.password })
         .from(account)

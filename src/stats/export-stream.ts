@@ -37,11 +37,10 @@ export function streamText(source: AsyncIterable<string>): ReadableStream<Uint8A
 
 export type CsvValue = string | number | boolean | null | undefined;
 
-/** One CSV field (quoted as the provider CSV is); text a spreadsheet would run as a formula gets a `'`. */
+/** One CSV field through the shared writer (formula guard and quoting, as every CSV we write). */
 export function csvField(value: CsvValue): string {
   if (value === null || value === undefined) return "";
-  if (typeof value !== "string") return String(value);
-  return formatCsvField(/^[=+@\t\r-]/.test(value) && !/^-?\d/.test(value) ? `'${value}` : value);
+  return formatCsvField(String(value));
 }
 
 /** One CSV record with its CRLF. */

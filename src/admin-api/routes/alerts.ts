@@ -1,6 +1,7 @@
 import { jsonResponse } from "@/http/web-response";
 import { queryOf } from "../http-io";
 import type { RouteDefinition } from "../route-types";
+import { alertHistoryFor } from "../viewer-redaction";
 import { collectionRoutes } from "./collection-routes";
 
 /**
@@ -21,6 +22,8 @@ export const alertRoutes: readonly RouteDefinition[] = [
     method: "GET",
     pattern: "/alerts/history",
     role: "viewer",
-    handler: async ({ services, url }) => jsonResponse(await services.alerts.history.list(queryOf(url))),
+    // Viewers see a delivery's status, never the webhook's answer.
+    handler: async ({ services, url, actor }) =>
+      jsonResponse(alertHistoryFor(actor, await services.alerts.history.list(queryOf(url)))),
   },
 ];

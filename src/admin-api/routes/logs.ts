@@ -1,6 +1,7 @@
 import { jsonResponse } from "@/http/web-response";
 import { fileResponse, queryOf } from "../http-io";
 import type { RouteDefinition } from "../route-types";
+import { logDetailFor } from "../viewer-redaction";
 
 /** `/logs`: request logs, filtered and paged by cursor; exports stream page by page. */
 export const logRoutes: readonly RouteDefinition[] = [
@@ -20,6 +21,8 @@ export const logRoutes: readonly RouteDefinition[] = [
     method: "GET",
     pattern: "/logs/:id",
     role: "viewer",
-    handler: async ({ services, params }) => jsonResponse(await services.logs.get(params.id!)),
+    // Viewers see the attempts and the request, never the upstream's captured answer.
+    handler: async ({ services, params, actor }) =>
+      jsonResponse(logDetailFor(actor, await services.logs.get(params.id!))),
   },
 ];

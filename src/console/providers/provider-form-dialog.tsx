@@ -4,7 +4,6 @@ import { useMemo } from "react";
 import { Controller, useFieldArray, useWatch, type FieldPath } from "react-hook-form";
 import { PlusIcon, Trash2Icon } from "lucide-react";
 import type { Provider } from "@/contracts/providers";
-import { AUTH_STYLES } from "@/core/vocabulary/providers";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Input } from "@/components/ui/input";
@@ -20,6 +19,7 @@ import { useDialogForm } from "../forms/use-dialog-form";
 import { createProvider, updateProvider } from "./provider-api";
 import { ProviderTestButton } from "./provider-test";
 import {
+  AUTH_STYLE_CHOICES,
   createProviderFormSchema,
   emptyProviderForm,
   headerRowPath,
@@ -63,6 +63,7 @@ const FIELDS: readonly FieldPath<ProviderFormValues>[] = [
   "name",
   "baseUrl",
   "authStyle",
+  "authHeaderName",
   "apiKey",
   "weight",
   "enabled",
@@ -135,7 +136,10 @@ function ProviderForm({
           control={control}
           name="authStyle"
           label={t("providers.fieldAuthStyle")}
-          options={AUTH_STYLES.map((style) => ({ value: style, label: t(`providers.authStyle_${style}`) }))}
+          options={AUTH_STYLE_CHOICES.map((style) => ({
+            value: style,
+            label: t(`providers.authStyle_${style}`),
+          }))}
         />
         <PasswordField
           label={t("providers.fieldApiKey")}
@@ -154,6 +158,19 @@ function ProviderForm({
           {...register("apiKey")}
         />
       </div>
+      {authStyle === "header" && (
+        <InputField
+          label={t("providers.fieldAuthHeaderName")}
+          hint={t("providers.fieldAuthHeaderNameHint")}
+          error={errors.authHeaderName?.message}
+          required
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="x-goog-api-key"
+          className="font-mono"
+          {...register("authHeaderName")}
+        />
+      )}
       {provider?.hasApiKey && (
         <Controller
           control={control}

@@ -162,4 +162,19 @@ describe("payloads", () => {
     });
     expect(toUpdatePayload({ ...values, healthCheckPath: "" }, existing)).toEqual({ healthCheckPath: null });
   });
+
+  it("sends the credential in a named header with the 'another header' choice, and reads it back", () => {
+    const created = toCreatePayload(
+      form({ apiKey: "sk-123", authStyle: "header", authHeaderName: " X-Goog-Api-Key " }),
+    );
+    expect(created).toMatchObject({ authStyle: "header:x-goog-api-key", apiKey: "sk-123" });
+    expect(providerCreateSchema.safeParse(created).success).toBe(true);
+    const stored = { ...existing, authStyle: "header:api-key" as const };
+    const values = providerToFormValues(stored);
+    expect(values).toMatchObject({ authStyle: "header", authHeaderName: "api-key" });
+    expect(toUpdatePayload(values, stored)).toEqual({});
+    expect(messages(form({ authStyle: "header", authHeaderName: "" }))).toHaveProperty("authHeaderName");
+    expect(messages(form({ authStyle: "header", authHeaderName: "host" }))).toHaveProperty("authHeaderName");
+    expect(messages(form({ authStyle: "header", authHeaderName: "x-key" }))).toEqual({});
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  authStyleSchema,
   FORBIDDEN_PROVIDER_HEADERS,
   healthCheckPathSchema,
   providerApiKeySchema,
@@ -9,7 +10,12 @@ import {
   type ProviderCreateInput,
   type ProviderUpdateInput,
 } from "@/contracts/providers";
-import { DEFAULT_AUTH_STYLE } from "@/core/vocabulary/providers";
+import {
+  AUTH_STYLE_HEADER_PREFIX,
+  AUTH_STYLES,
+  DEFAULT_AUTH_STYLE,
+  type AuthStyle,
+} from "@/core/vocabulary/providers";
 import type { Translate } from "@/i18n/types";
 import { localizeCommonIssue } from "../forms/localize-issue";
 import type { FormIssue } from "../forms/zod-form-resolver";
@@ -18,7 +24,10 @@ import type { FormIssue } from "../forms/zod-form-resolver";
 export interface ProviderFormValues {
   name: string;
   baseUrl: string;
-  authStyle: Provider["authStyle"];
+  /** A fixed style, or `header` with the header named in `authHeaderName`. */
+  authStyle: AuthStyleChoice;
+  /** With `authStyle: "header"`: the header the credential is sent in. */
+  authHeaderName: string;
   /** A new credential; empty keeps the stored one (edit) or stores none (create). */
   apiKey: string;
   /** Edit only: clear the stored credential. */
@@ -32,6 +41,24 @@ export interface ProviderFormValues {
 
 export type ProviderFormMode = "create" | "edit";
 
+/** The choices of the auth style select: the fixed styles and "another header". */
+export const AUTH_STYLE_CHOICES = [...AUTH_STYLES, "header"] as const;
+export type AuthStyleChoice = (typeof AUTH_STYLE_CHOICES)[number];
+
+/** The select choice and header name of a stored auth style. */
+function splitAuthStyle(style: AuthStyle): { authStyle: AuthStyleChoice; authHeaderName: string } {
+  return style.startsWith(AUTH_STYLE_HEADER_PREFIX)
+    ? { authStyle: "header", authHeaderName: style.slice(AUTH_STYLE_HEADER_PREFIX.length) }
+    : { authStyle: style as AuthStyleChoice, authHeaderName: "" };
+}
+
+/** The auth style the API takes for the form's choice. */
+function joinAuthStyle(values: Pick<ProviderFormValues, "authStyle" | "authHeaderName">): AuthStyle {
+  return values.authStyle === "header"
+    ? `${AUTH_STYLE_HEADER_PREFIX}${values.authHeaderName.trim().toLowerCase()}`
+    : values.authStyle;
+}
+
 type HeaderProblem = "duplicate" | "forbidden" | "name";
 
 const shape = providerCreateSchema.shape;
@@ -42,6 +69,7 @@ export function emptyProviderForm(): ProviderFormValues {
     name: "",
     baseUrl: "",
     authStyle: DEFAULT_AUTH_STYLE,
+    authHeaderName: "",
     apiKey: "",
     removeApiKey: false,
     weight: 1,
@@ -57,7 +85,7 @@ export function providerToFormValues(provider: Provider): ProviderFormValues {
   return {
     name: provider.name,
     baseUrl: provider.baseUrl,
-    authStyle: provider.authStyle,
+    ...splitAuthStyle(provider.authStyle),
     apiKey: "",
     removeApiKey: false,
     weight: provider.weight,
@@ -78,7 +106,8 @@ export function createProviderFormSchema() {
     .object({
       name: shape.name,
       baseUrl: z.string().trim().min(1).pipe(shape.baseUrl),
-      authStyle: shape.authStyle.unwrap(),
+      authStyle: z.enum(AUTH_STYLE_CHOICES),
+      authHeaderName: z.string(),
       // A disabled input (credential not sent, or being removed) reads as undefined.
       apiKey: z
         .string()
@@ -100,6 +129,11 @@ export function createProviderFormSchema() {
             message: issue.message,
             params: { rule: "apiKey" },
           });
+        }
+      }
+      if (values.authStyle === "header") {
+        for (const issue of authStyleSchema.safeParse(joinAuthStyle(values)).error?.issues ?? []) {
+          ctx.addIssue({ code: "custom", path: ["authHeaderName"], message: issue.message });
         }
       }
       const path = values.healthCheckPath.trim();
@@ -179,7 +213,7 @@ export function toCreatePayload(values: ProviderFormValues): ProviderCreateInput
     name: values.name.trim(),
     baseUrl: values.baseUrl.trim(),
     ...(values.apiKey !== "" && values.authStyle !== "none" ? { apiKey: values.apiKey } : {}),
-    authStyle: values.authStyle,
+    authStyle: joinAuthStyle(values),
     weight: values.weight,
     enabled: values.enabled,
     healthCheckPath: values.healthCheckPath.trim() || null,

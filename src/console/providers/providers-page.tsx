@@ -213,7 +213,9 @@ function CredentialCell({ provider, t }: { provider: Provider; t: Translate }) {
       ? "Bearer"
       : provider.authStyle === "x-api-key"
         ? "x-api-key"
-        : t("providers.authStyle_none");
+        : provider.authStyle.startsWith("header:")
+          ? provider.authStyle.slice("header:".length)
+          : t("providers.authStyle_none");
   return (
     <div className="flex items-center gap-2">
       <Badge variant="secondary" className="font-mono">

@@ -1,5 +1,5 @@
 import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { AUTH_STYLES, DEFAULT_AUTH_STYLE } from "../../core/vocabulary/providers";
+import { DEFAULT_AUTH_STYLE, type AuthStyle } from "../../core/vocabulary/providers";
 
 /** An upstream endpoint speaking the group's API. */
 export const providers = pgTable("providers", {
@@ -10,7 +10,8 @@ export const providers = pgTable("providers", {
   apiKeyCipher: text("api_key_cipher"),
   /** Last four characters of the credential, for masked display only. */
   apiKeyLast4: text("api_key_last4"),
-  authStyle: text("auth_style", { enum: AUTH_STYLES }).notNull().default(DEFAULT_AUTH_STYLE),
+  /** `bearer`, `x-api-key`, `none` or `header:<name>` (src/core/vocabulary/providers.ts). */
+  authStyle: text("auth_style").$type<AuthStyle>().notNull().default(DEFAULT_AUTH_STYLE),
   weight: integer("weight").notNull().default(1),
   enabled: boolean("enabled").notNull().default(true),
   healthCheckPath: text("health_check_path"),
@@ -18,7 +19,10 @@ export const providers = pgTable("providers", {
   rateLimitPerMinute: integer("rate_limit_per_minute"),
   /** Requests in flight to this provider across every instance; null = no cap. */
   maxConcurrency: integer("max_concurrency"),
+  /** Extra headers; each value sealed on its own when `headersSealed` (src/services/provider-headers.ts). */
   headers: jsonb("headers").$type<Record<string, string>>().notNull().default({}),
+  /** False only on rows written before header values were sealed; sealed at start. */
+  headersSealed: boolean("headers_sealed").notNull().default(false),
   description: text("description").notNull().default(""),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

@@ -8,6 +8,7 @@ import type { StrategyName } from "../../core/vocabulary/balancing";
 import { groups } from "../../db/schema/groups";
 import { providers, type ProviderRow } from "../../db/schema/providers";
 import type { Logger } from "../../observability/logger";
+import { openProviderHeaders } from "../../security/provider-header-secrets";
 import type {
   RoutingSnapshot,
   SnapshotGroup,
@@ -143,8 +144,19 @@ export function toSnapshotProvider(
       return null;
     }
   }
+  let clearHeaders: Record<string, string>;
+  try {
+    clearHeaders = openProviderHeaders(row, deps.openCredential);
+  } catch (err) {
+    const reason = (err as { reason?: unknown }).reason;
+    deps.logger.error(
+      { providerId: row.id, provider: row.name, reason: typeof reason === "string" ? reason : "error" },
+      "provider header values could not be decrypted; provider skipped",
+    );
+    return null;
+  }
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(row.headers ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(clearHeaders)) headers[name.toLowerCase()] = value;
   return Object.freeze({
     id: row.id,
     name: row.name,

@@ -1,0 +1,1 @@
+ALTER TABLE "providers" ADD COLUMN "headers_sealed" boolean DEFAULT false NOT NULL;
