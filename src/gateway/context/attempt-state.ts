@@ -12,6 +12,8 @@ export interface MemberPick {
 /** One upstream attempt of a request: created when it starts, dropped when the next one starts. */
 export interface AttemptState {
   readonly provider: SnapshotProvider;
+  /** performance.now() when it started. */
+  readonly startedAt: number;
   /** Its entry in the log's `attempts` (timings, status, outcome), filled in as it runs. */
   readonly record: AttemptRecord;
   /** The upstream exchange, also the attempt's abort handle. */

@@ -26,8 +26,7 @@ import { createSseWatcher, type SseWatcher } from "../usage/sse-watcher";
  * text/event-stream response the head is held until the first content event, so an error event or
  * an early end can still fail over. The exchange runs on undici's dispatch handler API (see
  * UpstreamExchange); the exchange is also the attempt's abort handle (`controller`).
- * Inputs: the request's facts and signals, the pick; output: the attempt's result (its record is also
- * appended to the outcome's `attempts`).
+ * startAttempt creates the attempt's state from the pick; forwardAttempt runs it to its result.
  */
 
 export interface UpstreamResponse {
@@ -143,36 +142,50 @@ function failWithCode(
   };
 }
 
-/** Sends the request to the picked member and resolves once the attempt is committed or failed. */
-export async function forwardAttempt(
+/**
+ * Starts an attempt to the picked member: its log record (appended to the outcome's attempts), its
+ * exchange (from now on the client's close or a timer aborts it), its in-flight count. Synchronous, so
+ * the caller owns the pick's provider slot through the attempt from here on.
+ */
+export function startAttempt(
   rt: GatewayRuntime,
   facts: RequestFacts,
   signals: RequestSignals,
   outcome: OutcomeRecorder,
   pick: MemberPick,
-): Promise<AttemptResult> {
-  const { group, route } = facts;
+): AttemptState {
   const provider = pick.member.provider;
-  const start = performance.now();
+  const startedAt = performance.now();
   const record: AttemptRecord = {
     providerId: provider.id,
     provider: provider.name,
-    startMs: offsetMs(facts.t0, start),
+    startMs: offsetMs(facts.t0, startedAt),
     endMs: 0,
     ms: 0,
     outcome: "failure",
   };
   outcome.attempts.push(record);
   const controller = new UpstreamExchange();
-  const attempt: AttemptState = { provider, record, controller, slot: pick.slot };
   signals.attemptController = controller;
   signals.abortReason = null;
   acquireInFlight(rt, provider.id);
+  return { provider, startedAt, record, controller, slot: pick.slot };
+}
+
+/** Sends the request for a started attempt and resolves once the attempt is committed or failed. */
+export async function forwardAttempt(
+  rt: GatewayRuntime,
+  facts: RequestFacts,
+  signals: RequestSignals,
+  attempt: AttemptState,
+): Promise<AttemptResult> {
+  const { group, route } = facts;
+  const { provider, record, controller } = attempt;
   // The client may have left between two stages; from here on its close aborts `controller`.
   if (signals.clientClosed) return failWithCode(rt, facts, signals, attempt, "CLIENT_CLOSED");
   // The total deadline has its own timer; this one only when the first-byte limit comes sooner.
   const timer =
-    group.firstByteTimeoutMs < facts.deadline - start
+    group.firstByteTimeoutMs < facts.deadline - attempt.startedAt
       ? setTimeout(onFirstByteTimeout, group.firstByteTimeoutMs, signals)
       : null;
 

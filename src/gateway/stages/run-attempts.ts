@@ -9,6 +9,7 @@ import { chooseMember, type Choice } from "./choose-member";
 import {
   discardFailedAttempt,
   forwardAttempt,
+  startAttempt,
   type CommittedAttempt,
   type FailedAttempt,
 } from "./forward-attempt";
@@ -48,8 +49,8 @@ export async function runAttempts(
   let current: AttemptState | null = null;
   try {
     for (let n = 0; ; n++) {
-      const result = await forwardAttempt(rt, facts, signals, outcome, pick);
-      current = result.attempt;
+      current = startAttempt(rt, facts, signals, outcome, pick);
+      const result = await forwardAttempt(rt, facts, signals, current);
       if (result.kind === "commit") return await streamResponse(rt, facts, signals, outcome, result, null);
       // The failed attempt no longer occupies its provider's concurrency cap.
       releaseAttemptSlot(rt, facts, current);
