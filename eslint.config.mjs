@@ -126,8 +126,6 @@ const layers = [
   layer({
     name: "gateway",
     files: ["src/gateway/**"],
-    // Test support that task A1 moves to src/testing; removed at that merge.
-    ignores: ["src/gateway/start-gateway-only.ts"],
     zones: [
       {
         from: [

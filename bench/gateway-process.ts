@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { openDatabase, type Database } from "../src/db/client";
 import { apiKeys, groupProviders, groups, providers } from "../src/db/schema";
-import { startGatewayOnlyServer } from "../src/gateway/start-gateway-only";
+import { startGatewayOnlyServer } from "../src/testing/start-gateway-only";
 import { createGatewayWithHealth } from "../src/health/create-gateway-with-health";
 import { createLogger } from "../src/observability/logger";
 import { generateGatewayKey } from "../src/security/gateway-key";

@@ -1,11 +1,21 @@
 import type { ServerResponse } from "node:http";
-import { ERRORS, type ErrorCode } from "../core/errors/catalogue";
+import { AppError, ERRORS, type ErrorCode } from "../core/errors/catalogue";
 
 /**
  * The one error body the gateway produces. Both SDK families read it: OpenAI's clients look at
  * `error.message`/`error.type`/`error.code`, Anthropic's at the top-level `type: "error"` and
  * `error.type`/`error.message`.
  */
+
+/** A refusal whose answer carries extra headers (Retry-After, X-RateLimit-*). */
+export class GatewayRefusal extends AppError {
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(code: ErrorCode, headers: Readonly<Record<string, string>>, message?: string) {
+    super(code, message);
+    this.headers = headers;
+  }
+}
 
 /** What the gateway tells the client about one failed upstream attempt (never a secret). */
 export interface AttemptSummary {

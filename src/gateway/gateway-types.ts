@@ -1,16 +1,12 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RetryBudget } from "../core/retry/retry-budget";
 import type { AttemptHealth, AttemptOutcome } from "../core/retry/classify";
 import type { TrustProxy } from "../core/net/client-address";
-import type { AttemptRecord } from "../db/schema/request-logs";
-import type { ResponseCapture } from "../stats/body-capture";
 import type { Logger } from "../observability/logger";
 import type { StateStore } from "../store/types";
 import type { LogWriter } from "./log-writer";
 import type { SnapshotHolder } from "./snapshot/snapshot-holder";
-import type { SnapshotGroup, SnapshotKey, SnapshotProvider } from "./snapshot/snapshot-types";
+import type { SnapshotGroup } from "./snapshot/snapshot-types";
 import type { UpstreamPools } from "./upstream/upstream-pools";
-import type { UsageInfo } from "./usage/extract-usage";
 
 /** One group member's health as selection sees it. */
 export interface MemberAvailability {
@@ -84,56 +80,4 @@ export interface GatewayRuntime {
   readonly inFlight: Map<string, number>;
   readonly options: GatewayOptions;
   readonly random: () => number;
-}
-
-/** The state of one client request as it moves through the stages. */
-export interface ProxyContext {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly requestId: string;
-  readonly createdAt: Date;
-  /** performance.now() at arrival; every offset is relative to it. */
-  readonly t0: number;
-  readonly method: string;
-  /** Path after `/api/proxy/{slug}` (starts with "/"), no query. */
-  path: string;
-  /** Query string including "?", or "". */
-  query: string;
-  groupSlug: string | null;
-  group: SnapshotGroup | null;
-  key: SnapshotKey | null;
-  /** True when the client speaks Anthropic's API (error events in its format). */
-  anthropic: boolean;
-  body: Buffer;
-  bytesIn: number;
-  bytesOut: number;
-  attempts: AttemptRecord[];
-  provider: SnapshotProvider | null;
-  /** Status sent to the client (499 when it left). */
-  status: number;
-  errorCode: string | null;
-  ttfbMs: number | null;
-  streamed: boolean;
-  usage: UsageInfo | null;
-  clientIp: string | null;
-  /** Set once the client went away before the response completed. */
-  clientClosed: boolean;
-  /** Why the current upstream attempt was aborted by us. */
-  abortReason: "client" | "first_byte" | "total" | null;
-  /** Aborts the current upstream attempt (null between attempts). */
-  attemptController: { abort(): void } | null;
-  /** Wakes a backoff sleep early (client left or deadline reached). */
-  wake: (() => void) | null;
-  /** Absolute performance.now() deadline of the whole request. */
-  deadline: number;
-  totalTimer: NodeJS.Timeout | null;
-  /** Extra headers for a gateway-produced error (Retry-After...). */
-  errorHeaders: Record<string, string> | null;
-  /** X-RateLimit-* headers for keys with a rate limit. */
-  rateHeaders: Record<string, string> | null;
-  concurrencySlot: string | null;
-  /** The provider concurrency slot held for the current attempt (providers with a cap only). */
-  providerSlot: { readonly key: string; readonly slot: string } | null;
-  /** The first bytes of the response, for groups that capture bodies. */
-  responseCapture?: ResponseCapture;
 }

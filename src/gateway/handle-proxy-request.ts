@@ -2,54 +2,79 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, isAppError } from "../core/errors/catalogue";
 import { clientAddressOfRequest } from "../core/net/client-address";
-import { sendGatewayError } from "./gateway-errors";
-import type { GatewayRuntime, ProxyContext } from "./gateway-types";
-import type { RoutingSnapshot } from "./snapshot/snapshot-types";
+import { OutcomeRecorder } from "./context/outcome-recorder";
+import {
+  createSignals,
+  type KnownFacts,
+  type RequestFacts,
+  type RequestSignals,
+} from "./context/request-facts";
+import { GatewayRefusal } from "./gateway-errors";
+import type { GatewayRuntime } from "./gateway-types";
+import type { RoutingSnapshot, SnapshotGroup } from "./snapshot/snapshot-types";
 import { authenticateKey, resolveGroup } from "./stages/authenticate-key";
-import { enforceKeyLimits, releaseKeyLimits } from "./stages/enforce-key-limits";
+import { enforceKeyLimits, releaseKeyLimits, type KeyLimits } from "./stages/enforce-key-limits";
 import { parseRoute } from "./stages/parse-route";
-import { releaseProviderCaps } from "./stages/provider-caps";
-import { readBody } from "./stages/read-body";
+import { EMPTY_BODY, readBody } from "./stages/read-body";
 import { recordLog } from "./stages/record-log";
 import { runAttempts } from "./stages/run-attempts";
 
 /**
  * One client request through the data plane, stage by stage:
  *   parse route → authenticate key → resolve group → enforce key and group limits → read body
- *   → attempts (select provider, forward, fail over, stream the response) → record log.
- * A stage refuses a request by throwing an AppError; it becomes the unified error body here.
+ *   → start the deadline → attempts (select provider, forward, fail over, stream the response)
+ *   → record log.
+ * Each stage returns the fact it establishes; they are kept in `known` (for the log row of a request
+ * refused part-way) and assembled into read-only RequestFacts for the attempts. A stage refuses a
+ * request by throwing an AppError; it becomes the unified error body here. Status and error code are
+ * set only through the OutcomeRecorder.
  */
 export async function handleProxyRequest(
   rt: GatewayRuntime,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const ctx = createContext(rt, req, res);
-  res.on("close", () => onClientClose(ctx, res));
+  const known = createKnownFacts(rt, req, res);
+  const signals = createSignals();
+  const outcome = new OutcomeRecorder();
+  res.on("close", () => onClientClose(signals, res));
+  let limits: KeyLimits | null = null;
   try {
-    parseRoute(ctx, req.url ?? "/");
+    const route = (known.route = parseRoute(req.url ?? "/", known.method, req.headers));
     const snapshot = rt.snapshots.current() ?? (await waitForSnapshot(rt));
-    authenticateKey(ctx, snapshot, Date.now());
-    resolveGroup(ctx, snapshot);
-    await enforceKeyLimits(ctx, rt);
-    await readBody(ctx, rt.options.maxBodyBytes);
-    startDeadline(ctx);
-    await runAttempts(ctx, rt);
+    const key = (known.key = authenticateKey(req.headers, snapshot, Date.now()));
+    const group = (known.group = resolveGroup(snapshot, route, key));
+    limits = await enforceKeyLimits(rt, known.requestId, key, group);
+    const body = (known.body = await readBody(req, rt.options.maxBodyBytes));
+    const deadline = startDeadline(signals, known.t0, group);
+    const facts: RequestFacts = {
+      req,
+      res,
+      requestId: known.requestId,
+      createdAt: known.createdAt,
+      t0: known.t0,
+      method: known.method,
+      clientIp: known.clientIp,
+      route,
+      key,
+      group,
+      body,
+      deadline,
+      rateHeaders: limits.rateHeaders,
+    };
+    await runAttempts(rt, facts, signals, outcome);
   } catch (err) {
-    refuse(ctx, rt, err);
+    refuse(rt, known, signals, outcome, limits, err);
   } finally {
-    if (ctx.totalTimer !== null) clearTimeout(ctx.totalTimer);
-    releaseProviderCaps(ctx, rt);
-    releaseKeyLimits(ctx, rt);
-    if (ctx.clientClosed && !res.writableFinished) {
-      ctx.status = 499;
-      ctx.errorCode ??= "CLIENT_CLOSED";
-    }
-    recordLog(ctx, rt);
+    if (signals.totalTimer !== null) clearTimeout(signals.totalTimer);
+    if (limits !== null && known.key !== null) releaseKeyLimits(rt, known.requestId, known.key, limits);
+    if (signals.clientClosed && !res.writableFinished) outcome.recordClientGone();
+    recordLog(rt, known, outcome);
   }
 }
 
-function createContext(rt: GatewayRuntime, req: IncomingMessage, res: ServerResponse): ProxyContext {
+/** The request as it arrived, before any stage ran. */
+function createKnownFacts(rt: GatewayRuntime, req: IncomingMessage, res: ServerResponse): KnownFacts {
   const t0 = performance.now();
   return {
     req,
@@ -58,37 +83,14 @@ function createContext(rt: GatewayRuntime, req: IncomingMessage, res: ServerResp
     createdAt: new Date(),
     t0,
     method: req.method ?? "GET",
-    path: "/",
-    query: "",
-    groupSlug: null,
-    group: null,
-    key: null,
-    anthropic: false,
-    body: EMPTY,
-    bytesIn: 0,
-    bytesOut: 0,
-    attempts: [],
-    provider: null,
-    status: 0,
-    errorCode: null,
-    ttfbMs: null,
-    streamed: false,
-    usage: null,
     clientIp: clientAddressOfRequest(req, rt.options.trustProxy),
-    clientClosed: false,
-    abortReason: null,
-    attemptController: null,
-    wake: null,
-    deadline: Number.POSITIVE_INFINITY,
-    totalTimer: null,
-    errorHeaders: null,
-    rateHeaders: null,
-    concurrencySlot: null,
-    providerSlot: null,
+    route: null,
+    key: null,
+    group: null,
+    body: EMPTY_BODY,
   };
 }
 
-const EMPTY = Buffer.alloc(0);
 const STARTUP_WAIT_MS = 10_000;
 
 /** Before the first snapshot loaded (startup), wait a bounded time for it, then answer 503. */
@@ -105,47 +107,57 @@ async function waitForSnapshot(rt: GatewayRuntime): Promise<RoutingSnapshot> {
 }
 
 /** The client went away: abort the upstream at once, including a backoff sleep in progress. */
-function onClientClose(ctx: ProxyContext, res: ServerResponse): void {
+function onClientClose(signals: RequestSignals, res: ServerResponse): void {
   if (res.writableFinished) return;
-  ctx.clientClosed = true;
-  ctx.abortReason = "client";
-  ctx.attemptController?.abort();
-  ctx.wake?.();
+  signals.clientClosed = true;
+  signals.abortReason = "client";
+  signals.attemptController?.abort();
+  signals.wake?.();
 }
 
-function onTotalTimeout(ctx: ProxyContext): void {
-  ctx.abortReason = "total";
-  ctx.attemptController?.abort();
-  ctx.wake?.();
+function onTotalTimeout(signals: RequestSignals): void {
+  signals.abortReason = "total";
+  signals.attemptController?.abort();
+  signals.wake?.();
 }
 
-function startDeadline(ctx: ProxyContext): void {
-  const total = ctx.group!.totalTimeoutMs;
-  ctx.deadline = ctx.t0 + total;
-  const left = ctx.deadline - performance.now();
-  ctx.totalTimer = setTimeout(onTotalTimeout, Math.max(0, left), ctx);
+/** Arms the group's total timeout, counted from arrival; returns the absolute deadline. */
+function startDeadline(signals: RequestSignals, t0: number, group: SnapshotGroup): number {
+  const deadline = t0 + group.totalTimeoutMs;
+  const left = deadline - performance.now();
+  signals.totalTimer = setTimeout(onTotalTimeout, Math.max(0, left), signals);
+  return deadline;
 }
 
-function refuse(ctx: ProxyContext, rt: GatewayRuntime, err: unknown): void {
-  if (ctx.clientClosed) return;
+/** Answers a refused or failed request (nothing when the client already left). */
+function refuse(
+  rt: GatewayRuntime,
+  known: KnownFacts,
+  signals: RequestSignals,
+  outcome: OutcomeRecorder,
+  limits: KeyLimits | null,
+  err: unknown,
+): void {
+  if (signals.clientClosed) return;
   if (isAppError(err)) {
-    if (err.code === "CLIENT_CLOSED") return;
+    // readBody's refusal when the client left mid-body.
+    if (err.code === "CLIENT_CLOSED") {
+      signals.clientClosed = true;
+      return;
+    }
     // A refused oversized body is not read to the end: close the connection instead.
     // X-RateLimit-* go on every answer of a limited key, refusals included.
-    const headers: Record<string, string> = { ...ctx.rateHeaders, ...ctx.errorHeaders };
+    const headers: Record<string, string> = {
+      ...limits?.rateHeaders,
+      ...(err instanceof GatewayRefusal ? err.headers : null),
+    };
     if (err.code === "BODY_TOO_LARGE") headers.connection = "close";
-    ctx.errorCode = err.code;
-    ctx.status = sendGatewayError(ctx.res, err.code, ctx.requestId, headers, err.message);
+    outcome.sendError(known.res, err.code, known.requestId, headers, err.message);
     return;
   }
   rt.logger.error(
-    { requestId: ctx.requestId, err: err instanceof Error ? err.message : String(err) },
+    { requestId: known.requestId, err: err instanceof Error ? err.message : String(err) },
     "gateway request failed unexpectedly",
   );
-  ctx.errorCode = "INTERNAL_ERROR";
-  if (ctx.res.headersSent) {
-    ctx.res.destroy();
-    return;
-  }
-  ctx.status = sendGatewayError(ctx.res, "INTERNAL_ERROR", ctx.requestId);
+  outcome.sendInternalError(known.res, known.requestId);
 }

@@ -8,7 +8,7 @@ import type { GroupRow, ProviderRow, RequestLogRow } from "../db/schema";
 import { createGateway, type Gateway, type GatewayDeps } from "../gateway/create-gateway";
 import type { GatewayOptions, HealthHooks } from "../gateway/gateway-types";
 import type { LogWriterOptions } from "../gateway/log-writer";
-import { startGatewayOnlyServer, type GatewayOnlyServer } from "../gateway/start-gateway-only";
+import { startGatewayOnlyServer, type GatewayOnlyServer } from "./start-gateway-only";
 import { createLogger } from "../observability/logger";
 import { generateGatewayKey } from "../security/gateway-key";
 import { createSecretBox, keyIdOf, type SecretBox } from "../security/secret-box";

@@ -1,7 +1,9 @@
-import { AppError } from "../../core/errors/catalogue";
+import { isAppError } from "../../core/errors/catalogue";
 import type { SlidingWindowResult } from "../../store/types";
-import type { GatewayRuntime, ProxyContext } from "../gateway-types";
+import { GatewayRefusal } from "../gateway-errors";
+import type { GatewayRuntime } from "../gateway-types";
 import { handleStoreFailure, warnStoreFailure } from "../limits/store-failure";
+import type { SnapshotGroup, SnapshotKey } from "../snapshot/snapshot-types";
 
 /**
  * Per-key rate limit (sliding 60 s window) and concurrency cap, and the group's rate limit, all in the
@@ -12,6 +14,16 @@ import { handleStoreFailure, warnStoreFailure } from "../limits/store-failure";
  */
 
 const WINDOW_MS = 60_000;
+
+/** What the limits leave on a request they let through. */
+export interface KeyLimits {
+  /** X-RateLimit-* headers for every answer (keys or groups with a rate limit only). */
+  readonly rateHeaders: Readonly<Record<string, string>> | null;
+  /** The key's concurrency slot, held until the request ends (keys with a cap only). */
+  readonly slot: string | null;
+}
+
+const NO_LIMITS: KeyLimits = { rateHeaders: null, slot: null };
 
 function rateHeadersOf(result: SlidingWindowResult): Record<string, string> {
   return {
@@ -28,8 +40,8 @@ function retryAfterOf(result: SlidingWindowResult): string {
 
 /** One sliding-window hit; undefined when the store failed and the gateway fails open. */
 async function hit(
-  ctx: ProxyContext,
   rt: GatewayRuntime,
+  requestId: string,
   key: string,
   limit: number,
   what: string,
@@ -37,60 +49,98 @@ async function hit(
   try {
     return await rt.store.hitSlidingWindow(key, limit, WINDOW_MS);
   } catch (err) {
-    handleStoreFailure(rt, err, what, ctx.requestId);
+    handleStoreFailure(rt, err, what, requestId);
     return undefined;
   }
 }
 
-/** Applies the key's and the group's limits; throws RATE_LIMITED / GROUP_RATE_LIMITED / CONCURRENCY_LIMITED. */
-export async function enforceKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): Promise<void> {
-  const key = ctx.key;
-  if (key === null) return;
-  const limit = key.rateLimitPerMinute;
-  if (limit !== null) {
-    const result = await hit(ctx, rt, `rl:key:${key.id}`, limit, "key rate limit");
-    if (result !== undefined) {
-      ctx.rateHeaders = rateHeadersOf(result);
-      if (!result.allowed) {
-        ctx.errorHeaders = { ...ctx.rateHeaders, "retry-after": retryAfterOf(result) };
-        throw new AppError("RATE_LIMITED");
+/**
+ * Applies the key's and the group's limits; throws RATE_LIMITED / GROUP_RATE_LIMITED /
+ * CONCURRENCY_LIMITED (or STORE_UNAVAILABLE when failing closed), every refusal carrying the
+ * X-RateLimit-* headers known so far.
+ */
+export async function enforceKeyLimits(
+  rt: GatewayRuntime,
+  requestId: string,
+  key: SnapshotKey,
+  group: SnapshotGroup,
+): Promise<KeyLimits> {
+  let rateHeaders: Record<string, string> | null = null;
+  try {
+    const limit = key.rateLimitPerMinute;
+    if (limit !== null) {
+      const result = await hit(rt, requestId, `rl:key:${key.id}`, limit, "key rate limit");
+      if (result !== undefined) {
+        rateHeaders = rateHeadersOf(result);
+        if (!result.allowed) {
+          throw new GatewayRefusal("RATE_LIMITED", { ...rateHeaders, "retry-after": retryAfterOf(result) });
+        }
       }
     }
-  }
-  const group = ctx.group;
-  if (group !== null && group.rateLimitPerMinute !== null) {
-    const result = await hit(ctx, rt, `rl:group:${group.id}`, group.rateLimitPerMinute, "group rate limit");
-    if (result !== undefined) {
-      ctx.rateHeaders ??= rateHeadersOf(result);
-      if (!result.allowed) {
-        ctx.errorHeaders = { ...ctx.rateHeaders, "retry-after": retryAfterOf(result) };
-        throw new AppError("GROUP_RATE_LIMITED");
+    if (group.rateLimitPerMinute !== null) {
+      const result = await hit(
+        rt,
+        requestId,
+        `rl:group:${group.id}`,
+        group.rateLimitPerMinute,
+        "group rate limit",
+      );
+      if (result !== undefined) {
+        rateHeaders ??= rateHeadersOf(result);
+        if (!result.allowed) {
+          throw new GatewayRefusal("GROUP_RATE_LIMITED", {
+            ...rateHeaders,
+            "retry-after": retryAfterOf(result),
+          });
+        }
       }
     }
-  }
-  const max = key.maxConcurrency;
-  if (max !== null && group !== null) {
-    let slot: string | null | undefined;
-    try {
-      // The lease outlives the longest possible request, so a crashed instance frees its slots.
-      slot = await rt.store.acquireSlot(`cc:key:${key.id}`, max, group.totalTimeoutMs + WINDOW_MS);
-    } catch (err) {
-      handleStoreFailure(rt, err, "key concurrency", ctx.requestId);
-    }
-    if (slot === null) {
-      if (ctx.rateHeaders !== null) ctx.errorHeaders = { ...ctx.rateHeaders };
-      throw new AppError("CONCURRENCY_LIMITED");
-    }
-    if (slot !== undefined) ctx.concurrencySlot = slot;
+    const slot = await acquireKeySlot(rt, requestId, key, group);
+    if (slot === null) throw new GatewayRefusal("CONCURRENCY_LIMITED", rateHeaders ?? {});
+    if (rateHeaders === null && slot === undefined) return NO_LIMITS;
+    return { rateHeaders, slot: slot ?? null };
+  } catch (err) {
+    throw withRateHeaders(err, rateHeaders);
   }
 }
 
+/**
+ * The key's concurrency slot: the slot, null when the key is at its cap, undefined when the key has
+ * no cap or the store failed and the gateway fails open.
+ */
+async function acquireKeySlot(
+  rt: GatewayRuntime,
+  requestId: string,
+  key: SnapshotKey,
+  group: SnapshotGroup,
+): Promise<string | null | undefined> {
+  const max = key.maxConcurrency;
+  if (max === null) return undefined;
+  try {
+    // The lease outlives the longest possible request, so a crashed instance frees its slots.
+    return await rt.store.acquireSlot(`cc:key:${key.id}`, max, group.totalTimeoutMs + WINDOW_MS);
+  } catch (err) {
+    handleStoreFailure(rt, err, "key concurrency", requestId);
+    return undefined;
+  }
+}
+
+/** A refusal met after a window answered (store failing closed) still carries its X-RateLimit-*. */
+function withRateHeaders(err: unknown, rateHeaders: Record<string, string> | null): unknown {
+  if (rateHeaders === null || err instanceof GatewayRefusal || !isAppError(err)) return err;
+  return new GatewayRefusal(err.code, rateHeaders, err.message);
+}
+
 /** Releases the concurrency slot taken for this request, if any (fire and forget). */
-export function releaseKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): void {
-  const slot = ctx.concurrencySlot;
-  if (slot === null || ctx.key === null) return;
-  ctx.concurrencySlot = null;
+export function releaseKeyLimits(
+  rt: GatewayRuntime,
+  requestId: string,
+  key: SnapshotKey,
+  limits: KeyLimits,
+): void {
+  const slot = limits.slot;
+  if (slot === null) return;
   rt.store
-    .releaseSlot(`cc:key:${ctx.key.id}`, slot)
-    .catch((err: unknown) => warnStoreFailure(rt, err, "key concurrency", ctx.requestId));
+    .releaseSlot(`cc:key:${key.id}`, slot)
+    .catch((err: unknown) => warnStoreFailure(rt, err, "key concurrency", requestId));
 }

@@ -8,9 +8,11 @@ import {
   type AttemptOutcome,
 } from "../../core/retry/classify";
 import type { AttemptRecord } from "../../db/schema/request-logs";
+import type { AttemptState, MemberPick } from "../context/attempt-state";
+import type { OutcomeRecorder } from "../context/outcome-recorder";
+import type { RequestFacts, RequestSignals } from "../context/request-facts";
 import { buildUpstreamHeaders } from "../forward-headers";
-import type { GatewayRuntime, ProxyContext } from "../gateway-types";
-import type { SnapshotProvider } from "../snapshot/snapshot-types";
+import type { GatewayRuntime } from "../gateway-types";
 import { unwatchConnect, watchConnect } from "../upstream/connect-timing";
 import { acquireInFlight, releaseInFlight } from "../upstream/in-flight";
 import { mapUpstreamError } from "../upstream/map-upstream-error";
@@ -24,6 +26,7 @@ import { createSseWatcher, type SseWatcher } from "../usage/sse-watcher";
  * text/event-stream response the head is held until the first content event, so an error event or
  * an early end can still fail over. The exchange runs on undici's dispatch handler API (see
  * UpstreamExchange); the exchange is also the attempt's abort handle (`controller`).
+ * startAttempt creates the attempt's state from the pick; forwardAttempt runs it to its result.
  */
 
 export interface UpstreamResponse {
@@ -36,20 +39,18 @@ export interface UpstreamResponse {
 /** An attempt whose response goes to the client. */
 export interface CommittedAttempt {
   readonly kind: "commit";
-  readonly provider: SnapshotProvider;
-  readonly record: AttemptRecord;
+  readonly attempt: AttemptState;
   readonly response: UpstreamResponse;
   /** Chunks read while holding the head back (already seen by the watcher). */
   readonly held: Buffer[] | null;
   readonly watcher: SseWatcher | null;
-  readonly controller: UpstreamExchange;
 }
 
 /** An attempt that failed before anything reached the client. */
 export interface FailedAttempt {
   readonly kind: "failed";
-  readonly provider: SnapshotProvider;
-  readonly record: AttemptRecord;
+  /** Its controller aborts the upstream exchange (its unread response, if any). */
+  readonly attempt: AttemptState;
   /** Transport/stream failure code; null when the failure is a retryable status. */
   readonly code: AttemptErrorCode | null;
   readonly status: number | null;
@@ -59,8 +60,6 @@ export interface FailedAttempt {
   /** The upstream said it is overloaded (error event of that kind). */
   readonly overloaded: boolean;
   readonly retry: boolean;
-  /** Aborts the attempt's upstream exchange (its unread response, if any). */
-  readonly controller: UpstreamExchange;
 }
 
 export type AttemptResult = CommittedAttempt | FailedAttempt;
@@ -68,14 +67,14 @@ export type AttemptResult = CommittedAttempt | FailedAttempt;
 /** Bytes of a failed attempt's body read (and dropped) to keep its connection; more closes it. */
 const DISCARD_LIMIT_BYTES = 128 * 1024;
 
-/** Offset in ms (0.1 ms resolution) since the request started. */
-export function offsetMs(ctx: ProxyContext, at: number = performance.now()): number {
-  return Math.round((at - ctx.t0) * 10) / 10;
+/** Offset in ms (0.1 ms resolution) since the request started at `t0`. */
+export function offsetMs(t0: number, at: number = performance.now()): number {
+  return Math.round((at - t0) * 10) / 10;
 }
 
-function onFirstByteTimeout(ctx: ProxyContext): void {
-  ctx.abortReason = "first_byte";
-  ctx.attemptController?.abort();
+function onFirstByteTimeout(signals: RequestSignals): void {
+  signals.abortReason = "first_byte";
+  signals.attemptController?.abort();
 }
 
 function isEventStream(headers: IncomingHttpHeaders): boolean {
@@ -86,7 +85,7 @@ function isEventStream(headers: IncomingHttpHeaders): boolean {
 /** Feeds one attempt's outcome to the health hooks; a throwing hook is logged, never propagated. */
 export function reportAttempt(
   rt: GatewayRuntime,
-  ctx: ProxyContext,
+  requestId: string,
   providerId: string,
   outcome: AttemptOutcome,
   latencyMs: number,
@@ -95,97 +94,110 @@ export function reportAttempt(
   try {
     rt.health.onAttemptOutcome(providerId, outcome, latencyMs, health);
   } catch (err) {
-    rt.logger.error({ requestId: ctx.requestId, err: (err as Error).message }, "health hook failed");
+    rt.logger.error({ requestId, err: (err as Error).message }, "health hook failed");
   }
 }
 
 /** Reports a resolved attempt with its time to the response head (or to its failure). */
 function report(
   rt: GatewayRuntime,
-  ctx: ProxyContext,
-  p: SnapshotProvider,
+  facts: RequestFacts,
+  attempt: AttemptState,
   outcome: AttemptOutcome,
   health: AttemptHealth,
-  record: AttemptRecord,
 ): void {
-  reportAttempt(rt, ctx, p.id, outcome, (record.firstByteMs ?? record.endMs) - record.startMs, health);
-}
-
-function endAttempt(rt: GatewayRuntime, ctx: ProxyContext, p: SnapshotProvider): void {
-  releaseInFlight(rt, p.id);
-  ctx.attemptController = null;
+  const { record } = attempt;
+  const latencyMs = (record.firstByteMs ?? record.endMs) - record.startMs;
+  reportAttempt(rt, facts.requestId, attempt.provider.id, outcome, latencyMs, health);
 }
 
 function failWithCode(
   rt: GatewayRuntime,
-  ctx: ProxyContext,
-  provider: SnapshotProvider,
-  record: AttemptRecord,
-  controller: UpstreamExchange,
+  facts: RequestFacts,
+  signals: RequestSignals,
+  attempt: AttemptState,
   code: AttemptErrorCode,
   overloaded = false,
 ): FailedAttempt {
-  controller.abort();
-  record.endMs = offsetMs(ctx);
+  const { record } = attempt;
+  attempt.controller.abort();
+  record.endMs = offsetMs(facts.t0);
   record.ms = Math.round((record.endMs - record.startMs) * 10) / 10;
   record.errorCode = code;
   record.outcome = code === "CLIENT_CLOSED" ? "aborted" : "failure";
-  endAttempt(rt, ctx, provider);
+  releaseInFlight(rt, attempt.provider.id);
+  signals.attemptController = null;
   const outcome: AttemptOutcome = { kind: "error", code };
-  const { health, retry } = classifyAttempt(outcome, ctx.group!.retryOn);
-  report(rt, ctx, provider, outcome, health, record);
+  const { health, retry } = classifyAttempt(outcome, facts.group.retryOn);
+  report(rt, facts, attempt, outcome, health);
   return {
     kind: "failed",
-    provider,
-    record,
+    attempt,
     code,
     status: null,
     response: null,
     retryAfterMs: undefined,
     overloaded,
     retry,
-    controller,
   };
 }
 
-/** Sends the request to `provider` and resolves once the attempt is committed or failed. */
-export async function forwardAttempt(
-  ctx: ProxyContext,
+/**
+ * Starts an attempt to the picked member: its log record (appended to the outcome's attempts), its
+ * exchange (from now on the client's close or a timer aborts it), its in-flight count. Synchronous, so
+ * the caller owns the pick's provider slot through the attempt from here on.
+ */
+export function startAttempt(
   rt: GatewayRuntime,
-  provider: SnapshotProvider,
-): Promise<AttemptResult> {
-  const group = ctx.group!;
-  const start = performance.now();
+  facts: RequestFacts,
+  signals: RequestSignals,
+  outcome: OutcomeRecorder,
+  pick: MemberPick,
+): AttemptState {
+  const provider = pick.member.provider;
+  const startedAt = performance.now();
   const record: AttemptRecord = {
     providerId: provider.id,
     provider: provider.name,
-    startMs: offsetMs(ctx, start),
+    startMs: offsetMs(facts.t0, startedAt),
     endMs: 0,
     ms: 0,
     outcome: "failure",
   };
-  ctx.attempts.push(record);
+  outcome.attempts.push(record);
   const controller = new UpstreamExchange();
-  ctx.attemptController = controller;
-  ctx.abortReason = null;
+  signals.attemptController = controller;
+  signals.abortReason = null;
   acquireInFlight(rt, provider.id);
+  return { provider, startedAt, record, controller, slot: pick.slot };
+}
+
+/** Sends the request for a started attempt and resolves once the attempt is committed or failed. */
+export async function forwardAttempt(
+  rt: GatewayRuntime,
+  facts: RequestFacts,
+  signals: RequestSignals,
+  attempt: AttemptState,
+): Promise<AttemptResult> {
+  const { group, route } = facts;
+  const { provider, record, controller } = attempt;
   // The client may have left between two stages; from here on its close aborts `controller`.
-  if (ctx.clientClosed) return failWithCode(rt, ctx, provider, record, controller, "CLIENT_CLOSED");
+  if (signals.clientClosed) return failWithCode(rt, facts, signals, attempt, "CLIENT_CLOSED");
   // The total deadline has its own timer; this one only when the first-byte limit comes sooner.
   const timer =
-    group.firstByteTimeoutMs < ctx.deadline - start
-      ? setTimeout(onFirstByteTimeout, group.firstByteTimeoutMs, ctx)
+    group.firstByteTimeoutMs < facts.deadline - attempt.startedAt
+      ? setTimeout(onFirstByteTimeout, group.firstByteTimeoutMs, signals)
       : null;
 
   let response: UpstreamResponse;
-  watchConnect(ctx.requestId, record, ctx.t0);
+  watchConnect(facts.requestId, record, facts.t0);
   try {
     rt.pools.get(provider.origin, group.connectTimeoutMs).dispatch(
       {
-        path: provider.basePath + ctx.path + ctx.query,
-        method: ctx.method as Dispatcher.HttpMethod,
-        headers: buildUpstreamHeaders(ctx.req.headers, provider, ctx.requestId),
-        body: ctx.body.length > 0 ? ctx.body : null,
+        path: provider.basePath + route.path + route.query,
+        method: route.method as Dispatcher.HttpMethod,
+        headers: buildUpstreamHeaders(facts.req.headers, provider, facts.requestId),
+        body: facts.body.length > 0 ? facts.body : null,
         headersTimeout: group.firstByteTimeoutMs + 1_000,
         bodyTimeout: group.idleTimeoutMs,
       },
@@ -195,52 +207,50 @@ export async function forwardAttempt(
     response = { status: head.status, headers: head.headers, body: controller };
   } catch (err) {
     if (timer !== null) clearTimeout(timer);
-    return failWithCode(rt, ctx, provider, record, controller, mapUpstreamError(ctx, err));
+    return failWithCode(rt, facts, signals, attempt, mapUpstreamError(signals, err));
   } finally {
-    unwatchConnect(ctx.requestId);
+    unwatchConnect(facts.requestId);
   }
-  record.firstByteMs = offsetMs(ctx);
+  record.firstByteMs = offsetMs(facts.t0);
   record.status = response.status;
-  const outcome: AttemptOutcome = { kind: "status", status: response.status };
-  const classification = classifyAttempt(outcome, group.retryOn);
+  const headOutcome: AttemptOutcome = { kind: "status", status: response.status };
+  const classification = classifyAttempt(headOutcome, group.retryOn);
 
   if (classification.retry || !isEventStream(response.headers) || response.status >= 300) {
     if (timer !== null) clearTimeout(timer);
-    report(rt, ctx, provider, outcome, classification.health, record);
+    report(rt, facts, attempt, headOutcome, classification.health);
     if (!classification.retry) {
-      return { kind: "commit", provider, record, response, held: null, watcher: null, controller };
+      return { kind: "commit", attempt, response, held: null, watcher: null };
     }
     record.endMs = record.firstByteMs;
     record.ms = Math.round((record.endMs - record.startMs) * 10) / 10;
     // In-flight stays counted until the body is discarded or passed through (see discardFailedAttempt).
-    ctx.attemptController = null;
+    signals.attemptController = null;
     const retryAfter = response.headers["retry-after"];
     return {
       kind: "failed",
-      provider,
-      record,
+      attempt,
       code: null,
       status: response.status,
       response,
       retryAfterMs: parseRetryAfterMs(typeof retryAfter === "string" ? retryAfter : undefined, Date.now()),
       overloaded: false,
       retry: true,
-      controller,
     };
   }
-  return holdEventStream(ctx, rt, provider, record, controller, response, timer);
+  return holdEventStream(rt, facts, signals, attempt, response, timer);
 }
 
 /** Reads an SSE response until its first content event; an error event or early end fails over. */
 async function holdEventStream(
-  ctx: ProxyContext,
   rt: GatewayRuntime,
-  provider: SnapshotProvider,
-  record: AttemptRecord,
-  controller: UpstreamExchange,
+  facts: RequestFacts,
+  signals: RequestSignals,
+  attempt: AttemptState,
   response: UpstreamResponse,
   timer: NodeJS.Timeout | null,
 ): Promise<AttemptResult> {
+  const { controller } = attempt;
   const watcher = createSseWatcher();
   const held: Buffer[] = [];
   let failure: AttemptErrorCode | null = null;
@@ -269,33 +279,26 @@ async function holdEventStream(
         resolve();
       },
       onError(err) {
-        failure = mapUpstreamError(ctx, err);
+        failure = mapUpstreamError(signals, err);
         resolve();
       },
     });
   });
   if (timer !== null) clearTimeout(timer);
   if (watcher.error !== null && !watcher.sawContent) {
-    return failWithCode(
-      rt,
-      ctx,
-      provider,
-      record,
-      controller,
-      "UPSTREAM_STREAM_ERROR",
-      isOverloadedErrorEvent(watcher.error),
-    );
+    const overloaded = isOverloadedErrorEvent(watcher.error);
+    return failWithCode(rt, facts, signals, attempt, "UPSTREAM_STREAM_ERROR", overloaded);
   }
-  if (failure !== null) return failWithCode(rt, ctx, provider, record, controller, failure);
+  if (failure !== null) return failWithCode(rt, facts, signals, attempt, failure);
   watcher.holding = false;
   const outcome: AttemptOutcome = { kind: "status", status: response.status };
-  report(rt, ctx, provider, outcome, classifyAttempt(outcome, ctx.group!.retryOn).health, record);
-  return { kind: "commit", provider, record, response, held, watcher, controller };
+  report(rt, facts, attempt, outcome, classifyAttempt(outcome, facts.group.retryOn).health);
+  return { kind: "commit", attempt, response, held, watcher };
 }
 
 /** Discards a failed attempt's unread response (so its connection is freed) and its in-flight count. */
-export function discardFailedAttempt(rt: GatewayRuntime, attempt: FailedAttempt): void {
-  if (attempt.response === null) return;
-  releaseInFlight(rt, attempt.provider.id);
-  attempt.response.body.discard(DISCARD_LIMIT_BYTES);
+export function discardFailedAttempt(rt: GatewayRuntime, failed: FailedAttempt): void {
+  if (failed.response === null) return;
+  releaseInFlight(rt, failed.attempt.provider.id);
+  failed.response.body.discard(DISCARD_LIMIT_BYTES);
 }

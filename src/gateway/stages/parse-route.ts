@@ -1,19 +1,25 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { AppError } from "../../core/errors/catalogue";
-import type { ProxyContext } from "../gateway-types";
+import type { Route } from "../context/request-facts";
 
 /** Every proxied URL starts with this; the next segment is the group slug. */
 export const PROXY_PREFIX = "/api/proxy/";
 
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
+/** The URL without its query (what the log records for a request refused before its route was known). */
+export function pathnameOf(url: string): string {
+  const q = url.indexOf("?");
+  return q === -1 ? url : url.slice(0, q);
+}
+
 /**
  * Splits `/api/proxy/{slug}/{path}?{query}` into slug, path and query. Dot segments are refused: the
  * path is appended to the provider's base path, and `..` could climb out of it on the upstream.
  */
-export function parseRoute(ctx: ProxyContext, url: string): void {
+export function parseRoute(url: string, method: string, headers: IncomingHttpHeaders): Route {
   const q = url.indexOf("?");
   const pathname = q === -1 ? url : url.slice(0, q);
-  ctx.path = pathname;
   if (!pathname.startsWith(PROXY_PREFIX)) throw new AppError("ROUTE_NOT_FOUND");
   const slash = pathname.indexOf("/", PROXY_PREFIX.length);
   const slug =
@@ -23,8 +29,11 @@ export function parseRoute(ctx: ProxyContext, url: string): void {
   if (DOT_SEGMENT.test(rest)) {
     throw new AppError("VALIDATION_FAILED", "The proxied path must not contain '.' or '..' segments.");
   }
-  ctx.groupSlug = slug;
-  ctx.path = rest;
-  ctx.query = q === -1 ? "" : url.slice(q);
-  ctx.anthropic = rest.startsWith("/v1/messages") || ctx.req.headers["anthropic-version"] !== undefined;
+  return {
+    method,
+    groupSlug: slug,
+    path: rest,
+    query: q === -1 ? "" : url.slice(q),
+    anthropic: rest.startsWith("/v1/messages") || headers["anthropic-version"] !== undefined,
+  };
 }

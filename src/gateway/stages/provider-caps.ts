@@ -1,4 +1,4 @@
-import type { GatewayRuntime, ProxyContext } from "../gateway-types";
+import type { GatewayRuntime } from "../gateway-types";
 import { handleStoreFailure, warnStoreFailure } from "../limits/store-failure";
 import type { SnapshotProvider } from "../snapshot/snapshot-types";
 
@@ -13,31 +13,39 @@ const WINDOW_MS = 60_000;
 /** When only the concurrency cap refused, a client is told to come back after this long. */
 const CONCURRENCY_RETRY_MS = 1_000;
 
+/** A provider concurrency slot held by one attempt. */
+export interface HeldSlot {
+  readonly key: string;
+  readonly slot: string;
+}
+
 /** True when the provider has a cap that needs the store before each attempt. */
 export function hasProviderCaps(provider: SnapshotProvider): boolean {
   return provider.maxConcurrency !== null || provider.rateLimitPerMinute !== null;
 }
 
 /**
- * Takes the provider's caps for one attempt. Returns 0 when the attempt may go (caps taken, or the
- * store failed and the gateway fails open), else the ms after which the provider may have room.
+ * Takes the provider's caps for one attempt of a request whose longest life is `totalTimeoutMs`.
+ * Returns the attempt's slot (null when the provider has no concurrency cap, or the store failed and
+ * the gateway fails open) when it may go, else a number: the ms after which the provider may have room.
  */
 export async function acquireProviderCaps(
-  ctx: ProxyContext,
   rt: GatewayRuntime,
+  requestId: string,
   provider: SnapshotProvider,
-): Promise<number> {
+  totalTimeoutMs: number,
+): Promise<HeldSlot | null | number> {
+  let held: HeldSlot | null = null;
   const max = provider.maxConcurrency;
   if (max !== null) {
     const key = `cc:provider:${provider.id}`;
-    let slot: string | null = null;
     try {
       // The lease outlives the longest request, so a crashed instance cannot leak slots.
-      slot = await rt.store.acquireSlot(key, max, ctx.group!.totalTimeoutMs + WINDOW_MS);
+      const slot = await rt.store.acquireSlot(key, max, totalTimeoutMs + WINDOW_MS);
       if (slot === null) return CONCURRENCY_RETRY_MS;
-      ctx.providerSlot = { key, slot };
+      held = { key, slot };
     } catch (err) {
-      handleStoreFailure(rt, err, "provider concurrency", ctx.requestId);
+      handleStoreFailure(rt, err, "provider concurrency", requestId);
     }
   }
   const limit = provider.rateLimitPerMinute;
@@ -45,27 +53,25 @@ export async function acquireProviderCaps(
     try {
       const result = await rt.store.hitSlidingWindow(`rl:provider:${provider.id}`, limit, WINDOW_MS);
       if (!result.allowed) {
-        releaseProviderCaps(ctx, rt);
+        releaseProviderSlot(rt, requestId, held);
         return Math.max(1, result.retryAfterMs);
       }
     } catch (err) {
       try {
-        handleStoreFailure(rt, err, "provider rate limit", ctx.requestId);
+        handleStoreFailure(rt, err, "provider rate limit", requestId);
       } catch (refusal) {
-        releaseProviderCaps(ctx, rt);
+        releaseProviderSlot(rt, requestId, held);
         throw refusal;
       }
     }
   }
-  return 0;
+  return held;
 }
 
-/** Gives back the provider concurrency slot of the current attempt, if any (fire and forget). */
-export function releaseProviderCaps(ctx: ProxyContext, rt: GatewayRuntime): void {
-  const held = ctx.providerSlot;
+/** Gives back a provider concurrency slot, if one is held (fire and forget). */
+export function releaseProviderSlot(rt: GatewayRuntime, requestId: string, held: HeldSlot | null): void {
   if (held === null) return;
-  ctx.providerSlot = null;
   rt.store
     .releaseSlot(held.key, held.slot)
-    .catch((err: unknown) => warnStoreFailure(rt, err, "provider concurrency", ctx.requestId));
+    .catch((err: unknown) => warnStoreFailure(rt, err, "provider concurrency", requestId));
 }

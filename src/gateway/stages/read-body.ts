@@ -1,27 +1,24 @@
 import { AppError } from "../../core/errors/catalogue";
-import type { ProxyContext } from "../gateway-types";
+import type { IncomingMessage } from "node:http";
 
-const EMPTY = Buffer.alloc(0);
+/** The body of a request that has none (shared, never written to). */
+export const EMPTY_BODY = Buffer.alloc(0);
 
 /**
  * Reads the whole request body (it is replayed on failover) up to `maxBytes`; more is refused with
- * 413 before reading it when Content-Length says so, or as soon as the limit is crossed.
+ * 413 before reading it when Content-Length says so, or as soon as the limit is crossed. A client that
+ * leaves mid-body is refused with CLIENT_CLOSED.
  */
-export function readBody(ctx: ProxyContext, maxBytes: number): Promise<void> {
-  const req = ctx.req;
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = req.headers["content-length"];
   if (declared !== undefined && Number(declared) > maxBytes) {
     return Promise.reject(new AppError("BODY_TOO_LARGE"));
   }
   if (declared === undefined && req.headers["transfer-encoding"] === undefined) {
-    ctx.body = EMPTY;
-    return Promise.resolve();
+    return Promise.resolve(EMPTY_BODY);
   }
-  if (declared === "0") {
-    ctx.body = EMPTY;
-    return Promise.resolve();
-  }
-  return new Promise<void>((resolve, reject) => {
+  if (declared === "0") return Promise.resolve(EMPTY_BODY);
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -35,9 +32,7 @@ export function readBody(ctx: ProxyContext, maxBytes: number): Promise<void> {
     };
     const onEnd = () => {
       cleanup();
-      ctx.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      ctx.bytesIn = size;
-      resolve();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     const onError = (err: Error) => {
       cleanup();
@@ -46,7 +41,6 @@ export function readBody(ctx: ProxyContext, maxBytes: number): Promise<void> {
     const onClose = () => {
       // "close" before "end": the client went away mid-body.
       cleanup();
-      ctx.clientClosed = true;
       reject(new AppError("CLIENT_CLOSED"));
     };
     const cleanup = () => {

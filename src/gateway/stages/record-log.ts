@@ -1,7 +1,10 @@
 import type { NewRequestLogRow } from "../../db/schema/request-logs";
 import { collectCapturedBodies } from "../../stats/body-capture";
-import type { GatewayRuntime, ProxyContext } from "../gateway-types";
+import type { OutcomeRecorder } from "../context/outcome-recorder";
+import type { KnownFacts } from "../context/request-facts";
+import type { GatewayRuntime } from "../gateway-types";
 import { extractRequestModel } from "../usage/extract-usage";
+import { pathnameOf } from "./parse-route";
 
 const MAX_PATH = 2_048;
 /** A UTF-16 surrogate not part of a pair (JSON.parse of an upstream's "\ud800" can produce one). */
@@ -13,38 +16,44 @@ function cleanText(text: string, max: number): string {
   return cut.indexOf("\u0000") === -1 ? cut : cut.replaceAll("\u0000", "");
 }
 
-/** Queues the request's log row (never blocks; the writer batches it to the database). */
-export function recordLog(ctx: ProxyContext, rt: GatewayRuntime): void {
-  const usage = ctx.usage;
+/**
+ * Queues the request's log row (never blocks; the writer batches it to the database): the facts the
+ * stages established before it ended (a refused request has only some) and the recorded outcome.
+ */
+export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: OutcomeRecorder): void {
+  const { route, body, group } = known;
+  const usage = outcome.usage;
   let model = usage?.model;
-  if (model === undefined && ctx.body.length > 0) {
-    model = extractRequestModel(ctx.body, rt.options.usageBodyLimitBytes);
+  if (model === undefined && body.length > 0) {
+    model = extractRequestModel(body, rt.options.usageBodyLimitBytes);
   }
+  const ttfbMs = outcome.ttfbMs;
   const row: NewRequestLogRow = {
-    id: ctx.requestId,
-    createdAt: ctx.createdAt,
-    groupId: ctx.group?.id ?? null,
-    groupSlug: ctx.groupSlug === null ? null : cleanText(ctx.groupSlug, 200),
-    providerId: ctx.provider?.id ?? null,
-    keyId: ctx.key?.id ?? null,
-    method: cleanText(ctx.method, 32),
-    path: cleanText(ctx.path, MAX_PATH),
-    status: ctx.status,
-    totalMs: Math.round(performance.now() - ctx.t0),
-    ttfbMs: ctx.ttfbMs === null ? null : Math.round(ctx.ttfbMs),
-    attempts: ctx.attempts,
-    errorCode: ctx.errorCode,
-    bytesIn: ctx.bytesIn,
-    bytesOut: ctx.bytesOut,
+    id: known.requestId,
+    createdAt: known.createdAt,
+    groupId: group?.id ?? null,
+    groupSlug: route === null ? null : cleanText(route.groupSlug, 200),
+    providerId: outcome.provider?.id ?? null,
+    keyId: known.key?.id ?? null,
+    method: cleanText(known.method, 32),
+    // A request refused before its route was known logs the URL's whole path.
+    path: cleanText(route === null ? pathnameOf(known.req.url ?? "/") : route.path, MAX_PATH),
+    status: outcome.status,
+    totalMs: Math.round(performance.now() - known.t0),
+    ttfbMs: ttfbMs === null ? null : Math.round(ttfbMs),
+    attempts: outcome.attempts,
+    errorCode: outcome.errorCode,
+    // The body is kept whole once read (it is replayed on failover), so its length is what came in.
+    bytesIn: body.length,
+    bytesOut: outcome.bytesOut,
     // The log insert sends rows as JSON, where PostgreSQL refuses a lone surrogate: make it U+FFFD.
     model: model === undefined ? null : cleanText(model, 200).replace(LONE_SURROGATE, "\ufffd"),
     inputTokens: usage?.inputTokens ?? null,
     outputTokens: usage?.outputTokens ?? null,
-    clientIp: ctx.clientIp,
-    streamed: ctx.streamed,
+    clientIp: known.clientIp,
+    streamed: outcome.streamed,
   };
-  const group = ctx.group;
   if (group?.captureBodies) {
-    rt.logWriter.write(row, collectCapturedBodies(ctx.body, ctx.responseCapture, group.captureMaxBytes));
+    rt.logWriter.write(row, collectCapturedBodies(body, outcome.responseCapture, group.captureMaxBytes));
   } else rt.logWriter.write(row);
 }

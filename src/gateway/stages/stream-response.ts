@@ -1,8 +1,10 @@
 import type { ErrorCode } from "../../core/errors/catalogue";
 import { classifyAttempt } from "../../core/retry/classify";
+import type { OutcomeRecorder } from "../context/outcome-recorder";
+import type { RequestFacts, RequestSignals } from "../context/request-facts";
 import { buildClientHeaders } from "../forward-headers";
 import { buildStreamErrorFrame } from "../gateway-errors";
-import type { GatewayRuntime, ProxyContext } from "../gateway-types";
+import type { GatewayRuntime } from "../gateway-types";
 import { releaseInFlight } from "../upstream/in-flight";
 import { mapUpstreamError } from "../upstream/map-upstream-error";
 import { captureChunk, createResponseCapture } from "../../stats/body-capture";
@@ -21,23 +23,23 @@ function isJson(contentType: unknown): boolean {
   return typeof contentType === "string" && contentType.includes("json");
 }
 
-/** Streams `attempt` to the client; `errorCode` marks a passed-through final failure in the log. */
+/** Streams `committed` to the client; `errorCode` marks a passed-through final failure in the log. */
 export async function streamResponse(
-  ctx: ProxyContext,
   rt: GatewayRuntime,
-  attempt: CommittedAttempt,
+  facts: RequestFacts,
+  signals: RequestSignals,
+  outcome: OutcomeRecorder,
+  committed: CommittedAttempt,
   errorCode: ErrorCode | null,
 ): Promise<void> {
-  const { res } = ctx;
-  const { response, record, watcher, provider } = attempt;
-  ctx.provider = provider;
-  ctx.attemptController = attempt.controller;
-  ctx.status = response.status;
-  ctx.errorCode = errorCode;
-  ctx.streamed = watcher !== null;
-  if (ctx.clientClosed) {
-    attempt.controller.abort();
-    finishRecord(ctx, rt, attempt, "aborted");
+  const { res } = facts;
+  const { response, watcher, attempt } = committed;
+  const { record, provider, controller } = attempt;
+  signals.attemptController = controller;
+  outcome.recordCommit(provider, response.status, errorCode, watcher !== null);
+  if (signals.clientClosed) {
+    controller.abort();
+    finishRecord(rt, facts, signals, committed, "aborted");
     return;
   }
   res.writeHead(
@@ -45,27 +47,27 @@ export async function streamResponse(
     buildClientHeaders(
       response.headers,
       {
-        requestId: ctx.requestId,
+        requestId: facts.requestId,
         providerName: provider.headerName,
         providerId: provider.id,
         responseTimeMs: Math.round((record.firstByteMs ?? record.startMs) - record.startMs),
-        attempts: ctx.attempts.length,
+        attempts: outcome.attempts.length,
       },
-      ctx.rateHeaders,
+      facts.rateHeaders,
     ),
   );
-  ctx.ttfbMs = offsetMs(ctx);
+  outcome.ttfbMs = offsetMs(facts.t0);
 
   const collect = watcher === null && response.status < 300 && isJson(response.headers["content-type"]);
   let kept: Buffer[] | null = collect ? [] : null;
   let keptBytes = 0;
   const limit = rt.options.usageBodyLimitBytes;
-  const group = ctx.group!;
+  const group = facts.group;
   const capture = group.captureBodies ? createResponseCapture(group.captureMaxBytes) : null;
-  if (capture !== null) ctx.responseCapture = capture;
-  if (attempt.held !== null) {
-    for (const chunk of attempt.held) {
-      ctx.bytesOut += chunk.length;
+  if (capture !== null) outcome.responseCapture = capture;
+  if (committed.held !== null) {
+    for (const chunk of committed.held) {
+      outcome.bytesOut += chunk.length;
       if (capture !== null) captureChunk(capture, chunk);
       res.write(chunk);
     }
@@ -76,7 +78,7 @@ export async function streamResponse(
   const failure = await new Promise<Error | null>((resolve) => {
     exchange.consume({
       onData(chunk) {
-        ctx.bytesOut += chunk.length;
+        outcome.bytesOut += chunk.length;
         if (capture !== null) captureChunk(capture, chunk);
         if (watcher !== null) watcher.scanner.push(chunk);
         else if (kept !== null) {
@@ -98,53 +100,56 @@ export async function streamResponse(
     res.end();
     if (watcher !== null) {
       watcher.scanner.end();
-      ctx.usage = watcher.usage;
+      outcome.usage = watcher.usage;
     } else if (kept !== null && kept.length > 0) {
-      ctx.usage = extractJsonUsage(Buffer.concat(kept).toString("utf8"));
+      outcome.usage = extractJsonUsage(Buffer.concat(kept).toString("utf8"));
     }
-    finishRecord(ctx, rt, attempt, errorCode !== null ? "failure" : outcomeOf(ctx, response.status));
+    const recordOutcome = errorCode !== null ? "failure" : outcomeOf(facts, response.status);
+    finishRecord(rt, facts, signals, committed, recordOutcome);
     return;
   }
 
-  const code = mapUpstreamError(ctx, failure);
-  if (watcher !== null) ctx.usage = watcher.usage;
+  const code = mapUpstreamError(signals, failure);
+  if (watcher !== null) outcome.usage = watcher.usage;
   if (code === "CLIENT_CLOSED") {
-    attempt.controller.abort();
-    finishRecord(ctx, rt, attempt, "aborted");
+    controller.abort();
+    finishRecord(rt, facts, signals, committed, "aborted");
     return;
   }
   // The upstream broke after bytes reached the client: never replayed, reported and closed.
-  ctx.errorCode = code;
+  outcome.recordBrokenStream(code);
   record.errorCode = code;
-  attempt.controller.abort();
+  controller.abort();
   if (watcher !== null && !res.destroyed && response.headers["content-length"] === undefined) {
-    res.end(buildStreamErrorFrame(ctx.anthropic, code, ctx.requestId));
+    res.end(buildStreamErrorFrame(facts.route.anthropic, code, facts.requestId));
   } else {
     res.destroy();
   }
-  finishRecord(ctx, rt, attempt, "failure");
-  reportAttempt(rt, ctx, provider.id, { kind: "error", code }, record.endMs - record.startMs, "failure");
+  finishRecord(rt, facts, signals, committed, "failure");
+  const latencyMs = record.endMs - record.startMs;
+  reportAttempt(rt, facts.requestId, provider.id, { kind: "error", code }, latencyMs, "failure");
   rt.logger.warn(
-    { requestId: ctx.requestId, providerId: provider.id, errorCode: code, bytesOut: ctx.bytesOut },
+    { requestId: facts.requestId, providerId: provider.id, errorCode: code, bytesOut: outcome.bytesOut },
     "upstream failed after the response started; stream closed with an error",
   );
 }
 
-function outcomeOf(ctx: ProxyContext, status: number): "success" | "failure" | "client_error" {
-  const health = classifyAttempt({ kind: "status", status }, ctx.group!.retryOn).health;
+function outcomeOf(facts: RequestFacts, status: number): "success" | "failure" | "client_error" {
+  const health = classifyAttempt({ kind: "status", status }, facts.group.retryOn).health;
   return health === "success" ? "success" : health === "neutral" ? "client_error" : "failure";
 }
 
 function finishRecord(
-  ctx: ProxyContext,
   rt: GatewayRuntime,
-  attempt: CommittedAttempt,
+  facts: RequestFacts,
+  signals: RequestSignals,
+  committed: CommittedAttempt,
   outcome: "success" | "failure" | "client_error" | "aborted",
 ): void {
-  const { record, provider } = attempt;
-  record.endMs = offsetMs(ctx);
+  const { record, provider } = committed.attempt;
+  record.endMs = offsetMs(facts.t0);
   record.ms = Math.round((record.endMs - record.startMs) * 10) / 10;
   record.outcome = outcome;
   releaseInFlight(rt, provider.id);
-  ctx.attemptController = null;
+  signals.attemptController = null;
 }

@@ -1,5 +1,5 @@
 import type { AttemptErrorCode } from "../../core/retry/classify";
-import type { ProxyContext } from "../gateway-types";
+import type { RequestSignals } from "../context/request-facts";
 
 /** System and undici error codes that mean the connection (TCP, DNS or TLS) could not be set up. */
 export const CONNECT_FAILED_CODES: ReadonlySet<string> = new Set([
@@ -27,12 +27,15 @@ export function errorCodeOf(err: unknown): string | undefined {
 
 /**
  * Maps a failed upstream exchange to a stable attempt code. Our own aborts are recognised from the
- * context (client gone, first-byte or total deadline), not from the error undici throws for them.
+ * request's signals (client gone, first-byte or total deadline), not from the error undici throws for them.
  */
-export function mapUpstreamError(ctx: ProxyContext, err: unknown): AttemptErrorCode {
-  if (ctx.clientClosed) return "CLIENT_CLOSED";
-  if (ctx.abortReason === "first_byte") return "UPSTREAM_FIRST_BYTE_TIMEOUT";
-  if (ctx.abortReason === "total") return "UPSTREAM_TIMEOUT";
+export function mapUpstreamError(
+  signals: Pick<RequestSignals, "clientClosed" | "abortReason">,
+  err: unknown,
+): AttemptErrorCode {
+  if (signals.clientClosed) return "CLIENT_CLOSED";
+  if (signals.abortReason === "first_byte") return "UPSTREAM_FIRST_BYTE_TIMEOUT";
+  if (signals.abortReason === "total") return "UPSTREAM_TIMEOUT";
   const code = errorCodeOf(err);
   if (code === "UND_ERR_HEADERS_TIMEOUT") return "UPSTREAM_FIRST_BYTE_TIMEOUT";
   if (code === "UND_ERR_BODY_TIMEOUT") return "UPSTREAM_IDLE_TIMEOUT";

@@ -3,13 +3,13 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import type { NodeHandler } from "../http/node-response";
 import { createDispatcher } from "../server/dispatch";
-import type { Gateway } from "./create-gateway";
-import { sendGatewayError } from "./gateway-errors";
+import type { Gateway } from "../gateway/create-gateway";
+import { sendGatewayError } from "../gateway/gateway-errors";
 
 /**
- * Scale-out mode: a node:http server that serves only the data plane (`/api/proxy/*`) plus a liveness
- * probe, with no Next.js and no console. Several of these can sit behind a load balancer, sharing the
- * database and Redis with one full instance.
+ * A node:http server that serves only the data plane (`/api/proxy/*`) plus a liveness probe, with no
+ * Next.js and no console, over a gateway the caller built: for the gateway suites and the benchmark.
+ * The product's scale-out entry (`npm run start:gateway`) is `gateway.ts` → `src/server/main.ts`.
  */
 
 export interface GatewayOnlyServerOptions {

@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SnapshotGroup, SnapshotKey } from "../snapshot/snapshot-types";
+
+/**
+ * What the gateway knows about one client request, in the order the stages establish it. Every type
+ * here is read-only: a stage returns the fact it adds (parseRoute → Route, authenticateKey → the key,
+ * resolveGroup → the group, readBody → the body) and handleProxyRequest assembles them into
+ * RequestFacts before the first attempt. What changes while the request runs lives elsewhere:
+ * RequestSignals (client gone, timers), AttemptState (one upstream attempt), OutcomeRecorder (the answer).
+ */
+
+/** The request as it arrived, fixed from the handler's first line on. */
+export interface Arrival {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly requestId: string;
+  readonly createdAt: Date;
+  /** performance.now() at arrival; every offset is relative to it. */
+  readonly t0: number;
+  readonly method: string;
+  readonly clientIp: string | null;
+}
+
+/** Where the request goes: `/api/proxy/{groupSlug}{path}{query}`. */
+export interface Route {
+  readonly method: string;
+  readonly groupSlug: string;
+  /** Path after `/api/proxy/{slug}` (starts with "/"), no query. */
+  readonly path: string;
+  /** Query string including "?", or "". */
+  readonly query: string;
+  /** True when the client speaks Anthropic's API (error events in its format). */
+  readonly anthropic: boolean;
+}
+
+/**
+ * The request as far as the stages got: its arrival and the facts established so far (null: that
+ * stage was not reached). Written only by handleProxyRequest; read for the log row and refusals.
+ */
+export interface KnownFacts extends Arrival {
+  route: Route | null;
+  key: SnapshotKey | null;
+  group: SnapshotGroup | null;
+  body: Buffer;
+}
+
+/** Everything the attempts need, complete and read-only (no null checks past this point). */
+export interface RequestFacts extends Arrival {
+  readonly route: Route;
+  readonly key: SnapshotKey;
+  readonly group: SnapshotGroup;
+  readonly body: Buffer;
+  /** Absolute performance.now() deadline of the whole request. */
+  readonly deadline: number;
+  /** X-RateLimit-* headers for keys (or groups) with a rate limit; on every answer. */
+  readonly rateHeaders: Readonly<Record<string, string>> | null;
+}
+
+/**
+ * What the client and our timers do to a request while it runs: set by events (client close, total
+ * and first-byte timers), read by the stages. The only mutable per-request state besides the outcome.
+ */
+export interface RequestSignals {
+  /** Set once the client went away before the response completed. */
+  clientClosed: boolean;
+  /** Why the current upstream attempt was aborted by us. */
+  abortReason: "client" | "first_byte" | "total" | null;
+  /** Aborts the current upstream attempt (null between attempts). */
+  attemptController: { abort(): void } | null;
+  /** Wakes a backoff sleep early (client left or deadline reached). */
+  wake: (() => void) | null;
+  totalTimer: NodeJS.Timeout | null;
+}
+
+/** Fresh signals for a request that just arrived. */
+export function createSignals(): RequestSignals {
+  return { clientClosed: false, abortReason: null, attemptController: null, wake: null, totalTimer: null };
+}
