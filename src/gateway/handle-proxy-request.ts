@@ -5,6 +5,7 @@ import { sendGatewayError } from "./gateway-errors";
 import type { GatewayRuntime, ProxyContext } from "./gateway-types";
 import type { RoutingSnapshot } from "./snapshot/snapshot-types";
 import { authenticateKey, resolveGroup } from "./stages/authenticate-key";
+import { confinePath } from "./stages/confine-path";
 import { enforceKeyLimits, releaseKeyLimits } from "./stages/enforce-key-limits";
 import { parseRoute } from "./stages/parse-route";
 import { releaseProviderCaps } from "./stages/provider-caps";
@@ -14,7 +15,7 @@ import { runAttempts } from "./stages/run-attempts";
 
 /**
  * One client request through the data plane, stage by stage:
- *   parse route → authenticate key → resolve group → enforce key and group limits → read body
+ *   parse route → confine path → authenticate key → resolve group → enforce key and group limits → read body
  *   → attempts (select provider, forward, fail over, stream the response) → record log.
  * A stage refuses a request by throwing an AppError; it becomes the unified error body here.
  */
@@ -27,6 +28,7 @@ export async function handleProxyRequest(
   res.on("close", () => onClientClose(ctx, res));
   try {
     parseRoute(ctx, req.url ?? "/");
+    confinePath(ctx, rt);
     const snapshot = rt.snapshots.current() ?? (await waitForSnapshot(rt));
     authenticateKey(ctx, snapshot, Date.now());
     resolveGroup(ctx, snapshot);

@@ -4,11 +4,9 @@ import type { ProxyContext } from "../gateway-types";
 /** Every proxied URL starts with this; the next segment is the group slug. */
 export const PROXY_PREFIX = "/api/proxy/";
 
-const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
-
 /**
- * Splits `/api/proxy/{slug}/{path}?{query}` into slug, path and query. Dot segments are refused: the
- * path is appended to the provider's base path, and `..` could climb out of it on the upstream.
+ * Splits `/api/proxy/{slug}/{path}?{query}` into slug, path and query. The path is appended to the
+ * provider's base path; `confinePath` (the next stage) refuses one that could climb out of it.
  */
 export function parseRoute(ctx: ProxyContext, url: string): void {
   const q = url.indexOf("?");
@@ -20,9 +18,6 @@ export function parseRoute(ctx: ProxyContext, url: string): void {
     slash === -1 ? pathname.slice(PROXY_PREFIX.length) : pathname.slice(PROXY_PREFIX.length, slash);
   if (slug === "") throw new AppError("ROUTE_NOT_FOUND");
   const rest = slash === -1 ? "/" : pathname.slice(slash);
-  if (DOT_SEGMENT.test(rest)) {
-    throw new AppError("VALIDATION_FAILED", "The proxied path must not contain '.' or '..' segments.");
-  }
   ctx.groupSlug = slug;
   ctx.path = rest;
   ctx.query = q === -1 ? "" : url.slice(q);
