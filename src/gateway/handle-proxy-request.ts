@@ -6,7 +6,7 @@ import type { GatewayRuntime, ProxyContext } from "./gateway-types";
 import type { RoutingSnapshot } from "./snapshot/snapshot-types";
 import { authenticateKey, resolveGroup } from "./stages/authenticate-key";
 import { confinePath } from "./stages/confine-path";
-import { enforceKeyLimits, releaseKeyLimits } from "./stages/enforce-key-limits";
+import { acquireKeySlot, enforceKeyLimits, releaseKeyLimits } from "./stages/enforce-key-limits";
 import { parseRoute } from "./stages/parse-route";
 import { releaseProviderCaps } from "./stages/provider-caps";
 import { readBody } from "./stages/read-body";
@@ -15,8 +15,8 @@ import { runAttempts } from "./stages/run-attempts";
 
 /**
  * One client request through the data plane, stage by stage:
- *   parse route → confine path → authenticate key → resolve group → enforce key and group limits → read body
- *   → attempts (select provider, forward, fail over, stream the response) → record log.
+ *   parse route → confine path → authenticate key → resolve group → key and group rate limits → read
+ *   body → key concurrency slot → attempts (select provider, forward, fail over, stream the response) → record log.
  * A stage refuses a request by throwing an AppError; it becomes the unified error body here.
  */
 export async function handleProxyRequest(
@@ -34,6 +34,7 @@ export async function handleProxyRequest(
     resolveGroup(ctx, snapshot);
     await enforceKeyLimits(ctx, rt);
     await readBody(ctx, rt.options.maxBodyBytes);
+    await acquireKeySlot(ctx, rt);
     startDeadline(ctx);
     await runAttempts(ctx, rt);
   } catch (err) {
@@ -43,7 +44,7 @@ export async function handleProxyRequest(
     releaseProviderCaps(ctx, rt);
     releaseKeyLimits(ctx, rt);
     if (ctx.clientClosed && !res.writableFinished) {
-      ctx.status = 499;
+      ctx.status = ctx.errorCode === "REQUEST_TIMEOUT" ? 408 : 499;
       ctx.errorCode ??= "CLIENT_CLOSED";
     }
     recordLog(ctx, rt);

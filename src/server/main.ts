@@ -1,6 +1,6 @@
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EnvError, parseEnv } from "@/config/env";
+import { EnvError, parseEnv, type Env } from "@/config/env";
+import { createEdgeServer, type EdgeLimits } from "@/http/edge-server";
 import { createLogger } from "@/observability/logger";
 import { createDispatcher } from "./dispatch";
 import { prepareNextHandler } from "./next-handler";
@@ -52,8 +52,8 @@ export async function main(role: RuntimeRole): Promise<void> {
     steps.unshift({ name: "console", run: () => nextApp.close() });
   }
 
-  const server = createServer(
-    { keepAliveTimeout: 65_000, requestTimeout: 0 },
+  const server = createEdgeServer(
+    edgeLimitsOf(env),
     createDispatcher(runtime.handlers, (err) => logger.error({ err }, "unhandled request error")),
   );
   installShutdown({ server, steps, logger });
@@ -69,4 +69,15 @@ export async function main(role: RuntimeRole): Promise<void> {
       ? `Roundabout is up: console http://${shown}:${port}  ·  gateway http://${shown}:${port}/api/proxy/{group}`
       : `Roundabout gateway is up: http://${shown}:${port}/api/proxy/{group}`,
   );
+}
+
+/** The edge limits (slow clients, header sizes) of a validated environment. */
+export function edgeLimitsOf(env: Env): EdgeLimits {
+  return {
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: env.BODY_TIMEOUT_MS,
+    idleTimeoutMs: env.IDLE_TIMEOUT_MS,
+    maxHeaderBytes: env.MAX_HEADER_BYTES,
+    maxHeadersCount: env.MAX_HEADERS_COUNT,
+  };
 }

@@ -6,7 +6,8 @@ import { handleStoreFailure, warnStoreFailure } from "../limits/store-failure";
 /**
  * Per-key rate limit (sliding 60 s window) and concurrency cap, and the group's rate limit, all in the
  * state store so they hold across instances. Keys and groups without limits never touch the store.
- * Order: key window, group window, key concurrency — so a refused request never holds a slot.
+ * Order: key window, group window (before the body is read, so a limited client is refused cheaply),
+ * then — once the body has arrived — key concurrency, so a refused request never holds a slot.
  * X-RateLimit-* headers describe the key's limit when it has one, else the group's. When the store is
  * unreachable the gateway fails open or closed (GatewayOptions.stateStoreFailure).
  */
@@ -42,7 +43,7 @@ async function hit(
   }
 }
 
-/** Applies the key's and the group's limits; throws RATE_LIMITED / GROUP_RATE_LIMITED / CONCURRENCY_LIMITED. */
+/** Applies the key's and the group's rate limits; throws RATE_LIMITED / GROUP_RATE_LIMITED. */
 export async function enforceKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): Promise<void> {
   const key = ctx.key;
   if (key === null) return;
@@ -68,6 +69,16 @@ export async function enforceKeyLimits(ctx: ProxyContext, rt: GatewayRuntime): P
       }
     }
   }
+}
+
+/**
+ * Takes one of the key's concurrency slots; throws CONCURRENCY_LIMITED when all are taken. Called
+ * after the body has arrived, so a client trickling its body holds no slot (BODY_TIMEOUT_MS bounds that).
+ */
+export async function acquireKeySlot(ctx: ProxyContext, rt: GatewayRuntime): Promise<void> {
+  const key = ctx.key;
+  const group = ctx.group;
+  if (key === null) return;
   const max = key.maxConcurrency;
   if (max !== null && group !== null) {
     let slot: string | null | undefined;

@@ -1,4 +1,5 @@
 import { AppError } from "../../core/errors/catalogue";
+import { isRequestTimedOut } from "../../http/edge-server";
 import type { ProxyContext } from "../gateway-types";
 
 const EMPTY = Buffer.alloc(0);
@@ -44,8 +45,14 @@ export function readBody(ctx: ProxyContext, maxBytes: number): Promise<void> {
       reject(err);
     };
     const onClose = () => {
-      // "close" before "end": the client went away mid-body.
+      // "close" before "end": the client went away mid-body, or the server cut a body that came
+      // later than BODY_TIMEOUT_MS (and already answered 408 itself).
       cleanup();
+      if (isRequestTimedOut(req)) {
+        ctx.errorCode = "REQUEST_TIMEOUT";
+        reject(new AppError("REQUEST_TIMEOUT"));
+        return;
+      }
       ctx.clientClosed = true;
       reject(new AppError("CLIENT_CLOSED"));
     };
