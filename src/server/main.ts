@@ -5,6 +5,7 @@ import { createLogger } from "@/observability/logger";
 import { createDispatcher } from "./dispatch";
 import { prepareNextHandler } from "./next-handler";
 import { createRuntime, type Runtime, type RuntimeRole } from "./runtime";
+import { installCrashGuard } from "./crash-guard";
 import { installShutdown } from "./shutdown";
 
 const RUNTIME_KEY = Symbol.for("roundabout.runtime");
@@ -56,7 +57,8 @@ export async function main(role: RuntimeRole): Promise<void> {
     edgeLimitsOf(env),
     createDispatcher(runtime.handlers, (err) => logger.error({ err }, "unhandled request error")),
   );
-  installShutdown({ server, steps, logger });
+  const shutdown = installShutdown({ server, steps, logger });
+  installCrashGuard({ logger, shutdown });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, () => resolve());
