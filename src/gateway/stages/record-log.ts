@@ -16,6 +16,12 @@ function cleanText(text: string, max: number): string {
 /** Queues the request's log row (never blocks; the writer batches it to the database). */
 export function recordLog(ctx: ProxyContext, rt: GatewayRuntime): void {
   const usage = ctx.usage;
+  if (usage?.anomalies !== undefined) {
+    rt.logger.warn(
+      { requestId: ctx.requestId, providerId: ctx.provider?.id, anomalies: usage.anomalies.slice(0, 8) },
+      "upstream reported token counts out of range; dropped from the log row",
+    );
+  }
   let model = usage?.model;
   if (model === undefined && ctx.body.length > 0) {
     model = extractRequestModel(ctx.body, rt.options.usageBodyLimitBytes);
