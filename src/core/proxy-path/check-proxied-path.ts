@@ -27,6 +27,8 @@ const SUSPECT = /[%\\;.#?\u0000-\u001f\u007f]|[^\u0000-\u007f]/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const ENCODED_SEPARATOR = /%(2f|5c)/i;
 const PERCENT_ESCAPE = /%[0-9a-f]{2}/i;
+// A segment can only fold to dots if it holds a dot, an escape or a non-ASCII character.
+const DOT_LIKE = /[.%]|[^\u0000-\u007f]/;
 // Decoding rounds before giving up: real paths are encoded once; `%252e` (twice) is already an attack.
 const MAX_DECODE_ROUNDS = 4;
 
@@ -67,7 +69,7 @@ function isDotSegment(segment: string): boolean {
   const semicolon = segment.indexOf(";");
   const bare = semicolon === -1 ? segment : segment.slice(0, semicolon);
   if (bare === "." || bare === "..") return true;
-  if (bare.length > 24) return false;
+  if (bare.length > 24 || !DOT_LIKE.test(bare)) return false;
   // Fullwidth and other compatibility dots (U+FF0E, U+2025 …) become dots under NFKC; Windows servers
   // ignore trailing spaces and treat "..." like "..". No API path has a segment made only of dots.
   const folded = bare.normalize("NFKC").replace(/%2e/gi, ".").trim();
