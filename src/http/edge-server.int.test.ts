@@ -74,7 +74,7 @@ describe("edge server idle deadline", () => {
   });
 
   it("closes a connection on which nothing is in progress", async () => {
-    const port = await listen(createEdgeServer(LIMITS, (_req, res) => res.end("ok")));
+    const port = await listen(createEdgeServer(LIMITS, (_req, res) => void res.end("ok")));
     const socket = connect(port, "127.0.0.1");
     socket.on("error", () => undefined);
     socket.resume();
