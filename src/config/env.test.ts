@@ -63,3 +63,29 @@ describe("TRUST_PROXY", () => {
     expect(() => parseEnv({ TRUST_PROXY: "99" })).toThrow(/TRUST_PROXY: a hop count must be 1\.\.32/);
   });
 });
+
+describe("slow-client deadlines and header limits", () => {
+  it("default to 30 s headers, 60 s body, 120 s idle, 16 KiB and 100 header lines", () => {
+    const env = parseEnv({});
+    expect([env.HEADERS_TIMEOUT_MS, env.BODY_TIMEOUT_MS, env.IDLE_TIMEOUT_MS]).toEqual([
+      30_000, 60_000, 120_000,
+    ]);
+    expect([env.MAX_HEADER_BYTES, env.MAX_HEADERS_COUNT]).toEqual([16_384, 100]);
+  });
+
+  it("accept short deadlines (tests) and refuse a header deadline past the body deadline", () => {
+    const env = parseEnv({ HEADERS_TIMEOUT_MS: "500", BODY_TIMEOUT_MS: "1000", IDLE_TIMEOUT_MS: "800" });
+    expect([env.HEADERS_TIMEOUT_MS, env.BODY_TIMEOUT_MS, env.IDLE_TIMEOUT_MS]).toEqual([500, 1000, 800]);
+    expect(() => parseEnv({ HEADERS_TIMEOUT_MS: "2000", BODY_TIMEOUT_MS: "1000" })).toThrow(
+      /HEADERS_TIMEOUT_MS/,
+    );
+    for (const [name, value] of [
+      ["BODY_TIMEOUT_MS", "0"],
+      ["IDLE_TIMEOUT_MS", "-1"],
+      ["MAX_HEADER_BYTES", "10"],
+      ["MAX_HEADERS_COUNT", "1.5"],
+    ] as const) {
+      expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(name));
+    }
+  });
+});

@@ -105,6 +105,14 @@ export const envSchema = z
         })
         .default(""),
     ),
+    // Slow and abusive clients (src/http/edge-server.ts): headers within HEADERS_TIMEOUT_MS of the first
+    // byte, the whole request within BODY_TIMEOUT_MS; a socket with nothing in progress (or a client
+    // that stopped reading) closed after IDLE_TIMEOUT_MS; headers at most MAX_HEADER_BYTES / MAX_HEADERS_COUNT.
+    HEADERS_TIMEOUT_MS: intIn(100, 600_000, 30_000),
+    BODY_TIMEOUT_MS: intIn(100, 3_600_000, 60_000),
+    IDLE_TIMEOUT_MS: intIn(100, 3_600_000, 120_000),
+    MAX_HEADER_BYTES: intIn(1024, 1024 * 1024, 16 * 1024),
+    MAX_HEADERS_COUNT: intIn(10, 10_000, 100),
     // Request-log batches the database cannot take go to DATA_DIR/spill up to this many bytes; 0 = off.
     LOG_SPILL_MAX_BYTES: intIn(0, 2 ** 40, 1024 * 1024 * 1024),
   })
@@ -129,6 +137,14 @@ export const envSchema = z
         code: "custom",
         path: ["LOG_SPILL_MAX_BYTES"],
         message: "LOG_SPILL_MAX_BYTES must be 0 (off) or at least 1048576 (1 MiB)",
+      });
+    }
+    if (env.HEADERS_TIMEOUT_MS > env.BODY_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["HEADERS_TIMEOUT_MS"],
+        message:
+          "HEADERS_TIMEOUT_MS must not exceed BODY_TIMEOUT_MS (the body deadline includes the headers)",
       });
     }
     if ((env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) || (!env.ADMIN_USERNAME && env.ADMIN_PASSWORD)) {

@@ -86,4 +86,21 @@ describe("buildClientHeaders", () => {
       "x-request-id": "ours",
     });
   });
+
+  it("never passes an upstream's cookies or CORS headers to the client (the console shares our origin)", () => {
+    const out = buildClientHeaders(
+      {
+        "content-type": "application/json",
+        "set-cookie": ["session=upstream; Path=/", "other=1"],
+        "set-cookie2": "legacy=1",
+        "access-control-allow-origin": "*",
+        "access-control-allow-credentials": "true",
+        "Access-Control-Expose-Headers": "x-secret",
+        "access-control-max-age": "600",
+      },
+      { requestId: "ours", providerName: "P", providerId: "p1", responseTimeMs: 1, attempts: 1 },
+    );
+    expect(Object.keys(out).filter((name) => /cookie|^access-control-/i.test(name))).toEqual([]);
+    expect(out["content-type"]).toBe("application/json");
+  });
 });

@@ -1,5 +1,9 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-import { HOP_BY_HOP_HEADERS } from "../core/vocabulary/http-headers";
+import {
+  CORS_RESPONSE_HEADER_PREFIX,
+  HOP_BY_HOP_HEADERS,
+  UPSTREAM_RESPONSE_DROPPED_HEADERS,
+} from "../core/vocabulary/http-headers";
 import { authHeaderNameOf } from "../core/vocabulary/providers";
 import type { SnapshotProvider } from "./snapshot/snapshot-types";
 
@@ -10,6 +14,7 @@ import type { SnapshotProvider } from "./snapshot/snapshot-types";
  */
 
 const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
+const UPSTREAM_DROPPED: ReadonlySet<string> = new Set(UPSTREAM_RESPONSE_DROPPED_HEADERS);
 
 /** Dropped from client requests on top of hop-by-hop headers. */
 const CLIENT_DROPPED = new Set([
@@ -72,6 +77,12 @@ export function buildUpstreamHeaders(
   return out;
 }
 
+/** Cookies and CORS headers, whatever their case (a hand-written upstream may not lower-case). */
+function isDroppedUpstreamHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return UPSTREAM_DROPPED.has(lower) || lower.startsWith(CORS_RESPONSE_HEADER_PREFIX);
+}
+
 export interface ProxyResponseMeta {
   readonly requestId: string;
   /** Header-safe provider name. */
@@ -82,8 +93,9 @@ export interface ProxyResponseMeta {
 }
 
 /**
- * Builds the client response headers from the upstream's: hop-by-hop and `x-proxy-*` removed, the
- * upstream's own request id kept as `x-upstream-request-id`, ours added.
+ * Builds the client response headers from the upstream's: hop-by-hop and `x-proxy-*` removed, cookies
+ * and CORS headers removed (the console shares our origin), the upstream's own request id kept as
+ * `x-upstream-request-id`, ours added.
  */
 export function buildClientHeaders(
   upstream: IncomingHttpHeaders,
@@ -94,6 +106,7 @@ export function buildClientHeaders(
   const out: OutgoingHttpHeaders = {};
   for (const name in upstream) {
     if (HOP_BY_HOP.has(name) || name.startsWith("x-proxy-")) continue;
+    if (isDroppedUpstreamHeader(name)) continue;
     if (listed !== null && listed.has(name)) continue;
     const value = upstream[name];
     if (value === undefined) continue;

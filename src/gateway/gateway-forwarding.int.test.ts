@@ -307,7 +307,7 @@ describe("gateway-produced errors", () => {
     expect(await res.json()).toEqual({ ok: true });
   });
 
-  it("404 ROUTE_NOT_FOUND outside /api/proxy/ and 400 for dot segments", async () => {
+  it("404 ROUTE_NOT_FOUND outside /api/proxy/ and 400 for dot segments (more in gateway-path-confinement)", async () => {
     await expectError(await fetch(`${h.url}/nope`), 404, "ROUTE_NOT_FOUND", "not_found_error");
     const res = await new Promise<number>((resolve, reject) => {
       const { hostname, port } = new URL(h.url);

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGatewayHarness, type GatewayHarness } from "../testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "../testing/mock-upstream";
@@ -74,6 +75,27 @@ describe("per-key limits", () => {
       status = res.status;
     }
     expect(status).toBe(200);
+  });
+
+  it("a client still sending its body holds no concurrency slot", async () => {
+    const { key } = await h.addKey({ maxConcurrency: 1 });
+    await h.reload();
+    const { hostname, port } = new URL(h.url);
+    const slow = connect(Number(port), hostname);
+    slow.on("error", () => undefined);
+    slow.write(
+      `POST /api/proxy/${slug}/v1/chat/completions HTTP/1.1\r\nhost: gw\r\nx-api-key: ${key}\r\n` +
+        "content-type: application/json\r\ncontent-length: 100\r\n\r\n{",
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      // The trickling request has passed authentication and rate limits; its body is still missing.
+      const res = await call(key);
+      await res.arrayBuffer();
+      expect(res.status).toBe(200);
+    } finally {
+      slow.destroy();
+    }
   });
 
   it("keys without limits never touch the state store", async () => {

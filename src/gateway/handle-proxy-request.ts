@@ -13,7 +13,8 @@ import { GatewayRefusal } from "./gateway-errors";
 import type { GatewayRuntime } from "./gateway-types";
 import type { RoutingSnapshot, SnapshotGroup } from "./snapshot/snapshot-types";
 import { authenticateKey, resolveGroup } from "./stages/authenticate-key";
-import { enforceKeyLimits, releaseKeyLimits, type KeyLimits } from "./stages/enforce-key-limits";
+import { confinePath } from "./stages/confine-path";
+import { enforceKeyLimits, releaseKeyLimits, takeKeySlot, type KeyLimits } from "./stages/enforce-key-limits";
 import { parseRoute } from "./stages/parse-route";
 import { EMPTY_BODY, readBody } from "./stages/read-body";
 import { recordLog } from "./stages/record-log";
@@ -21,9 +22,9 @@ import { runAttempts } from "./stages/run-attempts";
 
 /**
  * One client request through the data plane, stage by stage:
- *   parse route → authenticate key → resolve group → enforce key and group limits → read body
- *   → start the deadline → attempts (select provider, forward, fail over, stream the response)
- *   → record log.
+ *   parse route → confine path → authenticate key → resolve group → key and group rate limits
+ *   → read body → key concurrency slot → start the deadline → attempts (select provider, forward,
+ *   fail over, stream the response) → record log.
  * Each stage returns the fact it establishes; they are kept in `known` (for the log row of a request
  * refused part-way) and assembled into read-only RequestFacts for the attempts. A stage refuses a
  * request by throwing an AppError; it becomes the unified error body here. Status and error code are
@@ -41,11 +42,13 @@ export async function handleProxyRequest(
   let limits: KeyLimits | null = null;
   try {
     const route = (known.route = parseRoute(req.url ?? "/", known.method, req.headers));
+    confinePath(rt, known, route.path);
     const snapshot = rt.snapshots.current() ?? (await waitForSnapshot(rt));
     const key = (known.key = authenticateKey(req.headers, snapshot, Date.now()));
     const group = (known.group = resolveGroup(snapshot, route, key));
     limits = await enforceKeyLimits(rt, known.requestId, key, group);
     const body = (known.body = await readBody(req, rt.options.maxBodyBytes));
+    limits = await takeKeySlot(rt, known.requestId, key, group, limits);
     const deadline = startDeadline(signals, known.t0, group);
     const facts: RequestFacts = {
       req,
@@ -138,6 +141,11 @@ function refuse(
   limits: KeyLimits | null,
   err: unknown,
 ): void {
+  // The edge server already answered a body later than BODY_TIMEOUT_MS with 408 and closed.
+  if (isAppError(err) && err.code === "REQUEST_TIMEOUT") {
+    outcome.recordRequestTimeout();
+    return;
+  }
   if (signals.clientClosed) return;
   if (isAppError(err)) {
     // readBody's refusal when the client left mid-body.

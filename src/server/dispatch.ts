@@ -47,6 +47,8 @@ export function createDispatcher(table: DispatchTable, onError: (err: unknown) =
 
 function failSafe(res: ServerResponse, err: unknown, onError: (err: unknown) => void) {
   onError(err);
+  // The client left (or shutdown closed the connection): there is nobody to answer.
+  if (res.destroyed || res.writableEnded) return;
   if (!res.headersSent) {
     sendErrorResponse(res, "INTERNAL_ERROR");
   } else {

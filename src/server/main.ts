@@ -1,10 +1,11 @@
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { EnvError, parseEnv } from "@/config/env";
+import { EnvError, parseEnv, type Env } from "@/config/env";
+import { createEdgeServer, type EdgeLimits } from "@/http/edge-server";
 import { createLogger } from "@/observability/logger";
 import { createDispatcher } from "./dispatch";
 import { prepareNextHandler } from "./next-handler";
 import { createRuntime, type Runtime, type RuntimeRole } from "./runtime";
+import { installCrashGuard } from "./crash-guard";
 import { installShutdown } from "./shutdown";
 
 const RUNTIME_KEY = Symbol.for("roundabout.runtime");
@@ -52,11 +53,12 @@ export async function main(role: RuntimeRole): Promise<void> {
     steps.unshift({ name: "console", run: () => nextApp.close() });
   }
 
-  const server = createServer(
-    { keepAliveTimeout: 65_000, requestTimeout: 0 },
+  const server = createEdgeServer(
+    edgeLimitsOf(env),
     createDispatcher(runtime.handlers, (err) => logger.error({ err }, "unhandled request error")),
   );
-  installShutdown({ server, steps, logger });
+  const shutdown = installShutdown({ server, steps, logger });
+  installCrashGuard({ logger, shutdown });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, () => resolve());
@@ -69,4 +71,15 @@ export async function main(role: RuntimeRole): Promise<void> {
       ? `Roundabout is up: console http://${shown}:${port}  ·  gateway http://${shown}:${port}/api/proxy/{group}`
       : `Roundabout gateway is up: http://${shown}:${port}/api/proxy/{group}`,
   );
+}
+
+/** The edge limits (slow clients, header sizes) of a validated environment. */
+export function edgeLimitsOf(env: Env): EdgeLimits {
+  return {
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: env.BODY_TIMEOUT_MS,
+    idleTimeoutMs: env.IDLE_TIMEOUT_MS,
+    maxHeaderBytes: env.MAX_HEADER_BYTES,
+    maxHeadersCount: env.MAX_HEADERS_COUNT,
+  };
 }

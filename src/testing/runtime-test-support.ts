@@ -1,9 +1,11 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { parseEnv } from "@/config/env";
+import { createEdgeServer } from "@/http/edge-server";
 import { createLogger } from "@/observability/logger";
 import { createDispatcher } from "@/server/dispatch";
+import { edgeLimitsOf } from "@/server/main";
 import { createRuntime, type Runtime, type RuntimeRole } from "@/server/runtime";
 
 export interface RunningProcess {
@@ -33,7 +35,8 @@ export async function startTestProcess(
   const env = parseEnv({ HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "debug", ...vars });
   const logger = createLogger(env.LOG_LEVEL, sink);
   const runtime = await createRuntime(env, logger, { role, print: (text) => output.push(text) });
-  const server: Server = createServer(
+  const server: Server = createEdgeServer(
+    edgeLimitsOf(env),
     createDispatcher(runtime.handlers, (err) => logger.error({ err }, "x")),
   );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,6 +1,7 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
+import { createEdgeServer, DEFAULT_EDGE_LIMITS, type EdgeLimits } from "../http/edge-server";
 import type { NodeHandler } from "../http/node-response";
 import { createDispatcher } from "../server/dispatch";
 import type { Gateway } from "../gateway/create-gateway";
@@ -16,6 +17,8 @@ export interface GatewayOnlyServerOptions {
   readonly gateway: Gateway;
   readonly port: number;
   readonly host?: string;
+  /** Slow-client deadlines and header limits; default the environment's defaults. */
+  readonly limits?: EdgeLimits;
 }
 
 export interface GatewayOnlyServer {
@@ -35,7 +38,7 @@ export async function startGatewayOnlyServer(options: GatewayOnlyServerOptions):
     { proxy: (req, res) => gateway.handle(req, res), health: liveness, fallback: notFound },
     () => undefined,
   );
-  const server = createServer({ keepAliveTimeout: 65_000 }, listener);
+  const server = createEdgeServer(options.limits ?? DEFAULT_EDGE_LIMITS, listener);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "0.0.0.0", () => {

@@ -34,6 +34,11 @@ export const ERRORS = {
   METHOD_NOT_ALLOWED: spec(405, "invalid_request_error", "This method is not allowed on this path."),
   ROUTE_NOT_FOUND: spec(404, "not_found_error", "No such route."),
   INTERNAL_ERROR: spec(500, "api_error", "An internal error occurred."),
+  // Answered by the HTTP server itself (headers or body slower than their deadline, oversized or
+  // malformed headers), before any handler runs or while one is still reading the body.
+  REQUEST_TIMEOUT: spec(408, "timeout_error", "The request headers or body did not arrive in time."),
+  HEADERS_TOO_LARGE: spec(431, "invalid_request_error", "The request headers are too many or too large."),
+  MALFORMED_REQUEST: spec(400, "invalid_request_error", "The request is not valid HTTP."),
 
   // --- admin authentication and authorization
   UNAUTHENTICATED: spec(401, "authentication_error", "Sign in or send a valid admin token."),
@@ -102,6 +107,11 @@ export const ERRORS = {
     429,
     "rate_limit_error",
     "Every provider of this group is at its rate or concurrency cap; retry shortly.",
+  ),
+  PATH_NOT_ALLOWED: spec(
+    400,
+    "invalid_request_error",
+    "The proxied path may not contain '.' or '..' segments, backslashes, encoded slashes or control characters in any encoding.",
   ),
   CLIENT_CLOSED: spec(499, "api_error", "The client closed the connection."),
 

@@ -15,3 +15,14 @@ export const HOP_BY_HOP_HEADERS = [
   "transfer-encoding",
   "upgrade",
 ] as const;
+
+/**
+ * Upstream response headers that never reach a client. The gateway and the console share one origin:
+ * an upstream cookie would land in the console's cookie jar (next to the session cookie), and an
+ * upstream's CORS headers would widen who may read our origin. Browsers calling the gateway get CORS
+ * from us, never from a provider.
+ */
+export const UPSTREAM_RESPONSE_DROPPED_HEADERS = ["set-cookie", "set-cookie2"] as const;
+
+/** Prefix of the CORS response headers (`access-control-allow-origin` …), dropped from upstream answers. */
+export const CORS_RESPONSE_HEADER_PREFIX = "access-control-";

@@ -92,8 +92,15 @@ export class OutcomeRecorder {
     this.#provider = provider;
   }
 
+  /** The edge server cut a body that came later than BODY_TIMEOUT_MS and answered 408 itself. */
+  recordRequestTimeout(): void {
+    this.#status = 408;
+    this.#errorCode = "REQUEST_TIMEOUT";
+  }
+
   /** The client left before the response completed: 499, keeping a more specific code if any. */
   recordClientGone(): void {
+    if (this.#errorCode === "REQUEST_TIMEOUT") return;
     this.#status = 499;
     this.#errorCode ??= "CLIENT_CLOSED";
   }

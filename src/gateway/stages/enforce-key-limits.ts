@@ -8,7 +8,8 @@ import type { SnapshotGroup, SnapshotKey } from "../snapshot/snapshot-types";
 /**
  * Per-key rate limit (sliding 60 s window) and concurrency cap, and the group's rate limit, all in the
  * state store so they hold across instances. Keys and groups without limits never touch the store.
- * Order: key window, group window, key concurrency — so a refused request never holds a slot.
+ * Order: key window, group window (before the body is read, so a limited client is refused cheaply),
+ * then — once the body has arrived — key concurrency, so a refused or trickling request holds no slot.
  * X-RateLimit-* headers describe the key's limit when it has one, else the group's. When the store is
  * unreachable the gateway fails open or closed (GatewayOptions.stateStoreFailure).
  */
@@ -55,9 +56,8 @@ async function hit(
 }
 
 /**
- * Applies the key's and the group's limits; throws RATE_LIMITED / GROUP_RATE_LIMITED /
- * CONCURRENCY_LIMITED (or STORE_UNAVAILABLE when failing closed), every refusal carrying the
- * X-RateLimit-* headers known so far.
+ * Applies the key's and the group's rate limits; throws RATE_LIMITED / GROUP_RATE_LIMITED (or
+ * STORE_UNAVAILABLE when failing closed), every refusal carrying the X-RateLimit-* headers known so far.
  */
 export async function enforceKeyLimits(
   rt: GatewayRuntime,
@@ -95,12 +95,29 @@ export async function enforceKeyLimits(
         }
       }
     }
-    const slot = await acquireKeySlot(rt, requestId, key, group);
-    if (slot === null) throw new GatewayRefusal("CONCURRENCY_LIMITED", rateHeaders ?? {});
-    if (rateHeaders === null && slot === undefined) return NO_LIMITS;
-    return { rateHeaders, slot: slot ?? null };
+    return rateHeaders === null ? NO_LIMITS : { rateHeaders, slot: null };
   } catch (err) {
     throw withRateHeaders(err, rateHeaders);
+  }
+}
+
+/**
+ * Takes one of the key's concurrency slots once the body has arrived (a client trickling its body
+ * holds none; BODY_TIMEOUT_MS bounds that); throws CONCURRENCY_LIMITED when all are taken.
+ */
+export async function takeKeySlot(
+  rt: GatewayRuntime,
+  requestId: string,
+  key: SnapshotKey,
+  group: SnapshotGroup,
+  limits: KeyLimits,
+): Promise<KeyLimits> {
+  try {
+    const slot = await acquireKeySlot(rt, requestId, key, group);
+    if (slot === null) throw new GatewayRefusal("CONCURRENCY_LIMITED", limits.rateHeaders ?? {});
+    return slot === undefined ? limits : { rateHeaders: limits.rateHeaders, slot };
+  } catch (err) {
+    throw withRateHeaders(err, limits.rateHeaders);
   }
 }
 
@@ -126,9 +143,9 @@ async function acquireKeySlot(
 }
 
 /** A refusal met after a window answered (store failing closed) still carries its X-RateLimit-*. */
-function withRateHeaders(err: unknown, rateHeaders: Record<string, string> | null): unknown {
+function withRateHeaders(err: unknown, rateHeaders: Readonly<Record<string, string>> | null): unknown {
   if (rateHeaders === null || err instanceof GatewayRefusal || !isAppError(err)) return err;
-  return new GatewayRefusal(err.code, rateHeaders, err.message);
+  return new GatewayRefusal(err.code, { ...rateHeaders }, err.message);
 }
 
 /** Releases the concurrency slot taken for this request, if any (fire and forget). */

@@ -5,8 +5,6 @@ import type { Route } from "../context/request-facts";
 /** Every proxied URL starts with this; the next segment is the group slug. */
 export const PROXY_PREFIX = "/api/proxy/";
 
-const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
-
 /** The URL without its query (what the log records for a request refused before its route was known). */
 export function pathnameOf(url: string): string {
   const q = url.indexOf("?");
@@ -14,8 +12,8 @@ export function pathnameOf(url: string): string {
 }
 
 /**
- * Splits `/api/proxy/{slug}/{path}?{query}` into slug, path and query. Dot segments are refused: the
- * path is appended to the provider's base path, and `..` could climb out of it on the upstream.
+ * Splits `/api/proxy/{slug}/{path}?{query}` into slug, path and query. The path is appended to the
+ * provider's base path; `confinePath` (the next stage) refuses one that could climb out of it.
  */
 export function parseRoute(url: string, method: string, headers: IncomingHttpHeaders): Route {
   const q = url.indexOf("?");
@@ -26,9 +24,6 @@ export function parseRoute(url: string, method: string, headers: IncomingHttpHea
     slash === -1 ? pathname.slice(PROXY_PREFIX.length) : pathname.slice(PROXY_PREFIX.length, slash);
   if (slug === "") throw new AppError("ROUTE_NOT_FOUND");
   const rest = slash === -1 ? "/" : pathname.slice(slash);
-  if (DOT_SEGMENT.test(rest)) {
-    throw new AppError("VALIDATION_FAILED", "The proxied path must not contain '.' or '..' segments.");
-  }
   return {
     method,
     groupSlug: slug,

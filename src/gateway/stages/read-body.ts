@@ -1,4 +1,5 @@
 import { AppError } from "../../core/errors/catalogue";
+import { isRequestTimedOut } from "../../http/edge-server";
 import type { IncomingMessage } from "node:http";
 
 /** The body of a request that has none (shared, never written to). */
@@ -39,8 +40,13 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       reject(err);
     };
     const onClose = () => {
-      // "close" before "end": the client went away mid-body.
+      // "close" before "end": the client went away mid-body, or the server cut a body that came
+      // later than BODY_TIMEOUT_MS (and already answered 408 itself).
       cleanup();
+      if (isRequestTimedOut(req)) {
+        reject(new AppError("REQUEST_TIMEOUT"));
+        return;
+      }
       reject(new AppError("CLIENT_CLOSED"));
     };
     const cleanup = () => {

@@ -23,6 +23,16 @@ function cleanText(text: string, max: number): string {
 export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: OutcomeRecorder): void {
   const { route, body, group } = known;
   const usage = outcome.usage;
+  if (usage?.anomalies !== undefined) {
+    rt.logger.warn(
+      {
+        requestId: known.requestId,
+        providerId: outcome.provider?.id,
+        anomalies: usage.anomalies.slice(0, 8),
+      },
+      "upstream reported token counts out of range; dropped from the log row",
+    );
+  }
   let model = usage?.model;
   if (model === undefined && body.length > 0) {
     model = extractRequestModel(body, rt.options.usageBodyLimitBytes);

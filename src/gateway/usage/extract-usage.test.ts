@@ -88,4 +88,33 @@ describe("classifySseEvent", () => {
     );
     expect(isOverloadedErrorEvent({ event: "error", data: '{"error":{"type":"api_error"}}' })).toBe(false);
   });
+
+  it("drops absurd token counts with an anomaly note: 1e20, negative, fractional, string", () => {
+    const info = extractJsonUsage(
+      JSON.stringify({ model: "m", usage: { prompt_tokens: 1e20, completion_tokens: -5 } }),
+    );
+    expect(info.inputTokens).toBeUndefined();
+    expect(info.outputTokens).toBeUndefined();
+    expect(info.anomalies).toEqual(["prompt_tokens=100000000000000000000", "completion_tokens=-5"]);
+    const anthropic = extractJsonUsage(
+      JSON.stringify({ usage: { input_tokens: 12.5, output_tokens: "7", cache_read_input_tokens: 3 } }),
+    );
+    expect(anthropic.inputTokens).toBeUndefined();
+    expect(anthropic.outputTokens).toBeUndefined();
+    expect(anthropic.anomalies).toEqual(["input_tokens=12.5", 'output_tokens="7"']);
+    expect(extractJsonUsage(JSON.stringify({ usage: { prompt_tokens: 3, completion_tokens: 4 } }))).toEqual({
+      inputTokens: 3,
+      outputTokens: 4,
+    });
+  });
+
+  it("clamps an Anthropic input sum of valid parts to the maximum, noting it", () => {
+    const info = extractJsonUsage(
+      JSON.stringify({
+        usage: { input_tokens: 90_000_000, cache_read_input_tokens: 90_000_000, output_tokens: 1 },
+      }),
+    );
+    expect(info.inputTokens).toBe(100_000_000);
+    expect(info.anomalies).toEqual(["input_tokens=180000000 (clamped)"]);
+  });
 });

@@ -1,3 +1,4 @@
+import { clampTokenSum, readTokenCount } from "./bounded-token-count";
 import type { SseEvent } from "./sse-scanner";
 
 /**
@@ -13,6 +14,8 @@ export interface UsageInfo {
   model?: string;
   inputTokens?: number;
   outputTokens?: number;
+  /** Counts the upstream sent out of range (dropped or clamped), for a warning; absent when none. */
+  anomalies?: string[];
 }
 
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
@@ -21,8 +24,10 @@ function asRecord(value: unknown): Record<string, unknown> | null {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : null;
 }
 
-function num(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+/** Where out-of-range counts of one response are noted (created on the first one). */
+function anomaliesOf(into: UsageInfo): string[] {
+  into.anomalies ??= [];
+  return into.anomalies;
 }
 
 function parse(text: string): Record<string, unknown> | null {
@@ -33,21 +38,24 @@ function parse(text: string): Record<string, unknown> | null {
   }
 }
 
-/** Applies one usage object (either vendor's field names) onto `into`. */
+/** Applies one usage object (either vendor's field names) onto `into`; counts are range-checked. */
 export function applyUsageObject(into: UsageInfo, usage: unknown): void {
   const u = asRecord(usage);
   if (u === null) return;
-  const prompt = num(u.prompt_tokens);
-  const completion = num(u.completion_tokens);
+  const noted: string[] = [];
+  const count = (field: string) => readTokenCount(u[field], field, noted);
+  const prompt = count("prompt_tokens");
+  const completion = count("completion_tokens");
   if (prompt !== undefined) into.inputTokens = prompt;
   if (completion !== undefined) into.outputTokens = completion;
-  const input = num(u.input_tokens);
+  const input = count("input_tokens");
   if (input !== undefined) {
-    into.inputTokens =
-      input + (num(u.cache_creation_input_tokens) ?? 0) + (num(u.cache_read_input_tokens) ?? 0);
+    const sum = input + (count("cache_creation_input_tokens") ?? 0) + (count("cache_read_input_tokens") ?? 0);
+    into.inputTokens = clampTokenSum(sum, "input_tokens", noted);
   }
-  const output = num(u.output_tokens);
+  const output = count("output_tokens");
   if (output !== undefined) into.outputTokens = output;
+  if (noted.length > 0) anomaliesOf(into).push(...noted);
 }
 
 function applyModel(into: UsageInfo, model: unknown): void {
@@ -84,7 +92,7 @@ export function createSseUsageTracker(): { onEvent(event: SseEvent): void; reado
         const body = parse(e.data);
         // Counts in message_delta are cumulative; a zero input count there means "not repeated".
         const u = asRecord(body?.usage);
-        if (u && num(u.input_tokens) === 0) delete u.input_tokens;
+        if (u && u.input_tokens === 0) delete u.input_tokens;
         if (u) applyUsageObject(usage, u);
         return;
       }

@@ -34,4 +34,19 @@ describe("createSseScanner", () => {
     expect(events).toEqual([{ event: "", data: "ok" }]);
     expect(active).toBe(false);
   });
+
+  it("skips one event whose data lines add up past the event cap, and goes on with the next", () => {
+    const events: SseEvent[] = [];
+    const s = createSseScanner((e) => events.push(e), 64, 100);
+    s.push(Buffer.from("data: first\n\nevent: big\n"));
+    // 50 lines of 40 bytes: each line fits the line cap, the event does not fit the event cap.
+    for (let i = 0; i < 50; i++) s.push(Buffer.from(`data: ${"y".repeat(40)}\n`));
+    s.push(Buffer.from('\ndata: {"usage":{}}\n\n'));
+    s.end();
+    expect(events).toEqual([
+      { event: "", data: "first" },
+      { event: "", data: '{"usage":{}}' },
+    ]);
+    expect(s.active).toBe(true);
+  });
 });

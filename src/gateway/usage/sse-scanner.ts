@@ -3,7 +3,9 @@ import { StringDecoder } from "node:string_decoder";
 /**
  * Incremental Server-Sent Events parser. It sees the chunks as they pass to the client and never
  * holds the stream back: only the unfinished last line is kept between chunks, and parsing stops for
- * good when one line grows past `maxLineBytes` (the bytes still flow; only inspection ends).
+ * good when one line grows past `maxLineBytes` (the bytes still flow; only inspection ends). One
+ * event's data is bounded too: an event whose `data:` lines add up past `maxEventBytes` is skipped
+ * (its data dropped as it comes, never buffered), and parsing goes on with the next event.
  */
 
 export interface SseEvent {
@@ -23,22 +25,26 @@ export interface SseScanner {
 }
 
 const DEFAULT_MAX_LINE = 1024 * 1024;
+const DEFAULT_MAX_EVENT = 1024 * 1024;
 
 /** Creates a scanner that calls `onEvent` for every complete event. */
 export function createSseScanner(
   onEvent: (event: SseEvent) => void,
   maxLineBytes = DEFAULT_MAX_LINE,
+  maxEventBytes = DEFAULT_MAX_EVENT,
 ): SseScanner {
   const decoder = new StringDecoder("utf8");
   let pending = "";
   let eventName = "";
   let data: string | null = null;
+  let oversized = false;
   let active = true;
 
   const dispatch = () => {
-    if (data !== null || eventName !== "") onEvent({ event: eventName, data: data ?? "" });
+    if (!oversized && (data !== null || eventName !== "")) onEvent({ event: eventName, data: data ?? "" });
     eventName = "";
     data = null;
+    oversized = false;
   };
 
   const line = (raw: string) => {
@@ -52,8 +58,14 @@ export function createSseScanner(
     const field = colon === -1 ? text : text.slice(0, colon);
     let value = colon === -1 ? "" : text.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === "data") data = data === null ? value : `${data}\n${value}`;
-    else if (field === "event") eventName = value;
+    if (field === "data") {
+      if (oversized) return;
+      data = data === null ? value : `${data}\n${value}`;
+      if (data.length > maxEventBytes) {
+        oversized = true;
+        data = null;
+      }
+    } else if (field === "event") eventName = value;
   };
 
   return {
