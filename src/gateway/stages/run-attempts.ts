@@ -185,7 +185,7 @@ export async function runAttempts(ctx: ProxyContext, rt: GatewayRuntime): Promis
   let member = first;
   let excluded: Set<string> | undefined;
   for (let n = 0; ; n++) {
-    const result = await forwardAttempt(ctx, rt, member.provider);
+    const result = await forwardRetryAware(ctx, rt, member, n > 0);
     if (result.kind === "commit") {
       await streamResponse(ctx, rt, result, null);
       return;
@@ -211,9 +211,31 @@ export async function runAttempts(ctx: ProxyContext, rt: GatewayRuntime): Promis
     const gone = ctx.clientClosed || ctx.deadline - performance.now() <= 0;
     const next = gone ? null : await chooseMember(ctx, rt, excluded);
     if (next === null || typeof next === "number") {
+      rt.retryBudget?.settleRetry("unused");
       return finishFailed(ctx, rt, { ...result, response: null }, false);
     }
     member = next;
+  }
+}
+
+/**
+ * One attempt; when it is a retry (held from the budget), settles the retry by its outcome: a
+ * committed answer below 500 gives the unit back, anything else spends it.
+ */
+async function forwardRetryAware(
+  ctx: ProxyContext,
+  rt: GatewayRuntime,
+  member: { readonly provider: Parameters<typeof forwardAttempt>[2] },
+  isRetry: boolean,
+): Promise<Awaited<ReturnType<typeof forwardAttempt>>> {
+  if (!isRetry || rt.retryBudget === null) return forwardAttempt(ctx, rt, member.provider);
+  let result: Awaited<ReturnType<typeof forwardAttempt>> | undefined;
+  try {
+    result = await forwardAttempt(ctx, rt, member.provider);
+    return result;
+  } finally {
+    const ok = result?.kind === "commit" && result.response.status < 500;
+    rt.retryBudget.settleRetry(result === undefined ? "unused" : ok ? "succeeded" : "failed");
   }
 }
 
