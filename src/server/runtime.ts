@@ -6,7 +6,7 @@ import { createAdminApi } from "@/admin-api/router";
 import type { Actor } from "@/contracts/actor";
 import { createAuth, type AppAuth } from "@/auth/auth";
 import { ensureAdminUser } from "@/auth/bootstrap-admin";
-import type { Env } from "@/config/env";
+import { outboundPolicyOf, type Env } from "@/config/env";
 import { openDatabase, type Database } from "@/db/client";
 import type { Gateway } from "@/gateway/create-gateway";
 import { openFreeLogSpill, type LogSpill } from "@/gateway/log-spill/log-spill";
@@ -69,6 +69,9 @@ export async function createRuntime(
   options: CreateRuntimeOptions,
 ): Promise<Runtime> {
   const shutdownSteps: ShutdownStep[] = [];
+  // One outbound policy (OUTBOUND_ALLOW) for every outbound path: proxied traffic, health checks,
+  // test connection, alert channels, and the admin API's save-time checks.
+  const outbound = outboundPolicyOf(env);
   const store = await createStore({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, logger });
   if (env.REDIS_URL) await pingOrExplain(store);
 
@@ -103,6 +106,7 @@ export async function createRuntime(
     store,
     logger,
     openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
+    outbound,
     options: { maxBodyBytes: env.MAX_BODY_BYTES, stateStoreFailure: env.STATE_STORE_FAILURE },
     health: { checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS },
     logWriterOptions: { onWrite: observability.onRequestRecorded, ...(logSpill ? { spill: logSpill } : {}) },
@@ -132,6 +136,7 @@ export async function createRuntime(
       store,
       sealer: secretBox,
       logger,
+      outbound,
       passwords: auth,
       health: createHealthControl({ db: database.db, health, gateway }),
       liveStream: observability.stream,
@@ -168,6 +173,7 @@ export async function createRuntime(
       store,
       sealer: secretBox,
       logger,
+      outbound,
       signals: createAlertSignals({ db: database.db, health, gateway, stats: services.stats }),
     });
     scheduler.start();

@@ -12,6 +12,7 @@ import { apiKeys, groupProviders, groups, providers, type ProviderRow } from "@/
 import { applyImportPlan, loadCurrentConfig } from "./config-apply";
 import { planImport, type ImportInput } from "./config-import-plan";
 import { formatProvidersCsv, parseProvidersCsv } from "./providers-csv";
+import { assertImportUrlsAllowed } from "./outbound-save-check";
 import type { ServiceContext, WriteContext } from "./service-context";
 
 export interface ImportOptions {
@@ -75,6 +76,12 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
       applied: !options.dryRun,
       diff,
     });
+    const providerPath = options.providerPath ?? ((i: number) => `providers[${i}].baseUrl`);
+    await assertImportUrlsAllowed(
+      ctx,
+      input.providers.map((p) => p.baseUrl),
+      providerPath,
+    );
     if (options.dryRun) {
       const plan = planImport(await loadCurrentConfig(db, false), input, planOptions);
       if (plan.issues.length > 0) throw importInvalid(plan.issues);

@@ -11,6 +11,7 @@ import { groupProviders, groups, providers, type ProviderRow } from "@/db/schema
 import { credentialTail, toProvider } from "./mappers";
 import { testProviderConnection } from "./provider-connection-test";
 import { createResourceCrud } from "./resource-crud";
+import { assertSavedUrlAllowed } from "./outbound-save-check";
 import { parseInput, type ServiceContext, type WriteContext } from "./service-context";
 
 export interface ProviderService {
@@ -54,6 +55,7 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
 
     async create(by, input) {
       const data = parseInput(providerCreateSchema, input);
+      await assertSavedUrlAllowed(ctx, data.baseUrl);
       return crud.create(
         by,
         data.name,
@@ -86,6 +88,7 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
 
     async update(by, id, input) {
       const data = parseInput(providerUpdateSchema, input);
+      if (data.baseUrl !== undefined) await assertSavedUrlAllowed(ctx, data.baseUrl);
       return crud.update(by, id, data.name, async (tx, current) => {
         const { apiKey, ...fields } = data;
         const credential =

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Actor } from "@/contracts/actor";
 import { toIssues } from "@/contracts/common";
 import { AppError, type ErrorCode } from "@/core/errors/catalogue";
+import { EMPTY_OUTBOUND_POLICY, type OutboundPolicy } from "@/core/outbound/allow-list";
 import type { Db } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import type { Logger } from "@/observability/logger";
@@ -26,6 +27,8 @@ export interface ServiceDeps {
   readonly logger: Logger;
   /** Clock in ms (injected so tests are deterministic). */
   readonly now?: () => number;
+  /** Where provider and alert-channel URLs may point (OUTBOUND_ALLOW); default: internal refused. */
+  readonly outbound?: OutboundPolicy;
 }
 
 export interface AuditRecord {
@@ -59,6 +62,8 @@ export interface ServiceContext {
   readonly db: Db;
   readonly sealer: CredentialSealer;
   readonly logger: Logger;
+  /** The outbound policy: URLs are checked against it at save time, probes at connect time. */
+  readonly outbound: OutboundPolicy;
   now(): Date;
   /**
    * Runs `work` in one transaction that also appends its audit row, maps constraint violations to
@@ -97,6 +102,7 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
     db: deps.db,
     sealer: deps.sealer,
     logger: deps.logger,
+    outbound: deps.outbound ?? EMPTY_OUTBOUND_POLICY,
     now: () => new Date(nowMs()),
     async write(by, work, codes) {
       let outcome: Awaited<ReturnType<typeof work>>;

@@ -296,5 +296,7 @@ function finalErrorCode(ctx: ProxyContext, last: FailedAttempt): ErrorCode {
     return s === 429 || s === 503 || s === 529 ? "UPSTREAM_OVERLOADED" : "UPSTREAM_STATUS";
   }
   if (last.overloaded) return "UPSTREAM_OVERLOADED";
+  // The attempts list still says OUTBOUND_BLOCKED; to the client it is a 502, not its own fault.
+  if (last.code === "OUTBOUND_BLOCKED") return "UPSTREAM_CONNECT_FAILED";
   return last.code ?? "UPSTREAM_STATUS";
 }
