@@ -137,6 +137,9 @@ export async function createRuntime(
       sealer: secretBox,
       logger,
       outbound,
+      // Read-your-writes: an admin write returns once this instance's routing snapshot has it,
+      // without waiting for its own announcement to come back over Redis pub/sub.
+      applyLocally: () => gateway.reload(),
       passwords: auth,
       health: createHealthControl({ db: database.db, health, gateway }),
       liveStream: observability.stream,

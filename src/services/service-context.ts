@@ -29,6 +29,12 @@ export interface ServiceDeps {
   readonly now?: () => number;
   /** Where provider and alert-channel URLs may point (OUTBOUND_ALLOW); default: internal refused. */
   readonly outbound?: OutboundPolicy;
+  /**
+   * Applies a committed routing change on THIS instance (reloads its routing snapshot); awaited
+   * before a write returns, so the next proxied request here sees it (read-your-writes). Other
+   * instances follow the announcement on the config channel.
+   */
+  readonly applyLocally?: () => Promise<void>;
 }
 
 export interface AuditRecord {
@@ -98,6 +104,17 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
     }
   }
 
+  // Alert rules and channels are not part of the routing snapshot: nothing to apply locally.
+  async function applyLocally(kind: ConfigEventKind): Promise<void> {
+    if (deps.applyLocally === undefined || kind === "alert_rule" || kind === "alert_channel") return;
+    try {
+      await deps.applyLocally();
+    } catch (err) {
+      // The write is committed; the announcement and the periodic reload still bring it in.
+      deps.logger.warn({ kind, errName: (err as Error)?.name }, "local routing reload after a write failed");
+    }
+  }
+
   return {
     db: deps.db,
     sealer: deps.sealer,
@@ -116,6 +133,7 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
         throw translateDatabaseError(err, { ...UNIQUE_CONSTRAINTS, ...codes }) ?? err;
       }
       await announce(outcome.announce.kind, outcome.announce.id);
+      await applyLocally(outcome.announce.kind);
       return outcome.result;
     },
     async record(by, audit) {
