@@ -1,8 +1,6 @@
 import { asc, eq } from "drizzle-orm";
-import { toIssues } from "@/contracts/common";
 import {
   CONFIG_DOCUMENT_VERSION,
-  configDocumentSchema,
   type ConfigDocument,
   type ImportDiff,
   type ImportResult,
@@ -12,6 +10,7 @@ import { apiKeys, groupProviders, groups, providers, type ProviderRow } from "@/
 import { applyImportPlan, loadCurrentConfig } from "./config-apply";
 import { planImport, type ImportInput } from "./config-import-plan";
 import { formatProvidersCsv, parseProvidersCsv } from "./providers-csv";
+import { parseConfigDocument } from "./config-document-parse";
 import { assertImportUrlsAllowed } from "./outbound-save-check";
 import type { ServiceContext, WriteContext } from "./service-context";
 
@@ -161,8 +160,8 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
     },
 
     async importDocument(by, document, options) {
-      const parsed = configDocumentSchema.safeParse(document);
-      if (!parsed.success) throw importInvalid(toIssues(parsed.error));
+      const parsed = await parseConfigDocument(document);
+      if (!parsed.ok) throw importInvalid(parsed.issues);
       return runImport(by, parsed.data, { ...options, action: "config.import" });
     },
 
