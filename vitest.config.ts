@@ -10,6 +10,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: "forks",
     maxWorkers: 2,
-    env: { NODE_ENV: "test" },
+    // Tests talk to mock upstreams and receivers on loopback: allowed explicitly, as an operator would
+    // (spawned servers inherit it; in-process harnesses pass src/testing/loopback-outbound.ts).
+    env: { NODE_ENV: "test", OUTBOUND_ALLOW: "127.0.0.0/8,::1" },
   },
 });

@@ -22,6 +22,7 @@ import { generateGatewayKey } from "../src/security/gateway-key";
 import { createSecretBox, deriveKey, keyIdOf, type SecretBox } from "../src/security/secret-box";
 import { createStore } from "../src/store/create-store";
 import type { StateStore } from "../src/store/types";
+import { loopbackOutboundPolicy } from "../src/testing/loopback-outbound";
 import { serveBenchChild } from "./child-ipc";
 
 const BENCH_GROUP_SLUG = "bench";
@@ -128,6 +129,8 @@ serveBenchChild(async () => {
       store,
       logger,
       openCredential: (sealed, providerId) => box.open(sealed, providerId),
+      // The mock upstreams listen on loopback: allowed explicitly, as OUTBOUND_ALLOW=127.0.0.0/8,::1.
+      outbound: loopbackOutboundPolicy(),
     });
     const { gateway } = dataPlane;
     await dataPlane.ready();

@@ -13,6 +13,7 @@ import {
   alertRules,
   type AlertChannelRow,
 } from "@/db/schema";
+import { assertChannelTargetAllowed } from "@/services/outbound-save-check";
 import { createResourceCrud } from "@/services/resource-crud";
 import { parseInput, type ServiceContext, type WriteContext } from "@/services/service-context";
 import {
@@ -68,6 +69,7 @@ export function createAlertChannelService(ctx: ServiceContext, delivery: Deliver
 
     async create(by, input) {
       const data = parseInput(alertChannelCreateSchema, input);
+      await assertChannelTargetAllowed(ctx, data.config);
       return crud.create(
         by,
         data.name,
@@ -95,6 +97,7 @@ export function createAlertChannelService(ctx: ServiceContext, delivery: Deliver
 
     async update(by, id, input) {
       const data = parseInput(alertChannelUpdateSchema, input);
+      if (data.config !== undefined) await assertChannelTargetAllowed(ctx, data.config);
       return crud.update(by, id, data.name, async (tx, current) => {
         let stored = {};
         if (data.config !== undefined) {

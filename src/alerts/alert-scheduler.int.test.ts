@@ -21,6 +21,7 @@ import {
   type HttpReceiver,
   type SmtpSink,
 } from "@/testing/alert-test-receivers";
+import { loopbackOutboundPolicy } from "../testing/loopback-outbound";
 
 const ADMIN: Actor = { id: null, name: "alert-test", role: "admin", via: "token" };
 const BY = { actor: ADMIN, ip: null };
@@ -70,7 +71,14 @@ async function setUp(kind: TestDatabaseKind): Promise<Setup> {
   // Starts at real time: the robot receivers refuse signatures more than an hour off, as the services do.
   let t = Date.now();
   const clock = { now: () => t, advance: (ms: number) => void (t += ms) };
-  const deps = { db: database.db, store, sealer: secretBox, logger, now: clock.now };
+  const deps = {
+    db: database.db,
+    store,
+    sealer: secretBox,
+    logger,
+    now: clock.now,
+    outbound: loopbackOutboundPolicy(),
+  };
   const group = await createGroupService(createServiceContext(deps)).create(BY, {
     slug: `g-${randomBytes(3).toString("hex")}`,
     name: "Main group",

@@ -5,6 +5,7 @@
  */
 import { evaluateAlerts } from "@/core/alerts/evaluate";
 import type { AlertNotification, AlertSignals } from "@/core/alerts/types";
+import type { OutboundPolicy } from "@/core/outbound/allow-list";
 import type { Db } from "@/db/client";
 import type { Logger } from "@/observability/logger";
 import type { CredentialSealer } from "@/services/service-context";
@@ -29,6 +30,8 @@ export interface AlertSchedulerOptions {
   /** Lease length; the default (3 ticks, at least 30 s) lets another instance take over after a crash. */
   readonly lockTtlMs?: number;
   readonly senders?: AlertChannelSenders;
+  /** Where channels may connect (OUTBOUND_ALLOW); default: internal addresses refused. */
+  readonly outbound?: OutboundPolicy;
   readonly delivery?: Partial<DeliveryOptions>;
   /** Deliveries attempted per tick at most (default 50); the rest wait for the next tick. */
   readonly deliveriesPerTick?: number;
@@ -71,6 +74,7 @@ export function createAlertScheduler(options: AlertSchedulerOptions): AlertSched
     logger: options.logger,
     now,
     options: deliveryOptions,
+    outbound: options.outbound,
   };
   const { logger } = options;
   let lease: Lease | null = null;

@@ -31,6 +31,7 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
     logger: deps.logger,
     now: deps.now ?? Date.now,
     options: { ...DEFAULT_DELIVERY_OPTIONS, ...deps.delivery },
+    outbound: ctx.outbound,
   };
   return {
     rules: createAlertRuleService(ctx),

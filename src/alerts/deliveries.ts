@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, lte } from "drizzle-orm";
 import type { AlertChannelConfig, AlertDelivery } from "@/contracts/alerts";
+import { EMPTY_OUTBOUND_POLICY, type OutboundPolicy } from "@/core/outbound/allow-list";
 import type { Db } from "@/db/client";
 import {
   alertChannels,
@@ -43,6 +44,8 @@ export interface DeliveryDeps {
   readonly logger: Logger;
   readonly now: () => number;
   readonly options: DeliveryOptions;
+  /** Where channels may connect (OUTBOUND_ALLOW); default: internal addresses refused. */
+  readonly outbound?: OutboundPolicy;
 }
 
 /** Wait before attempt number `attempt + 1`, after `attempt` failures. */
@@ -134,6 +137,7 @@ async function sendOnce(deps: DeliveryDeps, row: AlertDeliveryRow): Promise<Send
     deliveryId: row.id,
     now: deps.now,
     timeoutMs: deps.options.timeoutMs,
+    outbound: deps.outbound ?? EMPTY_OUTBOUND_POLICY,
   });
 }
 

@@ -4,6 +4,7 @@ import {
   DEFAULT_MIN_RETRIES,
   DEFAULT_RETRY_BUDGET_RATIO,
 } from "../core/retry/retry-budget";
+import type { OutboundPolicy } from "../core/outbound/allow-list";
 import type { Db } from "../db/client";
 import type { Logger } from "../observability/logger";
 import type { StateStore } from "../store/types";
@@ -31,6 +32,8 @@ export interface GatewayDeps {
   readonly logWriterOptions?: Omit<LogWriterOptions, "db" | "logger">;
   /** Uniform [0, 1) source for balancing and jitter (default Math.random). */
   readonly random?: () => number;
+  /** Where upstream connections may go (OUTBOUND_ALLOW); default: internal addresses refused. */
+  readonly outbound?: OutboundPolicy;
   /** Called after every routing snapshot swap (e.g. so health follows the routed providers). */
   readonly onSnapshot?: (snapshot: RoutingSnapshot) => void;
 }
@@ -76,7 +79,7 @@ const CLOSE_WAIT_MS = 10_000;
 /** Creates the data plane; call ready() before serving (requests that arrive earlier wait for it). */
 export function createGateway(deps: GatewayDeps): Gateway {
   const options = resolveGatewayOptions(deps.options);
-  const pools = createUpstreamPools();
+  const pools = createUpstreamPools({ outbound: deps.outbound });
   const snapshots = createSnapshotHolder({
     db: deps.db,
     store: deps.store,

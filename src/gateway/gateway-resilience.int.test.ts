@@ -90,6 +90,39 @@ describe("retry budget under a total outage", () => {
   );
 });
 
+describe("retry budget: failover is never refused while healthy providers exist", () => {
+  it.each([
+    ["without health tracking", undefined],
+    ["with health tracking", { checkIntervalMs: 0 }],
+  ])(
+    "fresh gateway, 3 providers, one answering 503: 30 sequential requests all succeed (%s)",
+    async (_name, healthLayer) => {
+      const h = await harness({ healthLayer, gatewayOptions: { backoffBaseMs: 1, backoffCapMs: 5 } });
+      const ups = [await upstream(), await upstream(), await upstream()];
+      await ups[0]!.setBehaviour({ mode: "status", status: 503 });
+      const { key } = await h.addKey();
+      const slug = await groupOver(h, ups, 3);
+      const statuses = await load(30, 1, () => call(h, slug, key));
+      expect(statuses).toEqual(Array.from({ length: 30 }, () => 200));
+      const rows = await h.requestLogs();
+      expect(rows.filter((r) => r.errorCode === "RETRY_BUDGET_EXHAUSTED")).toHaveLength(0);
+    },
+  );
+
+  it("a total outage under sequential load still stays ≤ 1.2 × client requests", async () => {
+    const h = await harness({ gatewayOptions: { backoffBaseMs: 1, backoffCapMs: 5 } });
+    const ups = [await upstream(), await upstream(), await upstream()];
+    for (const up of ups) await up.setBehaviour({ mode: "status", status: 503 });
+    const { key } = await h.addKey();
+    const slug = await groupOver(h, ups, 3);
+    const statuses = await load(200, 1, () => call(h, slug, key));
+    expect(new Set(statuses)).toEqual(new Set([503]));
+    console.log(`sequential total outage: ${hits(ups)} upstream attempts for 200 requests`);
+    expect(hits(ups)).toBeLessThanOrEqual(240);
+    expect(hits(ups)).toBeGreaterThan(200);
+  });
+});
+
 describe("key rate limit: exact under a concurrent burst", () => {
   const stores: [string, () => Promise<GatewayHarnessOptions>][] = [
     ["memory store", async () => ({})],

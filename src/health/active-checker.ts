@@ -20,6 +20,7 @@ import type { Logger } from "../observability/logger";
 import type { Lease, StateStore } from "../store/types";
 import type { GatewayHealth } from "./gateway-health";
 import { probeProvider } from "./probe-provider";
+import type { OutboundPolicy } from "../core/outbound/allow-list";
 
 const LOCK_NAME = "health-checks";
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -50,6 +51,8 @@ export interface ActiveCheckerOptions {
   readonly intervalMs: number;
   /** One check's time limit, ms (default 5 s, never more than the interval). */
   readonly timeoutMs?: number;
+  /** Where probes may connect (OUTBOUND_ALLOW); default: internal addresses refused. */
+  readonly outbound?: OutboundPolicy;
 }
 
 export interface ActiveChecker {
@@ -71,7 +74,7 @@ export function createActiveChecker(options: ActiveCheckerOptions): ActiveChecke
   let closed = false;
 
   const checkOne = async (provider: SnapshotProvider, path: string): Promise<CheckResult> => {
-    const probe = await probeProvider(provider, path, timeoutMs);
+    const probe = await probeProvider(provider, path, timeoutMs, options.outbound);
     const outcome: HealthOutcome =
       probe.error !== null
         ? { health: "failure", code: probe.error }

@@ -87,6 +87,7 @@ export function createGatewayWithHealth(deps: GatewayWithHealthDeps): GatewayWit
     snapshots: gateway.snapshots,
     intervalMs: settings.checkIntervalMs ?? DEFAULT_CHECK_INTERVAL_MS,
     timeoutMs: settings.checkTimeoutMs,
+    outbound: deps.outbound,
   });
   return {
     gateway,

@@ -6,13 +6,15 @@
  * share it. Nothing from the request or the upstream's body is returned: no credential can leak.
  */
 import { randomUUID } from "node:crypto";
-import { request } from "undici";
+import { EMPTY_OUTBOUND_POLICY, type OutboundPolicy } from "../core/outbound/allow-list";
 import { classifyAttempt, type AttemptHealth } from "../core/retry/classify";
 import { buildUpstreamHeaders } from "../gateway/forward-headers";
 import type { SnapshotProvider } from "../gateway/snapshot/snapshot-types";
 import { CONNECT_FAILED_CODES, errorCodeOf } from "../gateway/upstream/map-upstream-error";
+import { requestOutbound } from "../security/outbound-connect";
 
-export type ProbeErrorCode = "UPSTREAM_CONNECT_FAILED" | "UPSTREAM_TIMEOUT" | "UPSTREAM_RESET";
+export type ProbeErrorCode =
+  "UPSTREAM_CONNECT_FAILED" | "UPSTREAM_TIMEOUT" | "UPSTREAM_RESET" | "OUTBOUND_BLOCKED";
 
 export interface ProbeResult {
   readonly outcome: AttemptHealth;
@@ -43,22 +45,33 @@ export function probeUrl(target: Pick<SnapshotProvider, "origin" | "basePath">, 
   return `${target.origin}${target.basePath}${path}`;
 }
 
-/** Probes `path` of one provider within `timeoutMs` and classifies the answer; records nothing. */
+/**
+ * Probes `path` of one provider within `timeoutMs` and classifies the answer; records nothing. The
+ * probe goes through the outbound guard (`outbound`, i.e. OUTBOUND_ALLOW): the host is resolved and
+ * checked, the connection pinned to the checked address, and a redirect is an answer, not followed.
+ */
 export async function probeProvider(
   target: SnapshotProvider,
   path: string,
   timeoutMs: number,
+  outbound: OutboundPolicy = EMPTY_OUTBOUND_POLICY,
 ): Promise<ProbeResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const response = await request(probeUrl(target, path), {
-      method: "GET",
-      headers: buildUpstreamHeaders({}, target, randomUUID()),
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    const response = await requestOutbound(
+      probeUrl(target, path),
+      outbound,
+      {
+        method: "GET",
+        headers: buildUpstreamHeaders({}, target, randomUUID()),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+        connect: { timeout: timeoutMs },
+      },
+      { resolveTimeoutMs: timeoutMs },
+    );
     const headersMs = performance.now() - started;
     const status = response.statusCode;
     await response.body.dump({ limit: MAX_DRAINED_BYTES }).catch(() => undefined);
@@ -67,11 +80,13 @@ export async function probeProvider(
   } catch (err) {
     const code = errorCodeOf(err);
     const error: ProbeErrorCode =
-      code !== undefined && CONNECT_FAILED_CODES.has(code)
-        ? "UPSTREAM_CONNECT_FAILED"
-        : (code !== undefined && TIMEOUT_CODES.has(code)) || (err as Error | null)?.name === "TimeoutError"
-          ? "UPSTREAM_TIMEOUT"
-          : "UPSTREAM_RESET";
+      code === "OUTBOUND_BLOCKED"
+        ? "OUTBOUND_BLOCKED"
+        : code !== undefined && CONNECT_FAILED_CODES.has(code)
+          ? "UPSTREAM_CONNECT_FAILED"
+          : (code !== undefined && TIMEOUT_CODES.has(code)) || (err as Error | null)?.name === "TimeoutError"
+            ? "UPSTREAM_TIMEOUT"
+            : "UPSTREAM_RESET";
     const cause = code !== undefined && SAFE_CAUSE.test(code) ? code : null;
     return { outcome: "failure", status: null, error, cause, headersMs: null, ms: elapsed() };
   }

@@ -6,7 +6,7 @@ import { createAdminApi } from "@/admin-api/router";
 import type { Actor } from "@/contracts/actor";
 import { createAuth, type AppAuth } from "@/auth/auth";
 import { ensureAdminUser } from "@/auth/bootstrap-admin";
-import { trustProxyOf, type Env } from "@/config/env";
+import { outboundPolicyOf, trustProxyOf, type Env } from "@/config/env";
 import { clientAddressOfRequest } from "@/core/net/client-address";
 import { openDatabase, type Database } from "@/db/client";
 import type { Gateway } from "@/gateway/create-gateway";
@@ -71,6 +71,9 @@ export async function createRuntime(
   options: CreateRuntimeOptions,
 ): Promise<Runtime> {
   const shutdownSteps: ShutdownStep[] = [];
+  // One outbound policy (OUTBOUND_ALLOW) for every outbound path: proxied traffic, health checks,
+  // test connection, alert channels, and the admin API's save-time checks.
+  const outbound = outboundPolicyOf(env);
   const store = await createStore({ redisUrl: env.REDIS_URL, prefix: env.REDIS_PREFIX, logger });
   if (env.REDIS_URL) await pingOrExplain(store);
 
@@ -108,6 +111,7 @@ export async function createRuntime(
     store,
     logger,
     openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
+    outbound,
     options: { maxBodyBytes: env.MAX_BODY_BYTES, stateStoreFailure: env.STATE_STORE_FAILURE, trustProxy },
     health: { checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS },
     logWriterOptions: { onWrite: observability.onRequestRecorded, ...(logSpill ? { spill: logSpill } : {}) },
@@ -144,6 +148,10 @@ export async function createRuntime(
       store,
       sealer: secretBox,
       logger,
+      outbound,
+      // Read-your-writes: an admin write returns once this instance's routing snapshot has it,
+      // without waiting for its own announcement to come back over Redis pub/sub.
+      applyLocally: () => gateway.reload(),
       passwords: auth,
       health: createHealthControl({ db: database.db, health, gateway }),
       liveStream: observability.stream,
@@ -182,6 +190,7 @@ export async function createRuntime(
       store,
       sealer: secretBox,
       logger,
+      outbound,
       signals: createAlertSignals({ db: database.db, health, gateway, stats: services.stats }),
     });
     scheduler.start();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { LOOPBACK_OUTBOUND_ALLOW } from "../testing/loopback-outbound";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,6 +23,7 @@ async function spawnGateway(
       DATA_DIR: dataDir,
       LOG_LEVEL: "info",
       NODE_ENV: "test",
+      OUTBOUND_ALLOW: LOOPBACK_OUTBOUND_ALLOW,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { eq, inArray } from "drizzle-orm";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+import { asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { GroupEntry, ProviderEntry } from "@/contracts/config-document";
 import type { Db } from "@/db/client";
 import { apiKeys, groupProviders, groups, providers } from "@/db/schema";
@@ -8,7 +9,24 @@ import { credentialTail } from "./mappers";
 import { sealProviderHeaders } from "./provider-headers";
 import type { CredentialSealer } from "./service-context";
 
-/** Reads everything an import plan compares against; `lock` takes row locks for a real import. */
+const READ_PAGE = 5_000;
+
+/** Reads a table page by page (keyset on `id`), yielding to the event loop between pages. */
+async function readInPages<T extends { id: string }>(
+  page: (after: string | null) => Promise<T[]>,
+): Promise<T[]> {
+  const rows: T[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const next = await page(after);
+    rows.push(...next);
+    if (next.length < READ_PAGE) return rows;
+    after = next[next.length - 1]!.id;
+    await yieldToLoop();
+  }
+}
+
+/** Reads everything an import plan compares against; `lock` locks the tables for a real import. */
 export async function loadCurrentConfig(db: Db, lock: boolean): Promise<CurrentConfig> {
   if (!lock) {
     const [p, g, m, k] = await Promise.all([
@@ -19,11 +37,30 @@ export async function loadCurrentConfig(db: Db, lock: boolean): Promise<CurrentC
     ]);
     return { providers: p, groups: g, members: m, apiKeys: k };
   }
-  // Sequential inside a transaction: one connection runs one statement at a time anyway.
-  const p = await db.select().from(providers).for("update");
-  const g = await db.select().from(groups).for("update");
-  const m = await db.select().from(groupProviders).for("update");
-  const k = await db.select().from(apiKeys).for("update");
+  // One table lock instead of a row lock per row: other writers wait for the import as before, but
+  // nothing is written per row (FOR UPDATE marks every tuple: 50,000 keys meant seconds of page
+  // writes in one statement). EXCLUSIVE mode still lets readers (the gateway's snapshot) through.
+  await db.execute(sql`lock table providers, groups, group_providers, api_keys in exclusive mode`);
+  // Sequential inside a transaction: one connection runs one statement at a time anyway. The two
+  // big tables are read in pages, with a turn of the event loop between them.
+  const p = await readInPages((after) =>
+    db
+      .select()
+      .from(providers)
+      .where(after === null ? undefined : gt(providers.id, after))
+      .orderBy(asc(providers.id))
+      .limit(READ_PAGE),
+  );
+  const g = await db.select().from(groups);
+  const m = await db.select().from(groupProviders);
+  const k = await readInPages((after) =>
+    db
+      .select()
+      .from(apiKeys)
+      .where(after === null ? undefined : gt(apiKeys.id, after))
+      .orderBy(asc(apiKeys.id))
+      .limit(READ_PAGE),
+  );
   return { providers: p, groups: g, members: m, apiKeys: k };
 }
 
@@ -48,12 +85,21 @@ function credentialFields(sealer: CredentialSealer, id: string, apiKey: string |
   return { apiKeyCipher: sealer.seal(apiKey, id), apiKeyLast4: credentialTail(apiKey) };
 }
 
+// Rows per multi-row insert, and writes between two turns of the event loop: an embedded database
+// runs each statement on this thread, so a big import must never hold it for long at once.
+const INSERT_CHUNK = 100;
+const WRITES_PER_TURN = 100;
+
 function groupFields(entry: GroupEntry) {
   const { providers: _members, ...fields } = entry;
   return fields;
 }
 
-/** Applies a validated plan inside the caller's transaction. */
+/**
+ * Applies a validated plan inside the caller's transaction: new providers in multi-row inserts,
+ * everything else row by row, yielding to the event loop between chunks so that proxied requests
+ * and health checks keep being served while a large document is imported.
+ */
 export async function applyImportPlan(
   tx: Db,
   plan: ImportPlan,
@@ -62,18 +108,26 @@ export async function applyImportPlan(
   now: Date,
 ): Promise<void> {
   const providerIds = new Map(current.providers.map((p) => [p.name, p.id]));
-  for (const entry of plan.createProviders) {
-    const id = randomUUID();
-    await tx.insert(providers).values({
-      id,
-      name: entry.name,
-      ...providerFields(entry, id, sealer),
-      ...credentialFields(sealer, id, entry.apiKey),
-      createdAt: now,
-      updatedAt: now,
+  for (let start = 0; start < plan.createProviders.length; start += INSERT_CHUNK) {
+    const values = plan.createProviders.slice(start, start + INSERT_CHUNK).map((entry) => {
+      const id = randomUUID();
+      providerIds.set(entry.name, id);
+      return {
+        id,
+        name: entry.name,
+        ...providerFields(entry, id, sealer),
+        ...credentialFields(sealer, id, entry.apiKey),
+        createdAt: now,
+        updatedAt: now,
+      };
     });
-    providerIds.set(entry.name, id);
+    await tx.insert(providers).values(values);
+    await yieldToLoop();
   }
+  let writes = 0;
+  const pace = async () => {
+    if (++writes % WRITES_PER_TURN === 0) await yieldToLoop();
+  };
   for (const { row, entry } of plan.updateProviders) {
     await tx
       .update(providers)
@@ -83,22 +137,26 @@ export async function applyImportPlan(
         updatedAt: now,
       })
       .where(eq(providers.id, row.id));
+    await pace();
   }
 
   const groupIds = new Map(current.groups.map((g) => [g.slug, g.id]));
   const replaceMembers = async (groupId: string, entry: GroupEntry) => {
     await tx.delete(groupProviders).where(eq(groupProviders.groupId, groupId));
-    if (entry.providers.length === 0) return;
-    await tx.insert(groupProviders).values(
-      entry.providers.map((m) => ({
-        groupId,
-        providerId: providerIds.get(m.provider)!,
-        priority: m.priority,
-        weight: m.weight,
-        enabled: m.enabled,
-        createdAt: now,
-      })),
-    );
+    await pace();
+    for (let start = 0; start < entry.providers.length; start += INSERT_CHUNK) {
+      await tx.insert(groupProviders).values(
+        entry.providers.slice(start, start + INSERT_CHUNK).map((m) => ({
+          groupId,
+          providerId: providerIds.get(m.provider)!,
+          priority: m.priority,
+          weight: m.weight,
+          enabled: m.enabled,
+          createdAt: now,
+        })),
+      );
+      await pace();
+    }
   };
   for (const entry of plan.createGroups) {
     const id = randomUUID();
@@ -128,6 +186,7 @@ export async function applyImportPlan(
         updatedAt: now,
       })
       .where(eq(apiKeys.id, row.id));
+    await pace();
   }
 
   // Groups first: their memberships cascade away, so the providers they used can go next.

@@ -5,6 +5,10 @@ import type { ApiKeyRow, GroupProviderRow, GroupRow, ProviderRow } from "@/db/sc
 /**
  * Plans an import without touching the database: every problem with its path, the diff, and the
  * operations to apply. Pure, so dry runs and real runs agree by construction.
+ *
+ * Linear in the document and the stored config: every lookup (provider by name, group by slug,
+ * members by group or provider, keys by id, name or group) goes through a map built once, never a
+ * scan of the stored rows per entry.
  */
 
 export interface CurrentConfig {
@@ -42,6 +46,18 @@ export interface ImportPlan {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Groups `items` by `keyOf` (one pass), so lookups by a non-unique field are O(1). */
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = out.get(key);
+    if (list === undefined) out.set(key, [item]);
+    else list.push(item);
+  }
+  return out;
+}
 const sortedEntries = (record: Record<string, string>) =>
   Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
@@ -100,10 +116,11 @@ export function planImport(current: CurrentConfig, input: ImportInput, options: 
   const groupById = new Map(current.groups.map((g) => [g.id, g]));
   if (!fullImport) {
     // Providers-only imports leave memberships alone, so a pruned provider must not be in any group.
+    const membersByProvider = groupBy(current.members, (m) => m.providerId);
     for (const row of plan.deleteProviders) {
-      const slugs = current.members
-        .filter((m) => m.providerId === row.id)
-        .map((m) => groupById.get(m.groupId)?.slug ?? m.groupId);
+      const slugs = (membersByProvider.get(row.id) ?? []).map(
+        (m) => groupById.get(m.groupId)?.slug ?? m.groupId,
+      );
       if (slugs.length > 0) {
         issues.push({
           path: "prune",
@@ -121,6 +138,7 @@ export function planImport(current: CurrentConfig, input: ImportInput, options: 
     importedProviders.has(name) || (!options.prune && providersByName.has(name));
   const groupsBySlug = new Map(current.groups.map((g) => [g.slug, g]));
   const importedGroups = new Map<string, number>();
+  const membersByGroup = groupBy(current.members, (m) => m.groupId);
   (input.groups ?? []).forEach((entry, i) => {
     const first = importedGroups.get(entry.slug);
     if (first !== undefined) {
@@ -145,7 +163,7 @@ export function planImport(current: CurrentConfig, input: ImportInput, options: 
     if (!row) {
       plan.createGroups.push(entry);
       plan.diff.groups.created.push(entry.slug);
-    } else if (groupChanged(row, entry, current.members, providerNameById)) {
+    } else if (groupChanged(row, entry, membersByGroup.get(row.id) ?? [], providerNameById)) {
       plan.updateGroups.push({ row, entry });
       plan.diff.groups.updated.push(entry.slug);
     } else {
@@ -187,6 +205,7 @@ function memberSignature(name: string, priority: number, weight: number | null, 
   return JSON.stringify([name, priority, weight, enabled]);
 }
 
+/** `members` are the stored members of this group. */
 function groupChanged(
   row: GroupRow,
   entry: GroupEntry,
@@ -198,7 +217,6 @@ function groupChanged(
     if (!same(row[key as keyof typeof fields], value)) return true;
   }
   const stored = members
-    .filter((m) => m.groupId === row.id)
     .map((m) =>
       memberSignature(providerNameById.get(m.providerId) ?? m.providerId, m.priority, m.weight, m.enabled),
     )
@@ -219,6 +237,7 @@ function planApiKeys(
   lookups: KeyLookups,
 ) {
   const byId = new Map(current.apiKeys.map((k) => [k.id, k]));
+  const byName = groupBy(current.apiKeys, (k) => k.name);
   const claimed = new Map<string, number>();
   // Final group slug of every key after the import, to refuse pruning a group keys still use.
   const finalGroup = new Map(
@@ -230,7 +249,7 @@ function planApiKeys(
     }
     let row = entry.id ? byId.get(entry.id) : undefined;
     if (!row) {
-      const named = current.apiKeys.filter((k) => k.name === entry.name);
+      const named = byName.get(entry.name) ?? [];
       if (named.length > 1) {
         plan.issues.push({
           path: `apiKeys[${i}].name`,
@@ -270,8 +289,9 @@ function planApiKeys(
       plan.diff.apiKeys.unchanged.push(entry.name);
     }
   });
+  const holdersBySlug = groupBy(current.apiKeys, (k) => finalGroup.get(k.id) ?? null);
   for (const group of plan.deleteGroups) {
-    const holders = current.apiKeys.filter((k) => finalGroup.get(k.id) === group.slug).map((k) => k.name);
+    const holders = (holdersBySlug.get(group.slug) ?? []).map((k) => k.name);
     if (holders.length > 0) {
       plan.issues.push({
         path: "prune",

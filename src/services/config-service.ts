@@ -1,8 +1,6 @@
 import { asc, eq } from "drizzle-orm";
-import { toIssues } from "@/contracts/common";
 import {
   CONFIG_DOCUMENT_VERSION,
-  configDocumentSchema,
   type ConfigDocument,
   type ImportDiff,
   type ImportResult,
@@ -13,6 +11,8 @@ import { applyImportPlan, loadCurrentConfig } from "./config-apply";
 import { planImport, type CurrentConfig, type ImportInput } from "./config-import-plan";
 import { maskProviderHeaders, openProviderHeaders, resolveMaskedHeaders } from "./provider-headers";
 import { formatProvidersCsv, parseProvidersCsv } from "./providers-csv";
+import { parseConfigDocument } from "./config-document-parse";
+import { assertImportUrlsAllowed } from "./outbound-save-check";
 import type { ServiceContext, WriteContext } from "./service-context";
 
 export interface ImportOptions {
@@ -106,6 +106,12 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
       applied: !options.dryRun,
       diff,
     });
+    const providerPath = options.providerPath ?? ((i: number) => `providers[${i}].baseUrl`);
+    await assertImportUrlsAllowed(
+      ctx,
+      input.providers.map((p) => p.baseUrl),
+      providerPath,
+    );
     if (options.dryRun) {
       const [current, resolved] = clearHeadersOf(await loadCurrentConfig(db, false), input);
       const plan = planImport(current, resolved, planOptions);
@@ -186,8 +192,8 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
     },
 
     async importDocument(by, document, options) {
-      const parsed = configDocumentSchema.safeParse(document);
-      if (!parsed.success) throw importInvalid(toIssues(parsed.error));
+      const parsed = await parseConfigDocument(document);
+      if (!parsed.ok) throw importInvalid(parsed.issues);
       return runImport(by, parsed.data, { ...options, action: "config.import" });
     },
 

@@ -10,6 +10,8 @@ const PROBE_ERRORS: Readonly<Record<ProbeErrorCode, (timeoutMs: number) => strin
   UPSTREAM_CONNECT_FAILED: () => "Could not connect to the provider",
   UPSTREAM_TIMEOUT: (timeoutMs) => `The provider did not answer within ${timeoutMs} ms`,
   UPSTREAM_RESET: () => "The connection closed before the provider answered",
+  OUTBOUND_BLOCKED: () =>
+    "The provider's address is internal (loopback, private or link-local); add it to OUTBOUND_ALLOW to permit it",
 };
 
 /**
@@ -42,7 +44,7 @@ export async function testProviderConnection(
   const path = data.path ?? row.healthCheckPath ?? "/";
   const timeoutMs = data.timeoutMs ?? PROVIDER_TEST_TIMEOUT.default;
   const testedAt = ctx.now().toISOString();
-  const probe = await probeProvider(target, path, timeoutMs);
+  const probe = await probeProvider(target, path, timeoutMs, ctx.outbound);
   return {
     ok: probe.outcome === "success",
     outcome: probe.outcome,

@@ -12,6 +12,7 @@ import { credentialTail, toProvider } from "./mappers";
 import { openProviderHeaders, resolveMaskedHeaders, sealProviderHeaders } from "./provider-headers";
 import { testProviderConnection } from "./provider-connection-test";
 import { createResourceCrud } from "./resource-crud";
+import { assertSavedUrlAllowed } from "./outbound-save-check";
 import { parseInput, type ServiceContext, type WriteContext } from "./service-context";
 
 export interface ProviderService {
@@ -55,6 +56,7 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
 
     async create(by, input) {
       const data = parseInput(providerCreateSchema, input);
+      await assertSavedUrlAllowed(ctx, data.baseUrl);
       return crud.create(
         by,
         data.name,
@@ -87,6 +89,7 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
 
     async update(by, id, input) {
       const data = parseInput(providerUpdateSchema, input);
+      if (data.baseUrl !== undefined) await assertSavedUrlAllowed(ctx, data.baseUrl);
       return crud.update(by, id, data.name, async (tx, current) => {
         const { apiKey, headers, ...fields } = data;
         // Header values are never shown, so a masked value sent back keeps the stored one.

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { Actor } from "@/contracts/actor";
 import { toIssues } from "@/contracts/common";
 import { AppError, type ErrorCode } from "@/core/errors/catalogue";
+import { EMPTY_OUTBOUND_POLICY, type OutboundPolicy } from "@/core/outbound/allow-list";
 import type { Db } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import type { Logger } from "@/observability/logger";
@@ -26,6 +27,14 @@ export interface ServiceDeps {
   readonly logger: Logger;
   /** Clock in ms (injected so tests are deterministic). */
   readonly now?: () => number;
+  /** Where provider and alert-channel URLs may point (OUTBOUND_ALLOW); default: internal refused. */
+  readonly outbound?: OutboundPolicy;
+  /**
+   * Applies a committed routing change on THIS instance (reloads its routing snapshot); awaited
+   * before a write returns, so the next proxied request here sees it (read-your-writes). Other
+   * instances follow the announcement on the config channel.
+   */
+  readonly applyLocally?: () => Promise<void>;
 }
 
 export interface AuditRecord {
@@ -59,6 +68,8 @@ export interface ServiceContext {
   readonly db: Db;
   readonly sealer: CredentialSealer;
   readonly logger: Logger;
+  /** The outbound policy: URLs are checked against it at save time, probes at connect time. */
+  readonly outbound: OutboundPolicy;
   now(): Date;
   /**
    * Runs `work` in one transaction that also appends its audit row, maps constraint violations to
@@ -93,10 +104,22 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
     }
   }
 
+  // Alert rules and channels are not part of the routing snapshot: nothing to apply locally.
+  async function applyLocally(kind: ConfigEventKind): Promise<void> {
+    if (deps.applyLocally === undefined || kind === "alert_rule" || kind === "alert_channel") return;
+    try {
+      await deps.applyLocally();
+    } catch (err) {
+      // The write is committed; the announcement and the periodic reload still bring it in.
+      deps.logger.warn({ kind, errName: (err as Error)?.name }, "local routing reload after a write failed");
+    }
+  }
+
   return {
     db: deps.db,
     sealer: deps.sealer,
     logger: deps.logger,
+    outbound: deps.outbound ?? EMPTY_OUTBOUND_POLICY,
     now: () => new Date(nowMs()),
     async write(by, work, codes) {
       let outcome: Awaited<ReturnType<typeof work>>;
@@ -110,6 +133,7 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
         throw translateDatabaseError(err, { ...UNIQUE_CONSTRAINTS, ...codes }) ?? err;
       }
       await announce(outcome.announce.kind, outcome.announce.id);
+      await applyLocally(outcome.announce.kind);
       return outcome.result;
     },
     async record(by, audit) {

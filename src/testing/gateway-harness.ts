@@ -18,6 +18,8 @@ import type { ActiveChecker } from "../health/active-checker";
 import type { GatewayHealth } from "../health/gateway-health";
 import { createMemoryStore, type MemoryStateStore } from "../store/memory-store";
 import { CONFIG_CHANNEL, type StateStore } from "../store/types";
+import type { OutboundPolicy } from "../core/outbound/allow-list";
+import { loopbackOutboundPolicy } from "./loopback-outbound";
 import { openTestDatabase, type TestDatabaseKind } from "./test-database";
 
 /**
@@ -36,6 +38,8 @@ export interface GatewayHarnessOptions {
   /** State store to use (closed by the harness); default a fresh memory store. */
   readonly store?: StateStore;
   readonly random?: () => number;
+  /** Outbound policy of the gateway and its services (default: loopback allowed, as OUTBOUND_ALLOW=127.0.0.0/8,::1). */
+  readonly outbound?: OutboundPolicy;
 }
 
 export interface ProviderSeed {
@@ -122,6 +126,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
   const store: StateStore = options.store ?? memoryStore!;
   const key = randomBytes(32);
   const secretBox = createSecretBox({ keys: [{ id: keyIdOf(key), key }], activeKeyId: keyIdOf(key) });
+  const outbound = options.outbound ?? loopbackOutboundPolicy();
   const logLines: string[] = [];
   const logger = createLogger("debug", { write: (line: string) => void logLines.push(line) });
   const deps: GatewayDeps = {
@@ -129,6 +134,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     store,
     logger,
     openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
+    outbound,
     options: { reloadIntervalMs: 0, ...options.gatewayOptions },
     logWriterOptions: { flushIntervalMs: 50, ...options.logWriterOptions },
     ...(options.health ? { health: options.health } : {}),
@@ -240,7 +246,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     reload: () => gateway.reload(),
     publishConfigChange: () => store.publish(CONFIG_CHANNEL, JSON.stringify({ at: Date.now() })),
     serviceContext: () =>
-      createServiceContext({ db, store, sealer: secretBox, logger: createLogger("silent") }),
+      createServiceContext({ db, store, sealer: secretBox, logger: createLogger("silent"), outbound }),
     async requestLogs() {
       await gateway.logWriter.flush();
       return db.select().from(requestLogs).orderBy(desc(requestLogs.createdAt));

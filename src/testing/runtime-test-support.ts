@@ -7,6 +7,7 @@ import { createLogger } from "@/observability/logger";
 import { createDispatcher } from "@/server/dispatch";
 import { edgeLimitsOf } from "@/server/main";
 import { createRuntime, type Runtime, type RuntimeRole } from "@/server/runtime";
+import { LOOPBACK_OUTBOUND_ALLOW } from "./loopback-outbound";
 
 export interface RunningProcess {
   readonly url: string;
@@ -32,7 +33,14 @@ export async function startTestProcess(
       done();
     },
   });
-  const env = parseEnv({ HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "debug", ...vars });
+  // Loopback upstreams are allowed explicitly (pass OUTBOUND_ALLOW: "" to test the default refusal).
+  const env = parseEnv({
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: "debug",
+    OUTBOUND_ALLOW: LOOPBACK_OUTBOUND_ALLOW,
+    ...vars,
+  });
   const logger = createLogger(env.LOG_LEVEL, sink);
   const runtime = await createRuntime(env, logger, { role, print: (text) => output.push(text) });
   const server: Server = createEdgeServer(

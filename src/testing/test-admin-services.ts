@@ -12,6 +12,7 @@ import {
   type ServiceDeps,
 } from "../services/admin-services";
 import type { PasswordHasher } from "../services/users-service";
+import { loopbackOutboundPolicy } from "./loopback-outbound";
 
 /**
  * The whole control-plane registry for tests, over real parts: better-auth's password hashing, a
@@ -62,6 +63,8 @@ export function createTestAdminServices(options: TestAdminServicesOptions): Test
     });
   const services = createAdminServices({
     ...options,
+    // Loopback receivers and upstreams are allowed explicitly, as OUTBOUND_ALLOW would.
+    outbound: options.outbound ?? loopbackOutboundPolicy(),
     passwords,
     health:
       options.health ?? createHealthControl({ db, health, gateway: { snapshots, inFlight: new Map() } }),

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { LOOPBACK_OUTBOUND_ALLOW } from "../../src/testing/loopback-outbound";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -84,6 +85,8 @@ export async function startServer(): Promise<RunningServer> {
     ADMIN_PASSWORD: ADMIN.password,
     ADMIN_TOKEN: "e2e-admin-token-0123456789",
     LOG_LEVEL: "warn",
+    // Mock upstreams listen on loopback: allowed explicitly, as an operator would.
+    OUTBOUND_ALLOW: LOOPBACK_OUTBOUND_ALLOW,
   };
   const args = dev ? [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "server.ts"] : ["dist/server.mjs"];
   // Its own process group, so stopping it also stops what it started (tsx runs the server in a child).

@@ -21,6 +21,7 @@ import { providerSchema, type Provider } from "@/contracts/providers";
 import { alertChannels } from "@/db/schema";
 import { createLogger } from "@/observability/logger";
 import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
+import { loopbackOutboundPolicy } from "../../testing/loopback-outbound";
 
 const issuesOf = (details: unknown) =>
   z.object({ issues: z.array(z.object({ path: z.string(), message: z.string() })) }).parse(details).issues;
@@ -325,6 +326,7 @@ describe("alert admin routes (pglite)", () => {
       })
     ).as(alertRuleSchema);
     const scheduler = createAlertScheduler({
+      outbound: loopbackOutboundPolicy(),
       db: t.database.db,
       store: t.store,
       sealer: t.secretBox,

@@ -12,6 +12,7 @@ import type { GatewayHealth } from "@/health/gateway-health";
 import { createLogger } from "@/observability/logger";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
+import { loopbackOutboundPolicy } from "../../testing/loopback-outbound";
 
 const SECRET = `sk-probe-${randomBytes(12).toString("hex")}`;
 const X_SECRET = `xk-probe-${randomBytes(12).toString("hex")}`;
@@ -208,6 +209,7 @@ describe("POST /providers/{id}/test (pglite)", () => {
         health,
         snapshots,
         intervalMs: 0,
+        outbound: loopbackOutboundPolicy(),
       });
       const round = await checker.runRound();
       await checker.close();

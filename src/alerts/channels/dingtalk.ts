@@ -40,7 +40,7 @@ export const dingTalkSender: AlertChannelSender<"dingtalk"> = {
         msgtype: "markdown",
         markdown: { title: renderTitle(message), text: renderMarkdown(message) },
       });
-      const answer = await postJson(url, body, {}, ctx.timeoutMs);
+      const answer = await postJson(url, body, {}, ctx);
       // The signed URL carries the access token and signature: scrub both from any error text.
       return judgeAnswer(answer, [...secrets, url], dingTalkError);
     } catch (err) {

@@ -3,7 +3,9 @@
  * pooled connection would outlive a changed password). Security modes: `tls` = implicit TLS (port
  * 465), `starttls` = the upgrade is required, `none` = plain text (a local relay only).
  */
+import type { ConnectionOptions } from "node:tls";
 import nodemailer from "nodemailer";
+import { pinSmtpOptions } from "@/security/outbound-connect";
 import { scrubSecrets } from "./http-post";
 import { renderText, renderTitle } from "./render-message";
 import type { AlertChannelSender, SendResult } from "./types";
@@ -19,7 +21,10 @@ function emailFailure(err: unknown, secrets: readonly (string | null)[]): SendRe
   const message = typeof fields.message === "string" ? fields.message.split("\n")[0]! : String(err);
   // 5xx replies and refused credentials are permanent; connection trouble and 4xx replies may pass.
   const permanent =
-    code === "EAUTH" || code === "EENVELOPE" || (responseCode !== null && responseCode >= 500);
+    code === "EAUTH" ||
+    code === "EENVELOPE" ||
+    code === "OUTBOUND_BLOCKED" ||
+    (responseCode !== null && responseCode >= 500);
   return {
     ok: false,
     statusCode: responseCode,
@@ -31,8 +36,15 @@ function emailFailure(err: unknown, secrets: readonly (string | null)[]): SendRe
 /** Sends notices as plain-text e-mail. */
 export const emailSender: AlertChannelSender<"email"> = {
   async send(config, message, ctx) {
+    let pinned: { host: string; servername?: string; tls?: ConnectionOptions };
+    try {
+      // nodemailer connects to the checked address and resolves nothing itself; TLS keeps the name.
+      pinned = await pinSmtpOptions({ host: config.host }, ctx.outbound, { resolveTimeoutMs: ctx.timeoutMs });
+    } catch (err) {
+      return emailFailure(err, [config.password]);
+    }
     const transport = nodemailer.createTransport({
-      host: config.host,
+      ...pinned,
       port: config.port,
       secure: config.security === "tls",
       requireTLS: config.security === "starttls",

@@ -53,7 +53,7 @@ export const feishuSender: AlertChannelSender<"feishu"> = {
         signature.sign = signFeishu(config.secret, timestamp);
       }
       const body = JSON.stringify({ ...signature, ...feishuContent(message, config.messageType) });
-      return judgeAnswer(await postJson(config.url, body, {}, ctx.timeoutMs), secrets, feishuError);
+      return judgeAnswer(await postJson(config.url, body, {}, ctx), secrets, feishuError);
     } catch (err) {
       return failureFromError(err, secrets);
     }

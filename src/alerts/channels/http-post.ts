@@ -1,4 +1,5 @@
-import { request } from "undici";
+import type { OutboundPolicy } from "@/core/outbound/allow-list";
+import { requestOutbound } from "@/security/outbound-connect";
 import type { SendResult } from "./types";
 
 /** Largest answer body read from a receiver; the rest is discarded. */
@@ -11,27 +12,36 @@ export interface PostOutcome {
 }
 
 /**
- * POSTs a JSON body with undici, bounded by `timeoutMs` overall (connect, headers and body); no
- * redirects are followed. Throws on network errors and timeouts.
+ * POSTs a JSON body with undici through the outbound guard (`outbound`, i.e. OUTBOUND_ALLOW: the
+ * host is resolved, checked and the connection pinned to the checked address), bounded by
+ * `timeoutMs` overall (connect, headers and body); no redirects are followed. Throws on network
+ * errors, timeouts and a refused address (OUTBOUND_BLOCKED).
  */
 export async function postJson(
   url: string,
   body: string,
   headers: Record<string, string>,
-  timeoutMs: number,
+  ctx: { readonly timeoutMs: number; readonly outbound: OutboundPolicy },
 ): Promise<PostOutcome> {
-  const response = await request(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json; charset=utf-8",
-      "user-agent": "Roundabout-Alerts/1",
-      ...headers,
+  const { timeoutMs } = ctx;
+  const response = await requestOutbound(
+    url,
+    ctx.outbound,
+    {
+      method: "POST",
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "user-agent": "Roundabout-Alerts/1",
+        ...headers,
+      },
+      body,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      signal: AbortSignal.timeout(timeoutMs),
+      connect: { timeout: timeoutMs },
     },
-    body,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+    { resolveTimeoutMs: timeoutMs },
+  );
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body) {
@@ -72,7 +82,8 @@ export function failureFromError(err: unknown, secrets: readonly (string | null 
     ok: false,
     statusCode: null,
     error: scrubSecrets(`${label}: ${message}`, secrets).slice(0, 300),
-    retryable: true,
+    // A refused address stays refused until OUTBOUND_ALLOW changes: retrying cannot help.
+    retryable: label !== "OUTBOUND_BLOCKED",
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AlertChannelConfig } from "@/contracts/alerts";
+import type { OutboundPolicy } from "@/core/outbound/allow-list";
 import type { AlertEvent } from "@/core/vocabulary/alerts";
 import type { AlertChannelType } from "@/core/vocabulary/alert-channels";
 
@@ -29,6 +30,8 @@ export interface SendContext {
   readonly now: () => number;
   /** Bound on connecting, waiting and reading the answer. */
   readonly timeoutMs: number;
+  /** Where a channel may connect (OUTBOUND_ALLOW): checked and pinned on every send. */
+  readonly outbound: OutboundPolicy;
 }
 
 export type SendResult =

@@ -49,7 +49,7 @@ export const webhookSender: AlertChannelSender<"webhook"> = {
       };
       if (ctx.deliveryId !== null) headers["x-roundabout-delivery"] = String(ctx.deliveryId);
       if (config.secret) headers[SIGNATURE_HEADER] = signWebhookBody(config.secret, timestamp, body);
-      return judgeAnswer(await postJson(config.url, body, headers, ctx.timeoutMs), secrets);
+      return judgeAnswer(await postJson(config.url, body, headers, ctx), secrets);
     } catch (err) {
       return failureFromError(err, secrets);
     }

@@ -8,7 +8,7 @@ import type { HealthOutcome } from "../vocabulary/health";
  * applies max attempts and the retry budget.
  *
  * Rules, in order:
- *  - transport errors (connect failed, reset, any timeout, stream error before first content) →
+ *  - transport errors (connect failed or refused by the outbound guard, reset, any timeout, stream error before first content) →
  *    retry + failure; CLIENT_CLOSED → no retry, neutral (the client left; nobody is at fault);
  *  - 1xx–3xx → success;
  *  - 401/403 → retry + auth_failure: the provider's credential is bad, not the client's;
@@ -21,6 +21,7 @@ import type { HealthOutcome } from "../vocabulary/health";
 export type AttemptErrorCode = Extract<
   ErrorCode,
   | "UPSTREAM_CONNECT_FAILED"
+  | "OUTBOUND_BLOCKED"
   | "UPSTREAM_RESET"
   | "UPSTREAM_TIMEOUT"
   | "UPSTREAM_FIRST_BYTE_TIMEOUT"
@@ -49,6 +50,8 @@ const SUCCESS: AttemptClassification = Object.freeze({ retry: false, health: "su
 
 const ERROR_CLASSES: Readonly<Record<AttemptErrorCode, AttemptClassification>> = {
   UPSTREAM_CONNECT_FAILED: RETRY_FAILURE,
+  // The provider's address is refused by OUTBOUND_ALLOW: another member may be allowed.
+  OUTBOUND_BLOCKED: RETRY_FAILURE,
   UPSTREAM_RESET: RETRY_FAILURE,
   UPSTREAM_TIMEOUT: RETRY_FAILURE,
   UPSTREAM_FIRST_BYTE_TIMEOUT: RETRY_FAILURE,

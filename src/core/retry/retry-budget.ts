@@ -1,20 +1,28 @@
 /**
  * An instance-wide retry budget in the style of Finagle's and gRPC's: retries are earned by requests.
- * Every client request that goes upstream deposits `ratio` of a retry and every retry spends one;
- * both count for `windowMs` (10 s). So when every provider fails at once, retries stay within
- * ratio × requests — upstream load ≤ (1 + ratio) × client requests — instead of being multiplied by
- * max attempts.
+ * Every client request that goes upstream deposits `ratio` of a retry and every retry that FAILS
+ * spends one; both count for `windowMs` (10 s). So when every provider fails at once, retries stay
+ * within ratio × requests — upstream load ≤ (1 + ratio) × client requests — instead of being
+ * multiplied by max attempts.
+ *
+ * A retry is held from `tryAcquireRetry` until `settleRetry`; while held it counts as spent (the
+ * pessimistic view, so a burst of concurrent failures cannot all acquire before any settles). A
+ * retry that succeeded (or was never sent) gives its unit back: failover to a healthy provider
+ * costs the upstreams no more than the one failed attempt it replaces, so it is never what the
+ * budget must stop. That is what keeps sequential failover going while one of three providers
+ * answers 503 and the others are healthy.
  *
  * At low traffic a share of few requests is no budget at all, so while the window's deposits are
- * below what the floor would grant over the window (ratio × requests < minRetries × slices), up to
- * `minRetries` retries per slice (1 s) are allowed as well. Those retries count against the window
- * too, so once traffic is high enough the share alone decides and the floor adds nothing.
+ * below what the floor would grant over the window (ratio × requests < minRetries × slices), a
+ * concurrency floor like Envoy's `min_retry_concurrency` applies as well: a retry is allowed while
+ * the retries in flight plus those that failed in the current slice (1 s) are below `minRetries`.
+ * Sequential retries that succeed never fill it; a total outage fills it with failures, so at most
+ * `minRetries` failed retries per second come from the floor. Those failed retries count against
+ * the window too, so once traffic is high enough the share alone decides and the floor adds nothing.
  *
- * Why not Envoy's "concurrent retries ≤ ratio × active requests": under a total outage with steady
- * load, retry slots free up as fast as retries fail, so the share of attempts that are retries — and
- * the load multiplier — grows with how long requests stay active (backoff sleeps included); a count
- * over a window bounds the total instead. Why no additive reserve (Finagle's minRetriesPerSec): it
- * would let an outage exceed the share at any load.
+ * Why not Envoy's plain "concurrent retries ≤ max(min, ratio × active requests)": under a total
+ * outage with sequential or steady load, retry slots free up as fast as retries fail, so the load
+ * multiplier grows up to max attempts; a count of failures over a window bounds the total instead.
  *
  * Counts live in `buckets` fixed time slices, so memory is constant and every call is O(buckets).
  */
@@ -22,7 +30,7 @@
 export interface RetryBudgetOptions {
   /** Retries earned per request (0.2 = retries may add 20% to the upstream load). */
   readonly ratio?: number;
-  /** Retries allowed per slice (1 s by default) while traffic is too low to earn that many. */
+  /** Retries in flight plus failed in the current slice (1 s) allowed while traffic is too low to earn that many. */
   readonly minRetries?: number;
   /** How long a request's deposit and a retry's withdrawal count, ms. */
   readonly windowMs?: number;
@@ -35,11 +43,13 @@ export interface RetryBudgetOptions {
 export interface RetryBudgetSnapshot {
   /** Requests counted in the current window. */
   readonly requests: number;
-  /** Retries spent in the current window. */
+  /** Retries that failed in the current window. */
   readonly retries: number;
+  /** Retries acquired and not yet settled. */
+  readonly inFlight: number;
   /** Retries the requests of the current window earned. */
   readonly earnedRetries: number;
-  /** Retries spent in the current slice. */
+  /** Retries that failed in the current slice. */
   readonly sliceRetries: number;
   /** Whether traffic is low enough for the per-slice floor to apply. */
   readonly floorActive: boolean;
@@ -48,10 +58,15 @@ export interface RetryBudgetSnapshot {
 export interface RetryBudget {
   /** Counts one client request that goes upstream (it earns `ratio` of a retry). */
   recordRequest(): void;
-  /** Spends one retry if the budget allows; false means: do not retry. */
+  /** Holds one retry if the budget allows; false means: do not retry. Settle every true. */
   tryAcquireRetry(): boolean;
+  /** Ends a held retry: "failed" spends it; "succeeded" (or "unused": never sent) gives it back. */
+  settleRetry(outcome: RetryOutcome): void;
   snapshot(): RetryBudgetSnapshot;
 }
+
+/** How a held retry ended. */
+export type RetryOutcome = "succeeded" | "failed" | "unused";
 
 export const DEFAULT_RETRY_BUDGET_RATIO = 0.2;
 export const DEFAULT_MIN_RETRIES = 3;
@@ -82,6 +97,7 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
   const starts = new Float64Array(bucketCount).fill(Number.NEGATIVE_INFINITY);
   const requests = new Float64Array(bucketCount);
   const retries = new Float64Array(bucketCount);
+  let inFlight = 0;
 
   /** Returns the slot of the current slice, cleared if it still held an older slice. */
   const currentSlot = (t: number): number => {
@@ -114,7 +130,7 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
     // The epsilon keeps 0.29 × 100 = 28.999999999999996 from flooring to 28.
     const earnedRetries = Math.floor(ratio * r + 1e-9);
     const floorActive = ratio * r < minRetries * bucketCount;
-    return { requests: r, retries: x, earnedRetries, sliceRetries: slice, floorActive };
+    return { requests: r, retries: x, inFlight, earnedRetries, sliceRetries: slice, floorActive };
   };
 
   return {
@@ -125,12 +141,17 @@ export function createRetryBudget(options: RetryBudgetOptions = {}): RetryBudget
     tryAcquireRetry() {
       const t = now();
       const w = totals(t);
-      const earned = w.retries < w.earnedRetries;
-      const floor = w.floorActive && w.sliceRetries < minRetries;
+      const earned = w.retries + inFlight < w.earnedRetries;
+      const floor = w.floorActive && w.sliceRetries + inFlight < minRetries;
       if (!earned && !floor) return false;
-      const slot = currentSlot(t);
-      retries[slot] = retries[slot]! + 1;
+      inFlight += 1;
       return true;
+    },
+    settleRetry(outcome) {
+      if (inFlight > 0) inFlight -= 1;
+      if (outcome !== "failed") return;
+      const slot = currentSlot(now());
+      retries[slot] = retries[slot]! + 1;
     },
     snapshot: () => totals(now()),
   };

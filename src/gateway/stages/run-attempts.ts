@@ -50,7 +50,7 @@ export async function runAttempts(
   try {
     for (let n = 0; ; n++) {
       current = startAttempt(rt, facts, signals, outcome, pick);
-      const result = await forwardAttempt(rt, facts, signals, current);
+      const result = await forwardRetryAware(rt, facts, signals, current, n > 0);
       if (result.kind === "commit") return await streamResponse(rt, facts, signals, outcome, result, null);
       // The failed attempt no longer occupies its provider's concurrency cap.
       releaseAttemptSlot(rt, facts, current);
@@ -70,6 +70,7 @@ export async function runAttempts(
       const gone = signals.clientClosed || facts.deadline - performance.now() <= 0;
       const next = gone ? null : await chooseMember(rt, facts, excluded);
       if (next === null || typeof next === "number") {
+        rt.retryBudget?.settleRetry("unused");
         return await finishFailed(rt, facts, signals, outcome, { ...result, response: null }, false);
       }
       pick = next;
@@ -132,6 +133,29 @@ function sleep(signals: RequestSignals, ms: number): Promise<void> {
   });
 }
 
+/**
+ * One attempt; when it is a retry (held from the budget), settles the retry by its outcome: a
+ * committed answer below 500 gives the unit back, anything else spends it.
+ */
+async function forwardRetryAware(
+  rt: GatewayRuntime,
+  facts: RequestFacts,
+  signals: RequestSignals,
+  attempt: AttemptState,
+  isRetry: boolean,
+): Promise<CommittedAttempt | FailedAttempt> {
+  const budget = rt.retryBudget;
+  if (!isRetry || budget === null) return forwardAttempt(rt, facts, signals, attempt);
+  let result: CommittedAttempt | FailedAttempt | undefined;
+  try {
+    result = await forwardAttempt(rt, facts, signals, attempt);
+    return result;
+  } finally {
+    const ok = result?.kind === "commit" && result.response.status < 500;
+    budget.settleRetry(result === undefined ? "unused" : ok ? "succeeded" : "failed");
+  }
+}
+
 /** The client-facing answer when no attempt was committed. */
 async function finishFailed(
   rt: GatewayRuntime,
@@ -183,5 +207,7 @@ function finalErrorCode(facts: RequestFacts, signals: RequestSignals, last: Fail
     return s === 429 || s === 503 || s === 529 ? "UPSTREAM_OVERLOADED" : "UPSTREAM_STATUS";
   }
   if (last.overloaded) return "UPSTREAM_OVERLOADED";
+  // The attempts list still says OUTBOUND_BLOCKED; to the client it is a 502, not its own fault.
+  if (last.code === "OUTBOUND_BLOCKED") return "UPSTREAM_CONNECT_FAILED";
   return last.code ?? "UPSTREAM_STATUS";
 }

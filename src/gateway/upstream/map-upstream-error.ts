@@ -37,6 +37,8 @@ export function mapUpstreamError(
   if (signals.abortReason === "first_byte") return "UPSTREAM_FIRST_BYTE_TIMEOUT";
   if (signals.abortReason === "total") return "UPSTREAM_TIMEOUT";
   const code = errorCodeOf(err);
+  // The guarded connector refused the provider's address (OUTBOUND_ALLOW): no socket was opened.
+  if (code === "OUTBOUND_BLOCKED") return "OUTBOUND_BLOCKED";
   if (code === "UND_ERR_HEADERS_TIMEOUT") return "UPSTREAM_FIRST_BYTE_TIMEOUT";
   if (code === "UND_ERR_BODY_TIMEOUT") return "UPSTREAM_IDLE_TIMEOUT";
   if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "ETIMEDOUT") return "UPSTREAM_TIMEOUT";
