@@ -1,4 +1,3 @@
-import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { z } from "zod";
 import { toIssues, type Issue } from "@/contracts/common";
 import {
@@ -8,10 +7,7 @@ import {
   providerEntrySchema,
   type ConfigDocument,
 } from "@/contracts/config-document";
-
-// Entries validated between two turns of the event loop: validating 60,000 entries at once holds
-// the thread for seconds, during which no proxied request would be served.
-const ENTRIES_PER_TURN = 500;
+import { createPacer } from "./run-paced";
 
 // The document's envelope with its lists unchecked: the lists are validated entry by entry below.
 const envelopeSchema = configDocumentSchema.extend({
@@ -27,8 +23,11 @@ async function parseList<T>(
   issues: Issue[],
 ): Promise<T[]> {
   const out: T[] = [];
+  // Validating 60,000 entries at once holds the thread for seconds, during which no proxied request
+  // would be served: give the event loop a turn every slice.
+  const pace = createPacer();
   for (let i = 0; i < items.length; i++) {
-    if (i > 0 && i % ENTRIES_PER_TURN === 0) await yieldToLoop();
+    await pace();
     const parsed = schema.safeParse(items[i]);
     if (parsed.success) out.push(parsed.data);
     else issues.push(...toIssues(parsed.error, [name, i]));

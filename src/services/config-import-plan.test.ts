@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configDocumentSchema, type ConfigDocumentInput } from "@/contracts/config-document";
 import type { ApiKeyRow, GroupRow, ProviderRow } from "@/db/schema";
-import { planImport, type CurrentConfig } from "./config-import-plan";
+import { planImport, planImportSteps, type CurrentConfig } from "./config-import-plan";
 
 const K1 = "00000000-0000-4000-8000-0000000000a1";
 const K2 = "00000000-0000-4000-8000-0000000000a2";
@@ -119,5 +119,35 @@ describe("planImport", () => {
     const doc = { version: 1 as const, groups: [{ slug: "new", name: "n", providers: [{ provider: "a" }] }] };
     expect(plan(doc).issues).toEqual([]);
     expect(plan(doc, true).issues.map((i) => i.path)).toContain("groups[0].providers[0].provider");
+  });
+});
+
+describe("planImportSteps", () => {
+  it("pauses every few hundred entries and ends with the same plan as planImport", () => {
+    const ids = Array.from(
+      { length: 2_000 },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    );
+    const big: CurrentConfig = { ...current, apiKeys: ids.map((id, i) => key(id, `k${i}`, null)) };
+    const doc = configDocumentSchema.parse({
+      version: 1,
+      providers: Array.from({ length: 1_200 }, (_, i) => ({
+        name: `p${i}`,
+        baseUrl: "https://x.example/v1",
+      })),
+      apiKeys: ids.map((id, i) => ({ id, name: `k${i}`, note: i % 3 === 0 ? "changed" : "" })),
+    });
+    const options = { prune: false, sameCredential: () => true };
+    const steps = planImportSteps(big, doc, options);
+    let pauses = 0;
+    let step = steps.next();
+    while (step.done !== true) {
+      pauses++;
+      step = steps.next();
+    }
+    // 1,200 providers and 2,000 keys at 500 entries per step.
+    expect(pauses).toBe(2 + 4);
+    expect(step.value).toEqual(planImport(big, doc, options));
+    expect(step.value.diff.apiKeys.updated).toHaveLength(667);
   });
 });

@@ -61,8 +61,28 @@ function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> 
 const sortedEntries = (record: Record<string, string>) =>
   Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
-/** Computes the plan; `issues` non-empty means nothing may be applied. */
+/** Entries planned between two pauses of planImportSteps. */
+const ENTRIES_PER_STEP = 500;
+
+/** Computes the plan at once; `issues` non-empty means nothing may be applied. */
 export function planImport(current: CurrentConfig, input: ImportInput, options: PlanOptions): ImportPlan {
+  const steps = planImportSteps(current, input, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done === true) return step.value;
+  }
+}
+
+/**
+ * The same plan, computed in steps: the generator pauses every few hundred entries so a caller on a
+ * server can give the event loop a turn between them (a 50,000-key document is otherwise one long
+ * synchronous stretch). Pure: what a pause means is the caller's business.
+ */
+export function* planImportSteps(
+  current: CurrentConfig,
+  input: ImportInput,
+  options: PlanOptions,
+): Generator<void, ImportPlan, void> {
   const issues: Issue[] = [];
   const providerPath = options.providerPath ?? ((i: number) => `providers[${i}]`);
   const fullImport = input.groups !== undefined;
@@ -85,14 +105,16 @@ export function planImport(current: CurrentConfig, input: ImportInput, options: 
   // --- providers, matched by name
   const providersByName = new Map(current.providers.map((p) => [p.name, p]));
   const importedProviders = new Map<string, number>();
-  input.providers.forEach((entry, i) => {
+  for (let i = 0; i < input.providers.length; i++) {
+    if (i % ENTRIES_PER_STEP === ENTRIES_PER_STEP - 1) yield;
+    const entry = input.providers[i]!;
     const first = importedProviders.get(entry.name);
     if (first !== undefined) {
       issues.push({
         path: `${providerPath(i)}.name`,
         message: `duplicate provider name "${entry.name}" (first at ${providerPath(first)})`,
       });
-      return;
+      continue;
     }
     importedProviders.set(entry.name, i);
     const row = providersByName.get(entry.name);
@@ -105,7 +127,7 @@ export function planImport(current: CurrentConfig, input: ImportInput, options: 
     } else {
       plan.diff.providers.unchanged.push(entry.name);
     }
-  });
+  }
   if (options.prune) {
     for (const row of current.providers) {
       if (!importedProviders.has(row.name)) plan.deleteProviders.push(row);
@@ -177,7 +199,7 @@ export function planImport(current: CurrentConfig, input: ImportInput, options: 
   }
   plan.diff.groups.deleted.push(...plan.deleteGroups.map((g) => g.slug));
 
-  planApiKeys(current, input.apiKeys ?? [], plan, {
+  yield* planApiKeys(current, input.apiKeys ?? [], plan, {
     groupExists: (slug) => importedGroups.has(slug) || (!options.prune && groupsBySlug.has(slug)),
     groupSlugById: (id) => groupById.get(id)?.slug ?? null,
   });
@@ -230,12 +252,12 @@ interface KeyLookups {
   groupSlugById(id: string): string | null;
 }
 
-function planApiKeys(
+function* planApiKeys(
   current: CurrentConfig,
   entries: readonly ApiKeyEntry[],
   plan: ImportPlan,
   lookups: KeyLookups,
-) {
+): Generator<void, void, void> {
   const byId = new Map(current.apiKeys.map((k) => [k.id, k]));
   const byName = groupBy(current.apiKeys, (k) => k.name);
   const claimed = new Map<string, number>();
@@ -243,7 +265,9 @@ function planApiKeys(
   const finalGroup = new Map(
     current.apiKeys.map((k) => [k.id, k.groupId && lookups.groupSlugById(k.groupId)]),
   );
-  entries.forEach((entry, i) => {
+  for (let i = 0; i < entries.length; i++) {
+    if (i % ENTRIES_PER_STEP === ENTRIES_PER_STEP - 1) yield;
+    const entry = entries[i]!;
     if (entry.group !== null && !lookups.groupExists(entry.group)) {
       plan.issues.push({ path: `apiKeys[${i}].group`, message: `unknown group "${entry.group}"` });
     }
@@ -255,13 +279,13 @@ function planApiKeys(
           path: `apiKeys[${i}].name`,
           message: `${named.length} existing API keys are named "${entry.name}"; add the key's id to choose one`,
         });
-        return;
+        continue;
       }
       row = named[0];
     }
     if (!row) {
       plan.diff.apiKeys.skipped.push(entry.name);
-      return;
+      continue;
     }
     const first = claimed.get(row.id);
     if (first !== undefined) {
@@ -269,7 +293,7 @@ function planApiKeys(
         path: `apiKeys[${i}]`,
         message: `matches the same API key as apiKeys[${first}]`,
       });
-      return;
+      continue;
     }
     claimed.set(row.id, i);
     finalGroup.set(row.id, entry.group);
@@ -288,7 +312,7 @@ function planApiKeys(
     } else {
       plan.diff.apiKeys.unchanged.push(entry.name);
     }
-  });
+  }
   const holdersBySlug = groupBy(current.apiKeys, (k) => finalGroup.get(k.id) ?? null);
   for (const group of plan.deleteGroups) {
     const holders = (holdersBySlug.get(group.slug) ?? []).map((k) => k.name);

@@ -8,7 +8,8 @@ import {
 import { AppError } from "@/core/errors/catalogue";
 import { apiKeys, groupProviders, groups, providers, type ProviderRow } from "@/db/schema";
 import { applyImportPlan, loadCurrentConfig } from "./config-apply";
-import { planImport, type CurrentConfig, type ImportInput } from "./config-import-plan";
+import { runPaced } from "./run-paced";
+import { planImportSteps, type CurrentConfig, type ImportInput } from "./config-import-plan";
 import { maskProviderHeaders, openProviderHeaders, resolveMaskedHeaders } from "./provider-headers";
 import { formatProvidersCsv, parseProvidersCsv } from "./providers-csv";
 import { parseConfigDocument } from "./config-document-parse";
@@ -114,13 +115,13 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
     );
     if (options.dryRun) {
       const [current, resolved] = clearHeadersOf(await loadCurrentConfig(db, false), input);
-      const plan = planImport(current, resolved, planOptions);
+      const plan = await runPaced(planImportSteps(current, resolved, planOptions));
       if (plan.issues.length > 0) throw importInvalid(plan.issues);
       return result(plan.diff);
     }
     return ctx.write(by, async (tx) => {
       const [current, resolved] = clearHeadersOf(await loadCurrentConfig(tx, true), input);
-      const plan = planImport(current, resolved, planOptions);
+      const plan = await runPaced(planImportSteps(current, resolved, planOptions));
       if (plan.issues.length > 0) throw importInvalid(plan.issues);
       await applyImportPlan(tx, plan, current, sealer, ctx.now());
       return {

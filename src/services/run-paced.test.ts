@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { runPaced } from "./run-paced";
+
+/** Steps that each keep the CPU busy for `ms` (a stand-in for planning a few hundred entries). */
+function* busySteps(count: number, ms: number): Generator<void, number, void> {
+  for (let i = 0; i < count; i++) {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // spin
+    }
+    yield;
+  }
+  return count;
+}
+
+describe("runPaced", () => {
+  it("returns the generator's result and lets other callbacks run between slices of work", async () => {
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // 40 steps of 5 ms: 200 ms of work, in slices of ~20 ms, so the loop gets several turns.
+    const result = await runPaced(busySteps(40, 5));
+    ticking = false;
+    expect(result).toBe(40);
+    expect(turns).toBeGreaterThanOrEqual(5);
+  });
+
+  it("never yields for a generator without pauses", async () => {
+    function* none(): Generator<void, string, void> {
+      return "done";
+    }
+    expect(await runPaced(none())).toBe("done");
+  });
+});
