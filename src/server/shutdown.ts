@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import type { Server, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 
 export interface ShutdownStep {
@@ -9,6 +9,9 @@ export interface ShutdownStep {
 /**
  * Graceful shutdown on SIGTERM/SIGINT: stop accepting, let in-flight requests drain (bounded), then run
  * the steps in order (flush logs, close stores, close the database). A second signal exits at once.
+ * While draining, keep-alive connections are told to go: `server.close()` alone leaves a connection
+ * that was busy open after its response (until the keep-alive timeout), and a load balancer goes on
+ * sending new requests on it until the drain timeout cuts them off.
  */
 export function installShutdown(options: {
   server: Server;
@@ -20,10 +23,29 @@ export function installShutdown(options: {
   const { server, steps, logger } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let shuttingDown: Promise<void> | null = null;
+  const inFlight = new Set<ServerResponse>();
+  // Runs before the dispatcher, so a response started during the drain still gets `Connection: close`.
+  server.prependListener("request", (_req, res: ServerResponse) => {
+    if (shuttingDown !== null) {
+      res.shouldKeepAlive = false;
+      return;
+    }
+    inFlight.add(res);
+    res.once("close", () => inFlight.delete(res));
+  });
+  /** Makes the connection of a response in flight close once that response is done. */
+  const closeAfter = (res: ServerResponse) => {
+    // Head not sent yet: Node then sends `Connection: close` and ends the socket after the body.
+    if (!res.headersSent) res.shouldKeepAlive = false;
+    // Head already sent with keep-alive (a stream): close the connection once it is idle again.
+    else res.once("finish", () => setImmediate(() => server.closeIdleConnections()));
+  };
 
   const shutdown = (): Promise<void> => {
     shuttingDown ??= (async () => {
       logger.info("shutting down: no new connections, draining in-flight requests");
+      for (const res of inFlight) closeAfter(res);
+      inFlight.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets with no request in flight would otherwise hold close() for seconds.
       server.closeIdleConnections();
