@@ -114,4 +114,24 @@ describe("graceful shutdown and keep-alive connections", () => {
       agent.destroy();
     }
   });
+
+  it("serves a request already sent on an idle kept-alive connection when the signal arrives", async () => {
+    const { port, shutdown, warnings } = await startServer(5_000);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = await get(port, "/", agent);
+      expect(first.connection).toBe("keep-alive");
+      // The next request goes out on the idle connection; the shutdown starts before the server has
+      // read it, as when a balancer's request and the signal land in the same turn of the loop.
+      const next = get(port, "/", agent);
+      const done = shutdown();
+      const answer = await next;
+      expect(answer.status).toBe(200);
+      expect(answer.connection).toBe("close");
+      await done;
+      expect(warnings).toEqual([]);
+    } finally {
+      agent.destroy();
+    }
+  });
 });

@@ -1,4 +1,5 @@
-import type { Server, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import type { Logger } from "pino";
 
 export interface ShutdownStep {
@@ -24,9 +25,12 @@ export function installShutdown(options: {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   let shuttingDown: Promise<void> | null = null;
   const inFlight = new Set<ServerResponse>();
+  // Connections that carried a request during the drain: they close themselves after its response.
+  const closingSockets = new WeakSet<Socket>();
   // Runs before the dispatcher, so a response started during the drain still gets `Connection: close`.
-  server.prependListener("request", (_req, res: ServerResponse) => {
+  server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => {
     if (shuttingDown !== null) {
+      closingSockets.add(req.socket);
       res.shouldKeepAlive = false;
       return;
     }
@@ -36,9 +40,19 @@ export function installShutdown(options: {
   /** Makes the connection of a response in flight close once that response is done. */
   const closeAfter = (res: ServerResponse) => {
     // Head not sent yet: Node then sends `Connection: close` and ends the socket after the body.
-    if (!res.headersSent) res.shouldKeepAlive = false;
-    // Head already sent with keep-alive (a stream): close the connection once it is idle again.
-    else res.once("finish", () => setImmediate(() => server.closeIdleConnections()));
+    if (!res.headersSent) {
+      res.shouldKeepAlive = false;
+      return;
+    }
+    // Head already sent with keep-alive (a stream): end this one connection once the body is out.
+    // Not closeIdleConnections(): it also resets connections whose next request is not read yet.
+    const socket = res.socket;
+    if (socket === null) return;
+    res.once("finish", () =>
+      setImmediate(() => {
+        if (!closingSockets.has(socket)) socket.end();
+      }),
+    );
   };
 
   const shutdown = (): Promise<void> => {
@@ -46,6 +60,11 @@ export function installShutdown(options: {
       logger.info("shutting down: no new connections, draining in-flight requests");
       for (const res of inFlight) closeAfter(res);
       inFlight.clear();
+      // close() also resets keep-alive connections it deems idle, including one whose next request
+      // sits unread in its socket (the signal came first in this turn of the event loop, or the loop
+      // lags): a request the balancer already sent, lost. Let two turns read what has arrived first.
+      await nextTurn();
+      await nextTurn();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets with no request in flight would otherwise hold close() for seconds.
       server.closeIdleConnections();
@@ -81,6 +100,10 @@ export function installShutdown(options: {
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
   return shutdown;
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function sleep(ms: number): Promise<void> {
