@@ -47,6 +47,8 @@ export async function sendChat(
   target: LoadTarget,
   streamed: boolean,
   apiKey: string = target.apiKey,
+  /** Called once the response head has arrived. */
+  onHead?: () => void,
 ): Promise<RequestRecord> {
   const record: RequestRecord = {
     startedAt: Date.now(),
@@ -73,6 +75,7 @@ export async function sendChat(
     record.status = res.statusCode;
     record.requestId = headerOf(res.headers["x-request-id"]);
     record.upstream = headerOf(res.headers["x-upstream"]);
+    onHead?.();
     const text = await res.body.text();
     record.complete = streamed ? text.includes("[DONE]") : text.length > 0;
   } catch (err) {

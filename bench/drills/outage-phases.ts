@@ -1,7 +1,14 @@
 import type { Agent } from "undici";
 import type { PrivatePostgres } from "../../src/testing/private-postgres";
 import type { PrivateRedis } from "../../src/testing/private-redis";
-import { formatSummary, recordsBetween, sleep, summariseLoad } from "./drill-figures";
+import {
+  formatSummary,
+  loadAverageLine,
+  recordsBetween,
+  sleep,
+  summariseLoad,
+  timelineOf,
+} from "./drill-figures";
 import type { DrillKey } from "./drill-seed";
 import { sendChat, type LoadGenerator, type LoadTarget } from "./load-generator";
 import type { MetricsSampler } from "./metrics-sampler";
@@ -46,6 +53,15 @@ function say(line: string): void {
   console.log(line);
 }
 
+/** CPU use of each instance between two readings, as `A 23 %, B 19 %`. */
+function cpuLine(ctx: DrillContext, before: readonly number[], after: readonly number[], ms: number): string {
+  return ctx.instances
+    .map((i, n) => `${i.name} ${((100 * ((after[n] ?? 0) - (before[n] ?? 0))) / (ms / 1000)).toFixed(0)} %`)
+    .join(", ");
+}
+
+const cpuNow = (ctx: DrillContext) => ctx.instances.map((i) => i.cpuSeconds());
+
 function printWindow(ctx: DrillContext, label: string, from: number, to: number): void {
   say(`  ${label}: ${formatSummary(summariseLoad(recordsBetween(ctx.load.records, from, to)))}`);
 }
@@ -58,14 +74,16 @@ async function settleRecords(ctx: DrillContext): Promise<void> {
 
 /** (a) PostgreSQL stopped for the outage, then started: success, spill, drain. */
 export async function runDatabaseOutage(ctx: DrillContext): Promise<void> {
-  say(`\n== (a) PostgreSQL stopped for ${ctx.outageMs / 1000} s ==`);
+  say(`\n== (a) PostgreSQL stopped for ${ctx.outageMs / 1000} s (${loadAverageLine()}) ==`);
   const from = Date.now();
   await sleep(ctx.settleMs);
+  const cpuBefore = cpuNow(ctx);
   const down = Date.now();
   await ctx.pg.stop();
   await sleep(ctx.outageMs);
   await ctx.pg.start();
   const up = Date.now();
+  const cpuDuring = cpuNow(ctx);
   const drainMs = await ctx.sampler.waitFor(
     (s) => s.spillRows === 0 && s.queueDepth < 1_000,
     DRAIN_TIMEOUT_MS,
@@ -74,14 +92,18 @@ export async function runDatabaseOutage(ctx: DrillContext): Promise<void> {
   const to = Date.now();
   ctx.spans.push({ name: "a: PostgreSQL stop", from, to });
   await settleRecords(ctx);
+  printWindow(ctx, "before the outage", from, down);
   printWindow(ctx, "during the outage", down, up);
+  printWindow(ctx, "after (back → end)", up, to);
   printWindow(ctx, "whole phase", from, to);
+  say(`  timeline: ${timelineOf(ctx.load.records, from, to, 5_000)}`);
   say(`  spill rows max per instance: ${JSON.stringify(ctx.sampler.maxOf("spillRows", down, to))}`);
   say(`  spill bytes max per instance: ${JSON.stringify(ctx.sampler.maxOf("spillBytes", down, to))}`);
   say(
     `  log rows dropped (process total) max per instance: ${JSON.stringify(ctx.sampler.maxOf("dropped", down, to))}`,
   );
   say(`  log queue depth max per instance: ${JSON.stringify(ctx.sampler.maxOf("queueDepth", down, to))}`);
+  say(`  CPU of each instance during the outage: ${cpuLine(ctx, cpuBefore, cpuDuring, up - down)}`);
   say(
     `  time from PostgreSQL back to spill + queue drained: ${drainMs < 0 ? "not drained" : `${drainMs} ms`}`,
   );
@@ -107,26 +129,37 @@ async function redisVariant(
   cause: () => Promise<void>,
   recover: () => Promise<void>,
 ): Promise<void> {
-  say(`\n== (b) Redis ${label} for ${outageMs / 1000} s (STATE_STORE_FAILURE=open) ==`);
+  say(`\n== (b) Redis ${label} for ${outageMs / 1000} s, STATE_STORE_FAILURE=open (${loadAverageLine()}) ==`);
   const from = Date.now();
+  const cpuStart = cpuNow(ctx);
   await sleep(ctx.settleMs);
+  const cpuBefore = cpuNow(ctx);
   const down = Date.now();
   const before = await ctx.sampler.scrape();
   await cause();
   await sleep(outageMs);
   await recover();
   const up = Date.now();
+  const cpuDuring = cpuNow(ctx);
   const closeMs = await ctx.sampler.waitFor((s) => s.breakerOpen === 0, BREAKER_CLOSE_TIMEOUT_MS);
   // A probe answers within a second of the breaker's timer; give reconnects a moment more.
   await sleep(2_000);
+  const checkFrom = await ctx.sampler.scrape();
   const limitLine = await checkLimitExact(ctx, key);
+  const checkTo = await ctx.sampler.scrape();
+  const opensInCheck = checkTo.map(
+    (s) => s.breakerOpens - (checkFrom.find((b) => b.instance === s.instance)?.breakerOpens ?? 0),
+  );
   await sleep(ctx.settleMs);
   const to = Date.now();
   const after = await ctx.sampler.scrape();
   ctx.spans.push({ name: `b: Redis ${label}`, from, to });
   await settleRecords(ctx);
+  printWindow(ctx, "before the outage", from, down);
   printWindow(ctx, "during the outage", down, up);
   printWindow(ctx, "first 2 s of it", down, down + 2_000);
+  printWindow(ctx, "after (back → end)", up, to);
+  say(`  timeline: ${timelineOf(ctx.load.records, from, to, 5_000)}`);
   printWindow(ctx, "whole phase", from, to);
   const delta = (field: "breakerOpens" | "breakerCloses") =>
     JSON.stringify(
@@ -142,7 +175,10 @@ async function redisVariant(
   say(
     `  breaker closed on every instance ${closeMs < 0 ? "— NOT within 60 s" : `${closeMs} ms after Redis was back`}`,
   );
-  say(`  rate limit after recovery: ${limitLine}`);
+  say(`  rate limit after recovery: ${limitLine}; breaker opens meanwhile: ${JSON.stringify(opensInCheck)}`);
+  say(
+    `  CPU of each instance before: ${cpuLine(ctx, cpuStart, cpuBefore, down - from)}; during: ${cpuLine(ctx, cpuBefore, cpuDuring, up - down)}`,
+  );
 }
 
 /** (b) Redis killed for the outage then restarted (empty), then frozen (SIGSTOP) and thawed. */
@@ -197,12 +233,17 @@ function upstreamShare(ctx: DrillContext, from: number, to: number): string {
 /** (c) SIGTERM one instance while it serves 20 long streams; restart it afterwards. */
 export async function runGracefulStop(ctx: DrillContext): Promise<void> {
   const [target] = ctx.instances;
-  say(`\n== (c) SIGTERM ${target.name} with 20 open streams ==`);
+  say(`\n== (c) SIGTERM ${target.name} with 20 open streams (${loadAverageLine()}) ==`);
   const from = Date.now();
   await sleep(ctx.settleMs);
   const direct: LoadTarget = { ...ctx.viaNginx, baseUrl: target.url, groupSlug: ctx.slowGroupSlug };
-  const streams = Array.from({ length: 20 }, () => sendChat(ctx.agent, direct, true));
-  await sleep(1_000);
+  let heads = 0;
+  const streams = Array.from({ length: 20 }, () =>
+    sendChat(ctx.agent, direct, true, direct.apiKey, () => heads++),
+  );
+  // SIGTERM only once every stream is open (its head arrived), bounded by the streams' own length.
+  for (let i = 0; i < 50 && heads < 20; i++) await sleep(100);
+  const openAtTerm = heads;
   const term = Date.now();
   target.signal("SIGTERM");
   await target.waitExit();
@@ -217,7 +258,9 @@ export async function runGracefulStop(ctx: DrillContext): Promise<void> {
   const to = Date.now();
   ctx.spans.push({ name: "c: SIGTERM", from, to });
   await settleRecords(ctx);
-  say(`  streams open at SIGTERM: 20 (each ~5 s), completed with [DONE]: ${complete}/20`);
+  say(
+    `  streams open (head received) at SIGTERM: ${openAtTerm}/20 (each ~5 s), completed with [DONE]: ${complete}/20`,
+  );
   say(`  ${target.name} exited ${exited - term} ms after SIGTERM`);
   printWindow(ctx, "SIGTERM → exit", term, exited);
   printWindow(ctx, "exit → restart", exited, restart);
@@ -231,7 +274,7 @@ export async function runGracefulStop(ctx: DrillContext): Promise<void> {
 /** (d) kill -9 one instance under load; restart it and time its first success through nginx. */
 export async function runHardKill(ctx: DrillContext): Promise<void> {
   const target = ctx.instances[1];
-  say(`\n== (d) kill -9 ${target.name} under load ==`);
+  say(`\n== (d) kill -9 ${target.name} under load (${loadAverageLine()}) ==`);
   const from = Date.now();
   await sleep(ctx.settleMs);
   const inFlight = ctx.load.inFlight();

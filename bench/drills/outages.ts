@@ -6,7 +6,7 @@
  * Prints figures, asserts nothing, and removes every process and folder it made (also on Ctrl-C).
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -39,6 +39,9 @@ const argsSchema = z.object({
     .string()
     .regex(/^[abcd](,[abcd])*$/)
     .default("a,b,c,d"),
+  /** Copy the instances' and nginx's logs here before the temp folder goes. */
+  logs: z.string().min(1).optional(),
+  "log-level": z.enum(["warn", "info", "debug"]).default("warn"),
 });
 
 const GROUP = "drill";
@@ -80,7 +83,13 @@ async function countRows(
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { short: { type: "boolean" }, rate: { type: "string" }, phases: { type: "string" } },
+    options: {
+      short: { type: "boolean" },
+      rate: { type: "string" },
+      phases: { type: "string" },
+      logs: { type: "string" },
+      "log-level": { type: "string" },
+    },
     strict: true,
   });
   const args = argsSchema.parse(values);
@@ -90,6 +99,16 @@ async function main(): Promise<void> {
   const settleMs = args.short ? 3_000 : 5_000;
   const dir = mkdtempSync(path.join(tmpdir(), "rb-drill-"));
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
+  const logsTo = args.logs;
+  if (logsTo !== undefined) {
+    cleanups.push(() => {
+      mkdirSync(logsTo, { recursive: true });
+      for (const name of ["instance-A.log", "instance-B.log", "nginx/error.log"]) {
+        const from = path.join(dir, name);
+        if (existsSync(from)) copyFileSync(from, path.join(logsTo, name.replace("/", "-")));
+      }
+    });
+  }
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) await Promise.resolve(fn()).catch(() => undefined);
     cleanups.length = 0;
@@ -128,7 +147,7 @@ async function main(): Promise<void> {
       ADMIN_TOKEN: adminToken,
       OUTBOUND_ALLOW: "127.0.0.0/8",
       STATE_STORE_FAILURE: "open",
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: args["log-level"],
     };
     const instances: RoundaboutInstance[] = [];
     for (const name of ["A", "B"]) {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, openSync, closeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { sleep } from "./drill-figures";
 
@@ -22,6 +22,20 @@ export interface RoundaboutInstance {
   running(): boolean;
   /** `/metrics` as text ("" when the instance does not answer). */
   metrics(): Promise<string>;
+  /** CPU seconds (user + system) the current process has used; 0 when it is not running. */
+  cpuSeconds(): number;
+}
+
+/** User + system CPU seconds of a process, from /proc/PID/stat (clock ticks of 1/100 s). */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -90,6 +104,7 @@ export function defineInstance(options: {
       if (running()) child?.kill(name);
     },
     waitExit: () => exited,
+    cpuSeconds: () => (running() ? cpuSecondsOf(child?.pid ?? 0) : 0),
     async metrics() {
       if (!running()) return "";
       return fetch(`${url}/metrics`, { signal: AbortSignal.timeout(3_000) }).then(
