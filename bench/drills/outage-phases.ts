@@ -171,7 +171,9 @@ async function redisVariant(
       ),
     );
   say(`  breaker opens per instance: ${delta("breakerOpens")}, closes: ${delta("breakerCloses")}`);
-  say(`  seconds sampled with the breaker open: ${JSON.stringify(ctx.sampler.openSeconds(down, to))}`);
+  say(
+    `  scrapes (1 per s, 4 per s while waiting for it to close) showing the breaker open: ${JSON.stringify(ctx.sampler.openSeconds(down, to))}`,
+  );
   say(
     `  breaker closed on every instance ${closeMs < 0 ? "— NOT within 60 s" : `${closeMs} ms after Redis was back`}`,
   );
