@@ -61,12 +61,9 @@ beforeAll(async () => {
   h = await startGatewayHarness();
   upstream = createServer(serveBig);
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
-  const p = await h.addProvider({ baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
-  const g = await h.addGroup();
-  slug = g.slug;
-  await h.addMember(g.id, p.id);
-  key = (await h.addKey()).key;
-  await h.reload();
+  ({ slug, key } = await h.addRoute({
+    baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`,
+  }));
 });
 
 afterAll(async () => {

@@ -39,12 +39,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   const port = (upstream.address() as AddressInfo).port;
   h = await startGatewayHarness();
-  const p = await h.addProvider({ baseUrl: `http://127.0.0.1:${port}${BASE}`, apiKey: "prov-secret" });
-  const g = await h.addGroup();
-  slug = g.slug;
-  await h.addMember(g.id, p.id);
-  key = (await h.addKey()).key;
-  await h.reload();
+  ({ slug, key } = await h.addRoute({ baseUrl: `http://127.0.0.1:${port}${BASE}`, apiKey: "prov-secret" }));
 });
 
 afterAll(async () => {

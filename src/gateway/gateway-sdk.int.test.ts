@@ -15,12 +15,7 @@ beforeAll(async () => {
   up = await startMockUpstream({
     behaviour: { inputTokens: 13, outputTokens: 17, text: "Hello there, SDK." },
   });
-  const p = await h.addProvider({ baseUrl: up.url, apiKey: "prov-secret" });
-  const g = await h.addGroup();
-  slug = g.slug;
-  await h.addMember(g.id, p.id);
-  key = (await h.addKey()).key;
-  await h.reload();
+  ({ slug, key } = await h.addRoute({ baseUrl: up.url, apiKey: "prov-secret" }));
 });
 
 afterAll(async () => {

@@ -11,12 +11,7 @@ let key: string;
 beforeAll(async () => {
   h = await startGatewayHarness();
   up = await startMockUpstream();
-  const p = await h.addProvider({ baseUrl: up.url, apiKey: "prov-secret" });
-  const g = await h.addGroup();
-  slug = g.slug;
-  await h.addMember(g.id, p.id);
-  key = (await h.addKey()).key;
-  await h.reload();
+  ({ slug, key } = await h.addRoute({ baseUrl: up.url, apiKey: "prov-secret" }));
 });
 
 afterAll(async () => {

@@ -12,12 +12,7 @@ let key: string;
 beforeAll(async () => {
   h = await startGatewayHarness();
   up = await startMockUpstream();
-  const p = await h.addProvider({ baseUrl: up.url });
-  const g = await h.addGroup();
-  slug = g.slug;
-  await h.addMember(g.id, p.id);
-  key = (await h.addKey()).key;
-  await h.reload();
+  ({ slug, key } = await h.addRoute({ baseUrl: up.url }));
 });
 
 afterAll(async () => {

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
+import { seedRouteInDataDir } from "@/testing/process-setups";
 import { startTestProcess } from "@/testing/runtime-test-support";
 
 /**
@@ -31,7 +32,7 @@ beforeAll(async () => {
   upstream = await startMockUpstream();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "rb-edge-"));
   dirs.push(dataDir);
-  key = await seedDataDir(dataDir, upstream.url);
+  key = await seedRouteInDataDir(dataDir, upstream.url);
   child = spawn(process.execPath, ["--import", "tsx", "gateway.ts"], {
     cwd: ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir, LOG_LEVEL: "info", ...LIMITS },
@@ -57,28 +58,6 @@ afterAll(async () => {
   await upstream?.close();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-
-async function seedDataDir(dataDir: string, upstreamUrl: string): Promise<string> {
-  const token = "edge-limits-admin-token";
-  const proc = await startTestProcess({ DATA_DIR: dataDir, ADMIN_TOKEN: token, LOG_LEVEL: "silent" });
-  const call = async (route: string, body: unknown) => {
-    const res = await fetch(`${proc.url}/api/admin${route}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    expect(res.status, route).toBe(201);
-    return (await res.json()) as { id: string; key?: string };
-  };
-  try {
-    const provider = await call("/providers", { name: "up", baseUrl: upstreamUrl, authStyle: "none" });
-    const group = await call("/groups", { slug: "main", name: "Main" });
-    await call(`/groups/${group.id}/providers`, { providerId: provider.id });
-    return (await call("/api-keys", { name: "k" })).key!;
-  } finally {
-    await proc.stop();
-  }
-}
 
 interface RawExchange {
   readonly socket: Socket;

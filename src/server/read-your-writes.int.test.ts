@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
-import { openTestDatabase, testRedis } from "@/testing/test-database";
+import { PROCESS_SETUPS } from "@/testing/process-setups";
 import { startTestProcess, type RunningProcess } from "@/testing/runtime-test-support";
 
 /**
@@ -17,25 +17,7 @@ import { startTestProcess, type RunningProcess } from "@/testing/runtime-test-su
 const ADMIN_TOKEN = `adm-${randomBytes(12).toString("hex")}`;
 const ROUNDS = 30;
 
-const SETUPS = [
-  { name: "embedded (PGlite + memory)", vars: async (): Promise<Record<string, string>> => ({}) },
-  {
-    name: "PostgreSQL + Redis",
-    vars: async (): Promise<Record<string, string>> => {
-      const db = await openTestDatabase("postgres");
-      await db.close();
-      const redis = testRedis();
-      return {
-        DATABASE_URL: db.url!,
-        REDIS_URL: redis.url,
-        REDIS_PREFIX: redis.prefix,
-        SECRET_KEY: randomBytes(32).toString("base64"),
-      };
-    },
-  },
-];
-
-describe.each(SETUPS)("read-your-writes on one instance ($name)", (setup) => {
+describe.each(PROCESS_SETUPS)("read-your-writes on one instance ($name)", (setup) => {
   let proc: RunningProcess;
   let dataDir: string;
   let first: MockUpstream;

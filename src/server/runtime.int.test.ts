@@ -6,34 +6,11 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeRows } from "@/db/execute-rows";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
-import { openTestDatabase, testRedis } from "@/testing/test-database";
+import { PROCESS_SETUPS } from "@/testing/process-setups";
 import { startTestProcess, type RunningProcess } from "@/testing/runtime-test-support";
 
 const ADMIN_TOKEN = `adm-${randomBytes(12).toString("hex")}`;
 const CANARY_CREDENTIAL = `upstream-canary-${randomBytes(12).toString("hex")}`;
-
-interface Setup {
-  name: string;
-  vars: () => Promise<Record<string, string>>;
-}
-
-const SETUPS: Setup[] = [
-  { name: "embedded (PGlite + memory)", vars: async () => ({}) },
-  {
-    name: "PostgreSQL + Redis",
-    vars: async () => {
-      const db = await openTestDatabase("postgres");
-      await db.close();
-      const redis = testRedis();
-      return {
-        DATABASE_URL: db.url!,
-        REDIS_URL: redis.url,
-        REDIS_PREFIX: redis.prefix,
-        SECRET_KEY: randomBytes(32).toString("base64"),
-      };
-    },
-  },
-];
 
 async function admin(proc: RunningProcess, method: string, route: string, body?: unknown) {
   const res = await fetch(`${proc.url}/api/admin${route}`, {
@@ -46,7 +23,7 @@ async function admin(proc: RunningProcess, method: string, route: string, body?:
   return { status: res.status, text, json: json as Record<string, unknown> | null };
 }
 
-describe.each(SETUPS)("whole process: first start, restart, no leaked secret ($name)", (setup) => {
+describe.each(PROCESS_SETUPS)("whole process: first start, restart, no leaked secret ($name)", (setup) => {
   let upstream: MockUpstream;
   let dataDir: string;
   let vars: Record<string, string>;

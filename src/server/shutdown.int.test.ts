@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { startMockUpstream } from "@/testing/mock-upstream";
-import { startTestProcess } from "@/testing/runtime-test-support";
+import { seedRouteInDataDir } from "@/testing/process-setups";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const dirs: string[] = [];
@@ -51,29 +51,6 @@ function newDataDir(): string {
   return dataDir;
 }
 
-/** Seeds a data folder with a provider, a group and a key through the real admin API, then stops. */
-async function seedDataDir(dataDir: string, upstreamUrl: string): Promise<string> {
-  const token = "shutdown-test-admin-token";
-  const proc = await startTestProcess({ DATA_DIR: dataDir, ADMIN_TOKEN: token, LOG_LEVEL: "silent" });
-  const call = async (route: string, body: unknown) => {
-    const res = await fetch(`${proc.url}/api/admin${route}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    expect(res.status, route).toBe(201);
-    return (await res.json()) as { id: string; key?: string };
-  };
-  try {
-    const provider = await call("/providers", { name: "slow", baseUrl: upstreamUrl, authStyle: "none" });
-    const group = await call("/groups", { slug: "main", name: "Main" });
-    await call(`/groups/${group.id}/providers`, { providerId: provider.id });
-    return (await call("/api-keys", { name: "k" })).key!;
-  } finally {
-    await proc.stop();
-  }
-}
-
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 }
@@ -86,7 +63,7 @@ describe("graceful shutdown of the real process", () => {
   it("drains an in-flight request on SIGTERM, then exits 0", async () => {
     const upstream = await startMockUpstream({ behaviour: { delayMs: 700 } });
     const dataDir = newDataDir();
-    const key = await seedDataDir(dataDir, upstream.url);
+    const key = await seedRouteInDataDir(dataDir, upstream.url);
     const { child, url, output } = await spawnGateway(dataDir);
     try {
       // The upstream answers after 700 ms; the signal arrives while the request is in flight.

@@ -106,6 +106,11 @@ export interface GatewayHarness {
   addKey(seed?: KeySeed): Promise<{ id: string; key: string }>;
   /** Reloads the routing snapshot now. */
   reload(): Promise<void>;
+  /**
+   * The usual setup in one call: a provider, a group with it as the only member and a key, then a
+   * snapshot reload — so `proxyUrl(slug)` with `key` reaches that provider.
+   */
+  addRoute(seed: ProviderSeed): Promise<{ slug: string; key: string; groupId: string; providerId: string }>;
   /** Announces a config change on the store, as the admin API does. */
   publishConfigChange(): Promise<void>;
   /** A control-plane service context over this database, store and secret box (silent logger). */
@@ -157,7 +162,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     server = await startGatewayOnlyServer({ gateway, port: 0, host: "127.0.0.1" });
   }
 
-  return {
+  const harness: GatewayHarness = {
     url: server.url,
     gateway,
     server,
@@ -244,6 +249,14 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       return { id: row.id, key: generated.key };
     },
     reload: () => gateway.reload(),
+    async addRoute(seed) {
+      const p = await harness.addProvider(seed);
+      const g = await harness.addGroup();
+      await harness.addMember(g.id, p.id);
+      const { key } = await harness.addKey();
+      await gateway.reload();
+      return { slug: g.slug, key, groupId: g.id, providerId: p.id };
+    },
     publishConfigChange: () => store.publish(CONFIG_CHANNEL, JSON.stringify({ at: Date.now() })),
     serviceContext: () =>
       createServiceContext({ db, store, sealer: secretBox, logger: createLogger("silent"), outbound }),
@@ -257,6 +270,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       await database.close();
     },
   };
+  return harness;
 }
 
 /** A minimal OpenAI chat request every mock upstream answers. */
