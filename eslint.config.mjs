@@ -204,6 +204,25 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Test support lives in src/testing or beside the tests: no product module pulls vitest in.
+    files: ["src/**/*.ts", "src/**/*.tsx", "app/**/*.ts", "app/**/*.tsx"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx", "src/testing/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "vitest",
+              message:
+                "Product code never imports vitest: test support lives in src/testing/ or beside the tests.",
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Layers point down only: core ← store/db ← gateway/services ← admin-api/server ← console/app.
   // src/testing/** is under no layer rule: it assembles every layer for the suites.
   ...layers,

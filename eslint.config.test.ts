@@ -151,4 +151,16 @@ describe("layering lint rules (eslint.config.mjs)", () => {
     const server = 'export { createAdminApi } from "@/admin-api/router";';
     expect(await layeringErrors("src/core/balancing/layer-probe.test.ts", server)).toHaveLength(1);
   });
+
+  it("keeps vitest out of product modules (test support lives in src/testing)", async () => {
+    const code = 'export { expect } from "vitest";\n';
+    const vitestErrors = async (file: string) => {
+      const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+      return result!.messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+    };
+    const [refusal] = await vitestErrors("src/security/layer-probe.ts");
+    expect(refusal).toContain("Product code never imports vitest");
+    expect(await vitestErrors("src/testing/layer-probe.ts")).toEqual([]);
+    expect(await vitestErrors("src/security/layer-probe.test.ts")).toEqual([]);
+  });
 });

@@ -11,8 +11,8 @@ import {
   policyOf,
   type OutboundSender,
   type SenderAnswer,
-} from "./outbound-sender-contract";
-import { scriptedResolver, startCountingServer, startServerPair } from "./outbound-test-servers";
+} from "@/testing/outbound-sender-contract";
+import { scriptedResolver, startCountingServer, startServerPair } from "@/testing/outbound-test-servers";
 
 async function answerOf(response: {
   statusCode: number;

@@ -11,8 +11,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { EMPTY_OUTBOUND_POLICY } from "../core/outbound/allow-list";
 import { pinSmtpOptions } from "./outbound-connect";
 import { OutboundBlockedError } from "./outbound-guard";
-import { policyOf } from "./outbound-sender-contract";
-import { makeSelfSignedCertificate, scriptedResolver } from "./outbound-test-servers";
+import { policyOf } from "@/testing/outbound-sender-contract";
+import { makeSelfSignedCertificate, scriptedResolver } from "@/testing/outbound-test-servers";
 
 const listen = (server: Server | SMTPServer, port: number, host: string) =>
   new Promise<void>((resolve, reject) => {

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TLSSocket } from "node:tls";
-import type { ResolveHost } from "./outbound-guard";
+import type { ResolveHost } from "@/security/outbound-guard";
 
 export interface SeenRequest {
   readonly path: string;

@@ -5,8 +5,8 @@
  */
 import { afterEach, expect, it } from "vitest";
 import type { buildConnector } from "undici";
-import { EMPTY_OUTBOUND_POLICY, parseOutboundAllow, type OutboundPolicy } from "../core/outbound/allow-list";
-import { isOutboundBlocked, type ResolveHost } from "./outbound-guard";
+import { EMPTY_OUTBOUND_POLICY, parseOutboundAllow, type OutboundPolicy } from "@/core/outbound/allow-list";
+import { isOutboundBlocked, type ResolveHost } from "@/security/outbound-guard";
 import {
   makeSelfSignedCertificate,
   scriptedResolver,
