@@ -7,9 +7,12 @@ import { apiKeys, groupProviders, groups, providers } from "@/db/schema";
 import type { CurrentConfig, ImportPlan } from "./config-import-plan";
 import { credentialTail } from "./mappers";
 import { sealProviderHeaders } from "./provider-headers";
+import { createPacer } from "./run-paced";
 import type { CredentialSealer } from "./service-context";
 
-const READ_PAGE = 5_000;
+// Small enough that one page is a short statement even on the embedded database (which runs it on
+// this thread), large enough that PostgreSQL round trips stay few.
+const READ_PAGE = 1_000;
 
 /** Reads a table page by page (keyset on `id`), yielding to the event loop between pages. */
 async function readInPages<T extends { id: string }>(
@@ -85,10 +88,10 @@ function credentialFields(sealer: CredentialSealer, id: string, apiKey: string |
   return { apiKeyCipher: sealer.seal(apiKey, id), apiKeyLast4: credentialTail(apiKey) };
 }
 
-// Rows per multi-row insert, and writes between two turns of the event loop: an embedded database
-// runs each statement on this thread, so a big import must never hold it for long at once.
+// Rows per multi-row insert: an embedded database runs each statement on this thread, so a big
+// import must never hold it for long at once; between statements the pacer gives the loop a turn
+// every 20 ms (run-paced.ts).
 const INSERT_CHUNK = 100;
-const WRITES_PER_TURN = 100;
 
 function groupFields(entry: GroupEntry) {
   const { providers: _members, ...fields } = entry;
@@ -107,6 +110,7 @@ export async function applyImportPlan(
   sealer: CredentialSealer,
   now: Date,
 ): Promise<void> {
+  const pace = createPacer();
   const providerIds = new Map(current.providers.map((p) => [p.name, p.id]));
   for (let start = 0; start < plan.createProviders.length; start += INSERT_CHUNK) {
     const values = plan.createProviders.slice(start, start + INSERT_CHUNK).map((entry) => {
@@ -122,12 +126,8 @@ export async function applyImportPlan(
       };
     });
     await tx.insert(providers).values(values);
-    await yieldToLoop();
+    await pace();
   }
-  let writes = 0;
-  const pace = async () => {
-    if (++writes % WRITES_PER_TURN === 0) await yieldToLoop();
-  };
   for (const { row, entry } of plan.updateProviders) {
     await tx
       .update(providers)
