@@ -252,14 +252,7 @@ export async function runGracefulStop(ctx: DrillContext): Promise<void> {
   const exited = Date.now();
   const done = await Promise.all(streams);
   const complete = done.filter((r) => r.status === 200 && r.complete).length;
-  await sleep(ctx.settleMs);
-  const restart = Date.now();
-  const startMs = await target.start();
-  const firstMs = await timeToFirstSuccessVia(ctx, target, restart, 60_000);
-  await sleep(ctx.settleMs);
-  const to = Date.now();
-  ctx.spans.push({ name: "c: SIGTERM", from, to });
-  await settleRecords(ctx);
+  const { restart, startMs, firstMs, to } = await restartAndRejoin(ctx, target, "c: SIGTERM", from);
   say(
     `  streams open (head received) at SIGTERM: ${openAtTerm}/20 (each ~5 s), completed with [DONE]: ${complete}/20`,
   );
@@ -273,6 +266,27 @@ export async function runGracefulStop(ctx: DrillContext): Promise<void> {
   printWindow(ctx, "whole phase", from, to);
 }
 
+/**
+ * After an instance went down: let traffic settle, restart it, time its first success through nginx,
+ * settle again, and record the phase's span (phases c and d end the same way).
+ */
+async function restartAndRejoin(
+  ctx: DrillContext,
+  target: DrillContext["instances"][number],
+  phase: string,
+  from: number,
+): Promise<{ restart: number; startMs: number; firstMs: number; to: number }> {
+  await sleep(ctx.settleMs);
+  const restart = Date.now();
+  const startMs = await target.start();
+  const firstMs = await timeToFirstSuccessVia(ctx, target, restart, 60_000);
+  await sleep(ctx.settleMs);
+  const to = Date.now();
+  ctx.spans.push({ name: phase, from, to });
+  await settleRecords(ctx);
+  return { restart, startMs, firstMs, to };
+}
+
 /** (d) kill -9 one instance under load; restart it and time its first success through nginx. */
 export async function runHardKill(ctx: DrillContext): Promise<void> {
   const target = ctx.instances[1];
@@ -283,14 +297,7 @@ export async function runHardKill(ctx: DrillContext): Promise<void> {
   const kill = Date.now();
   target.signal("SIGKILL");
   await target.waitExit();
-  await sleep(ctx.settleMs);
-  const restart = Date.now();
-  const startMs = await target.start();
-  const firstMs = await timeToFirstSuccessVia(ctx, target, restart, 60_000);
-  await sleep(ctx.settleMs);
-  const to = Date.now();
-  ctx.spans.push({ name: "d: kill -9", from, to });
-  await settleRecords(ctx);
+  const { restart, startMs, firstMs, to } = await restartAndRejoin(ctx, target, "d: kill -9", from);
   const hit = ctx.load.records.filter((r) => r.startedAt < kill && r.endedAt >= kill);
   const hitFailed = hit.filter((r) => !(r.status === 200 && r.complete)).length;
   const after = summariseLoad(recordsBetween(ctx.load.records, kill, restart));

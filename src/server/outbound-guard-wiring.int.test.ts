@@ -7,6 +7,7 @@ import { EMPTY_OUTBOUND_POLICY } from "@/core/outbound/allow-list";
 import { testProviderConnection } from "@/services/provider-connection-test";
 import { startGatewayHarness, type GatewayHarness } from "@/testing/gateway-harness";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
+import { callAdminApi } from "@/testing/process-setups";
 import { startTestProcess, type RunningProcess } from "@/testing/runtime-test-support";
 
 /**
@@ -20,13 +21,8 @@ const dirs: string[] = [];
 let upstream: MockUpstream;
 
 async function admin(proc: RunningProcess, method: string, route: string, body?: unknown) {
-  const res = await fetch(`${proc.url}/api/admin${route}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: (text ? JSON.parse(text) : null) as Record<string, unknown> };
+  const r = await callAdminApi(proc.url, ADMIN_TOKEN, method, route, body);
+  return { ...r, json: r.json ?? {} };
 }
 
 async function start(outboundAllow: string): Promise<RunningProcess> {

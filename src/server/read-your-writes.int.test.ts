@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
-import { PROCESS_SETUPS } from "@/testing/process-setups";
+import { PROCESS_SETUPS, callAdminApi } from "@/testing/process-setups";
 import { startTestProcess, type RunningProcess } from "@/testing/runtime-test-support";
 
 /**
@@ -24,14 +24,9 @@ describe.each(PROCESS_SETUPS)("read-your-writes on one instance ($name)", (setup
   let second: MockUpstream;
 
   async function admin(method: string, route: string, body?: unknown) {
-    const res = await fetch(`${proc.url}/api/admin${route}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.status >= 300) throw new Error(`${method} ${route}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : null) as Record<string, unknown>;
+    const r = await callAdminApi(proc.url, ADMIN_TOKEN, method, route, body);
+    if (r.status >= 300) throw new Error(`${method} ${route}: ${r.status} ${r.text}`);
+    return r.json ?? {};
   }
 
   async function proxy(slug: string, key: string): Promise<Response> {

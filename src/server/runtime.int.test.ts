@@ -6,21 +6,14 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executeRows } from "@/db/execute-rows";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
-import { PROCESS_SETUPS } from "@/testing/process-setups";
+import { PROCESS_SETUPS, callAdminApi } from "@/testing/process-setups";
 import { startTestProcess, type RunningProcess } from "@/testing/runtime-test-support";
 
 const ADMIN_TOKEN = `adm-${randomBytes(12).toString("hex")}`;
 const CANARY_CREDENTIAL = `upstream-canary-${randomBytes(12).toString("hex")}`;
 
-async function admin(proc: RunningProcess, method: string, route: string, body?: unknown) {
-  const res = await fetch(`${proc.url}/api/admin${route}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const json = res.headers.get("content-type")?.includes("json") && text ? JSON.parse(text) : null;
-  return { status: res.status, text, json: json as Record<string, unknown> | null };
+function admin(proc: RunningProcess, method: string, route: string, body?: unknown) {
+  return callAdminApi(proc.url, ADMIN_TOKEN, method, route, body);
 }
 
 describe.each(PROCESS_SETUPS)("whole process: first start, restart, no leaked secret ($name)", (setup) => {

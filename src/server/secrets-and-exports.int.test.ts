@@ -8,6 +8,7 @@ import { HEADER_VALUE_MASK } from "@/core/vocabulary/providers";
 import { executeRows } from "@/db/execute-rows";
 import { parseCsv } from "@/http/csv";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
+import { callAdminApi } from "@/testing/process-setups";
 import { startTestProcess, type RunningProcess } from "@/testing/runtime-test-support";
 
 /**
@@ -25,16 +26,8 @@ let upstream: MockUpstream;
 let dataDir: string;
 let proc: RunningProcess;
 
-async function admin(method: string, route: string, body?: unknown) {
-  const res = await fetch(`${proc.url}/api/admin${route}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  const json =
-    res.headers.get("content-type")?.includes("json") && text ? (JSON.parse(text) as unknown) : null;
-  return { status: res.status, text, json: json as Record<string, unknown> | null };
+function admin(method: string, route: string, body?: unknown) {
+  return callAdminApi(proc.url, ADMIN_TOKEN, method, route, body);
 }
 
 beforeAll(async () => {

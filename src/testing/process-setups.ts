@@ -56,3 +56,21 @@ export async function seedRouteInDataDir(dataDir: string, upstreamUrl: string): 
     await proc.stop();
   }
 }
+
+/** One admin API call with a bearer token; the JSON body when the answer is JSON, else null. */
+export async function callAdminApi(
+  baseUrl: string,
+  token: string,
+  method: string,
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; text: string; json: Record<string, unknown> | null }> {
+  const res = await fetch(`${baseUrl}/api/admin${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const json = res.headers.get("content-type")?.includes("json") && text ? JSON.parse(text) : null;
+  return { status: res.status, text, json: json as Record<string, unknown> | null };
+}
