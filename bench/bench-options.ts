@@ -28,6 +28,12 @@ const USAGE = `Usage: npm run bench -- [options]
   --soak-rounds N       soak rounds (default 3)
   --json PATH           where to write the figures (default .bench/last.json)
   --tsx                 run the child processes from source under tsx instead of esbuild bundles
+  --sse-streams N       SSE streams per shape and target (default 20; --quick: 4)
+  --sse-concurrency N   streams open at once (default 4, or all of --sse-streams when that is given)
+  --sse-events N        content events per stream (default 20)
+  --sse-interval-ms MS  spacing of the upstream's events (default 20)
+                        (the issue's streaming target: --sse-streams 200 --sse-events 10 --sse-interval-ms 50)
+  --sse-only            skip the load cells: only the SSE probe (and --soak when given)
   --profile             write a V8 CPU profile of the proxy process for each load cell (the measured
                         window only: no startup, no warm-up) to .bench/profiles/{target}-{conns}c.cpuprofile`;
 
@@ -49,6 +55,11 @@ const argsSchema = z.strictObject({
   "soak-rounds": positiveInt(20).default(3),
   json: z.string().min(1).default(".bench/last.json"),
   profile: z.boolean().default(false),
+  "sse-streams": positiveInt(5_000).optional(),
+  "sse-concurrency": positiveInt(5_000).optional(),
+  "sse-events": positiveInt(1_000).default(20),
+  "sse-interval-ms": positiveInt(10_000).default(20),
+  "sse-only": z.boolean().default(false),
   tsx: z.boolean().default(false),
   help: z.boolean().default(false),
 });
@@ -74,6 +85,11 @@ export function parseBenchOptions(
       "soak-rounds": { type: "string" },
       json: { type: "string" },
       profile: { type: "boolean" },
+      "sse-streams": { type: "string" },
+      "sse-concurrency": { type: "string" },
+      "sse-events": { type: "string" },
+      "sse-interval-ms": { type: "string" },
+      "sse-only": { type: "boolean" },
       tsx: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -94,7 +110,7 @@ export function parseBenchOptions(
     console.log(USAGE);
     return null;
   }
-  const connections = (a.connections ?? "1,16,64").split(",").map(Number);
+  const connections = a["sse-only"] ? [] : (a.connections ?? "1,16,64").split(",").map(Number);
   if (connections.some((c) => c < 1 || c > 1024))
     throw new Error("--connections: each count must be 1..1024");
   return {
@@ -103,10 +119,11 @@ export function parseBenchOptions(
     requests: a.requests ?? null,
     warmupS: a.quick ? 0.3 : 1,
     upstreamLatencyMs: a.latency,
-    sseEvents: 20,
-    sseIntervalMs: 20,
-    sseStreams: a.quick ? 4 : 20,
-    sseConcurrency: a.quick ? 2 : 4,
+    sseEvents: a["sse-events"],
+    sseIntervalMs: a["sse-interval-ms"],
+    sseStreams: a["sse-streams"] ?? (a.quick ? 4 : 20),
+    sseConcurrency:
+      a["sse-concurrency"] ?? (a["sse-streams"] !== undefined ? a["sse-streams"] : a.quick ? 2 : 4),
     soakRounds: a.soak ? a["soak-rounds"] : 0,
     soakRequests: a["soak-requests"],
     redis: a.redis !== undefined,

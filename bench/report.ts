@@ -11,6 +11,8 @@ export const TARGETS = {
   bunchedShareSlack: 0.02,
   /** How far the gateway's median gap may be from the upstream's interval. */
   gapP50SlackMs: 2,
+  /** Issue 12: the gateway's first-event p99 within this share above the bare proxy's. */
+  firstEventP99Ratio: 1.2,
 } as const;
 
 const ORDER: TargetName[] = ["direct", "bare", "gateway", "gateway+redis", "gateway+postgres"];
@@ -91,6 +93,7 @@ function sseTable(rows: SseRow[], intervalMs: number): string {
       "streams",
       "TTFB p50 ms",
       "1st content p50 ms",
+      "1st content p99 ms",
       `gap p50 ms (nominal ${intervalMs})`,
       "gap mean",
       "gap min",
@@ -104,6 +107,7 @@ function sseTable(rows: SseRow[], intervalMs: number): string {
       `${r.result.streams}${r.result.failed > 0 ? ` (${r.result.failed} failed)` : ""}`,
       num(r.result.ttfbP50Ms, 2),
       num(r.result.firstContentP50Ms, 2),
+      num(r.result.firstContentP99Ms, 2),
       num(r.result.gapP50Ms, 2),
       num(r.result.gapMeanMs, 2),
       num(r.result.gapMinMs, 2),
@@ -178,6 +182,31 @@ export function evaluateTargets(report: Omit<BenchReport, "checks" | "finishedAt
     name: "SSE gaps preserved (no bunching)",
     pass: ssePass,
     detail: sseDetails.length > 0 ? sseDetails.join("; ") : "not measured",
+  });
+
+  const firstDetails: string[] = [];
+  let firstPass: boolean | null = null;
+  for (const shape of ["openai", "anthropic"] as const) {
+    const find = (t: TargetName) => report.sse.find((r) => r.shape === shape && r.target === t)?.result;
+    const gw = find("gateway");
+    const bare = find("bare");
+    if (!gw || !bare || !Number.isFinite(gw.firstContentP99Ms) || !Number.isFinite(bare.firstContentP99Ms)) {
+      continue;
+    }
+    const ok =
+      gw.failed === 0 &&
+      gw.firstContentP99Ms <= bare.firstContentP99Ms * TARGETS.firstEventP99Ratio &&
+      gw.bunched <= bare.bunched;
+    firstPass = (firstPass ?? true) && ok;
+    firstDetails.push(
+      `${shape}: first event p99 ${num(gw.firstContentP99Ms, 1)} ms vs bare ${num(bare.firstContentP99Ms, 1)} ms ` +
+        `(${num(gw.firstContentP99Ms / bare.firstContentP99Ms, 2)}×), bunched ${gw.bunched} vs bare ${bare.bunched}`,
+    );
+  }
+  checks.push({
+    name: `SSE first event p99 ≤ ${TARGETS.firstEventP99Ratio}× bare, bunched gaps ≤ bare's count`,
+    pass: firstPass,
+    detail: firstDetails.length > 0 ? firstDetails.join("; ") : "not measured",
   });
 
   const first = report.soak[0];

@@ -26,6 +26,8 @@ export interface SseResult {
   readonly ttfbP50Ms: number;
   /** Time to the first content event (p50 over streams). */
   readonly firstContentP50Ms: number;
+  /** Time to the first content event (p99 over streams): what the slowest streams wait. */
+  readonly firstContentP99Ms: number;
   readonly gaps: number;
   readonly gapMeanMs: number;
   readonly gapP50Ms: number;
@@ -74,9 +76,15 @@ async function readStream(client: Pool, target: SseTarget, timeoutMs: number): P
 }
 
 function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  return percentile(values, 0.5);
+}
+
+/** Nearest-rank percentile (0 < q ≤ 1); NaN for no values. */
+function percentile(values: number[], q: number): number {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return Number.NaN;
+  const sorted = finite.sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 }
 
 /**
@@ -115,6 +123,10 @@ export async function probeSse(target: SseTarget, options: SseProbeOptions): Pro
     failed,
     ttfbP50Ms: median(timings.map((t) => t.ttfbMs)),
     firstContentP50Ms: median(timings.map((t) => t.contentTimes[0] ?? Number.NaN)),
+    firstContentP99Ms: percentile(
+      timings.map((t) => t.contentTimes[0] ?? Number.NaN),
+      0.99,
+    ),
     gaps: gaps.length,
     gapMeanMs: gaps.length > 0 ? sum / gaps.length : Number.NaN,
     gapP50Ms: median(gaps),

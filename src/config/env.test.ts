@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, outboundPolicyOf, parseEnv, trustProxyOf } from "./env";
+import { EnvError, outboundPolicyOf, parseEnv, trustProxyOf, workersOf } from "./env";
 
 describe("OUTBOUND_ALLOW", () => {
   it("defaults to empty: public addresses only", () => {
@@ -87,5 +87,39 @@ describe("slow-client deadlines and header limits", () => {
     ] as const) {
       expect(() => parseEnv({ [name]: value })).toThrow(new RegExp(name));
     }
+  });
+});
+
+describe("WORKERS", () => {
+  const shared = {
+    DATABASE_URL: "postgres://u@127.0.0.1/db",
+    SECRET_KEY: "k".repeat(44),
+    REDIS_URL: "redis://127.0.0.1:6379",
+  };
+
+  it("defaults to 1 and resolves auto to the core count", () => {
+    expect(workersOf(parseEnv({}), 8)).toBe(1);
+    expect(workersOf(parseEnv({ WORKERS: "" }), 8)).toBe(1);
+    expect(workersOf(parseEnv({ ...shared, WORKERS: "auto" }), 8)).toBe(8);
+    expect(workersOf(parseEnv({ ...shared, WORKERS: "auto" }), 0)).toBe(1);
+    expect(workersOf(parseEnv({ ...shared, WORKERS: "3" }), 8)).toBe(3);
+  });
+
+  it("refuses values that are not auto or 1..256", () => {
+    for (const value of ["0", "-1", "2.5", "many", "257"]) {
+      expect(() => parseEnv({ ...shared, WORKERS: value }), value).toThrow(/WORKERS/);
+    }
+  });
+
+  it("refuses more than one worker without both PostgreSQL and Redis, saying why", () => {
+    expect(() => parseEnv({ WORKERS: "2" })).toThrow(
+      /WORKERS above 1 \(or auto\) needs both DATABASE_URL and REDIS_URL/,
+    );
+    expect(() => parseEnv({ WORKERS: "auto", REDIS_URL: shared.REDIS_URL })).toThrow(
+      /DATABASE_URL and REDIS_URL/,
+    );
+    const { REDIS_URL: _, ...noRedis } = shared;
+    expect(() => parseEnv({ ...noRedis, WORKERS: "2" })).toThrow(/own rate limits/);
+    expect(parseEnv({ WORKERS: "1" }).WORKERS).toBe(1);
   });
 });

@@ -115,6 +115,16 @@ export const envSchema = z
     MAX_HEADERS_COUNT: intIn(10, 10_000, 100),
     // Request-log batches the database cannot take go to DATA_DIR/spill up to this many bytes; 0 = off.
     LOG_SPILL_MAX_BYTES: intIn(0, 2 ** 40, 1024 * 1024 * 1024),
+    // Data-plane processes on one port (node:cluster): "auto" = one per core; more than 1 needs
+    // DATABASE_URL and REDIS_URL (see workersOf).
+    WORKERS: z.preprocess(
+      emptyToUndefined,
+      z
+        .union([z.literal("auto"), z.coerce.number().int().min(1).max(256)], {
+          error: 'WORKERS must be "auto" or a whole number from 1 to 256',
+        })
+        .default(1),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.SECRET_KEY) {
@@ -147,6 +157,14 @@ export const envSchema = z
           "HEADERS_TIMEOUT_MS must not exceed BODY_TIMEOUT_MS (the body deadline includes the headers)",
       });
     }
+    if (env.WORKERS !== 1 && (!env.REDIS_URL || !env.DATABASE_URL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["WORKERS"],
+        message:
+          "WORKERS above 1 (or auto) needs both DATABASE_URL and REDIS_URL: the embedded database opens in one process only, and without Redis each worker would keep its own rate limits, quotas and health (a key's limit would be multiplied by the worker count). Set both, or use WORKERS=1",
+      });
+    }
     if ((env.ADMIN_USERNAME && !env.ADMIN_PASSWORD) || (!env.ADMIN_USERNAME && env.ADMIN_PASSWORD)) {
       ctx.addIssue({
         code: "custom",
@@ -173,6 +191,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(result.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`));
   }
   return result.data;
+}
+
+/** The number of worker processes a validated environment asks for, "auto" resolved to `cores`. */
+export function workersOf(env: Pick<Env, "WORKERS">, cores: number): number {
+  return env.WORKERS === "auto" ? Math.max(1, cores) : env.WORKERS;
 }
 
 /** The trusted-proxy setting of a validated environment (`TRUST_PROXY`). */

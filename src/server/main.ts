@@ -1,10 +1,12 @@
 import type { AddressInfo } from "node:net";
-import { EnvError, parseEnv, type Env } from "@/config/env";
+import { availableParallelism } from "node:os";
+import { EnvError, parseEnv, workersOf, type Env } from "@/config/env";
 import { createEdgeServer, type EdgeLimits } from "@/http/edge-server";
 import { createLogger } from "@/observability/logger";
 import { createDispatcher } from "./dispatch";
 import { prepareNextHandler } from "./next-handler";
 import { createRuntime, type Runtime, type RuntimeRole } from "./runtime";
+import { followPrimaryShutdown, isClusterPrimary, isClusterWorker, runClusterPrimary } from "./cluster";
 import { installCrashGuard } from "./crash-guard";
 import { installShutdown } from "./shutdown";
 
@@ -32,6 +34,15 @@ export async function main(role: RuntimeRole): Promise<void> {
   }
   const logger = createLogger(env.LOG_LEVEL);
   const print = (text: string) => process.stdout.write(`${text}\n`);
+  const workers = workersOf(env, availableParallelism());
+  if (isClusterPrimary(workers)) {
+    await runClusterPrimary({
+      workers,
+      logger,
+      onListening: (port) => print(`${upMessage(role, env.HOST, port)}  ·  ${workers} workers`),
+    });
+    return;
+  }
 
   let runtime: Runtime;
   try {
@@ -59,18 +70,22 @@ export async function main(role: RuntimeRole): Promise<void> {
   );
   const shutdown = installShutdown({ server, steps, logger });
   installCrashGuard({ logger, shutdown });
+  followPrimaryShutdown(shutdown);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(env.PORT, env.HOST, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const shown = env.HOST === "0.0.0.0" || env.HOST === "::" ? "localhost" : env.HOST;
   logger.info({ port, role }, "listening");
-  print(
-    role === "full"
-      ? `Roundabout is up: console http://${shown}:${port}  ·  gateway http://${shown}:${port}/api/proxy/{group}`
-      : `Roundabout gateway is up: http://${shown}:${port}/api/proxy/{group}`,
-  );
+  // In a cluster the primary prints the one line, once every worker listens.
+  if (!isClusterWorker()) print(upMessage(role, env.HOST, port));
+}
+
+function upMessage(role: RuntimeRole, host: string, port: number): string {
+  const shown = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  return role === "full"
+    ? `Roundabout is up: console http://${shown}:${port}  ·  gateway http://${shown}:${port}/api/proxy/{group}`
+    : `Roundabout gateway is up: http://${shown}:${port}/api/proxy/{group}`;
 }
 
 /** The edge limits (slow clients, header sizes) of a validated environment. */

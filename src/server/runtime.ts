@@ -28,6 +28,7 @@ import { createHealthTransitionRecorder } from "@/stats/health-events";
 import { startRetentionJob } from "@/stats/retention-job";
 import { createObservability } from "@/observability/create-observability";
 import { createAlertSignals } from "./alert-signals";
+import { answerSiblingReloads, reloadSiblings } from "./cluster";
 import type { NodeHandler } from "@/http/node-response";
 import type { DispatchTable } from "./dispatch";
 import { sendWebResponse, toWebRequest } from "./node-web-bridge";
@@ -151,7 +152,11 @@ export async function createRuntime(
       outbound,
       // Read-your-writes: an admin write returns once this instance's routing snapshot has it,
       // without waiting for its own announcement to come back over Redis pub/sub.
-      applyLocally: () => gateway.reload(),
+      // With WORKERS > 1 the sibling workers reload too before the write is answered.
+      applyLocally: async () => {
+        await gateway.reload();
+        await reloadSiblings();
+      },
       passwords: auth,
       health: createHealthControl({ db: database.db, health, gateway }),
       liveStream: observability.stream,
@@ -200,6 +205,10 @@ export async function createRuntime(
     );
   }
   handlers.proxy = (req, res) => gateway.handle(req, res);
+  answerSiblingReloads(
+    () => gateway.reload(),
+    (err) => logger.error({ err }, "reload asked by a sibling worker failed"),
+  );
   handlers.cron = createCronHandler({ secret: env.CRON_SECRET, checker });
 
   shutdownSteps.push(
