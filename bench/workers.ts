@@ -161,7 +161,8 @@ async function main(): Promise<void> {
           headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
           body: CHAT_BODY,
         };
-        await runLoad(target, { connections: args.connections, durationS: 1 });
+        // Warm-up: JIT, pools and every worker's snapshot, so the measured window starts hot.
+        await runLoad(target, { connections: args.connections, durationS: 3 });
         const cpuBefore = treeCpuUs(server.child.pid!);
         const load = await runLoad(target, { connections: args.connections, durationS: args.duration });
         const cpuUsPerReq = (treeCpuUs(server.child.pid!) - cpuBefore) / Math.max(1, load.responses);

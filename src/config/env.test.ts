@@ -123,3 +123,13 @@ describe("WORKERS", () => {
     expect(parseEnv({ WORKERS: "1" }).WORKERS).toBe(1);
   });
 });
+
+describe("HEALTH_LATENCY_FLOOR_MS", () => {
+  it("defaults to 250 ms, accepts 0..600000 and refuses the rest", () => {
+    expect(parseEnv({}).HEALTH_LATENCY_FLOOR_MS).toBe(250);
+    expect(parseEnv({ HEALTH_LATENCY_FLOOR_MS: "0" }).HEALTH_LATENCY_FLOOR_MS).toBe(0);
+    expect(parseEnv({ HEALTH_LATENCY_FLOOR_MS: "1500" }).HEALTH_LATENCY_FLOOR_MS).toBe(1500);
+    expect(() => parseEnv({ HEALTH_LATENCY_FLOOR_MS: "-1" })).toThrow(/HEALTH_LATENCY_FLOOR_MS/);
+    expect(() => parseEnv({ HEALTH_LATENCY_FLOOR_MS: "fast" })).toThrow(/HEALTH_LATENCY_FLOOR_MS/);
+  });
+});

@@ -74,6 +74,8 @@ export const envSchema = z
     ADMIN_MAX_BODY_BYTES: intIn(1024, 256 * 1024 * 1024, 5 * 1024 * 1024),
     // Active health checks of providers with a healthCheckPath, run by one instance; 0 = none.
     HEALTH_CHECK_INTERVAL_MS: intIn(0, 86_400_000, 30_000),
+    // No latency EWMA at or below this is reported `degraded` by latency (the absolute floor), ms.
+    HEALTH_LATENCY_FLOOR_MS: intIn(0, 600_000, 250),
     // When the state store (Redis) is unreachable: "open" lets limited requests through, "closed" refuses them.
     STATE_STORE_FAILURE: z.preprocess(emptyToUndefined, z.enum(["open", "closed"]).default("open")),
     // Raw request logs (and minute rollups, captured bodies) vs hour/day rollups and health events.

@@ -120,9 +120,11 @@ describe.each(PROCESS_SETUPS)("whole process: first start, restart, no leaked se
   });
 
   it("keeps its data across a restart: same provider, credential still decrypts, key still valid", async () => {
-    const proc = await startTestProcess(vars);
+    const proc = await startTestProcess({ ...vars, HEALTH_LATENCY_FLOOR_MS: "900" });
     try {
       expect(proc.output.join("\n")).not.toMatch(/username: admin/);
+      // The setting reaches the health policy the registry judges with.
+      expect(proc.runtime.health.registry.policy.degradedLatencyFloorMs).toBe(900);
       const providers = await admin(proc, "GET", "/providers");
       expect(JSON.stringify(providers.json)).toContain('"name":"mock"');
       const before = upstream.requests.length;

@@ -114,7 +114,10 @@ export async function createRuntime(
     openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
     outbound,
     options: { maxBodyBytes: env.MAX_BODY_BYTES, stateStoreFailure: env.STATE_STORE_FAILURE, trustProxy },
-    health: { checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS },
+    health: {
+      checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS,
+      policy: { degradedLatencyFloorMs: env.HEALTH_LATENCY_FLOOR_MS },
+    },
     logWriterOptions: { onWrite: observability.onRequestRecorded, ...(logSpill ? { spill: logSpill } : {}) },
   });
   const { gateway, health, checker } = dataPlane;
