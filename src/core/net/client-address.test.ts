@@ -1,7 +1,13 @@
 import fc from "fast-check";
 import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
-import { parseTrustProxy, resolveClientAddress, type TrustProxy } from "./client-address";
+import {
+  clientAddressOfRequest,
+  parseTrustProxy,
+  resolveClientAddress,
+  TRUST_PROXY_OFF,
+  type TrustProxy,
+} from "./client-address";
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 
@@ -102,5 +108,51 @@ describe("resolveClientAddress", () => {
       }),
       { numRuns: 500, seed: SEED },
     );
+  });
+});
+
+describe("clientAddressOfRequest (remembered per socket)", () => {
+  const trustAll = trust("true");
+
+  it("answers like resolveClientAddress for every request on one socket, headers changing or not", () => {
+    const socket = { remoteAddress: "::ffff:10.0.0.1" };
+    const requests = [
+      { socket, headers: {} },
+      { socket, headers: {} },
+      { socket, headers: { "x-forwarded-for": "203.0.113.9" } },
+      { socket, headers: { "x-forwarded-for": "203.0.113.9" } },
+      { socket, headers: { "x-forwarded-for": "198.51.100.7, 203.0.113.9" } },
+      { socket, headers: { forwarded: "for=192.0.2.60" } },
+      { socket, headers: {} },
+    ];
+    for (const mode of [TRUST_PROXY_OFF, trustAll]) {
+      for (const req of requests) {
+        expect(clientAddressOfRequest(req, mode)).toBe(
+          resolveClientAddress(
+            {
+              peer: socket.remoteAddress,
+              xForwardedFor: req.headers["x-forwarded-for"],
+              forwarded: req.headers.forwarded,
+            },
+            mode,
+          ),
+        );
+      }
+    }
+    expect(clientAddressOfRequest({ socket, headers: { "x-forwarded-for": "203.0.113.9" } }, trustAll)).toBe(
+      "203.0.113.9",
+    );
+    expect(
+      clientAddressOfRequest({ socket, headers: { "x-forwarded-for": "203.0.113.9" } }, TRUST_PROXY_OFF),
+    ).toBe("10.0.0.1");
+  });
+
+  it("recomputes when the socket's peer changes, and keeps sockets apart", () => {
+    const a = { remoteAddress: "127.0.0.1" };
+    const b = { remoteAddress: "::1" };
+    expect(clientAddressOfRequest({ socket: a, headers: {} }, TRUST_PROXY_OFF)).toBe("127.0.0.1");
+    expect(clientAddressOfRequest({ socket: b, headers: {} }, TRUST_PROXY_OFF)).toBe("::1");
+    a.remoteAddress = "192.0.2.1";
+    expect(clientAddressOfRequest({ socket: a, headers: {} }, TRUST_PROXY_OFF)).toBe("192.0.2.1");
   });
 });

@@ -171,14 +171,37 @@ export interface RequestLike {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
+interface ResolvedOnSocket {
+  readonly trust: TrustProxy;
+  readonly peer: string | undefined;
+  readonly xForwardedFor: string | string[] | undefined;
+  readonly forwarded: string | string[] | undefined;
+  readonly address: string | null;
+}
+
+/**
+ * The last resolution per socket: a keep-alive connection sends many requests from one peer (and,
+ * behind a proxy, usually the same forwarding headers), and parsing addresses with ipaddr.js costs
+ * ~10-20 µs per request. The answer is a pure function of the inputs compared here.
+ */
+const lastBySocket = new WeakMap<object, ResolvedOnSocket>();
+
 /** `resolveClientAddress` over a node:http request (socket peer, X-Forwarded-For, Forwarded). */
 export function clientAddressOfRequest(req: RequestLike, trust: TrustProxy): string | null {
-  return resolveClientAddress(
-    {
-      peer: req.socket.remoteAddress,
-      xForwardedFor: req.headers["x-forwarded-for"],
-      forwarded: req.headers.forwarded,
-    },
-    trust,
-  );
+  const peer = req.socket.remoteAddress;
+  const xForwardedFor = req.headers["x-forwarded-for"];
+  const forwarded = req.headers.forwarded;
+  const last = lastBySocket.get(req.socket);
+  if (
+    last !== undefined &&
+    last.trust === trust &&
+    last.peer === peer &&
+    last.xForwardedFor === xForwardedFor &&
+    last.forwarded === forwarded
+  ) {
+    return last.address;
+  }
+  const address = resolveClientAddress({ peer, xForwardedFor, forwarded }, trust);
+  lastBySocket.set(req.socket, { trust, peer, xForwardedFor, forwarded, address });
+  return address;
 }
