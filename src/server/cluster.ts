@@ -163,15 +163,29 @@ export async function runClusterPrimary(options: ClusterPrimaryOptions): Promise
   options.onListening?.(port);
 }
 
-/** In a cluster worker, starts `shutdown` when the primary says so (a signal may start it too). */
+let stopWorker: (() => void) | null = null;
+
+/**
+ * In a cluster worker, listens for the primary's stop from the very start: before
+ * followPrimaryShutdown installed the graceful path (the runtime is still starting, nothing is in
+ * flight) the worker just exits. Call it first thing in a worker; no-op elsewhere.
+ */
+export function listenForPrimaryShutdown(exit = (code: number) => process.exit(code)): void {
+  if (!cluster.isWorker) return;
+  process.on("message", (message: unknown) => {
+    if (message !== SHUTDOWN_MESSAGE) return;
+    if (stopWorker === null) exit(0);
+    else stopWorker();
+  });
+}
+
+/** In a cluster worker, makes the primary's stop run `shutdown` (a signal may start it too). */
 export function followPrimaryShutdown(
   shutdown: () => Promise<void>,
   exit = (code: number) => process.exit(code),
 ) {
   if (!cluster.isWorker) return;
-  process.on("message", (message: unknown) => {
-    if (message === SHUTDOWN_MESSAGE) void shutdown().then(() => exit(0));
-  });
+  stopWorker = () => void shutdown().then(() => exit(0));
 }
 
 let workerReloadSeq = 0;

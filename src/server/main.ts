@@ -6,7 +6,13 @@ import { createLogger } from "@/observability/logger";
 import { createDispatcher } from "./dispatch";
 import { prepareNextHandler } from "./next-handler";
 import { createRuntime, type Runtime, type RuntimeRole } from "./runtime";
-import { followPrimaryShutdown, isClusterPrimary, isClusterWorker, runClusterPrimary } from "./cluster";
+import {
+  followPrimaryShutdown,
+  isClusterPrimary,
+  listenForPrimaryShutdown,
+  isClusterWorker,
+  runClusterPrimary,
+} from "./cluster";
 import { installCrashGuard } from "./crash-guard";
 import { installShutdown } from "./shutdown";
 
@@ -43,6 +49,7 @@ export async function main(role: RuntimeRole): Promise<void> {
     });
     return;
   }
+  listenForPrimaryShutdown();
 
   let runtime: Runtime;
   try {

@@ -6,7 +6,12 @@ import { availableParallelism } from "node:os";
 import { parseEnv, workersOf } from "@/config/env";
 import { createEdgeServer } from "@/http/edge-server";
 import { createLogger } from "@/observability/logger";
-import { followPrimaryShutdown, isClusterPrimary, runClusterPrimary } from "@/server/cluster";
+import {
+  followPrimaryShutdown,
+  isClusterPrimary,
+  listenForPrimaryShutdown,
+  runClusterPrimary,
+} from "@/server/cluster";
 import { installCrashGuard } from "@/server/crash-guard";
 import { createDispatcher } from "@/server/dispatch";
 import { edgeLimitsOf } from "@/server/main";
@@ -26,6 +31,7 @@ async function runDrillServer(): Promise<void> {
     });
     return;
   }
+  listenForPrimaryShutdown();
   const runtime = await createRuntime(env, logger, { role: "full", print: () => undefined });
   const server = createEdgeServer(
     edgeLimitsOf(env),
