@@ -1,7 +1,9 @@
-// `npm start`: build when needed, then run the production server in this process.
+// `npm start` (console + admin API + gateway) and `npm run start:gateway` (the data plane alone):
+// build when needed, then run the production server in this process.
 import { spawnSync } from "node:child_process";
 import { buildIsStale } from "./build-state.mjs";
 
+const entry = process.argv[2] === "gateway" ? "gateway" : "server";
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 if (buildIsStale()) {
   console.log("Building Roundabout (first start or sources changed; about a minute)…");
@@ -9,4 +11,4 @@ if (buildIsStale()) {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 process.env.NODE_ENV ??= "production";
-await import("../dist/server.mjs");
+await import(entry === "gateway" ? "../dist/gateway.mjs" : "../dist/server.mjs");
