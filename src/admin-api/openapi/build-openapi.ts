@@ -118,7 +118,7 @@ export function buildOpenApiDocument(options: OpenApiOptions): OpenApiDocument {
         gatewayKey: {
           type: "http",
           scheme: "bearer",
-          description: "A gateway key (`rb_…`) created under /api/admin/api-keys, as OpenAI SDKs send it.",
+          description: "A gateway key (`sk-…`) created under /api/admin/api-keys, as OpenAI SDKs send it.",
         },
         gatewayKeyHeader: {
           type: "apiKey",
