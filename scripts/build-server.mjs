@@ -12,6 +12,9 @@ await build({
   target: "node20",
   packages: "external",
   sourcemap: true,
+  // `node dist/server.mjs` is a production start unless told otherwise (the env schema's default,
+  // development, would serve the console in Next's dev mode).
+  banner: { js: 'process.env.NODE_ENV ??= "production";' },
   logLevel: "warning",
 });
 console.log("built dist/server.mjs and dist/gateway.mjs");

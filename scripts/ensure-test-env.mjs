@@ -73,3 +73,16 @@ if (!existsSync(CHROMIUM)) {
     );
   }
 }
+
+// The deployment tests check the nginx example with `nginx -t`, and the drills run it.
+if (!existsSync("/usr/sbin/nginx")) {
+  if (isRoot && succeeds("sh", ["-c", "command -v apt-get"])) {
+    console.log("[test] installing nginx-light for the deployment tests and drills (once)…");
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    run("apt-get", ["install", "-y", "-qq", "nginx-light"], env);
+  } else {
+    console.log(
+      "[test] /usr/sbin/nginx is missing; tests/deploy will fail. Install it: apt-get install -y nginx-light",
+    );
+  }
+}

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { sleep } from "./drill-figures";
 
 /**
  * A private nginx (master + one worker, `daemon off`) with a temp config, balancing two Roundabout
- * instances the way an operator would put them behind it: keep-alive upstream connections, a failed
+ * instances the way an operator would put them behind it — the config is deploy/nginx/roundabout.conf,
+ * the example docs/deployment.md shows: keep-alive upstream connections, a failed
  * connect or a timeout moves the request to the other instance (`proxy_next_upstream error timeout`;
  * a POST already sent is not replayed — nginx's default, right for non-idempotent LLM calls), and no
  * buffering so SSE frames pass at once. `X-Upstream` tells the drill which instance answered.
@@ -18,12 +19,42 @@ export interface PrivateNginx {
 
 const NGINX = "/usr/sbin/nginx";
 
-/** nginx.conf for a loopback listener in front of `upstreamPorts`. */
+/** The operator's example (docs/deployment.md): the drill runs this very file. */
+export const NGINX_EXAMPLE = path.join(import.meta.dirname, "../../deploy/nginx/roundabout.conf");
+
+/**
+ * The example's upstream and server blocks for other addresses: its `server 127.0.0.1:…` lines become
+ * one per `upstreams` entry (`127.0.0.1:4001`, `roundabout-1:3000`), its `listen 80;` line `listen`.
+ */
+export function siteConfig(
+  example: string,
+  options: { listen: string; upstreams: readonly string[] },
+): string {
+  const serverLine = /^(\s*)server 127\.0\.0\.1:\d+( [^;]*)?;\n/m;
+  const first = serverLine.exec(example);
+  if (!first) throw new Error("deploy/nginx/roundabout.conf: no `server 127.0.0.1:PORT …;` line");
+  const servers = options.upstreams
+    .map((address) => `${first[1]}server ${address}${first[2] ?? ""};\n`)
+    .join("");
+  const withServers = example
+    .replace(new RegExp(serverLine.source, "gm"), "")
+    .replace(/^(\s*upstream roundabout \{\n)/m, `$1${servers}`);
+  if (!/^\s*listen 80;$/m.test(withServers))
+    throw new Error("deploy/nginx/roundabout.conf: no `listen 80;` line");
+  return withServers.replace(/^(\s*)listen 80;$/m, `$1listen ${options.listen};`);
+}
+
+/** compose.yaml's nginx site (deploy/nginx/compose.conf): the example with the two compose instances. */
+export function composeNginxSite(): string {
+  return siteConfig(readFileSync(NGINX_EXAMPLE, "utf8"), {
+    listen: "80",
+    upstreams: ["roundabout-1:3000", "roundabout-2:3000"],
+  });
+}
+
+/** nginx.conf for a loopback listener in front of `upstreamPorts`: the operator's example, wrapped. */
 export function nginxConfig(options: { dir: string; port: number; upstreamPorts: number[] }): string {
   const { dir } = options;
-  const servers = options.upstreamPorts
-    .map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=5s;`)
-    .join("\n");
   return `worker_processes 1;
 daemon off;
 pid ${dir}/nginx.pid;
@@ -36,26 +67,10 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-  upstream roundabout {
-${servers}
-    keepalive 64;
-  }
-  server {
-    listen 127.0.0.1:${options.port};
-    location / {
-      proxy_pass http://roundabout;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_buffering off;
-      proxy_cache off;
-      proxy_connect_timeout 2s;
-      proxy_read_timeout 120s;
-      proxy_next_upstream error timeout;
-      proxy_next_upstream_tries 2;
-      add_header X-Upstream $upstream_addr always;
-    }
-  }
+${siteConfig(readFileSync(NGINX_EXAMPLE, "utf8"), {
+  listen: `127.0.0.1:${options.port}`,
+  upstreams: options.upstreamPorts.map((p) => `127.0.0.1:${p}`),
+})}
 }
 `;
 }

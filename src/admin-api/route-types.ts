@@ -1,5 +1,7 @@
 import type { AdminServices, WriteContext } from "@/services/admin-services";
 import type { Actor } from "@/contracts/actor";
+import type { ErrorCode } from "@/core/errors/catalogue";
+import type { z } from "zod";
 
 export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -35,4 +37,30 @@ export interface RouteDefinition {
   readonly pattern: string;
   readonly role: RouteRole;
   readonly handler: RouteHandler;
+  /** What `GET /api/openapi.json` says about the route (`src/admin-api/openapi/`). */
+  readonly doc?: RouteDoc;
+}
+
+/**
+ * A route's API description, from the same zod schemas its service validates with: one `doc` line per
+ * route keeps the OpenAPI document generated rather than written.
+ */
+export interface RouteDoc {
+  readonly summary: string;
+  /** JSON request body schema (validated by the service). */
+  readonly body?: z.ZodType;
+  /** A non-JSON request body instead: its media type (`text/csv`). */
+  readonly bodyMediaType?: string;
+  readonly bodyOptional?: boolean;
+  /** Query parameters: a zod object schema, each key one parameter. */
+  readonly query?: z.ZodObject;
+  /** JSON answer schema; with `responseMediaType` a download of that type instead. */
+  readonly response?: z.ZodType;
+  readonly responseMediaType?: string;
+  /** Success status: 200 unless told (201 created, 204 no content). */
+  readonly status?: 200 | 201 | 204;
+  /** Error codes worth naming beyond the ones every admin route may answer. */
+  readonly errors?: readonly ErrorCode[];
+  /** A request body that works against a fresh server, exercised by the OpenAPI test. */
+  readonly example?: unknown;
 }

@@ -1,4 +1,5 @@
-import type { UserRole } from "@/core/vocabulary/users";
+import { z } from "zod";
+import { USER_ROLES, type UserRole } from "@/core/vocabulary/users";
 
 /**
  * Who is calling the control plane: a console user (session) or the static ADMIN_TOKEN. Auth produces
@@ -12,3 +13,11 @@ export interface Actor {
   readonly role: UserRole;
   readonly via: "token" | "session";
 }
+
+/** `GET /me`'s answer, for the API description. */
+export const actorSchema = z.object({
+  id: z.string().nullable(),
+  name: z.string(),
+  role: z.enum(USER_ROLES),
+  via: z.enum(["token", "session"]),
+});

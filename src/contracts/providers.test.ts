@@ -5,6 +5,19 @@ import { providerCreateSchema, providerUpdateSchema } from "./providers";
 const base = { name: "p", baseUrl: "http://127.0.0.1:9" };
 
 describe("provider contract", () => {
+  it("picks the auth style of well-known hosts when none is given (Anthropic → x-api-key)", () => {
+    const styleOf = (baseUrl: string, authStyle?: string) =>
+      providerCreateSchema.parse({ ...base, baseUrl, ...(authStyle ? { authStyle } : {}) }).authStyle;
+    expect(styleOf("https://api.anthropic.com")).toBe("x-api-key");
+    expect(styleOf("https://API.Anthropic.com/v1/")).toBe("x-api-key");
+    expect(styleOf("https://generativelanguage.googleapis.com/v1beta")).toBe("header:x-goog-api-key");
+    expect(styleOf("https://my-res.openai.azure.com/openai")).toBe("header:api-key");
+    expect(styleOf("https://api.openai.com/v1")).toBe("bearer");
+    expect(styleOf("https://notanthropic.com")).toBe("bearer");
+    // An explicit choice always wins.
+    expect(styleOf("https://api.anthropic.com", "bearer")).toBe("bearer");
+  });
+
   it("normalizes base URLs and keeps path prefixes", () => {
     const parse = (baseUrl: string) => providerCreateSchema.parse({ ...base, baseUrl }).baseUrl;
     expect(parse("https://api.example.test/openai/v1/")).toBe("https://api.example.test/openai/v1");

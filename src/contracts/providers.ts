@@ -4,7 +4,7 @@ import { HOP_BY_HOP_HEADERS } from "@/core/vocabulary/http-headers";
 import {
   AUTH_STYLE_HEADER_PREFIX,
   AUTH_STYLES,
-  DEFAULT_AUTH_STYLE,
+  defaultAuthStyleFor,
   type AuthStyle,
 } from "@/core/vocabulary/providers";
 import {
@@ -158,12 +158,13 @@ const providerFields = {
   description: descriptionSchema,
 };
 
-/** POST /providers. */
-export const providerCreateSchema = z.strictObject({
+/** POST /providers, before the auth style default is filled in (its `.shape` serves the console's form). */
+export const providerCreateObjectSchema = z.strictObject({
   name: providerFields.name,
   baseUrl: providerFields.baseUrl,
   apiKey: providerFields.apiKey.optional(),
-  authStyle: providerFields.authStyle.default(DEFAULT_AUTH_STYLE),
+  // Absent: chosen by host (Anthropic → x-api-key, …; else bearer), see defaultAuthStyleFor.
+  authStyle: providerFields.authStyle.optional(),
   weight: providerFields.weight.default(1),
   enabled: providerFields.enabled.default(true),
   healthCheckPath: providerFields.healthCheckPath.default(null),
@@ -172,6 +173,12 @@ export const providerCreateSchema = z.strictObject({
   headers: providerFields.headers.default({}),
   description: providerFields.description.default(""),
 });
+
+/** POST /providers: a provider without `authStyle` gets its host's well-known one. */
+export const providerCreateSchema = providerCreateObjectSchema.transform((provider) => ({
+  ...provider,
+  authStyle: provider.authStyle ?? defaultAuthStyleFor(provider.baseUrl),
+}));
 export type ProviderCreateInput = z.input<typeof providerCreateSchema>;
 
 /**

@@ -271,6 +271,11 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         );
         return;
       }
+    } else if (!isLoopbackAddress(req.socket.remoteAddress)) {
+      // Safe by default: without METRICS_TOKEN only this host may scrape (the socket's peer, never
+      // a forwarded header: behind a local reverse proxy, block /metrics there or set the token).
+      sendError(res, "FORBIDDEN", {}, "Set METRICS_TOKEN to scrape /metrics from another host.");
+      return;
     }
     try {
       const text = await registry.metrics();
@@ -288,6 +293,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   return { registry, observeRequest, observeAttempt, attach, handler };
 }
 
+/** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
+function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith("::ffff:") ? address.slice(7) : address;
+  return v4.startsWith("127.") || address === "::1";
+}
+
 /** The bearer token, else the `token` query parameter; null when neither is sent. */
 function presentedToken(req: IncomingMessage): string | null {
   const header = req.headers.authorization;
@@ -301,7 +313,7 @@ function presentedToken(req: IncomingMessage): string | null {
 /** The unified error body with the catalogue status; `headers` (allow, www-authenticate) go along. */
 function sendError(
   res: ServerResponse,
-  code: "UNAUTHENTICATED" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR",
+  code: "UNAUTHENTICATED" | "FORBIDDEN" | "METHOD_NOT_ALLOWED" | "INTERNAL_ERROR",
   headers: Record<string, string> = {},
   message?: string,
 ): void {

@@ -8,17 +8,21 @@ export interface DispatchTable {
   auth?: NodeHandler;
   cron?: NodeHandler;
   metrics?: NodeHandler;
+  /** `GET /api/openapi.json`. */
+  openapi?: NodeHandler;
   health: NodeHandler;
   /** Everything else (the console): Next's request handler, or absent in gateway-only mode. */
   fallback?: NodeHandler;
 }
 
-// Ordered longest-prefix-first; the proxy comes first because it is the hot path.
-const ROUTES: readonly [prefix: string, key: keyof Omit<DispatchTable, "fallback">][] = [
+// Ordered longest-prefix-first; the proxy comes first because it is the hot path. Exported for the
+// OpenAPI test: every prefix here must be documented.
+export const DISPATCH_PREFIXES: readonly [prefix: string, key: keyof Omit<DispatchTable, "fallback">][] = [
   ["/api/proxy/", "proxy"],
   ["/api/admin/", "admin"],
   ["/api/auth/", "auth"],
   ["/api/cron/", "cron"],
+  ["/api/openapi.json", "openapi"],
   ["/metrics", "metrics"],
   ["/healthz", "health"],
   ["/readyz", "health"],
@@ -29,7 +33,7 @@ export function createDispatcher(table: DispatchTable, onError: (err: unknown) =
   return (req, res) => {
     const url = req.url ?? "/";
     let handler: NodeHandler | undefined;
-    for (const [prefix, key] of ROUTES) {
+    for (const [prefix, key] of DISPATCH_PREFIXES) {
       if (url.startsWith(prefix) || url === prefix.replace(/\/$/, "")) {
         handler = table[key] ?? notFound;
         break;

@@ -27,7 +27,7 @@ export function getProcessRuntime(): Runtime | null {
  * Starts one process: validates the environment, assembles the runtime, serves the gateway (and, in
  * the full role, the admin API, sign-in and the Next console) on one port, and shuts down gracefully.
  */
-export async function main(role: RuntimeRole): Promise<void> {
+export async function main(requestedRole: RuntimeRole): Promise<void> {
   let env;
   try {
     env = parseEnv(process.env);
@@ -38,6 +38,8 @@ export async function main(role: RuntimeRole): Promise<void> {
     }
     throw err;
   }
+  // GATEWAY_ONLY=true turns the full entry point (`npm start`) into the data plane alone.
+  const role = roleOf(requestedRole, env);
   const logger = createLogger(env.LOG_LEVEL);
   const print = (text: string) => process.stdout.write(`${text}\n`);
   const workers = workersOf(env, availableParallelism());
@@ -93,6 +95,11 @@ function upMessage(role: RuntimeRole, host: string, port: number): string {
   return role === "full"
     ? `Roundabout is up: console http://${shown}:${port}  ·  gateway http://${shown}:${port}/api/proxy/{group}`
     : `Roundabout gateway is up: http://${shown}:${port}/api/proxy/{group}`;
+}
+
+/** The role a process runs: `gateway` when asked for it or when GATEWAY_ONLY is true. */
+export function roleOf(requested: RuntimeRole, env: Pick<Env, "GATEWAY_ONLY">): RuntimeRole {
+  return env.GATEWAY_ONLY === "true" || env.GATEWAY_ONLY === "1" ? "gateway" : requested;
 }
 
 /** The edge limits (slow clients, header sizes) of a validated environment. */

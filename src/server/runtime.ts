@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createAuthenticator } from "@/admin-api/authenticate";
+import { createOpenApiHandler } from "@/admin-api/openapi/openapi-handler";
 import { createAdminApi } from "@/admin-api/router";
 import type { Actor } from "@/contracts/actor";
 import { createAuth, type AppAuth } from "@/auth/auth";
@@ -33,6 +34,7 @@ import type { NodeHandler } from "@/http/node-response";
 import type { DispatchTable } from "./dispatch";
 import { sendWebResponse, toWebRequest } from "./node-web-bridge";
 import type { ShutdownStep } from "./shutdown";
+import { version as packageVersion } from "../../package.json";
 
 /** What one process runs: everything (console + admin API + gateway), or the data plane alone. */
 export type RuntimeRole = "full" | "gateway";
@@ -177,6 +179,7 @@ export async function createRuntime(
       await sendWebResponse(res, await adminApi.handle(request, { ip }));
     };
     handlers.auth = auth.nodeHandler;
+    handlers.openapi = createOpenApiHandler(packageVersion);
     if (env.CONFIG_FILE) await applyConfigFile(services, env.CONFIG_FILE, logger);
   }
 

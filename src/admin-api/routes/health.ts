@@ -1,4 +1,10 @@
 import { jsonResponse, NO_STORE_HEADERS } from "@/http/web-response";
+import {
+  healthReportSchema,
+  providerEjectSchema,
+  providerHealthSchema,
+  providerRestoreSchema,
+} from "@/contracts/health";
 import type { RouteDefinition } from "../route-types";
 
 /** Server-sent events, passed through reverse proxies (nginx) as they come. */
@@ -24,12 +30,20 @@ export const healthRoutes: readonly RouteDefinition[] = [
     method: "GET",
     pattern: "/health",
     role: "viewer",
+    doc: {
+      summary: "Every provider's and group's health (circuit state, ejections, last error)",
+      response: healthReportSchema,
+    },
     handler: async ({ services }) => jsonResponse(await services.health.report()),
   },
   {
     method: "GET",
     pattern: "/health/stream",
     role: "viewer",
+    doc: {
+      summary: "Live health changes and requests as server-sent events (resumes from Last-Event-ID)",
+      responseMediaType: "text/event-stream",
+    },
     handler: async ({ services, request, url }) =>
       new Response(services.liveStream.open(resumePoint(request, url)), {
         status: 200,
@@ -40,6 +54,12 @@ export const healthRoutes: readonly RouteDefinition[] = [
     method: "POST",
     pattern: "/providers/:id/eject",
     role: "admin",
+    doc: {
+      summary: "Take a provider out of rotation by hand (optionally until a time)",
+      body: providerEjectSchema,
+      response: providerHealthSchema,
+      errors: ["PROVIDER_NOT_FOUND"],
+    },
     handler: async (ctx) =>
       jsonResponse(await ctx.services.health.eject(ctx.by, ctx.params.id ?? "", await ctx.readJson())),
   },
@@ -47,6 +67,13 @@ export const healthRoutes: readonly RouteDefinition[] = [
     method: "POST",
     pattern: "/providers/:id/restore",
     role: "admin",
+    doc: {
+      summary: "Put an ejected provider back into rotation",
+      body: providerRestoreSchema,
+      bodyOptional: true,
+      response: providerHealthSchema,
+      errors: ["PROVIDER_NOT_FOUND"],
+    },
     handler: async (ctx) =>
       jsonResponse(
         await ctx.services.health.restore(ctx.by, ctx.params.id ?? "", await ctx.readOptionalJson()),

@@ -20,6 +20,7 @@ import { createProvider, updateProvider } from "./provider-api";
 import { ProviderTestButton } from "./provider-test";
 import {
   AUTH_STYLE_CHOICES,
+  authFieldsForBaseUrl,
   createProviderFormSchema,
   emptyProviderForm,
   headerRowPath,
@@ -128,7 +129,15 @@ function ProviderForm({
         spellCheck={false}
         placeholder="https://api.example.com"
         className="font-mono"
-        {...register("baseUrl")}
+        {...register("baseUrl", {
+          // A new provider's auth style follows its host (Anthropic → x-api-key) until chosen by hand.
+          onChange: (event: { target: { value: string } }) => {
+            if (provider || formState.dirtyFields.authStyle || formState.dirtyFields.authHeaderName) return;
+            const fields = authFieldsForBaseUrl(event.target.value);
+            form.setValue("authStyle", fields.authStyle);
+            form.setValue("authHeaderName", fields.authHeaderName);
+          },
+        })}
       />
 
       <div className="grid gap-5 sm:grid-cols-[14rem_1fr]">

@@ -4,7 +4,7 @@ import {
   FORBIDDEN_PROVIDER_HEADERS,
   healthCheckPathSchema,
   providerApiKeySchema,
-  providerCreateSchema,
+  providerCreateObjectSchema,
   providerHeadersSchema,
   type Provider,
   type ProviderCreateInput,
@@ -14,6 +14,7 @@ import {
   AUTH_STYLE_HEADER_PREFIX,
   AUTH_STYLES,
   DEFAULT_AUTH_STYLE,
+  defaultAuthStyleFor,
   type AuthStyle,
 } from "@/core/vocabulary/providers";
 import type { Translate } from "@/i18n/types";
@@ -52,6 +53,14 @@ function splitAuthStyle(style: AuthStyle): { authStyle: AuthStyleChoice; authHea
     : { authStyle: style as AuthStyleChoice, authHeaderName: "" };
 }
 
+/** The form's auth fields for a new provider on `baseUrl`: its host's well-known style, else bearer. */
+export function authFieldsForBaseUrl(baseUrl: string): {
+  authStyle: AuthStyleChoice;
+  authHeaderName: string;
+} {
+  return splitAuthStyle(defaultAuthStyleFor(baseUrl.trim()));
+}
+
 /** The auth style the API takes for the form's choice. */
 function joinAuthStyle(values: Pick<ProviderFormValues, "authStyle" | "authHeaderName">): AuthStyle {
   return values.authStyle === "header"
@@ -61,7 +70,7 @@ function joinAuthStyle(values: Pick<ProviderFormValues, "authStyle" | "authHeade
 
 type HeaderProblem = "duplicate" | "forbidden" | "name";
 
-const shape = providerCreateSchema.shape;
+const shape = providerCreateObjectSchema.shape;
 
 /** Form values for a new provider. */
 export function emptyProviderForm(): ProviderFormValues {
