@@ -45,6 +45,11 @@ export const ENV_DOCS: Readonly<Record<keyof Env, EnvDoc>> = {
     description:
       "`true` or `1`: run only the data plane (proxy, probes, metrics) — no console, no admin API — like `npm run start:gateway`. For scale-out instances behind the same database and Redis.",
   },
+  WORKERS: {
+    section: "Server",
+    description:
+      "`auto` (one per core) or a number: data-plane processes sharing the one port through `node:cluster`. Above 1 needs both `DATABASE_URL` and `REDIS_URL` (the embedded database opens in one process only; without Redis each worker would keep its own limits and health), and the start refuses otherwise.",
+  },
   CONFIG_FILE: {
     section: "Server",
     description:
@@ -147,6 +152,11 @@ export const ENV_DOCS: Readonly<Record<keyof Env, EnvDoc>> = {
     section: "Health, retention and logs",
     description:
       "Active health checks of providers with a `healthCheckPath`, run by one instance; `0` turns them off (at least 1000 otherwise).",
+  },
+  HEALTH_LATENCY_FLOOR_MS: {
+    section: "Health, retention and logs",
+    description:
+      "A provider is called degraded for latency only when its smoothed latency is above this floor as well as well above its group's median, so sub-millisecond jitter never flaps health; `0` removes the floor.",
   },
   LOG_RETENTION_DAYS: {
     section: "Health, retention and logs",
