@@ -5,6 +5,8 @@
  * matcher; an empty or absent list means "every model".
  */
 
+export { checkModelPattern, MAX_MODEL_NAME_LENGTH } from "../vocabulary/models";
+
 /** A compiled model list: `matches(model)` is true when some entry matches. */
 export interface ModelMatcher {
   /** The entries as configured. */
@@ -12,9 +14,6 @@ export interface ModelMatcher {
   /** True when some entry matches `model`. */
   matches(model: string): boolean;
 }
-
-/** Longest model name or pattern accepted in configuration. */
-export const MAX_MODEL_NAME_LENGTH = 200;
 
 /** Escapes a literal piece of a glob for a regular expression. */
 function escapeLiteral(text: string): string {
@@ -58,13 +57,4 @@ export function compileModelList(patterns: readonly string[]): ModelMatcher {
 /** True when `model` matches one of `patterns` (uncompiled; for one-off checks and the console). */
 export function matchesModelList(patterns: readonly string[], model: string): boolean {
   return compileModelList(patterns).matches(model);
-}
-
-/** Checks one configured model entry; returns a message for a bad one, null when fine. */
-export function checkModelPattern(pattern: string): string | null {
-  if (pattern.length === 0) return "a model name cannot be empty";
-  if (pattern.length > MAX_MODEL_NAME_LENGTH)
-    return `a model name is at most ${MAX_MODEL_NAME_LENGTH} characters`;
-  if (/[\u0000-\u001f\u007f]/.test(pattern)) return "a model name cannot contain control characters";
-  return null;
 }

@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { groups } from "./groups";
 
 /** A gateway key. Only its HMAC digest is stored; prefix and last 4 are kept for display. */
@@ -18,6 +18,8 @@ export const apiKeys = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
     enabled: boolean("enabled").notNull().default(true),
     note: text("note").notNull().default(""),
+    /** Models this key may call (exact names and globs); empty = every model. */
+    allowedModels: jsonb("allowed_models").$type<string[]>().notNull().default([]),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

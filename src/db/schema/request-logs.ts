@@ -45,6 +45,12 @@ export const requestLogs = pgTable(
     model: text("model"),
     inputTokens: integer("input_tokens"),
     outputTokens: integer("output_tokens"),
+    /** Input tokens the upstream read from its prompt cache (part of inputTokens). */
+    cacheReadTokens: integer("cache_read_tokens"),
+    /** The model name sent upstream when an alias rewrote it (null when equal to `model`). */
+    upstreamModel: text("upstream_model"),
+    /** Session affinity: `hit` (stuck provider used), `miss` (new session), `moved` (stuck one skipped); null = off. */
+    affinity: text("affinity"),
     clientIp: text("client_ip"),
     streamed: boolean("streamed").notNull().default(false),
   },
