@@ -58,6 +58,10 @@ export const ERROR_ADVICE: Readonly<Partial<Record<ErrorCode, string>>> = {
   GATEWAY_KEY_INVALID:
     "The key is unknown, disabled or expired: check it in the console's API keys page (the full key is shown only once, at creation).",
   GATEWAY_KEY_SCOPE: "The key is scoped to another group: use that group's URL, or a key without scope.",
+  MODEL_NOT_ALLOWED:
+    "The key's allowed models (names and globs) do not include the requested model: ask the operator to add it to the key's allowed models, or use another model.",
+  MODEL_NOT_SERVED:
+    "No member of the group lists the requested model (the message names model and group). Check the spelling, `GET {group}/v1/models`, or add the model (or a glob such as `claude-sonnet-*`) to a membership's or provider's models; a member without a list serves every model.",
   GROUP_UNKNOWN:
     "No enabled group has this slug: the URL is `/api/proxy/{slug}/…` — check the slug and that the group is enabled.",
   RATE_LIMITED:

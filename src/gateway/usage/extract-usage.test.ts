@@ -14,7 +14,7 @@ describe("extractJsonUsage", () => {
       extractJsonUsage(
         '{"model":"claude","usage":{"input_tokens":3,"cache_creation_input_tokens":10,"cache_read_input_tokens":5,"output_tokens":9}}',
       ),
-    ).toEqual({ model: "claude", inputTokens: 18, outputTokens: 9 });
+    ).toEqual({ model: "claude", inputTokens: 18, outputTokens: 9, cacheReadTokens: 5 });
   });
 
   it("returns nothing for invalid JSON or a body without usage", () => {
@@ -116,5 +116,21 @@ describe("classifySseEvent", () => {
     );
     expect(info.inputTokens).toBe(100_000_000);
     expect(info.anomalies).toEqual(["input_tokens=180000000 (clamped)"]);
+  });
+});
+
+describe("cache-read tokens", () => {
+  it("reads OpenAI's cached prompt tokens (chat and Responses shapes)", () => {
+    expect(
+      extractJsonUsage(
+        '{"usage":{"prompt_tokens":100,"completion_tokens":2,"prompt_tokens_details":{"cached_tokens":64}}}',
+      ).cacheReadTokens,
+    ).toBe(64);
+    expect(
+      extractJsonUsage(
+        '{"usage":{"input_tokens":100,"output_tokens":2,"input_tokens_details":{"cached_tokens":32}}}',
+      ).cacheReadTokens,
+    ).toBe(32);
+    expect(extractJsonUsage('{"usage":{"prompt_tokens":1}}').cacheReadTokens).toBeUndefined();
   });
 });

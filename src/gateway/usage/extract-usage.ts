@@ -14,6 +14,12 @@ export interface UsageInfo {
   model?: string;
   inputTokens?: number;
   outputTokens?: number;
+  /**
+   * Input tokens read from the upstream's prompt cache (part of inputTokens): Anthropic's
+   * `cache_read_input_tokens`, OpenAI's `prompt_tokens_details.cached_tokens` /
+   * `input_tokens_details.cached_tokens`. Other cache counts (writes, cost) extend applyUsageObject.
+   */
+  cacheReadTokens?: number;
   /** Counts the upstream sent out of range (dropped or clamped), for a warning; absent when none. */
   anomalies?: string[];
 }
@@ -55,7 +61,20 @@ export function applyUsageObject(into: UsageInfo, usage: unknown): void {
   }
   const output = count("output_tokens");
   if (output !== undefined) into.outputTokens = output;
+  applyCacheReadTokens(into, u, noted);
   if (noted.length > 0) anomaliesOf(into).push(...noted);
+}
+
+/** Cache-read input tokens in either vendor's shape (see UsageInfo.cacheReadTokens). */
+function applyCacheReadTokens(into: UsageInfo, u: Record<string, unknown>, noted: string[]): void {
+  const anthropic = readTokenCount(u.cache_read_input_tokens, "cache_read_input_tokens", noted);
+  if (anthropic !== undefined) {
+    into.cacheReadTokens = anthropic;
+    return;
+  }
+  const details = asRecord(u.prompt_tokens_details) ?? asRecord(u.input_tokens_details);
+  const cached = details === null ? undefined : readTokenCount(details.cached_tokens, "cached_tokens", noted);
+  if (cached !== undefined) into.cacheReadTokens = cached;
 }
 
 function applyModel(into: UsageInfo, model: unknown): void {
