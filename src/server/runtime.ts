@@ -10,6 +10,7 @@ import { ensureAdminUser } from "@/auth/bootstrap-admin";
 import { outboundPolicyOf, trustProxyOf, type Env } from "@/config/env";
 import { clientAddressOfRequest } from "@/core/net/client-address";
 import { openDatabase, type Database } from "@/db/client";
+import { ensureDayPartitions } from "@/db/day-partitions";
 import type { Gateway } from "@/gateway/create-gateway";
 import { openFreeLogSpill, type LogSpill } from "@/gateway/log-spill/log-spill";
 import type { ActiveChecker } from "@/health/active-checker";
@@ -86,6 +87,8 @@ export async function createRuntime(
     dataDir: embedded ? path.join(env.DATA_DIR, "pglite") : undefined,
   });
   await database.migrate();
+  // Today's and the coming days' log partitions (the retention job keeps creating them hourly).
+  await ensureDayPartitions(database.db);
   logger.info({ database: database.kind }, "database ready (migrations applied)");
 
   const keys = resolveMasterKeys({
