@@ -25,19 +25,20 @@ function utcDay(ms: number): string {
 }
 
 /**
- * Creates the partitions of yesterday through `daysAhead` days after today (UTC) for every
- * day-partitioned table, when missing; returns how many were created. Safe to run from several
- * instances at once (the SQL function takes an advisory lock).
+ * Creates the partitions of `daysBehind` days before today (default 1) through `daysAhead` days
+ * after it (UTC) for every day-partitioned table, when missing; returns how many were created. Safe
+ * to run from several instances at once (the SQL function takes an advisory lock).
  */
 export async function ensureDayPartitions(
   db: Db,
-  options: { readonly now?: number; readonly daysAhead?: number } = {},
+  options: { readonly now?: number; readonly daysAhead?: number; readonly daysBehind?: number } = {},
 ): Promise<number> {
   const now = options.now ?? Date.now();
   const daysAhead = options.daysAhead ?? DEFAULT_DAYS_AHEAD;
+  const daysBehind = options.daysBehind ?? 1;
   let created = 0;
   for (const table of DAY_PARTITIONED_TABLES) {
-    for (let d = -1; d <= daysAhead; d++) {
+    for (let d = -daysBehind; d <= daysAhead; d++) {
       const rows = await executeRows<{ created: boolean }>(
         db,
         sql`select rb_ensure_day_partition(${table}::regclass, ${utcDay(now + d * DAY_MS)}::date) as created`,

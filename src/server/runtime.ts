@@ -87,8 +87,9 @@ export async function createRuntime(
     dataDir: embedded ? path.join(env.DATA_DIR, "pglite") : undefined,
   });
   await database.migrate();
-  // Today's and the coming days' log partitions (the retention job keeps creating them hourly).
-  await ensureDayPartitions(database.db);
+  // Today's and tomorrow's log partitions; the retention job (first run a minute later, then hourly)
+  // creates the following days'.
+  await ensureDayPartitions(database.db, { daysBehind: 0, daysAhead: 1 });
   logger.info({ database: database.kind }, "database ready (migrations applied)");
 
   const keys = resolveMasterKeys({
