@@ -150,8 +150,8 @@ describe.each(DATABASE_KINDS)("day partitions (%s)", (kind) => {
         "request_logs_provider_idx",
         "request_logs_error_idx",
         "request_bodies_created_at_request_id_pk",
-        // PostgreSQL cuts names at 63 bytes.
-        "stats_rollups_grain_bucket_group_id_provider_id_key_id_status_c",
+        "request_logs_tenant_idx",
+        "stats_rollups_pk",
         "stats_rollups_provider_idx",
       ]),
     );

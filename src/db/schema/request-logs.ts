@@ -11,6 +11,7 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import { tenantIdColumn } from "./tenants";
 import type { LoggedAttemptOutcome } from "../../core/vocabulary/status-classes";
 
 /** One upstream attempt inside a client request. Offsets are ms since the request started. */
@@ -45,6 +46,8 @@ export const requestLogs = pgTable(
   {
     id: text("id").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    /** The tenant of the presented key (the default tenant when the request was refused before). */
+    tenantId: tenantIdColumn(),
     groupId: uuid("group_id"),
     groupSlug: text("group_slug"),
     providerId: uuid("provider_id"),
@@ -69,6 +72,7 @@ export const requestLogs = pgTable(
     primaryKey({ columns: [t.createdAt, t.id] }),
     // A log by its request id (from an error's request_id): a hash entry is about a third of a btree's.
     index("request_logs_id_idx").using("hash", t.id),
+    index("request_logs_tenant_idx").on(t.tenantId, t.createdAt.desc()),
     index("request_logs_provider_idx").on(t.providerId, t.createdAt.desc()),
     index("request_logs_key_idx").on(t.keyId, t.createdAt.desc()),
     index("request_logs_group_idx").on(t.groupId, t.createdAt.desc()),
