@@ -47,11 +47,13 @@ export interface BackupOptions {
 /** Writes a backup folder (database dump, key files, manifest); returns the manifest. */
 export async function runBackup(options: BackupOptions): Promise<BackupManifest> {
   const { env, out } = options;
-  prepareEmptyFolder(out);
+  assertEmptyOrMissing(out);
   const key = activeSecretOf(env);
   const database = await openOpsDatabase(env, options.force);
   let manifest: BackupManifest;
   try {
+    mkdirSync(out, { recursive: true, mode: 0o700 });
+    chmodSync(out, 0o700);
     const facts = await databaseFacts(database);
     if (database.kind === "pglite") {
       const dump = await database.dump!();
@@ -86,12 +88,10 @@ export async function runBackup(options: BackupOptions): Promise<BackupManifest>
   return manifest;
 }
 
-function prepareEmptyFolder(out: string): void {
+function assertEmptyOrMissing(out: string): void {
   if (existsSync(out) && readdirSync(out).length > 0) {
     throw new OpsError(`${out} exists and is not empty: name a new folder for the backup.`);
   }
-  mkdirSync(out, { recursive: true, mode: 0o700 });
-  chmodSync(out, 0o700);
 }
 
 function writeSecretFile(file: string, secret: string): void {
