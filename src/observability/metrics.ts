@@ -7,6 +7,7 @@ import type { LogSpillStats } from "../gateway/log-spill/log-spill";
 import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
 import type { StateStore } from "../store/types";
 import type { StorageUsage } from "../contracts/health";
+import { startEventLoopStallMonitor, type EventLoopStallMonitor } from "./event-loop-stall";
 import type { Logger } from "./logger";
 import type { StorageUsageSource } from "./storage-usage";
 import {
@@ -67,6 +68,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   const registers = [registry];
   let sources: MetricsSources = {};
   let detachHealth: (() => void) | null = null;
+  // Watches the loop only while attached to a runtime: a timer per metrics object would outlive tests.
+  let stallMonitor: EventLoopStallMonitor | null = null;
   // Names learned from attempt records, so id-only sources (health, in-flight) get readable labels.
   const providerNames = new Map<string, string>();
   const nameOf = (id: string) => providerNames.get(id) ?? "";
@@ -218,6 +221,15 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   breakerTransitions.inc({ to: "closed" }, 0);
   registerStorageGauges(p, registers, () => sources.storage);
 
+  new Gauge({
+    name: `${p}event_loop_stall_max_seconds`,
+    help: "Longest event-loop stall since the previous scrape (monitorEventLoopDelay; each scrape starts a new window).",
+    registers,
+    collect() {
+      this.set(stallMonitor?.readMaxSeconds() ?? 0);
+    },
+  });
+
   const observeAttempt = (provider: string, outcome: string) => attempts.inc({ provider, outcome });
 
   const observeRequest = (row: NewRequestLogRow) => {
@@ -251,10 +263,13 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       });
     });
     detachHealth = unsubscribe ?? null;
+    stallMonitor ??= startEventLoopStallMonitor();
     return () => {
       if (sources !== next) return;
       detachHealth?.();
       detachHealth = null;
+      stallMonitor?.stop();
+      stallMonitor = null;
       sources = {};
     };
   };
