@@ -44,6 +44,8 @@ export interface GatewayHarnessOptions {
 }
 
 export interface ProviderSeed {
+  /** Owning tenant; the default tenant when absent. */
+  tenantId?: string;
   name?: string;
   baseUrl: string;
   /** Plain credential; sealed before insert. Null/absent = no credential. */
@@ -59,6 +61,8 @@ export interface ProviderSeed {
 }
 
 export interface GroupSeed {
+  /** Owning tenant; the default tenant when absent. */
+  tenantId?: string;
   slug?: string;
   strategy?: StrategyName;
   maxAttempts?: number;
@@ -73,6 +77,8 @@ export interface GroupSeed {
 }
 
 export interface KeySeed {
+  /** Owning tenant; the default tenant when absent. */
+  tenantId?: string;
   groupId?: string | null;
   rateLimitPerMinute?: number | null;
   maxConcurrency?: number | null;
@@ -188,6 +194,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       const [row] = await db
         .insert(providers)
         .values({
+          ...(seed.tenantId === undefined ? null : { tenantId: seed.tenantId }),
           name: seed.name ?? uniq("provider"),
           baseUrl: seed.baseUrl,
           authStyle: seed.authStyle ?? "bearer",
@@ -214,6 +221,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       const [row] = await db
         .insert(groups)
         .values({
+          ...(seed.tenantId === undefined ? null : { tenantId: seed.tenantId }),
           slug: seed.slug ?? uniq("group"),
           name: seed.slug ?? "test group",
           strategy: seed.strategy ?? DEFAULT_STRATEGY,
@@ -247,6 +255,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       const [row] = await db
         .insert(apiKeys)
         .values({
+          ...(seed.tenantId === undefined ? null : { tenantId: seed.tenantId }),
           name: uniq("key"),
           keyDigest: generated.digest,
           keyPrefix: generated.prefix,
