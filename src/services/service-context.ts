@@ -35,6 +35,8 @@ export interface ServiceDeps {
    * instances follow the announcement on the config channel.
    */
   readonly applyLocally?: () => Promise<void>;
+  /** QUOTA_TIME_ZONE: where quota days/months and the dashboard's spend periods start (default UTC). */
+  readonly timeZone?: string;
 }
 
 export interface AuditRecord {
@@ -70,6 +72,8 @@ export interface ServiceContext {
   readonly logger: Logger;
   /** The outbound policy: URLs are checked against it at save time, probes at connect time. */
   readonly outbound: OutboundPolicy;
+  /** IANA zone of quota windows and spend periods (QUOTA_TIME_ZONE). */
+  readonly timeZone: string;
   now(): Date;
   /**
    * Runs `work` in one transaction that also appends its audit row, maps constraint violations to
@@ -120,6 +124,7 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
     sealer: deps.sealer,
     logger: deps.logger,
     outbound: deps.outbound ?? EMPTY_OUTBOUND_POLICY,
+    timeZone: deps.timeZone ?? "UTC",
     now: () => new Date(nowMs()),
     async write(by, work, codes) {
       let outcome: Awaited<ReturnType<typeof work>>;
