@@ -47,7 +47,8 @@ export interface AuditRecord {
   readonly changes?: Record<string, unknown> | null;
 }
 
-export type ConfigEventKind = "provider" | "group" | "api_key" | "config" | "alert_rule" | "alert_channel";
+export type ConfigEventKind =
+  "provider" | "group" | "api_key" | "config" | "alert_rule" | "alert_channel" | "model_price";
 
 /** What one write produced: its result, its audit row and what to announce after commit. */
 export interface WriteOutcome<T> {
@@ -62,6 +63,7 @@ export type ConstraintCodes = Readonly<Record<string, ErrorCode>>;
 // Unique violations map to 409s even when two requests race past the services' own pre-checks.
 const UNIQUE_CONSTRAINTS: ConstraintCodes = {
   providers_name_unique: "PROVIDER_NAME_TAKEN",
+  model_prices_model_unique: "MODEL_PRICE_EXISTS",
   groups_slug_unique: "GROUP_SLUG_TAKEN",
   group_providers_group_id_provider_id_pk: "MEMBER_EXISTS",
 };
