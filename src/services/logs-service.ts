@@ -1,5 +1,5 @@
 import { microsToUsd } from "@/core/cost/money";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import {
   logsExportQuerySchema,
   logsQuerySchema,
@@ -156,7 +156,14 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
         .from(requestLogs)
         .leftJoin(providers, eq(providers.id, requestLogs.providerId))
         .leftJoin(apiKeys, eq(apiKeys.id, requestLogs.keyId))
-        .leftJoin(requestBodies, eq(requestBodies.requestId, requestLogs.id))
+        // Both key columns: the bodies table is partitioned by day on created_at too.
+        .leftJoin(
+          requestBodies,
+          and(
+            eq(requestBodies.createdAt, requestLogs.createdAt),
+            eq(requestBodies.requestId, requestLogs.id),
+          ),
+        )
         .where(eq(requestLogs.id, id));
       if (row === undefined) throw new AppError("LOG_NOT_FOUND");
       const { log, bodies } = row;

@@ -8,3 +8,4 @@ export * from "./request-logs";
 export * from "./alerts";
 export * from "./rollups";
 export * from "./model-prices";
+export * from "./tenants";

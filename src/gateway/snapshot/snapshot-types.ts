@@ -42,6 +42,7 @@ export interface SnapshotMember {
 
 export interface SnapshotGroup {
   readonly id: string;
+  readonly tenantId: string;
   readonly slug: string;
   readonly strategyName: StrategyName;
   /** Strategy instance per tier; long-lived: kept across swaps while the group's strategy is unchanged. */
@@ -64,6 +65,10 @@ export interface SnapshotGroup {
 
 export interface SnapshotKey {
   readonly id: string;
+  /** The key's tenant: the proxy slug is resolved inside it. */
+  readonly tenantId: string;
+  /** False when the tenant is disabled: the key is answered 403 TENANT_DISABLED. */
+  readonly tenantEnabled: boolean;
   /** Null = allowed on every group. */
   readonly groupId: string | null;
   /** Epoch ms; null = never expires. */
@@ -78,6 +83,7 @@ export interface RoutingSnapshot {
   /** Increments with every swap. */
   readonly version: number;
   readonly loadedAt: number;
+  /** Enabled groups by `groupSlugKey(tenantId, slug)`: a slug is unique only inside its tenant. */
   readonly groupsBySlug: ReadonlyMap<string, SnapshotGroup>;
   /** Enabled keys by digest (hex SHA-256 of the full key). */
   readonly keysByDigest: ReadonlyMap<string, SnapshotKey>;
@@ -87,4 +93,9 @@ export interface RoutingSnapshot {
   readonly providerIds: ReadonlySet<string>;
   /** Model prices (the `model_prices` table): the cost of each logged request. */
   readonly priceBook: PriceBook;
+}
+
+/** The `groupsBySlug` key of a group: its tenant and slug (a NUL cannot occur in either). */
+export function groupSlugKey(tenantId: string, slug: string): string {
+  return `${tenantId}\u0000${slug}`;
 }
