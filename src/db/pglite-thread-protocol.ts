@@ -1,0 +1,47 @@
+/**
+ * The messages between the main thread and the embedded database's thread (`pglite-worker.mjs`).
+ * Every request carries an `id`; the worker answers each with one `WorkerReply` of the same id.
+ * Statements inside a transaction carry its `txId` (from `begin`) and run on the parked transaction.
+ */
+
+export type WorkerRequest =
+  | { id: number; op: "open"; dataDir?: string; loadDataDir?: ArrayBuffer }
+  | {
+      id: number;
+      op: "query";
+      sql: string;
+      params: unknown[];
+      rowMode: "array" | "object";
+      /** Type ids whose text is returned unparsed (drizzle keeps timestamps, dates, intervals as text). */
+      rawTypes: number[];
+      txId?: number;
+    }
+  | { id: number; op: "exec"; sql: string; txId?: number }
+  | { id: number; op: "begin" }
+  | { id: number; op: "end"; txId: number; commit: boolean }
+  | { id: number; op: "dump" }
+  | { id: number; op: "close" };
+
+/** What a request without its id looks like (the client numbers them). */
+export type WorkerCall = WorkerRequest extends infer R
+  ? R extends { id: number }
+    ? Omit<R, "id">
+    : never
+  : never;
+
+/** A database error's primitive fields (SQLSTATE `code`, `constraint`, `detail`...); never parameters. */
+export interface WorkerErrorFields {
+  message: string;
+  name: string;
+  [field: string]: string | number | boolean;
+}
+
+export type WorkerReply =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: WorkerErrorFields };
+
+/** One statement's result as PGlite shapes it (what drizzle's PGlite session reads). */
+export interface ThreadResults {
+  rows: unknown[];
+  fields: { name: string; dataTypeID: number }[];
+  affectedRows?: number;
+}
