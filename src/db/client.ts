@@ -119,7 +119,9 @@ async function openPglite(
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   // PGlite does not create missing parent folders and then fails with a confusing SQL error.
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, loadDataDir });
+  const { PGLITE_SETTINGS } = await import("./pglite-thread-protocol");
+  const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ["-c", s])];
+  const client = await PGlite.create({ dataDir, loadDataDir, startParams });
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Db,

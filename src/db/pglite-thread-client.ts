@@ -2,12 +2,13 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type {
-  ThreadResults,
-  WorkerCall,
-  WorkerErrorFields,
-  WorkerReply,
-  WorkerRequest,
+import {
+  PGLITE_SETTINGS,
+  type ThreadResults,
+  type WorkerCall,
+  type WorkerErrorFields,
+  type WorkerReply,
+  type WorkerRequest,
 } from "./pglite-thread-protocol";
 
 /**
@@ -66,7 +67,7 @@ export async function openPgliteThread(options: OpenPgliteThreadOptions): Promis
   const loadDataDir = options.loadDataDir ? await options.loadDataDir.arrayBuffer() : undefined;
   try {
     await channel.call(
-      { op: "open", dataDir: options.dataDir, loadDataDir },
+      { op: "open", dataDir: options.dataDir, loadDataDir, settings: [...PGLITE_SETTINGS] },
       loadDataDir ? [loadDataDir] : [],
     );
   } catch (err) {

@@ -65,7 +65,8 @@ function executorOf(txId) {
 async function open(message) {
   if (message.dataDir) mkdirSync(message.dataDir, { recursive: true });
   const loadDataDir = message.loadDataDir ? new Blob([message.loadDataDir]) : undefined;
-  pg = await PGlite.create({ dataDir: message.dataDir, loadDataDir });
+  const startParams = [...PGlite.defaultStartParams, ...message.settings.flatMap((s) => ["-c", s])];
+  pg = await PGlite.create({ dataDir: message.dataDir, loadDataDir, startParams });
   return null;
 }
 
