@@ -4,7 +4,7 @@ import { copyFileSync } from "node:fs";
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { server: "server.ts", gateway: "gateway.ts" },
+  entryPoints: { server: "server.ts", gateway: "gateway.ts", ops: "ops.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -21,4 +21,4 @@ await build({
 // The embedded database's thread is plain JavaScript loaded by file name beside the bundle
 // (src/db/pglite-thread-client.ts looks for it there).
 copyFileSync("src/db/pglite-worker.mjs", "dist/pglite-worker.mjs");
-console.log("built dist/server.mjs, dist/gateway.mjs and dist/pglite-worker.mjs");
+console.log("built dist/server.mjs, dist/gateway.mjs, dist/ops.mjs and dist/pglite-worker.mjs");

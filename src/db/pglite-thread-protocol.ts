@@ -6,10 +6,12 @@
 
 /**
  * Server settings the embedded database starts with (`-c name=value`, not written to its folder).
- * shared_buffers: PostgreSQL's default 128 MB cache is most of an idle PGlite's memory (RSS 300 ->
- * 174 MB for PGlite alone at 16 MB); the operating system's page cache still holds the data files.
+ * - shared_buffers: PostgreSQL's default 128 MB cache is most of an idle PGlite's memory (RSS 300 ->
+ *   174 MB for PGlite alone at 16 MB); the operating system's page cache still holds the data files.
+ * - max_wal_size: PGlite has no checkpointer process; without a small max_wal_size its WAL grows to
+ *   the 1 GB default before a checkpoint recycles it (its minimum is 2 × wal_segment_size, 32 MB).
  */
-export const PGLITE_SETTINGS: readonly string[] = ["shared_buffers=16MB"];
+export const PGLITE_SETTINGS: readonly string[] = ["shared_buffers=16MB", "max_wal_size=32MB"];
 
 export type WorkerRequest =
   | { id: number; op: "open"; dataDir?: string; loadDataDir?: ArrayBuffer; settings: string[] }
