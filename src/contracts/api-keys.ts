@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { descriptionSchema, nameSchema, timestampSchema } from "./common";
 import { modelListSchema } from "./models";
+import { quotaSchema } from "./quota";
 
 const apiKeyFields = {
   name: nameSchema,
@@ -13,6 +14,8 @@ const apiKeyFields = {
   note: descriptionSchema,
   /** Models the key may call (names and globs); empty = every model (403 MODEL_NOT_ALLOWED otherwise). */
   allowedModels: modelListSchema,
+  /** Requests/tokens per day, tokens/cost per month; null = no quota. */
+  quota: quotaSchema.nullable(),
 };
 
 /** POST /api-keys. */
@@ -25,6 +28,7 @@ export const apiKeyCreateSchema = z.strictObject({
   enabled: apiKeyFields.enabled.default(true),
   note: apiKeyFields.note.default(""),
   allowedModels: apiKeyFields.allowedModels.default([]),
+  quota: apiKeyFields.quota.default(null),
 });
 export type ApiKeyCreateInput = z.input<typeof apiKeyCreateSchema>;
 
@@ -38,6 +42,7 @@ export const apiKeyUpdateSchema = z.strictObject({
   enabled: apiKeyFields.enabled.optional(),
   note: apiKeyFields.note.optional(),
   allowedModels: apiKeyFields.allowedModels.optional(),
+  quota: apiKeyFields.quota.optional(),
 });
 export type ApiKeyUpdateInput = z.input<typeof apiKeyUpdateSchema>;
 
@@ -54,6 +59,7 @@ export const apiKeySchema = z.object({
   enabled: z.boolean(),
   note: z.string(),
   allowedModels: z.array(z.string()),
+  quota: quotaSchema.nullable(),
   lastUsedAt: timestampSchema.nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,

@@ -94,6 +94,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     enabled: row.enabled,
     note: row.note,
     allowedModels: row.allowedModels,
+    quota: row.quota ?? null,
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
