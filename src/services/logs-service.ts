@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import {
   logsExportQuerySchema,
   logsQuerySchema,
@@ -128,7 +128,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
         });
       }
       // One extra row tells whether another page exists without a count query.
-      const rows = await selectLogPage(db, filter, after, limit + 1);
+      const rows = await selectLogPage(db, { ...filter, tenantId: ctx.tenantId }, after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
@@ -150,7 +150,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
         .leftJoin(providers, eq(providers.id, requestLogs.providerId))
         .leftJoin(apiKeys, eq(apiKeys.id, requestLogs.keyId))
         .leftJoin(requestBodies, eq(requestBodies.requestId, requestLogs.id))
-        .where(eq(requestLogs.id, id));
+        .where(and(eq(requestLogs.id, id), ctx.owned(requestLogs)));
       if (row === undefined) throw new AppError("LOG_NOT_FOUND");
       const { log, bodies } = row;
       const summary = toSummary({
@@ -189,7 +189,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
 
     export(query) {
       const { format, ...filter } = parseInput(logsExportQuerySchema, query, "INVALID_QUERY");
-      const pages = summaries(iterateLogPages(db, filter, exportPageSize));
+      const pages = summaries(iterateLogPages(db, { ...filter, tenantId: ctx.tenantId }, exportPageSize));
       return {
         filename: exportFilename("request-logs", format, ctx.now()),
         contentType: exportContentType(format),

@@ -8,6 +8,7 @@ import { logRoutes } from "./logs";
 import { providerRoutes } from "./providers";
 import { statsRoutes } from "./stats";
 import { statusRoutes } from "./status";
+import { tenantRoutes } from "./tenants";
 import { userRoutes } from "./users";
 
 /**
@@ -25,4 +26,5 @@ export const ADMIN_ROUTES: readonly RouteDefinition[] = [
   ...healthRoutes,
   ...userRoutes,
   ...alertRoutes,
+  ...tenantRoutes,
 ];
