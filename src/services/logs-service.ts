@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import {
   logsExportQuerySchema,
   logsQuerySchema,
@@ -149,7 +149,14 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
         .from(requestLogs)
         .leftJoin(providers, eq(providers.id, requestLogs.providerId))
         .leftJoin(apiKeys, eq(apiKeys.id, requestLogs.keyId))
-        .leftJoin(requestBodies, eq(requestBodies.requestId, requestLogs.id))
+        // Both key columns: the bodies table is partitioned by day on created_at too.
+        .leftJoin(
+          requestBodies,
+          and(
+            eq(requestBodies.createdAt, requestLogs.createdAt),
+            eq(requestBodies.requestId, requestLogs.id),
+          ),
+        )
         .where(eq(requestLogs.id, id));
       if (row === undefined) throw new AppError("LOG_NOT_FOUND");
       const { log, bodies } = row;
