@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { descriptionSchema, nameSchema, timestampSchema } from "./common";
+import { quotaSchema } from "./quota";
 
 const apiKeyFields = {
   name: nameSchema,
@@ -10,6 +11,8 @@ const apiKeyFields = {
   expiresAt: z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" }).nullable(),
   enabled: z.boolean(),
   note: descriptionSchema,
+  /** Requests/tokens per day, tokens/cost per month; null = no quota. */
+  quota: quotaSchema.nullable(),
 };
 
 /** POST /api-keys. */
@@ -21,6 +24,7 @@ export const apiKeyCreateSchema = z.strictObject({
   expiresAt: apiKeyFields.expiresAt.default(null),
   enabled: apiKeyFields.enabled.default(true),
   note: apiKeyFields.note.default(""),
+  quota: apiKeyFields.quota.default(null),
 });
 export type ApiKeyCreateInput = z.input<typeof apiKeyCreateSchema>;
 
@@ -33,6 +37,7 @@ export const apiKeyUpdateSchema = z.strictObject({
   expiresAt: apiKeyFields.expiresAt.optional(),
   enabled: apiKeyFields.enabled.optional(),
   note: apiKeyFields.note.optional(),
+  quota: apiKeyFields.quota.optional(),
 });
 export type ApiKeyUpdateInput = z.input<typeof apiKeyUpdateSchema>;
 
@@ -48,6 +53,7 @@ export const apiKeySchema = z.object({
   expiresAt: timestampSchema.nullable(),
   enabled: z.boolean(),
   note: z.string(),
+  quota: quotaSchema.nullable(),
   lastUsedAt: timestampSchema.nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,

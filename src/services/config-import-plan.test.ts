@@ -57,6 +57,7 @@ const key = (id: string, name: string, groupId: string | null): ApiKeyRow => ({
   groupId,
   rateLimitPerMinute: null,
   maxConcurrency: null,
+  quota: null,
   expiresAt: null,
   enabled: true,
   note: "",
