@@ -10,6 +10,7 @@ import { ensureAdminUser } from "@/auth/bootstrap-admin";
 import { outboundPolicyOf, trustProxyOf, type Env } from "@/config/env";
 import { clientAddressOfRequest } from "@/core/net/client-address";
 import { openDatabase, type Database } from "@/db/client";
+import { ensureDayPartitions } from "@/db/day-partitions";
 import type { Gateway } from "@/gateway/create-gateway";
 import { openFreeLogSpill, type LogSpill } from "@/gateway/log-spill/log-spill";
 import type { ActiveChecker } from "@/health/active-checker";
@@ -28,6 +29,9 @@ import { createAlertScheduler } from "@/alerts/alert-scheduler";
 import { createHealthTransitionRecorder } from "@/stats/health-events";
 import { startRetentionJob } from "@/stats/retention-job";
 import { createObservability } from "@/observability/create-observability";
+import { createStorageUsage } from "@/observability/storage-usage";
+import type { RequestTracer } from "@/observability/tracing";
+import type { NewRequestLogRow } from "@/db/schema/request-logs";
 import { createAlertSignals } from "./alert-signals";
 import { answerSiblingReloads, reloadSiblings } from "./cluster";
 import type { NodeHandler } from "@/http/node-response";
@@ -64,6 +68,27 @@ export interface CreateRuntimeOptions {
 
 const SYSTEM_ACTOR: Actor = { id: null, name: "config-file", role: "admin", via: "token" };
 
+/** The request tracer when OTEL_EXPORTER_OTLP_ENDPOINT is set (loaded on demand), else null. */
+async function startTracingWhenEnabled(env: Env, logger: Logger): Promise<RequestTracer | null> {
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
+  const { startTracing } = await import("@/observability/tracing");
+  return startTracing({
+    endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    headers: env.OTEL_EXPORTER_OTLP_HEADERS,
+    serviceName: env.OTEL_SERVICE_NAME,
+    serviceVersion: packageVersion,
+    logger,
+  });
+}
+
+/** One log-writer hook feeding metrics/live stream and the tracer. */
+function traceAndObserve(tracer: RequestTracer, observe: (row: NewRequestLogRow) => void) {
+  return (row: NewRequestLogRow) => {
+    observe(row);
+    tracer.record(row);
+  };
+}
+
 /**
  * Assembles the process: state store, database (migrated), secrets, then the control plane (full role)
  * and the data plane. Nothing here runs at import time; the entry points call it once.
@@ -86,6 +111,9 @@ export async function createRuntime(
     dataDir: embedded ? path.join(env.DATA_DIR, "pglite") : undefined,
   });
   await database.migrate();
+  // Today's and tomorrow's log partitions; the retention job (first run a minute later, then hourly)
+  // creates the following days'.
+  await ensureDayPartitions(database.db, { daysBehind: 0, daysAhead: 1 });
   logger.info({ database: database.kind }, "database ready (migrations applied)");
 
   const keys = resolveMasterKeys({
@@ -108,6 +136,11 @@ export async function createRuntime(
   const logSpill = await openLogSpillOrWarn(env, logger);
   // Metrics and the live stream see every request row as the log writer queues it.
   const observability = createObservability({ metricsToken: env.METRICS_TOKEN, logger });
+  // OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT): off, neither the module nor the SDK is loaded.
+  const tracer = await startTracingWhenEnabled(env, logger);
+  const onWrite = tracer
+    ? traceAndObserve(tracer, observability.onRequestRecorded)
+    : observability.onRequestRecorded;
   // Built before the admin API (which reports on it); it loads nothing until ready().
   const dataPlane = createGatewayWithHealth({
     db: database.db,
@@ -120,14 +153,17 @@ export async function createRuntime(
       checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS,
       policy: { degradedLatencyFloorMs: env.HEALTH_LATENCY_FLOOR_MS },
     },
-    logWriterOptions: { onWrite: observability.onRequestRecorded, ...(logSpill ? { spill: logSpill } : {}) },
+    logWriterOptions: { onWrite, ...(logSpill ? { spill: logSpill } : {}) },
   });
   const { gateway, health, checker } = dataPlane;
+  // Database size and Redis memory/keys for /metrics and the health page (read at most every 15 s).
+  const storage = createStorageUsage({ db: database.db, databaseKind: database.kind, store, logger });
   observability.attach({
     health: health.registry,
     inFlight: gateway.inFlight,
     logWriter: gateway.logWriter,
     stateStore: store,
+    storage,
   });
   handlers.metrics = observability.metricsHandler;
   shutdownSteps.push({ name: "live streams", run: async () => observability.close() });
@@ -155,6 +191,7 @@ export async function createRuntime(
       sealer: secretBox,
       logger,
       outbound,
+      timeZone: env.QUOTA_TIME_ZONE,
       // Read-your-writes: an admin write returns once this instance's routing snapshot has it,
       // without waiting for its own announcement to come back over Redis pub/sub.
       // With WORKERS > 1 the sibling workers reload too before the write is answered.
@@ -163,7 +200,7 @@ export async function createRuntime(
         await reloadSiblings();
       },
       passwords: auth,
-      health: createHealthControl({ db: database.db, health, gateway }),
+      health: createHealthControl({ db: database.db, health, gateway, storage }),
       liveStream: observability.stream,
     });
     const registry = services;
@@ -228,6 +265,7 @@ export async function createRuntime(
       run: () => dataPlane.close(),
     },
     ...(logSpill ? [{ name: "request-log spill", run: () => logSpill.close() }] : []),
+    ...(tracer ? [{ name: "trace export", run: () => tracer.shutdown() }] : []),
     { name: "state store", run: () => store.close() },
     { name: "database", run: () => database.close() },
   );

@@ -5,6 +5,7 @@ import { configRoutes } from "./config";
 import { groupRoutes } from "./groups";
 import { healthRoutes } from "./health";
 import { logRoutes } from "./logs";
+import { modelPriceRoutes } from "./model-prices";
 import { providerRoutes } from "./providers";
 import { statsRoutes } from "./stats";
 import { statusRoutes } from "./status";
@@ -27,4 +28,5 @@ export const ADMIN_ROUTES: readonly RouteDefinition[] = [
   ...userRoutes,
   ...alertRoutes,
   ...tenantRoutes,
+  ...modelPriceRoutes,
 ];

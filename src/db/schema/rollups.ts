@@ -18,7 +18,8 @@ import { tenantIdColumn } from "./tenants";
  * raw rows, so dashboards never scan `request_logs`. One row per bucket × group × provider × key ×
  * status class; `grain` is the bucket length in minutes (1, 60 or 1440). Absent dimensions (a request
  * refused before its group, key or provider was known) are stored as the nil UUID so every dimension
- * can be part of the primary key.
+ * can be part of the primary key. Partitioned by grain: minute rows (`stats_rollups_minute`) by UTC day
+ * on `bucket`, so their retention drops whole days; hour and day rows in `stats_rollups_coarse`.
  */
 export const statsRollups = pgTable(
   "stats_rollups",
@@ -40,6 +41,10 @@ export const statsRollups = pgTable(
     bytesOut: bigint("bytes_out", { mode: "number" }).notNull(),
     inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
     outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+    cacheReadTokens: bigint("cache_read_tokens", { mode: "number" }).notNull().default(0),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(0),
+    /** Sum of the priced requests' cost in micro-dollars (unpriced requests add nothing). */
+    costMicros: bigint("cost_micros", { mode: "number" }).notNull().default(0),
     /** Requests per error code, e.g. `{"UPSTREAM_TIMEOUT": 3}`; merged key by key on upsert. */
     errorCodes: jsonb("error_codes").$type<Record<string, number>>().notNull().default({}),
     /** Fixed log-spaced histograms (see stats/histogram); merged by element-wise addition. */
@@ -81,11 +86,14 @@ export const healthEvents = pgTable(
 
 export type HealthEventRow = typeof healthEvents.$inferSelect;
 
-/** Request and response bodies captured for debugging (groups with `capture_bodies`), redacted. */
+/**
+ * Request and response bodies captured for debugging (groups with `capture_bodies`), redacted.
+ * Partitioned by UTC day on `created_at` (the request log's own `created_at`) like `request_logs`.
+ */
 export const requestBodies = pgTable(
   "request_bodies",
   {
-    requestId: text("request_id").primaryKey(),
+    requestId: text("request_id").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     requestBody: text("request_body"),
     /** Size of the whole body; the stored text holds at most the group's capture limit. */
@@ -95,7 +103,7 @@ export const requestBodies = pgTable(
     responseBytes: integer("response_bytes").notNull().default(0),
     responseTruncated: boolean("response_truncated").notNull().default(false),
   },
-  (t) => [index("request_bodies_created_idx").on(t.createdAt)],
+  (t) => [primaryKey({ columns: [t.createdAt, t.requestId] })],
 );
 
 export type RequestBodyRow = typeof requestBodies.$inferSelect;
