@@ -9,7 +9,8 @@
  * 2. Latency-aware balancing: 3 providers, one with 300 ms added latency, one with 20 % of requests
  *    at 2 s; 1,500 requests at 4 in flight (--concurrency): p50 / p99 of smooth weighted round-robin vs `p2c_ewma`.
  *
- * It prints figures; it is not a test and asserts nothing. Options: --conversations N --turns N.
+ * It prints figures; it is not a test and asserts nothing. Options: --conversations N (0 skips the
+ * affinity table) --turns N --requests N --concurrency N.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -270,14 +271,16 @@ async function main(): Promise<void> {
   const env: Env = { database, sealKey, gatewayUrl: server.url, reload: () => gateway.reload() };
   try {
     process.stderr.write(`[bench:routing] affinity: ${conversations} conversations x ${turns} turns\n`);
-    const affinity = [
-      await affinityRow(env, false, conversations, turns),
-      await affinityRow(env, true, conversations, turns),
-    ];
-    process.stdout.write(
-      `\nPrompt-cache affinity (${conversations} conversations x ${turns} turns, 3 providers, +${CACHE_MISS_MS} ms head on a miss)\n`,
-    );
-    console.table(affinity);
+    if (conversations > 0) {
+      const affinity = [
+        await affinityRow(env, false, conversations, turns),
+        await affinityRow(env, true, conversations, turns),
+      ];
+      process.stdout.write(
+        `\nPrompt-cache affinity (${conversations} conversations x ${turns} turns, 3 providers, +${CACHE_MISS_MS} ms head on a miss)\n`,
+      );
+      console.table(affinity);
+    }
     process.stderr.write(`[bench:routing] latency-aware balancing: ${requests} requests\n`);
     const latency = [
       await latencyRow(env, "weighted_round_robin", requests, concurrency),

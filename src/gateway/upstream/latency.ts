@@ -6,10 +6,8 @@ import type { GatewayRuntime } from "../gateway-types";
 export interface LatencyState {
   /** Peak EWMA of answered attempts; null before the first. */
   ewma: PeakEwma | null;
-  /** Attempts sent and not answered yet. */
-  pending: number;
-  /** Sum of their start times (performance.now()), for their mean age. */
-  pendingStartSum: number;
+  /** Start times (performance.now()) of attempts sent and not answered yet, oldest first. */
+  pendingStarts: number[];
 }
 
 /**
@@ -18,11 +16,11 @@ export interface LatencyState {
  * purpose: it measures the path from here, and costs no store round trip.
  */
 
-/** Attempts sent to `providerId` and not answered yet: count and sum of their start times. */
+/** The provider's latency state (created empty on first use). */
 function pendingOf(rt: GatewayRuntime, providerId: string): LatencyState {
   let state = rt.latency.get(providerId);
   if (state === undefined) {
-    state = { ewma: null, pending: 0, pendingStartSum: 0 };
+    state = { ewma: null, pendingStarts: [] };
     rt.latency.set(providerId, state);
   }
   return state;
@@ -30,9 +28,7 @@ function pendingOf(rt: GatewayRuntime, providerId: string): LatencyState {
 
 /** An attempt to `providerId` started at `startedAt` (performance.now()). */
 export function startPending(rt: GatewayRuntime, providerId: string, startedAt: number): void {
-  const state = pendingOf(rt, providerId);
-  state.pending++;
-  state.pendingStartSum += startedAt;
+  pendingOf(rt, providerId).pendingStarts.push(startedAt);
 }
 
 /**
@@ -46,10 +42,8 @@ export function observeLatency(
   latencyMs: number,
 ): void {
   const state = pendingOf(rt, providerId);
-  if (state.pending > 0) {
-    state.pending--;
-    state.pendingStartSum = state.pending === 0 ? 0 : state.pendingStartSum - startedAt;
-  }
+  const at = state.pendingStarts.indexOf(startedAt);
+  if (at !== -1) state.pendingStarts.splice(at, 1);
   if (!Number.isFinite(latencyMs) || latencyMs < 0) return;
   const now = performance.now();
   if (state.ewma === null) state.ewma = createPeakEwma(latencyMs, now);
@@ -57,15 +51,16 @@ export function observeLatency(
 }
 
 /**
- * The provider's current estimate in ms: its peak EWMA, raised to the mean age of its unanswered
- * attempts (a provider holding requests longer than its estimate is at least that slow now, before
- * any of them returns to be measured); undefined before its first attempt.
+ * The provider's current estimate in ms: its peak EWMA, raised to the age of its oldest unanswered
+ * attempt (a provider holding a request longer than its estimate is at least that slow now, before
+ * the request returns to be measured); undefined before its first attempt.
  */
 export function readLatency(rt: GatewayRuntime, providerId: string, now: number): number | undefined {
   const state = rt.latency.get(providerId);
   if (state === undefined) return undefined;
   const ewma = state.ewma === null ? undefined : readPeakEwma(state.ewma, now);
-  if (state.pending === 0) return ewma;
-  const meanAge = now - state.pendingStartSum / state.pending;
-  return ewma === undefined ? (meanAge > 0 ? meanAge : undefined) : Math.max(ewma, meanAge);
+  const oldest = state.pendingStarts[0];
+  if (oldest === undefined) return ewma;
+  const age = now - oldest;
+  return ewma === undefined ? (age > 0 ? age : undefined) : Math.max(ewma, age);
 }
