@@ -1,5 +1,5 @@
 import type { NewRequestBodyRow } from "../db/schema/rollups";
-import { redactBody } from "./redact-body";
+import { redactBody } from "../core/debug/redact-body";
 
 /**
  * Body capture for groups that turn it on: the gateway keeps at most `max` bytes of the request and
