@@ -66,6 +66,8 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
       outputTokens: 0,
       clientIp: "::1",
       streamed: true,
+      source: "replay",
+      replayOf: "rt-0-original",
     };
     const sparse: NewRequestLogRow = {
       id: "rt-2-sparse",
@@ -96,6 +98,8 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
       outputTokens: null,
       clientIp: null,
       streamed: false,
+      source: "client",
+      replayOf: null,
     });
   });
 

@@ -1,4 +1,5 @@
 import { boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { CAPTURE_MODES } from "../../core/vocabulary/capture";
 import { groups } from "./groups";
 
 /** A gateway key. Only its HMAC digest is stored; prefix and last 4 are kept for display. */
@@ -15,6 +16,8 @@ export const apiKeys = pgTable(
     groupId: uuid("group_id").references(() => groups.id, { onDelete: "restrict" }),
     rateLimitPerMinute: integer("rate_limit_per_minute"),
     maxConcurrency: integer("max_concurrency"),
+    /** Capture mode for this key's requests, overriding the group's; null = the group's. */
+    capture: text("capture", { enum: CAPTURE_MODES }),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
     enabled: boolean("enabled").notNull().default(true),
     note: text("note").notNull().default(""),

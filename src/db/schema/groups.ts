@@ -1,5 +1,15 @@
-import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  doublePrecision,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, STRATEGY_NAMES } from "../../core/vocabulary/balancing";
+import { CAPTURE_MODES, DEFAULT_CAPTURE_MAX_BYTES } from "../../core/vocabulary/capture";
 
 /** A routing group: clients call /api/proxy/{slug}/... and are spread over its member providers. */
 export const groups = pgTable("groups", {
@@ -20,9 +30,11 @@ export const groups = pgTable("groups", {
   /** Requests per minute the whole group accepts across every instance; null = no limit. */
   rateLimitPerMinute: integer("rate_limit_per_minute"),
   enabled: boolean("enabled").notNull().default(true),
-  /** Keep (redacted, size-capped) request and response bodies of this group's requests for debugging. */
-  captureBodies: boolean("capture_bodies").notNull().default(false),
-  captureMaxBytes: integer("capture_max_bytes").notNull().default(16_384),
+  /** Keep (redacted, size-capped) requests and upstream answers for debugging: off, errors or all. */
+  capture: text("capture", { enum: CAPTURE_MODES }).notNull().default("off"),
+  /** Share of requests captured in `all` mode (0-1). */
+  captureSampleRate: doublePrecision("capture_sample_rate").notNull().default(1),
+  captureMaxBytes: integer("capture_max_bytes").notNull().default(DEFAULT_CAPTURE_MAX_BYTES),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });

@@ -7,3 +7,4 @@ export * from "./audit-log";
 export * from "./request-logs";
 export * from "./alerts";
 export * from "./rollups";
+export * from "./request-captures";

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import type { LogSource } from "../../core/vocabulary/capture";
 import type { LoggedAttemptOutcome } from "../../core/vocabulary/status-classes";
 
 /** One upstream attempt inside a client request. Offsets are ms since the request started. */
@@ -47,6 +48,10 @@ export const requestLogs = pgTable(
     outputTokens: integer("output_tokens"),
     clientIp: text("client_ip"),
     streamed: boolean("streamed").notNull().default(false),
+    /** `replay` for a request an admin replayed (excluded from statistics and quotas by default). */
+    source: text("source").$type<LogSource>().notNull().default("client"),
+    /** The log id a replay was made from. */
+    replayOf: text("replay_of"),
   },
   (t) => [
     index("request_logs_created_idx").on(t.createdAt.desc(), t.id.desc()),

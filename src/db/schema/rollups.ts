@@ -1,8 +1,6 @@
 import {
   bigint,
-  boolean,
   index,
-  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -73,23 +71,3 @@ export const healthEvents = pgTable(
 );
 
 export type HealthEventRow = typeof healthEvents.$inferSelect;
-
-/** Request and response bodies captured for debugging (groups with `capture_bodies`), redacted. */
-export const requestBodies = pgTable(
-  "request_bodies",
-  {
-    requestId: text("request_id").primaryKey(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-    requestBody: text("request_body"),
-    /** Size of the whole body; the stored text holds at most the group's capture limit. */
-    requestBytes: integer("request_bytes").notNull().default(0),
-    requestTruncated: boolean("request_truncated").notNull().default(false),
-    responseBody: text("response_body"),
-    responseBytes: integer("response_bytes").notNull().default(0),
-    responseTruncated: boolean("response_truncated").notNull().default(false),
-  },
-  (t) => [index("request_bodies_created_idx").on(t.createdAt)],
-);
-
-export type RequestBodyRow = typeof requestBodies.$inferSelect;
-export type NewRequestBodyRow = typeof requestBodies.$inferInsert;

@@ -83,7 +83,8 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
       idleTimeoutMs: g.idleTimeoutMs,
       totalTimeoutMs: g.totalTimeoutMs,
       rateLimitPerMinute: positiveOrNull(g.rateLimitPerMinute),
-      captureBodies: g.captureBodies,
+      capture: g.capture,
+      captureSampleRate: g.captureSampleRate,
       captureMaxBytes: g.captureMaxBytes,
       members: Object.freeze(members),
       membersById: new Map(members.map((m) => [m.provider.id, m])),
@@ -101,6 +102,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
         expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
         rateLimitPerMinute: positiveOrNull(k.rateLimitPerMinute),
         maxConcurrency: positiveOrNull(k.maxConcurrency),
+        capture: k.capture,
       }),
     );
   }
