@@ -11,9 +11,15 @@ export interface BenchOptions extends BenchSettings {
   readonly profileDir: string | null;
   /** Run the children from source under tsx (default: esbuild bundles, as the server ships). */
   readonly tsx: boolean;
+  readonly server: boolean;
 }
 
 const USAGE = `Usage: npm run bench -- [options]
+  --server              measure what users run: the real server started as \`npm start\` starts it (the
+                        built dist/server.mjs with the console, logging, rollups, alert scheduler and
+                        health checks) in a fresh DATA_DIR, configured through the admin API; with
+                        --postgres URL and --redis URL also a second one on DATABASE_URL + REDIS_URL.
+                        The load generator is pinned to CPU 0, the proxies to CPU 1 (taskset)
   --quick               1 s per cell, short SSE probe (for development)
   --requests N          N requests per cell instead of a fixed duration
   --duration S          seconds per cell (default 5; --quick: 1)
@@ -41,6 +47,7 @@ const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
 const argsSchema = z.strictObject({
   quick: z.boolean().default(false),
+  server: z.boolean().default(false),
   requests: positiveInt(10_000_000).optional(),
   duration: z.coerce.number().min(0.2).max(600).optional(),
   connections: z
@@ -74,6 +81,7 @@ export function parseBenchOptions(
     args: argv,
     options: {
       quick: { type: "boolean" },
+      server: { type: "boolean" },
       requests: { type: "string" },
       duration: { type: "string" },
       connections: { type: "string" },
@@ -114,6 +122,7 @@ export function parseBenchOptions(
   if (connections.some((c) => c < 1 || c > 1024))
     throw new Error("--connections: each count must be 1..1024");
   return {
+    server: a.server,
     connections,
     durationS: a.requests !== undefined ? null : (a.duration ?? (a.quick ? 1 : 5)),
     requests: a.requests ?? null,

@@ -3,20 +3,26 @@ import type { SseResult } from "./sse-probe";
 
 /**
  * The sides measured in one run: the mock itself, the bare reference proxy, and the gateway (embedded
- * PGlite log), optionally with Redis state or with its log in PostgreSQL.
+ * PGlite log), optionally with Redis state or with its log in PostgreSQL. With --server: the real
+ * server started as `npm start` starts it (embedded default), and with PostgreSQL + Redis.
  */
-export type TargetName = "direct" | "bare" | "gateway" | "gateway+redis" | "gateway+postgres";
+export type TargetName =
+  "direct" | "bare" | "gateway" | "gateway+redis" | "gateway+postgres" | "server" | "server+postgres";
 
 export interface LoadCell {
   readonly target: TargetName;
   readonly load: LoadResult;
   /** p50 through this target minus p50 direct at the same connection count (null for direct). */
   readonly addedP50Ms: number | null;
+  /** p99 through this target minus p99 direct at the same connection count (null for direct). */
+  readonly addedP99Ms: number | null;
   /** CPU of the target's own process per response (null for direct: nothing between client and mock). */
   readonly cpuUsPerReq: number | null;
   /** Redis (gateway+redis) or PostgreSQL backend (gateway+postgres) CPU per response. */
   readonly storeCpuUsPerReq: number | null;
   readonly rssMb: number | null;
+  /** Longest event-loop stall of the target's (main) loop over the measured window, ms. */
+  readonly stallMaxMs: number | null;
 }
 
 export interface SseRow {
@@ -56,6 +62,10 @@ export interface BenchSettings {
   readonly soakRequests: number;
   readonly redis: boolean;
   readonly postgres: boolean;
+  /** --server: the real server (npm start) instead of the gateway-only child. */
+  readonly server?: boolean;
+  /** CPUs the load generator / the proxies were pinned to (null: not pinned). */
+  readonly pinning?: { readonly load: number; readonly proxies: number } | null;
   /** How the child processes ran: bundled by esbuild (as shipped) or from source under tsx. */
   readonly runtime: "esbuild bundle" | "tsx";
 }

@@ -1,3 +1,4 @@
+import { startEventLoopStallMonitor } from "../src/observability/event-loop-stall";
 import { createWindowProfiler } from "./cpu-profiler";
 import { parentMessageSchema, type ChildMessage } from "./ipc-protocol";
 
@@ -30,6 +31,8 @@ export function serveBenchChild(start: () => Promise<StartedChild>): void {
   let started: StartedChild | null = null;
   const starting = start();
   const profiler = createWindowProfiler();
+  // The same measure the real server exposes on /metrics: each stats answer ends one window.
+  const stall = startEventLoopStallMonitor();
 
   const exit = (code: number) => {
     if (exiting) return;
@@ -79,7 +82,7 @@ export function serveBenchChild(start: () => Promise<StartedChild>): void {
       cpuSystemUs: cpu.system,
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
-      extra: started?.extra?.() ?? {},
+      extra: { eventLoopStallMaxMs: stall.readMaxSeconds() * 1000, ...started?.extra?.() },
     });
   });
 

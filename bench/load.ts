@@ -28,7 +28,9 @@ export interface LoadResult {
   readonly durationS: number;
   readonly rps: number;
   readonly p50Ms: number;
+  readonly p90Ms: number;
   readonly p99Ms: number;
+  readonly p999Ms: number;
   readonly meanMs: number;
 }
 
@@ -77,7 +79,9 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     durationS,
     rps: responses / durationS,
     p50Ms: responses > 0 ? histogram.percentile(50) / 1000 : Number.NaN,
+    p90Ms: responses > 0 ? histogram.percentile(90) / 1000 : Number.NaN,
     p99Ms: responses > 0 ? histogram.percentile(99) / 1000 : Number.NaN,
+    p999Ms: responses > 0 ? histogram.percentile(99.9) / 1000 : Number.NaN,
     meanMs: responses > 0 ? histogram.mean / 1000 : Number.NaN,
   };
 }

@@ -53,6 +53,9 @@ export function chatTarget(side: BenchSide): LoadTarget {
   };
 }
 
+/** A cell before the direct reference of its connection count is known. */
+export type MeasuredCell = Omit<LoadCell, "addedP50Ms" | "addedP99Ms">;
+
 /**
  * Measures one cell: warm-up, then load with the side's process CPU and RSS read around it. With
  * `profileFile`, the side's process is CPU-profiled over exactly the measured window (load + settle).
@@ -62,7 +65,7 @@ export async function measureCell(
   load: LoadOptions,
   warmupS: number,
   profileFile: string | null = null,
-): Promise<Omit<LoadCell, "addedP50Ms">> {
+): Promise<MeasuredCell> {
   const target = chatTarget(side);
   if (warmupS > 0) await runLoad(target, { connections: load.connections, durationS: warmupS });
   await sleep(SETTLE_MS);
@@ -85,15 +88,21 @@ export async function measureCell(
         : null,
     storeCpuUsPerReq: storeBefore !== null && storeAfter !== null ? perReq(storeAfter - storeBefore) : null,
     rssMb: after ? after.rssBytes / MB : null,
+    // The `before` read started the window (each read ends one), so this is the cell's worst stall.
+    stallMaxMs: after?.extra.eventLoopStallMaxMs ?? null,
   };
 }
 
-/** Adds p50(side) − p50(direct) at the same connection count to each cell. */
-export function withAddedLatency(cells: Omit<LoadCell, "addedP50Ms">[]): LoadCell[] {
+/** Adds p50 and p99 of (side) − (direct) at the same connection count to each cell. */
+export function withAddedLatency(cells: MeasuredCell[]): LoadCell[] {
   return cells.map((c) => {
     const direct = cells.find((d) => d.target === "direct" && d.load.connections === c.load.connections);
-    const added = c.target !== "direct" && direct ? c.load.p50Ms - direct.load.p50Ms : null;
-    return { ...c, addedP50Ms: added };
+    const over = c.target !== "direct" && direct ? direct : null;
+    return {
+      ...c,
+      addedP50Ms: over ? c.load.p50Ms - over.load.p50Ms : null,
+      addedP99Ms: over ? c.load.p99Ms - over.load.p99Ms : null,
+    };
   });
 }
 

@@ -13,14 +13,32 @@ export const TARGETS = {
   gapP50SlackMs: 2,
   /** Issue 12: the gateway's first-event p99 within this share above the bare proxy's. */
   firstEventP99Ratio: 1.2,
+  /** Issue 12, embedded default at 16 connections: p99 over the bare proxy's, and the longest stall. */
+  addedP99OverBareMs: 2,
+  stallMaxMs: 5,
+  tailConnections: 16,
 } as const;
 
-const ORDER: TargetName[] = ["direct", "bare", "gateway", "gateway+redis", "gateway+postgres"];
+const ORDER: TargetName[] = [
+  "direct",
+  "bare",
+  "gateway",
+  "gateway+redis",
+  "gateway+postgres",
+  "server",
+  "server+postgres",
+];
 /** What the extra server CPU column of a target is. */
 const STORE_LABEL: Partial<Record<TargetName, string>> = {
   "gateway+redis": "redis",
   "gateway+postgres": "pg",
+  "server+postgres": "pg+redis",
 };
+
+/** The target the checks are about: the real server when it was measured (--server), else the gateway. */
+function mainTarget(report: Pick<BenchReport, "cells" | "settings">): TargetName {
+  return report.settings.server || report.cells.some((c) => c.target === "server") ? "server" : "gateway";
+}
 
 function num(value: number | null | undefined, digits: number): string {
   if (value === null || value === undefined || Number.isNaN(value)) return "—";
@@ -56,14 +74,18 @@ function loadTable(report: BenchReport): string {
         target,
         num(c.load.rps, 0),
         num(c.load.p50Ms, 3),
+        num(c.load.p90Ms, 3),
         num(c.load.p99Ms, 3),
+        num(c.load.p999Ms, 2),
         num(c.addedP50Ms, 3),
+        num(c.addedP99Ms, 3),
         num(c.cpuUsPerReq, 0) +
           (c.storeCpuUsPerReq !== null
             ? ` (+${num(c.storeCpuUsPerReq, 0)} ${STORE_LABEL[target] ?? "server"})`
             : ""),
         num(ratio, 2),
         num(c.rssMb, 0),
+        num(c.stallMaxMs, 1),
         `${c.load.non2xx}/${c.load.errors}`,
       ]);
     }
@@ -74,11 +96,15 @@ function loadTable(report: BenchReport): string {
       "target",
       "req/s",
       "p50 ms",
+      "p90 ms",
       "p99 ms",
+      "p99.9 ms",
       "added p50 ms",
+      "added p99 ms",
       "CPU µs/req",
       "CPU ×bare",
       "RSS MB",
+      "stall ms",
       "non2xx/err",
     ],
     rows,
@@ -118,12 +144,12 @@ function sseTable(rows: SseRow[], intervalMs: number): string {
   );
 }
 
-function soakTable(rounds: SoakRound[]): string {
+function soakTable(rounds: SoakRound[], target: TargetName): string {
   return renderTable(
     ["round", "target", "requests", "non2xx", "req/s", "RSS MB (after GC)", "heap MB", "log rows written"],
     rounds.map((r) => [
       String(r.round),
-      "gateway",
+      target,
       String(r.requests),
       String(r.non2xx),
       num(r.rps, 0),
@@ -137,23 +163,24 @@ function soakTable(rounds: SoakRound[]): string {
 /** Checks the issue's targets against the figures; a check is null when its input was not measured. */
 export function evaluateTargets(report: Omit<BenchReport, "checks" | "finishedAt">): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const gw1 = cellFor(report.cells, "gateway", 1);
+  const main = mainTarget(report);
+  const gw1 = cellFor(report.cells, main, 1);
   checks.push({
     name: `added p50 ≤ ${TARGETS.addedP50Ms} ms at 1 connection`,
     pass: gw1?.addedP50Ms != null ? gw1.addedP50Ms <= TARGETS.addedP50Ms : null,
     detail:
       gw1?.addedP50Ms != null
-        ? `gateway adds ${num(gw1.addedP50Ms, 3)} ms (bare reference adds ${num(cellFor(report.cells, "bare", 1)?.addedP50Ms, 3)} ms)`
+        ? `${main} adds ${num(gw1.addedP50Ms, 3)} ms (bare reference adds ${num(cellFor(report.cells, "bare", 1)?.addedP50Ms, 3)} ms)`
         : "not measured",
   });
 
   const ratios = report.settings.connections.flatMap((c) => {
-    const g = cellFor(report.cells, "gateway", c)?.cpuUsPerReq;
+    const g = cellFor(report.cells, main, c)?.cpuUsPerReq;
     const b = cellFor(report.cells, "bare", c)?.cpuUsPerReq;
     return g != null && b ? [{ c, ratio: g / b }] : [];
   });
   checks.push({
-    name: `gateway CPU per request ≤ ${TARGETS.cpuRatio}× bare reference`,
+    name: `${main} CPU per request ≤ ${TARGETS.cpuRatio}× bare reference`,
     pass: ratios.length > 0 ? ratios.every((r) => r.ratio <= TARGETS.cpuRatio) : null,
     detail:
       ratios.length > 0 ? ratios.map((r) => `${r.c} conn: ${num(r.ratio, 2)}×`).join(", ") : "not measured",
@@ -164,7 +191,7 @@ export function evaluateTargets(report: Omit<BenchReport, "checks" | "finishedAt
   const share = (r: SseResult | undefined) => (r && r.gaps > 0 ? r.bunched / r.gaps : 0);
   for (const shape of ["openai", "anthropic"] as const) {
     const find = (t: TargetName) => report.sse.find((r) => r.shape === shape && r.target === t)?.result;
-    const gw = find("gateway");
+    const gw = find(main);
     if (!gw || gw.gaps === 0) continue;
     // Scheduling stalls on a busy machine bunch a few events anywhere; a buffering proxy bunches most.
     const baseline = Math.max(share(find("direct")), share(find("bare")));
@@ -188,7 +215,7 @@ export function evaluateTargets(report: Omit<BenchReport, "checks" | "finishedAt
   let firstPass: boolean | null = null;
   for (const shape of ["openai", "anthropic"] as const) {
     const find = (t: TargetName) => report.sse.find((r) => r.shape === shape && r.target === t)?.result;
-    const gw = find("gateway");
+    const gw = find(main);
     const bare = find("bare");
     if (!gw || !bare || !Number.isFinite(gw.firstContentP99Ms) || !Number.isFinite(bare.firstContentP99Ms)) {
       continue;
@@ -209,6 +236,28 @@ export function evaluateTargets(report: Omit<BenchReport, "checks" | "finishedAt
     detail: firstDetails.length > 0 ? firstDetails.join("; ") : "not measured",
   });
 
+  const tailC = TARGETS.tailConnections;
+  const tail = cellFor(report.cells, main, tailC);
+  const tailBare = cellFor(report.cells, "bare", tailC);
+  const overBare = tail && tailBare ? tail.load.p99Ms - tailBare.load.p99Ms : null;
+  checks.push({
+    name: `${main} p99 ≤ bare p99 + ${TARGETS.addedP99OverBareMs} ms at ${tailC} connections`,
+    pass: overBare === null ? null : overBare <= TARGETS.addedP99OverBareMs,
+    detail:
+      overBare === null
+        ? "not measured"
+        : `p99 ${num(tail?.load.p99Ms, 2)} ms vs bare ${num(tailBare?.load.p99Ms, 2)} ms (${overBare >= 0 ? "+" : ""}${num(overBare, 2)} ms)`,
+  });
+  const stall = tail?.stallMaxMs ?? null;
+  checks.push({
+    name: `${main} longest event-loop stall ≤ ${TARGETS.stallMaxMs} ms at ${tailC} connections`,
+    pass: stall === null || Number.isNaN(stall) ? null : stall <= TARGETS.stallMaxMs,
+    detail:
+      stall === null || Number.isNaN(stall)
+        ? "not measured"
+        : `${num(stall, 1)} ms (bare ${num(tailBare?.stallMaxMs, 1)} ms)`,
+  });
+
   const first = report.soak[0];
   const last = report.soak[report.soak.length - 1];
   const growth = first && last && report.soak.length > 1 ? last.rssMb / first.rssMb - 1 : null;
@@ -223,10 +272,11 @@ export function evaluateTargets(report: Omit<BenchReport, "checks" | "finishedAt
   return checks;
 }
 
-/** The cost of a gateway variant relative to the embedded gateway, per connection count. */
+/** The cost of a gateway variant relative to the embedded one (gateway or server), per connection count. */
 function variantLine(report: BenchReport, target: TargetName, title: string, server: string): string | null {
+  const base: TargetName = target.startsWith("server") ? "server" : "gateway";
   const lines = report.settings.connections.flatMap((c) => {
-    const g = cellFor(report.cells, "gateway", c);
+    const g = cellFor(report.cells, base, c);
     const r = cellFor(report.cells, target, c);
     if (!g || !r || g.cpuUsPerReq === null || r.cpuUsPerReq === null) return [];
     return [
@@ -234,7 +284,7 @@ function variantLine(report: BenchReport, target: TargetName, title: string, ser
         `, ${server} CPU ${num(r.storeCpuUsPerReq, 0)} µs/req, req/s ${num((r.load.rps / g.load.rps - 1) * 100, 1)}%`,
     ];
   });
-  return lines.length > 0 ? [`${title} (${target} minus embedded gateway):`, ...lines].join("\n") : null;
+  return lines.length > 0 ? [`${title} (${target} minus embedded ${base}):`, ...lines].join("\n") : null;
 }
 
 /** Formats the whole report as plain text: load table, SSE table, soak rows, target checks. */
@@ -247,6 +297,16 @@ export function formatReport(report: BenchReport): string {
       `POST /v1/chat/completions (JSON, mock latency ${s.upstreamLatencyMs} ms); CPU = the target process's user+system time / responses; ` +
       `children run as ${s.runtime === "tsx" ? "TypeScript sources under tsx" : "esbuild bundles (as shipped)"}.`,
   ];
+  if (s.server) {
+    parts.push(
+      "server / server+postgres: the real server started by `node scripts/start.mjs` (as `npm start`), console, logging, " +
+        "rollups, alert scheduler and health checks on; its CPU and RSS are the whole process tree's (every thread, from /proc). " +
+        "stall = longest event-loop stall of the cell (the server's roundabout_event_loop_stall_max_seconds; the children's own monitor). " +
+        (s.pinning
+          ? `Load generator and mocks pinned to CPU ${s.pinning.load}, bare proxy and servers to CPU ${s.pinning.proxies} (taskset).`
+          : "Not pinned (no taskset)."),
+    );
+  }
   for (const [name, why] of Object.entries(report.unavailable)) parts.push(`!! ${name} not measured: ${why}`);
   for (const [name, notes] of Object.entries(report.processNotes)) {
     if (notes.rss) parts.push(`${name} process RSS: ${notes.rss}.`);
@@ -263,6 +323,13 @@ export function formatReport(report: BenchReport): string {
   if (redis) parts.push("", redis);
   const pg = variantLine(report, "gateway+postgres", "Request log in PostgreSQL", "PostgreSQL backend");
   if (pg) parts.push("", pg);
+  const spg = variantLine(
+    report,
+    "server+postgres",
+    "Real server on PostgreSQL + Redis",
+    "PostgreSQL + Redis",
+  );
+  if (spg) parts.push("", spg);
   if (report.sse.length > 0) {
     parts.push(
       "",
@@ -271,7 +338,9 @@ export function formatReport(report: BenchReport): string {
       sseTable(report.sse, s.sseIntervalMs),
     );
   }
-  if (report.soak.length > 0) parts.push("", "RSS soak (16 connections):", soakTable(report.soak));
+  if (report.soak.length > 0) {
+    parts.push("", "RSS soak (16 connections):", soakTable(report.soak, mainTarget(report)));
+  }
   parts.push("", "Targets:");
   for (const c of report.checks) {
     const mark = c.pass === null ? "–" : c.pass ? "✓" : "✗";

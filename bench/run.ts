@@ -2,20 +2,41 @@
  * `npm run bench`: the data plane's benchmark. Starts the mock upstreams, the bare reference proxy and
  * the gateway in child processes (CPU is read per process), loads each at several connection counts
  * with autocannon, probes SSE pacing, optionally soaks the gateway for RSS, and prints one table.
+ * With --server the gateway child is replaced by the real server started as `npm start` starts it
+ * (bench/server-process.ts), the load generator pinned to one core and the proxies to the other.
  * It prints figures; it is not a test and asserts nothing.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { parseBenchOptions, type BenchOptions } from "./bench-options";
 import { buildBenchChildren, sourceChildScripts, type ChildScript } from "./build-children";
-import type { BenchReport, LoadCell, SoakRound, SseRow, TargetName } from "./bench-types";
-import { measureCell, measureSse, runSoak, withAddedLatency, type BenchSide } from "./measure";
+import type { BenchReport, SoakRound, SseRow, TargetName } from "./bench-types";
+import {
+  measureCell,
+  measureSse,
+  runSoak,
+  withAddedLatency,
+  type BenchSide,
+  type MeasuredCell,
+} from "./measure";
 import { openPostgresProbe, type PostgresProbe } from "./postgres-probe";
 import { openRedisProbe, type RedisProbe } from "./redis-probe";
 import { evaluateTargets, formatReport } from "./report";
+import {
+  buildServerIfStale,
+  canPin,
+  killAllServers,
+  pinProcess,
+  startRealServer,
+  type RealServer,
+} from "./server-process";
 import { killAllChildren, spawnBenchChild, type BenchChild } from "./spawn-child";
+
+/** --server: the load generator (this process, and the mocks it forks) on one CPU, the proxies on the other. */
+const LOAD_CPU = 0;
+const PROXY_CPU = 1;
 
 const GATEWAY_READY_TIMEOUT_MS = 120_000;
 
@@ -36,6 +57,18 @@ function runBudgetMs(o: BenchOptions, sides: number): number {
 
 function directSide(mockUrl: string): BenchSide {
   return { name: "direct", origin: mockUrl, pathPrefix: "", authHeaders: () => ({}), child: null };
+}
+
+function serverSide(name: TargetName, server: RealServer, storeCpuUs?: () => Promise<number>): BenchSide {
+  return {
+    name,
+    origin: server.origin,
+    pathPrefix: server.pathPrefix,
+    authHeaders: (shape): Record<string, string> =>
+      shape === "anthropic" ? { "x-api-key": server.apiKey } : { authorization: `Bearer ${server.apiKey}` },
+    child: server,
+    storeCpuUs,
+  };
 }
 
 function gatewaySide(name: TargetName, child: BenchChild, storeCpuUs?: () => Promise<number>): BenchSide {
@@ -77,6 +110,130 @@ function describeError(err: unknown): string {
   return err instanceof Error ? err.message.split("\n").slice(0, 6).join("\n   ") : String(err);
 }
 
+interface Probes {
+  redis: RedisProbe | null;
+  postgres: PostgresProbe | null;
+}
+
+/** The gateway-only children: embedded, and with --redis / --postgres. */
+async function startGatewaySides(
+  options: BenchOptions,
+  scripts: Record<ChildScript, string>,
+  upstreams: string[],
+  children: BenchChild[],
+  unavailable: Record<string, string>,
+  probes: Probes,
+  redisPrefix: string,
+): Promise<BenchSide[]> {
+  const sides: BenchSide[] = [];
+  progress("starting the gateway (embedded PGlite: migrate + seed)…");
+  try {
+    const gw = await spawnGateway(scripts, "gateway", upstreams, []);
+    children.push(gw);
+    sides.push(gatewaySide("gateway", gw));
+  } catch (err) {
+    unavailable.gateway = describeError(err);
+  }
+  if (options.redisUrl) {
+    progress("starting the gateway with Redis state…");
+    try {
+      probes.redis = await openRedisProbe(options.redisUrl);
+      const gwr = await spawnGateway(scripts, "gateway+redis", upstreams, [
+        "--redis",
+        options.redisUrl,
+        "--redis-prefix",
+        redisPrefix,
+      ]);
+      children.push(gwr);
+      sides.push(gatewaySide("gateway+redis", gwr, probes.redis.cpuUs));
+    } catch (err) {
+      unavailable["gateway+redis"] = describeError(err);
+    }
+  }
+  if (options.postgresUrl) {
+    progress("starting the gateway with its request log in PostgreSQL…");
+    try {
+      probes.postgres = await openPostgresProbe(options.postgresUrl);
+      const gwp = await spawnGateway(scripts, "gateway+postgres", upstreams, [
+        "--database-url",
+        probes.postgres.url,
+      ]);
+      children.push(gwp);
+      sides.push(gatewaySide("gateway+postgres", gwp, probes.postgres.cpuUs));
+    } catch (err) {
+      unavailable["gateway+postgres"] = describeError(err);
+    }
+  }
+  return sides;
+}
+
+/**
+ * --server: the real server on the embedded default and, with --postgres, on DATABASE_URL (+ REDIS_URL
+ * with --redis), each in a fresh DATA_DIR, pinned to the proxies' CPU.
+ */
+async function startServerSides(
+  options: BenchOptions,
+  upstreams: string[],
+  servers: RealServer[],
+  unavailable: Record<string, string>,
+  probes: Probes,
+  redisPrefix: string,
+): Promise<BenchSide[]> {
+  const sides: BenchSide[] = [];
+  const start = async (name: TargetName, env: Record<string, string>) => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "rb-bench-server-"));
+    try {
+      const server = await startRealServer({
+        name,
+        dataDir,
+        env,
+        cpu: canPin() ? PROXY_CPU : null,
+        inspect: options.profileDir !== null,
+        logFile: path.resolve(".bench", `${name}.log`),
+        upstreams,
+      });
+      const close = server.close.bind(server);
+      servers.push({
+        ...server,
+        close: () => close().finally(() => rmSync(dataDir, { recursive: true, force: true })),
+      });
+      return server;
+    } catch (err) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw err;
+    }
+  };
+  progress("starting the real server as `npm start` does (embedded PGlite, fresh DATA_DIR)…");
+  try {
+    sides.push(serverSide("server", await start("server", {})));
+  } catch (err) {
+    unavailable.server = describeError(err);
+  }
+  if (options.postgresUrl) {
+    progress(`starting the real server on PostgreSQL${options.redisUrl ? " + Redis" : ""}…`);
+    try {
+      probes.postgres = await openPostgresProbe(options.postgresUrl);
+      const env: Record<string, string> = {
+        DATABASE_URL: probes.postgres.url,
+        SECRET_KEY: randomBytes(32).toString("base64"),
+      };
+      if (options.redisUrl) {
+        probes.redis = await openRedisProbe(options.redisUrl);
+        Object.assign(env, { REDIS_URL: options.redisUrl, REDIS_PREFIX: redisPrefix });
+      }
+      const server = await start("server+postgres", env);
+      const pg = probes.postgres;
+      const redis = probes.redis;
+      // Both servers' CPU: the database backends, and Redis when it is in the path.
+      const storeCpuUs = async () => (await pg.cpuUs()) + (redis ? await redis.cpuUs() : 0);
+      sides.push(serverSide("server+postgres", server, storeCpuUs));
+    } catch (err) {
+      unavailable["server+postgres"] = describeError(err);
+    }
+  }
+  return sides;
+}
+
 async function main(): Promise<number> {
   const options = parseBenchOptions(
     process.argv.slice(2),
@@ -88,12 +245,13 @@ async function main(): Promise<number> {
   const children: BenchChild[] = [];
   const unavailable: Record<string, string> = {};
   const redisPrefix = `rb-bench:${randomBytes(4).toString("hex")}:`;
-  let redisProbe: RedisProbe | null = null;
-  let postgresProbe: PostgresProbe | null = null;
+  const probes: Probes = { redis: null, postgres: null };
+  const servers: RealServer[] = [];
   const deadline = setTimeout(
     () => {
       progress("run budget exceeded: stopping");
       killAllChildren();
+      killAllServers();
       process.exit(1);
     },
     runBudgetMs(options, 3 + (options.redisUrl ? 1 : 0) + (options.postgresUrl ? 1 : 0)),
@@ -101,6 +259,10 @@ async function main(): Promise<number> {
 
   try {
     if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+    if (options.server) buildServerIfStale(progress);
+    // Pinned before the mocks are forked: they inherit this CPU and share it with the load generator.
+    const pinning = options.server && canPin() ? { load: LOAD_CPU, proxies: PROXY_CPU } : null;
+    if (pinning) pinProcess(process.pid, pinning.load);
     let scripts = sourceChildScripts();
     if (!options.tsx) {
       progress("bundling the child processes with esbuild (as shipped)…");
@@ -128,46 +290,16 @@ async function main(): Promise<number> {
       { name: "bare", origin: bare.urls.proxy!, pathPrefix: "", authHeaders: () => ({}), child: bare },
     ];
 
-    progress("starting the gateway (embedded PGlite: migrate + seed)…");
-    try {
-      const gw = await spawnGateway(scripts, "gateway", upstreams, []);
-      children.push(gw);
-      sides.push(gatewaySide("gateway", gw));
-    } catch (err) {
-      unavailable.gateway = describeError(err);
-    }
-    if (options.redisUrl) {
-      progress("starting the gateway with Redis state…");
-      try {
-        redisProbe = await openRedisProbe(options.redisUrl);
-        const gwr = await spawnGateway(scripts, "gateway+redis", upstreams, [
-          "--redis",
-          options.redisUrl,
-          "--redis-prefix",
-          redisPrefix,
-        ]);
-        children.push(gwr);
-        sides.push(gatewaySide("gateway+redis", gwr, redisProbe.cpuUs));
-      } catch (err) {
-        unavailable["gateway+redis"] = describeError(err);
-      }
-    }
-    if (options.postgresUrl) {
-      progress("starting the gateway with its request log in PostgreSQL…");
-      try {
-        postgresProbe = await openPostgresProbe(options.postgresUrl);
-        const gwp = await spawnGateway(scripts, "gateway+postgres", upstreams, [
-          "--database-url",
-          postgresProbe.url,
-        ]);
-        children.push(gwp);
-        sides.push(gatewaySide("gateway+postgres", gwp, postgresProbe.cpuUs));
-      } catch (err) {
-        unavailable["gateway+postgres"] = describeError(err);
-      }
+    if (options.server) {
+      pinProcess(bare.pid, pinning?.proxies ?? PROXY_CPU);
+      sides.push(...(await startServerSides(options, upstreams, servers, unavailable, probes, redisPrefix)));
+    } else {
+      sides.push(
+        ...(await startGatewaySides(options, scripts, upstreams, children, unavailable, probes, redisPrefix)),
+      );
     }
 
-    const cells: Omit<LoadCell, "addedP50Ms">[] = [];
+    const cells: MeasuredCell[] = [];
     for (const connections of options.connections) {
       for (const side of sides) {
         progress(`load: ${side.name} at ${connections} connection(s)…`);
@@ -195,7 +327,7 @@ async function main(): Promise<number> {
     }
 
     let soak: SoakRound[] = [];
-    const gwSide = sides.find((s) => s.name === "gateway");
+    const gwSide = sides.find((s) => s.name === (options.server ? "server" : "gateway"));
     if (options.soakRounds > 0 && gwSide) {
       soak = await runSoak(gwSide, options.soakRounds, options.soakRequests, (r) =>
         progress(`soak round ${r.round}: ${r.requests} requests, RSS ${r.rssMb.toFixed(1)} MB`),
@@ -219,6 +351,8 @@ async function main(): Promise<number> {
         soakRequests: options.soakRequests,
         redis: options.redis,
         postgres: options.postgres,
+        server: options.server,
+        pinning,
         runtime: options.runtime,
       },
       processNotes: Object.fromEntries(
@@ -248,21 +382,25 @@ async function main(): Promise<number> {
   } finally {
     clearTimeout(deadline);
     const closing = performance.now();
-    await Promise.all(children.map((c) => c.close().catch(() => undefined)));
+    await Promise.all([...children, ...servers].map((c) => c.close().catch(() => undefined)));
     progress(`child processes closed in ${Math.round(performance.now() - closing)} ms`);
-    if (redisProbe) {
-      await redisProbe.removePrefix(redisPrefix).catch(() => 0);
-      await redisProbe.close();
+    if (probes.redis) {
+      await probes.redis.removePrefix(redisPrefix).catch(() => 0);
+      await probes.redis.close();
     }
     // After the children closed: the gateway's pool is gone, so the drop does not need to force.
-    if (postgresProbe) await postgresProbe.close().catch(() => undefined);
+    if (probes.postgres) await probes.postgres.close().catch(() => undefined);
   }
 }
 
-process.on("exit", killAllChildren);
+process.on("exit", () => {
+  killAllChildren();
+  killAllServers();
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     killAllChildren();
+    killAllServers();
     process.exit(130);
   });
 }
@@ -272,6 +410,7 @@ main().then(
   (err: unknown) => {
     console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     killAllChildren();
+    killAllServers();
     process.exit(1);
   },
 );

@@ -3,7 +3,7 @@
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { server: "server.ts", gateway: "gateway.ts" },
+  entryPoints: { server: "server.ts", gateway: "gateway.ts", ops: "ops.ts" },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -17,4 +17,4 @@ await build({
   banner: { js: 'process.env.NODE_ENV ??= "production";' },
   logLevel: "warning",
 });
-console.log("built dist/server.mjs and dist/gateway.mjs");
+console.log("built dist/server.mjs, dist/gateway.mjs and dist/ops.mjs");

@@ -28,6 +28,7 @@ import { createAlertScheduler } from "@/alerts/alert-scheduler";
 import { createHealthTransitionRecorder } from "@/stats/health-events";
 import { startRetentionJob } from "@/stats/retention-job";
 import { createObservability } from "@/observability/create-observability";
+import { createStorageUsage } from "@/observability/storage-usage";
 import { createAlertSignals } from "./alert-signals";
 import { answerSiblingReloads, reloadSiblings } from "./cluster";
 import type { NodeHandler } from "@/http/node-response";
@@ -128,11 +129,14 @@ export async function createRuntime(
     logWriterOptions: { onWrite: observability.onRequestRecorded, ...(logSpill ? { spill: logSpill } : {}) },
   });
   const { gateway, health, checker } = dataPlane;
+  // Database size and Redis memory/keys for /metrics and the health page (read at most every 15 s).
+  const storage = createStorageUsage({ db: database.db, databaseKind: database.kind, store, logger });
   observability.attach({
     health: health.registry,
     inFlight: gateway.inFlight,
     logWriter: gateway.logWriter,
     stateStore: store,
+    storage,
   });
   handlers.metrics = observability.metricsHandler;
   shutdownSteps.push({ name: "live streams", run: async () => observability.close() });
@@ -168,7 +172,7 @@ export async function createRuntime(
         await reloadSiblings();
       },
       passwords: auth,
-      health: createHealthControl({ db: database.db, health, gateway }),
+      health: createHealthControl({ db: database.db, health, gateway, storage }),
       liveStream: observability.stream,
     });
     const adminApi = createAdminApi({

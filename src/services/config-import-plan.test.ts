@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configDocumentSchema, type ConfigDocumentInput } from "@/contracts/config-document";
 import type { ApiKeyRow, GroupRow, ProviderRow } from "@/db/schema";
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import { planImport, planImportSteps, type CurrentConfig } from "./config-import-plan";
 
 const K1 = "00000000-0000-4000-8000-0000000000a1";
@@ -9,6 +10,7 @@ const K3 = "00000000-0000-4000-8000-0000000000a3";
 const at = new Date("2030-01-01T00:00:00Z");
 const provider = (id: string, name: string): ProviderRow => ({
   id,
+  tenantId: DEFAULT_TENANT_ID,
   name,
   baseUrl: "http://127.0.0.1:9",
   apiKeyCipher: null,
@@ -27,6 +29,7 @@ const provider = (id: string, name: string): ProviderRow => ({
 });
 const group = (id: string, slug: string): GroupRow => ({
   id,
+  tenantId: DEFAULT_TENANT_ID,
   slug,
   name: slug,
   description: "",
@@ -47,6 +50,7 @@ const group = (id: string, slug: string): GroupRow => ({
 });
 const key = (id: string, name: string, groupId: string | null): ApiKeyRow => ({
   id,
+  tenantId: DEFAULT_TENANT_ID,
   name,
   keyDigest: `digest-${id}`,
   keyPrefix: "sk-abcd",

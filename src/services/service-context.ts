@@ -59,8 +59,8 @@ export type ConstraintCodes = Readonly<Record<string, ErrorCode>>;
 
 // Unique violations map to 409s even when two requests race past the services' own pre-checks.
 const UNIQUE_CONSTRAINTS: ConstraintCodes = {
-  providers_name_unique: "PROVIDER_NAME_TAKEN",
-  groups_slug_unique: "GROUP_SLUG_TAKEN",
+  providers_tenant_name_unique: "PROVIDER_NAME_TAKEN",
+  groups_tenant_slug_unique: "GROUP_SLUG_TAKEN",
   group_providers_group_id_provider_id_pk: "MEMBER_EXISTS",
 };
 

@@ -1,4 +1,5 @@
 import type { NewRequestLogRow } from "../db/schema/request-logs";
+import { DEFAULT_TENANT_ID } from "../core/vocabulary/tenants";
 import { createHistogram, recordInHistogram } from "./histogram";
 import type { StatusClass } from "@/core/vocabulary/status-classes";
 import { statusClassOf } from "./status-class";
@@ -54,6 +55,7 @@ export function createRollupSums(): RollupSums {
 export interface RollupDelta extends RollupSums {
   grain: number;
   bucket: Date;
+  tenantId: string;
   groupId: string;
   providerId: string;
   keyId: string;
@@ -83,6 +85,7 @@ export function aggregateRollups(
     // Replays are an operator's debugging traffic, not the clients': statistics leave them out.
     if (row.source === "replay") continue;
     const at = row.createdAt instanceof Date ? row.createdAt.getTime() : Date.now();
+    const tenantId = row.tenantId ?? DEFAULT_TENANT_ID;
     const groupId = row.groupId ?? NO_DIMENSION;
     const providerId = row.providerId ?? NO_DIMENSION;
     const statusClass = statusClassOf(row.status, row.errorCode);
@@ -91,13 +94,14 @@ export function aggregateRollups(
       const keyId = (k & 1) === 0 ? (row.keyId ?? NO_DIMENSION) : ALL_KEYS;
       const bucket = bucketStart(at, grain);
       // Fixed-width fields keep the string order equal to the (grain, bucket, ...) order.
-      const key = `${String(grain).padStart(4, "0")}|${String(bucket).padStart(15, "0")}|${groupId}|${providerId}|${keyId}|${statusClass}`;
+      const key = `${String(grain).padStart(4, "0")}|${String(bucket).padStart(15, "0")}|${tenantId}|${groupId}|${providerId}|${keyId}|${statusClass}`;
       let delta = byKey.get(key);
       if (delta === undefined) {
         delta = {
           ...createRollupSums(),
           grain,
           bucket: new Date(bucket),
+          tenantId,
           groupId,
           providerId,
           keyId,

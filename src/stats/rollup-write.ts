@@ -25,14 +25,14 @@ function elementWiseSum(column: string): string {
 
 const UPSERT = `insert into stats_rollups (grain, bucket, group_id, provider_id, key_id, status_class, requests,
     latency_sum_ms, ttfb_sum_ms, ttfb_count, bytes_in, bytes_out, input_tokens, output_tokens, error_codes,
-    latency_hist, ttfb_hist)
+    latency_hist, ttfb_hist, tenant_id)
   select (r->>0)::smallint, (r->>1)::timestamptz, (r->>2)::uuid, (r->>3)::uuid, (r->>4)::uuid, r->>5,
     (r->>6)::bigint, (r->>7)::bigint, (r->>8)::bigint, (r->>9)::bigint, (r->>10)::bigint, (r->>11)::bigint,
     (r->>12)::bigint, (r->>13)::bigint, r->14,
-    translate(r->>15, '[]', '{}')::bigint[], translate(r->>16, '[]', '{}')::bigint[]
+    translate(r->>15, '[]', '{}')::bigint[], translate(r->>16, '[]', '{}')::bigint[], (r->>17)::uuid
   from jsonb_array_elements($1::jsonb) with ordinality as t(r, n)
   order by t.n
-  on conflict (grain, bucket, group_id, provider_id, key_id, status_class) do update set
+  on conflict (grain, bucket, tenant_id, group_id, provider_id, key_id, status_class) do update set
     requests = stats_rollups.requests + excluded.requests,
     latency_sum_ms = stats_rollups.latency_sum_ms + excluded.latency_sum_ms,
     ttfb_sum_ms = stats_rollups.ttfb_sum_ms + excluded.ttfb_sum_ms,
@@ -79,6 +79,7 @@ function toTuple(d: RollupDelta): unknown[] {
     d.errorCodes,
     d.latencyHist,
     d.ttfbHist,
+    d.tenantId,
   ];
 }
 

@@ -131,6 +131,7 @@ export function withCircuitBreaker(inner: StateStore, options: BreakerStoreOptio
     publish: (channel, message) => guard(() => inner.publish(channel, message)),
     subscribe: (channel, handler, opts) => inner.subscribe(channel, handler, opts),
     ping: () => guard(() => inner.ping()),
+    usage: () => guard(() => inner.usage()),
     async close() {
       closed = true;
       if (probeTimer !== null) clearTimeout(probeTimer);

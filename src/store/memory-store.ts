@@ -141,6 +141,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryState
   return {
     kind: "memory",
 
+    async usage() {
+      ensureOpen();
+      sweep();
+      const keys = values.size + windows.size + slots.size;
+      return { usedMemoryBytes: null, maxMemoryBytes: null, keys, prefixKeys: keys };
+    },
+
     async get(key) {
       ensureOpen();
       return readValue(ks.key("kv", key))?.value ?? null;

@@ -43,6 +43,8 @@ export interface GatewayHarnessOptions {
 }
 
 export interface ProviderSeed {
+  /** Owning tenant; the default tenant when absent. */
+  tenantId?: string;
   name?: string;
   baseUrl: string;
   /** Plain credential; sealed before insert. Null/absent = no credential. */
@@ -57,6 +59,8 @@ export interface ProviderSeed {
 }
 
 export interface GroupSeed {
+  /** Owning tenant; the default tenant when absent. */
+  tenantId?: string;
   slug?: string;
   strategy?: StrategyName;
   maxAttempts?: number;
@@ -70,6 +74,8 @@ export interface GroupSeed {
 }
 
 export interface KeySeed {
+  /** Owning tenant; the default tenant when absent. */
+  tenantId?: string;
   groupId?: string | null;
   rateLimitPerMinute?: number | null;
   maxConcurrency?: number | null;
@@ -179,6 +185,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       const [row] = await db
         .insert(providers)
         .values({
+          ...(seed.tenantId === undefined ? null : { tenantId: seed.tenantId }),
           name: seed.name ?? uniq("provider"),
           baseUrl: seed.baseUrl,
           authStyle: seed.authStyle ?? "bearer",
@@ -204,6 +211,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       const [row] = await db
         .insert(groups)
         .values({
+          ...(seed.tenantId === undefined ? null : { tenantId: seed.tenantId }),
           slug: seed.slug ?? uniq("group"),
           name: seed.slug ?? "test group",
           strategy: seed.strategy ?? DEFAULT_STRATEGY,
@@ -234,6 +242,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       const [row] = await db
         .insert(apiKeys)
         .values({
+          ...(seed.tenantId === undefined ? null : { tenantId: seed.tenantId }),
           name: uniq("key"),
           keyDigest: generated.digest,
           keyPrefix: generated.prefix,

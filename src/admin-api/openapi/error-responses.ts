@@ -2,7 +2,7 @@ import { ERRORS, type ErrorCode } from "@/core/errors/catalogue";
 import type { RouteDefinition } from "../route-types";
 
 /** Codes every authenticated admin route may answer, whatever it does. */
-const ADMIN_COMMON: readonly ErrorCode[] = ["UNAUTHENTICATED", "INTERNAL_ERROR"];
+const ADMIN_COMMON: readonly ErrorCode[] = ["UNAUTHENTICATED", "INTERNAL_ERROR", "TENANT_NOT_FOUND"];
 /** Codes of a route that reads a request body. */
 const BODY_CODES: readonly ErrorCode[] = [
   "INVALID_JSON",
@@ -16,6 +16,7 @@ export const GATEWAY_CODES: readonly ErrorCode[] = [
   "GATEWAY_KEY_MISSING",
   "GATEWAY_KEY_INVALID",
   "GATEWAY_KEY_SCOPE",
+  "TENANT_DISABLED",
   "GROUP_UNKNOWN",
   "PATH_NOT_ALLOWED",
   "BODY_TOO_LARGE",

@@ -57,6 +57,10 @@ export const ERROR_ADVICE: Readonly<Partial<Record<ErrorCode, string>>> = {
     "Send the gateway key: OpenAI SDKs as `apiKey` (Bearer), Anthropic SDKs and Claude Code as `ANTHROPIC_API_KEY` / `x-api-key`. For Claude Code set `ANTHROPIC_BASE_URL` and `ANTHROPIC_API_KEY` (not `ANTHROPIC_AUTH_TOKEN` with another value).",
   GATEWAY_KEY_INVALID:
     "The key is unknown, disabled or expired: check it in the console's API keys page (the full key is shown only once, at creation).",
+  TENANT_DISABLED:
+    "A system administrator disabled the key's tenant: every key of that tenant is refused until the tenant is enabled again (`PUT /api/admin/tenants/{id}` with `enabled: true`).",
+  TENANT_NOT_FOUND:
+    "No tenant has this id, or the `X-Roundabout-Tenant` header names a slug that does not exist (or one you are not a member of): list them with `GET /api/admin/tenants`.",
   GATEWAY_KEY_SCOPE: "The key is scoped to another group: use that group's URL, or a key without scope.",
   GROUP_UNKNOWN:
     "No enabled group has this slug: the URL is `/api/proxy/{slug}/…` — check the slug and that the group is enabled.",

@@ -1,12 +1,14 @@
 import { boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { CAPTURE_MODES } from "../../core/vocabulary/capture";
 import { groups } from "./groups";
+import { tenantIdColumn } from "./tenants";
 
 /** A gateway key. Only its HMAC digest is stored; prefix and last 4 are kept for display. */
 export const apiKeys = pgTable(
   "api_keys",
   {
     id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
     name: text("name").notNull(),
     /** HMAC-SHA256 (hex) of the full key; lookups go by this digest. */
     keyDigest: text("key_digest").notNull().unique(),
@@ -25,7 +27,7 @@ export const apiKeys = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
-  (t) => [index("api_keys_group_idx").on(t.groupId)],
+  (t) => [index("api_keys_group_idx").on(t.groupId), index("api_keys_tenant_idx").on(t.tenantId)],
 );
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

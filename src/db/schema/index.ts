@@ -8,3 +8,4 @@ export * from "./request-logs";
 export * from "./alerts";
 export * from "./rollups";
 export * from "./request-captures";
+export * from "./tenants";

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import type { LogSource } from "../../core/vocabulary/capture";
+import { tenantIdColumn } from "./tenants";
 import type { LoggedAttemptOutcome } from "../../core/vocabulary/status-classes";
 
 /** One upstream attempt inside a client request. Offsets are ms since the request started. */
@@ -30,6 +31,8 @@ export const requestLogs = pgTable(
   {
     id: text("id").primaryKey(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    /** The tenant of the presented key (the default tenant when the request was refused before). */
+    tenantId: tenantIdColumn(),
     groupId: uuid("group_id"),
     groupSlug: text("group_slug"),
     providerId: uuid("provider_id"),
@@ -55,6 +58,7 @@ export const requestLogs = pgTable(
   },
   (t) => [
     index("request_logs_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    index("request_logs_tenant_idx").on(t.tenantId, t.createdAt.desc()),
     index("request_logs_provider_idx").on(t.providerId, t.createdAt.desc()),
     index("request_logs_key_idx").on(t.keyId, t.createdAt.desc()),
     index("request_logs_group_idx").on(t.groupId, t.createdAt.desc()),

@@ -9,6 +9,7 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import { tenantIdColumn } from "./tenants";
 
 /**
  * Statistics rollups maintained by the request-log writer in the same transaction as each batch of
@@ -22,6 +23,8 @@ export const statsRollups = pgTable(
   {
     grain: smallint("grain").notNull(),
     bucket: timestamp("bucket", { withTimezone: true, mode: "date" }).notNull(),
+    /** Follows from the key and group (both belong to one tenant); kept for per-tenant reads. */
+    tenantId: tenantIdColumn(),
     groupId: uuid("group_id").notNull(),
     providerId: uuid("provider_id").notNull(),
     keyId: uuid("key_id").notNull(),
@@ -42,9 +45,13 @@ export const statsRollups = pgTable(
     ttfbHist: bigint("ttfb_hist", { mode: "number" }).array().notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.grain, t.bucket, t.groupId, t.providerId, t.keyId, t.statusClass] }),
+    primaryKey({
+      name: "stats_rollups_pk",
+      columns: [t.grain, t.bucket, t.tenantId, t.groupId, t.providerId, t.keyId, t.statusClass],
+    }),
     index("stats_rollups_provider_idx").on(t.providerId, t.grain, t.bucket),
     index("stats_rollups_group_idx").on(t.groupId, t.grain, t.bucket),
+    index("stats_rollups_tenant_idx").on(t.tenantId, t.grain, t.bucket),
   ],
 );
 

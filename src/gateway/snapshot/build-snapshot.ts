@@ -7,14 +7,16 @@ import { groupProviders } from "../../db/schema/group-providers";
 import type { StrategyName } from "../../core/vocabulary/balancing";
 import { groups } from "../../db/schema/groups";
 import { providers, type ProviderRow } from "../../db/schema/providers";
+import { tenants } from "../../db/schema/tenants";
 import type { Logger } from "../../observability/logger";
 import { openProviderHeaders } from "../../security/provider-header-secrets";
-import type {
-  RoutingSnapshot,
-  SnapshotGroup,
-  SnapshotKey,
-  SnapshotMember,
-  SnapshotProvider,
+import {
+  groupSlugKey,
+  type RoutingSnapshot,
+  type SnapshotGroup,
+  type SnapshotKey,
+  type SnapshotMember,
+  type SnapshotProvider,
 } from "./snapshot-types";
 
 /** Decrypts a sealed provider credential; the provider id is the associated data. */
@@ -30,16 +32,18 @@ export interface BuildSnapshotDeps {
   readonly now: number;
 }
 
-/** Reads the config tables and builds a frozen routing snapshot (four queries, joined in memory). */
+/** Reads the config tables and builds a frozen routing snapshot (five queries, joined in memory). */
 export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSnapshot> {
   const { db } = deps;
-  const [groupRows, memberRows, providerRows, keyRows] = await Promise.all([
+  const [groupRows, memberRows, providerRows, keyRows, tenantRows] = await Promise.all([
     db.select().from(groups).where(eq(groups.enabled, true)),
     db.select().from(groupProviders).where(eq(groupProviders.enabled, true)),
     // Every provider, not only enabled ones: the ids tell which providers still exist.
     db.select().from(providers),
     db.select().from(apiKeys).where(eq(apiKeys.enabled, true)),
+    db.select({ id: tenants.id, enabled: tenants.enabled }).from(tenants),
   ]);
+  const tenantEnabled = new Map(tenantRows.map((t) => [t.id, t.enabled]));
 
   const providerById = new Map<string, { row: ProviderRow; snap: SnapshotProvider }>();
   const providerIds = new Set<string>();
@@ -73,6 +77,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
     for (const m of members) origins.add(m.provider.origin);
     const group: SnapshotGroup = {
       id: g.id,
+      tenantId: g.tenantId,
       slug: g.slug,
       strategyName: g.strategy,
       strategyFor: deps.strategiesFor(g.id, g.strategy),
@@ -89,7 +94,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
       members: Object.freeze(members),
       membersById: new Map(members.map((m) => [m.provider.id, m])),
     };
-    groupsBySlug.set(g.slug, Object.freeze(group));
+    groupsBySlug.set(groupSlugKey(g.tenantId, g.slug), Object.freeze(group));
   }
 
   const keysByDigest = new Map<string, SnapshotKey>();
@@ -98,6 +103,8 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
       k.keyDigest,
       Object.freeze({
         id: k.id,
+        tenantId: k.tenantId,
+        tenantEnabled: tenantEnabled.get(k.tenantId) ?? false,
         groupId: k.groupId,
         expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
         rateLimitPerMinute: positiveOrNull(k.rateLimitPerMinute),

@@ -41,6 +41,7 @@ export interface SnapshotMember {
 
 export interface SnapshotGroup {
   readonly id: string;
+  readonly tenantId: string;
   readonly slug: string;
   readonly strategyName: StrategyName;
   /** Strategy instance per tier; long-lived: kept across swaps while the group's strategy is unchanged. */
@@ -65,6 +66,10 @@ export interface SnapshotGroup {
 
 export interface SnapshotKey {
   readonly id: string;
+  /** The key's tenant: the proxy slug is resolved inside it. */
+  readonly tenantId: string;
+  /** False when the tenant is disabled: the key is answered 403 TENANT_DISABLED. */
+  readonly tenantEnabled: boolean;
   /** Null = allowed on every group. */
   readonly groupId: string | null;
   /** Epoch ms; null = never expires. */
@@ -79,6 +84,7 @@ export interface RoutingSnapshot {
   /** Increments with every swap. */
   readonly version: number;
   readonly loadedAt: number;
+  /** Enabled groups by `groupSlugKey(tenantId, slug)`: a slug is unique only inside its tenant. */
   readonly groupsBySlug: ReadonlyMap<string, SnapshotGroup>;
   /** Enabled keys by digest (hex SHA-256 of the full key). */
   readonly keysByDigest: ReadonlyMap<string, SnapshotKey>;
@@ -86,4 +92,9 @@ export interface RoutingSnapshot {
   readonly origins: ReadonlySet<string>;
   /** Every provider in the config, enabled or not (state kept for any other one belongs to a deleted provider). */
   readonly providerIds: ReadonlySet<string>;
+}
+
+/** The `groupsBySlug` key of a group: its tenant and slug (a NUL cannot occur in either). */
+export function groupSlugKey(tenantId: string, slug: string): string {
+  return `${tenantId}\u0000${slug}`;
 }

@@ -42,6 +42,8 @@ export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: Outcom
   const row: NewRequestLogRow = {
     id: known.requestId,
     createdAt: known.createdAt,
+    // A request refused before its key was known belongs to no tenant in particular: the default one.
+    ...(known.key === null ? null : { tenantId: known.key.tenantId }),
     groupId: group?.id ?? null,
     groupSlug: route === null ? null : cleanText(route.groupSlug, 200),
     providerId: outcome.provider?.id ?? null,

@@ -1,0 +1,88 @@
+import { spawn } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { parseBenchOptions } from "../../bench/bench-options";
+import { treePids, treeUsage } from "../../bench/proc-tree";
+import { evaluateTargets } from "../../bench/report";
+import type { BenchReport, LoadCell } from "../../bench/bench-types";
+
+/** The benchmark's own arithmetic: options, whole-tree CPU from /proc, and which target the checks read. */
+
+describe("bench options", () => {
+  it("--server asks for the real server; the default does not", () => {
+    expect(parseBenchOptions(["--server", "--quick"], undefined)?.server).toBe(true);
+    expect(parseBenchOptions(["--quick"], undefined)?.server).toBe(false);
+  });
+});
+
+describe("process tree usage", () => {
+  it("counts a child process's CPU in its parent's tree", async () => {
+    const child = spawn(process.execPath, [
+      "-e",
+      "const t = Date.now(); while (Date.now() - t < 400); setTimeout(() => {}, 10_000)",
+    ]);
+    try {
+      await sleep(600);
+      expect(treePids(process.pid)).toContain(child.pid);
+      const mine = treeUsage(process.pid);
+      const theirs = treeUsage(child.pid!);
+      expect(theirs.userUs + theirs.systemUs).toBeGreaterThan(100_000);
+      expect(mine.userUs + mine.systemUs).toBeGreaterThanOrEqual(theirs.userUs + theirs.systemUs);
+      expect(mine.rssBytes).toBeGreaterThan(theirs.rssBytes);
+      expect(mine.processes).toBeGreaterThanOrEqual(2);
+      expect(mine.threads).toBeGreaterThan(1);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
+  it("gives NaN for a process that does not exist", () => {
+    expect(treeUsage(2 ** 22 + 7).userUs).toBeNaN();
+  });
+});
+
+function cell(
+  target: LoadCell["target"],
+  connections: number,
+  p99Ms: number,
+  stallMaxMs: number | null,
+): LoadCell {
+  return {
+    target,
+    load: {
+      connections,
+      responses: 1000,
+      non2xx: 0,
+      errors: 0,
+      durationS: 1,
+      rps: 1000,
+      p50Ms: 1,
+      p90Ms: 2,
+      p99Ms,
+      p999Ms: p99Ms * 2,
+      meanMs: 1,
+    },
+    addedP50Ms: 0.5,
+    addedP99Ms: 1,
+    cpuUsPerReq: target === "bare" ? 100 : 140,
+    storeCpuUsPerReq: null,
+    rssMb: 100,
+    stallMaxMs,
+  };
+}
+
+describe("target checks", () => {
+  it("judge the real server when it was measured: p99 over bare and the stall at 16 connections", () => {
+    const report = {
+      settings: { connections: [16], server: true },
+      cells: [cell("bare", 16, 5, 1), cell("server", 16, 6.5, 4)],
+      sse: [],
+      soak: [],
+    } as unknown as Omit<BenchReport, "checks" | "finishedAt">;
+    const checks = evaluateTargets(report);
+    const byName = (start: string) => checks.find((c) => c.name.startsWith(start));
+    expect(byName("server CPU per request")?.pass).toBe(true);
+    expect(byName("server p99 ≤ bare p99 + 2 ms")?.pass).toBe(true);
+    expect(byName("server longest event-loop stall")?.pass).toBe(true);
+  });
+});
