@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import { randomUUID } from "node:crypto";
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,7 +83,8 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
     };
     await insert([full, sparse]);
     const [a, b] = await read([full.id, sparse.id]);
-    expect(a).toEqual({ ...full, createdAt: full.createdAt });
+    // A row without a tenant belongs to the default tenant (column default).
+    expect(a).toEqual({ ...full, tenantId: DEFAULT_TENANT_ID, createdAt: full.createdAt });
     expect(a?.createdAt.getTime()).toBe(full.createdAt.getTime());
     // Columns left out take their defaults; nullable ones are NULL.
     expect(b).toEqual({
@@ -100,6 +102,7 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
       streamed: false,
       source: "client",
       replayOf: null,
+      tenantId: DEFAULT_TENANT_ID,
     });
   });
 
