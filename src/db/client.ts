@@ -33,6 +33,9 @@ export interface OpenDatabaseOptions {
 /** Arbitrary constant naming Roundabout's migration advisory lock. */
 const MIGRATION_LOCK_ID = 727_001;
 
+/** WAL kept by embedded PGlite before a checkpoint (its minimum is 2 × wal_segment_size, 32 MB). */
+const PGLITE_MAX_WAL_SIZE = "32MB";
+
 const defaultMigrationsFolder = () => path.resolve(process.cwd(), "drizzle");
 
 /** Opens PostgreSQL (postgres.js) when a URL is given, else PGlite in `dataDir` (or in memory). */
@@ -84,7 +87,13 @@ async function openPglite(
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   // PGlite does not create missing parent folders and then fails with a confusing SQL error.
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, loadDataDir });
+  // PGlite has no checkpointer process: without a small max_wal_size its WAL grows to the 1 GB
+  // default before a checkpoint recycles it (most of a small data folder's size).
+  const client = await PGlite.create({
+    dataDir,
+    loadDataDir,
+    startParams: [...PGlite.defaultStartParams, "-c", `max_wal_size=${PGLITE_MAX_WAL_SIZE}`],
+  });
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Db,

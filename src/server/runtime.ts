@@ -10,6 +10,7 @@ import { ensureAdminUser } from "@/auth/bootstrap-admin";
 import { outboundPolicyOf, trustProxyOf, type Env } from "@/config/env";
 import { clientAddressOfRequest } from "@/core/net/client-address";
 import { openDatabase, type Database } from "@/db/client";
+import { ensureDayPartitions } from "@/db/day-partitions";
 import type { Gateway } from "@/gateway/create-gateway";
 import { openFreeLogSpill, type LogSpill } from "@/gateway/log-spill/log-spill";
 import type { ActiveChecker } from "@/health/active-checker";
@@ -87,6 +88,9 @@ export async function createRuntime(
     dataDir: embedded ? path.join(env.DATA_DIR, "pglite") : undefined,
   });
   await database.migrate();
+  // Today's and tomorrow's log partitions; the retention job (first run a minute later, then hourly)
+  // creates the following days'.
+  await ensureDayPartitions(database.db, { daysBehind: 0, daysAhead: 1 });
   logger.info({ database: database.kind }, "database ready (migrations applied)");
 
   const keys = resolveMasterKeys({

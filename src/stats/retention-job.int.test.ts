@@ -116,6 +116,7 @@ describe("retention job", () => {
       healthEvents: 1,
       alertDeliveries: 0,
       alertIncidents: 0,
+      droppedPartitions: 0,
     });
     expect(await ids()).toEqual(["edge", "new"]);
     const bodies = await database.db.select({ id: requestCaptures.requestId }).from(requestCaptures);
@@ -133,6 +134,7 @@ describe("retention job", () => {
       healthEvents: 0,
       alertDeliveries: 0,
       alertIncidents: 0,
+      droppedPartitions: 0,
     });
     await store.close();
   });

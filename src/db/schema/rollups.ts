@@ -16,7 +16,8 @@ import { tenantIdColumn } from "./tenants";
  * raw rows, so dashboards never scan `request_logs`. One row per bucket × group × provider × key ×
  * status class; `grain` is the bucket length in minutes (1, 60 or 1440). Absent dimensions (a request
  * refused before its group, key or provider was known) are stored as the nil UUID so every dimension
- * can be part of the primary key.
+ * can be part of the primary key. Partitioned by grain: minute rows (`stats_rollups_minute`) by UTC day
+ * on `bucket`, so their retention drops whole days; hour and day rows in `stats_rollups_coarse`.
  */
 export const statsRollups = pgTable(
   "stats_rollups",
