@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { descriptionSchema, nameSchema, timestampSchema } from "./common";
 import { captureModeSchema } from "./groups";
+import { quotaSchema } from "./quota";
 
 const apiKeyFields = {
   name: nameSchema,
@@ -13,6 +14,8 @@ const apiKeyFields = {
   expiresAt: z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" }).nullable(),
   enabled: z.boolean(),
   note: descriptionSchema,
+  /** Requests/tokens per day, tokens/cost per month; null = no quota. */
+  quota: quotaSchema.nullable(),
 };
 
 /** POST /api-keys. */
@@ -25,6 +28,7 @@ export const apiKeyCreateSchema = z.strictObject({
   expiresAt: apiKeyFields.expiresAt.default(null),
   enabled: apiKeyFields.enabled.default(true),
   note: apiKeyFields.note.default(""),
+  quota: apiKeyFields.quota.default(null),
 });
 export type ApiKeyCreateInput = z.input<typeof apiKeyCreateSchema>;
 
@@ -38,6 +42,7 @@ export const apiKeyUpdateSchema = z.strictObject({
   expiresAt: apiKeyFields.expiresAt.optional(),
   enabled: apiKeyFields.enabled.optional(),
   note: apiKeyFields.note.optional(),
+  quota: apiKeyFields.quota.optional(),
 });
 export type ApiKeyUpdateInput = z.input<typeof apiKeyUpdateSchema>;
 
@@ -54,6 +59,7 @@ export const apiKeySchema = z.object({
   expiresAt: timestampSchema.nullable(),
   enabled: z.boolean(),
   note: z.string(),
+  quota: quotaSchema.nullable(),
   lastUsedAt: timestampSchema.nullable(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,

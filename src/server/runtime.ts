@@ -168,6 +168,7 @@ export async function createRuntime(
       sealer: secretBox,
       logger,
       outbound,
+      timeZone: env.QUOTA_TIME_ZONE,
       // Read-your-writes: an admin write returns once this instance's routing snapshot has it,
       // without waiting for its own announcement to come back over Redis pub/sub.
       // With WORKERS > 1 the sibling workers reload too before the write is answered.

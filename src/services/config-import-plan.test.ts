@@ -59,6 +59,7 @@ const key = (id: string, name: string, groupId: string | null): ApiKeyRow => ({
   rateLimitPerMinute: null,
   maxConcurrency: null,
   capture: null,
+  quota: null,
   expiresAt: null,
   enabled: true,
   note: "",

@@ -1,4 +1,5 @@
-import { eq } from "drizzle-orm";
+import { microsToUsd } from "@/core/cost/money";
+import { and, eq } from "drizzle-orm";
 import {
   logsExportQuerySchema,
   logsQuerySchema,
@@ -64,6 +65,9 @@ function toSummary(row: LogSummaryRow): LogSummary {
     model: row.model,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
+    cacheReadTokens: row.cacheReadTokens,
+    cacheWriteTokens: row.cacheWriteTokens,
+    costUsd: row.costMicros === null ? null : microsToUsd(Number(row.costMicros)),
     bytesIn: Number(row.bytesIn),
     bytesOut: Number(row.bytesOut),
     streamed: row.streamed,
@@ -120,6 +124,9 @@ const EXPORT_COLUMNS: readonly { name: string; value: (s: LogSummary) => CsvValu
   { name: "model", value: (s) => s.model },
   { name: "input_tokens", value: (s) => s.inputTokens },
   { name: "output_tokens", value: (s) => s.outputTokens },
+  { name: "cache_read_tokens", value: (s) => s.cacheReadTokens },
+  { name: "cache_write_tokens", value: (s) => s.cacheWriteTokens },
+  { name: "cost_usd", value: (s) => s.costUsd },
   { name: "bytes_in", value: (s) => s.bytesIn },
   { name: "bytes_out", value: (s) => s.bytesOut },
   { name: "streamed", value: (s) => s.streamed },

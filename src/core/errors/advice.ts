@@ -70,6 +70,11 @@ export const ERROR_ADVICE: Readonly<Partial<Record<ErrorCode, string>>> = {
     "The key has too many requests in flight: lower client concurrency or raise the key's limit.",
   GROUP_RATE_LIMITED:
     "The group's requests-per-minute limit is reached: wait for `Retry-After`, or raise it.",
+  QUOTA_EXCEEDED:
+    "A requests, tokens or cost quota of the key is used up: the body names the quota, its limit, the usage and `resetsAt`; wait for `Retry-After` (the window's reset) or raise the quota. Tokens and cost are charged after a response, so the request that crosses a limit completes and the next one is refused.",
+  MODEL_PRICE_NOT_FOUND: "The model price id is unknown: list prices with `GET /api/admin/model-prices`.",
+  MODEL_PRICE_EXISTS:
+    "Each model name or glob has one price: update the existing one with `PUT /api/admin/model-prices/{id}`, or import with replacement.",
   PROVIDERS_AT_CAPACITY:
     "Every provider is at its own rate or concurrency cap: retry after `Retry-After`, raise the caps, or add a provider.",
   PATH_NOT_ALLOWED:

@@ -76,6 +76,14 @@ export const ERRORS = {
   INVALID_CURRENT_PASSWORD: spec(400, "invalid_request_error", "The current password is incorrect."),
   LOG_NOT_FOUND: spec(404, "not_found_error", "No request log with this id."),
 
+  // --- cost
+  MODEL_PRICE_NOT_FOUND: spec(404, "not_found_error", "No model price with this id."),
+  MODEL_PRICE_EXISTS: spec(
+    409,
+    "invalid_request_error",
+    "A price for this model name or glob already exists.",
+  ),
+
   // --- tenants
   TENANT_NOT_FOUND: spec(404, "not_found_error", "No tenant with this id or slug."),
 
@@ -107,6 +115,7 @@ export const ERRORS = {
   RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this key."),
   CONCURRENCY_LIMITED: spec(429, "rate_limit_error", "Too many concurrent requests for this key."),
   GROUP_RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this group."),
+  QUOTA_EXCEEDED: spec(429, "rate_limit_error", "A quota of this key is used up until its window resets."),
   PROVIDERS_AT_CAPACITY: spec(
     429,
     "rate_limit_error",

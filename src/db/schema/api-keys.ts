@@ -1,9 +1,17 @@
-import { boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { CAPTURE_MODES } from "../../core/vocabulary/capture";
 import { groups } from "./groups";
 import { tenantIdColumn } from "./tenants";
 
 /** A gateway key. Only its HMAC digest is stored; prefix and last 4 are kept for display. */
+/** A quota as stored (same shape as core/quota's QuotaSpec); null or absent fields = unlimited. */
+export interface StoredQuota {
+  requestsPerDay?: number | null;
+  tokensPerDay?: number | null;
+  tokensPerMonth?: number | null;
+  costPerMonthUsd?: number | null;
+}
+
 export const apiKeys = pgTable(
   "api_keys",
   {
@@ -20,6 +28,8 @@ export const apiKeys = pgTable(
     maxConcurrency: integer("max_concurrency"),
     /** Capture mode for this key's requests, overriding the group's; null = the group's. */
     capture: text("capture", { enum: CAPTURE_MODES }),
+    /** Requests/tokens per day, tokens/cost per month; null = no quota. */
+    quota: jsonb("quota").$type<StoredQuota>(),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
     enabled: boolean("enabled").notNull().default(true),
     note: text("note").notNull().default(""),

@@ -8,4 +8,5 @@ export * from "./request-logs";
 export * from "./alerts";
 export * from "./rollups";
 export * from "./request-captures";
+export * from "./model-prices";
 export * from "./tenants";

@@ -65,6 +65,11 @@ export const requestLogs = pgTable(
     model: text("model"),
     inputTokens: integer("input_tokens"),
     outputTokens: integer("output_tokens"),
+    /** Part of input_tokens read from / written to the prompt cache (priced apart). */
+    cacheReadTokens: integer("cache_read_tokens"),
+    cacheWriteTokens: integer("cache_write_tokens"),
+    /** Cost in micro-dollars from the price book at the time of the request; null = model unpriced. */
+    costMicros: bigint("cost_micros", { mode: "number" }),
     clientIp: text("client_ip"),
     streamed: boolean("streamed").notNull().default(false),
     /** `replay` for a request an admin replayed (excluded from statistics and quotas by default). */

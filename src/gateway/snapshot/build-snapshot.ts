@@ -2,7 +2,10 @@ import { eq } from "drizzle-orm";
 import type { TierRef } from "../../core/balancing/select";
 import type { Strategy } from "../../core/balancing/types";
 import type { Db } from "../../db/client";
+import { createPriceBook } from "../../core/cost/price-book";
+import { toQuotaLimits } from "../../core/quota/quota";
 import { apiKeys } from "../../db/schema/api-keys";
+import { modelPrices } from "../../db/schema/model-prices";
 import { groupProviders } from "../../db/schema/group-providers";
 import type { StrategyName } from "../../core/vocabulary/balancing";
 import { groups } from "../../db/schema/groups";
@@ -32,16 +35,17 @@ export interface BuildSnapshotDeps {
   readonly now: number;
 }
 
-/** Reads the config tables and builds a frozen routing snapshot (five queries, joined in memory). */
+/** Reads the config tables and builds a frozen routing snapshot (six queries, joined in memory). */
 export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSnapshot> {
   const { db } = deps;
-  const [groupRows, memberRows, providerRows, keyRows, tenantRows] = await Promise.all([
+  const [groupRows, memberRows, providerRows, keyRows, tenantRows, priceRows] = await Promise.all([
     db.select().from(groups).where(eq(groups.enabled, true)),
     db.select().from(groupProviders).where(eq(groupProviders.enabled, true)),
     // Every provider, not only enabled ones: the ids tell which providers still exist.
     db.select().from(providers),
     db.select().from(apiKeys).where(eq(apiKeys.enabled, true)),
     db.select({ id: tenants.id, enabled: tenants.enabled }).from(tenants),
+    db.select().from(modelPrices),
   ]);
   const tenantEnabled = new Map(tenantRows.map((t) => [t.id, t.enabled]));
 
@@ -110,6 +114,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
         rateLimitPerMinute: positiveOrNull(k.rateLimitPerMinute),
         maxConcurrency: positiveOrNull(k.maxConcurrency),
         capture: k.capture,
+        quota: toQuotaLimits(k.quota),
       }),
     );
   }
@@ -121,6 +126,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
     keysByDigest,
     origins,
     providerIds,
+    priceBook: createPriceBook(priceRows),
   });
 }
 

@@ -1,4 +1,6 @@
 import type { Strategy } from "../../core/balancing/types";
+import type { PriceBook } from "../../core/cost/price-book";
+import type { QuotaLimits } from "../../core/quota/quota";
 import type { TierRef } from "../../core/balancing/select";
 import type { StrategyName } from "../../core/vocabulary/balancing";
 import type { CaptureMode } from "../../core/vocabulary/capture";
@@ -78,6 +80,8 @@ export interface SnapshotKey {
   readonly maxConcurrency: number | null;
   /** Capture mode overriding the group's; null = the group's. */
   readonly capture: CaptureMode | null;
+  /** Requests/tokens/cost per calendar day or month; null = no quota (the store is never asked). */
+  readonly quota: QuotaLimits | null;
 }
 
 export interface RoutingSnapshot {
@@ -92,6 +96,8 @@ export interface RoutingSnapshot {
   readonly origins: ReadonlySet<string>;
   /** Every provider in the config, enabled or not (state kept for any other one belongs to a deleted provider). */
   readonly providerIds: ReadonlySet<string>;
+  /** Model prices (the `model_prices` table): the cost of each logged request. */
+  readonly priceBook: PriceBook;
 }
 
 /** The `groupsBySlug` key of a group: its tenant and slug (a NUL cannot occur in either). */

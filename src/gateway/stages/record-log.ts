@@ -5,6 +5,7 @@ import type { KnownFacts } from "../context/request-facts";
 import type { GatewayRuntime } from "../gateway-types";
 import { extractRequestModel } from "../usage/extract-usage";
 import { presentedKey } from "./authenticate-key";
+import { tokenUsageOf, usageCostMicros } from "../usage/usage-cost";
 import { pathnameOf } from "./parse-route";
 
 const MAX_PATH = 2_048;
@@ -39,6 +40,8 @@ export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: Outcom
     model = extractRequestModel(body, rt.options.usageBodyLimitBytes);
   }
   const ttfbMs = outcome.ttfbMs;
+  const loggedModel = model === undefined ? null : cleanText(model, 200).replace(LONE_SURROGATE, "\ufffd");
+  const costMicros = usageCostMicros(rt.snapshots.current()?.priceBook, loggedModel, tokenUsageOf(usage));
   const row: NewRequestLogRow = {
     id: known.requestId,
     createdAt: known.createdAt,
@@ -60,9 +63,12 @@ export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: Outcom
     bytesIn: body.length,
     bytesOut: outcome.bytesOut,
     // The log insert sends rows as JSON, where PostgreSQL refuses a lone surrogate: make it U+FFFD.
-    model: model === undefined ? null : cleanText(model, 200).replace(LONE_SURROGATE, "\ufffd"),
+    model: loggedModel,
     inputTokens: usage?.inputTokens ?? null,
     outputTokens: usage?.outputTokens ?? null,
+    cacheReadTokens: usage?.cacheReadTokens ?? null,
+    cacheWriteTokens: usage?.cacheWriteTokens ?? null,
+    costMicros,
     clientIp: known.clientIp,
     streamed: outcome.streamed,
   };
