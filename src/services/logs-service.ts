@@ -1,5 +1,5 @@
 import { microsToUsd } from "@/core/cost/money";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import {
   logsExportQuerySchema,
   logsQuerySchema,
