@@ -84,7 +84,14 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
     await insert([full, sparse]);
     const [a, b] = await read([full.id, sparse.id]);
     // A row without a tenant belongs to the default tenant (column default).
-    expect(a).toEqual({ ...full, tenantId: DEFAULT_TENANT_ID, createdAt: full.createdAt });
+    expect(a).toEqual({
+      ...full,
+      tenantId: DEFAULT_TENANT_ID,
+      cacheReadTokens: null,
+      cacheWriteTokens: null,
+      costMicros: null,
+      createdAt: full.createdAt,
+    });
     expect(a?.createdAt.getTime()).toBe(full.createdAt.getTime());
     // Columns left out take their defaults; nullable ones are NULL.
     expect(b).toEqual({
@@ -103,6 +110,9 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
       source: "client",
       replayOf: null,
       tenantId: DEFAULT_TENANT_ID,
+      cacheReadTokens: null,
+      cacheWriteTokens: null,
+      costMicros: null,
     });
   });
 
