@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, STRATEGY_NAMES } from "@/core/vocabulary/balancing";
 import { CAPTURE_MODES, DEFAULT_CAPTURE_MAX_BYTES } from "@/core/vocabulary/capture";
 import { descriptionSchema, nameSchema, timestampSchema, type Issue } from "./common";
+import { affinitySchema, modelListSchema, modelMapSchema } from "./models";
 
 export const GROUP_DEFAULTS = {
   strategy: DEFAULT_STRATEGY,
@@ -51,6 +52,8 @@ const groupFields = {
   /** Share of requests captured in `all` mode. */
   captureSampleRate: z.number().min(0).max(1),
   captureMaxBytes: z.int().min(256).max(CAPTURE_MAX_BYTES_LIMIT),
+  /** Session affinity for prompt caches. */
+  affinity: affinitySchema,
 };
 
 interface GroupTimeouts {
@@ -88,6 +91,7 @@ export const groupCreateShape = {
   capture: groupFields.capture.default(GROUP_DEFAULTS.capture),
   captureSampleRate: groupFields.captureSampleRate.default(GROUP_DEFAULTS.captureSampleRate),
   captureMaxBytes: groupFields.captureMaxBytes.default(GROUP_DEFAULTS.captureMaxBytes),
+  affinity: groupFields.affinity.default({ enabled: false }),
 };
 
 /** Adds the timeout cross-checks to a zod object over group fields. */
@@ -118,6 +122,7 @@ export const groupUpdateSchema = z.strictObject({
   capture: groupFields.capture.optional(),
   captureSampleRate: groupFields.captureSampleRate.optional(),
   captureMaxBytes: groupFields.captureMaxBytes.optional(),
+  affinity: groupFields.affinity.optional(),
 });
 export type GroupUpdateInput = z.input<typeof groupUpdateSchema>;
 
@@ -130,6 +135,10 @@ export const memberCreateSchema = z.strictObject({
   priority: prioritySchema.default(0),
   weight: memberWeightSchema.default(null),
   enabled: z.boolean().default(true),
+  /** Models this member serves in the group (names and globs); empty = the provider's own list. */
+  models: modelListSchema.default([]),
+  /** Client model name → this upstream's name. */
+  modelMap: modelMapSchema.default({}),
 });
 export type MemberCreateInput = z.input<typeof memberCreateSchema>;
 
@@ -138,6 +147,8 @@ export const memberUpdateSchema = z.strictObject({
   priority: prioritySchema.optional(),
   weight: memberWeightSchema.optional(),
   enabled: z.boolean().optional(),
+  models: modelListSchema.optional(),
+  modelMap: modelMapSchema.optional(),
 });
 export type MemberUpdateInput = z.input<typeof memberUpdateSchema>;
 
@@ -175,6 +186,7 @@ export const groupSchema = z.object({
   capture: captureModeSchema,
   captureSampleRate: z.number(),
   captureMaxBytes: z.number(),
+  affinity: affinitySchema,
   memberCount: z.number(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -191,6 +203,11 @@ export const memberSchema = z.object({
   /** The membership's flag; the provider also has to be enabled to receive traffic. */
   enabled: z.boolean(),
   providerEnabled: z.boolean(),
+  /** The membership's model list; empty = the provider's list applies. */
+  models: z.array(z.string()),
+  modelMap: z.record(z.string(), z.string()),
+  /** The provider's own model list (empty = every model). */
+  providerModels: z.array(z.string()),
 });
 export type Member = z.infer<typeof memberSchema>;
 

@@ -13,6 +13,15 @@ import { tenantIdColumn } from "./tenants";
 import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, STRATEGY_NAMES } from "../../core/vocabulary/balancing";
 import { CAPTURE_MODES, DEFAULT_CAPTURE_MAX_BYTES } from "../../core/vocabulary/capture";
 
+/** Session affinity settings of a group: a session sticks to the provider that served it. */
+export interface GroupAffinity {
+  enabled: boolean;
+  /** Header carrying the client's session id (default `x-session-id`). */
+  header?: string;
+  /** Sliding stickiness in seconds (default 300). */
+  ttlSeconds?: number;
+}
+
 /** A routing group: clients call /api/proxy/{slug}/... and are spread over its member providers. */
 export const groups = pgTable(
   "groups",
@@ -41,6 +50,8 @@ export const groups = pgTable(
     /** Share of requests captured in `all` mode (0-1). */
     captureSampleRate: doublePrecision("capture_sample_rate").notNull().default(1),
     captureMaxBytes: integer("capture_max_bytes").notNull().default(DEFAULT_CAPTURE_MAX_BYTES),
+    /** Session affinity for prompt caches (off by default); see GroupAffinity. */
+    affinity: jsonb("affinity").$type<GroupAffinity>().notNull().default({ enabled: false }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
