@@ -90,6 +90,8 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
       cacheReadTokens: null,
       cacheWriteTokens: null,
       costMicros: null,
+      upstreamModel: null,
+      affinity: null,
       createdAt: full.createdAt,
     });
     expect(a?.createdAt.getTime()).toBe(full.createdAt.getTime());
@@ -113,6 +115,8 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
       cacheReadTokens: null,
       cacheWriteTokens: null,
       costMicros: null,
+      upstreamModel: null,
+      affinity: null,
     });
   });
 
