@@ -1,5 +1,5 @@
 import { microsToUsd } from "@/core/cost/money";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import {
   logsExportQuerySchema,
   logsQuerySchema,
@@ -151,7 +151,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
         });
       }
       // One extra row tells whether another page exists without a count query.
-      const rows = await selectLogPage(db, filter, after, limit + 1);
+      const rows = await selectLogPage(db, { ...filter, tenantId: ctx.tenantId }, after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
@@ -173,7 +173,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
         .leftJoin(providers, eq(providers.id, requestLogs.providerId))
         .leftJoin(apiKeys, eq(apiKeys.id, requestLogs.keyId))
         .leftJoin(requestCaptures, eq(requestCaptures.requestId, requestLogs.id))
-        .where(eq(requestLogs.id, id));
+        .where(and(eq(requestLogs.id, id), ctx.owned(requestLogs)));
       if (row === undefined) throw new AppError("LOG_NOT_FOUND");
       const { log } = row;
       const payload = row.capture === null ? null : await readCapturePayload(row.capture);
@@ -194,7 +194,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
 
     export(query) {
       const { format, ...filter } = parseInput(logsExportQuerySchema, query, "INVALID_QUERY");
-      const pages = summaries(iterateLogPages(db, filter, exportPageSize));
+      const pages = summaries(iterateLogPages(db, { ...filter, tenantId: ctx.tenantId }, exportPageSize));
       return {
         filename: exportFilename("request-logs", format, ctx.now()),
         contentType: exportContentType(format),
