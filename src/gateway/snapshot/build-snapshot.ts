@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
+import { and, asc, eq, gt } from "drizzle-orm";
 import type { TierRef } from "../../core/balancing/select";
 import type { Strategy } from "../../core/balancing/types";
 import type { Db } from "../../db/client";
+import { createPacer, readInPages } from "../../db/pacing";
 import { apiKeys } from "../../db/schema/api-keys";
 import { groupProviders } from "../../db/schema/group-providers";
 import type { StrategyName } from "../../core/vocabulary/balancing";
@@ -30,28 +31,64 @@ export interface BuildSnapshotDeps {
   readonly now: number;
 }
 
-/** Reads the config tables and builds a frozen routing snapshot (four queries, joined in memory). */
+// Rows per read of the two big tables: a page is a short statement even on the embedded database
+// (which parses its result on this thread); 10,000 providers and 50,000 keys were one 2-8 s stall.
+const PAGE_ROWS = 1_000;
+
+/**
+ * Reads the config tables and builds a frozen routing snapshot, joined in memory. Providers and keys
+ * are read in pages and the build yields to the event loop every 20 ms (src/db/pacing.ts), so a
+ * reload after a large import never stalls proxied requests; the current snapshot serves meanwhile.
+ * Pages are separate statements: a write landing mid-build announces itself and triggers the next
+ * reload, as any write during a reload does.
+ */
 export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSnapshot> {
   const { db } = deps;
-  const [groupRows, memberRows, providerRows, keyRows] = await Promise.all([
+  const [groupRows, memberRows] = await Promise.all([
     db.select().from(groups).where(eq(groups.enabled, true)),
     db.select().from(groupProviders).where(eq(groupProviders.enabled, true)),
-    // Every provider, not only enabled ones: the ids tell which providers still exist.
-    db.select().from(providers),
-    db.select().from(apiKeys).where(eq(apiKeys.enabled, true)),
   ]);
+  // Every provider, not only enabled ones: the ids tell which providers still exist.
+  const providerRows = await readInPages(
+    (after) =>
+      db
+        .select()
+        .from(providers)
+        .where(after === null ? undefined : gt(providers.id, after))
+        .orderBy(asc(providers.id))
+        .limit(PAGE_ROWS),
+    PAGE_ROWS,
+  );
+  const keyRows = await readInPages(
+    (after) =>
+      db
+        .select()
+        .from(apiKeys)
+        .where(
+          after === null ? eq(apiKeys.enabled, true) : and(eq(apiKeys.enabled, true), gt(apiKeys.id, after)),
+        )
+        .orderBy(asc(apiKeys.id))
+        .limit(PAGE_ROWS),
+    PAGE_ROWS,
+  );
+  const pace = createPacer();
 
   const providerById = new Map<string, { row: ProviderRow; snap: SnapshotProvider }>();
   const providerIds = new Set<string>();
   for (const row of providerRows) {
     providerIds.add(row.id);
     if (!row.enabled) continue;
+    // Opening each sealed credential (AES-GCM) is the costly step: ~10-20 µs a provider.
     const snap = toSnapshotProvider(row, deps);
     if (snap !== null) providerById.set(row.id, { row, snap });
+    const turn = pace();
+    if (turn !== undefined) await turn;
   }
 
   const membersByGroup = new Map<string, SnapshotMember[]>();
   for (const m of memberRows) {
+    const turn = pace();
+    if (turn !== undefined) await turn;
     const p = providerById.get(m.providerId);
     if (p === undefined) continue;
     const member: SnapshotMember = Object.freeze({
@@ -67,6 +104,8 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
   const groupsBySlug = new Map<string, SnapshotGroup>();
   const origins = new Set<string>();
   for (const g of groupRows) {
+    const turn = pace();
+    if (turn !== undefined) await turn;
     const members = (membersByGroup.get(g.id) ?? []).sort(
       (a, b) => a.priority - b.priority || a.provider.name.localeCompare(b.provider.name),
     );
@@ -93,6 +132,8 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
 
   const keysByDigest = new Map<string, SnapshotKey>();
   for (const k of keyRows) {
+    const turn = pace();
+    if (turn !== undefined) await turn;
     keysByDigest.set(
       k.keyDigest,
       Object.freeze({
