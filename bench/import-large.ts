@@ -34,6 +34,7 @@ import { createSecretBox } from "../src/security/secret-box";
 import { createConfigService } from "../src/services/config-service";
 import { createServiceContext } from "../src/services/service-context";
 import { createMemoryStore } from "../src/store/memory-store";
+import { startCpuStallMonitor, type CpuStallReport } from "./cpu-stall-monitor";
 import { formatStalls, startStallTracer, type StallTracer } from "./stall-attribution";
 
 const argsSchema = z.strictObject({
@@ -105,6 +106,14 @@ async function createThrowawayDatabase(serverUrl: string): Promise<{ url: string
   };
 }
 
+/** The CPU-time view of the stalls (what they would be on a quiet machine). */
+function cpuLine(r: CpuStallReport): string {
+  return (
+    `longest stall's own CPU ${r.cpuOfMaxWallMs.toFixed(1)} ms of ${r.maxWallMs.toFixed(1)} ms wall; ` +
+    `most CPU between two loop turns ${r.maxCpuMs.toFixed(1)} ms`
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseOptions();
   const dir = mkdtempSync(path.join(tmpdir(), "rb-bench-import-"));
@@ -148,6 +157,7 @@ async function main(): Promise<void> {
     tracer?.phase("import");
     const stalls = monitorEventLoopDelay({ resolution: STALL_RESOLUTION_MS });
     stalls.enable();
+    const cpuStalls = startCpuStallMonitor();
     const started = performance.now();
     const result = await config.importDocument({ actor: ACTOR, ip: null }, document, {
       dryRun: false,
@@ -157,11 +167,13 @@ async function main(): Promise<void> {
     // One more turn so the timer records the interval that ends here (a last stall would be lost).
     await sleep(STALL_RESOLUTION_MS * 2);
     stalls.disable();
+    const importCpu = cpuStalls.stop();
 
     // What each instance does once the import is announced: rebuild the routing snapshot.
     tracer?.phase("snapshot rebuild");
     const snapshotStalls = monitorEventLoopDelay({ resolution: STALL_RESOLUTION_MS });
     snapshotStalls.enable();
+    const snapshotCpuStalls = startCpuStallMonitor();
     const snapshotStarted = performance.now();
     const snapshot = await buildSnapshot({
       db: database.db,
@@ -174,6 +186,7 @@ async function main(): Promise<void> {
     const snapshotMs = performance.now() - snapshotStarted;
     await sleep(STALL_RESOLUTION_MS * 2);
     snapshotStalls.disable();
+    const snapshotCpu = snapshotCpuStalls.stop();
     const attributed = tracer ? await tracer.stop(6) : [];
 
     const d = result.diff;
@@ -190,10 +203,12 @@ async function main(): Promise<void> {
     console.log(`  JSON.parse of the body:   ${parseMs.toFixed(1)} ms (the admin API's, before the service)`);
     console.log(`  longest event-loop stall: ${(stalls.max / 1e6).toFixed(1)} ms (validate, plan, apply)`);
     console.log(`  p99 event-loop delay:     ${(stalls.percentile(99) / 1e6).toFixed(1)} ms`);
+    console.log(`  same, main-thread CPU:    ${cpuLine(importCpu)}`);
     console.log(
       `  snapshot rebuild:         ${snapshotMs.toFixed(0)} ms, longest stall ${(snapshotStalls.max / 1e6).toFixed(1)} ms ` +
         `(${snapshot.groupsBySlug.size} groups, ${snapshot.keysByDigest.size.toLocaleString("en")} keys)`,
     );
+    console.log(`  same, main-thread CPU:    ${cpuLine(snapshotCpu)}`);
     console.log(
       `  load average:             ${loadavg()
         .map((l) => l.toFixed(2))

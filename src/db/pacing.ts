@@ -47,13 +47,22 @@ export async function readInPages<T extends { id: string }>(
   page: (after: string | null) => Promise<T[]>,
   pageRows: number,
 ): Promise<T[]> {
+  return readInPagesBy(page, (row) => row.id, pageRows);
+}
+
+/** readInPages for any keyset cursor (e.g. a composite primary key): `cursorOf` the last row of a page. */
+export async function readInPagesBy<T, C>(
+  page: (after: C | null) => Promise<T[]>,
+  cursorOf: (row: T) => C,
+  pageRows: number,
+): Promise<T[]> {
   const rows: T[] = [];
-  let after: string | null = null;
+  let after: C | null = null;
   for (;;) {
     const next = await page(after);
     for (const row of next) rows.push(row);
     if (next.length < pageRows) return rows;
-    after = next[next.length - 1]!.id;
+    after = cursorOf(next[next.length - 1]!);
     await yieldToLoop();
   }
 }

@@ -78,8 +78,9 @@ function credentialFields(sealer: CredentialSealer, id: string, apiKey: string |
 
 // Rows per multi-row insert: an embedded database runs each statement on this thread, so a big
 // import must never hold it for long at once; between statements the pacer gives the loop a turn
-// every 20 ms (src/db/pacing.ts).
-const INSERT_CHUNK = 100;
+// every 20 ms (src/db/pacing.ts). Drizzle's statement building (a type check per parameter) made
+// one 100-row provider insert 40-130 ms of main-thread CPU on a loaded machine: 50 rows halves it.
+const INSERT_CHUNK = 50;
 
 function groupFields(entry: GroupEntry) {
   const { providers: _members, ...fields } = entry;

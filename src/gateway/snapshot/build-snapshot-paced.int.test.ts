@@ -5,7 +5,7 @@ import type { Database } from "../../db/client";
 import { apiKeys, groupProviders, groups, providers } from "../../db/schema";
 import { createLogger } from "../../observability/logger";
 import { createSecretBox, keyIdOf } from "../../security/secret-box";
-import { openTestDatabase } from "../../testing/test-database";
+import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from "../../testing/test-database";
 import { buildSnapshot } from "./build-snapshot";
 
 /**
@@ -15,70 +15,73 @@ import { buildSnapshot } from "./build-snapshot";
 
 const PROVIDERS = 2_500;
 const KEYS = 6_000;
-let database: Database;
 const key = randomBytes(32);
 const box = createSecretBox({ keys: [{ id: keyIdOf(key), key }], activeKeyId: keyIdOf(key) });
 
-beforeAll(async () => {
-  database = await openTestDatabase("pglite");
-  const db = database.db;
-  const [g] = await db.insert(groups).values({ slug: "big", name: "big" }).returning();
-  for (let start = 0; start < PROVIDERS; start += 500) {
-    const rows = Array.from({ length: 500 }, (_, j) => {
-      const id = crypto.randomUUID();
-      return {
-        id,
-        name: `p-${start + j}`,
-        baseUrl: `http://127.0.0.1:9/p-${start + j}`,
-        apiKeyCipher: box.seal(`sk-${start + j}`, id),
+describe.each(DATABASE_KINDS)("on %s", (kind: TestDatabaseKind) => {
+  let database: Database;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind);
+    const db = database.db;
+    const [g] = await db.insert(groups).values({ slug: "big", name: "big" }).returning();
+    for (let start = 0; start < PROVIDERS; start += 500) {
+      const rows = Array.from({ length: 500 }, (_, j) => {
+        const id = crypto.randomUUID();
+        return {
+          id,
+          name: `p-${start + j}`,
+          baseUrl: `http://127.0.0.1:9/p-${start + j}`,
+          apiKeyCipher: box.seal(`sk-${start + j}`, id),
+        };
+      });
+      await db.insert(providers).values(rows);
+      await db.insert(groupProviders).values(rows.map((r) => ({ groupId: g!.id, providerId: r.id })));
+    }
+    for (let start = 0; start < KEYS; start += 1_000) {
+      await db.insert(apiKeys).values(
+        Array.from({ length: 1_000 }, (_, j) => ({
+          name: `k-${start + j}`,
+          keyDigest: `digest-${start + j}`,
+          keyPrefix: "sk-",
+          keyLast4: "0000",
+          // Every tenth key is disabled: the paged read keeps filtering them out.
+          enabled: (start + j) % 10 !== 0,
+        })),
+      );
+    }
+  }, 120_000);
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  describe("buildSnapshot on a large configuration", () => {
+    it("reads every page and yields to the event loop while it builds", async () => {
+      let turns = 0;
+      let ticking = true;
+      const tick = () => {
+        turns++;
+        if (ticking) setImmediate(tick);
       };
+      setImmediate(tick);
+      const snapshot = await buildSnapshot({
+        db: database.db,
+        openCredential: (sealed, id) => box.open(sealed, id),
+        logger: createLogger("silent"),
+        strategiesFor: (_id, name) => createTierStrategies(name),
+        version: 1,
+        now: Date.now(),
+      });
+      ticking = false;
+      expect(snapshot.providerIds.size).toBe(PROVIDERS);
+      expect(snapshot.groupsBySlug.get("big")?.members.length).toBe(PROVIDERS);
+      expect(snapshot.keysByDigest.size).toBe(KEYS - KEYS / 10);
+      expect(snapshot.keysByDigest.has("digest-0")).toBe(false);
+      expect(snapshot.keysByDigest.has("digest-1")).toBe(true);
+      expect(snapshot.groupsBySlug.get("big")?.members[0]?.provider.credential).toMatch(/^sk-\d+$/);
+      // At least one turn per page read (3 provider pages, 6 key pages), whatever the machine's speed.
+      expect(turns).toBeGreaterThanOrEqual(9);
     });
-    await db.insert(providers).values(rows);
-    await db.insert(groupProviders).values(rows.map((r) => ({ groupId: g!.id, providerId: r.id })));
-  }
-  for (let start = 0; start < KEYS; start += 1_000) {
-    await db.insert(apiKeys).values(
-      Array.from({ length: 1_000 }, (_, j) => ({
-        name: `k-${start + j}`,
-        keyDigest: `digest-${start + j}`,
-        keyPrefix: "sk-",
-        keyLast4: "0000",
-        // Every tenth key is disabled: the paged read keeps filtering them out.
-        enabled: (start + j) % 10 !== 0,
-      })),
-    );
-  }
-}, 120_000);
-
-afterAll(async () => {
-  await database?.close();
-});
-
-describe("buildSnapshot on a large configuration", () => {
-  it("reads every page and yields to the event loop while it builds", async () => {
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
-    const snapshot = await buildSnapshot({
-      db: database.db,
-      openCredential: (sealed, id) => box.open(sealed, id),
-      logger: createLogger("silent"),
-      strategiesFor: (_id, name) => createTierStrategies(name),
-      version: 1,
-      now: Date.now(),
-    });
-    ticking = false;
-    expect(snapshot.providerIds.size).toBe(PROVIDERS);
-    expect(snapshot.groupsBySlug.get("big")?.members.length).toBe(PROVIDERS);
-    expect(snapshot.keysByDigest.size).toBe(KEYS - KEYS / 10);
-    expect(snapshot.keysByDigest.has("digest-0")).toBe(false);
-    expect(snapshot.keysByDigest.has("digest-1")).toBe(true);
-    expect(snapshot.groupsBySlug.get("big")?.members[0]?.provider.credential).toMatch(/^sk-\d+$/);
-    // At least one turn per page read (3 provider pages, 6 key pages), whatever the machine's speed.
-    expect(turns).toBeGreaterThanOrEqual(9);
   });
 });

@@ -1,8 +1,8 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { TierRef } from "../../core/balancing/select";
 import type { Strategy } from "../../core/balancing/types";
 import type { Db } from "../../db/client";
-import { createPacer, readInPages } from "../../db/pacing";
+import { createPacer, readInPages, readInPagesBy } from "../../db/pacing";
 import { apiKeys } from "../../db/schema/api-keys";
 import { groupProviders } from "../../db/schema/group-providers";
 import type { StrategyName } from "../../core/vocabulary/balancing";
@@ -33,7 +33,7 @@ export interface BuildSnapshotDeps {
 
 // Rows per read of the two big tables: a page is a short statement even on the embedded database
 // (which parses its result on this thread); 10,000 providers and 50,000 keys were one 2-8 s stall.
-const PAGE_ROWS = 1_000;
+const PAGE_ROWS = 500;
 
 /**
  * Reads the config tables and builds a frozen routing snapshot, joined in memory. Providers and keys
@@ -44,10 +44,26 @@ const PAGE_ROWS = 1_000;
  */
 export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSnapshot> {
   const { db } = deps;
-  const [groupRows, memberRows] = await Promise.all([
-    db.select().from(groups).where(eq(groups.enabled, true)),
-    db.select().from(groupProviders).where(eq(groupProviders.enabled, true)),
-  ]);
+  const groupRows = await db.select().from(groups).where(eq(groups.enabled, true));
+  // Keyset on the composite primary key: 10,000 memberships in one result were a stall of their own.
+  const memberRows = await readInPagesBy(
+    (after: readonly [string, string] | null) =>
+      db
+        .select()
+        .from(groupProviders)
+        .where(
+          after === null
+            ? eq(groupProviders.enabled, true)
+            : and(
+                eq(groupProviders.enabled, true),
+                sql`(${groupProviders.groupId}, ${groupProviders.providerId}) > (${after[0]}::uuid, ${after[1]}::uuid)`,
+              ),
+        )
+        .orderBy(asc(groupProviders.groupId), asc(groupProviders.providerId))
+        .limit(PAGE_ROWS),
+    (m) => [m.groupId, m.providerId] as const,
+    PAGE_ROWS,
+  );
   // Every provider, not only enabled ones: the ids tell which providers still exist.
   const providerRows = await readInPages(
     (after) =>
