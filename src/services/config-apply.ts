@@ -11,7 +11,7 @@ import type { CredentialSealer } from "./service-context";
 
 // Small enough that one page is a short statement even on the embedded database (which runs it on
 // this thread), large enough that PostgreSQL round trips stay few.
-const READ_PAGE = 1_000;
+const READ_PAGE = 500;
 
 /** Reads everything an import plan compares against; `lock` locks the tables for a real import. */
 export async function loadCurrentConfig(db: Db, lock: boolean): Promise<CurrentConfig> {
