@@ -52,7 +52,7 @@ export function createAlertChannelService(ctx: ServiceContext, delivery: Deliver
     notFound: "ALERT_CHANNEL_NOT_FOUND",
     nameTaken: "ALERT_CHANNEL_NAME_TAKEN",
     codes: {
-      alert_channels_name_unique: "ALERT_CHANNEL_NAME_TAKEN",
+      alert_channels_tenant_name_unique: "ALERT_CHANNEL_NAME_TAKEN",
       alert_rule_channels_channel_id_alert_channels_id_fk: "ALERT_CHANNEL_IN_USE",
     },
   });

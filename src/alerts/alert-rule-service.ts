@@ -72,7 +72,7 @@ export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
     label: "alert rule",
     notFound: "ALERT_RULE_NOT_FOUND",
     nameTaken: "ALERT_RULE_NAME_TAKEN",
-    codes: { alert_rules_name_unique: "ALERT_RULE_NAME_TAKEN" },
+    codes: { alert_rules_tenant_name_unique: "ALERT_RULE_NAME_TAKEN" },
   });
 
   async function channelIdsOf(tx: Db, ruleIds: string[]): Promise<Map<string, string[]>> {

@@ -158,6 +158,11 @@ export const ENV_DOCS: Readonly<Record<keyof Env, EnvDoc>> = {
     description:
       "A provider is called degraded for latency only when its smoothed latency is above this floor as well as well above its group's median, so sub-millisecond jitter never flaps health; `0` removes the floor.",
   },
+  QUOTA_TIME_ZONE: {
+    section: "Health, retention and logs",
+    description:
+      "IANA time zone (`UTC`, `Asia/Shanghai`, `America/New_York`) in which quota days and months start and reset, and in which the dashboard counts today's and this month's spend.",
+  },
   LOG_RETENTION_DAYS: {
     section: "Health, retention and logs",
     description: "Days of raw request logs, minute rollups and captured bodies kept.",

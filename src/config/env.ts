@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseOutboundAllow, type OutboundPolicy } from "../core/outbound/allow-list";
+import { isValidTimeZone } from "../core/quota/calendar-window";
 import { parseTrustProxy, type TrustProxy } from "../core/net/client-address";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -78,6 +79,14 @@ export const envSchema = z
     HEALTH_LATENCY_FLOOR_MS: intIn(0, 600_000, 250),
     // When the state store (Redis) is unreachable: "open" lets limited requests through, "closed" refuses them.
     STATE_STORE_FAILURE: z.preprocess(emptyToUndefined, z.enum(["open", "closed"]).default("open")),
+    // Calendar of quota windows and of the dashboard's "today" / "this month" spend (IANA zone).
+    QUOTA_TIME_ZONE: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine(isValidTimeZone, "QUOTA_TIME_ZONE must be an IANA time zone such as UTC or Asia/Shanghai")
+        .default("UTC"),
+    ),
     // Raw request logs (and minute rollups, captured bodies) vs hour/day rollups and health events.
     LOG_RETENTION_DAYS: intIn(1, 3650, 30),
     ROLLUP_RETENTION_DAYS: intIn(1, 3650, 400),

@@ -91,6 +91,28 @@ export const groupHealthSchema = z.object({
 });
 export type GroupHealth = z.infer<typeof groupHealthSchema>;
 
+/** Database size and state-store memory/keys (cached ~15 s); a part that could not be read is null. */
+export const storageUsageSchema = z.object({
+  measuredAt: timestampSchema,
+  database: z.object({
+    kind: z.enum(["pglite", "postgres"]),
+    /** `pg_database_size` of the current database. */
+    sizeBytes: z.number().nullable(),
+  }),
+  stateStore: z.object({
+    kind: z.enum(["memory", "redis"]),
+    /** Redis `used_memory`; null for the in-process store. */
+    usedMemoryBytes: z.number().nullable(),
+    /** Redis `maxmemory`; null when unlimited. */
+    maxMemoryBytes: z.number().nullable(),
+    /** Keys in the Redis database (`DBSIZE`), or entries of the in-process store. */
+    keys: z.number().nullable(),
+    /** Keys under REDIS_PREFIX; null above 20,000 keys (not counted). */
+    prefixKeys: z.number().nullable(),
+  }),
+});
+export type StorageUsage = z.infer<typeof storageUsageSchema>;
+
 /** GET /health. */
 export const healthReportSchema = z.object({
   generatedAt: timestampSchema,
@@ -100,5 +122,7 @@ export const healthReportSchema = z.object({
   shared: z.boolean(),
   providers: z.array(providerHealthSchema),
   groups: z.array(groupHealthSchema),
+  /** Storage use of this deployment; absent where the runtime does not measure it. */
+  storage: storageUsageSchema.optional(),
 });
 export type HealthReport = z.infer<typeof healthReportSchema>;

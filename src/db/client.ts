@@ -1,5 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 
@@ -28,6 +29,11 @@ export interface OpenDatabaseOptions {
   /** Max pool size for PostgreSQL. */
   poolSize?: number;
   migrationsFolder?: string;
+  /**
+   * Embedded only: run PGlite on the calling thread instead of its own worker thread. Only for
+   * comparisons (bench); the server keeps it off the request loop.
+   */
+  pgliteOnThisThread?: boolean;
 }
 
 /** Arbitrary constant naming Roundabout's migration advisory lock. */
@@ -39,7 +45,8 @@ const defaultMigrationsFolder = () => path.resolve(process.cwd(), "drizzle");
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10, migrationsFolder);
-  return openPglite(options.dataDir, options.loadDataDir, migrationsFolder);
+  if (options.pgliteOnThisThread) return openPglite(options.dataDir, options.loadDataDir, migrationsFolder);
+  return openPgliteInThread(options.dataDir, options.loadDataDir, migrationsFolder);
 }
 
 async function openPostgres(url: string, max: number, migrationsFolder: string): Promise<Database> {
@@ -74,6 +81,34 @@ async function openPostgres(url: string, max: number, migrationsFolder: string):
   };
 }
 
+/**
+ * Embedded PGlite in a worker thread (`pglite-thread-client.ts`): drizzle's PGlite driver runs here
+ * over a client that sends each statement to the thread, so its synchronous WebAssembly never blocks
+ * the request loop. Transactions, migrations and dumps go through the same client.
+ */
+async function openPgliteInThread(
+  dataDir: string | undefined,
+  loadDataDir: Blob | undefined,
+  migrationsFolder: string,
+): Promise<Database> {
+  const { openPgliteThread } = await import("./pglite-thread-client");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const client = await openPgliteThread({ dataDir, loadDataDir });
+  // The client implements what drizzle's PGlite session calls (query, exec, transaction).
+  const db = drizzle(client as unknown as PGlite, { schema });
+  return {
+    db: db as unknown as Db,
+    kind: "pglite",
+    migrate: () => migrate(db, { migrationsFolder }),
+    dump: () => client.dumpDataDir(),
+    ping: async () => {
+      await client.query("select 1");
+    },
+    close: () => client.close(),
+  };
+}
+
 async function openPglite(
   dataDir: string | undefined,
   loadDataDir: Blob | undefined,
@@ -84,7 +119,9 @@ async function openPglite(
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   // PGlite does not create missing parent folders and then fails with a confusing SQL error.
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({ dataDir, loadDataDir });
+  const { PGLITE_SETTINGS } = await import("./pglite-thread-protocol");
+  const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ["-c", s])];
+  const client = await PGlite.create({ dataDir, loadDataDir, startParams });
   const db = drizzle(client, { schema });
   return {
     db: db as unknown as Db,

@@ -1,5 +1,11 @@
 import { asc } from "drizzle-orm";
-import type { GroupHealth, HealthReport, MemberHealth, ProviderHealth } from "../contracts/health";
+import type {
+  GroupHealth,
+  HealthReport,
+  MemberHealth,
+  ProviderHealth,
+  StorageUsage,
+} from "../contracts/health";
 import type { MemberHealth as MemberView } from "../core/health/group-health";
 import type { ProviderHealthSnapshot } from "../core/health/health-registry";
 import type { Db } from "../db/client";
@@ -17,6 +23,8 @@ export interface HealthReportDeps {
   readonly db: Db;
   readonly health: GatewayHealth;
   readonly gateway: Pick<Gateway, "snapshots" | "inFlight">;
+  /** Database size and state-store usage (src/observability/storage-usage.ts); omitted when absent. */
+  readonly storage?: { read(): Promise<StorageUsage> };
 }
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -64,6 +72,7 @@ export async function buildHealthReport(deps: HealthReportDeps): Promise<HealthR
     deps.db.select().from(groups).orderBy(asc(groups.slug)),
     deps.db.select().from(groupProviders).orderBy(asc(groupProviders.priority)),
   ]);
+  const storage = deps.storage ? await deps.storage.read() : undefined;
   // Groups first: evaluating them applies the group rules (an ejection may be due) before the read.
   const routed = new Map<string, { panic: boolean; views: Map<string, MemberView> }>();
   for (const group of deps.gateway.snapshots.current()?.groupsBySlug.values() ?? []) {
@@ -111,5 +120,6 @@ export async function buildHealthReport(deps: HealthReportDeps): Promise<HealthR
     shared: deps.health.shared,
     providers: [...byId.values()],
     groups: groupList,
+    ...(storage ? { storage } : {}),
   };
 }

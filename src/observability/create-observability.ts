@@ -6,6 +6,7 @@ import type { Logger } from "./logger";
 import { createMetrics, type Metrics } from "./metrics";
 import type { HealthSource, LogStatsSource } from "./observed-row";
 import type { StateStore } from "../store/types";
+import type { StorageUsageSource } from "./storage-usage";
 
 /**
  * One runtime's observability: Prometheus metrics and the live health/traffic hub, fed by the same
@@ -27,6 +28,8 @@ export interface ObservedGateway {
   readonly logWriter: LogStatsSource;
   /** The state store (its circuit breaker, when it has one). */
   readonly stateStore?: Pick<StateStore, "breaker">;
+  /** Database size and state-store usage (cached reader). */
+  readonly storage?: StorageUsageSource;
 }
 
 export interface Observability {
@@ -63,6 +66,7 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
           inFlight: gateway.inFlight,
           logWriter: gateway.logWriter,
           stateStore: gateway.stateStore,
+          storage: gateway.storage,
         }),
         hub.attach({ health: gateway.health, inFlight: gateway.inFlight }),
       );

@@ -6,8 +6,10 @@ import type { NewRequestLogRow } from "../db/schema/request-logs";
 import type { LogSpillStats } from "../gateway/log-spill/log-spill";
 import { bearerTokenOf, createSecretMatcher } from "../security/secret-token";
 import type { StateStore } from "../store/types";
+import type { StorageUsage } from "../contracts/health";
 import { startEventLoopStallMonitor, type EventLoopStallMonitor } from "./event-loop-stall";
 import type { Logger } from "./logger";
+import type { StorageUsageSource } from "./storage-usage";
 import {
   LIMIT_REJECTION_CODES,
   RETRY_BUDGET_CODE,
@@ -33,6 +35,8 @@ export interface MetricsSources {
   readonly logWriter?: LogStatsSource;
   /** The state store: its circuit breaker's state and transitions (Redis; the memory store has none). */
   readonly stateStore?: Pick<StateStore, "breaker">;
+  /** Database size and state-store memory/keys (cached reader). */
+  readonly storage?: StorageUsageSource;
 }
 
 export interface MetricsOptions {
@@ -215,6 +219,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   breakerTransitions.inc({ to: "open" }, 0);
   breakerTransitions.inc({ to: "closed" }, 0);
+  registerStorageGauges(p, registers, () => sources.storage);
 
   new Gauge({
     name: `${p}event_loop_stall_max_seconds`,
@@ -306,6 +311,52 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   };
 
   return { registry, observeRequest, observeAttempt, attach, handler };
+}
+
+/**
+ * Gauges read from the storage-usage source at scrape time, labelled with the backend kind; a figure
+ * that could not be read is left out (no series), never reported as 0.
+ */
+function registerStorageGauges(
+  p: string,
+  registers: Registry[],
+  source: () => StorageUsageSource | undefined,
+): void {
+  const gauge = (
+    name: string,
+    help: string,
+    pick: (u: StorageUsage) => { kind: string; value: number | null },
+  ) =>
+    new Gauge({
+      name: `${p}${name}`,
+      help,
+      labelNames: ["backend"] as const,
+      registers,
+      async collect() {
+        this.reset();
+        const usage = await source()?.read();
+        if (usage === undefined) return;
+        const { kind, value } = pick(usage);
+        if (value !== null) this.set({ backend: kind }, value);
+      },
+    });
+  const store = (u: StorageUsage, value: number | null) => ({ kind: u.stateStore.kind, value });
+  gauge("database_size_bytes", "Size of the database (pg_database_size), read at most every 15 s.", (u) => ({
+    kind: u.database.kind,
+    value: u.database.sizeBytes,
+  }));
+  gauge("state_store_memory_bytes", "Memory Redis uses (used_memory).", (u) =>
+    store(u, u.stateStore.usedMemoryBytes),
+  );
+  gauge("state_store_max_memory_bytes", "Redis maxmemory; absent when unlimited.", (u) =>
+    store(u, u.stateStore.maxMemoryBytes),
+  );
+  gauge("state_store_keys", "Keys in the Redis database (DBSIZE), or entries of the in-process store.", (u) =>
+    store(u, u.stateStore.keys),
+  );
+  gauge("state_store_prefix_keys", "Keys under REDIS_PREFIX; absent above 20,000 keys (not counted).", (u) =>
+    store(u, u.stateStore.prefixKeys),
+  );
 }
 
 /** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */

@@ -10,6 +10,7 @@ import { ensureAdminUser } from "@/auth/bootstrap-admin";
 import { outboundPolicyOf, trustProxyOf, type Env } from "@/config/env";
 import { clientAddressOfRequest } from "@/core/net/client-address";
 import { openDatabase, type Database } from "@/db/client";
+import { ensureDayPartitions } from "@/db/day-partitions";
 import type { Gateway } from "@/gateway/create-gateway";
 import { openFreeLogSpill, type LogSpill } from "@/gateway/log-spill/log-spill";
 import type { ActiveChecker } from "@/health/active-checker";
@@ -28,6 +29,7 @@ import { createAlertScheduler } from "@/alerts/alert-scheduler";
 import { createHealthTransitionRecorder } from "@/stats/health-events";
 import { startRetentionJob } from "@/stats/retention-job";
 import { createObservability } from "@/observability/create-observability";
+import { createStorageUsage } from "@/observability/storage-usage";
 import { createAlertSignals } from "./alert-signals";
 import { answerSiblingReloads, reloadSiblings } from "./cluster";
 import type { NodeHandler } from "@/http/node-response";
@@ -86,6 +88,9 @@ export async function createRuntime(
     dataDir: embedded ? path.join(env.DATA_DIR, "pglite") : undefined,
   });
   await database.migrate();
+  // Today's and tomorrow's log partitions; the retention job (first run a minute later, then hourly)
+  // creates the following days'.
+  await ensureDayPartitions(database.db, { daysBehind: 0, daysAhead: 1 });
   logger.info({ database: database.kind }, "database ready (migrations applied)");
 
   const keys = resolveMasterKeys({
@@ -123,11 +128,14 @@ export async function createRuntime(
     logWriterOptions: { onWrite: observability.onRequestRecorded, ...(logSpill ? { spill: logSpill } : {}) },
   });
   const { gateway, health, checker } = dataPlane;
+  // Database size and Redis memory/keys for /metrics and the health page (read at most every 15 s).
+  const storage = createStorageUsage({ db: database.db, databaseKind: database.kind, store, logger });
   observability.attach({
     health: health.registry,
     inFlight: gateway.inFlight,
     logWriter: gateway.logWriter,
     stateStore: store,
+    storage,
   });
   handlers.metrics = observability.metricsHandler;
   shutdownSteps.push({ name: "live streams", run: async () => observability.close() });
@@ -155,6 +163,7 @@ export async function createRuntime(
       sealer: secretBox,
       logger,
       outbound,
+      timeZone: env.QUOTA_TIME_ZONE,
       // Read-your-writes: an admin write returns once this instance's routing snapshot has it,
       // without waiting for its own announcement to come back over Redis pub/sub.
       // With WORKERS > 1 the sibling workers reload too before the write is answered.
@@ -163,7 +172,7 @@ export async function createRuntime(
         await reloadSiblings();
       },
       passwords: auth,
-      health: createHealthControl({ db: database.db, health, gateway }),
+      health: createHealthControl({ db: database.db, health, gateway, storage }),
       liveStream: observability.stream,
     });
     const adminApi = createAdminApi({

@@ -6,6 +6,7 @@ import { createAuditService, type AuditService } from "./audit-service";
 import { createConfigService, type ConfigService } from "./config-service";
 import { createGroupService, type GroupService } from "./group-service";
 import { createLogsService, type LogsService } from "./logs-service";
+import { createModelPriceService, type ModelPriceService } from "./model-price-service";
 import { createOverviewService, type OverviewService } from "./overview-service";
 import { createProviderHealthService, type ProviderHealthService } from "./provider-health-service";
 import { createProviderService, type ProviderService } from "./provider-service";
@@ -40,6 +41,7 @@ export interface AdminServices {
   readonly config: ConfigService;
   readonly audit: AuditService;
   readonly overview: OverviewService;
+  readonly modelPrices: ModelPriceService;
   readonly stats: StatsService;
   readonly logs: LogsService;
   /** Console users and the caller's own password. */
@@ -73,6 +75,7 @@ export function createAdminServices(deps: AdminServicesDeps): AdminServices {
     config: createConfigService(ctx),
     audit: createAuditService(ctx),
     overview: createOverviewService(ctx),
+    modelPrices: createModelPriceService(ctx),
     stats: createStatsService(ctx),
     logs: createLogsService(ctx),
     users: createUsersService({ db: deps.db, passwords: deps.passwords, store: deps.store, now: deps.now }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configDocumentSchema, type ConfigDocumentInput } from "@/contracts/config-document";
 import type { ApiKeyRow, GroupRow, ProviderRow } from "@/db/schema";
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import { planImport, planImportSteps, type CurrentConfig } from "./config-import-plan";
 
 const K1 = "00000000-0000-4000-8000-0000000000a1";
@@ -9,6 +10,7 @@ const K3 = "00000000-0000-4000-8000-0000000000a3";
 const at = new Date("2030-01-01T00:00:00Z");
 const provider = (id: string, name: string): ProviderRow => ({
   id,
+  tenantId: DEFAULT_TENANT_ID,
   name,
   baseUrl: "http://127.0.0.1:9",
   apiKeyCipher: null,
@@ -22,11 +24,13 @@ const provider = (id: string, name: string): ProviderRow => ({
   headers: {},
   headersSealed: false,
   description: "",
+  models: [],
   createdAt: at,
   updatedAt: at,
 });
 const group = (id: string, slug: string): GroupRow => ({
   id,
+  tenantId: DEFAULT_TENANT_ID,
   slug,
   name: slug,
   description: "",
@@ -41,11 +45,13 @@ const group = (id: string, slug: string): GroupRow => ({
   enabled: true,
   captureBodies: false,
   captureMaxBytes: 16_384,
+  affinity: { enabled: false },
   createdAt: at,
   updatedAt: at,
 });
 const key = (id: string, name: string, groupId: string | null): ApiKeyRow => ({
   id,
+  tenantId: DEFAULT_TENANT_ID,
   name,
   keyDigest: `digest-${id}`,
   keyPrefix: "sk-abcd",
@@ -53,9 +59,11 @@ const key = (id: string, name: string, groupId: string | null): ApiKeyRow => ({
   groupId,
   rateLimitPerMinute: null,
   maxConcurrency: null,
+  quota: null,
   expiresAt: null,
   enabled: true,
   note: "",
+  allowedModels: [],
   lastUsedAt: null,
   createdAt: at,
   updatedAt: at,
@@ -64,7 +72,18 @@ const key = (id: string, name: string, groupId: string | null): ApiKeyRow => ({
 const current: CurrentConfig = {
   providers: [provider("p1", "a")],
   groups: [group("g1", "old"), group("g2", "keep")],
-  members: [{ groupId: "g1", providerId: "p1", priority: 0, weight: null, enabled: true, createdAt: at }],
+  members: [
+    {
+      groupId: "g1",
+      providerId: "p1",
+      priority: 0,
+      weight: null,
+      enabled: true,
+      models: [],
+      modelMap: {},
+      createdAt: at,
+    },
+  ],
   apiKeys: [key(K1, "twin", "g1"), key(K2, "twin", null), key(K3, "solo", "g1")],
 };
 const plan = (doc: ConfigDocumentInput, prune = false) =>

@@ -1,4 +1,5 @@
-import { eq } from "drizzle-orm";
+import { microsToUsd } from "@/core/cost/money";
+import { and, eq } from "drizzle-orm";
 import {
   logsExportQuerySchema,
   logsQuerySchema,
@@ -62,6 +63,9 @@ function toSummary(row: LogSummaryRow): LogSummary {
     model: row.model,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
+    cacheReadTokens: row.cacheReadTokens,
+    cacheWriteTokens: row.cacheWriteTokens,
+    costUsd: row.costMicros === null ? null : microsToUsd(Number(row.costMicros)),
     bytesIn: Number(row.bytesIn),
     bytesOut: Number(row.bytesOut),
     streamed: row.streamed,
@@ -104,6 +108,9 @@ const EXPORT_COLUMNS: readonly { name: string; value: (s: LogSummary) => CsvValu
   { name: "model", value: (s) => s.model },
   { name: "input_tokens", value: (s) => s.inputTokens },
   { name: "output_tokens", value: (s) => s.outputTokens },
+  { name: "cache_read_tokens", value: (s) => s.cacheReadTokens },
+  { name: "cache_write_tokens", value: (s) => s.cacheWriteTokens },
+  { name: "cost_usd", value: (s) => s.costUsd },
   { name: "bytes_in", value: (s) => s.bytesIn },
   { name: "bytes_out", value: (s) => s.bytesOut },
   { name: "streamed", value: (s) => s.streamed },
@@ -149,7 +156,14 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
         .from(requestLogs)
         .leftJoin(providers, eq(providers.id, requestLogs.providerId))
         .leftJoin(apiKeys, eq(apiKeys.id, requestLogs.keyId))
-        .leftJoin(requestBodies, eq(requestBodies.requestId, requestLogs.id))
+        // Both key columns: the bodies table is partitioned by day on created_at too.
+        .leftJoin(
+          requestBodies,
+          and(
+            eq(requestBodies.createdAt, requestLogs.createdAt),
+            eq(requestBodies.requestId, requestLogs.id),
+          ),
+        )
         .where(eq(requestLogs.id, id));
       if (row === undefined) throw new AppError("LOG_NOT_FOUND");
       const { log, bodies } = row;

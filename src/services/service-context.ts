@@ -35,6 +35,8 @@ export interface ServiceDeps {
    * instances follow the announcement on the config channel.
    */
   readonly applyLocally?: () => Promise<void>;
+  /** QUOTA_TIME_ZONE: where quota days/months and the dashboard's spend periods start (default UTC). */
+  readonly timeZone?: string;
 }
 
 export interface AuditRecord {
@@ -45,7 +47,8 @@ export interface AuditRecord {
   readonly changes?: Record<string, unknown> | null;
 }
 
-export type ConfigEventKind = "provider" | "group" | "api_key" | "config" | "alert_rule" | "alert_channel";
+export type ConfigEventKind =
+  "provider" | "group" | "api_key" | "config" | "alert_rule" | "alert_channel" | "model_price";
 
 /** What one write produced: its result, its audit row and what to announce after commit. */
 export interface WriteOutcome<T> {
@@ -59,8 +62,9 @@ export type ConstraintCodes = Readonly<Record<string, ErrorCode>>;
 
 // Unique violations map to 409s even when two requests race past the services' own pre-checks.
 const UNIQUE_CONSTRAINTS: ConstraintCodes = {
-  providers_name_unique: "PROVIDER_NAME_TAKEN",
-  groups_slug_unique: "GROUP_SLUG_TAKEN",
+  providers_tenant_name_unique: "PROVIDER_NAME_TAKEN",
+  model_prices_model_unique: "MODEL_PRICE_EXISTS",
+  groups_tenant_slug_unique: "GROUP_SLUG_TAKEN",
   group_providers_group_id_provider_id_pk: "MEMBER_EXISTS",
 };
 
@@ -70,6 +74,8 @@ export interface ServiceContext {
   readonly logger: Logger;
   /** The outbound policy: URLs are checked against it at save time, probes at connect time. */
   readonly outbound: OutboundPolicy;
+  /** IANA zone of quota windows and spend periods (QUOTA_TIME_ZONE). */
+  readonly timeZone: string;
   now(): Date;
   /**
    * Runs `work` in one transaction that also appends its audit row, maps constraint violations to
@@ -120,6 +126,7 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
     sealer: deps.sealer,
     logger: deps.logger,
     outbound: deps.outbound ?? EMPTY_OUTBOUND_POLICY,
+    timeZone: deps.timeZone ?? "UTC",
     now: () => new Date(nowMs()),
     async write(by, work, codes) {
       let outcome: Awaited<ReturnType<typeof work>>;

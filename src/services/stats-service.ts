@@ -144,6 +144,9 @@ const SERIES_COLUMNS: readonly { name: string; value: (p: StatsPoint) => CsvValu
   { name: "ttfb_p99_ms", value: (p) => p.ttfbMs.p99 },
   { name: "input_tokens", value: (p) => p.tokens.input },
   { name: "output_tokens", value: (p) => p.tokens.output },
+  { name: "cache_read_tokens", value: (p) => p.tokens.cacheRead },
+  { name: "cache_write_tokens", value: (p) => p.tokens.cacheWrite },
+  { name: "cost_usd", value: (p) => p.costUsd },
 ];
 
 const METRIC_COLUMNS: readonly { name: string; value: (e: StatsSplitEntry) => CsvValue }[] = [
@@ -160,6 +163,9 @@ const METRIC_COLUMNS: readonly { name: string; value: (e: StatsSplitEntry) => Cs
   { name: "ttfb_p99_ms", value: (e) => e.ttfbMs.p99 },
   { name: "input_tokens", value: (e) => e.tokens.input },
   { name: "output_tokens", value: (e) => e.tokens.output },
+  { name: "cache_read_tokens", value: (e) => e.tokens.cacheRead },
+  { name: "cache_write_tokens", value: (e) => e.tokens.cacheWrite },
+  { name: "cost_usd", value: (e) => e.costUsd },
   { name: "bytes_in", value: (e) => e.bytes.in },
   { name: "bytes_out", value: (e) => e.bytes.out },
   {

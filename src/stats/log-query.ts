@@ -6,7 +6,7 @@ import { requestLogs } from "../db/schema/request-logs";
 import type { StatusClass } from "@/core/vocabulary/status-classes";
 
 /**
- * Keyset pages of request logs, newest first, over the (created_at, id) index: a page costs the same
+ * Keyset pages of request logs, newest first, over the (created_at, id) primary key: a page costs the same
  * whichever page it is, and the cursor survives rows being added or deleted meanwhile.
  */
 
@@ -63,12 +63,9 @@ export function logConditions(f: LogFilter, after: LogPosition | null): SQL | un
   return c.length > 0 ? and(...c) : undefined;
 }
 
-// The index is (created_at desc nulls last, id desc nulls last); plain DESC means NULLS FIRST, which
-// the planner cannot serve from that index (it would sort the whole table for every page).
-const NEWEST_FIRST = [
-  sql`${requestLogs.createdAt} desc nulls last`,
-  sql`${requestLogs.id} desc nulls last`,
-] as const;
+// Served by the primary key (created_at, id) scanned backwards, which yields DESC NULLS FIRST; both
+// columns are NOT NULL, and any other NULLS order would make the planner sort every page.
+const NEWEST_FIRST = [sql`${requestLogs.createdAt} desc`, sql`${requestLogs.id} desc`] as const;
 
 /** created_at at full (µs) precision, so a cursor never skips rows created in the same millisecond. */
 const positionText = sql<string>`to_char(${requestLogs.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -93,6 +90,9 @@ const summaryColumns = {
   model: requestLogs.model,
   inputTokens: requestLogs.inputTokens,
   outputTokens: requestLogs.outputTokens,
+  cacheReadTokens: requestLogs.cacheReadTokens,
+  cacheWriteTokens: requestLogs.cacheWriteTokens,
+  costMicros: requestLogs.costMicros,
   bytesIn: requestLogs.bytesIn,
   bytesOut: requestLogs.bytesOut,
   streamed: requestLogs.streamed,

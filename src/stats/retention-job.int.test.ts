@@ -118,6 +118,7 @@ describe("retention job", () => {
       healthEvents: 1,
       alertDeliveries: 0,
       alertIncidents: 0,
+      droppedPartitions: 0,
     });
     expect(await ids()).toEqual(["edge", "new"]);
     const bodies = await database.db.select({ id: requestBodies.requestId }).from(requestBodies);
@@ -135,6 +136,7 @@ describe("retention job", () => {
       healthEvents: 0,
       alertDeliveries: 0,
       alertIncidents: 0,
+      droppedPartitions: 0,
     });
     await store.close();
   });

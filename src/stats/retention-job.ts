@@ -1,5 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
+import {
+  dropDayPartitionsBefore,
+  ensureDayPartitions,
+  leafTables,
+  type DayPartitionedTable,
+} from "../db/day-partitions";
 import { executeRows } from "../db/execute-rows";
 import type { Logger } from "../observability/logger";
 import type { Lease, StateStore } from "../store/types";
@@ -11,6 +17,10 @@ import type { Lease, StateStore } from "../store/types";
  * ALERT_HISTORY_RETENTION_DAYS ago with their deliveries, and older "send test" deliveries) — an incident
  * still firing is never deleted, however old. One instance runs it at a time (store lock); deletes go
  * in small batches so no long lock is held on the tables the log writer appends to.
+ *
+ * Request logs, captured bodies and minute rollups are partitioned by UTC day (db/day-partitions):
+ * each pass first creates the coming days' partitions, then drops whole days past retention, and
+ * only the rows of the boundary day (and of the default partition) are deleted row by row.
  */
 
 export interface RetentionJobOptions {
@@ -37,6 +47,8 @@ export interface RetentionResult {
   readonly healthEvents: number;
   readonly alertDeliveries: number;
   readonly alertIncidents: number;
+  /** Whole day partitions dropped (their rows are not counted above). */
+  readonly droppedPartitions: number;
 }
 
 export interface RetentionJob {
@@ -94,9 +106,17 @@ export function createRetentionJob(options: RetentionJobOptions): Pick<Retention
   const batchSize = options.batchSize ?? 5_000;
   const now = options.now ?? Date.now;
 
-  /** Deletes matching rows batch by batch, renewing the lease between batches. */
+  /**
+   * Deletes matching rows batch by batch, renewing the lease between batches. A partitioned table is
+   * done leaf by leaf: a ctid is unique only within one leaf table.
+   */
   const deleteAll = async (lease: Lease, table: string, where: SQL): Promise<number> => {
     let total = 0;
+    const leaves = await leafTables(db, table);
+    if (leaves.length !== 1 || leaves[0] !== table) {
+      for (const leaf of leaves) total += await deleteAll(lease, leaf, where);
+      return total;
+    }
     for (;;) {
       const rows = await executeRows<{ n: number | string }>(
         db,
@@ -119,6 +139,7 @@ export function createRetentionJob(options: RetentionJobOptions): Pick<Retention
       if (lease === null) return null;
       try {
         const t = now();
+        await ensureDayPartitions(db, { now: t });
         const logCutoff = new Date(t - options.logRetentionDays * DAY_MS).toISOString();
         const minuteDays = Math.min(options.logRetentionDays, options.rollupRetentionDays);
         const minuteCutoff = new Date(t - minuteDays * DAY_MS).toISOString();
@@ -126,6 +147,12 @@ export function createRetentionJob(options: RetentionJobOptions): Pick<Retention
         const alertCutoff = new Date(t - options.alertHistoryRetentionDays * DAY_MS).toISOString();
         // Only resolved incidents qualify: a firing one is still the evaluator's open incident.
         const expiredIncidents = sql`status = 'resolved' and resolved_at < ${alertCutoff}::timestamptz`;
+        const dropDays = async (table: DayPartitionedTable, cutoff: string) =>
+          dropDayPartitionsBefore(db, table, new Date(cutoff));
+        const droppedPartitions =
+          (await dropDays("request_logs", logCutoff)) +
+          (await dropDays("request_bodies", logCutoff)) +
+          (await dropDays("stats_rollups_minute", minuteCutoff));
         const result: RetentionResult = {
           requestLogs: await deleteAll(lease, "request_logs", sql`created_at < ${logCutoff}::timestamptz`),
           requestBodies: await deleteAll(
@@ -135,12 +162,12 @@ export function createRetentionJob(options: RetentionJobOptions): Pick<Retention
           ),
           minuteRollups: await deleteAll(
             lease,
-            "stats_rollups",
+            "stats_rollups_minute",
             sql`grain = 1 and bucket < ${minuteCutoff}::timestamptz`,
           ),
           rollups: await deleteAll(
             lease,
-            "stats_rollups",
+            "stats_rollups_coarse",
             sql`grain > 1 and bucket < ${rollupCutoff}::timestamptz`,
           ),
           healthEvents: await deleteAll(lease, "health_events", sql`at < ${rollupCutoff}::timestamptz`),
@@ -153,6 +180,7 @@ export function createRetentionJob(options: RetentionJobOptions): Pick<Retention
                 or (incident_id is null and created_at < ${alertCutoff}::timestamptz))`,
           ),
           alertIncidents: await deleteAll(lease, "alert_incidents", expiredIncidents),
+          droppedPartitions,
         };
         logger.info({ deleted: result }, "retention pass done");
         return result;

@@ -1,4 +1,5 @@
 import type { NewRequestLogRow } from "../db/schema/request-logs";
+import { DEFAULT_TENANT_ID } from "../core/vocabulary/tenants";
 import { createHistogram, recordInHistogram } from "./histogram";
 import type { StatusClass } from "@/core/vocabulary/status-classes";
 import { statusClassOf } from "./status-class";
@@ -31,6 +32,10 @@ export interface RollupSums {
   bytesOut: number;
   inputTokens: number;
   outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Micro-dollars of the priced requests. */
+  costMicros: number;
   latencyHist: number[];
   ttfbHist: number[];
 }
@@ -46,6 +51,9 @@ export function createRollupSums(): RollupSums {
     bytesOut: 0,
     inputTokens: 0,
     outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costMicros: 0,
     latencyHist: createHistogram(),
     ttfbHist: createHistogram(),
   };
@@ -54,6 +62,7 @@ export function createRollupSums(): RollupSums {
 export interface RollupDelta extends RollupSums {
   grain: number;
   bucket: Date;
+  tenantId: string;
   groupId: string;
   providerId: string;
   keyId: string;
@@ -81,6 +90,7 @@ export function aggregateRollups(
   const byKey = new Map<string, RollupDelta>();
   for (const row of rows) {
     const at = row.createdAt instanceof Date ? row.createdAt.getTime() : Date.now();
+    const tenantId = row.tenantId ?? DEFAULT_TENANT_ID;
     const groupId = row.groupId ?? NO_DIMENSION;
     const providerId = row.providerId ?? NO_DIMENSION;
     const statusClass = statusClassOf(row.status, row.errorCode);
@@ -89,13 +99,14 @@ export function aggregateRollups(
       const keyId = (k & 1) === 0 ? (row.keyId ?? NO_DIMENSION) : ALL_KEYS;
       const bucket = bucketStart(at, grain);
       // Fixed-width fields keep the string order equal to the (grain, bucket, ...) order.
-      const key = `${String(grain).padStart(4, "0")}|${String(bucket).padStart(15, "0")}|${groupId}|${providerId}|${keyId}|${statusClass}`;
+      const key = `${String(grain).padStart(4, "0")}|${String(bucket).padStart(15, "0")}|${tenantId}|${groupId}|${providerId}|${keyId}|${statusClass}`;
       let delta = byKey.get(key);
       if (delta === undefined) {
         delta = {
           ...createRollupSums(),
           grain,
           bucket: new Date(bucket),
+          tenantId,
           groupId,
           providerId,
           keyId,
@@ -124,5 +135,8 @@ function addRow(delta: RollupDelta, row: NewRequestLogRow): void {
   delta.bytesOut += nonNegative(row.bytesOut);
   delta.inputTokens += nonNegative(row.inputTokens);
   delta.outputTokens += nonNegative(row.outputTokens);
+  delta.cacheReadTokens += nonNegative(row.cacheReadTokens);
+  delta.cacheWriteTokens += nonNegative(row.cacheWriteTokens);
+  delta.costMicros += nonNegative(row.costMicros);
   if (row.errorCode) delta.errorCodes[row.errorCode] = (delta.errorCodes[row.errorCode] ?? 0) + 1;
 }

@@ -80,6 +80,9 @@ const sums = sql`sum(requests)::float8 as requests,
           sum(bytes_out)::float8 as bytes_out,
           sum(input_tokens)::float8 as input_tokens,
           sum(output_tokens)::float8 as output_tokens,
+          sum(cache_read_tokens)::float8 as cache_read_tokens,
+          sum(cache_write_tokens)::float8 as cache_write_tokens,
+          sum(cost_micros)::float8 as cost_micros,
           ${histogramSums("latency_hist")} as lat,
           ${histogramSums("ttfb_hist")} as ttfb`;
 
@@ -110,6 +113,9 @@ interface SumRow {
   bytes_out: Numeric;
   input_tokens: Numeric;
   output_tokens: Numeric;
+  cache_read_tokens: Numeric;
+  cache_write_tokens: Numeric;
+  cost_micros: Numeric;
   lat: unknown;
   ttfb: unknown;
   [classColumn: `c_${string}`]: Numeric;
@@ -130,6 +136,9 @@ function toBin(r: SumRow, t: number): RollupBin {
     bytesOut: toNumber(r.bytes_out),
     inputTokens: toNumber(r.input_tokens),
     outputTokens: toNumber(r.output_tokens),
+    cacheReadTokens: toNumber(r.cache_read_tokens),
+    cacheWriteTokens: toNumber(r.cache_write_tokens),
+    costMicros: toNumber(r.cost_micros),
     latencyHist: toNumbers(r.lat),
     ttfbHist: toNumbers(r.ttfb),
   };

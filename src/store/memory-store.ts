@@ -141,9 +141,25 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryState
   return {
     kind: "memory",
 
+    async usage() {
+      ensureOpen();
+      sweep();
+      const keys = values.size + windows.size + slots.size;
+      return { usedMemoryBytes: null, maxMemoryBytes: null, keys, prefixKeys: keys };
+    },
+
     async get(key) {
       ensureOpen();
       return readValue(ks.key("kv", key))?.value ?? null;
+    },
+
+    async getAndTouch(key, ttlMs) {
+      ensureOpen();
+      assertPositiveMs("ttlMs", ttlMs);
+      const entry = readValue(ks.key("kv", key));
+      if (entry === undefined) return null;
+      entry.expiresAt = now() + ttlMs;
+      return entry.value;
     },
 
     async set(key, value, opts: SetOptions = {}) {

@@ -122,6 +122,12 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
 
     get: (key) => run(() => client.get(ks.key("kv", key))),
 
+    getAndTouch: (key, ttlMs) =>
+      run(async () => {
+        assertPositiveMs("ttlMs", ttlMs);
+        return client.getex(ks.key("kv", key), "PX", ttlMs);
+      }),
+
     set: (key, value, opts: SetOptions = {}) =>
       run(async () => {
         const k = ks.key("kv", key);
@@ -218,6 +224,19 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
         await client.ping();
       }),
 
+    usage: () =>
+      run(async (live) => {
+        const [info, keys] = await Promise.all([client.info("memory"), client.dbsize()]);
+        const memory = parseRedisInfo(info);
+        return {
+          usedMemoryBytes: numberOrNull(memory.used_memory),
+          // maxmemory 0 means no limit.
+          maxMemoryBytes: numberOrNull(memory.maxmemory) || null,
+          keys,
+          prefixKeys: keys > MAX_KEYS_TO_COUNT ? null : await countPrefixKeys(client, ks.prefix, live),
+        };
+      }),
+
     async close() {
       if (closed) return;
       closed = true;
@@ -233,4 +252,36 @@ function readFourIntegers(raw: unknown): [number, number, number, number] {
     throw new AppError("INTERNAL_ERROR", "Unexpected sliding window script reply.");
   }
   return [Number(raw[0]), Number(raw[1]), Number(raw[2]), Number(raw[3])];
+}
+
+/** Above this many keys in the database, the prefix's own count is not taken (SCAN walks every key). */
+const MAX_KEYS_TO_COUNT = 20_000;
+
+/** `field:value` lines of an INFO section as a record. */
+export function parseRedisInfo(info: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of info.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon > 0 && !line.startsWith("#")) out[line.slice(0, colon)] = line.slice(colon + 1).trim();
+  }
+  return out;
+}
+
+function numberOrNull(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** Keys under `prefix`, counted with SCAN (never KEYS, which blocks Redis). */
+async function countPrefixKeys(client: Redis, prefix: string, live: () => boolean): Promise<number> {
+  let cursor = "0";
+  let count = 0;
+  const pattern = `${prefix.replace(/[*?[\]\\]/g, "\\$&")}*`;
+  do {
+    const [next, batch] = await client.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    count += batch.length;
+    cursor = next;
+  } while (cursor !== "0" && live());
+  return count;
 }

@@ -50,6 +50,18 @@ export interface StoreBreakerView {
   snapshot(): BreakerSnapshot;
 }
 
+/** What the state store holds and costs, for the health page and `/metrics`. */
+export interface StoreUsage {
+  /** Bytes the backend uses (Redis `used_memory`); null for the in-process store. */
+  readonly usedMemoryBytes: number | null;
+  /** Redis `maxmemory`; null when unlimited (0) or not applicable. */
+  readonly maxMemoryBytes: number | null;
+  /** Keys in the backend's database (Redis `DBSIZE`; shared with anything else using that database). */
+  readonly keys: number;
+  /** Keys under this deployment's prefix; null when too many keys to count cheaply. */
+  readonly prefixKeys: number | null;
+}
+
 export interface StateStore {
   readonly kind: "memory" | "redis";
   /** The circuit breaker in front of a store that can stall (Redis); absent for the memory store. */
@@ -57,6 +69,11 @@ export interface StateStore {
 
   /** Reads a value; null when missing or expired. */
   get(key: string): Promise<string | null>;
+  /**
+   * Reads a value and, when it exists, restarts its expiry at `ttlMs` from now (a sliding TTL, e.g.
+   * session affinity); null when missing or expired. One round trip (Redis GETEX).
+   */
+  getAndTouch(key: string, ttlMs: number): Promise<string | null>;
   /** Writes a value; returns false only when `onlyIfAbsent` prevented the write. */
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
   /** Deletes keys (missing keys are ignored). */
@@ -105,6 +122,8 @@ export interface StateStore {
 
   /** Round-trips to the backend; throws when it is unreachable. */
   ping(): Promise<void>;
+  /** Memory use and key counts (a few cheap commands; callers cache it). */
+  usage(): Promise<StoreUsage>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

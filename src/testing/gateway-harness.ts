@@ -5,6 +5,7 @@ import { apiKeys, groupProviders, groups, providers, requestLogs } from "../db/s
 import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, type StrategyName } from "../core/vocabulary/balancing";
 import type { AuthStyle } from "../core/vocabulary/providers";
 import type { GroupRow, ProviderRow, RequestLogRow } from "../db/schema";
+import type { GroupAffinity } from "../db/schema/groups";
 import { createGateway, type Gateway, type GatewayDeps } from "../gateway/create-gateway";
 import type { GatewayOptions, HealthHooks } from "../gateway/gateway-types";
 import type { LogWriterOptions } from "../gateway/log-writer";
@@ -43,6 +44,8 @@ export interface GatewayHarnessOptions {
 }
 
 export interface ProviderSeed {
+  /** Owning tenant; the default tenant when absent. */
+  tenantId?: string;
   name?: string;
   baseUrl: string;
   /** Plain credential; sealed before insert. Null/absent = no credential. */
@@ -54,9 +57,12 @@ export interface ProviderSeed {
   healthCheckPath?: string | null;
   rateLimitPerMinute?: number | null;
   maxConcurrency?: number | null;
+  models?: string[];
 }
 
 export interface GroupSeed {
+  /** Owning tenant; the default tenant when absent. */
+  tenantId?: string;
   slug?: string;
   strategy?: StrategyName;
   maxAttempts?: number;
@@ -67,14 +73,27 @@ export interface GroupSeed {
   totalTimeoutMs?: number;
   enabled?: boolean;
   rateLimitPerMinute?: number | null;
+  affinity?: GroupAffinity;
 }
 
 export interface KeySeed {
+  /** Owning tenant; the default tenant when absent. */
+  tenantId?: string;
   groupId?: string | null;
   rateLimitPerMinute?: number | null;
   maxConcurrency?: number | null;
   expiresAt?: Date | null;
   enabled?: boolean;
+  allowedModels?: string[];
+}
+
+/** A membership's seed fields. */
+export interface MemberSeed {
+  priority?: number;
+  weight?: number | null;
+  enabled?: boolean;
+  models?: string[];
+  modelMap?: Record<string, string>;
 }
 
 export interface GatewayHarness {
@@ -97,11 +116,7 @@ export interface GatewayHarness {
   proxyUrl(slug: string, path?: string): string;
   addProvider(seed: ProviderSeed): Promise<ProviderRow>;
   addGroup(seed?: GroupSeed): Promise<GroupRow>;
-  addMember(
-    groupId: string,
-    providerId: string,
-    seed?: { priority?: number; weight?: number | null; enabled?: boolean },
-  ): Promise<void>;
+  addMember(groupId: string, providerId: string, seed?: MemberSeed): Promise<void>;
   /** Creates a gateway key; returns its id and the full key. */
   addKey(seed?: KeySeed): Promise<{ id: string; key: string }>;
   /** Reloads the routing snapshot now. */
@@ -179,6 +194,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       const [row] = await db
         .insert(providers)
         .values({
+          ...(seed.tenantId === undefined ? null : { tenantId: seed.tenantId }),
           name: seed.name ?? uniq("provider"),
           baseUrl: seed.baseUrl,
           authStyle: seed.authStyle ?? "bearer",
@@ -188,6 +204,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           healthCheckPath: seed.healthCheckPath ?? null,
           rateLimitPerMinute: seed.rateLimitPerMinute ?? null,
           maxConcurrency: seed.maxConcurrency ?? null,
+          models: seed.models ?? [],
         })
         .returning();
       if (!row) throw new Error("provider insert returned nothing");
@@ -204,6 +221,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       const [row] = await db
         .insert(groups)
         .values({
+          ...(seed.tenantId === undefined ? null : { tenantId: seed.tenantId }),
           slug: seed.slug ?? uniq("group"),
           name: seed.slug ?? "test group",
           strategy: seed.strategy ?? DEFAULT_STRATEGY,
@@ -215,6 +233,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           totalTimeoutMs: seed.totalTimeoutMs ?? 20_000,
           enabled: seed.enabled ?? true,
           rateLimitPerMinute: seed.rateLimitPerMinute ?? null,
+          affinity: seed.affinity ?? { enabled: false },
         })
         .returning();
       if (!row) throw new Error("group insert returned nothing");
@@ -227,6 +246,8 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
         priority: seed.priority ?? 0,
         weight: seed.weight ?? null,
         enabled: seed.enabled ?? true,
+        models: seed.models ?? [],
+        modelMap: seed.modelMap ?? {},
       });
     },
     async addKey(seed = {}) {
@@ -234,6 +255,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       const [row] = await db
         .insert(apiKeys)
         .values({
+          ...(seed.tenantId === undefined ? null : { tenantId: seed.tenantId }),
           name: uniq("key"),
           keyDigest: generated.digest,
           keyPrefix: generated.prefix,
@@ -243,6 +265,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           maxConcurrency: seed.maxConcurrency ?? null,
           expiresAt: seed.expiresAt ?? null,
           enabled: seed.enabled ?? true,
+          allowedModels: seed.allowedModels ?? [],
         })
         .returning({ id: apiKeys.id });
       if (!row) throw new Error("key insert returned nothing");

@@ -36,6 +36,30 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<Database
   return Object.assign(db, { url });
 }
 
+/**
+ * Opens a new, EMPTY (unmigrated) database for migration tests: PGlite in memory, or a new PostgreSQL
+ * database (dropped with the run's others at teardown).
+ */
+export async function openEmptyTestDatabase(
+  kind: TestDatabaseKind,
+  migrationsFolder: string,
+): Promise<Database & { url?: string }> {
+  if (kind === "pglite") return openDatabase({ migrationsFolder });
+  const adminUrl = inject("databaseUrl");
+  if (!adminUrl)
+    throw new Error("This suite needs PostgreSQL: TEST_DATABASE_URL=none was set, so it cannot run.");
+  const name = `rb_t_${inject("runId")}_${randomBytes(4).toString("hex")}`;
+  const { default: postgres } = await import("postgres");
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  const url = withDatabaseName(adminUrl, name);
+  return Object.assign(await openDatabase({ url, poolSize: 3, migrationsFolder }), { url });
+}
+
 /** A Redis URL and a key prefix unique to this test file; fails loudly when Redis was opted out. */
 export function testRedis(): { url: string; prefix: string } {
   const url = inject("redisUrl");

@@ -2,7 +2,7 @@ import { ERRORS, type ErrorCode } from "@/core/errors/catalogue";
 import type { RouteDefinition } from "../route-types";
 
 /** Codes every authenticated admin route may answer, whatever it does. */
-const ADMIN_COMMON: readonly ErrorCode[] = ["UNAUTHENTICATED", "INTERNAL_ERROR"];
+const ADMIN_COMMON: readonly ErrorCode[] = ["UNAUTHENTICATED", "INTERNAL_ERROR", "TENANT_NOT_FOUND"];
 /** Codes of a route that reads a request body. */
 const BODY_CODES: readonly ErrorCode[] = [
   "INVALID_JSON",
@@ -16,12 +16,16 @@ export const GATEWAY_CODES: readonly ErrorCode[] = [
   "GATEWAY_KEY_MISSING",
   "GATEWAY_KEY_INVALID",
   "GATEWAY_KEY_SCOPE",
+  "TENANT_DISABLED",
   "GROUP_UNKNOWN",
+  "MODEL_NOT_ALLOWED",
+  "MODEL_NOT_SERVED",
   "PATH_NOT_ALLOWED",
   "BODY_TOO_LARGE",
   "RATE_LIMITED",
   "CONCURRENCY_LIMITED",
   "GROUP_RATE_LIMITED",
+  "QUOTA_EXCEEDED",
   "PROVIDERS_AT_CAPACITY",
   "NO_PROVIDER_AVAILABLE",
   "UPSTREAM_CONNECT_FAILED",

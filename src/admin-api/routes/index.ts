@@ -5,6 +5,7 @@ import { configRoutes } from "./config";
 import { groupRoutes } from "./groups";
 import { healthRoutes } from "./health";
 import { logRoutes } from "./logs";
+import { modelPriceRoutes } from "./model-prices";
 import { providerRoutes } from "./providers";
 import { statsRoutes } from "./stats";
 import { statusRoutes } from "./status";
@@ -25,4 +26,5 @@ export const ADMIN_ROUTES: readonly RouteDefinition[] = [
   ...healthRoutes,
   ...userRoutes,
   ...alertRoutes,
+  ...modelPriceRoutes,
 ];

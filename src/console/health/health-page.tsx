@@ -2,7 +2,7 @@
 
 import { useCallback } from "react";
 import { HeartPulseIcon, RadioIcon, RefreshCwIcon } from "lucide-react";
-import type { HealthReport, ProviderHealth } from "@/contracts/health";
+import type { HealthReport, ProviderHealth, StorageUsage } from "@/contracts/health";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -191,6 +191,7 @@ export function HealthPage() {
             })}
           </TableCard>
           {data && data.groups.length > 0 && <GroupHealth report={data} />}
+          {data?.storage && <StorageUsageCard storage={data.storage} />}
         </>
       )}
       <EjectDialog
@@ -310,6 +311,66 @@ function GroupHealth({ report }: { report: HealthReport }) {
           </Card>
         ))}
       </div>
+    </section>
+  );
+}
+
+/** 1536 → "1.5 KB": binary steps, one decimal, the locale's digits. */
+function formatBytes(locale: string, bytes: number): string {
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value)} ${units[unit]}`;
+}
+
+function StorageUsageCard({ storage }: { storage: StorageUsage }) {
+  const { t, locale } = useI18n();
+  const count = (n: number) => new Intl.NumberFormat(locale).format(n);
+  const store = storage.stateStore;
+  const memory =
+    store.usedMemoryBytes === null
+      ? null
+      : store.maxMemoryBytes === null
+        ? t("health.storageMemory", { used: formatBytes(locale, store.usedMemoryBytes) })
+        : t("health.storageMemoryOf", {
+            used: formatBytes(locale, store.usedMemoryBytes),
+            max: formatBytes(locale, store.maxMemoryBytes),
+          });
+  const keys =
+    store.keys === null
+      ? null
+      : store.kind === "redis" && store.prefixKeys !== null
+        ? t("health.storagePrefixKeys", { keys: count(store.keys), prefixKeys: count(store.prefixKeys) })
+        : t("health.storageKeys", { keys: count(store.keys) });
+  return (
+    <section className="flex flex-col gap-3" data-testid="health-storage">
+      <h2 className="text-base font-semibold">{t("health.storageTitle")}</h2>
+      <Card className="gap-2">
+        <CardContent>
+          <dl className="grid gap-2 text-sm sm:grid-cols-2">
+            <div>
+              <dt className="text-muted-foreground">
+                {t("health.storageDatabase", { kind: storage.database.kind })}
+              </dt>
+              <dd className="tabular-nums">
+                {storage.database.sizeBytes === null
+                  ? t("health.storageUnknown")
+                  : formatBytes(locale, storage.database.sizeBytes)}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-muted-foreground">{t("health.storageStore", { kind: store.kind })}</dt>
+              <dd className="tabular-nums">
+                {[memory, keys].filter((part) => part !== null).join(" · ") || t("health.storageUnknown")}
+              </dd>
+            </div>
+          </dl>
+        </CardContent>
+      </Card>
     </section>
   );
 }

@@ -57,7 +57,15 @@ export const ERROR_ADVICE: Readonly<Partial<Record<ErrorCode, string>>> = {
     "Send the gateway key: OpenAI SDKs as `apiKey` (Bearer), Anthropic SDKs and Claude Code as `ANTHROPIC_API_KEY` / `x-api-key`. For Claude Code set `ANTHROPIC_BASE_URL` and `ANTHROPIC_API_KEY` (not `ANTHROPIC_AUTH_TOKEN` with another value).",
   GATEWAY_KEY_INVALID:
     "The key is unknown, disabled or expired: check it in the console's API keys page (the full key is shown only once, at creation).",
+  TENANT_DISABLED:
+    "A system administrator disabled the key's tenant: every key of that tenant is refused until the tenant is enabled again (`PUT /api/admin/tenants/{id}` with `enabled: true`).",
+  TENANT_NOT_FOUND:
+    "No tenant has this id, or the `X-Roundabout-Tenant` header names a slug that does not exist (or one you are not a member of): list them with `GET /api/admin/tenants`.",
   GATEWAY_KEY_SCOPE: "The key is scoped to another group: use that group's URL, or a key without scope.",
+  MODEL_NOT_ALLOWED:
+    "The key's allowed models (names and globs) do not include the requested model: ask the operator to add it to the key's allowed models, or use another model.",
+  MODEL_NOT_SERVED:
+    "No member of the group lists the requested model (the message names model and group). Check the spelling, `GET {group}/v1/models`, or add the model (or a glob such as `claude-sonnet-*`) to a membership's or provider's models; a member without a list serves every model.",
   GROUP_UNKNOWN:
     "No enabled group has this slug: the URL is `/api/proxy/{slug}/…` — check the slug and that the group is enabled.",
   RATE_LIMITED:
@@ -66,6 +74,11 @@ export const ERROR_ADVICE: Readonly<Partial<Record<ErrorCode, string>>> = {
     "The key has too many requests in flight: lower client concurrency or raise the key's limit.",
   GROUP_RATE_LIMITED:
     "The group's requests-per-minute limit is reached: wait for `Retry-After`, or raise it.",
+  QUOTA_EXCEEDED:
+    "A requests, tokens or cost quota of the key is used up: the body names the quota, its limit, the usage and `resetsAt`; wait for `Retry-After` (the window's reset) or raise the quota. Tokens and cost are charged after a response, so the request that crosses a limit completes and the next one is refused.",
+  MODEL_PRICE_NOT_FOUND: "The model price id is unknown: list prices with `GET /api/admin/model-prices`.",
+  MODEL_PRICE_EXISTS:
+    "Each model name or glob has one price: update the existing one with `PUT /api/admin/model-prices/{id}`, or import with replacement.",
   PROVIDERS_AT_CAPACITY:
     "Every provider is at its own rate or concurrency cap: retry after `Retry-After`, raise the caps, or add a provider.",
   PATH_NOT_ALLOWED:

@@ -10,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -21,38 +22,49 @@ import {
   ALERT_SEVERITIES,
   DEFAULT_ALERT_SEVERITY,
 } from "../../core/vocabulary/alerts";
+import { tenantIdColumn } from "./tenants";
 
 /** An alert rule; `condition` holds the per-type thresholds (validated by the contract's union). */
-export const alertRules = pgTable("alert_rules", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  name: text("name").notNull().unique(),
-  description: text("description").notNull().default(""),
-  enabled: boolean("enabled").notNull().default(true),
-  severity: text("severity", { enum: ALERT_SEVERITIES }).notNull().default(DEFAULT_ALERT_SEVERITY),
-  type: text("type").notNull(),
-  condition: jsonb("condition").$type<Record<string, unknown>>().notNull(),
-  forMs: integer("for_ms").notNull().default(0),
-  cooldownMs: integer("cooldown_ms").notNull().default(300_000),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-});
+export const alertRules = pgTable(
+  "alert_rules",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    enabled: boolean("enabled").notNull().default(true),
+    severity: text("severity", { enum: ALERT_SEVERITIES }).notNull().default(DEFAULT_ALERT_SEVERITY),
+    type: text("type").notNull(),
+    condition: jsonb("condition").$type<Record<string, unknown>>().notNull(),
+    forMs: integer("for_ms").notNull().default(0),
+    cooldownMs: integer("cooldown_ms").notNull().default(300_000),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [unique("alert_rules_tenant_name_unique").on(t.tenantId, t.name)],
+);
 
 /**
  * Where notices go. `settings` holds the non-secret fields; every secret (URL, signing secret, SMTP
  * password) is in `secrets_cipher`, one sealed JSON object (secret box, aad = channel id). `display`
  * keeps the masked hints shown by the API.
  */
-export const alertChannels = pgTable("alert_channels", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  name: text("name").notNull().unique(),
-  type: text("type", { enum: ALERT_CHANNEL_TYPES }).notNull(),
-  enabled: boolean("enabled").notNull().default(true),
-  settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
-  secretsCipher: text("secrets_cipher").notNull(),
-  display: jsonb("display").$type<Record<string, unknown>>().notNull().default({}),
-  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-  updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
-});
+export const alertChannels = pgTable(
+  "alert_channels",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: tenantIdColumn(),
+    name: text("name").notNull(),
+    type: text("type", { enum: ALERT_CHANNEL_TYPES }).notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+    secretsCipher: text("secrets_cipher").notNull(),
+    display: jsonb("display").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  },
+  (t) => [unique("alert_channels_tenant_name_unique").on(t.tenantId, t.name)],
+);
 
 /** Which channels a rule notifies. A channel still used by a rule cannot be deleted. */
 export const alertRuleChannels = pgTable(

@@ -1,4 +1,5 @@
 import { bigint, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { tenantIdColumn } from "./tenants";
 
 /** One row per admin write: who changed what and when. Secrets are masked before they get here. */
 export const auditLog = pgTable(
@@ -6,6 +7,7 @@ export const auditLog = pgTable(
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
+    tenantId: tenantIdColumn(),
     actorId: text("actor_id"),
     actorName: text("actor_name").notNull(),
     action: text("action").notNull(),
@@ -17,6 +19,7 @@ export const auditLog = pgTable(
   },
   (t) => [
     index("audit_log_at_idx").on(t.at.desc()),
+    index("audit_log_tenant_idx").on(t.tenantId, t.at.desc()),
     index("audit_log_entity_idx").on(t.entityType, t.entityId),
   ],
 );

@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { tenantIdColumn } from "./tenants";
 import type { LoggedAttemptOutcome } from "../../core/vocabulary/status-classes";
 
 /** One upstream attempt inside a client request. Offsets are ms since the request started. */
@@ -23,12 +35,19 @@ export interface AttemptRecord {
   outcome: LoggedAttemptOutcome;
 }
 
-/** What the data plane records about every client request. */
+/**
+ * What the data plane records about every client request. Partitioned by UTC day on `created_at`
+ * (declarative partitioning, done by the hand-written migration since drizzle cannot say PARTITION
+ * BY; see db/day-partitions.ts): the primary key must contain the partition column, and retention
+ * drops whole days.
+ */
 export const requestLogs = pgTable(
   "request_logs",
   {
-    id: text("id").primaryKey(),
+    id: text("id").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    /** The tenant of the presented key (the default tenant when the request was refused before). */
+    tenantId: tenantIdColumn(),
     groupId: uuid("group_id"),
     groupSlug: text("group_slug"),
     providerId: uuid("provider_id"),
@@ -45,11 +64,24 @@ export const requestLogs = pgTable(
     model: text("model"),
     inputTokens: integer("input_tokens"),
     outputTokens: integer("output_tokens"),
+    /** Part of input_tokens read from / written to the prompt cache (priced apart). */
+    cacheReadTokens: integer("cache_read_tokens"),
+    cacheWriteTokens: integer("cache_write_tokens"),
+    /** Cost in micro-dollars from the price book at the time of the request; null = model unpriced. */
+    costMicros: bigint("cost_micros", { mode: "number" }),
+    /** The model name sent upstream when an alias rewrote it (null when equal to `model`). */
+    upstreamModel: text("upstream_model"),
+    /** Session affinity: `hit` (stuck provider used), `miss` (new session), `moved` (stuck one skipped); null = off. */
+    affinity: text("affinity"),
     clientIp: text("client_ip"),
     streamed: boolean("streamed").notNull().default(false),
   },
   (t) => [
-    index("request_logs_created_idx").on(t.createdAt.desc(), t.id.desc()),
+    // Serves the newest-first keyset pages (scanned backwards) as well as uniqueness.
+    primaryKey({ columns: [t.createdAt, t.id] }),
+    // A log by its request id (from an error's request_id): a hash entry is about a third of a btree's.
+    index("request_logs_id_idx").using("hash", t.id),
+    index("request_logs_tenant_idx").on(t.tenantId, t.createdAt.desc()),
     index("request_logs_provider_idx").on(t.providerId, t.createdAt.desc()),
     index("request_logs_key_idx").on(t.keyId, t.createdAt.desc()),
     index("request_logs_group_idx").on(t.groupId, t.createdAt.desc()),

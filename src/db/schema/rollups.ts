@@ -11,19 +11,23 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import { tenantIdColumn } from "./tenants";
 
 /**
  * Statistics rollups maintained by the request-log writer in the same transaction as each batch of
  * raw rows, so dashboards never scan `request_logs`. One row per bucket × group × provider × key ×
  * status class; `grain` is the bucket length in minutes (1, 60 or 1440). Absent dimensions (a request
  * refused before its group, key or provider was known) are stored as the nil UUID so every dimension
- * can be part of the primary key.
+ * can be part of the primary key. Partitioned by grain: minute rows (`stats_rollups_minute`) by UTC day
+ * on `bucket`, so their retention drops whole days; hour and day rows in `stats_rollups_coarse`.
  */
 export const statsRollups = pgTable(
   "stats_rollups",
   {
     grain: smallint("grain").notNull(),
     bucket: timestamp("bucket", { withTimezone: true, mode: "date" }).notNull(),
+    /** Follows from the key and group (both belong to one tenant); kept for per-tenant reads. */
+    tenantId: tenantIdColumn(),
     groupId: uuid("group_id").notNull(),
     providerId: uuid("provider_id").notNull(),
     keyId: uuid("key_id").notNull(),
@@ -37,6 +41,10 @@ export const statsRollups = pgTable(
     bytesOut: bigint("bytes_out", { mode: "number" }).notNull(),
     inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
     outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+    cacheReadTokens: bigint("cache_read_tokens", { mode: "number" }).notNull().default(0),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(0),
+    /** Sum of the priced requests' cost in micro-dollars (unpriced requests add nothing). */
+    costMicros: bigint("cost_micros", { mode: "number" }).notNull().default(0),
     /** Requests per error code, e.g. `{"UPSTREAM_TIMEOUT": 3}`; merged key by key on upsert. */
     errorCodes: jsonb("error_codes").$type<Record<string, number>>().notNull().default({}),
     /** Fixed log-spaced histograms (see stats/histogram); merged by element-wise addition. */
@@ -44,9 +52,13 @@ export const statsRollups = pgTable(
     ttfbHist: bigint("ttfb_hist", { mode: "number" }).array().notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.grain, t.bucket, t.groupId, t.providerId, t.keyId, t.statusClass] }),
+    primaryKey({
+      name: "stats_rollups_pk",
+      columns: [t.grain, t.bucket, t.tenantId, t.groupId, t.providerId, t.keyId, t.statusClass],
+    }),
     index("stats_rollups_provider_idx").on(t.providerId, t.grain, t.bucket),
     index("stats_rollups_group_idx").on(t.groupId, t.grain, t.bucket),
+    index("stats_rollups_tenant_idx").on(t.tenantId, t.grain, t.bucket),
   ],
 );
 
@@ -74,11 +86,14 @@ export const healthEvents = pgTable(
 
 export type HealthEventRow = typeof healthEvents.$inferSelect;
 
-/** Request and response bodies captured for debugging (groups with `capture_bodies`), redacted. */
+/**
+ * Request and response bodies captured for debugging (groups with `capture_bodies`), redacted.
+ * Partitioned by UTC day on `created_at` (the request log's own `created_at`) like `request_logs`.
+ */
 export const requestBodies = pgTable(
   "request_bodies",
   {
-    requestId: text("request_id").primaryKey(),
+    requestId: text("request_id").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     requestBody: text("request_body"),
     /** Size of the whole body; the stored text holds at most the group's capture limit. */
@@ -88,7 +103,7 @@ export const requestBodies = pgTable(
     responseBytes: integer("response_bytes").notNull().default(0),
     responseTruncated: boolean("response_truncated").notNull().default(false),
   },
-  (t) => [index("request_bodies_created_idx").on(t.createdAt)],
+  (t) => [primaryKey({ columns: [t.createdAt, t.requestId] })],
 );
 
 export type RequestBodyRow = typeof requestBodies.$inferSelect;

@@ -1,21 +1,31 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { strategyUsesLatency } from "../../core/balancing/registry";
 import type { TierRef } from "../../core/balancing/select";
+import { compileModelList, isGlob, type ModelMatcher } from "../../core/routing/model-globs";
+import { DEFAULT_AFFINITY_HEADER, DEFAULT_AFFINITY_TTL_SECONDS } from "../../contracts/models";
+import type { GroupAffinity } from "../../db/schema/groups";
 import type { Strategy } from "../../core/balancing/types";
 import type { Db } from "../../db/client";
 import { createPacer, readInPages, readInPagesBy } from "../../db/pacing";
+import { createPriceBook } from "../../core/cost/price-book";
+import { toQuotaLimits } from "../../core/quota/quota";
 import { apiKeys } from "../../db/schema/api-keys";
+import { modelPrices } from "../../db/schema/model-prices";
 import { groupProviders } from "../../db/schema/group-providers";
 import type { StrategyName } from "../../core/vocabulary/balancing";
 import { groups } from "../../db/schema/groups";
 import { providers, type ProviderRow } from "../../db/schema/providers";
+import { tenants } from "../../db/schema/tenants";
 import type { Logger } from "../../observability/logger";
 import { openProviderHeaders } from "../../security/provider-header-secrets";
-import type {
-  RoutingSnapshot,
-  SnapshotGroup,
-  SnapshotKey,
-  SnapshotMember,
-  SnapshotProvider,
+import {
+  groupSlugKey,
+  type RoutingSnapshot,
+  type SnapshotAffinity,
+  type SnapshotGroup,
+  type SnapshotKey,
+  type SnapshotMember,
+  type SnapshotProvider,
 } from "./snapshot-types";
 
 /** Decrypts a sealed provider credential; the provider id is the associated data. */
@@ -36,15 +46,21 @@ export interface BuildSnapshotDeps {
 const PAGE_ROWS = 500;
 
 /**
- * Reads the config tables and builds a frozen routing snapshot, joined in memory. Providers and keys
- * are read in pages and the build yields to the event loop every 20 ms (src/db/pacing.ts), so a
- * reload after a large import never stalls proxied requests; the current snapshot serves meanwhile.
+ * Reads the config tables and builds a frozen routing snapshot, joined in memory. Memberships,
+ * providers and keys are read in pages and the build yields to the event loop every 20 ms
+ * (src/db/pacing.ts), so a reload after a large import never stalls proxied requests; the current
+ * snapshot serves meanwhile.
  * Pages are separate statements: a write landing mid-build announces itself and triggers the next
  * reload, as any write during a reload does.
  */
 export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSnapshot> {
   const { db } = deps;
-  const groupRows = await db.select().from(groups).where(eq(groups.enabled, true));
+  const [groupRows, tenantRows, priceRows] = await Promise.all([
+    db.select().from(groups).where(eq(groups.enabled, true)),
+    db.select({ id: tenants.id, enabled: tenants.enabled }).from(tenants),
+    db.select().from(modelPrices),
+  ]);
+  const tenantEnabled = new Map(tenantRows.map((t) => [t.id, t.enabled]));
   // Keyset on the composite primary key: 10,000 memberships in one result were a stall of their own.
   const memberRows = await readInPagesBy(
     (after: readonly [string, string] | null) =>
@@ -107,14 +123,17 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
     if (turn !== undefined) await turn;
     const p = providerById.get(m.providerId);
     if (p === undefined) continue;
+    const list = m.models.length > 0 ? m.models : p.row.models;
     const member: SnapshotMember = Object.freeze({
       provider: p.snap,
       priority: m.priority,
       weight: Math.max(0, m.weight ?? p.row.weight),
+      models: list.length > 0 ? compileModelList(list) : null,
+      modelMap: Object.keys(m.modelMap).length > 0 ? Object.freeze({ ...m.modelMap }) : null,
     });
-    const list = membersByGroup.get(m.groupId);
-    if (list === undefined) membersByGroup.set(m.groupId, [member]);
-    else list.push(member);
+    const groupList = membersByGroup.get(m.groupId);
+    if (groupList === undefined) membersByGroup.set(m.groupId, [member]);
+    else groupList.push(member);
   }
 
   const groupsBySlug = new Map<string, SnapshotGroup>();
@@ -128,6 +147,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
     for (const m of members) origins.add(m.provider.origin);
     const group: SnapshotGroup = {
       id: g.id,
+      tenantId: g.tenantId,
       slug: g.slug,
       strategyName: g.strategy,
       strategyFor: deps.strategiesFor(g.id, g.strategy),
@@ -142,8 +162,12 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
       captureMaxBytes: g.captureMaxBytes,
       members: Object.freeze(members),
       membersById: new Map(members.map((m) => [m.provider.id, m])),
+      routesByModel: members.some((m) => m.models !== null || m.modelMap !== null),
+      modelCatalog: modelCatalogOf(members),
+      affinity: toSnapshotAffinity(g.affinity),
+      usesLatency: strategyUsesLatency(g.strategy),
     };
-    groupsBySlug.set(g.slug, Object.freeze(group));
+    groupsBySlug.set(groupSlugKey(g.tenantId, g.slug), Object.freeze(group));
   }
 
   const keysByDigest = new Map<string, SnapshotKey>();
@@ -154,10 +178,14 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
       k.keyDigest,
       Object.freeze({
         id: k.id,
+        tenantId: k.tenantId,
+        tenantEnabled: tenantEnabled.get(k.tenantId) ?? false,
         groupId: k.groupId,
         expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
         rateLimitPerMinute: positiveOrNull(k.rateLimitPerMinute),
         maxConcurrency: positiveOrNull(k.maxConcurrency),
+        allowedModels: k.allowedModels.length > 0 ? compileModelList(k.allowedModels) : null,
+        quota: toQuotaLimits(k.quota),
       }),
     );
   }
@@ -169,6 +197,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
     keysByDigest,
     origins,
     providerIds,
+    priceBook: createPriceBook(priceRows),
   });
 }
 
@@ -226,6 +255,31 @@ export function toSnapshotProvider(
     healthCheckPath: row.healthCheckPath,
     rateLimitPerMinute: positiveOrNull(row.rateLimitPerMinute),
     maxConcurrency: positiveOrNull(row.maxConcurrency),
+  });
+}
+
+/**
+ * What `GET /v1/models` lists for a group: the exact names of every member's list plus the client
+ * names of its aliases; null (forward the request) when a member serves every model, since the
+ * configuration then does not know the full list.
+ */
+function modelCatalogOf(members: readonly SnapshotMember[]): readonly string[] | null {
+  if (members.length === 0 || members.some((m) => m.models === null)) return null;
+  const names = new Set<string>();
+  for (const m of members) {
+    for (const pattern of (m.models as ModelMatcher).patterns) if (!isGlob(pattern)) names.add(pattern);
+    if (m.modelMap !== null) for (const alias of Object.keys(m.modelMap)) names.add(alias);
+  }
+  return Object.freeze([...names].sort());
+}
+
+/** The group's affinity settings with defaults filled in; null when off. */
+function toSnapshotAffinity(affinity: GroupAffinity | null | undefined): SnapshotAffinity | null {
+  if (affinity?.enabled !== true) return null;
+  const ttlSeconds = affinity.ttlSeconds ?? DEFAULT_AFFINITY_TTL_SECONDS;
+  return Object.freeze({
+    header: (affinity.header ?? DEFAULT_AFFINITY_HEADER).toLowerCase(),
+    ttlMs: Math.max(1, ttlSeconds) * 1000,
   });
 }
 

@@ -8,7 +8,11 @@ import { createSecretBox, keyIdOf } from "../../security/secret-box";
 import { createMemoryStore } from "../../store/memory-store";
 import { CONFIG_CHANNEL } from "../../store/types";
 import { openTestDatabase } from "../../testing/test-database";
+import { DEFAULT_TENANT_ID } from "../../core/vocabulary/tenants";
 import { createSnapshotHolder, type SnapshotHolder } from "./snapshot-holder";
+import { groupSlugKey } from "./snapshot-types";
+
+const MAIN = groupSlugKey(DEFAULT_TENANT_ID, "main");
 
 let database: Database;
 const lines: string[] = [];
@@ -78,7 +82,7 @@ describe("routing snapshot", () => {
   it("holds enabled groups with enabled, usable members sorted by priority, and enabled keys", () => {
     const s = holder.current()!;
     expect(Object.isFrozen(s)).toBe(true);
-    const g = s.groupsBySlug.get("main")!;
+    const g = s.groupsBySlug.get(MAIN)!;
     expect(g.strategyName).toBe("round_robin");
     expect(g.members.map((m) => [m.provider.name, m.priority, m.weight])).toEqual([
       ["a", 0, 5],
@@ -96,21 +100,21 @@ describe("routing snapshot", () => {
 
   it("coalesces a burst of change announcements into few reloads and keeps strategy instances", async () => {
     const before = holder.current()!;
-    const strategyFor = before.groupsBySlug.get("main")!.strategyFor;
+    const strategyFor = before.groupsBySlug.get(MAIN)!.strategyFor;
     for (let i = 0; i < 25; i++) await store.publish(CONFIG_CHANNEL, String(i));
     for (let i = 0; i < 100 && holder.current() === before; i++) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 100));
     const after = holder.current()!;
     expect(after.version - before.version).toBeGreaterThanOrEqual(1);
     expect(after.version - before.version).toBeLessThanOrEqual(2);
-    expect(after.groupsBySlug.get("main")!.strategyFor).toBe(strategyFor);
+    expect(after.groupsBySlug.get(MAIN)!.strategyFor).toBe(strategyFor);
   });
 
   it("gives a group a fresh strategy when its strategy changes", async () => {
-    const before = holder.current()!.groupsBySlug.get("main")!;
+    const before = holder.current()!.groupsBySlug.get(MAIN)!;
     await database.db.update(groups).set({ strategy: "weighted_random" }).where(eq(groups.id, groupId));
     await holder.reload();
-    const after = holder.current()!.groupsBySlug.get("main")!;
+    const after = holder.current()!.groupsBySlug.get(MAIN)!;
     expect(after.strategyName).toBe("weighted_random");
     expect(after.strategyFor).not.toBe(before.strategyFor);
   });

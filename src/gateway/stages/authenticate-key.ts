@@ -2,7 +2,12 @@ import type { IncomingHttpHeaders } from "node:http";
 import { AppError } from "../../core/errors/catalogue";
 import { digestGatewayKey } from "../../security/gateway-key";
 import type { Route } from "../context/request-facts";
-import type { RoutingSnapshot, SnapshotGroup, SnapshotKey } from "../snapshot/snapshot-types";
+import {
+  groupSlugKey,
+  type RoutingSnapshot,
+  type SnapshotGroup,
+  type SnapshotKey,
+} from "../snapshot/snapshot-types";
 
 const BEARER = /^bearer\s+/i;
 
@@ -19,7 +24,10 @@ function presentedKey(headers: IncomingHttpHeaders): string | null {
   return key ? key : null;
 }
 
-/** Resolves the gateway key against the snapshot: 401 when missing, unknown, disabled or expired. */
+/**
+ * Resolves the gateway key against the snapshot: 401 when missing, unknown, disabled or expired; 403
+ * TENANT_DISABLED when its tenant is disabled.
+ */
 export function authenticateKey(
   headers: IncomingHttpHeaders,
   snapshot: RoutingSnapshot,
@@ -32,12 +40,16 @@ export function authenticateKey(
   if (key === undefined || (key.expiresAt !== null && key.expiresAt <= nowMs)) {
     throw new AppError("GATEWAY_KEY_INVALID");
   }
+  if (!key.tenantEnabled) throw new AppError("TENANT_DISABLED");
   return key;
 }
 
-/** Finds the route's enabled group (404) and checks a group-scoped key may use it (403). */
+/**
+ * Finds the route's enabled group inside the key's tenant (404: another tenant's group of that slug is
+ * as unknown as a missing one) and checks a group-scoped key may use it (403).
+ */
 export function resolveGroup(snapshot: RoutingSnapshot, route: Route, key: SnapshotKey): SnapshotGroup {
-  const group = snapshot.groupsBySlug.get(route.groupSlug);
+  const group = snapshot.groupsBySlug.get(groupSlugKey(key.tenantId, route.groupSlug));
   if (group === undefined) throw new AppError("GROUP_UNKNOWN");
   if (key.groupId !== null && key.groupId !== group.id) throw new AppError("GATEWAY_KEY_SCOPE");
   return group;

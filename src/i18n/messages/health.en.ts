@@ -57,4 +57,12 @@ export const healthEn = {
   memberMeta: "tier {priority} · weight {weight}",
   notRouted: "not routed",
   trial: "trial",
+  storageTitle: "Storage",
+  storageDatabase: "Database ({kind})",
+  storageStore: "State store ({kind})",
+  storageMemory: "{used} used",
+  storageMemoryOf: "{used} of {max}",
+  storageKeys: "{keys} keys",
+  storagePrefixKeys: "{keys} keys ({prefixKeys} ours)",
+  storageUnknown: "not available",
 };

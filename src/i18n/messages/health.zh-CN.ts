@@ -58,4 +58,12 @@ export const healthZhCN: typeof healthEn = {
   memberMeta: "层级 {priority} · 权重 {weight}",
   notRouted: "未参与路由",
   trial: "试探中",
+  storageTitle: "存储",
+  storageDatabase: "数据库({kind})",
+  storageStore: "状态存储({kind})",
+  storageMemory: "已用 {used}",
+  storageMemoryOf: "已用 {used} / 共 {max}",
+  storageKeys: "{keys} 个键",
+  storagePrefixKeys: "{keys} 个键(本实例前缀 {prefixKeys} 个)",
+  storageUnknown: "不可用",
 };
