@@ -7,6 +7,7 @@ import { createLogger } from "../../observability/logger";
 import { createSecretBox, keyIdOf } from "../../security/secret-box";
 import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from "../../testing/test-database";
 import { buildSnapshot } from "./build-snapshot";
+import { groupSlugKey } from "./snapshot-types";
 
 /**
  * A large configuration (more rows than one read page, more work than one 20 ms slice) is read in
@@ -20,11 +21,13 @@ const box = createSecretBox({ keys: [{ id: keyIdOf(key), key }], activeKeyId: ke
 
 describe.each(DATABASE_KINDS)("on %s", (kind: TestDatabaseKind) => {
   let database: Database;
+  let bigGroup: { tenantId: string };
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
     const db = database.db;
     const [g] = await db.insert(groups).values({ slug: "big", name: "big" }).returning();
+    bigGroup = g!;
     for (let start = 0; start < PROVIDERS; start += 500) {
       const rows = Array.from({ length: 500 }, (_, j) => {
         const id = crypto.randomUUID();
@@ -75,11 +78,15 @@ describe.each(DATABASE_KINDS)("on %s", (kind: TestDatabaseKind) => {
       });
       ticking = false;
       expect(snapshot.providerIds.size).toBe(PROVIDERS);
-      expect(snapshot.groupsBySlug.get("big")?.members.length).toBe(PROVIDERS);
+      expect(snapshot.groupsBySlug.get(groupSlugKey(bigGroup.tenantId, "big"))?.members.length).toBe(
+        PROVIDERS,
+      );
       expect(snapshot.keysByDigest.size).toBe(KEYS - KEYS / 10);
       expect(snapshot.keysByDigest.has("digest-0")).toBe(false);
       expect(snapshot.keysByDigest.has("digest-1")).toBe(true);
-      expect(snapshot.groupsBySlug.get("big")?.members[0]?.provider.credential).toMatch(/^sk-\d+$/);
+      expect(
+        snapshot.groupsBySlug.get(groupSlugKey(bigGroup.tenantId, "big"))?.members[0]?.provider.credential,
+      ).toMatch(/^sk-\d+$/);
       // At least one turn per page read (3 provider pages, 6 key pages), whatever the machine's speed.
       expect(turns).toBeGreaterThanOrEqual(9);
     });
