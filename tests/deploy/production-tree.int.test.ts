@@ -62,13 +62,18 @@ function execForms(keyword: "CMD"): string[][] {
   );
 }
 
+/** The child's whole environment: the stage's variables and PATH, nothing inherited from the suite. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  return { ...env, NODE_ENV: env.NODE_ENV as NodeJS.ProcessEnv["NODE_ENV"], PATH: process.env.PATH ?? "" };
+}
+
 /** Runs as the image's non-root user when we can (root), else as ourselves. */
 const asUser = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
 
 function run(command: string[], env: Record<string, string>, timeout = 60_000) {
   return spawnSync(command[0]!, command.slice(1), {
     cwd: app,
-    env: { PATH: process.env.PATH ?? "", ...env } as NodeJS.ProcessEnv,
+    env: childEnv(env),
     encoding: "utf8",
     timeout,
     ...asUser,
@@ -127,7 +132,7 @@ describe("the Docker image's tree, without Docker", { timeout: 900_000 }, () => 
     expect(cmd).toEqual(["node", "dist/server.mjs"]);
     const child = spawn(cmd![0]!, cmd!.slice(1), {
       cwd: app,
-      env: { PATH: process.env.PATH ?? "", ...env } as NodeJS.ProcessEnv,
+      env: childEnv(env),
       stdio: ["ignore", "pipe", "pipe"],
       ...asUser,
     });
