@@ -77,8 +77,8 @@ describe.each(DATABASE_KINDS)("admin API config import/export on %s", (kind) => 
       expect.objectContaining({
         slug: "g1",
         providers: [
-          { provider: "a", priority: 0, weight: null, enabled: true },
-          { provider: "b", priority: 1, weight: 5, enabled: true },
+          { provider: "a", priority: 0, weight: null, enabled: true, models: [], modelMap: {} },
+          { provider: "b", priority: 1, weight: 5, enabled: true, models: [], modelMap: {} },
         ],
       }),
     ]);
