@@ -23,6 +23,7 @@ import {
   iterateLogPages,
   selectLogPage,
   type LogSummaryRow,
+  logIdCondition,
 } from "@/stats/log-query";
 import { statusClassOf } from "@/stats/status-class";
 import { parseInput, type ServiceContext } from "./service-context";
@@ -157,7 +158,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
             eq(requestBodies.requestId, requestLogs.id),
           ),
         )
-        .where(eq(requestLogs.id, id));
+        .where(logIdCondition(id));
       if (row === undefined) throw new AppError("LOG_NOT_FOUND");
       const { log, bodies } = row;
       const summary = toSummary({
