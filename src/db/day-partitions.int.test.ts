@@ -146,7 +146,6 @@ describe.each(DATABASE_KINDS)("day partitions (%s)", (kind) => {
     expect(indexes.map((i) => i.name)).toEqual(
       expect.arrayContaining([
         "request_logs_created_at_id_pk",
-        "request_logs_id_idx",
         "request_logs_provider_idx",
         "request_logs_error_idx",
         "request_bodies_created_at_request_id_pk",

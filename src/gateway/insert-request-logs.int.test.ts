@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { requestLogs, type NewRequestLogRow } from "../db/schema";
 import { DATABASE_KINDS, openTestDatabase } from "../testing/test-database";
+import { DEFAULT_TENANT_ID } from "../core/vocabulary/tenants";
+import { expandAttempts } from "../stats/attempt-codec";
 import { createRequestLogInsert } from "./insert-request-logs";
 
 describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
@@ -80,11 +82,21 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
     };
     await insert([full, sparse]);
     const [a, b] = await read([full.id, sparse.id]);
-    expect(a).toEqual({ ...full, createdAt: full.createdAt });
+    // Attempts are stored compact (the row's own provider id left out) and expand back exactly.
+    expect(a?.attempts[0]).toEqual([null, 'p\'1 "✓"', 503, null, 0.1, null, 12.3, 12.3, 12.2, "failure"]);
+    expect({
+      ...a,
+      tenantId: undefined,
+      attempts: expandAttempts(a?.attempts, a?.providerId ?? null),
+    }).toEqual({
+      ...full,
+      createdAt: full.createdAt,
+    });
     expect(a?.createdAt.getTime()).toBe(full.createdAt.getTime());
     // Columns left out take their defaults; nullable ones are NULL.
     expect(b).toEqual({
       ...sparse,
+      tenantId: DEFAULT_TENANT_ID,
       groupSlug: null,
       providerId: null,
       keyId: null,

@@ -25,6 +25,7 @@ import {
   type LogSummaryRow,
   logIdCondition,
 } from "@/stats/log-query";
+import { expandAttempts } from "@/stats/attempt-codec";
 import { statusClassOf } from "@/stats/status-class";
 import { parseInput, type ServiceContext } from "./service-context";
 
@@ -170,7 +171,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
       });
       return {
         ...summary,
-        attempts: log.attempts.map(toAttempt),
+        attempts: expandAttempts(log.attempts, log.providerId).map(toAttempt),
         bodies:
           bodies === null
             ? null

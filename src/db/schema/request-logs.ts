@@ -57,6 +57,8 @@ export const requestLogs = pgTable(
     status: integer("status").notNull(),
     totalMs: integer("total_ms").notNull(),
     ttfbMs: integer("ttfb_ms"),
+    // Written as AttemptRecord objects; STORED compact (positional arrays) by the log insert, so a
+    // stored row's attempts are read through stats/attempt-codec.ts expandAttempts.
     attempts: jsonb("attempts").$type<AttemptRecord[]>().notNull().default([]),
     errorCode: text("error_code"),
     bytesIn: bigint("bytes_in", { mode: "number" }).notNull().default(0),
