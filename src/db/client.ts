@@ -33,7 +33,7 @@ export interface OpenDatabaseOptions {
 /** Arbitrary constant naming Roundabout's migration advisory lock. */
 const MIGRATION_LOCK_ID = 727_001;
 
-/** WAL kept by embedded PGlite before a checkpoint (its minimum is 2 × wal_segment_size, 32 MB). */
+/** WAL kept by embedded PGlite, also as recycled segments (its minimum is 2 × wal_segment_size, 32 MB). */
 const PGLITE_MAX_WAL_SIZE = "32MB";
 /** WAL written since the last checkpoint that makes embedded PGlite checkpoint, and how often to look. */
 const PGLITE_CHECKPOINT_BYTES = 16 * 1024 * 1024;
@@ -95,7 +95,10 @@ async function openPglite(
   const client = await PGlite.create({
     dataDir,
     loadDataDir,
-    startParams: [...PGlite.defaultStartParams, "-c", `max_wal_size=${PGLITE_MAX_WAL_SIZE}`],
+    startParams: [
+      ...PGlite.defaultStartParams,
+      ...["-c", `max_wal_size=${PGLITE_MAX_WAL_SIZE}`, "-c", `min_wal_size=${PGLITE_MAX_WAL_SIZE}`],
+    ],
   });
   const db = drizzle(client, { schema });
   const walTimer = setInterval(() => void checkpointWhenWalGrew(client), PGLITE_WAL_CHECK_MS);
