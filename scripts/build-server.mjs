@@ -1,5 +1,6 @@
 // Bundles the custom server (gateway + admin API + Next host) into dist/*.mjs. Dependencies stay
 // external (node_modules ships), which avoids esbuild's "Dynamic require of node:assert" trap.
+import { copyFileSync } from "node:fs";
 import { build } from "esbuild";
 
 await build({
@@ -17,4 +18,7 @@ await build({
   banner: { js: 'process.env.NODE_ENV ??= "production";' },
   logLevel: "warning",
 });
-console.log("built dist/server.mjs, dist/gateway.mjs and dist/ops.mjs");
+// The embedded database's thread is plain JavaScript loaded by file name beside the bundle
+// (src/db/pglite-thread-client.ts looks for it there).
+copyFileSync("src/db/pglite-worker.mjs", "dist/pglite-worker.mjs");
+console.log("built dist/server.mjs, dist/gateway.mjs, dist/ops.mjs and dist/pglite-worker.mjs");

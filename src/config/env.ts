@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseOutboundAllow, type OutboundPolicy } from "../core/outbound/allow-list";
+import { isValidTimeZone } from "../core/quota/calendar-window";
 import { parseTrustProxy, type TrustProxy } from "../core/net/client-address";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -78,6 +79,14 @@ export const envSchema = z
     HEALTH_LATENCY_FLOOR_MS: intIn(0, 600_000, 250),
     // When the state store (Redis) is unreachable: "open" lets limited requests through, "closed" refuses them.
     STATE_STORE_FAILURE: z.preprocess(emptyToUndefined, z.enum(["open", "closed"]).default("open")),
+    // Calendar of quota windows and of the dashboard's "today" / "this month" spend (IANA zone).
+    QUOTA_TIME_ZONE: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine(isValidTimeZone, "QUOTA_TIME_ZONE must be an IANA time zone such as UTC or Asia/Shanghai")
+        .default("UTC"),
+    ),
     // Raw request logs (and minute rollups, captured bodies) vs hour/day rollups and health events.
     LOG_RETENTION_DAYS: intIn(1, 3650, 30),
     ROLLUP_RETENTION_DAYS: intIn(1, 3650, 400),
@@ -117,6 +126,10 @@ export const envSchema = z
     MAX_HEADERS_COUNT: intIn(10, 10_000, 100),
     // Request-log batches the database cannot take go to DATA_DIR/spill up to this many bytes; 0 = off.
     LOG_SPILL_MAX_BYTES: intIn(0, 2 ** 40, 1024 * 1024 * 1024),
+    // OpenTelemetry traces (src/observability/tracing.ts): off unless an OTLP/HTTP endpoint is set.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyToUndefined, z.url().optional()),
+    OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+    OTEL_SERVICE_NAME: z.preprocess(emptyToUndefined, z.string().max(200).default("roundabout")),
     // Data-plane processes on one port (node:cluster): "auto" = one per core; more than 1 needs
     // DATABASE_URL and REDIS_URL (see workersOf).
     WORKERS: z.preprocess(

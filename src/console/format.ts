@@ -37,3 +37,14 @@ export function formatDateTime(locale: string, iso: string): string {
 export function formatCount(locale: string, value: number): string {
   return new Intl.NumberFormat(locale).format(value);
 }
+
+/** A USD amount: cents for amounts of a dollar or more, up to six decimals below ("$0.000123"). */
+export function formatUsd(locale: string, value: number): string {
+  const small = value !== 0 && Math.abs(value) < 1;
+  return new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency: "USD",
+    minimumFractionDigits: 2,
+    maximumFractionDigits: small ? 6 : 2,
+  }).format(value);
+}

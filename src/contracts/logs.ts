@@ -56,6 +56,11 @@ export const logSummarySchema = z.object({
   model: z.string().nullable(),
   inputTokens: z.number().nullable(),
   outputTokens: z.number().nullable(),
+  /** Parts of inputTokens read from / written to the prompt cache. */
+  cacheReadTokens: z.number().nullable(),
+  cacheWriteTokens: z.number().nullable(),
+  /** Cost in USD (micro-dollar precision) from the price book; null when the model has no price. */
+  costUsd: z.number().nullable(),
   bytesIn: z.number(),
   bytesOut: z.number(),
   streamed: z.boolean(),

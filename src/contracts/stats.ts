@@ -58,6 +58,14 @@ const percentilesSchema = z.object({
   avg: z.number().nullable(),
 });
 
+/** Token sums; `input` includes the cached parts `cacheRead` and `cacheWrite`. */
+const tokensSchema = z.object({
+  input: z.number(),
+  output: z.number(),
+  cacheRead: z.number(),
+  cacheWrite: z.number(),
+});
+
 /** Totals of a range (or of one provider/group in it). Success = status class 2xx or 3xx. */
 export const statsTotalsSchema = z.object({
   requests: z.number(),
@@ -69,7 +77,9 @@ export const statsTotalsSchema = z.object({
   errorsByCode: z.record(z.string(), z.number()),
   latencyMs: percentilesSchema,
   ttfbMs: percentilesSchema,
-  tokens: z.object({ input: z.number(), output: z.number() }),
+  tokens: tokensSchema,
+  /** Cost of the priced requests in USD (micro-dollar precision); requests of unpriced models add 0. */
+  costUsd: z.number(),
   bytes: z.object({ in: z.number(), out: z.number() }),
 });
 export type StatsTotals = z.infer<typeof statsTotalsSchema>;
@@ -83,7 +93,8 @@ export const statsPointSchema = z.object({
   errors: z.number(),
   latencyMs: percentilesSchema.omit({ avg: true }),
   ttfbMs: percentilesSchema.omit({ avg: true }),
-  tokens: z.object({ input: z.number(), output: z.number() }),
+  tokens: tokensSchema,
+  costUsd: z.number(),
 });
 export type StatsPoint = z.infer<typeof statsPointSchema>;
 

@@ -1,6 +1,9 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { executeRows } from "./execute-rows";
 import * as schema from "./schema";
 
 /** The Drizzle handle both drivers share; services take this, never a driver-specific type. */
@@ -28,16 +31,15 @@ export interface OpenDatabaseOptions {
   /** Max pool size for PostgreSQL. */
   poolSize?: number;
   migrationsFolder?: string;
+  /**
+   * Embedded only: run PGlite on the calling thread instead of its own worker thread. Only for
+   * comparisons (bench); the server keeps it off the request loop.
+   */
+  pgliteOnThisThread?: boolean;
 }
 
 /** Arbitrary constant naming Roundabout's migration advisory lock. */
 const MIGRATION_LOCK_ID = 727_001;
-
-/** WAL kept by embedded PGlite, also as recycled segments (its minimum is 2 × wal_segment_size, 32 MB). */
-const PGLITE_MAX_WAL_SIZE = "32MB";
-/** WAL written since the last checkpoint that makes embedded PGlite checkpoint, and how often to look. */
-const PGLITE_CHECKPOINT_BYTES = 16 * 1024 * 1024;
-const PGLITE_WAL_CHECK_MS = 5_000;
 
 const defaultMigrationsFolder = () => path.resolve(process.cwd(), "drizzle");
 
@@ -45,7 +47,44 @@ const defaultMigrationsFolder = () => path.resolve(process.cwd(), "drizzle");
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10, migrationsFolder);
-  return openPglite(options.dataDir, options.loadDataDir, migrationsFolder);
+  const database = options.pgliteOnThisThread
+    ? await openPglite(options.dataDir, options.loadDataDir, migrationsFolder)
+    : await openPgliteInThread(options.dataDir, options.loadDataDir, migrationsFolder);
+  return withWalCheckpoints(database);
+}
+
+/** WAL written since the last checkpoint that makes embedded PGlite checkpoint, and how often to look. */
+const PGLITE_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+const PGLITE_WAL_CHECK_MS = 5_000;
+
+/**
+ * PGlite runs PostgreSQL in single-user mode: no checkpointer process, so nothing checkpoints and the
+ * WAL keeps every segment since the last checkpoint, max_wal_size or not (it grew to 208 MB over
+ * 100k logged requests). A timer checkpoints once PGLITE_CHECKPOINT_BYTES were written since the last
+ * checkpoint; close() stops it.
+ */
+function withWalCheckpoints(database: Database): Database {
+  const timer = setInterval(() => void checkpointWhenWalGrew(database.db), PGLITE_WAL_CHECK_MS);
+  timer.unref();
+  return {
+    ...database,
+    close: () => {
+      clearInterval(timer);
+      return database.close();
+    },
+  };
+}
+
+async function checkpointWhenWalGrew(db: Db): Promise<void> {
+  try {
+    const rows = await executeRows<{ bytes: number }>(
+      db,
+      sql`select pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 as bytes from pg_control_checkpoint()`,
+    );
+    if (Number(rows[0]?.bytes ?? 0) >= PGLITE_CHECKPOINT_BYTES) await db.execute(sql`checkpoint`);
+  } catch {
+    // Closed meanwhile, or busy: the next tick tries again.
+  }
 }
 
 async function openPostgres(url: string, max: number, migrationsFolder: string): Promise<Database> {
@@ -80,6 +119,34 @@ async function openPostgres(url: string, max: number, migrationsFolder: string):
   };
 }
 
+/**
+ * Embedded PGlite in a worker thread (`pglite-thread-client.ts`): drizzle's PGlite driver runs here
+ * over a client that sends each statement to the thread, so its synchronous WebAssembly never blocks
+ * the request loop. Transactions, migrations and dumps go through the same client.
+ */
+async function openPgliteInThread(
+  dataDir: string | undefined,
+  loadDataDir: Blob | undefined,
+  migrationsFolder: string,
+): Promise<Database> {
+  const { openPgliteThread } = await import("./pglite-thread-client");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const client = await openPgliteThread({ dataDir, loadDataDir });
+  // The client implements what drizzle's PGlite session calls (query, exec, transaction).
+  const db = drizzle(client as unknown as PGlite, { schema });
+  return {
+    db: db as unknown as Db,
+    kind: "pglite",
+    migrate: () => migrate(db, { migrationsFolder }),
+    dump: () => client.dumpDataDir(),
+    ping: async () => {
+      await client.query("select 1");
+    },
+    close: () => client.close(),
+  };
+}
+
 async function openPglite(
   dataDir: string | undefined,
   loadDataDir: Blob | undefined,
@@ -90,19 +157,10 @@ async function openPglite(
   const { migrate } = await import("drizzle-orm/pglite/migrator");
   // PGlite does not create missing parent folders and then fails with a confusing SQL error.
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  // PGlite has no checkpointer process: without a small max_wal_size its WAL grows to the 1 GB
-  // default before a checkpoint recycles it (most of a small data folder's size).
-  const client = await PGlite.create({
-    dataDir,
-    loadDataDir,
-    startParams: [
-      ...PGlite.defaultStartParams,
-      ...["-c", `max_wal_size=${PGLITE_MAX_WAL_SIZE}`, "-c", `min_wal_size=${PGLITE_MAX_WAL_SIZE}`],
-    ],
-  });
+  const { PGLITE_SETTINGS } = await import("./pglite-thread-protocol");
+  const startParams = [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ["-c", s])];
+  const client = await PGlite.create({ dataDir, loadDataDir, startParams });
   const db = drizzle(client, { schema });
-  const walTimer = setInterval(() => void checkpointWhenWalGrew(client), PGLITE_WAL_CHECK_MS);
-  walTimer.unref();
   return {
     db: db as unknown as Db,
     kind: "pglite",
@@ -111,29 +169,6 @@ async function openPglite(
     ping: async () => {
       await client.query("select 1");
     },
-    close: () => {
-      clearInterval(walTimer);
-      return client.close();
-    },
+    close: () => client.close(),
   };
-}
-
-/**
- * PGlite runs PostgreSQL in single-user mode: no checkpointer process, so nothing checkpoints and the
- * WAL keeps every segment since the last checkpoint (it grew to 208 MB over 100k logged requests).
- * Checkpoint once PGLITE_CHECKPOINT_BYTES were written since the last one; its errors are ignored
- * (the next tick tries again).
- */
-async function checkpointWhenWalGrew(client: {
-  query<T>(q: string): Promise<{ rows: T[] }>;
-  exec(q: string): Promise<unknown>;
-}): Promise<void> {
-  try {
-    const { rows } = await client.query<{ bytes: number }>(
-      "select pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 as bytes from pg_control_checkpoint()",
-    );
-    if ((rows[0]?.bytes ?? 0) >= PGLITE_CHECKPOINT_BYTES) await client.exec("checkpoint");
-  } catch {
-    // Closed meanwhile, or busy: the next tick tries again.
-  }
 }

@@ -18,7 +18,9 @@ import { confinePath } from "./stages/confine-path";
 import { enforceKeyLimits, releaseKeyLimits, takeKeySlot, type KeyLimits } from "./stages/enforce-key-limits";
 import { parseRoute } from "./stages/parse-route";
 import { EMPTY_BODY, readBody } from "./stages/read-body";
+import { answerModelList } from "./stages/answer-model-list";
 import { recordLog } from "./stages/record-log";
+import { resolveModel } from "./stages/resolve-model";
 import { runAttempts } from "./stages/run-attempts";
 
 /**
@@ -49,6 +51,7 @@ export async function handleProxyRequest(
     const group = (known.group = resolveGroup(snapshot, route, key));
     limits = await enforceKeyLimits(rt, known.requestId, key, group);
     const body = (known.body = await readBody(req, rt.options.maxBodyBytes));
+    const model = (known.model = resolveModel(body, route, key, group));
     limits = await takeKeySlot(rt, known.requestId, key, group, limits);
     const deadline = startDeadline(signals, known.t0, group);
     const facts: RequestFacts = {
@@ -63,10 +66,11 @@ export async function handleProxyRequest(
       key,
       group,
       body,
+      model,
       deadline,
       rateHeaders: limits.rateHeaders,
     };
-    await runAttempts(rt, facts, signals, outcome);
+    if (!answerModelList(facts, outcome)) await runAttempts(rt, facts, signals, outcome);
   } catch (err) {
     refuse(rt, known, signals, outcome, limits, err);
   } finally {
@@ -97,6 +101,7 @@ function createKnownFacts(rt: GatewayRuntime, req: IncomingMessage, res: ServerR
     key: null,
     group: null,
     body: EMPTY_BODY,
+    model: null,
   };
 }
 

@@ -143,6 +143,8 @@ export const en = {
     enabledOf: "{enabled} enabled · {disabled} disabled",
     requests: "Requests · last 24 h",
     requestsFailed: "{failed} failed (status 400 or above)",
+    spendToday: "Spend · today",
+    spendMonth: "{month} this month ({zone})",
     gettingStarted: "Getting started",
     gettingStartedText: "Roundabout needs three things before clients can call it:",
     stepProviders: "Add providers: the upstream endpoints and their credentials.",

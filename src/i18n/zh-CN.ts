@@ -140,6 +140,8 @@ export const zhCN: Dictionary = {
     enabledOf: "{enabled} 个启用 · {disabled} 个停用",
     requests: "请求数 · 最近 24 小时",
     requestsFailed: "{failed} 个失败（状态码 ≥ 400）",
+    spendToday: "花费 · 今日",
+    spendMonth: "本月 {month}（{zone}）",
     gettingStarted: "快速开始",
     gettingStartedText: "客户端调用 Roundabout 之前，需要完成三步：",
     stepProviders: "添加上游服务：上游地址及其凭据。",

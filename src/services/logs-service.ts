@@ -1,3 +1,4 @@
+import { microsToUsd } from "@/core/cost/money";
 import { and, eq } from "drizzle-orm";
 import {
   logsExportQuerySchema,
@@ -64,6 +65,9 @@ function toSummary(row: LogSummaryRow): LogSummary {
     model: row.model,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
+    cacheReadTokens: row.cacheReadTokens,
+    cacheWriteTokens: row.cacheWriteTokens,
+    costUsd: row.costMicros === null ? null : microsToUsd(Number(row.costMicros)),
     bytesIn: Number(row.bytesIn),
     bytesOut: Number(row.bytesOut),
     streamed: row.streamed,
@@ -106,6 +110,9 @@ const EXPORT_COLUMNS: readonly { name: string; value: (s: LogSummary) => CsvValu
   { name: "model", value: (s) => s.model },
   { name: "input_tokens", value: (s) => s.inputTokens },
   { name: "output_tokens", value: (s) => s.outputTokens },
+  { name: "cache_read_tokens", value: (s) => s.cacheReadTokens },
+  { name: "cache_write_tokens", value: (s) => s.cacheWriteTokens },
+  { name: "cost_usd", value: (s) => s.costUsd },
   { name: "bytes_in", value: (s) => s.bytesIn },
   { name: "bytes_out", value: (s) => s.bytesOut },
   { name: "streamed", value: (s) => s.streamed },
@@ -130,7 +137,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
         });
       }
       // One extra row tells whether another page exists without a count query.
-      const rows = await selectLogPage(db, filter, after, limit + 1);
+      const rows = await selectLogPage(db, { ...filter, tenantId: ctx.tenantId }, after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
@@ -159,7 +166,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
             eq(requestBodies.requestId, requestLogs.id),
           ),
         )
-        .where(logIdCondition(id));
+        .where(and(logIdCondition(id), ctx.owned(requestLogs)));
       if (row === undefined) throw new AppError("LOG_NOT_FOUND");
       const { log, bodies } = row;
       const summary = toSummary({
@@ -198,7 +205,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
 
     export(query) {
       const { format, ...filter } = parseInput(logsExportQuerySchema, query, "INVALID_QUERY");
-      const pages = summaries(iterateLogPages(db, filter, exportPageSize));
+      const pages = summaries(iterateLogPages(db, { ...filter, tenantId: ctx.tenantId }, exportPageSize));
       return {
         filename: exportFilename("request-logs", format, ctx.now()),
         contentType: exportContentType(format),

@@ -1,11 +1,14 @@
 import { and, count, eq, gte, sql } from "drizzle-orm";
 import type { Overview } from "@/contracts/overview";
 import { apiKeys, groups, providers, statsRollups } from "@/db/schema";
+import { microsToUsd } from "@/core/cost/money";
+import { quotaWindowsAt } from "@/core/quota/calendar-window";
 import { ALL_KEYS } from "@/stats/rollup-aggregate";
+import { sumCostMicros } from "@/stats/spend-query";
 import type { ServiceContext } from "./service-context";
 
 export interface OverviewService {
-  /** Counts of providers, groups and API keys (enabled and disabled) and of the last 24 h of requests. */
+  /** Counts of providers, groups and API keys, of the last 24 h of requests, and today's/this month's spend. */
   get(): Promise<Overview>;
 }
 
@@ -19,7 +22,8 @@ export function createOverviewService(ctx: ServiceContext): OverviewService {
         total: count(),
         enabled: sql<number>`count(*) filter (where ${table.enabled})`.mapWith(Number),
       })
-      .from(table);
+      .from(table)
+      .where(ctx.owned(table));
     const total = Number(row?.total ?? 0);
     const enabled = Number(row?.enabled ?? 0);
     return { total, enabled, disabled: total - enabled };
@@ -37,19 +41,36 @@ export function createOverviewService(ctx: ServiceContext): OverviewService {
       })
       .from(statsRollups)
       .where(
-        and(eq(statsRollups.grain, 1), eq(statsRollups.keyId, ALL_KEYS), gte(statsRollups.bucket, since)),
+        and(
+          ctx.owned(statsRollups),
+          eq(statsRollups.grain, 1),
+          eq(statsRollups.keyId, ALL_KEYS),
+          gte(statsRollups.bucket, since),
+        ),
       );
     return { last24h: Number(row?.total ?? 0), failedLast24h: Number(row?.failed ?? 0) };
   };
+  // The current minute is included: the bound is the end of this minute.
+  const spend = async () => {
+    const now = ctx.now().getTime();
+    const windows = quotaWindowsAt(now, ctx.timeZone);
+    const end = Math.floor(now / 60_000) * 60_000 + 60_000;
+    const [today, month] = await Promise.all([
+      sumCostMicros(ctx.db, windows.day.startMs, end),
+      sumCostMicros(ctx.db, windows.month.startMs, end),
+    ]);
+    return { todayUsd: microsToUsd(today), monthUsd: microsToUsd(month), timeZone: ctx.timeZone };
+  };
   return {
     async get() {
-      const [p, g, k, requests] = await Promise.all([
+      const [p, g, k, requests, spent] = await Promise.all([
         countEnabled(providers),
         countEnabled(groups),
         countEnabled(apiKeys),
         countRecentRequests(),
+        spend(),
       ]);
-      return { providers: p, groups: g, apiKeys: k, requests };
+      return { providers: p, groups: g, apiKeys: k, requests, spend: spent };
     },
   };
 }

@@ -1,3 +1,5 @@
+import { eq, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import type { Actor } from "@/contracts/actor";
 import { toIssues } from "@/contracts/common";
@@ -5,6 +7,7 @@ import { AppError, type ErrorCode } from "@/core/errors/catalogue";
 import { EMPTY_OUTBOUND_POLICY, type OutboundPolicy } from "@/core/outbound/allow-list";
 import type { Db } from "@/db/client";
 import { auditLog } from "@/db/schema";
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import type { Logger } from "@/observability/logger";
 import { CONFIG_CHANNEL, type StateStore } from "@/store/types";
 
@@ -35,6 +38,8 @@ export interface ServiceDeps {
    * instances follow the announcement on the config channel.
    */
   readonly applyLocally?: () => Promise<void>;
+  /** QUOTA_TIME_ZONE: where quota days/months and the dashboard's spend periods start (default UTC). */
+  readonly timeZone?: string;
 }
 
 export interface AuditRecord {
@@ -45,7 +50,8 @@ export interface AuditRecord {
   readonly changes?: Record<string, unknown> | null;
 }
 
-export type ConfigEventKind = "provider" | "group" | "api_key" | "config" | "alert_rule" | "alert_channel";
+export type ConfigEventKind =
+  "provider" | "group" | "api_key" | "config" | "alert_rule" | "alert_channel" | "model_price";
 
 /** What one write produced: its result, its audit row and what to announce after commit. */
 export interface WriteOutcome<T> {
@@ -60,16 +66,31 @@ export type ConstraintCodes = Readonly<Record<string, ErrorCode>>;
 // Unique violations map to 409s even when two requests race past the services' own pre-checks.
 const UNIQUE_CONSTRAINTS: ConstraintCodes = {
   providers_tenant_name_unique: "PROVIDER_NAME_TAKEN",
+  model_prices_model_unique: "MODEL_PRICE_EXISTS",
   groups_tenant_slug_unique: "GROUP_SLUG_TAKEN",
   group_providers_group_id_provider_id_pk: "MEMBER_EXISTS",
 };
 
+/** A table whose rows belong to a tenant. */
+export interface TenantOwned {
+  readonly tenantId: AnyPgColumn;
+}
+
 export interface ServiceContext {
   readonly db: Db;
+  /**
+   * The acting tenant: every row this context reads is filtered by it (`owned`) and every row it
+   * writes carries it. A row of another tenant is as absent as a missing one (NOT_FOUND, never 403).
+   */
+  readonly tenantId: string;
+  /** The condition "row belongs to the acting tenant"; every query of a tenant-owned table uses it. */
+  owned(table: TenantOwned): SQL;
   readonly sealer: CredentialSealer;
   readonly logger: Logger;
   /** The outbound policy: URLs are checked against it at save time, probes at connect time. */
   readonly outbound: OutboundPolicy;
+  /** IANA zone of quota windows and spend periods (QUOTA_TIME_ZONE). */
+  readonly timeZone: string;
   now(): Date;
   /**
    * Runs `work` in one transaction that also appends its audit row, maps constraint violations to
@@ -80,11 +101,15 @@ export interface ServiceContext {
   record(by: WriteContext, audit: AuditRecord): Promise<void>;
 }
 
-/** Builds the context every service shares. */
-export function createServiceContext(deps: ServiceDeps): ServiceContext {
+/** Builds the context every service shares, acting in `tenantId` (the default tenant unless told). */
+export function createServiceContext(
+  deps: ServiceDeps,
+  tenantId: string = DEFAULT_TENANT_ID,
+): ServiceContext {
   const nowMs = deps.now ?? Date.now;
   const auditValues = (by: WriteContext, audit: AuditRecord) => ({
     at: new Date(nowMs()),
+    tenantId,
     actorId: by.actor.id,
     actorName: by.actor.name,
     action: audit.action,
@@ -117,9 +142,12 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
 
   return {
     db: deps.db,
+    tenantId,
+    owned: (table) => eq(table.tenantId, tenantId),
     sealer: deps.sealer,
     logger: deps.logger,
     outbound: deps.outbound ?? EMPTY_OUTBOUND_POLICY,
+    timeZone: deps.timeZone ?? "UTC",
     now: () => new Date(nowMs()),
     async write(by, work, codes) {
       let outcome: Awaited<ReturnType<typeof work>>;

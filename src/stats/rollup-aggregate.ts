@@ -32,6 +32,10 @@ export interface RollupSums {
   bytesOut: number;
   inputTokens: number;
   outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Micro-dollars of the priced requests. */
+  costMicros: number;
   latencyHist: number[];
   ttfbHist: number[];
 }
@@ -47,6 +51,9 @@ export function createRollupSums(): RollupSums {
     bytesOut: 0,
     inputTokens: 0,
     outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costMicros: 0,
     latencyHist: createHistogram(),
     ttfbHist: createHistogram(),
   };
@@ -128,5 +135,8 @@ function addRow(delta: RollupDelta, row: NewRequestLogRow): void {
   delta.bytesOut += nonNegative(row.bytesOut);
   delta.inputTokens += nonNegative(row.inputTokens);
   delta.outputTokens += nonNegative(row.outputTokens);
+  delta.cacheReadTokens += nonNegative(row.cacheReadTokens);
+  delta.cacheWriteTokens += nonNegative(row.cacheWriteTokens);
+  delta.costMicros += nonNegative(row.costMicros);
   if (row.errorCode) delta.errorCodes[row.errorCode] = (delta.errorCodes[row.errorCode] ?? 0) + 1;
 }

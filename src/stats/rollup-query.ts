@@ -21,6 +21,8 @@ export interface RollupFilter {
   readonly to: Date;
   /** Bin width in seconds (a multiple of the grain). */
   readonly binSeconds: number;
+  /** The acting tenant: only its rows (the services always set it). */
+  readonly tenantId?: string;
   readonly groupId?: string;
   readonly providerId?: string;
   /** The dimension each returned row is split by. */
@@ -61,6 +63,7 @@ function whereOf(f: RollupFilter): SQL {
     sql`bucket >= ${f.from.toISOString()}::timestamptz`,
     sql`bucket < ${f.to.toISOString()}::timestamptz`,
   ];
+  if (f.tenantId !== undefined) parts.push(sql`tenant_id = ${f.tenantId}::uuid`);
   if (f.groupId !== undefined) parts.push(sql`group_id = ${f.groupId}::uuid`);
   if (f.providerId !== undefined) parts.push(sql`provider_id = ${f.providerId}::uuid`);
   return sql.join(parts, sql` and `);
@@ -80,6 +83,9 @@ const sums = sql`sum(requests)::float8 as requests,
           sum(bytes_out)::float8 as bytes_out,
           sum(input_tokens)::float8 as input_tokens,
           sum(output_tokens)::float8 as output_tokens,
+          sum(cache_read_tokens)::float8 as cache_read_tokens,
+          sum(cache_write_tokens)::float8 as cache_write_tokens,
+          sum(cost_micros)::float8 as cost_micros,
           ${histogramSums("latency_hist")} as lat,
           ${histogramSums("ttfb_hist")} as ttfb`;
 
@@ -110,6 +116,9 @@ interface SumRow {
   bytes_out: Numeric;
   input_tokens: Numeric;
   output_tokens: Numeric;
+  cache_read_tokens: Numeric;
+  cache_write_tokens: Numeric;
+  cost_micros: Numeric;
   lat: unknown;
   ttfb: unknown;
   [classColumn: `c_${string}`]: Numeric;
@@ -130,6 +139,9 @@ function toBin(r: SumRow, t: number): RollupBin {
     bytesOut: toNumber(r.bytes_out),
     inputTokens: toNumber(r.input_tokens),
     outputTokens: toNumber(r.output_tokens),
+    cacheReadTokens: toNumber(r.cache_read_tokens),
+    cacheWriteTokens: toNumber(r.cache_write_tokens),
+    costMicros: toNumber(r.cost_micros),
     latencyHist: toNumbers(r.lat),
     ttfbHist: toNumbers(r.ttfb),
   };
@@ -203,10 +215,10 @@ export async function queryErrorCounts(db: Db, f: RollupFilter): Promise<ErrorCo
 }
 
 /** True when any rollup row names this provider (stats outlive a deleted provider). */
-export async function hasProviderRollups(db: Db, providerId: string): Promise<boolean> {
+export async function hasProviderRollups(db: Db, providerId: string, tenantId: string): Promise<boolean> {
   const rows = await executeRows<{ one: number }>(
     db,
-    sql`select 1 as one from stats_rollups where provider_id = ${providerId}::uuid limit 1`,
+    sql`select 1 as one from stats_rollups where provider_id = ${providerId}::uuid and tenant_id = ${tenantId}::uuid limit 1`,
   );
   return rows.length > 0;
 }

@@ -25,11 +25,12 @@ function elementWiseSum(column: string): string {
 
 const UPSERT = `insert into stats_rollups (grain, bucket, group_id, provider_id, key_id, status_class, requests,
     latency_sum_ms, ttfb_sum_ms, ttfb_count, bytes_in, bytes_out, input_tokens, output_tokens, error_codes,
-    latency_hist, ttfb_hist, tenant_id)
+    latency_hist, ttfb_hist, tenant_id, cache_read_tokens, cache_write_tokens, cost_micros)
   select (r->>0)::smallint, (r->>1)::timestamptz, (r->>2)::uuid, (r->>3)::uuid, (r->>4)::uuid, r->>5,
     (r->>6)::bigint, (r->>7)::bigint, (r->>8)::bigint, (r->>9)::bigint, (r->>10)::bigint, (r->>11)::bigint,
     (r->>12)::bigint, (r->>13)::bigint, r->14,
-    translate(r->>15, '[]', '{}')::bigint[], translate(r->>16, '[]', '{}')::bigint[], (r->>17)::uuid
+    translate(r->>15, '[]', '{}')::bigint[], translate(r->>16, '[]', '{}')::bigint[], (r->>17)::uuid,
+    (r->>18)::bigint, (r->>19)::bigint, (r->>20)::bigint
   from jsonb_array_elements($1::jsonb) with ordinality as t(r, n)
   order by t.n
   on conflict (grain, bucket, tenant_id, group_id, provider_id, key_id, status_class) do update set
@@ -41,6 +42,9 @@ const UPSERT = `insert into stats_rollups (grain, bucket, group_id, provider_id,
     bytes_out = stats_rollups.bytes_out + excluded.bytes_out,
     input_tokens = stats_rollups.input_tokens + excluded.input_tokens,
     output_tokens = stats_rollups.output_tokens + excluded.output_tokens,
+    cache_read_tokens = stats_rollups.cache_read_tokens + excluded.cache_read_tokens,
+    cache_write_tokens = stats_rollups.cache_write_tokens + excluded.cache_write_tokens,
+    cost_micros = stats_rollups.cost_micros + excluded.cost_micros,
     error_codes = case
       when excluded.error_codes = '{}'::jsonb then stats_rollups.error_codes
       when stats_rollups.error_codes = '{}'::jsonb then excluded.error_codes
@@ -80,6 +84,9 @@ function toTuple(d: RollupDelta): unknown[] {
     d.latencyHist,
     d.ttfbHist,
     d.tenantId,
+    d.cacheReadTokens,
+    d.cacheWriteTokens,
+    d.costMicros,
   ];
 }
 

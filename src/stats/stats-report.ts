@@ -1,4 +1,5 @@
 import type { StatsPoint, StatsSplitEntry, StatsTotals } from "@/contracts/stats";
+import { microsToUsd } from "@/core/cost/money";
 import { mergeHistogramInto, summarizeHistogram } from "./histogram";
 import { NO_DIMENSION, createRollupSums, type RollupSums } from "./rollup-aggregate";
 import type { ErrorCount, RollupBin } from "./rollup-query";
@@ -29,6 +30,9 @@ function addBin(acc: Accumulator, bin: RollupBin): void {
   acc.bytesOut += bin.bytesOut;
   acc.inputTokens += bin.inputTokens;
   acc.outputTokens += bin.outputTokens;
+  acc.cacheReadTokens += bin.cacheReadTokens;
+  acc.cacheWriteTokens += bin.cacheWriteTokens;
+  acc.costMicros += bin.costMicros;
   mergeHistogramInto(acc.latencyHist, bin.latencyHist);
   mergeHistogramInto(acc.ttfbHist, bin.ttfbHist);
 }
@@ -38,6 +42,15 @@ const successesOf = (acc: Accumulator) =>
 
 const ratio = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1e6) / 1e6);
 const average = (sum: number, n: number) => (n === 0 ? null : Math.round((sum / n) * 10) / 10);
+
+function tokensOf(acc: Accumulator): StatsTotals["tokens"] {
+  return {
+    input: acc.inputTokens,
+    output: acc.outputTokens,
+    cacheRead: acc.cacheReadTokens,
+    cacheWrite: acc.cacheWriteTokens,
+  };
+}
 
 function toTotals(acc: Accumulator, errorsByCode: Record<string, number>): StatsTotals {
   const successes = successesOf(acc);
@@ -50,7 +63,8 @@ function toTotals(acc: Accumulator, errorsByCode: Record<string, number>): Stats
     errorsByCode,
     latencyMs: { ...summarizeHistogram(acc.latencyHist), avg: average(acc.latencySumMs, acc.requests) },
     ttfbMs: { ...summarizeHistogram(acc.ttfbHist), avg: average(acc.ttfbSumMs, acc.ttfbCount) },
-    tokens: { input: acc.inputTokens, output: acc.outputTokens },
+    tokens: tokensOf(acc),
+    costUsd: microsToUsd(acc.costMicros),
     bytes: { in: acc.bytesIn, out: acc.bytesOut },
   };
 }
@@ -127,7 +141,8 @@ export function buildStatsReport(
       errors: acc.requests - successes,
       latencyMs: lat,
       ttfbMs: ttfb,
-      tokens: { input: acc.inputTokens, output: acc.outputTokens },
+      tokens: tokensOf(acc),
+      costUsd: microsToUsd(acc.costMicros),
     });
   }
 

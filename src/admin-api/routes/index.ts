@@ -5,9 +5,11 @@ import { configRoutes } from "./config";
 import { groupRoutes } from "./groups";
 import { healthRoutes } from "./health";
 import { logRoutes } from "./logs";
+import { modelPriceRoutes } from "./model-prices";
 import { providerRoutes } from "./providers";
 import { statsRoutes } from "./stats";
 import { statusRoutes } from "./status";
+import { tenantRoutes } from "./tenants";
 import { userRoutes } from "./users";
 
 /**
@@ -25,4 +27,6 @@ export const ADMIN_ROUTES: readonly RouteDefinition[] = [
   ...healthRoutes,
   ...userRoutes,
   ...alertRoutes,
+  ...tenantRoutes,
+  ...modelPriceRoutes,
 ];

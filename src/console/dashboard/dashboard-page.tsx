@@ -3,6 +3,7 @@
 import Link from "next/link";
 import {
   ActivityIcon,
+  DollarSignIcon,
   BoxesIcon,
   CircleCheckIcon,
   CircleIcon,
@@ -20,7 +21,7 @@ import type { MessageKey } from "@/i18n/types";
 import { describeError } from "../describe-error";
 import { endpoints } from "../endpoints";
 import { ErrorState } from "../error-state";
-import { formatCount } from "../format";
+import { formatCount, formatUsd } from "../format";
 import { useApiQuery } from "../use-api-query";
 import { TrafficPanel } from "./traffic-panel";
 
@@ -56,7 +57,7 @@ export function DashboardPage() {
         <ErrorState message={describeError(t, overview.error)} onRetry={overview.reload} />
       ) : (
         <>
-          <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-4">
+          <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5">
             {CARDS.map(({ key, label, href, icon: Icon }) => (
               <Link
                 key={key}
@@ -86,6 +87,7 @@ export function DashboardPage() {
               </Link>
             ))}
             <RequestsCard data={data} />
+            <SpendCard data={data} />
           </div>
 
           {data && !setupDone && (
@@ -151,6 +153,30 @@ function RequestsCard({ data }: { data: Overview | undefined }) {
             value: formatCount(locale, data.requests.last24h),
             detail: t("dashboard.requestsFailed", {
               failed: formatCount(locale, data.requests.failedLast24h),
+            }),
+          }
+        }
+      />
+    </Card>
+  );
+}
+
+function SpendCard({ data }: { data: Overview | undefined }) {
+  const { t, locale } = useI18n();
+  return (
+    <Card className="h-full gap-3" data-testid="spend-card">
+      <CardHeader className="flex flex-row items-center justify-between">
+        <CardDescription className="font-medium">{t("dashboard.spendToday")}</CardDescription>
+        <DollarSignIcon className="size-4 text-muted-foreground" aria-hidden />
+      </CardHeader>
+      <StatFigures
+        valueTestId="spend-today"
+        figures={
+          data && {
+            value: formatUsd(locale, data.spend.todayUsd),
+            detail: t("dashboard.spendMonth", {
+              month: formatUsd(locale, data.spend.monthUsd),
+              zone: data.spend.timeZone,
             }),
           }
         }

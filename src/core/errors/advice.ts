@@ -61,7 +61,18 @@ export const ERROR_ADVICE: Readonly<Partial<Record<ErrorCode, string>>> = {
     "A system administrator disabled the key's tenant: every key of that tenant is refused until the tenant is enabled again (`PUT /api/admin/tenants/{id}` with `enabled: true`).",
   TENANT_NOT_FOUND:
     "No tenant has this id, or the `X-Roundabout-Tenant` header names a slug that does not exist (or one you are not a member of): list them with `GET /api/admin/tenants`.",
+  TENANT_SLUG_TAKEN: "Tenant slugs are unique across the install: pick another slug.",
+  TENANT_IS_DEFAULT:
+    "The `default` tenant holds everything of a single-tenant install: it cannot be deleted or disabled.",
+  TENANT_MEMBER_NOT_FOUND:
+    "The user is not a member of this tenant: `GET /api/admin/tenants/{id}/members` lists them.",
+  TENANT_TOKEN_NOT_FOUND:
+    "No such tenant token (already revoked?): `GET /api/admin/tenants/{id}/tokens` lists them.",
   GATEWAY_KEY_SCOPE: "The key is scoped to another group: use that group's URL, or a key without scope.",
+  MODEL_NOT_ALLOWED:
+    "The key's allowed models (names and globs) do not include the requested model: ask the operator to add it to the key's allowed models, or use another model.",
+  MODEL_NOT_SERVED:
+    "No member of the group lists the requested model (the message names model and group). Check the spelling, `GET {group}/v1/models`, or add the model (or a glob such as `claude-sonnet-*`) to a membership's or provider's models; a member without a list serves every model.",
   GROUP_UNKNOWN:
     "No enabled group has this slug: the URL is `/api/proxy/{slug}/…` — check the slug and that the group is enabled.",
   RATE_LIMITED:
@@ -70,6 +81,11 @@ export const ERROR_ADVICE: Readonly<Partial<Record<ErrorCode, string>>> = {
     "The key has too many requests in flight: lower client concurrency or raise the key's limit.",
   GROUP_RATE_LIMITED:
     "The group's requests-per-minute limit is reached: wait for `Retry-After`, or raise it.",
+  QUOTA_EXCEEDED:
+    "A requests, tokens or cost quota of the key is used up: the body names the quota, its limit, the usage and `resetsAt`; wait for `Retry-After` (the window's reset) or raise the quota. Tokens and cost are charged after a response, so the request that crosses a limit completes and the next one is refused.",
+  MODEL_PRICE_NOT_FOUND: "The model price id is unknown: list prices with `GET /api/admin/model-prices`.",
+  MODEL_PRICE_EXISTS:
+    "Each model name or glob has one price: update the existing one with `PUT /api/admin/model-prices/{id}`, or import with replacement.",
   PROVIDERS_AT_CAPACITY:
     "Every provider is at its own rate or concurrency cap: retry after `Retry-After`, raise the caps, or add a provider.",
   PATH_NOT_ALLOWED:

@@ -76,8 +76,20 @@ export const ERRORS = {
   INVALID_CURRENT_PASSWORD: spec(400, "invalid_request_error", "The current password is incorrect."),
   LOG_NOT_FOUND: spec(404, "not_found_error", "No request log with this id."),
 
+  // --- cost
+  MODEL_PRICE_NOT_FOUND: spec(404, "not_found_error", "No model price with this id."),
+  MODEL_PRICE_EXISTS: spec(
+    409,
+    "invalid_request_error",
+    "A price for this model name or glob already exists.",
+  ),
+
   // --- tenants
   TENANT_NOT_FOUND: spec(404, "not_found_error", "No tenant with this id or slug."),
+  TENANT_SLUG_TAKEN: spec(409, "invalid_request_error", "A tenant with this slug already exists."),
+  TENANT_IS_DEFAULT: spec(409, "invalid_request_error", "The default tenant cannot be deleted or disabled."),
+  TENANT_MEMBER_NOT_FOUND: spec(404, "not_found_error", "The user is not a member of this tenant."),
+  TENANT_TOKEN_NOT_FOUND: spec(404, "not_found_error", "No tenant token with this id."),
 
   // --- alerting
   ALERT_RULE_NOT_FOUND: spec(404, "not_found_error", "No alert rule with this id."),
@@ -103,10 +115,13 @@ export const ERRORS = {
   GATEWAY_KEY_INVALID: spec(401, "authentication_error", "The gateway key is unknown, disabled or expired."),
   GATEWAY_KEY_SCOPE: spec(403, "permission_error", "This gateway key is not allowed on this group."),
   GROUP_UNKNOWN: spec(404, "not_found_error", "No enabled group with this slug."),
+  MODEL_NOT_ALLOWED: spec(403, "permission_error", "This gateway key is not allowed to use this model."),
+  MODEL_NOT_SERVED: spec(404, "not_found_error", "No provider of this group serves this model."),
   TENANT_DISABLED: spec(403, "permission_error", "The tenant of this gateway key is disabled."),
   RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this key."),
   CONCURRENCY_LIMITED: spec(429, "rate_limit_error", "Too many concurrent requests for this key."),
   GROUP_RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this group."),
+  QUOTA_EXCEEDED: spec(429, "rate_limit_error", "A quota of this key is used up until its window resets."),
   PROVIDERS_AT_CAPACITY: spec(
     429,
     "rate_limit_error",

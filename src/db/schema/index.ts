@@ -7,4 +7,5 @@ export * from "./audit-log";
 export * from "./request-logs";
 export * from "./alerts";
 export * from "./rollups";
+export * from "./model-prices";
 export * from "./tenants";

@@ -41,6 +41,10 @@ export const statsRollups = pgTable(
     bytesOut: bigint("bytes_out", { mode: "number" }).notNull(),
     inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
     outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+    cacheReadTokens: bigint("cache_read_tokens", { mode: "number" }).notNull().default(0),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(0),
+    /** Sum of the priced requests' cost in micro-dollars (unpriced requests add nothing). */
+    costMicros: bigint("cost_micros", { mode: "number" }).notNull().default(0),
     /** Requests per error code, e.g. `{"UPSTREAM_TIMEOUT": 3}`; merged key by key on upsert. */
     errorCodes: jsonb("error_codes").$type<Record<string, number>>().notNull().default({}),
     /** Fixed log-spaced histograms (see stats/histogram); merged by element-wise addition. */

@@ -4,6 +4,7 @@ import type { OutcomeRecorder } from "../context/outcome-recorder";
 import type { KnownFacts } from "../context/request-facts";
 import type { GatewayRuntime } from "../gateway-types";
 import { extractRequestModel } from "../usage/extract-usage";
+import { tokenUsageOf, usageCostMicros } from "../usage/usage-cost";
 import { pathnameOf } from "./parse-route";
 
 const MAX_PATH = 2_048;
@@ -33,11 +34,14 @@ export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: Outcom
       "upstream reported token counts out of range; dropped from the log row",
     );
   }
-  let model = usage?.model;
+  // The client's name first: with an alias the response names the upstream's model.
+  let model = known.model?.model ?? usage?.model;
   if (model === undefined && body.length > 0) {
     model = extractRequestModel(body, rt.options.usageBodyLimitBytes);
   }
   const ttfbMs = outcome.ttfbMs;
+  const loggedModel = model === undefined ? null : cleanText(model, 200).replace(LONE_SURROGATE, "\ufffd");
+  const costMicros = usageCostMicros(rt.snapshots.current()?.priceBook, loggedModel, tokenUsageOf(usage));
   const row: NewRequestLogRow = {
     id: known.requestId,
     createdAt: known.createdAt,
@@ -59,9 +63,14 @@ export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: Outcom
     bytesIn: body.length,
     bytesOut: outcome.bytesOut,
     // The log insert sends rows as JSON, where PostgreSQL refuses a lone surrogate: make it U+FFFD.
-    model: model === undefined ? null : cleanText(model, 200).replace(LONE_SURROGATE, "\ufffd"),
+    model: loggedModel,
     inputTokens: usage?.inputTokens ?? null,
     outputTokens: usage?.outputTokens ?? null,
+    cacheReadTokens: usage?.cacheReadTokens ?? null,
+    upstreamModel: outcome.upstreamModel === null ? null : cleanText(outcome.upstreamModel, 200),
+    affinity: outcome.affinity,
+    cacheWriteTokens: usage?.cacheWriteTokens ?? null,
+    costMicros,
     clientIp: known.clientIp,
     streamed: outcome.streamed,
   };

@@ -14,7 +14,34 @@ describe("extractJsonUsage", () => {
       extractJsonUsage(
         '{"model":"claude","usage":{"input_tokens":3,"cache_creation_input_tokens":10,"cache_read_input_tokens":5,"output_tokens":9}}',
       ),
-    ).toEqual({ model: "claude", inputTokens: 18, outputTokens: 9 });
+    ).toEqual({
+      model: "claude",
+      inputTokens: 18,
+      outputTokens: 9,
+      cacheWriteTokens: 10,
+      cacheReadTokens: 5,
+    });
+  });
+
+  it("reads OpenAI cached prompt tokens (chat and Responses API) as cache reads", () => {
+    expect(
+      extractJsonUsage(
+        '{"model":"gpt-4o","usage":{"prompt_tokens":1200,"completion_tokens":30,"prompt_tokens_details":{"cached_tokens":1024,"audio_tokens":0}}}',
+      ),
+    ).toEqual({ model: "gpt-4o", inputTokens: 1200, outputTokens: 30, cacheReadTokens: 1024 });
+    expect(
+      extractJsonUsage(
+        '{"model":"gpt-5","usage":{"input_tokens":2000,"input_tokens_details":{"cached_tokens":1500},"output_tokens":7}}',
+      ),
+    ).toEqual({ model: "gpt-5", inputTokens: 2000, outputTokens: 7, cacheReadTokens: 1500 });
+  });
+
+  it("drops out-of-range cache counts as anomalies", () => {
+    const info = extractJsonUsage(
+      '{"usage":{"prompt_tokens":5,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":-3}}}',
+    );
+    expect(info.cacheReadTokens).toBeUndefined();
+    expect(info.anomalies).toEqual(["cached_tokens=-3"]);
   });
 
   it("returns nothing for invalid JSON or a body without usage", () => {
@@ -33,6 +60,35 @@ describe("createSseUsageTracker", () => {
     t.onEvent({ event: "content_block_delta", data: '{"usage":{"output_tokens":999}}' });
     t.onEvent({ event: "message_delta", data: '{"usage":{"output_tokens":12}}' });
     expect(t.usage).toEqual({ model: "c", inputTokens: 7, outputTokens: 12 });
+  });
+
+  it("keeps Anthropic cache counts from message_start when message_delta repeats them or not", () => {
+    const t = createSseUsageTracker();
+    t.onEvent({
+      event: "message_start",
+      data: '{"message":{"model":"c","usage":{"input_tokens":7,"cache_creation_input_tokens":100,"cache_read_input_tokens":2000,"output_tokens":1}}}',
+    });
+    t.onEvent({
+      event: "message_delta",
+      data: '{"usage":{"input_tokens":7,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":40}}',
+    });
+    expect(t.usage).toEqual({
+      model: "c",
+      inputTokens: 2107,
+      outputTokens: 40,
+      cacheWriteTokens: 100,
+      cacheReadTokens: 2000,
+    });
+  });
+
+  it("reads cached tokens from the OpenAI final usage chunk", () => {
+    const t = createSseUsageTracker();
+    t.onEvent({ event: "", data: '{"model":"g","choices":[],"usage":null}' });
+    t.onEvent({
+      event: "",
+      data: '{"model":"g","choices":[],"usage":{"prompt_tokens":2048,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":1920}}}',
+    });
+    expect(t.usage).toEqual({ model: "g", inputTokens: 2048, outputTokens: 5, cacheReadTokens: 1920 });
   });
 
   it("reads the OpenAI model from the first chunk and usage from the final chunk", () => {

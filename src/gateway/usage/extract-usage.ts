@@ -7,13 +7,20 @@ import type { SseEvent } from "./sse-scanner";
  * chunks with a `usage` object, and the Responses API's `response.completed`.
  *
  * Input tokens for Anthropic are `input_tokens + cache_creation_input_tokens + cache_read_input_tokens`
- * so they match OpenAI's `prompt_tokens`, which already include cached tokens.
+ * so they match OpenAI's `prompt_tokens`, which already include cached tokens. The cached parts are
+ * kept apart too (they are priced differently): Anthropic's two cache fields, OpenAI's
+ * `prompt_tokens_details.cached_tokens` and the Responses API's `input_tokens_details.cached_tokens`
+ * (cache reads; OpenAI reports no cache writes).
  */
 
 export interface UsageInfo {
   model?: string;
   inputTokens?: number;
   outputTokens?: number;
+  /** Part of `inputTokens` read from the prompt cache. */
+  cacheReadTokens?: number;
+  /** Part of `inputTokens` written to the prompt cache (Anthropic). */
+  cacheWriteTokens?: number;
   /** Counts the upstream sent out of range (dropped or clamped), for a warning; absent when none. */
   anomalies?: string[];
 }
@@ -43,14 +50,25 @@ export function applyUsageObject(into: UsageInfo, usage: unknown): void {
   const u = asRecord(usage);
   if (u === null) return;
   const noted: string[] = [];
-  const count = (field: string) => readTokenCount(u[field], field, noted);
+  const count = (field: string, from: Record<string, unknown> = u) =>
+    readTokenCount(from[field], field, noted);
   const prompt = count("prompt_tokens");
   const completion = count("completion_tokens");
   if (prompt !== undefined) into.inputTokens = prompt;
   if (completion !== undefined) into.outputTokens = completion;
+  const promptDetails = asRecord(u.prompt_tokens_details) ?? asRecord(u.input_tokens_details);
+  const openAiCached = promptDetails === null ? undefined : count("cached_tokens", promptDetails);
+  if (openAiCached !== undefined) into.cacheReadTokens = openAiCached;
   const input = count("input_tokens");
+  const cacheWrite = count("cache_creation_input_tokens");
+  const cacheRead = count("cache_read_input_tokens");
+  if (cacheWrite !== undefined) into.cacheWriteTokens = cacheWrite;
+  if (cacheRead !== undefined) into.cacheReadTokens = cacheRead;
   if (input !== undefined) {
-    const sum = input + (count("cache_creation_input_tokens") ?? 0) + (count("cache_read_input_tokens") ?? 0);
+    // The Responses API's input_tokens already include cached ones (like prompt_tokens); Anthropic's
+    // do not, and a later event may repeat input_tokens alone: add the cache counts known so far.
+    const sum =
+      promptDetails !== null ? input : input + (into.cacheWriteTokens ?? 0) + (into.cacheReadTokens ?? 0);
     into.inputTokens = clampTokenSum(sum, "input_tokens", noted);
   }
   const output = count("output_tokens");
@@ -90,9 +108,13 @@ export function createSseUsageTracker(): { onEvent(event: SseEvent): void; reado
       }
       if (name === "message_delta") {
         const body = parse(e.data);
-        // Counts in message_delta are cumulative; a zero input count there means "not repeated".
+        // Counts in message_delta are cumulative; a zero input or cache count there means "not repeated".
         const u = asRecord(body?.usage);
-        if (u && u.input_tokens === 0) delete u.input_tokens;
+        if (u) {
+          for (const f of ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"]) {
+            if (u[f] === 0) delete u[f];
+          }
+        }
         if (u) applyUsageObject(usage, u);
         return;
       }

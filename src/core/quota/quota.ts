@@ -1,0 +1,131 @@
+import { microsToUsd, usdToMicros } from "../cost/money";
+import type { CalendarWindow, QuotaWindows } from "./calendar-window";
+
+/**
+ * Quotas of a gateway key (or tenant): requests per day, tokens per day, tokens per month and cost per
+ * month, each optional. Usage lives in one store counter per metric and window; the gateway checks
+ * every limited counter atomically before forwarding (one store call) and charges tokens and cost
+ * after the response. This module turns a quota into those counters and their answers (pure).
+ */
+
+export const QUOTA_METRICS = ["requestsPerDay", "tokensPerDay", "tokensPerMonth", "costPerMonthUsd"] as const;
+export type QuotaMetric = (typeof QUOTA_METRICS)[number];
+
+/** As stored and sent over the API; null or absent = unlimited. Cost in USD. */
+export interface QuotaSpec {
+  requestsPerDay?: number | null;
+  tokensPerDay?: number | null;
+  tokensPerMonth?: number | null;
+  costPerMonthUsd?: number | null;
+}
+
+/** A quota ready for the request path: every limit an integer (cost in micros). */
+export interface QuotaLimits {
+  readonly requestsPerDay: number | null;
+  readonly tokensPerDay: number | null;
+  readonly tokensPerMonth: number | null;
+  readonly costPerMonthMicros: number | null;
+}
+
+/** One limited counter of one subject in the current window. */
+export interface QuotaCounter {
+  readonly metric: QuotaMetric;
+  /** Store key (without the store's prefix): `quota:{subject}:{metric}:{window id}`. */
+  readonly key: string;
+  /** In counter units: requests, tokens or micros. */
+  readonly limit: number;
+  readonly window: CalendarWindow;
+}
+
+/** Null when no metric is limited (such a key never touches the store for quotas). */
+export function toQuotaLimits(spec: QuotaSpec | null | undefined): QuotaLimits | null {
+  if (spec === null || spec === undefined) return null;
+  const cost = spec.costPerMonthUsd ?? null;
+  const limits: QuotaLimits = {
+    requestsPerDay: spec.requestsPerDay ?? null,
+    tokensPerDay: spec.tokensPerDay ?? null,
+    tokensPerMonth: spec.tokensPerMonth ?? null,
+    costPerMonthMicros: cost === null ? null : usdToMicros(cost),
+  };
+  const any = Object.values(limits).some((v) => v !== null);
+  return any ? limits : null;
+}
+
+function limitOf(limits: QuotaLimits, metric: QuotaMetric): number | null {
+  return metric === "costPerMonthUsd" ? limits.costPerMonthMicros : limits[metric];
+}
+
+function windowOf(windows: QuotaWindows, metric: QuotaMetric): CalendarWindow {
+  return metric === "requestsPerDay" || metric === "tokensPerDay" ? windows.day : windows.month;
+}
+
+/** Store key of a subject's counter for a metric in a window. */
+export function quotaCounterKey(subject: string, metric: QuotaMetric, window: CalendarWindow): string {
+  return `quota:${subject}:${metric}:${window.id}`;
+}
+
+/** The limited counters of `subject` ("key:{id}", "tenant:{id}") in the given windows. */
+export function quotaCounters(subject: string, limits: QuotaLimits, windows: QuotaWindows): QuotaCounter[] {
+  const out: QuotaCounter[] = [];
+  for (const metric of QUOTA_METRICS) {
+    const limit = limitOf(limits, metric);
+    if (limit === null) continue;
+    const window = windowOf(windows, metric);
+    out.push({ metric, key: quotaCounterKey(subject, metric, window), limit, window });
+  }
+  return out;
+}
+
+/** What one counter reads, for headers and refusals. */
+export interface QuotaReading {
+  readonly counter: QuotaCounter;
+  /** Usage in counter units (after this request's admission for requestsPerDay). */
+  readonly used: number;
+}
+
+/** The first exhausted counter (usage at or above its limit), or null. */
+export function exhaustedCounter(readings: readonly QuotaReading[]): QuotaReading | null {
+  for (const r of readings) if (r.used >= r.counter.limit) return r;
+  return null;
+}
+
+/** Counter units shown to people: cost in USD, everything else as is. */
+export function displayAmount(metric: QuotaMetric, units: number): number {
+  return metric === "costPerMonthUsd" ? microsToUsd(units) : units;
+}
+
+/**
+ * X-Quota-* headers: one trio per limited metric, e.g. `x-quota-tokens-per-day-limit`,
+ * `-remaining`, `-reset` (seconds until the window resets, like X-RateLimit-Reset).
+ */
+export function quotaHeaders(readings: readonly QuotaReading[], nowMs: number): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const { counter, used } of readings) {
+    const name = `x-quota-${kebab(counter.metric)}`;
+    headers[`${name}-limit`] = String(displayAmount(counter.metric, counter.limit));
+    headers[`${name}-remaining`] = String(displayAmount(counter.metric, Math.max(0, counter.limit - used)));
+    headers[`${name}-reset`] = String(Math.max(0, Math.ceil((counter.window.resetMs - nowMs) / 1000)));
+  }
+  return headers;
+}
+
+function kebab(metric: QuotaMetric): string {
+  return metric.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Refusal details of an exhausted counter (the QUOTA_EXCEEDED body). */
+export function quotaRefusal(reading: QuotaReading, nowMs: number) {
+  const { counter, used } = reading;
+  return {
+    quota: counter.metric,
+    limit: displayAmount(counter.metric, counter.limit),
+    usage: displayAmount(counter.metric, used),
+    resetsAt: new Date(counter.window.resetMs).toISOString(),
+    retryAfterSeconds: Math.max(1, Math.ceil((counter.window.resetMs - nowMs) / 1000)),
+  };
+}
+
+/** Store key TTL for a counter: the rest of its window plus a day (late charges, clock skew). */
+export function counterTtlMs(counter: QuotaCounter, nowMs: number): number {
+  return Math.max(1, counter.window.resetMs - nowMs) + 86_400_000;
+}
