@@ -84,19 +84,25 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
     const [a, b] = await read([full.id, sparse.id]);
     // Attempts are stored compact (the row's own provider id left out) and expand back exactly.
     expect(a?.attempts[0]).toEqual([null, 'p\'1 "✓"', 503, null, 0.1, null, 12.3, 12.3, 12.2, "failure"]);
-    expect({
-      ...a,
-      tenantId: undefined,
-      attempts: expandAttempts(a?.attempts, a?.providerId ?? null),
-    }).toEqual({
+    // Columns other features added (tenant, cost, model routing) take their defaults here.
+    const added = {
+      tenantId: DEFAULT_TENANT_ID,
+      upstreamModel: null,
+      affinity: null,
+      cacheReadTokens: null,
+      cacheWriteTokens: null,
+      costMicros: null,
+    };
+    expect({ ...a, attempts: expandAttempts(a?.attempts, a?.providerId ?? null) }).toEqual({
       ...full,
+      ...added,
       createdAt: full.createdAt,
     });
     expect(a?.createdAt.getTime()).toBe(full.createdAt.getTime());
     // Columns left out take their defaults; nullable ones are NULL.
     expect(b).toEqual({
       ...sparse,
-      tenantId: DEFAULT_TENANT_ID,
+      ...added,
       groupSlug: null,
       providerId: null,
       keyId: null,
