@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, isAppError } from "../core/errors/catalogue";
 import { formatUuidV7 } from "../core/ids/uuid-v7";
 import { clientAddressOfRequest } from "../core/net/client-address";
+import { openCapture } from "./capture/capture-session";
 import { OutcomeRecorder } from "./context/outcome-recorder";
 import {
   createSignals,
@@ -49,6 +50,7 @@ export async function handleProxyRequest(
     const snapshot = rt.snapshots.current() ?? (await waitForSnapshot(rt));
     const key = (known.key = authenticateKey(req.headers, snapshot, Date.now()));
     const group = (known.group = resolveGroup(snapshot, route, key));
+    outcome.capture = openCapture(group, key, rt.random);
     limits = await enforceKeyLimits(rt, known.requestId, key, group);
     const body = (known.body = await readBody(req, rt.options.maxBodyBytes));
     const model = (known.model = resolveModel(body, route, key, group));

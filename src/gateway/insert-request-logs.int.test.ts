@@ -1,10 +1,10 @@
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import { randomUUID } from "node:crypto";
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { requestLogs, type NewRequestLogRow } from "../db/schema";
 import { DATABASE_KINDS, openTestDatabase } from "../testing/test-database";
-import { DEFAULT_TENANT_ID } from "../core/vocabulary/tenants";
 import { expandAttempts } from "../stats/attempt-codec";
 import { createRequestLogInsert } from "./insert-request-logs";
 
@@ -68,6 +68,8 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
       outputTokens: 0,
       clientIp: "::1",
       streamed: true,
+      source: "replay",
+      replayOf: "rt-0-original",
     };
     const sparse: NewRequestLogRow = {
       id: "rt-2-sparse",
@@ -114,6 +116,14 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
       outputTokens: null,
       clientIp: null,
       streamed: false,
+      source: "client",
+      replayOf: null,
+      tenantId: DEFAULT_TENANT_ID,
+      cacheReadTokens: null,
+      cacheWriteTokens: null,
+      costMicros: null,
+      upstreamModel: null,
+      affinity: null,
     });
   });
 

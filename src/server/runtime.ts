@@ -148,7 +148,12 @@ export async function createRuntime(
     logger,
     openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
     outbound,
-    options: { maxBodyBytes: env.MAX_BODY_BYTES, stateStoreFailure: env.STATE_STORE_FAILURE, trustProxy },
+    options: {
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      stateStoreFailure: env.STATE_STORE_FAILURE,
+      trustProxy,
+      captureRedactNames: env.CAPTURE_REDACT_NAMES,
+    },
     health: {
       checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS,
       policy: { degradedLatencyFloorMs: env.HEALTH_LATENCY_FLOOR_MS },
@@ -237,6 +242,7 @@ export async function createRuntime(
       logRetentionDays: env.LOG_RETENTION_DAYS,
       rollupRetentionDays: env.ROLLUP_RETENTION_DAYS,
       alertHistoryRetentionDays: env.ALERT_HISTORY_RETENTION_DAYS,
+      captureRetentionDays: env.CAPTURE_RETENTION_DAYS,
     });
     const scheduler = createAlertScheduler({
       db: database.db,
