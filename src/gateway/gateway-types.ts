@@ -65,6 +65,8 @@ export interface GatewayOptions {
   usageBodyLimitBytes: number;
   /** SSE bytes held back (before the first content event) before the head is sent anyway (1 MiB). */
   maxHeldBytes: number;
+  /** IANA zone where quota days and months start (QUOTA_TIME_ZONE; default UTC). */
+  quotaTimeZone: string;
 }
 
 /** Everything the request path needs, built once by createGateway. */
