@@ -114,7 +114,7 @@ describe.each(DATABASE_KINDS)("admin API config import/export on %s", (kind) => 
     doc.groups.push({
       ...doc.groups[0]!,
       slug: "g2",
-      providers: [{ provider: "c", priority: 0, weight: null, enabled: true }],
+      providers: [{ provider: "c", priority: 0, weight: null, enabled: true, models: [], modelMap: {} }],
     });
     doc.apiKeys = [
       { ...doc.apiKeys[0]!, note: "imported" },
@@ -154,7 +154,9 @@ describe.each(DATABASE_KINDS)("admin API config import/export on %s", (kind) => 
   it("prunes what the document leaves out only when asked, and replaces memberships", async () => {
     const doc = await exportDocument();
     doc.providers = doc.providers.filter((p) => p.name === "a");
-    doc.groups[0]!.providers = [{ provider: "a", priority: 0, weight: 2, enabled: true }];
+    doc.groups[0]!.providers = [
+      { provider: "a", priority: 0, weight: 2, enabled: true, models: [], modelMap: {} },
+    ];
     const plain = (await t.call("POST", "/config/import?dryRun=true", { json: doc })).as(importResultSchema);
     expect(plain.diff.providers.deleted).toEqual([]);
     const pruned = (await t.call("POST", "/config/import?prune=true", { json: doc })).as(importResultSchema);
@@ -167,7 +169,14 @@ describe.each(DATABASE_KINDS)("admin API config import/export on %s", (kind) => 
 
   it("reports every problem with its path and applies nothing (IMPORT_INVALID)", async () => {
     const doc = await exportDocument();
-    doc.groups[0]!.providers.push({ provider: "x", priority: 0, weight: null, enabled: true });
+    doc.groups[0]!.providers.push({
+      provider: "x",
+      priority: 0,
+      weight: null,
+      enabled: true,
+      models: [],
+      modelMap: {},
+    });
     doc.groups.push({ ...doc.groups[0]!, providers: [] });
     doc.apiKeys[0]!.group = "missing-group";
     doc.providers.push({ ...doc.providers[0]!, name: "fresh" });

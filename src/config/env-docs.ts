@@ -17,6 +17,7 @@ export const ENV_SECTIONS = [
   "Limits and timeouts",
   "Health, retention and logs",
   "Network safety",
+  "Observability",
 ] as const;
 export type EnvSection = (typeof ENV_SECTIONS)[number];
 
@@ -189,5 +190,21 @@ export const ENV_DOCS: Readonly<Record<keyof Env, EnvDoc>> = {
     section: "Network safety",
     description:
       "Which `X-Forwarded-For`/`Forwarded` hops to believe for the client address (logs, audit, sign-in limits, ip_hash): `off`, `true` (all), a hop count `1`–`32`, or CIDRs of your proxies. Set it behind nginx.",
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    section: "Observability",
+    description:
+      "OpenTelemetry traces, exported over OTLP/HTTP (JSON) to this collector base URL (`http://collector:4318`); spans go to `{endpoint}/v1/traces`. One span per proxied request with a child per upstream attempt. Unset: tracing is off and its packages are never loaded. The operator's own collector: not subject to `OUTBOUND_ALLOW`.",
+    defaultText: "off",
+  },
+  OTEL_EXPORTER_OTLP_HEADERS: {
+    section: "Observability",
+    secret: true,
+    description:
+      "Headers sent with every export, `name=value` pairs separated by commas (a collector's API key: `x-api-key=…`). Values may be percent-encoded.",
+  },
+  OTEL_SERVICE_NAME: {
+    section: "Observability",
+    description: "`service.name` of the exported spans.",
   },
 };

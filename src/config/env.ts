@@ -126,6 +126,10 @@ export const envSchema = z
     MAX_HEADERS_COUNT: intIn(10, 10_000, 100),
     // Request-log batches the database cannot take go to DATA_DIR/spill up to this many bytes; 0 = off.
     LOG_SPILL_MAX_BYTES: intIn(0, 2 ** 40, 1024 * 1024 * 1024),
+    // OpenTelemetry traces (src/observability/tracing.ts): off unless an OTLP/HTTP endpoint is set.
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.preprocess(emptyToUndefined, z.url().optional()),
+    OTEL_EXPORTER_OTLP_HEADERS: optionalString,
+    OTEL_SERVICE_NAME: z.preprocess(emptyToUndefined, z.string().max(200).default("roundabout")),
     // Data-plane processes on one port (node:cluster): "auto" = one per core; more than 1 needs
     // DATABASE_URL and REDIS_URL (see workersOf).
     WORKERS: z.preprocess(

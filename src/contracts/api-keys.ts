@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { descriptionSchema, nameSchema, timestampSchema } from "./common";
+import { modelListSchema } from "./models";
 import { quotaSchema } from "./quota";
 
 const apiKeyFields = {
@@ -11,6 +12,8 @@ const apiKeyFields = {
   expiresAt: z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" }).nullable(),
   enabled: z.boolean(),
   note: descriptionSchema,
+  /** Models the key may call (names and globs); empty = every model (403 MODEL_NOT_ALLOWED otherwise). */
+  allowedModels: modelListSchema,
   /** Requests/tokens per day, tokens/cost per month; null = no quota. */
   quota: quotaSchema.nullable(),
 };
@@ -24,6 +27,7 @@ export const apiKeyCreateSchema = z.strictObject({
   expiresAt: apiKeyFields.expiresAt.default(null),
   enabled: apiKeyFields.enabled.default(true),
   note: apiKeyFields.note.default(""),
+  allowedModels: apiKeyFields.allowedModels.default([]),
   quota: apiKeyFields.quota.default(null),
 });
 export type ApiKeyCreateInput = z.input<typeof apiKeyCreateSchema>;
@@ -37,6 +41,7 @@ export const apiKeyUpdateSchema = z.strictObject({
   expiresAt: apiKeyFields.expiresAt.optional(),
   enabled: apiKeyFields.enabled.optional(),
   note: apiKeyFields.note.optional(),
+  allowedModels: apiKeyFields.allowedModels.optional(),
   quota: apiKeyFields.quota.optional(),
 });
 export type ApiKeyUpdateInput = z.input<typeof apiKeyUpdateSchema>;
@@ -53,6 +58,7 @@ export const apiKeySchema = z.object({
   expiresAt: timestampSchema.nullable(),
   enabled: z.boolean(),
   note: z.string(),
+  allowedModels: z.array(z.string()),
   quota: quotaSchema.nullable(),
   lastUsedAt: timestampSchema.nullable(),
   createdAt: timestampSchema,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { descriptionSchema, nameSchema } from "./common";
 import { groupCreateShape, refineGroupTimeouts, slugSchema } from "./groups";
+import { modelListSchema, modelMapSchema } from "./models";
 import { providerCreateSchema } from "./providers";
 
 /**
@@ -23,6 +24,8 @@ export const memberEntrySchema = z.strictObject({
   priority: z.int().min(0).max(1_000_000).default(0),
   weight: z.int().min(0).max(1_000_000).nullable().default(null),
   enabled: z.boolean().default(true),
+  models: modelListSchema.default([]),
+  modelMap: modelMapSchema.default({}),
 });
 
 export const providerEntrySchema = providerCreateSchema;
@@ -44,6 +47,7 @@ export const apiKeyEntrySchema = z.strictObject({
     .default(null),
   enabled: z.boolean().default(true),
   note: descriptionSchema.default(""),
+  allowedModels: modelListSchema.default([]),
 });
 
 export const configDocumentSchema = z.strictObject({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, STRATEGY_NAMES } from "@/core/vocabulary/balancing";
 import { descriptionSchema, nameSchema, timestampSchema, type Issue } from "./common";
+import { affinitySchema, modelListSchema, modelMapSchema } from "./models";
 
 export const GROUP_DEFAULTS = {
   strategy: DEFAULT_STRATEGY,
@@ -44,6 +45,8 @@ const groupFields = {
   /** Store redacted request/response bodies (up to captureMaxBytes each) for debugging. */
   captureBodies: z.boolean(),
   captureMaxBytes: z.int().min(256).max(CAPTURE_MAX_BYTES_LIMIT),
+  /** Session affinity for prompt caches. */
+  affinity: affinitySchema,
 };
 
 interface GroupTimeouts {
@@ -80,6 +83,7 @@ export const groupCreateShape = {
   enabled: groupFields.enabled.default(true),
   captureBodies: groupFields.captureBodies.default(GROUP_DEFAULTS.captureBodies),
   captureMaxBytes: groupFields.captureMaxBytes.default(GROUP_DEFAULTS.captureMaxBytes),
+  affinity: groupFields.affinity.default({ enabled: false }),
 };
 
 /** Adds the timeout cross-checks to a zod object over group fields. */
@@ -109,6 +113,7 @@ export const groupUpdateSchema = z.strictObject({
   enabled: groupFields.enabled.optional(),
   captureBodies: groupFields.captureBodies.optional(),
   captureMaxBytes: groupFields.captureMaxBytes.optional(),
+  affinity: groupFields.affinity.optional(),
 });
 export type GroupUpdateInput = z.input<typeof groupUpdateSchema>;
 
@@ -121,6 +126,10 @@ export const memberCreateSchema = z.strictObject({
   priority: prioritySchema.default(0),
   weight: memberWeightSchema.default(null),
   enabled: z.boolean().default(true),
+  /** Models this member serves in the group (names and globs); empty = the provider's own list. */
+  models: modelListSchema.default([]),
+  /** Client model name → this upstream's name. */
+  modelMap: modelMapSchema.default({}),
 });
 export type MemberCreateInput = z.input<typeof memberCreateSchema>;
 
@@ -129,6 +138,8 @@ export const memberUpdateSchema = z.strictObject({
   priority: prioritySchema.optional(),
   weight: memberWeightSchema.optional(),
   enabled: z.boolean().optional(),
+  models: modelListSchema.optional(),
+  modelMap: modelMapSchema.optional(),
 });
 export type MemberUpdateInput = z.input<typeof memberUpdateSchema>;
 
@@ -165,6 +176,7 @@ export const groupSchema = z.object({
   enabled: z.boolean(),
   captureBodies: z.boolean(),
   captureMaxBytes: z.number(),
+  affinity: affinitySchema,
   memberCount: z.number(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,
@@ -181,6 +193,11 @@ export const memberSchema = z.object({
   /** The membership's flag; the provider also has to be enabled to receive traffic. */
   enabled: z.boolean(),
   providerEnabled: z.boolean(),
+  /** The membership's model list; empty = the provider's list applies. */
+  models: z.array(z.string()),
+  modelMap: z.record(z.string(), z.string()),
+  /** The provider's own model list (empty = every model). */
+  providerModels: z.array(z.string()),
 });
 export type Member = z.infer<typeof memberSchema>;
 

@@ -68,6 +68,7 @@ describe("provider contract", () => {
       description: "",
       rateLimitPerMinute: null,
       maxConcurrency: null,
+      models: [],
     });
     expect(providerUpdateSchema.parse({})).toEqual({});
     expect(providerUpdateSchema.parse({ apiKey: null })).toEqual({ apiKey: null });

@@ -14,6 +14,7 @@ import {
   nameSchema,
   timestampSchema,
 } from "./common";
+import { modelListSchema } from "./models";
 
 /**
  * Header names a provider's extra headers may not set: hop-by-hop headers (they describe one
@@ -156,6 +157,7 @@ const providerFields = {
   maxConcurrency: providerConcurrencySchema,
   headers: providerHeadersSchema,
   description: descriptionSchema,
+  models: modelListSchema,
 };
 
 /** POST /providers, before the auth style default is filled in (its `.shape` serves the console's form). */
@@ -172,6 +174,8 @@ export const providerCreateObjectSchema = z.strictObject({
   maxConcurrency: providerFields.maxConcurrency.default(null),
   headers: providerFields.headers.default({}),
   description: providerFields.description.default(""),
+  /** Models this provider serves (names and globs); empty = every model. */
+  models: providerFields.models.default([]),
 });
 
 /** POST /providers: a provider without `authStyle` gets its host's well-known one. */
@@ -198,6 +202,7 @@ export const providerUpdateSchema = z.strictObject({
   maxConcurrency: providerFields.maxConcurrency.optional(),
   headers: providerFields.headers.optional(),
   description: providerFields.description.optional(),
+  models: providerFields.models.optional(),
 });
 export type ProviderUpdateInput = z.input<typeof providerUpdateSchema>;
 
@@ -220,6 +225,8 @@ export const providerSchema = z.object({
   /** Header names with every value masked (`••••••••`); send the mask back to keep a value. */
   headers: z.record(z.string(), z.string()),
   description: z.string(),
+  /** Models served (names and globs); empty = every model. */
+  models: z.array(z.string()),
   hasApiKey: z.boolean(),
   /** `••••abcd`; null when no credential is stored. */
   apiKeyMasked: z.string().nullable(),

@@ -108,6 +108,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     retryBudget: options.retryBudget === false ? null : createRetryBudget(options.retryBudget),
     inFlight: new Map(),
+    latency: new Map(),
     options,
     random: deps.random ?? Math.random,
   };

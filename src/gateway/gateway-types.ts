@@ -1,3 +1,4 @@
+import type { PeakEwma } from "../core/balancing/peak-ewma";
 import type { RetryBudget } from "../core/retry/retry-budget";
 import type { AttemptHealth, AttemptOutcome } from "../core/retry/classify";
 import type { TrustProxy } from "../core/net/client-address";
@@ -80,6 +81,8 @@ export interface GatewayRuntime {
   readonly retryBudget: RetryBudget | null;
   /** Requests in flight per provider id on this instance (least_connections, health report). */
   readonly inFlight: Map<string, number>;
+  /** Peak-EWMA latency (attempt start to response head) per provider id on this instance (p2c_ewma). */
+  readonly latency: Map<string, PeakEwma>;
   readonly options: GatewayOptions;
   readonly random: () => number;
 }

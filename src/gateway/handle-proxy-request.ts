@@ -18,7 +18,9 @@ import { enforceKeyLimits, releaseKeyLimits, takeKeySlot, type KeyLimits } from 
 import { chargeQuota, enforceQuota } from "./stages/enforce-quota";
 import { parseRoute } from "./stages/parse-route";
 import { EMPTY_BODY, readBody } from "./stages/read-body";
+import { answerModelList } from "./stages/answer-model-list";
 import { recordLog } from "./stages/record-log";
+import { resolveModel } from "./stages/resolve-model";
 import { runAttempts } from "./stages/run-attempts";
 
 /**
@@ -50,6 +52,7 @@ export async function handleProxyRequest(
     limits = await enforceKeyLimits(rt, known.requestId, key, group);
     if (key.quota !== null) limits = await enforceQuota(rt, known.requestId, key, limits);
     const body = (known.body = await readBody(req, rt.options.maxBodyBytes));
+    const model = (known.model = resolveModel(body, route, key, group));
     limits = await takeKeySlot(rt, known.requestId, key, group, limits);
     const deadline = startDeadline(signals, known.t0, group);
     const facts: RequestFacts = {
@@ -64,10 +67,11 @@ export async function handleProxyRequest(
       key,
       group,
       body,
+      model,
       deadline,
       rateHeaders: limits.rateHeaders,
     };
-    await runAttempts(rt, facts, signals, outcome);
+    if (!answerModelList(facts, outcome)) await runAttempts(rt, facts, signals, outcome);
   } catch (err) {
     refuse(rt, known, signals, outcome, limits, err);
   } finally {
@@ -94,6 +98,7 @@ function createKnownFacts(rt: GatewayRuntime, req: IncomingMessage, res: ServerR
     key: null,
     group: null,
     body: EMPTY_BODY,
+    model: null,
   };
 }
 

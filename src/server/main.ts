@@ -4,7 +4,7 @@ import { EnvError, parseEnv, workersOf, type Env } from "@/config/env";
 import { createEdgeServer, type EdgeLimits } from "@/http/edge-server";
 import { createLogger } from "@/observability/logger";
 import { createDispatcher } from "./dispatch";
-import { prepareNextHandler } from "./next-handler";
+import { createLazyNextHandler } from "./next-handler";
 import { createRuntime, type Runtime, type RuntimeRole } from "./runtime";
 import {
   followPrimaryShutdown,
@@ -68,7 +68,8 @@ export async function main(requestedRole: RuntimeRole): Promise<void> {
     // Next phones home unless told not to; a gateway on a private network should not.
     process.env.NEXT_TELEMETRY_DISABLED ??= "1";
     const dev = env.NODE_ENV !== "production";
-    const nextApp = await prepareNextHandler({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
+    // Prepared on the first console request: a server that only proxies never pays for Next.
+    const nextApp = createLazyNextHandler({ dev, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
     runtime.handlers.fallback = nextApp.handler;
     steps.unshift({ name: "console", run: () => nextApp.close() });
   }

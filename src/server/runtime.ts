@@ -31,6 +31,8 @@ import { startQuotaUsageSync } from "@/stats/quota-usage-sync";
 import { startRetentionJob } from "@/stats/retention-job";
 import { createObservability } from "@/observability/create-observability";
 import { createStorageUsage } from "@/observability/storage-usage";
+import type { RequestTracer } from "@/observability/tracing";
+import type { NewRequestLogRow } from "@/db/schema/request-logs";
 import { createAlertSignals } from "./alert-signals";
 import { answerSiblingReloads, reloadSiblings } from "./cluster";
 import type { NodeHandler } from "@/http/node-response";
@@ -66,6 +68,27 @@ export interface CreateRuntimeOptions {
 }
 
 const SYSTEM_ACTOR: Actor = { id: null, name: "config-file", role: "admin", via: "token" };
+
+/** The request tracer when OTEL_EXPORTER_OTLP_ENDPOINT is set (loaded on demand), else null. */
+async function startTracingWhenEnabled(env: Env, logger: Logger): Promise<RequestTracer | null> {
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
+  const { startTracing } = await import("@/observability/tracing");
+  return startTracing({
+    endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    headers: env.OTEL_EXPORTER_OTLP_HEADERS,
+    serviceName: env.OTEL_SERVICE_NAME,
+    serviceVersion: packageVersion,
+    logger,
+  });
+}
+
+/** One log-writer hook feeding metrics/live stream and the tracer. */
+function traceAndObserve(tracer: RequestTracer, observe: (row: NewRequestLogRow) => void) {
+  return (row: NewRequestLogRow) => {
+    observe(row);
+    tracer.record(row);
+  };
+}
 
 /**
  * Assembles the process: state store, database (migrated), secrets, then the control plane (full role)
@@ -114,6 +137,11 @@ export async function createRuntime(
   const logSpill = await openLogSpillOrWarn(env, logger);
   // Metrics and the live stream see every request row as the log writer queues it.
   const observability = createObservability({ metricsToken: env.METRICS_TOKEN, logger });
+  // OpenTelemetry (OTEL_EXPORTER_OTLP_ENDPOINT): off, neither the module nor the SDK is loaded.
+  const tracer = await startTracingWhenEnabled(env, logger);
+  const onWrite = tracer
+    ? traceAndObserve(tracer, observability.onRequestRecorded)
+    : observability.onRequestRecorded;
   // Built before the admin API (which reports on it); it loads nothing until ready().
   const dataPlane = createGatewayWithHealth({
     db: database.db,
@@ -131,7 +159,7 @@ export async function createRuntime(
       checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS,
       policy: { degradedLatencyFloorMs: env.HEALTH_LATENCY_FLOOR_MS },
     },
-    logWriterOptions: { onWrite: observability.onRequestRecorded, ...(logSpill ? { spill: logSpill } : {}) },
+    logWriterOptions: { onWrite, ...(logSpill ? { spill: logSpill } : {}) },
   });
   const { gateway, health, checker } = dataPlane;
   // Database size and Redis memory/keys for /metrics and the health page (read at most every 15 s).
@@ -247,6 +275,7 @@ export async function createRuntime(
       run: () => dataPlane.close(),
     },
     ...(logSpill ? [{ name: "request-log spill", run: () => logSpill.close() }] : []),
+    ...(tracer ? [{ name: "trace export", run: () => tracer.shutdown() }] : []),
     { name: "state store", run: () => store.close() },
     { name: "database", run: () => database.close() },
   );

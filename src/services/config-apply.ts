@@ -79,6 +79,7 @@ function providerFields(entry: ProviderEntry, id: string, sealer: CredentialSeal
     rateLimitPerMinute: entry.rateLimitPerMinute,
     maxConcurrency: entry.maxConcurrency,
     description: entry.description,
+    models: entry.models,
   };
 }
 
@@ -152,6 +153,8 @@ export async function applyImportPlan(
           priority: m.priority,
           weight: m.weight,
           enabled: m.enabled,
+          models: m.models,
+          modelMap: m.modelMap,
           createdAt: now,
         })),
       );
@@ -183,6 +186,7 @@ export async function applyImportPlan(
         expiresAt: entry.expiresAt === null ? null : new Date(entry.expiresAt),
         enabled: entry.enabled,
         note: entry.note,
+        allowedModels: entry.allowedModels,
         updatedAt: now,
       })
       .where(eq(apiKeys.id, row.id));

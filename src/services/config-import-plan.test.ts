@@ -24,6 +24,7 @@ const provider = (id: string, name: string): ProviderRow => ({
   headers: {},
   headersSealed: false,
   description: "",
+  models: [],
   createdAt: at,
   updatedAt: at,
 });
@@ -44,6 +45,7 @@ const group = (id: string, slug: string): GroupRow => ({
   enabled: true,
   captureBodies: false,
   captureMaxBytes: 16_384,
+  affinity: { enabled: false },
   createdAt: at,
   updatedAt: at,
 });
@@ -61,6 +63,7 @@ const key = (id: string, name: string, groupId: string | null): ApiKeyRow => ({
   expiresAt: null,
   enabled: true,
   note: "",
+  allowedModels: [],
   lastUsedAt: null,
   createdAt: at,
   updatedAt: at,
@@ -69,7 +72,18 @@ const key = (id: string, name: string, groupId: string | null): ApiKeyRow => ({
 const current: CurrentConfig = {
   providers: [provider("p1", "a")],
   groups: [group("g1", "old"), group("g2", "keep")],
-  members: [{ groupId: "g1", providerId: "p1", priority: 0, weight: null, enabled: true, createdAt: at }],
+  members: [
+    {
+      groupId: "g1",
+      providerId: "p1",
+      priority: 0,
+      weight: null,
+      enabled: true,
+      models: [],
+      modelMap: {},
+      createdAt: at,
+    },
+  ],
   apiKeys: [key(K1, "twin", "g1"), key(K2, "twin", null), key(K3, "solo", "g1")],
 };
 const plan = (doc: ConfigDocumentInput, prune = false) =>

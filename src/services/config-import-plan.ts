@@ -46,6 +46,11 @@ export interface ImportPlan {
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** A plain object with its keys sorted (jsonb hands objects back in its own key order). */
+const canonical = (value: unknown): unknown =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : value;
 
 /** Groups `items` by `keyOf` (one pass), so lookups by a non-unique field are O(1). */
 function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): Map<K, T[]> {
@@ -216,6 +221,7 @@ function providerChanged(row: ProviderRow, entry: ProviderEntry, options: PlanOp
     row.rateLimitPerMinute !== entry.rateLimitPerMinute ||
     row.maxConcurrency !== entry.maxConcurrency ||
     row.description !== entry.description ||
+    !same(row.models, entry.models) ||
     !same(sortedEntries(row.headers), sortedEntries(entry.headers));
   if (fieldsDiffer) return true;
   if (entry.apiKey === undefined) return false;
@@ -223,8 +229,16 @@ function providerChanged(row: ProviderRow, entry: ProviderEntry, options: PlanOp
   return row.apiKeyCipher === null || !options.sameCredential(row, entry.apiKey);
 }
 
-function memberSignature(name: string, priority: number, weight: number | null, enabled: boolean): string {
-  return JSON.stringify([name, priority, weight, enabled]);
+interface MemberFields {
+  priority: number;
+  weight: number | null;
+  enabled: boolean;
+  models: readonly string[];
+  modelMap: Readonly<Record<string, string>>;
+}
+
+function memberSignature(name: string, m: MemberFields): string {
+  return JSON.stringify([name, m.priority, m.weight, m.enabled, m.models, sortedEntries(m.modelMap)]);
 }
 
 /** `members` are the stored members of this group. */
@@ -236,14 +250,12 @@ function groupChanged(
 ): boolean {
   const { providers: entryMembers, slug: _slug, ...fields } = entry;
   for (const [key, value] of Object.entries(fields)) {
-    if (!same(row[key as keyof typeof fields], value)) return true;
+    if (!same(canonical(row[key as keyof typeof fields]), canonical(value))) return true;
   }
   const stored = members
-    .map((m) =>
-      memberSignature(providerNameById.get(m.providerId) ?? m.providerId, m.priority, m.weight, m.enabled),
-    )
+    .map((m) => memberSignature(providerNameById.get(m.providerId) ?? m.providerId, m))
     .sort();
-  const wanted = entryMembers.map((m) => memberSignature(m.provider, m.priority, m.weight, m.enabled)).sort();
+  const wanted = entryMembers.map((m) => memberSignature(m.provider, m)).sort();
   return !same(stored, wanted);
 }
 
@@ -305,7 +317,8 @@ function* planApiKeys(
       (row.expiresAt?.getTime() ?? null) !==
         (entry.expiresAt === null ? null : Date.parse(entry.expiresAt)) ||
       row.enabled !== entry.enabled ||
-      row.note !== entry.note;
+      row.note !== entry.note ||
+      !same(row.allowedModels, entry.allowedModels);
     if (changed) {
       plan.updateApiKeys.push({ row, entry });
       plan.diff.apiKeys.updated.push(entry.name);

@@ -167,6 +167,7 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
           maxConcurrency: p.maxConcurrency,
           headers: options.includeSecrets ? openHeaders(p) : maskProviderHeaders(p.headers),
           description: p.description,
+          models: p.models,
         })),
         groups: groupRows.map(({ id, createdAt: _c, updatedAt: _u, ...group }) => ({
           ...group,
@@ -177,6 +178,8 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
               priority: m.member.priority,
               weight: m.member.weight,
               enabled: m.member.enabled,
+              models: m.member.models,
+              modelMap: m.member.modelMap,
             })),
         })),
         apiKeys: keyRows.map((k) => ({
@@ -188,6 +191,7 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
           expiresAt: k.expiresAt?.toISOString() ?? null,
           enabled: k.enabled,
           note: k.note,
+          allowedModels: k.allowedModels,
         })),
       };
     },

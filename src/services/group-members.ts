@@ -104,8 +104,8 @@ export function createMembershipOperations(ctx: ServiceContext): MembershipOpera
             and(eq(groupProviders.groupId, group.id), eq(groupProviders.providerId, current.providerId)),
           );
         const changes: Record<string, unknown> = { providerId: current.providerId };
-        for (const key of ["priority", "weight", "enabled"] as const) {
-          if (data[key] !== undefined && data[key] !== current[key]) {
+        for (const key of ["priority", "weight", "enabled", "models", "modelMap"] as const) {
+          if (data[key] !== undefined && JSON.stringify(data[key]) !== JSON.stringify(current[key])) {
             changes[key] = { from: current[key], to: data[key] };
           }
         }

@@ -32,6 +32,7 @@ export function toProvider(row: ProviderRow): Provider {
     maxConcurrency: row.maxConcurrency,
     headers: maskProviderHeaders(row.headers),
     description: row.description,
+    models: row.models,
     hasApiKey: row.apiKeyCipher !== null,
     apiKeyMasked: maskCredential(row.apiKeyCipher, row.apiKeyLast4),
     createdAt: row.createdAt.toISOString(),
@@ -57,6 +58,7 @@ export function toGroup(row: GroupRow, memberCount: number): Group {
     enabled: row.enabled,
     captureBodies: row.captureBodies,
     captureMaxBytes: row.captureMaxBytes,
+    affinity: row.affinity,
     memberCount,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -73,6 +75,9 @@ export function toMember(member: GroupProviderRow, provider: ProviderRow): Membe
     effectiveWeight: member.weight ?? provider.weight,
     enabled: member.enabled,
     providerEnabled: provider.enabled,
+    models: member.models,
+    modelMap: member.modelMap,
+    providerModels: provider.models,
   };
 }
 
@@ -88,6 +93,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     expiresAt: row.expiresAt?.toISOString() ?? null,
     enabled: row.enabled,
     note: row.note,
+    allowedModels: row.allowedModels,
     quota: row.quota ?? null,
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),

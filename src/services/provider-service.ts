@@ -77,6 +77,7 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
               maxConcurrency: data.maxConcurrency,
               ...sealProviderHeaders(id, resolveMaskedHeaders(data.headers, null), sealer),
               description: data.description,
+              models: data.models,
               createdAt: now,
               updatedAt: now,
             })

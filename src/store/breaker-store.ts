@@ -115,6 +115,7 @@ export function withCircuitBreaker(inner: StateStore, options: BreakerStoreOptio
     kind: inner.kind,
     breaker: { snapshot: () => breaker.snapshot() },
     get: (key) => guard(() => inner.get(key)),
+    getAndTouch: (key, ttlMs) => guard(() => inner.getAndTouch(key, ttlMs)),
     set: (key, value, opts) => guard(() => inner.set(key, value, opts)),
     del: (...keys) => guard(() => inner.del(...keys)),
     compareAndSet: (key, expected, value, opts) =>

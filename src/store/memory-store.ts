@@ -178,6 +178,15 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryState
       return readValue(ks.key("kv", key))?.value ?? null;
     },
 
+    async getAndTouch(key, ttlMs) {
+      ensureOpen();
+      assertPositiveMs("ttlMs", ttlMs);
+      const entry = readValue(ks.key("kv", key));
+      if (entry === undefined) return null;
+      entry.expiresAt = now() + ttlMs;
+      return entry.value;
+    },
+
     async set(key, value, opts: SetOptions = {}) {
       ensureOpen();
       if (opts.ttlMs !== undefined) assertPositiveMs("ttlMs", opts.ttlMs);

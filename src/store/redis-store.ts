@@ -125,6 +125,12 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
 
     get: (key) => run(() => client.get(ks.key("kv", key))),
 
+    getAndTouch: (key, ttlMs) =>
+      run(async () => {
+        assertPositiveMs("ttlMs", ttlMs);
+        return client.getex(ks.key("kv", key), "PX", ttlMs);
+      }),
+
     set: (key, value, opts: SetOptions = {}) =>
       run(async () => {
         const k = ks.key("kv", key);

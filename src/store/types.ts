@@ -93,6 +93,11 @@ export interface StateStore {
 
   /** Reads a value; null when missing or expired. */
   get(key: string): Promise<string | null>;
+  /**
+   * Reads a value and, when it exists, restarts its expiry at `ttlMs` from now (a sliding TTL, e.g.
+   * session affinity); null when missing or expired. One round trip (Redis GETEX).
+   */
+  getAndTouch(key: string, ttlMs: number): Promise<string | null>;
   /** Writes a value; returns false only when `onlyIfAbsent` prevented the write. */
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
   /** Deletes keys (missing keys are ignored). */

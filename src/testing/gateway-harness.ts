@@ -5,6 +5,7 @@ import { apiKeys, groupProviders, groups, providers, requestLogs } from "../db/s
 import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, type StrategyName } from "../core/vocabulary/balancing";
 import type { AuthStyle } from "../core/vocabulary/providers";
 import type { GroupRow, ProviderRow, RequestLogRow } from "../db/schema";
+import type { GroupAffinity } from "../db/schema/groups";
 import { createGateway, type Gateway, type GatewayDeps } from "../gateway/create-gateway";
 import type { GatewayOptions, HealthHooks } from "../gateway/gateway-types";
 import type { LogWriterOptions } from "../gateway/log-writer";
@@ -56,6 +57,7 @@ export interface ProviderSeed {
   healthCheckPath?: string | null;
   rateLimitPerMinute?: number | null;
   maxConcurrency?: number | null;
+  models?: string[];
 }
 
 export interface GroupSeed {
@@ -71,6 +73,7 @@ export interface GroupSeed {
   totalTimeoutMs?: number;
   enabled?: boolean;
   rateLimitPerMinute?: number | null;
+  affinity?: GroupAffinity;
 }
 
 export interface KeySeed {
@@ -81,6 +84,16 @@ export interface KeySeed {
   maxConcurrency?: number | null;
   expiresAt?: Date | null;
   enabled?: boolean;
+  allowedModels?: string[];
+}
+
+/** A membership's seed fields. */
+export interface MemberSeed {
+  priority?: number;
+  weight?: number | null;
+  enabled?: boolean;
+  models?: string[];
+  modelMap?: Record<string, string>;
 }
 
 export interface GatewayHarness {
@@ -103,11 +116,7 @@ export interface GatewayHarness {
   proxyUrl(slug: string, path?: string): string;
   addProvider(seed: ProviderSeed): Promise<ProviderRow>;
   addGroup(seed?: GroupSeed): Promise<GroupRow>;
-  addMember(
-    groupId: string,
-    providerId: string,
-    seed?: { priority?: number; weight?: number | null; enabled?: boolean },
-  ): Promise<void>;
+  addMember(groupId: string, providerId: string, seed?: MemberSeed): Promise<void>;
   /** Creates a gateway key; returns its id and the full key. */
   addKey(seed?: KeySeed): Promise<{ id: string; key: string }>;
   /** Reloads the routing snapshot now. */
@@ -195,6 +204,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           healthCheckPath: seed.healthCheckPath ?? null,
           rateLimitPerMinute: seed.rateLimitPerMinute ?? null,
           maxConcurrency: seed.maxConcurrency ?? null,
+          models: seed.models ?? [],
         })
         .returning();
       if (!row) throw new Error("provider insert returned nothing");
@@ -223,6 +233,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           totalTimeoutMs: seed.totalTimeoutMs ?? 20_000,
           enabled: seed.enabled ?? true,
           rateLimitPerMinute: seed.rateLimitPerMinute ?? null,
+          affinity: seed.affinity ?? { enabled: false },
         })
         .returning();
       if (!row) throw new Error("group insert returned nothing");
@@ -235,6 +246,8 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
         priority: seed.priority ?? 0,
         weight: seed.weight ?? null,
         enabled: seed.enabled ?? true,
+        models: seed.models ?? [],
+        modelMap: seed.modelMap ?? {},
       });
     },
     async addKey(seed = {}) {
@@ -252,6 +265,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           maxConcurrency: seed.maxConcurrency ?? null,
           expiresAt: seed.expiresAt ?? null,
           enabled: seed.enabled ?? true,
+          allowedModels: seed.allowedModels ?? [],
         })
         .returning({ id: apiKeys.id });
       if (!row) throw new Error("key insert returned nothing");

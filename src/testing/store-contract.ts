@@ -90,6 +90,22 @@ export function runStoreContract(
       expect(await s.get(forever)).toBe("v");
     });
 
+    it("getAndTouch reads a value and slides its expiry; a missing or expired value stays missing", async () => {
+      const s = await open();
+      const [k, missing] = [uniqueKey("touch"), uniqueKey("touch-missing")];
+      await s.set(k, "p1", { ttlMs: 400 });
+      await advance(250);
+      expect(await s.getAndTouch(k, 400)).toBe("p1");
+      await advance(250);
+      // 500 ms after the write: alive only because the read slid the expiry.
+      expect(await s.getAndTouch(k, 400)).toBe("p1");
+      expect(await s.getAndTouch(missing, 400)).toBeNull();
+      expect(await s.get(missing)).toBeNull();
+      await advance(450);
+      expect(await s.getAndTouch(k, 400)).toBeNull();
+      expect(await rejectionCode(s.getAndTouch(k, 0))).toBe("INTERNAL_ERROR");
+    });
+
     it("writes with onlyIfAbsent only when no live value exists", async () => {
       const s = await open();
       const [k, t] = [uniqueKey("nx"), uniqueKey("nx-ttl")];

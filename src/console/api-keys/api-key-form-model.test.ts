@@ -21,6 +21,7 @@ const key: ApiKey = {
   expiresAt: endOfLocalDay("2031-05-04"),
   enabled: true,
   note: "",
+  allowedModels: [],
   quota: null,
   lastUsedAt: null,
   createdAt: "2026-01-01T00:00:00Z",

@@ -30,6 +30,7 @@ const group: Group = {
   enabled: true,
   captureBodies: false,
   captureMaxBytes: 16384,
+  affinity: { enabled: false },
   memberCount: 0,
   createdAt: "2026-01-01T00:00:00Z",
   updatedAt: "2026-01-01T00:00:00Z",

@@ -30,6 +30,7 @@ const existing: Provider = {
   maxConcurrency: null,
   headers: { "OpenAI-Organization": "org-1" },
   description: "primary",
+  models: [],
   hasApiKey: true,
   apiKeyMasked: "••••abcd",
   createdAt: "2026-01-01T00:00:00.000Z",

@@ -1,5 +1,6 @@
 import { createIpHash } from "./ip-hash";
 import { createLeastConnections } from "./least-connections";
+import { createP2cEwma } from "./p2c-ewma";
 import { createRoundRobin } from "./round-robin";
 import { createSmoothWeightedRoundRobin } from "./smooth-weighted-round-robin";
 import type { StrategyFactory } from "./types";
@@ -15,6 +16,8 @@ export interface StrategyDefinition {
    * follows it.
    */
   readonly usesWeights: boolean;
+  /** True when the strategy reads `Candidate.latencyMs`, so the gateway fills it in (else it does not bother). */
+  readonly usesLatency?: boolean;
 }
 
 /**
@@ -29,6 +32,7 @@ export const STRATEGIES = {
   weighted_random: { create: createWeightedRandom, usesWeights: true },
   least_connections: { create: createLeastConnections, usesWeights: false },
   ip_hash: { create: createIpHash, usesWeights: true },
+  p2c_ewma: { create: createP2cEwma, usesWeights: true, usesLatency: true },
 } as const satisfies Record<string, StrategyDefinition>;
 
 export type StrategyName = keyof typeof STRATEGIES;
@@ -47,4 +51,10 @@ export function isStrategyName(value: string): value is StrategyName {
 /** True when `strategy` spreads traffic by weight (otherwise every active member gets an equal share). */
 export function strategyUsesWeights(strategy: StrategyName): boolean {
   return STRATEGIES[strategy].usesWeights;
+}
+
+/** True when `strategy` balances on latency estimates (the gateway then measures and passes them). */
+export function strategyUsesLatency(strategy: StrategyName): boolean {
+  const definition: StrategyDefinition = STRATEGIES[strategy];
+  return definition.usesLatency === true;
 }

@@ -19,6 +19,8 @@ export interface BalancerMember {
   /** Effective weight (override + slow start); 0 = standby. */
   readonly weight: number;
   readonly inFlight: number;
+  /** Latency estimate (ms) for strategies that balance on it; absent otherwise. */
+  readonly latencyMs?: number;
   /** False while the health tracker has the provider out (circuit open, disabled...). */
   readonly available: boolean;
 }

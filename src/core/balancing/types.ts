@@ -11,6 +11,8 @@ export interface Candidate {
   readonly weight: number;
   /** Requests currently in flight to this provider (least_connections). */
   readonly inFlight: number;
+  /** This instance's peak-EWMA latency estimate in ms (p2c_ewma); absent when not measured or not needed. */
+  readonly latencyMs?: number;
 }
 
 export interface PickContext {

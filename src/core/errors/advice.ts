@@ -62,6 +62,10 @@ export const ERROR_ADVICE: Readonly<Partial<Record<ErrorCode, string>>> = {
   TENANT_NOT_FOUND:
     "No tenant has this id, or the `X-Roundabout-Tenant` header names a slug that does not exist (or one you are not a member of): list them with `GET /api/admin/tenants`.",
   GATEWAY_KEY_SCOPE: "The key is scoped to another group: use that group's URL, or a key without scope.",
+  MODEL_NOT_ALLOWED:
+    "The key's allowed models (names and globs) do not include the requested model: ask the operator to add it to the key's allowed models, or use another model.",
+  MODEL_NOT_SERVED:
+    "No member of the group lists the requested model (the message names model and group). Check the spelling, `GET {group}/v1/models`, or add the model (or a glob such as `claude-sonnet-*`) to a membership's or provider's models; a member without a list serves every model.",
   GROUP_UNKNOWN:
     "No enabled group has this slug: the URL is `/api/proxy/{slug}/…` — check the slug and that the group is enabled.",
   RATE_LIMITED:

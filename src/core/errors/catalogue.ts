@@ -111,6 +111,8 @@ export const ERRORS = {
   GATEWAY_KEY_INVALID: spec(401, "authentication_error", "The gateway key is unknown, disabled or expired."),
   GATEWAY_KEY_SCOPE: spec(403, "permission_error", "This gateway key is not allowed on this group."),
   GROUP_UNKNOWN: spec(404, "not_found_error", "No enabled group with this slug."),
+  MODEL_NOT_ALLOWED: spec(403, "permission_error", "This gateway key is not allowed to use this model."),
+  MODEL_NOT_SERVED: spec(404, "not_found_error", "No provider of this group serves this model."),
   TENANT_DISABLED: spec(403, "permission_error", "The tenant of this gateway key is disabled."),
   RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this key."),
   CONCURRENCY_LIMITED: spec(429, "rate_limit_error", "Too many concurrent requests for this key."),

@@ -30,6 +30,8 @@ export const apiKeys = pgTable(
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
     enabled: boolean("enabled").notNull().default(true),
     note: text("note").notNull().default(""),
+    /** Models this key may call (exact names and globs); empty = every model. */
+    allowedModels: jsonb("allowed_models").$type<string[]>().notNull().default([]),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
 import { groups } from "./groups";
 import { providers } from "./providers";
 
@@ -19,6 +19,10 @@ export const groupProviders = pgTable(
     priority: integer("priority").notNull().default(0),
     weight: integer("weight"),
     enabled: boolean("enabled").notNull().default(true),
+    /** Models this member serves in this group (exact names and globs); empty = the provider's list. */
+    models: jsonb("models").$type<string[]>().notNull().default([]),
+    /** Client model name → this upstream's name (alias rewrite of the body's `model`). */
+    modelMap: jsonb("model_map").$type<Record<string, string>>().notNull().default({}),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },
   (t) => [

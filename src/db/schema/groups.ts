@@ -2,6 +2,15 @@ import { boolean, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 
 import { tenantIdColumn } from "./tenants";
 import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, STRATEGY_NAMES } from "../../core/vocabulary/balancing";
 
+/** Session affinity settings of a group: a session sticks to the provider that served it. */
+export interface GroupAffinity {
+  enabled: boolean;
+  /** Header carrying the client's session id (default `x-session-id`). */
+  header?: string;
+  /** Sliding stickiness in seconds (default 300). */
+  ttlSeconds?: number;
+}
+
 /** A routing group: clients call /api/proxy/{slug}/... and are spread over its member providers. */
 export const groups = pgTable(
   "groups",
@@ -28,6 +37,8 @@ export const groups = pgTable(
     /** Keep (redacted, size-capped) request and response bodies of this group's requests for debugging. */
     captureBodies: boolean("capture_bodies").notNull().default(false),
     captureMaxBytes: integer("capture_max_bytes").notNull().default(16_384),
+    /** Session affinity for prompt caches (off by default); see GroupAffinity. */
+    affinity: jsonb("affinity").$type<GroupAffinity>().notNull().default({ enabled: false }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },

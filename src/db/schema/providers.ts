@@ -29,6 +29,8 @@ export const providers = pgTable(
     /** False only on rows written before header values were sealed; sealed at start. */
     headersSealed: boolean("headers_sealed").notNull().default(false),
     description: text("description").notNull().default(""),
+    /** Models this provider serves (exact names and globs); empty = every model. */
+    models: jsonb("models").$type<string[]>().notNull().default([]),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },

@@ -69,6 +69,10 @@ export const requestLogs = pgTable(
     cacheWriteTokens: integer("cache_write_tokens"),
     /** Cost in micro-dollars from the price book at the time of the request; null = model unpriced. */
     costMicros: bigint("cost_micros", { mode: "number" }),
+    /** The model name sent upstream when an alias rewrote it (null when equal to `model`). */
+    upstreamModel: text("upstream_model"),
+    /** Session affinity: `hit` (stuck provider used), `miss` (new session), `moved` (stuck one skipped); null = off. */
+    affinity: text("affinity"),
     clientIp: text("client_ip"),
     streamed: boolean("streamed").notNull().default(false),
   },

@@ -18,6 +18,10 @@ export interface AttemptState {
   readonly record: AttemptRecord;
   /** The upstream exchange, also the attempt's abort handle. */
   readonly controller: UpstreamExchange;
+  /** The body sent upstream: the client's bytes, or a copy with only the `model` string aliased. */
+  readonly body: Uint8Array;
+  /** The path sent upstream (after the base path), aliased when the model is in it. */
+  readonly path: string;
   /** The provider concurrency slot; given back when the attempt fails or the request ends. */
   slot: HeldSlot | null;
 }

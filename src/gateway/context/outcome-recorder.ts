@@ -24,6 +24,10 @@ export class OutcomeRecorder {
   /** Offset of the response head sent to the client (committed upstream responses only). */
   ttfbMs: number | null = null;
   usage: UsageInfo | null = null;
+  /** The model name sent upstream by the last attempt when an alias changed it; null otherwise. */
+  upstreamModel: string | null = null;
+  /** Session affinity outcome (`hit`, `miss`, `moved`); null when the group has affinity off. */
+  affinity: "hit" | "miss" | "moved" | null = null;
   /** The first bytes of the response, for groups that capture bodies. */
   responseCapture: ResponseCapture | undefined = undefined;
 
@@ -80,6 +84,13 @@ export class OutcomeRecorder {
     this.#status = status;
     this.#errorCode = errorCode;
     this.#streamed = streamed;
+  }
+
+  /** The gateway answered from its configuration (e.g. `GET /v1/models`), no upstream involved. */
+  recordLocalAnswer(status: number, bytes: number): void {
+    this.#status = status;
+    this.#errorCode = null;
+    this.bytesOut += bytes;
   }
 
   /** The committed upstream broke after bytes reached the client. */

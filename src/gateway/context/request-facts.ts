@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { RequestModel } from "../../core/routing/request-model";
 import type { SnapshotGroup, SnapshotKey } from "../snapshot/snapshot-types";
 
 /**
@@ -42,6 +43,8 @@ export interface KnownFacts extends Arrival {
   key: SnapshotKey | null;
   group: SnapshotGroup | null;
   body: Buffer;
+  /** The model the request asks for, when something routes on it (resolveModel). */
+  model: RequestModel | null;
 }
 
 /** Everything the attempts need, complete and read-only (no null checks past this point). */
@@ -50,6 +53,8 @@ export interface RequestFacts extends Arrival {
   readonly key: SnapshotKey;
   readonly group: SnapshotGroup;
   readonly body: Buffer;
+  /** The requested model when the key, the group's members or affinity route on it; else null. */
+  readonly model: RequestModel | null;
   /** Absolute performance.now() deadline of the whole request. */
   readonly deadline: number;
   /** X-RateLimit-* headers for keys (or groups) with a rate limit; on every answer. */

@@ -1,5 +1,9 @@
 import { eq } from "drizzle-orm";
+import { strategyUsesLatency } from "../../core/balancing/registry";
 import type { TierRef } from "../../core/balancing/select";
+import { compileModelList, isGlob, type ModelMatcher } from "../../core/routing/model-globs";
+import { DEFAULT_AFFINITY_HEADER, DEFAULT_AFFINITY_TTL_SECONDS } from "../../contracts/models";
+import type { GroupAffinity } from "../../db/schema/groups";
 import type { Strategy } from "../../core/balancing/types";
 import type { Db } from "../../db/client";
 import { createPriceBook } from "../../core/cost/price-book";
@@ -16,6 +20,7 @@ import { openProviderHeaders } from "../../security/provider-header-secrets";
 import {
   groupSlugKey,
   type RoutingSnapshot,
+  type SnapshotAffinity,
   type SnapshotGroup,
   type SnapshotKey,
   type SnapshotMember,
@@ -62,14 +67,17 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
   for (const m of memberRows) {
     const p = providerById.get(m.providerId);
     if (p === undefined) continue;
+    const list = m.models.length > 0 ? m.models : p.row.models;
     const member: SnapshotMember = Object.freeze({
       provider: p.snap,
       priority: m.priority,
       weight: Math.max(0, m.weight ?? p.row.weight),
+      models: list.length > 0 ? compileModelList(list) : null,
+      modelMap: Object.keys(m.modelMap).length > 0 ? Object.freeze({ ...m.modelMap }) : null,
     });
-    const list = membersByGroup.get(m.groupId);
-    if (list === undefined) membersByGroup.set(m.groupId, [member]);
-    else list.push(member);
+    const groupList = membersByGroup.get(m.groupId);
+    if (groupList === undefined) membersByGroup.set(m.groupId, [member]);
+    else groupList.push(member);
   }
 
   const groupsBySlug = new Map<string, SnapshotGroup>();
@@ -96,6 +104,10 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
       captureMaxBytes: g.captureMaxBytes,
       members: Object.freeze(members),
       membersById: new Map(members.map((m) => [m.provider.id, m])),
+      routesByModel: members.some((m) => m.models !== null || m.modelMap !== null),
+      modelCatalog: modelCatalogOf(members),
+      affinity: toSnapshotAffinity(g.affinity),
+      usesLatency: strategyUsesLatency(g.strategy),
     };
     groupsBySlug.set(groupSlugKey(g.tenantId, g.slug), Object.freeze(group));
   }
@@ -112,6 +124,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
         expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
         rateLimitPerMinute: positiveOrNull(k.rateLimitPerMinute),
         maxConcurrency: positiveOrNull(k.maxConcurrency),
+        allowedModels: k.allowedModels.length > 0 ? compileModelList(k.allowedModels) : null,
         quota: toQuotaLimits(k.quota),
       }),
     );
@@ -182,6 +195,31 @@ export function toSnapshotProvider(
     healthCheckPath: row.healthCheckPath,
     rateLimitPerMinute: positiveOrNull(row.rateLimitPerMinute),
     maxConcurrency: positiveOrNull(row.maxConcurrency),
+  });
+}
+
+/**
+ * What `GET /v1/models` lists for a group: the exact names of every member's list plus the client
+ * names of its aliases; null (forward the request) when a member serves every model, since the
+ * configuration then does not know the full list.
+ */
+function modelCatalogOf(members: readonly SnapshotMember[]): readonly string[] | null {
+  if (members.length === 0 || members.some((m) => m.models === null)) return null;
+  const names = new Set<string>();
+  for (const m of members) {
+    for (const pattern of (m.models as ModelMatcher).patterns) if (!isGlob(pattern)) names.add(pattern);
+    if (m.modelMap !== null) for (const alias of Object.keys(m.modelMap)) names.add(alias);
+  }
+  return Object.freeze([...names].sort());
+}
+
+/** The group's affinity settings with defaults filled in; null when off. */
+function toSnapshotAffinity(affinity: GroupAffinity | null | undefined): SnapshotAffinity | null {
+  if (affinity?.enabled !== true) return null;
+  const ttlSeconds = affinity.ttlSeconds ?? DEFAULT_AFFINITY_TTL_SECONDS;
+  return Object.freeze({
+    header: (affinity.header ?? DEFAULT_AFFINITY_HEADER).toLowerCase(),
+    ttlMs: Math.max(1, ttlSeconds) * 1000,
   });
 }
 

@@ -3,6 +3,7 @@ import type { PriceBook } from "../../core/cost/price-book";
 import type { QuotaLimits } from "../../core/quota/quota";
 import type { TierRef } from "../../core/balancing/select";
 import type { StrategyName } from "../../core/vocabulary/balancing";
+import type { ModelMatcher } from "../../core/routing/model-globs";
 import type { AuthStyle } from "../../core/vocabulary/providers";
 
 /**
@@ -38,6 +39,18 @@ export interface SnapshotMember {
   readonly priority: number;
   /** Membership override or the provider's weight; 0 = standby (used only when nothing else is). */
   readonly weight: number;
+  /** Models served here (membership list, else the provider's); null = every model. */
+  readonly models: ModelMatcher | null;
+  /** Client model name → this upstream's name; null when the membership maps none. */
+  readonly modelMap: Readonly<Record<string, string>> | null;
+}
+
+/** A group's session affinity, resolved (present only when enabled). */
+export interface SnapshotAffinity {
+  /** Lower-cased header carrying a client's session id. */
+  readonly header: string;
+  /** Sliding stickiness. */
+  readonly ttlMs: number;
 }
 
 export interface SnapshotGroup {
@@ -61,6 +74,17 @@ export interface SnapshotGroup {
   /** Enabled members of enabled providers, sorted by priority (then name). */
   readonly members: readonly SnapshotMember[];
   readonly membersById: ReadonlyMap<string, SnapshotMember>;
+  /** True when some member has a model list or alias map (the request's model is then read). */
+  readonly routesByModel: boolean;
+  /**
+   * The models `GET /v1/models` answers with (exact names and alias names, sorted) when every member
+   * has a model list; null = forward that request upstream as any other.
+   */
+  readonly modelCatalog: readonly string[] | null;
+  /** Session affinity; null when off. */
+  readonly affinity: SnapshotAffinity | null;
+  /** True when the strategy balances on latency (the gateway passes its estimates). */
+  readonly usesLatency: boolean;
 }
 
 export interface SnapshotKey {
@@ -75,6 +99,8 @@ export interface SnapshotKey {
   readonly expiresAt: number | null;
   readonly rateLimitPerMinute: number | null;
   readonly maxConcurrency: number | null;
+  /** Models this key may call; null = every model. */
+  readonly allowedModels: ModelMatcher | null;
   /** Requests/tokens/cost per calendar day or month; null = no quota (the store is never asked). */
   readonly quota: QuotaLimits | null;
 }

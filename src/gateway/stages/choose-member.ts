@@ -4,6 +4,7 @@ import type { RequestFacts } from "../context/request-facts";
 import type { GatewayRuntime, MemberAvailability } from "../gateway-types";
 import type { SnapshotGroup, SnapshotMember } from "../snapshot/snapshot-types";
 import { MEMBER_FILTERS, passesMemberFilters } from "./member-filters";
+import { readLatency } from "../upstream/latency";
 import { acquireProviderCaps, hasProviderCaps, releaseProviderSlot, type HeldSlot } from "./provider-caps";
 
 /**
@@ -24,18 +25,21 @@ function balancerMembers(
   const { members } = facts.group;
   const { inFlight } = rt;
   const filtered = MEMBER_FILTERS.length > 0;
+  const now = facts.group.usesLatency ? performance.now() : 0;
   const out: BalancerMember[] = new Array(members.length);
   for (let i = 0; i < members.length; i++) {
     const m = members[i]!;
     const id = m.provider.id;
     const health = view === null ? undefined : view[i];
-    out[i] = {
+    const member: BalancerMember = {
       id,
       priority: m.priority,
       weight: health === undefined ? m.weight : m.weight * health.weightFactor,
       inFlight: inFlight.get(id) ?? 0,
       available: (health === undefined || health.available) && (!filtered || passesMemberFilters(m, facts)),
     };
+    const latencyMs = facts.group.usesLatency ? readLatency(rt, id, now) : undefined;
+    out[i] = latencyMs === undefined ? member : { ...member, latencyMs };
   }
   return out;
 }

@@ -7,6 +7,7 @@ import {
   type AttemptHealth,
   type AttemptOutcome,
 } from "../../core/retry/classify";
+import { rewriteRequestModel } from "../../core/routing/rewrite-model";
 import type { AttemptRecord } from "../../db/schema/request-logs";
 import type { AttemptState, MemberPick } from "../context/attempt-state";
 import type { OutcomeRecorder } from "../context/outcome-recorder";
@@ -15,6 +16,7 @@ import { buildUpstreamHeaders } from "../forward-headers";
 import type { GatewayRuntime } from "../gateway-types";
 import { unwatchConnect, watchConnect } from "../upstream/connect-timing";
 import { acquireInFlight, releaseInFlight } from "../upstream/in-flight";
+import { observeLatency } from "../upstream/latency";
 import { mapUpstreamError } from "../upstream/map-upstream-error";
 import { UpstreamExchange } from "../upstream/upstream-exchange";
 import { isOverloadedErrorEvent } from "../usage/classify-sse-event";
@@ -91,6 +93,7 @@ export function reportAttempt(
   latencyMs: number,
   health: AttemptHealth,
 ): void {
+  observeLatency(rt, providerId, latencyMs);
   try {
     rt.health.onAttemptOutcome(providerId, outcome, latencyMs, health);
   } catch (err) {
@@ -169,7 +172,25 @@ export function startAttempt(
   signals.attemptController = controller;
   signals.abortReason = null;
   acquireInFlight(rt, provider.id);
-  return { provider, startedAt, record, controller, slot: pick.slot };
+  const { body, path } = upstreamRequest(facts, outcome, pick);
+  return { provider, startedAt, record, controller, body, path, slot: pick.slot };
+}
+
+/** The body and path for the picked member: aliased when its map renames the request's model. */
+function upstreamRequest(
+  facts: RequestFacts,
+  outcome: OutcomeRecorder,
+  pick: MemberPick,
+): { body: Uint8Array; path: string } {
+  const model = facts.model;
+  const map = pick.member.modelMap;
+  if (model === null || map === null) {
+    outcome.upstreamModel = null;
+    return { body: facts.body, path: facts.route.path };
+  }
+  const rewritten = rewriteRequestModel(facts.body, facts.route.path, model, map);
+  outcome.upstreamModel = rewritten.upstreamModel === model.model ? null : rewritten.upstreamModel;
+  return { body: rewritten.body, path: rewritten.path };
 }
 
 /** Sends the request for a started attempt and resolves once the attempt is committed or failed. */
@@ -194,10 +215,10 @@ export async function forwardAttempt(
   try {
     rt.pools.get(provider.origin, group.connectTimeoutMs).dispatch(
       {
-        path: provider.basePath + route.path + route.query,
+        path: provider.basePath + attempt.path + route.query,
         method: route.method as Dispatcher.HttpMethod,
         headers: buildUpstreamHeaders(facts.req.headers, provider, facts.requestId),
-        body: facts.body.length > 0 ? facts.body : null,
+        body: attempt.body.length > 0 ? attempt.body : null,
         headersTimeout: group.firstByteTimeoutMs + 1_000,
         bodyTimeout: group.idleTimeoutMs,
       },

@@ -4,11 +4,11 @@ import type { SnapshotMember } from "../snapshot/snapshot-types";
 import { MEMBER_FILTERS, passesMemberFilters, type MemberFilter } from "./member-filters";
 
 const member = (id: string) => ({ provider: { id }, priority: 0, weight: 1 }) as unknown as SnapshotMember;
-const facts = { route: { path: "/v1/models" } } as unknown as RequestFacts;
+const facts = { route: { path: "/v1/models" }, model: null } as unknown as RequestFacts;
 
 describe("member filters", () => {
-  it("with no filters every member passes", () => {
-    expect(MEMBER_FILTERS).toEqual([]);
+  it("a request without a model passes the model filter on every member", () => {
+    expect(MEMBER_FILTERS).toHaveLength(1);
     expect(passesMemberFilters(member("a"), facts)).toBe(true);
   });
 

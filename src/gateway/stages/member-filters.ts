@@ -1,5 +1,6 @@
 import type { RequestFacts } from "../context/request-facts";
 import type { SnapshotMember } from "../snapshot/snapshot-types";
+import { servesRequestModel } from "./serves-model-filter";
 
 /**
  * Filters that narrow which members of the group a request may go to, before health and balancing
@@ -12,7 +13,7 @@ import type { SnapshotMember } from "../snapshot/snapshot-types";
 export type MemberFilter = (member: SnapshotMember, facts: RequestFacts) => boolean;
 
 /** Every filter, applied in order. */
-export const MEMBER_FILTERS: readonly MemberFilter[] = [];
+export const MEMBER_FILTERS: readonly MemberFilter[] = [servesRequestModel];
 
 /** True when every filter in `filters` lets `member` serve this request. */
 export function passesMemberFilters(

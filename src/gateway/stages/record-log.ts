@@ -35,7 +35,8 @@ export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: Outcom
       "upstream reported token counts out of range; dropped from the log row",
     );
   }
-  let model = usage?.model;
+  // The client's name first: with an alias the response names the upstream's model.
+  let model = known.model?.model ?? usage?.model;
   if (model === undefined && body.length > 0) {
     model = extractRequestModel(body, rt.options.usageBodyLimitBytes);
   }
@@ -67,6 +68,8 @@ export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: Outcom
     inputTokens: usage?.inputTokens ?? null,
     outputTokens: usage?.outputTokens ?? null,
     cacheReadTokens: usage?.cacheReadTokens ?? null,
+    upstreamModel: outcome.upstreamModel === null ? null : cleanText(outcome.upstreamModel, 200),
+    affinity: outcome.affinity,
     cacheWriteTokens: usage?.cacheWriteTokens ?? null,
     costMicros,
     clientIp: known.clientIp,

@@ -41,6 +41,7 @@ export const groupsEn = {
   strategy_weighted_random: "Weighted random",
   strategy_least_connections: "Least connections",
   strategy_ip_hash: "Client IP affinity",
+  strategy_p2c_ewma: "Lowest latency (P2C + EWMA)",
   strategyHint_weighted_round_robin:
     "Providers take turns in proportion to their weights, evenly spread over time.",
   strategyHint_round_robin: "Providers take turns one after another; weights are ignored.",
@@ -50,6 +51,8 @@ export const groupsEn = {
     "Each request goes to the provider with the fewest requests in flight on this instance; the higher weight breaks ties.",
   strategyHint_ip_hash:
     "Requests from one client address stay on the same provider while it is available; addresses are spread by weight.",
+  strategyHint_p2c_ewma:
+    "Of two providers drawn by weight, each request goes to the one with the lower latency × requests in flight on this instance; a slow provider loses traffic within seconds.",
   strategyHintWeighted: "Spreads requests by weight.",
   strategyHintEven: "Ignores weights: active providers share requests evenly.",
   invalidStatuses: "Enter status codes from 100 to 599, separated by commas.",
