@@ -1,5 +1,6 @@
 import type { AdminServices, WriteContext } from "@/services/admin-services";
 import type { Actor } from "@/contracts/actor";
+import type { TenantMembership } from "@/contracts/tenants";
 import type { ErrorCode } from "@/core/errors/catalogue";
 import type { z } from "zod";
 
@@ -17,7 +18,10 @@ export interface RouteContext {
   readonly actor: Actor;
   /** Actor and client address, as the services record them in the audit log. */
   readonly by: WriteContext;
+  /** The services acting in the request's tenant (see `tenant`). */
   readonly services: AdminServices;
+  /** The tenant the request acts in, and whether the caller is a system user (sees every tenant). */
+  readonly tenant: ActingTenant;
   /** Reads and parses a required JSON body (415, 413, 400 INVALID_JSON on failure). */
   readJson(): Promise<unknown>;
   /** Like readJson, but answers undefined when the request has no body. */
@@ -36,6 +40,11 @@ export interface RouteDefinition {
   /** Path below `/api/admin`, with `:name` parameters: `/providers/:id`. */
   readonly pattern: string;
   readonly role: RouteRole;
+  /**
+   * System level (tenants, console users, the live stream of every tenant): only a system user or the
+   * ADMIN_TOKEN may call it; a tenant's user or token is answered 403.
+   */
+  readonly system?: boolean;
   readonly handler: RouteHandler;
   /** What `GET /api/openapi.json` says about the route (`src/admin-api/openapi/`). */
   readonly doc?: RouteDoc;
@@ -63,4 +72,15 @@ export interface RouteDoc {
   readonly errors?: readonly ErrorCode[];
   /** A request body that works against a fresh server, exercised by the OpenAPI test. */
   readonly example?: unknown;
+}
+
+/** Which tenant an admin request acts in, and as whom. */
+export interface ActingTenant {
+  readonly id: string;
+  /** The role that applies in it: the tenant role for tenant users and tokens, the user role otherwise. */
+  readonly role: RouteRole;
+  /** A system user or the ADMIN_TOKEN: may name any tenant (`X-Roundabout-Tenant`) and call system routes. */
+  readonly system: boolean;
+  /** For tenant users: the tenants they may switch between. */
+  readonly memberships: readonly TenantMembership[];
 }

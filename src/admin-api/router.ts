@@ -5,7 +5,8 @@ import type { AdminServices } from "@/services/admin-services";
 import { findPgError } from "@/services/service-context";
 import { errorResponse } from "@/http/web-response";
 import { decodeUtf8, isJsonMediaType, mediaTypeOf, parseJsonText, readBodyBytes } from "./http-io";
-import type { RouteContext } from "./route-types";
+import type { ActingTenant, RouteContext } from "./route-types";
+import { DEFAULT_TENANT_ID, TENANT_HEADER } from "@/core/vocabulary/tenants";
 import { compileRoutes, type RouteTable } from "./route-table";
 import { ADMIN_ROUTES } from "./routes";
 import type { Actor } from "@/contracts/actor";
@@ -52,13 +53,45 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
     if (found.kind === "method_not_allowed") {
       return errorResponse("METHOD_NOT_ALLOWED", undefined, undefined, { allow: found.allow.join(", ") });
     }
-    if (ROLE_RANK[actor.role] < ROLE_RANK[found.route.role]) {
+    const tenant = await actingTenant(request, actor);
+    if (found.route.system === true && !tenant.system) {
+      return errorResponse("FORBIDDEN", "Only a system administrator can do this.");
+    }
+    if (ROLE_RANK[tenant.role] < ROLE_RANK[found.route.role]) {
       return errorResponse(
         "FORBIDDEN",
-        `The ${actor.role} role cannot do this; it needs ${found.route.role}.`,
+        `The ${tenant.role} role cannot do this; it needs ${found.route.role}.`,
       );
     }
-    return found.route.handler(createContext(request, url, found.params, actor, info));
+    return found.route.handler(createContext(request, url, found.params, actor, tenant, info));
+  }
+
+  /**
+   * The tenant a request acts in: a tenant token's own; for a tenant user (a member of some tenant),
+   * the member tenant named by `X-Roundabout-Tenant` (else its first); for a system user or the
+   * ADMIN_TOKEN, the tenant the header names, else `default`. A slug the caller may not use is
+   * TENANT_NOT_FOUND, whether it exists or not.
+   */
+  async function actingTenant(request: Request, actor: Actor): Promise<ActingTenant> {
+    const slug = request.headers.get(TENANT_HEADER)?.trim() || null;
+    if (actor.tenantId !== undefined) {
+      return { id: actor.tenantId, role: actor.role, system: false, memberships: [] };
+    }
+    const memberships = actor.id === null ? [] : await options.services.tenants.membershipsOf(actor.id);
+    if (memberships.length > 0) {
+      const chosen = slug === null ? memberships[0]! : memberships.find((m) => m.slug === slug);
+      if (chosen === undefined) throw new AppError("TENANT_NOT_FOUND");
+      return {
+        id: chosen.id,
+        role: chosen.role === "viewer" ? "viewer" : "admin",
+        system: false,
+        memberships,
+      };
+    }
+    if (slug === null) return { id: DEFAULT_TENANT_ID, role: actor.role, system: true, memberships: [] };
+    const named = await options.services.tenants.findBySlug(slug);
+    if (named === null) throw new AppError("TENANT_NOT_FOUND");
+    return { id: named.id, role: actor.role, system: true, memberships: [] };
   }
 
   function createContext(
@@ -66,6 +99,7 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
     url: URL,
     params: Record<string, string>,
     actor: Actor,
+    tenant: ActingTenant,
     info: RequestInfo,
   ): RouteContext {
     const readJsonBody = async (required: boolean): Promise<unknown> => {
@@ -87,7 +121,8 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
       params,
       actor,
       by: { actor, ip: info.ip },
-      services: options.services,
+      services: options.services.forTenant(tenant.id),
+      tenant,
       readJson: () => readJsonBody(true),
       readOptionalJson: () => readJsonBody(false),
       async readText(mediaTypes) {

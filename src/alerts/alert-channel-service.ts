@@ -59,7 +59,11 @@ export function createAlertChannelService(ctx: ServiceContext, delivery: Deliver
 
   return {
     async list() {
-      const rows = await db.select().from(alertChannels).orderBy(asc(alertChannels.name));
+      const rows = await db
+        .select()
+        .from(alertChannels)
+        .where(ctx.owned(alertChannels))
+        .orderBy(asc(alertChannels.name));
       return rows.map(toAlertChannel);
     },
 
@@ -79,6 +83,7 @@ export function createAlertChannelService(ctx: ServiceContext, delivery: Deliver
             .insert(alertChannels)
             .values({
               id,
+              tenantId: ctx.tenantId,
               name: data.name,
               type: data.config.type,
               enabled: data.enabled,

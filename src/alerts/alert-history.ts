@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
 import { alertHistoryQuerySchema, type AlertHistoryPage, type AlertIncident } from "@/contracts/alerts";
 import type { Db } from "@/db/client";
-import { alertDeliveries, alertIncidents, type AlertIncidentRow } from "@/db/schema";
+import { alertDeliveries, alertIncidents, alertRules, type AlertIncidentRow } from "@/db/schema";
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import { parseInput } from "@/services/service-context";
 import { toAlertDelivery } from "./deliveries";
 
@@ -30,12 +31,23 @@ function toIncident(row: AlertIncidentRow): Omit<AlertIncident, "deliveries"> {
   };
 }
 
-/** Reads incident history (written by the scheduler). */
-export function createAlertHistoryService(db: Db): AlertHistoryService {
+/**
+ * Reads incident history (written by the scheduler) of `tenantId`'s rules: an incident belongs to the
+ * tenant of its rule (one whose rule was deleted is kept for the system view of the default tenant).
+ */
+export function createAlertHistoryService(db: Db, tenantId: string = DEFAULT_TENANT_ID): AlertHistoryService {
   return {
     async list(query) {
       const q = parseInput(alertHistoryQuerySchema, query, "INVALID_QUERY");
-      const filters: SQL[] = [];
+      const ownRules = db
+        .select({ id: alertRules.id })
+        .from(alertRules)
+        .where(eq(alertRules.tenantId, tenantId));
+      const filters: SQL[] = [
+        tenantId === DEFAULT_TENANT_ID
+          ? or(inArray(alertIncidents.ruleId, ownRules), isNull(alertIncidents.ruleId))!
+          : inArray(alertIncidents.ruleId, ownRules),
+      ];
       if (q.cursor) filters.push(lt(alertIncidents.id, Number(q.cursor)));
       if (q.status) filters.push(eq(alertIncidents.status, q.status));
       if (q.ruleId) filters.push(eq(alertIncidents.ruleId, q.ruleId));
@@ -43,7 +55,7 @@ export function createAlertHistoryService(db: Db): AlertHistoryService {
       const rows = await db
         .select()
         .from(alertIncidents)
-        .where(filters.length > 0 ? and(...filters) : undefined)
+        .where(and(...filters))
         .orderBy(desc(alertIncidents.id))
         .limit(q.limit + 1);
       const page = rows.slice(0, q.limit);

@@ -103,7 +103,7 @@ export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
       const found = await tx
         .select({ id: alertChannels.id })
         .from(alertChannels)
-        .where(inArray(alertChannels.id, channelIds))
+        .where(and(inArray(alertChannels.id, channelIds), ctx.owned(alertChannels)))
         .for("share");
       const known = new Set(found.map((row) => row.id));
       channelIds.forEach((channelId, i) => {
@@ -112,12 +112,18 @@ export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
       });
     }
     if (condition && "groupId" in condition) {
-      const [group] = await tx.select({ id: groups.id }).from(groups).where(eq(groups.id, condition.groupId));
+      const [group] = await tx
+        .select({ id: groups.id })
+        .from(groups)
+        .where(and(eq(groups.id, condition.groupId), ctx.owned(groups)));
       if (!group) issues.push({ path: "condition.groupId", message: "no group with this id" });
     }
     if (condition?.type === "provider_unhealthy" && condition.providerIds) {
       const ids = condition.providerIds;
-      const found = await tx.select({ id: providers.id }).from(providers).where(inArray(providers.id, ids));
+      const found = await tx
+        .select({ id: providers.id })
+        .from(providers)
+        .where(and(inArray(providers.id, ids), ctx.owned(providers)));
       const known = new Set(found.map((row) => row.id));
       ids.forEach((providerId, i) => {
         if (!known.has(providerId)) {
@@ -137,7 +143,11 @@ export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
 
   return {
     async list() {
-      const rows = await db.select().from(alertRules).orderBy(asc(alertRules.name));
+      const rows = await db
+        .select()
+        .from(alertRules)
+        .where(ctx.owned(alertRules))
+        .orderBy(asc(alertRules.name));
       const channels = await channelIdsOf(
         db,
         rows.map((row) => row.id),
@@ -161,6 +171,7 @@ export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
             .insert(alertRules)
             .values({
               id,
+              tenantId: ctx.tenantId,
               name: data.name,
               description: data.description,
               enabled: data.enabled,

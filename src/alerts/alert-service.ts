@@ -22,8 +22,8 @@ export interface AlertServiceDeps extends ServiceDeps {
 }
 
 /** Creates the alert services over the same database, store and sealer as the other admin services. */
-export function createAlertService(deps: AlertServiceDeps): AlertService {
-  const ctx = createServiceContext(deps);
+export function createAlertService(deps: AlertServiceDeps, tenantId?: string): AlertService {
+  const ctx = createServiceContext(deps, tenantId);
   const delivery = {
     db: deps.db,
     sealer: deps.sealer,
@@ -36,6 +36,6 @@ export function createAlertService(deps: AlertServiceDeps): AlertService {
   return {
     rules: createAlertRuleService(ctx),
     channels: createAlertChannelService(ctx, delivery),
-    history: createAlertHistoryService(deps.db),
+    history: createAlertHistoryService(deps.db, ctx.tenantId),
   };
 }

@@ -12,6 +12,8 @@ export interface Actor {
   readonly name: string;
   readonly role: UserRole;
   readonly via: "token" | "session";
+  /** Set for a tenant admin token (`rbt-…`): the one tenant it acts in. */
+  readonly tenantId?: string;
 }
 
 /** `GET /me`'s answer, for the API description. */
@@ -20,4 +22,8 @@ export const actorSchema = z.object({
   name: z.string(),
   role: z.enum(USER_ROLES),
   via: z.enum(["token", "session"]),
+  /** The tenant this request acted in; `system` when the caller sees every tenant. */
+  tenant: z.object({ id: z.uuid(), system: z.boolean() }).optional(),
+  /** The tenants the caller may switch between (`X-Roundabout-Tenant: {slug}`). */
+  tenants: z.array(z.object({ id: z.uuid(), slug: z.string(), name: z.string() })).optional(),
 });

@@ -209,9 +209,14 @@ export async function createRuntime(
       health: createHealthControl({ db: database.db, health, gateway, storage }),
       liveStream: observability.stream,
     });
+    const registry = services;
     const adminApi = createAdminApi({
-      services,
-      authenticate: createAuthenticator({ adminToken: env.ADMIN_TOKEN, resolveSession: auth.resolveSession }),
+      services: registry,
+      authenticate: createAuthenticator({
+        adminToken: env.ADMIN_TOKEN,
+        resolveSession: auth.resolveSession,
+        resolveTenantToken: (token) => registry.tenants.authenticateToken(token),
+      }),
       maxBodyBytes: env.ADMIN_MAX_BODY_BYTES,
       logger,
     });

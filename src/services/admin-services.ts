@@ -12,6 +12,8 @@ import { createProviderHealthService, type ProviderHealthService } from "./provi
 import { createProviderService, type ProviderService } from "./provider-service";
 import { createServiceContext, type ServiceDeps } from "./service-context";
 import { createStatsService, type StatsService } from "./stats-service";
+import { createTenantService, type TenantService } from "./tenant-service";
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import { createUsersService, type PasswordHasher, type UsersService } from "./users-service";
 
 export type { CredentialSealer, ServiceDeps, WriteContext } from "./service-context";
@@ -26,6 +28,7 @@ export type {
   ProviderHealthService,
   ProviderService,
   StatsService,
+  TenantService,
   UsersService,
 };
 
@@ -52,6 +55,12 @@ export interface AdminServices {
   readonly health: ProviderHealthService;
   /** Live health and traffic events (server-sent) of this instance. */
   readonly liveStream: HealthStream;
+  /** Tenants, members and tenant tokens (system level: the same whatever the acting tenant). */
+  readonly tenants: TenantService;
+  /** The tenant these services act in: every query they run filters by it. */
+  readonly tenantId: string;
+  /** The same services acting in another tenant (the admin API picks it per request). */
+  forTenant(tenantId: string): AdminServices;
 }
 
 export interface AdminServicesDeps extends ServiceDeps {
@@ -65,9 +74,32 @@ export interface AdminServicesDeps extends ServiceDeps {
   readonly alerting?: Pick<AlertServiceDeps, "senders" | "delivery">;
 }
 
-/** Creates the admin services over one database, state store and credential sealer. */
+/**
+ * Creates the admin services over one database, state store and credential sealer, acting in the
+ * default tenant; `forTenant` gives the same registry acting in another one (built once per tenant).
+ */
 export function createAdminServices(deps: AdminServicesDeps): AdminServices {
-  const ctx = createServiceContext(deps);
+  const byTenant = new Map<string, AdminServices>();
+  const tenants = createTenantService(createServiceContext(deps, DEFAULT_TENANT_ID));
+  const forTenant = (tenantId: string): AdminServices => {
+    let services = byTenant.get(tenantId);
+    if (services === undefined) {
+      services = createTenantServices(deps, tenantId, tenants, forTenant);
+      byTenant.set(tenantId, services);
+    }
+    return services;
+  };
+  return forTenant(DEFAULT_TENANT_ID);
+}
+
+/** One tenant's registry: the isolation lives in its service context (`ctx.owned`, `ctx.tenantId`). */
+function createTenantServices(
+  deps: AdminServicesDeps,
+  tenantId: string,
+  tenants: TenantService,
+  forTenant: (tenantId: string) => AdminServices,
+): AdminServices {
+  const ctx = createServiceContext(deps, tenantId);
   return {
     providers: createProviderService(ctx),
     groups: createGroupService(ctx),
@@ -79,8 +111,11 @@ export function createAdminServices(deps: AdminServicesDeps): AdminServices {
     stats: createStatsService(ctx),
     logs: createLogsService(ctx),
     users: createUsersService({ db: deps.db, passwords: deps.passwords, store: deps.store, now: deps.now }),
-    alerts: createAlertService({ ...deps, ...deps.alerting }),
+    alerts: createAlertService({ ...deps, ...deps.alerting }, tenantId),
     health: createProviderHealthService(ctx, deps.health),
     liveStream: deps.liveStream,
+    tenants,
+    tenantId,
+    forTenant,
   };
 }

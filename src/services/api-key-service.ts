@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import {
   apiKeyCreateSchema,
   apiKeyUpdateSchema,
@@ -33,25 +33,43 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
   const { db } = ctx;
 
   async function lockRow(tx: Db, id: string): Promise<ApiKeyRow> {
-    const [row] = isUuid(id) ? await tx.select().from(apiKeys).where(eq(apiKeys.id, id)).for("update") : [];
+    const [row] = isUuid(id)
+      ? await tx
+          .select()
+          .from(apiKeys)
+          .where(and(eq(apiKeys.id, id), ctx.owned(apiKeys)))
+          .for("update")
+      : [];
     if (!row) throw new AppError("API_KEY_NOT_FOUND");
     return row;
   }
 
   async function assertGroupExists(tx: Db, groupId: string | null): Promise<void> {
     if (groupId === null) return;
-    const [row] = await tx.select({ id: groups.id }).from(groups).where(eq(groups.id, groupId));
+    const [row] = await tx
+      .select({ id: groups.id })
+      .from(groups)
+      .where(and(eq(groups.id, groupId), ctx.owned(groups)));
     if (!row) throw new AppError("GROUP_NOT_FOUND", undefined, { field: "groupId", groupId });
   }
 
   return {
     async list() {
-      const rows = await db.select().from(apiKeys).orderBy(asc(apiKeys.name), asc(apiKeys.createdAt));
+      const rows = await db
+        .select()
+        .from(apiKeys)
+        .where(ctx.owned(apiKeys))
+        .orderBy(asc(apiKeys.name), asc(apiKeys.createdAt));
       return rows.map(toApiKey);
     },
 
     async get(id) {
-      const [row] = isUuid(id) ? await db.select().from(apiKeys).where(eq(apiKeys.id, id)) : [];
+      const [row] = isUuid(id)
+        ? await db
+            .select()
+            .from(apiKeys)
+            .where(and(eq(apiKeys.id, id), ctx.owned(apiKeys)))
+        : [];
       if (!row) throw new AppError("API_KEY_NOT_FOUND");
       return toApiKey(row);
     },
@@ -70,6 +88,7 @@ export function createApiKeyService(ctx: ServiceContext): ApiKeyService {
             .values({
               ...data,
               id,
+              tenantId: ctx.tenantId,
               expiresAt: data.expiresAt === null ? null : new Date(data.expiresAt),
               keyDigest: generated.digest,
               keyPrefix: generated.prefix,

@@ -13,7 +13,7 @@ export function createAuditService(ctx: ServiceContext): AuditService {
   return {
     async list(query) {
       const q = parseInput(auditQuerySchema, query, "INVALID_QUERY");
-      const filters: SQL[] = [];
+      const filters: SQL[] = [ctx.owned(auditLog)];
       if (q.cursor) filters.push(lt(auditLog.id, Number(q.cursor)));
       if (q.entityType) filters.push(eq(auditLog.entityType, q.entityType));
       if (q.entityId) filters.push(eq(auditLog.entityId, q.entityId));
@@ -21,7 +21,7 @@ export function createAuditService(ctx: ServiceContext): AuditService {
       const rows = await ctx.db
         .select()
         .from(auditLog)
-        .where(filters.length > 0 ? and(...filters) : undefined)
+        .where(and(...filters))
         .orderBy(desc(auditLog.id))
         .limit(q.limit + 1);
       const page = rows.slice(0, q.limit);

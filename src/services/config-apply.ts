@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
-import { asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { GroupEntry, ProviderEntry } from "@/contracts/config-document";
 import type { Db } from "@/db/client";
 import { apiKeys, groupProviders, groups, providers } from "@/db/schema";
@@ -29,16 +29,23 @@ async function readInPages<T extends { id: string }>(
   }
 }
 
-/** Reads everything an import plan compares against; `lock` locks the tables for a real import. */
-export async function loadCurrentConfig(db: Db, lock: boolean): Promise<CurrentConfig> {
+/**
+ * Reads everything of `tenantId` an import plan compares against (imports are per tenant); `lock`
+ * locks the tables for a real import.
+ */
+export async function loadCurrentConfig(db: Db, lock: boolean, tenantId: string): Promise<CurrentConfig> {
   if (!lock) {
     const [p, g, m, k] = await Promise.all([
-      db.select().from(providers),
-      db.select().from(groups),
-      db.select().from(groupProviders),
-      db.select().from(apiKeys),
+      db.select().from(providers).where(eq(providers.tenantId, tenantId)),
+      db.select().from(groups).where(eq(groups.tenantId, tenantId)),
+      db
+        .select({ member: groupProviders })
+        .from(groupProviders)
+        .innerJoin(groups, eq(groups.id, groupProviders.groupId))
+        .where(eq(groups.tenantId, tenantId)),
+      db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)),
     ]);
-    return { providers: p, groups: g, members: m, apiKeys: k };
+    return { providers: p, groups: g, members: m.map((r) => r.member), apiKeys: k };
   }
   // One table lock instead of a row lock per row: other writers wait for the import as before, but
   // nothing is written per row (FOR UPDATE marks every tuple: 50,000 keys meant seconds of page
@@ -50,17 +57,18 @@ export async function loadCurrentConfig(db: Db, lock: boolean): Promise<CurrentC
     db
       .select()
       .from(providers)
-      .where(after === null ? undefined : gt(providers.id, after))
+      .where(and(eq(providers.tenantId, tenantId), after === null ? undefined : gt(providers.id, after)))
       .orderBy(asc(providers.id))
       .limit(READ_PAGE),
   );
-  const g = await db.select().from(groups);
-  const m = await db.select().from(groupProviders);
+  const g = await db.select().from(groups).where(eq(groups.tenantId, tenantId));
+  const groupIds = new Set(g.map((row) => row.id));
+  const m = (await db.select().from(groupProviders)).filter((row) => groupIds.has(row.groupId));
   const k = await readInPages((after) =>
     db
       .select()
       .from(apiKeys)
-      .where(after === null ? undefined : gt(apiKeys.id, after))
+      .where(and(eq(apiKeys.tenantId, tenantId), after === null ? undefined : gt(apiKeys.id, after)))
       .orderBy(asc(apiKeys.id))
       .limit(READ_PAGE),
   );
@@ -110,6 +118,7 @@ export async function applyImportPlan(
   current: CurrentConfig,
   sealer: CredentialSealer,
   now: Date,
+  tenantId: string,
 ): Promise<void> {
   const pace = createPacer();
   const providerIds = new Map(current.providers.map((p) => [p.name, p.id]));
@@ -119,6 +128,7 @@ export async function applyImportPlan(
       providerIds.set(entry.name, id);
       return {
         id,
+        tenantId,
         name: entry.name,
         ...providerFields(entry, id, sealer),
         ...credentialFields(sealer, id, entry.apiKey),
@@ -163,7 +173,7 @@ export async function applyImportPlan(
   };
   for (const entry of plan.createGroups) {
     const id = randomUUID();
-    await tx.insert(groups).values({ id, ...groupFields(entry), createdAt: now, updatedAt: now });
+    await tx.insert(groups).values({ id, tenantId, ...groupFields(entry), createdAt: now, updatedAt: now });
     groupIds.set(entry.slug, id);
     await replaceMembers(id, entry);
   }

@@ -114,16 +114,16 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
       providerPath,
     );
     if (options.dryRun) {
-      const [current, resolved] = clearHeadersOf(await loadCurrentConfig(db, false), input);
+      const [current, resolved] = clearHeadersOf(await loadCurrentConfig(db, false, ctx.tenantId), input);
       const plan = await runPaced(planImportSteps(current, resolved, planOptions));
       if (plan.issues.length > 0) throw importInvalid(plan.issues);
       return result(plan.diff);
     }
     return ctx.write(by, async (tx) => {
-      const [current, resolved] = clearHeadersOf(await loadCurrentConfig(tx, true), input);
+      const [current, resolved] = clearHeadersOf(await loadCurrentConfig(tx, true, ctx.tenantId), input);
       const plan = await runPaced(planImportSteps(current, resolved, planOptions));
       if (plan.issues.length > 0) throw importInvalid(plan.issues);
-      await applyImportPlan(tx, plan, current, sealer, ctx.now());
+      await applyImportPlan(tx, plan, current, sealer, ctx.now(), ctx.tenantId);
       return {
         result: result(plan.diff),
         audit: {
@@ -142,14 +142,19 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
     async exportDocument(by, options) {
       await authorizeExport(by, options, "the configuration");
       const [providerRows, groupRows, memberRows, keyRows] = await Promise.all([
-        db.select().from(providers).orderBy(asc(providers.name)),
-        db.select().from(groups).orderBy(asc(groups.slug)),
+        db.select().from(providers).where(ctx.owned(providers)).orderBy(asc(providers.name)),
+        db.select().from(groups).where(ctx.owned(groups)).orderBy(asc(groups.slug)),
         db
           .select({ member: groupProviders, providerName: providers.name })
           .from(groupProviders)
           .innerJoin(providers, eq(providers.id, groupProviders.providerId))
+          .where(ctx.owned(providers))
           .orderBy(asc(groupProviders.priority), asc(providers.name)),
-        db.select().from(apiKeys).orderBy(asc(apiKeys.name), asc(apiKeys.createdAt)),
+        db
+          .select()
+          .from(apiKeys)
+          .where(ctx.owned(apiKeys))
+          .orderBy(asc(apiKeys.name), asc(apiKeys.createdAt)),
       ]);
       const slugById = new Map(groupRows.map((g) => [g.id, g.slug]));
       return {
@@ -204,7 +209,7 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
 
     async exportProvidersCsv(by, options) {
       await authorizeExport(by, options, "the providers CSV");
-      const rows = await db.select().from(providers).orderBy(asc(providers.name));
+      const rows = await db.select().from(providers).where(ctx.owned(providers)).orderBy(asc(providers.name));
       return formatProvidersCsv(
         rows,
         options.includeSecrets ? { credential: revealCredential, headers: openHeaders } : null,

@@ -7,7 +7,7 @@ import {
 } from "@/contracts/groups";
 import { AppError } from "@/core/errors/catalogue";
 import type { Db } from "@/db/client";
-import { groupProviders, providers, type GroupProviderRow, type GroupRow } from "@/db/schema";
+import { groupProviders, groups, providers, type GroupProviderRow, type GroupRow } from "@/db/schema";
 import { loadGroupDetail, lockGroup } from "./group-queries";
 import {
   isUuid,
@@ -52,7 +52,7 @@ export function createMembershipOperations(ctx: ServiceContext): MembershipOpera
     summary: string,
     changes: Record<string, unknown>,
   ): Promise<WriteOutcome<GroupDetail>> {
-    const detail = await loadGroupDetail(tx, group.id);
+    const detail = await loadGroupDetail(tx, ctx.owned(groups), group.id);
     if (!detail) throw new AppError("GROUP_NOT_FOUND");
     return {
       result: detail,
@@ -67,11 +67,11 @@ export function createMembershipOperations(ctx: ServiceContext): MembershipOpera
       return ctx.write(
         by,
         async (tx) => {
-          const group = await lockGroup(tx, groupId);
+          const group = await lockGroup(tx, ctx.owned(groups), groupId);
           const [provider] = await tx
             .select({ id: providers.id, name: providers.name })
             .from(providers)
-            .where(eq(providers.id, data.providerId));
+            .where(and(eq(providers.id, data.providerId), ctx.owned(providers)));
           if (!provider) {
             throw new AppError("PROVIDER_NOT_FOUND", undefined, {
               field: "providerId",
@@ -95,7 +95,7 @@ export function createMembershipOperations(ctx: ServiceContext): MembershipOpera
     async updateMember(by, groupId, providerId, input) {
       const data = parseInput(memberUpdateSchema, input);
       return ctx.write(by, async (tx) => {
-        const group = await lockGroup(tx, groupId);
+        const group = await lockGroup(tx, ctx.owned(groups), groupId);
         const current = await lockMember(tx, group, providerId);
         await tx
           .update(groupProviders)
@@ -121,7 +121,7 @@ export function createMembershipOperations(ctx: ServiceContext): MembershipOpera
 
     async removeMember(by, groupId, providerId) {
       return ctx.write(by, async (tx) => {
-        const group = await lockGroup(tx, groupId);
+        const group = await lockGroup(tx, ctx.owned(groups), groupId);
         const current = await lockMember(tx, group, providerId);
         await tx
           .delete(groupProviders)
@@ -137,7 +137,7 @@ export function createMembershipOperations(ctx: ServiceContext): MembershipOpera
     async reorderMembers(by, groupId, input) {
       const data = parseInput(memberOrderSchema, input);
       return ctx.write(by, async (tx) => {
-        const group = await lockGroup(tx, groupId);
+        const group = await lockGroup(tx, ctx.owned(groups), groupId);
         const members = await tx
           .select()
           .from(groupProviders)

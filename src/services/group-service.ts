@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { asc, count, eq } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
 import {
   checkGroupTimeouts,
   groupCreateSchema,
@@ -34,12 +34,15 @@ export function createGroupService(ctx: ServiceContext): GroupService {
   const { db } = ctx;
 
   async function assertSlugFree(tx: Db, slug: string, exceptId: string | null): Promise<void> {
-    const [row] = await tx.select({ id: groups.id }).from(groups).where(eq(groups.slug, slug));
+    const [row] = await tx
+      .select({ id: groups.id })
+      .from(groups)
+      .where(and(eq(groups.slug, slug), ctx.owned(groups)));
     if (row && row.id !== exceptId) throw new AppError("GROUP_SLUG_TAKEN", undefined, { slug });
   }
 
   async function detailOrThrow(tx: Db, id: string): Promise<GroupDetail> {
-    const detail = await loadGroupDetail(tx, id);
+    const detail = await loadGroupDetail(tx, ctx.owned(groups), id);
     if (!detail) throw new AppError("GROUP_NOT_FOUND");
     return detail;
   }
@@ -50,6 +53,7 @@ export function createGroupService(ctx: ServiceContext): GroupService {
         .select({ group: groups, members: count(groupProviders.providerId) })
         .from(groups)
         .leftJoin(groupProviders, eq(groupProviders.groupId, groups.id))
+        .where(ctx.owned(groups))
         .groupBy(groups.id)
         .orderBy(asc(groups.slug));
       return rows.map((r) => toGroup(r.group, Number(r.members)));
@@ -65,7 +69,9 @@ export function createGroupService(ctx: ServiceContext): GroupService {
         await assertSlugFree(tx, data.slug, null);
         const id = randomUUID();
         const now = ctx.now();
-        await tx.insert(groups).values({ ...data, id, createdAt: now, updatedAt: now });
+        await tx
+          .insert(groups)
+          .values({ ...data, id, tenantId: ctx.tenantId, createdAt: now, updatedAt: now });
         const detail = await detailOrThrow(tx, id);
         return {
           result: detail,
@@ -84,7 +90,7 @@ export function createGroupService(ctx: ServiceContext): GroupService {
     async update(by, id, input) {
       const data = parseInput(groupUpdateSchema, input);
       return ctx.write(by, async (tx) => {
-        const current = await lockGroup(tx, id);
+        const current = await lockGroup(tx, ctx.owned(groups), id);
         const issues = checkGroupTimeouts({ ...current, ...data });
         if (issues.length > 0) throw new AppError("VALIDATION_FAILED", undefined, { issues });
         if (data.slug !== undefined && data.slug !== current.slug) await assertSlugFree(tx, data.slug, id);
@@ -114,7 +120,7 @@ export function createGroupService(ctx: ServiceContext): GroupService {
       await ctx.write(
         by,
         async (tx) => {
-          const current = await lockGroup(tx, id);
+          const current = await lockGroup(tx, ctx.owned(groups), id);
           const keys = await tx
             .select({ id: apiKeys.id, name: apiKeys.name })
             .from(apiKeys)

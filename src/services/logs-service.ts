@@ -135,7 +135,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
         });
       }
       // One extra row tells whether another page exists without a count query.
-      const rows = await selectLogPage(db, filter, after, limit + 1);
+      const rows = await selectLogPage(db, { ...filter, tenantId: ctx.tenantId }, after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
@@ -164,7 +164,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
             eq(requestBodies.requestId, requestLogs.id),
           ),
         )
-        .where(eq(requestLogs.id, id));
+        .where(and(eq(requestLogs.id, id), ctx.owned(requestLogs)));
       if (row === undefined) throw new AppError("LOG_NOT_FOUND");
       const { log, bodies } = row;
       const summary = toSummary({
@@ -203,7 +203,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
 
     export(query) {
       const { format, ...filter } = parseInput(logsExportQuerySchema, query, "INVALID_QUERY");
-      const pages = summaries(iterateLogPages(db, filter, exportPageSize));
+      const pages = summaries(iterateLogPages(db, { ...filter, tenantId: ctx.tenantId }, exportPageSize));
       return {
         filename: exportFilename("request-logs", format, ctx.now()),
         contentType: exportContentType(format),

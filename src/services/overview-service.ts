@@ -22,7 +22,8 @@ export function createOverviewService(ctx: ServiceContext): OverviewService {
         total: count(),
         enabled: sql<number>`count(*) filter (where ${table.enabled})`.mapWith(Number),
       })
-      .from(table);
+      .from(table)
+      .where(ctx.owned(table));
     const total = Number(row?.total ?? 0);
     const enabled = Number(row?.enabled ?? 0);
     return { total, enabled, disabled: total - enabled };
@@ -40,7 +41,12 @@ export function createOverviewService(ctx: ServiceContext): OverviewService {
       })
       .from(statsRollups)
       .where(
-        and(eq(statsRollups.grain, 1), eq(statsRollups.keyId, ALL_KEYS), gte(statsRollups.bucket, since)),
+        and(
+          ctx.owned(statsRollups),
+          eq(statsRollups.grain, 1),
+          eq(statsRollups.keyId, ALL_KEYS),
+          gte(statsRollups.bucket, since),
+        ),
       );
     return { last24h: Number(row?.total ?? 0), failedLast24h: Number(row?.failed ?? 0) };
   };

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { PROVIDER_TEST_TIMEOUT, providerTestSchema, type ProviderTestResult } from "@/contracts/providers";
 import { AppError } from "@/core/errors/catalogue";
 import { providers } from "@/db/schema";
@@ -29,7 +29,12 @@ export async function testProviderConnection(
   input: unknown,
 ): Promise<ProviderTestResult> {
   const data = parseInput(providerTestSchema, input ?? {});
-  const [row] = isUuid(id) ? await ctx.db.select().from(providers).where(eq(providers.id, id)) : [];
+  const [row] = isUuid(id)
+    ? await ctx.db
+        .select()
+        .from(providers)
+        .where(and(eq(providers.id, id), ctx.owned(providers)))
+    : [];
   if (!row) throw new AppError("PROVIDER_NOT_FOUND");
   const target = toSnapshotProvider(row, {
     openCredential: (sealed, providerId) => ctx.sealer.open(sealed, providerId),

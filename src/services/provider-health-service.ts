@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import {
   providerEjectSchema,
   providerRestoreSchema,
@@ -6,7 +6,7 @@ import {
   type ProviderHealth,
 } from "@/contracts/health";
 import { AppError } from "@/core/errors/catalogue";
-import { providers } from "@/db/schema";
+import { groups, providers } from "@/db/schema";
 import type { HealthControl } from "@/health/health-control";
 import { isUuid, parseInput, type ServiceContext, type WriteContext } from "./service-context";
 
@@ -35,14 +35,28 @@ export function createProviderHealthService(
       ? await ctx.db
           .select({ id: providers.id, name: providers.name, enabled: providers.enabled })
           .from(providers)
-          .where(eq(providers.id, id))
+          .where(and(eq(providers.id, id), ctx.owned(providers)))
       : [];
     if (!row) throw new AppError("PROVIDER_NOT_FOUND");
     return row;
   }
 
   return {
-    report: () => control.report(),
+    // The health layer sees every tenant's providers: the report keeps the acting tenant's only.
+    async report() {
+      const [report, own, ownGroups] = await Promise.all([
+        control.report(),
+        ctx.db.select({ id: providers.id }).from(providers).where(ctx.owned(providers)),
+        ctx.db.select({ id: groups.id }).from(groups).where(ctx.owned(groups)),
+      ]);
+      const providerIds = new Set(own.map((row) => row.id));
+      const groupIds = new Set(ownGroups.map((row) => row.id));
+      return {
+        ...report,
+        providers: report.providers.filter((p) => providerIds.has(p.providerId)),
+        groups: report.groups.filter((g) => groupIds.has(g.groupId)),
+      };
+    },
 
     async eject(by, id, input) {
       const data = parseInput(providerEjectSchema, input);

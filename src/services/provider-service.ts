@@ -46,7 +46,7 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
 
   return {
     async list() {
-      const rows = await db.select().from(providers).orderBy(asc(providers.name));
+      const rows = await db.select().from(providers).where(ctx.owned(providers)).orderBy(asc(providers.name));
       return rows.map(toProvider);
     },
 
@@ -65,6 +65,7 @@ export function createProviderService(ctx: ServiceContext): ProviderService {
             .insert(providers)
             .values({
               id,
+              tenantId: ctx.tenantId,
               name: data.name,
               baseUrl: data.baseUrl,
               apiKeyCipher: data.apiKey ? sealer.seal(data.apiKey, id) : null,

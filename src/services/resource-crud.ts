@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { AnyPgColumn, PgTable } from "drizzle-orm/pg-core";
 import { AppError, type ErrorCode } from "@/core/errors/catalogue";
 import type { Db } from "@/db/client";
@@ -19,9 +19,10 @@ import {
  * services keep what is theirs: validation, the row ⇄ view mapping and what a write must check first.
  */
 
-/** A table of named resources: a uuid `id` and a unique `name`, read back as `Row`. */
+/** A table of named resources: a uuid `id`, its tenant and a `name` unique in it, read back as `Row`. */
 export type NamedTable<Row> = PgTable & {
   readonly id: AnyPgColumn;
+  readonly tenantId: AnyPgColumn;
   readonly name: AnyPgColumn;
   readonly $inferSelect: Row;
 };
@@ -88,14 +89,20 @@ export function createResourceCrud<Row extends { id: string; name: string }>(
 
   async function find(tx: Db, id: string, lock: boolean): Promise<Row> {
     if (!isUuid(id)) throw new AppError(spec.notFound);
-    const query = tx.select().from(table).where(eq(table.id, id));
+    const query = tx
+      .select()
+      .from(table)
+      .where(and(eq(table.id, id), ctx.owned(table)));
     const [row] = (lock ? await query.for("update") : await query) as Row[];
     if (!row) throw new AppError(spec.notFound);
     return row;
   }
 
   async function assertNameFree(tx: Db, name: string, exceptId: string | null): Promise<void> {
-    const [row] = await tx.select({ id: table.id }).from(table).where(eq(table.name, name));
+    const [row] = await tx
+      .select({ id: table.id })
+      .from(table)
+      .where(and(eq(table.name, name), ctx.owned(table)));
     if (row && row.id !== exceptId) throw new AppError(spec.nameTaken, undefined, { name });
   }
 

@@ -1,3 +1,5 @@
+import { eq, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import type { Actor } from "@/contracts/actor";
 import { toIssues } from "@/contracts/common";
@@ -5,6 +7,7 @@ import { AppError, type ErrorCode } from "@/core/errors/catalogue";
 import { EMPTY_OUTBOUND_POLICY, type OutboundPolicy } from "@/core/outbound/allow-list";
 import type { Db } from "@/db/client";
 import { auditLog } from "@/db/schema";
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import type { Logger } from "@/observability/logger";
 import { CONFIG_CHANNEL, type StateStore } from "@/store/types";
 
@@ -68,8 +71,20 @@ const UNIQUE_CONSTRAINTS: ConstraintCodes = {
   group_providers_group_id_provider_id_pk: "MEMBER_EXISTS",
 };
 
+/** A table whose rows belong to a tenant. */
+export interface TenantOwned {
+  readonly tenantId: AnyPgColumn;
+}
+
 export interface ServiceContext {
   readonly db: Db;
+  /**
+   * The acting tenant: every row this context reads is filtered by it (`owned`) and every row it
+   * writes carries it. A row of another tenant is as absent as a missing one (NOT_FOUND, never 403).
+   */
+  readonly tenantId: string;
+  /** The condition "row belongs to the acting tenant"; every query of a tenant-owned table uses it. */
+  owned(table: TenantOwned): SQL;
   readonly sealer: CredentialSealer;
   readonly logger: Logger;
   /** The outbound policy: URLs are checked against it at save time, probes at connect time. */
@@ -86,11 +101,15 @@ export interface ServiceContext {
   record(by: WriteContext, audit: AuditRecord): Promise<void>;
 }
 
-/** Builds the context every service shares. */
-export function createServiceContext(deps: ServiceDeps): ServiceContext {
+/** Builds the context every service shares, acting in `tenantId` (the default tenant unless told). */
+export function createServiceContext(
+  deps: ServiceDeps,
+  tenantId: string = DEFAULT_TENANT_ID,
+): ServiceContext {
   const nowMs = deps.now ?? Date.now;
   const auditValues = (by: WriteContext, audit: AuditRecord) => ({
     at: new Date(nowMs()),
+    tenantId,
     actorId: by.actor.id,
     actorName: by.actor.name,
     action: audit.action,
@@ -123,6 +142,8 @@ export function createServiceContext(deps: ServiceDeps): ServiceContext {
 
   return {
     db: deps.db,
+    tenantId,
+    owned: (table) => eq(table.tenantId, tenantId),
     sealer: deps.sealer,
     logger: deps.logger,
     outbound: deps.outbound ?? EMPTY_OUTBOUND_POLICY,

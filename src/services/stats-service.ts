@@ -1,4 +1,4 @@
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import {
   STATS_BUCKETS,
   STATS_MAX_POINTS,
@@ -107,8 +107,14 @@ function resolveRange(input: unknown, nowMs: number): ResolvedRange {
   };
 }
 
-function filterOf(r: ResolvedRange, split: RollupFilter["split"], providerId?: string): RollupFilter {
+function filterOf(
+  tenantId: string,
+  r: ResolvedRange,
+  split: RollupFilter["split"],
+  providerId?: string,
+): RollupFilter {
   return {
+    tenantId,
     grain: r.grain,
     from: new Date(r.from),
     to: new Date(r.to),
@@ -237,7 +243,10 @@ export function createStatsService(ctx: ServiceContext): StatsService {
   const { db } = ctx;
 
   const providerNames = async () => {
-    const rows = await db.select({ id: providers.id, name: providers.name }).from(providers);
+    const rows = await db
+      .select({ id: providers.id, name: providers.name })
+      .from(providers)
+      .where(ctx.owned(providers));
     return new Map(rows.map((r) => [r.id, r.name]));
   };
   /** The per-key split, named from api_keys (only the keys that had traffic are looked up). */
@@ -255,7 +264,7 @@ export function createStatsService(ctx: ServiceContext): StatsService {
               last4: apiKeys.keyLast4,
             })
             .from(apiKeys)
-            .where(inArray(apiKeys.id, ids));
+            .where(and(inArray(apiKeys.id, ids), ctx.owned(apiKeys)));
     const byId = new Map(rows.map((k) => [k.id, k]));
     return buildSplit(bins, errors, (id) => byId.get(id)?.name ?? null).map((entry) => {
       const key = entry.id === null ? undefined : byId.get(entry.id);
@@ -263,18 +272,18 @@ export function createStatsService(ctx: ServiceContext): StatsService {
     });
   };
   const groupNames = async () => {
-    const rows = await db.select({ id: groups.id, slug: groups.slug }).from(groups);
+    const rows = await db.select({ id: groups.id, slug: groups.slug }).from(groups).where(ctx.owned(groups));
     return new Map(rows.map((r) => [r.id, r.slug]));
   };
 
   async function overview(query: unknown): Promise<{ r: ResolvedRange; result: StatsOverview }> {
     const r = resolveRange(query, ctx.now().getTime());
-    const filter = filterOf(r, "provider");
+    const filter = filterOf(ctx.tenantId, r, "provider");
     const [bins, errors, names, keys] = await Promise.all([
       queryRollupBins(db, filter),
       queryErrorCounts(db, filter),
       providerNames(),
-      keySplit(filterOf(r, "key")),
+      keySplit(filterOf(ctx.tenantId, r, "key")),
     ]);
     const report = buildStatsReport(
       bins,
@@ -297,9 +306,13 @@ export function createStatsService(ctx: ServiceContext): StatsService {
   async function provider(id: string, query: unknown): Promise<{ r: ResolvedRange; result: ProviderStats }> {
     const r = resolveRange(query, ctx.now().getTime());
     if (!isUuid(id)) throw new AppError("PROVIDER_NOT_FOUND");
-    const [row] = await db.select({ name: providers.name }).from(providers).where(eq(providers.id, id));
-    if (row === undefined && !(await hasProviderRollups(db, id))) throw new AppError("PROVIDER_NOT_FOUND");
-    const filter = filterOf(r, "group", id);
+    const [row] = await db
+      .select({ name: providers.name })
+      .from(providers)
+      .where(and(eq(providers.id, id), ctx.owned(providers)));
+    if (row === undefined && !(await hasProviderRollups(db, id, ctx.tenantId)))
+      throw new AppError("PROVIDER_NOT_FOUND");
+    const filter = filterOf(ctx.tenantId, r, "group", id);
     const [bins, errors, names, events] = await Promise.all([
       queryRollupBins(db, filter),
       queryErrorCounts(db, filter),

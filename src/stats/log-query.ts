@@ -11,6 +11,8 @@ import type { StatusClass } from "@/core/vocabulary/status-classes";
  */
 
 export interface LogFilter {
+  /** The acting tenant: only its rows (the services always set it). */
+  readonly tenantId?: string;
   readonly from?: number;
   readonly to?: number;
   readonly groupId?: string;
@@ -48,6 +50,7 @@ function statusClassCondition(statusClass: StatusClass): SQL {
 /** The WHERE conditions of a filter (and of the position to continue after). */
 export function logConditions(f: LogFilter, after: LogPosition | null): SQL | undefined {
   const c: SQL[] = [];
+  if (f.tenantId !== undefined) c.push(eq(requestLogs.tenantId, f.tenantId));
   if (f.from !== undefined) c.push(gte(requestLogs.createdAt, new Date(f.from)));
   if (f.to !== undefined) c.push(lt(requestLogs.createdAt, new Date(f.to)));
   if (f.groupId !== undefined) c.push(eq(requestLogs.groupId, f.groupId));

@@ -21,6 +21,8 @@ export interface RollupFilter {
   readonly to: Date;
   /** Bin width in seconds (a multiple of the grain). */
   readonly binSeconds: number;
+  /** The acting tenant: only its rows (the services always set it). */
+  readonly tenantId?: string;
   readonly groupId?: string;
   readonly providerId?: string;
   /** The dimension each returned row is split by. */
@@ -61,6 +63,7 @@ function whereOf(f: RollupFilter): SQL {
     sql`bucket >= ${f.from.toISOString()}::timestamptz`,
     sql`bucket < ${f.to.toISOString()}::timestamptz`,
   ];
+  if (f.tenantId !== undefined) parts.push(sql`tenant_id = ${f.tenantId}::uuid`);
   if (f.groupId !== undefined) parts.push(sql`group_id = ${f.groupId}::uuid`);
   if (f.providerId !== undefined) parts.push(sql`provider_id = ${f.providerId}::uuid`);
   return sql.join(parts, sql` and `);
@@ -212,10 +215,10 @@ export async function queryErrorCounts(db: Db, f: RollupFilter): Promise<ErrorCo
 }
 
 /** True when any rollup row names this provider (stats outlive a deleted provider). */
-export async function hasProviderRollups(db: Db, providerId: string): Promise<boolean> {
+export async function hasProviderRollups(db: Db, providerId: string, tenantId: string): Promise<boolean> {
   const rows = await executeRows<{ one: number }>(
     db,
-    sql`select 1 as one from stats_rollups where provider_id = ${providerId}::uuid limit 1`,
+    sql`select 1 as one from stats_rollups where provider_id = ${providerId}::uuid and tenant_id = ${tenantId}::uuid limit 1`,
   );
   return rows.length > 0;
 }

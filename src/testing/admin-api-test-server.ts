@@ -121,6 +121,7 @@ export async function startAdminTestServer(
     authenticate: createAuthenticator({
       adminToken: TEST_ADMIN_TOKEN,
       resolveSession: async (request) => (request.headers.get("cookie") === VIEWER_COOKIE ? VIEWER : null),
+      resolveTenantToken: (token) => services.tenants.authenticateToken(token),
     }),
   });
   const events: ConfigEvent[] = [];

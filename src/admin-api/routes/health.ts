@@ -40,6 +40,8 @@ export const healthRoutes: readonly RouteDefinition[] = [
     method: "GET",
     pattern: "/health/stream",
     role: "viewer",
+    // The stream carries every tenant's events: system users only until it is filtered per tenant.
+    system: true,
     doc: {
       summary: "Live health changes and requests as server-sent events (resumes from Last-Event-ID)",
       responseMediaType: "text/event-stream",

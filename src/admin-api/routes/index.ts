@@ -9,6 +9,7 @@ import { modelPriceRoutes } from "./model-prices";
 import { providerRoutes } from "./providers";
 import { statsRoutes } from "./stats";
 import { statusRoutes } from "./status";
+import { tenantRoutes } from "./tenants";
 import { userRoutes } from "./users";
 
 /**
@@ -26,5 +27,6 @@ export const ADMIN_ROUTES: readonly RouteDefinition[] = [
   ...healthRoutes,
   ...userRoutes,
   ...alertRoutes,
+  ...tenantRoutes,
   ...modelPriceRoutes,
 ];

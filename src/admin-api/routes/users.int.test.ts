@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuth } from "@/auth/auth";
 import type { Actor } from "@/contracts/actor";
@@ -38,6 +39,7 @@ describe("user routes", () => {
       actor,
       by: { actor, ip: null },
       services: registry.services,
+      tenant: { id: DEFAULT_TENANT_ID, role: actor.role, system: true, memberships: [] },
       readJson: async () => (await request.json()) as unknown,
       readOptionalJson: async () => (body === undefined ? undefined : ((await request.json()) as unknown)),
       readText: async () => request.text(),
@@ -117,11 +119,13 @@ describe("user routes", () => {
       { username: "selfie", password: "selfie-password", role: "viewer" },
     );
     const actor: Actor = { id: me.id, name: "selfie", role: "viewer", via: "session" };
-    expect(await (await call("GET", "/me", actor)).json()).toEqual({
+    expect(await (await call("GET", "/me", actor)).json()).toMatchObject({
       id: me.id,
       name: "selfie",
       role: "viewer",
       via: "session",
+      tenant: { id: DEFAULT_TENANT_ID, system: true },
+      tenants: [{ id: DEFAULT_TENANT_ID, slug: "default", name: "Default" }],
     });
     const changed = await call("POST", "/me/password", actor, {
       currentPassword: "selfie-password",

@@ -16,6 +16,7 @@ export const userRoutes: readonly RouteDefinition[] = [
     method: "GET",
     pattern: "/users",
     role: "admin",
+    system: true,
     doc: { summary: "List console users", response: z.object({ items: z.array(userSchema) }) },
     handler: async ({ services }) => jsonResponse({ items: await services.users.list() }),
   },
@@ -23,6 +24,7 @@ export const userRoutes: readonly RouteDefinition[] = [
     method: "POST",
     pattern: "/users",
     role: "admin",
+    system: true,
     doc: {
       summary: "Create a console user (role viewer for read-only teammates)",
       body: userCreateSchema,
@@ -40,6 +42,7 @@ export const userRoutes: readonly RouteDefinition[] = [
     method: "GET",
     pattern: "/users/:id",
     role: "admin",
+    system: true,
     doc: { summary: "Get one console user", response: userSchema, errors: ["USER_NOT_FOUND"] },
     handler: async ({ services, params }) => jsonResponse(await services.users.get(params.id ?? "")),
   },
@@ -47,6 +50,7 @@ export const userRoutes: readonly RouteDefinition[] = [
     method: "PATCH",
     pattern: "/users/:id/role",
     role: "admin",
+    system: true,
     doc: {
       summary: "Change a user's role",
       body: userRoleUpdateSchema,
@@ -60,6 +64,7 @@ export const userRoutes: readonly RouteDefinition[] = [
     method: "POST",
     pattern: "/users/:id/password",
     role: "admin",
+    system: true,
     doc: {
       summary: "Set a user's password (signs them out everywhere)",
       body: passwordResetSchema,
@@ -75,6 +80,7 @@ export const userRoutes: readonly RouteDefinition[] = [
     method: "DELETE",
     pattern: "/users/:id",
     role: "admin",
+    system: true,
     doc: { summary: "Delete a console user", status: 204, errors: ["USER_NOT_FOUND", "LAST_ADMIN"] },
     handler: async (ctx) => {
       await ctx.services.users.remove(ctx.by, ctx.params.id ?? "");
@@ -86,8 +92,19 @@ export const userRoutes: readonly RouteDefinition[] = [
     pattern: "/me",
     role: "viewer",
     doc: { summary: "Who is calling: the signed-in user or the admin token", response: actorSchema },
-    handler: async ({ actor }) =>
-      jsonResponse({ id: actor.id, name: actor.name, role: actor.role, via: actor.via }),
+    handler: async ({ actor, tenant, services }) =>
+      jsonResponse({
+        id: actor.id,
+        name: actor.name,
+        role: tenant.role,
+        via: actor.via,
+        tenant: { id: tenant.id, system: tenant.system },
+        // What the console's tenant switcher offers: a tenant user's memberships, every tenant for a
+        // system user (the picker stays hidden while there is only one).
+        tenants: tenant.system
+          ? (await services.tenants.list()).map((t) => ({ id: t.id, slug: t.slug, name: t.name }))
+          : tenant.memberships.map((m) => ({ id: m.id, slug: m.slug, name: m.name })),
+      }),
   },
   {
     method: "POST",

@@ -61,6 +61,13 @@ export const ERROR_ADVICE: Readonly<Partial<Record<ErrorCode, string>>> = {
     "A system administrator disabled the key's tenant: every key of that tenant is refused until the tenant is enabled again (`PUT /api/admin/tenants/{id}` with `enabled: true`).",
   TENANT_NOT_FOUND:
     "No tenant has this id, or the `X-Roundabout-Tenant` header names a slug that does not exist (or one you are not a member of): list them with `GET /api/admin/tenants`.",
+  TENANT_SLUG_TAKEN: "Tenant slugs are unique across the install: pick another slug.",
+  TENANT_IS_DEFAULT:
+    "The `default` tenant holds everything of a single-tenant install: it cannot be deleted or disabled.",
+  TENANT_MEMBER_NOT_FOUND:
+    "The user is not a member of this tenant: `GET /api/admin/tenants/{id}/members` lists them.",
+  TENANT_TOKEN_NOT_FOUND:
+    "No such tenant token (already revoked?): `GET /api/admin/tenants/{id}/tokens` lists them.",
   GATEWAY_KEY_SCOPE: "The key is scoped to another group: use that group's URL, or a key without scope.",
   MODEL_NOT_ALLOWED:
     "The key's allowed models (names and globs) do not include the requested model: ask the operator to add it to the key's allowed models, or use another model.",

@@ -86,6 +86,10 @@ export const ERRORS = {
 
   // --- tenants
   TENANT_NOT_FOUND: spec(404, "not_found_error", "No tenant with this id or slug."),
+  TENANT_SLUG_TAKEN: spec(409, "invalid_request_error", "A tenant with this slug already exists."),
+  TENANT_IS_DEFAULT: spec(409, "invalid_request_error", "The default tenant cannot be deleted or disabled."),
+  TENANT_MEMBER_NOT_FOUND: spec(404, "not_found_error", "The user is not a member of this tenant."),
+  TENANT_TOKEN_NOT_FOUND: spec(404, "not_found_error", "No tenant token with this id."),
 
   // --- alerting
   ALERT_RULE_NOT_FOUND: spec(404, "not_found_error", "No alert rule with this id."),
