@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { tenantSchema, tenantTokenCreatedSchema } from "@/contracts/tenants";
 import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
-import { startAdminTestServer, type AdminTestServer, type ApiAnswer } from "@/testing/admin-api-test-server";
+import {
+  startAdminTestServer,
+  USER_COOKIE_PREFIX,
+  type AdminTestServer,
+  type ApiAnswer,
+} from "@/testing/admin-api-test-server";
 import { ADMIN_ROUTES } from "./routes";
 import type { RouteDefinition } from "./route-types";
 
@@ -213,5 +218,44 @@ describe("tenant isolation over every admin route (PostgreSQL)", () => {
     const inDefault = await t.call("GET", "/groups");
     expect(inDefault.text).not.toContain(b.group!);
     (await t.call("GET", "/groups", asAdminIn("nope"))).error(404, "TENANT_NOT_FOUND");
+  });
+
+  it("a tenant user acts in its member tenants only: switches by header, role from membership", async () => {
+    const user = await t.call("POST", "/users", {
+      json: { username: "owner-a", password: "owner-a-password", role: "viewer" },
+    });
+    const userId = user.as(idShape).id;
+    const tenants = (await t.call("GET", "/tenants")).as(z.object({ items: z.array(tenantSchema) })).items;
+    const ay = tenants.find((x) => x.slug === "ay")!;
+    expect(
+      (await t.call("POST", `/tenants/${ay.id}/members`, { json: { userId, role: "owner" } })).status,
+    ).toBe(200);
+    const session = { headers: { cookie: `${USER_COOKIE_PREFIX}${userId}` } };
+    const me = await t.call("GET", "/me", { as: "none", ...session });
+    expect(me.body).toMatchObject({
+      role: "admin",
+      tenant: { id: ay.id, system: false },
+      tenants: [{ slug: "ay" }],
+    });
+    // An owner writes in its tenant…
+    expect(
+      (
+        await t.call("POST", "/providers", {
+          as: "none",
+          ...session,
+          json: { name: "by-owner", baseUrl: "http://127.0.0.1:9" },
+        })
+      ).status,
+    ).toBe(201);
+    // …cannot name a tenant it is not a member of (404, as if it did not exist), nor manage tenants or users.
+    (
+      await t.call("GET", "/groups", {
+        as: "none",
+        headers: { ...session.headers, "x-roundabout-tenant": "bee" },
+      })
+    ).error(404, "TENANT_NOT_FOUND");
+    (await t.call("GET", "/tenants", { as: "none", ...session })).error(403, "FORBIDDEN");
+    (await t.call("GET", "/users", { as: "none", ...session })).error(403, "FORBIDDEN");
+    expect((await t.call("GET", `/providers/${b.provider}`, { as: "none", ...session })).status).toBe(404);
   });
 });

@@ -4,6 +4,7 @@
  * on message text. Cookies ride along (same-origin); nothing here runs at import time.
  */
 import { z } from "zod";
+import { chooseTenant, chosenTenantSlug, withTenantHeader } from "./tenant-choice";
 
 /** The code used when the request never got an HTTP answer. */
 export const NETWORK_ERROR = "NETWORK_ERROR";
@@ -62,7 +63,7 @@ export async function apiRequest<T>(
   try {
     response = await fetch(withQuery(path, options.query), {
       method,
-      headers,
+      headers: withTenantHeader(headers),
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
@@ -74,7 +75,12 @@ export async function apiRequest<T>(
   }
   const text = await response.text();
   const parsed = text ? parseJson(text) : undefined;
-  if (!response.ok) throw toApiError(response.status, parsed, text);
+  if (!response.ok) {
+    const error = toApiError(response.status, parsed, text);
+    // A remembered tenant that is gone (or no longer ours): forget it, so the next load is unscoped.
+    if (error.code === "TENANT_NOT_FOUND" && chosenTenantSlug() !== null) chooseTenant(null);
+    throw error;
+  }
   if (text && parsed === undefined) {
     throw new ApiError(response.status, BAD_RESPONSE, "The server answered with something other than JSON.");
   }
@@ -117,7 +123,8 @@ export async function apiDownload(
 
 async function send(url: string, init: RequestInit): Promise<Response> {
   try {
-    return await fetch(url, { ...init, credentials: "same-origin", cache: "no-store" });
+    const headers = withTenantHeader(Object.fromEntries(new Headers(init.headers).entries()));
+    return await fetch(url, { ...init, headers, credentials: "same-origin", cache: "no-store" });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new ApiError(0, NETWORK_ERROR, error instanceof Error ? error.message : "Network request failed");

@@ -42,6 +42,7 @@ export const endpoints = {
   alertChannelTest: (channelId: string) => `${ADMIN}/alerts/channels/${id(channelId)}/test`,
   alertHistory: `${ADMIN}/alerts/history`,
   /** The signed-in user changes their own password (the admin API owns password changes). */
+  me: `${ADMIN}/me`,
   ownPassword: `${ADMIN}/me/password`,
   signInUsername: `${AUTH}/sign-in/username`,
   signOut: `${AUTH}/sign-out`,

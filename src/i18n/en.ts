@@ -87,6 +87,7 @@ export const en = {
     sectionSystem: "System",
   },
   header: {
+    tenant: "Tenant",
     theme: "Theme",
     themeLight: "Light",
     themeDark: "Dark",

@@ -85,6 +85,7 @@ export const zhCN: Dictionary = {
     sectionSystem: "系统",
   },
   header: {
+    tenant: "租户",
     theme: "主题",
     themeLight: "浅色",
     themeDark: "深色",

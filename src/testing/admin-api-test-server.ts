@@ -33,6 +33,8 @@ import type { Actor } from "@/contracts/actor";
 
 export const TEST_ADMIN_TOKEN = `test-admin-token-${randomBytes(8).toString("hex")}`;
 export const VIEWER_COOKIE = "rb_test_session=viewer";
+/** Prefix of a test session cookie naming a user id (`rb_test_session=user:<id>`). */
+export const USER_COOKIE_PREFIX = "rb_test_session=user:";
 
 const VIEWER: Actor = { id: "viewer-user", name: "viewer", role: "viewer", via: "session" };
 
@@ -120,7 +122,15 @@ export async function startAdminTestServer(
     logger,
     authenticate: createAuthenticator({
       adminToken: TEST_ADMIN_TOKEN,
-      resolveSession: async (request) => (request.headers.get("cookie") === VIEWER_COOKIE ? VIEWER : null),
+      resolveSession: async (request) => {
+        const cookie = request.headers.get("cookie");
+        if (cookie === VIEWER_COOKIE) return VIEWER;
+        // `rb_test_session=user:<id>`: a session of that user (tenant membership decides the rest).
+        const userId = cookie?.startsWith(USER_COOKIE_PREFIX)
+          ? cookie.slice(USER_COOKIE_PREFIX.length)
+          : null;
+        return userId ? { id: userId, name: userId, role: "viewer", via: "session" } : null;
+      },
       resolveTenantToken: (token) => services.tenants.authenticateToken(token),
     }),
   });

@@ -8,6 +8,7 @@ import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "
 import { useT } from "@/i18n/i18n-provider";
 import { SessionProvider } from "../session-provider";
 import { LanguageSwitch } from "./language-switch";
+import { TenantSwitch } from "./tenant-switch";
 import { findNavItem } from "./nav-items";
 import { SidebarBrand, SidebarNav } from "./sidebar-nav";
 import { ThemeToggle } from "./theme-toggle";
@@ -68,6 +69,7 @@ export function ConsoleShell({ children }: { children: ReactNode }) {
               {current ? t(current.label) : t("meta.appName")}
             </p>
             <div className="ml-auto flex items-center gap-1">
+              <TenantSwitch />
               <LanguageSwitch />
               <ThemeToggle />
               <div className="mx-1 h-5 w-px bg-border" aria-hidden />

@@ -1,0 +1,51 @@
+"use client";
+
+import { BuildingIcon } from "lucide-react";
+import { z } from "zod";
+import { Button } from "@/components/ui/button";
+import { DropdownMenuRadioItem } from "@/components/ui/dropdown-menu";
+import { useI18n } from "@/i18n/i18n-provider";
+import { endpoints } from "../endpoints";
+import { chooseTenant, chosenTenantSlug } from "../tenant-choice";
+import { useApiQuery } from "../use-api-query";
+import { HeaderRadioMenu } from "./header-radio-menu";
+
+const meSchema = z.object({
+  tenant: z.object({ id: z.string() }).optional(),
+  tenants: z.array(z.object({ id: z.string(), slug: z.string(), name: z.string() })).optional(),
+});
+
+/**
+ * The tenant menu, shown only when the caller may act in more than one tenant (a single-tenant
+ * install shows nothing). Choosing one remembers it and reloads, so every page is scoped to it.
+ */
+export function TenantSwitch() {
+  const { t } = useI18n();
+  const me = useApiQuery(endpoints.me, (body) => meSchema.parse(body));
+  const tenants = me.data?.tenants ?? [];
+  if (tenants.length < 2) return null;
+  const current = tenants.find((x) => x.id === me.data?.tenant?.id);
+  return (
+    <HeaderRadioMenu
+      trigger={
+        <Button variant="ghost" size="sm" aria-label={t("header.tenant")} data-testid="tenant-switch">
+          <BuildingIcon aria-hidden />
+          <span className="max-w-32 truncate">{current?.name ?? chosenTenantSlug() ?? ""}</span>
+        </Button>
+      }
+      label={t("header.tenant")}
+      value={current?.slug ?? ""}
+      onValueChange={(slug) => {
+        if (slug === current?.slug) return;
+        chooseTenant(slug);
+        window.location.reload();
+      }}
+    >
+      {tenants.map((tenant) => (
+        <DropdownMenuRadioItem key={tenant.id} value={tenant.slug}>
+          {tenant.name}
+        </DropdownMenuRadioItem>
+      ))}
+    </HeaderRadioMenu>
+  );
+}
