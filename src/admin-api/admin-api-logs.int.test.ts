@@ -5,7 +5,9 @@ import { logDetailSchema, logsPageSchema, type LogSummary, type LogsPage } from 
 import { providerStatsSchema, statsOverviewSchema } from "@/contracts/stats";
 import { createSeededRandom, drawInt } from "@/core/random/seeded";
 import type { AttemptRecord, NewRequestLogRow } from "@/db/schema";
+import { requestCaptures } from "@/db/schema";
 import { createLogWriter } from "@/gateway/log-writer";
+import { toCaptureRow, type PendingCapture } from "@/stats/capture-row";
 import { createLogger } from "@/observability/logger";
 import { parseCsv } from "@/http/csv";
 import { STATUS_CLASSES } from "@/core/vocabulary/status-classes";
@@ -88,21 +90,23 @@ beforeAll(async () => {
   server = await startAdminTestServer("postgres");
   rows.push(...seed(2_500));
   const w = createLogWriter({ db: server.database.db, logger: createLogger("silent") });
-  for (const r of rows) {
-    w.write(
-      r,
-      r.id === "log-00007"
-        ? {
-            request: Buffer.from('{"password":"pw-123456789"}'),
-            requestBytes: 27,
-            response: null,
-            responseBytes: 0,
-          }
-        : undefined,
-    );
-  }
+  for (const r of rows) w.write(r);
   expect(await w.flush()).toBe(0);
   await w.close();
+  const log7 = rows.find((r) => r.id === "log-00007")!;
+  const pending: PendingCapture = {
+    requestId: log7.id,
+    createdAt: log7.createdAt,
+    method: "POST",
+    path: log7.path,
+    query: "",
+    headers: { "content-type": "application/json" },
+    body: Buffer.from('{"password":"pw-123456789"}'),
+    maxBytes: 1_048_576,
+    attempts: [],
+    gatewayKey: null,
+  };
+  await server.database.db.insert(requestCaptures).values(await toCaptureRow(pending, []));
 }, 60_000);
 
 afterAll(async () => {
@@ -268,20 +272,28 @@ describe("stats endpoints", () => {
   });
 });
 
-describe("group body capture settings", () => {
-  it("are off by default and can be turned on with a size cap", async () => {
+describe("group capture settings", () => {
+  it("are off by default and can be turned on with a mode, sample rate and size cap", async () => {
     const created = (await server.call("POST", "/groups", { json: { slug: "dbg", name: "Debug" } })).as(
       groupDetailSchema,
     );
-    expect(created).toMatchObject({ captureBodies: false, captureMaxBytes: 16_384 });
+    expect(created).toMatchObject({ capture: "off", captureSampleRate: 1, captureMaxBytes: 1_048_576 });
     const updated = (
       await server.call("PUT", `/groups/${created.id}`, {
-        json: { captureBodies: true, captureMaxBytes: 2048 },
+        json: { capture: "all", captureSampleRate: 0.25, captureMaxBytes: 2048 },
       })
     ).as(groupDetailSchema);
-    expect(updated).toMatchObject({ captureBodies: true, captureMaxBytes: 2048 });
+    expect(updated).toMatchObject({ capture: "all", captureSampleRate: 0.25, captureMaxBytes: 2048 });
     (
-      await server.call("PUT", `/groups/${created.id}`, { json: { captureMaxBytes: 10 * 1024 * 1024 } })
+      await server.call("PUT", `/groups/${created.id}`, { json: { captureMaxBytes: 100 * 1024 * 1024 } })
     ).error(400, "VALIDATION_FAILED");
+    (await server.call("PUT", `/groups/${created.id}`, { json: { capture: "some" } })).error(
+      400,
+      "VALIDATION_FAILED",
+    );
+    (await server.call("PUT", `/groups/${created.id}`, { json: { captureSampleRate: 2 } })).error(
+      400,
+      "VALIDATION_FAILED",
+    );
   });
 });

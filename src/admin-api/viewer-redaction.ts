@@ -44,8 +44,18 @@ export function alertHistoryFor(actor: Actor, page: AlertHistoryPage): AlertHist
   };
 }
 
-/** A log's detail as the caller may see it: the captured upstream response body withheld from viewers. */
+/** A log's detail as the caller may see it: captured upstream answers (headers, bodies) withheld from viewers. */
 export function logDetailFor(actor: Actor, detail: LogDetail): LogDetail {
-  if (!isViewer(actor) || detail.bodies === null || detail.bodies.response === null) return detail;
-  return { ...detail, bodies: { ...detail.bodies, response: null } };
+  if (!isViewer(actor)) return detail;
+  return {
+    ...detail,
+    bodies: detail.bodies === null ? null : { ...detail.bodies, response: null },
+    capture:
+      detail.capture === null
+        ? null
+        : {
+            ...detail.capture,
+            attempts: detail.capture.attempts.map((a) => ({ ...a, headers: null, body: null })),
+          },
+  };
 }

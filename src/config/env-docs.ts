@@ -166,7 +166,17 @@ export const ENV_DOCS: Readonly<Record<keyof Env, EnvDoc>> = {
   },
   LOG_RETENTION_DAYS: {
     section: "Health, retention and logs",
-    description: "Days of raw request logs, minute rollups and captured bodies kept.",
+    description: "Days of raw request logs and minute rollups kept.",
+  },
+  CAPTURE_RETENTION_DAYS: {
+    section: "Health, retention and logs",
+    description:
+      "Days request captures (groups or keys with `capture` on: redacted requests and upstream answers) are kept; never longer than `LOG_RETENTION_DAYS`.",
+  },
+  CAPTURE_REDACT_NAMES: {
+    section: "Health, retention and logs",
+    description:
+      "Comma-separated header and JSON field names every capture redacts on top of the built-in ones (`authorization`, `x-api-key`, `api-key`, `cookie`, `set-cookie`, `password`, `secret`, `token` and names ending in key/token/secret/password).",
   },
   ROLLUP_RETENTION_DAYS: {
     section: "Health, retention and logs",

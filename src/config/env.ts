@@ -87,8 +87,24 @@ export const envSchema = z
         .refine(isValidTimeZone, "QUOTA_TIME_ZONE must be an IANA time zone such as UTC or Asia/Shanghai")
         .default("UTC"),
     ),
-    // Raw request logs (and minute rollups, captured bodies) vs hour/day rollups and health events.
+    // Raw request logs (and minute rollups) vs hour/day rollups and health events.
     LOG_RETENTION_DAYS: intIn(1, 3650, 30),
+    // Request captures (groups/keys with capture on); never kept longer than their logs.
+    CAPTURE_RETENTION_DAYS: intIn(1, 3650, 7),
+    // Header and JSON field names every capture redacts besides the built-in ones (comma list).
+    CAPTURE_REDACT_NAMES: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .max(4096)
+        .default("")
+        .transform((value) =>
+          value
+            .split(",")
+            .map((name) => name.trim())
+            .filter((name) => name !== ""),
+        ),
+    ),
     ROLLUP_RETENTION_DAYS: intIn(1, 3650, 400),
     // Resolved alert incidents and their deliveries, counted from the resolution; firing ones stay.
     ALERT_HISTORY_RETENTION_DAYS: intIn(1, 3650, 90),

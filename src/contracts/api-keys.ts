@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { descriptionSchema, nameSchema, timestampSchema } from "./common";
+import { captureModeSchema } from "./groups";
 import { modelListSchema } from "./models";
 import { quotaSchema } from "./quota";
 
@@ -9,6 +10,8 @@ const apiKeyFields = {
   groupId: z.uuid().nullable(),
   rateLimitPerMinute: z.int().min(1).max(1_000_000).nullable(),
   maxConcurrency: z.int().min(1).max(100_000).nullable(),
+  /** Capture mode for this key's requests, overriding the group's; null = the group's. */
+  capture: captureModeSchema.nullable(),
   expiresAt: z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" }).nullable(),
   enabled: z.boolean(),
   note: descriptionSchema,
@@ -24,6 +27,7 @@ export const apiKeyCreateSchema = z.strictObject({
   groupId: apiKeyFields.groupId.default(null),
   rateLimitPerMinute: apiKeyFields.rateLimitPerMinute.default(null),
   maxConcurrency: apiKeyFields.maxConcurrency.default(null),
+  capture: apiKeyFields.capture.default(null),
   expiresAt: apiKeyFields.expiresAt.default(null),
   enabled: apiKeyFields.enabled.default(true),
   note: apiKeyFields.note.default(""),
@@ -38,6 +42,7 @@ export const apiKeyUpdateSchema = z.strictObject({
   groupId: apiKeyFields.groupId.optional(),
   rateLimitPerMinute: apiKeyFields.rateLimitPerMinute.optional(),
   maxConcurrency: apiKeyFields.maxConcurrency.optional(),
+  capture: apiKeyFields.capture.optional(),
   expiresAt: apiKeyFields.expiresAt.optional(),
   enabled: apiKeyFields.enabled.optional(),
   note: apiKeyFields.note.optional(),
@@ -55,6 +60,7 @@ export const apiKeySchema = z.object({
   groupId: z.uuid().nullable(),
   rateLimitPerMinute: z.number().nullable(),
   maxConcurrency: z.number().nullable(),
+  capture: captureModeSchema.nullable(),
   expiresAt: timestampSchema.nullable(),
   enabled: z.boolean(),
   note: z.string(),

@@ -30,9 +30,20 @@ export const memberEntrySchema = z.strictObject({
 
 export const providerEntrySchema = providerCreateSchema;
 
-export const groupEntrySchema = z
-  .strictObject({ ...groupCreateShape, providers: z.array(memberEntrySchema).max(1000).default([]) })
-  .superRefine(refineGroupTimeouts);
+/** Documents exported before `capture` existed say `captureBodies: true|false`: read as all / off. */
+function upgradeCaptureBodies(entry: unknown): unknown {
+  if (entry === null || typeof entry !== "object" || !("captureBodies" in entry)) return entry;
+  const { captureBodies, ...rest } = entry as Record<string, unknown>;
+  if (typeof captureBodies !== "boolean" || "capture" in rest) return entry;
+  return { ...rest, capture: captureBodies ? "all" : "off" };
+}
+
+export const groupEntrySchema = z.preprocess(
+  upgradeCaptureBodies,
+  z
+    .strictObject({ ...groupCreateShape, providers: z.array(memberEntrySchema).max(1000).default([]) })
+    .superRefine(refineGroupTimeouts),
+);
 
 export const apiKeyEntrySchema = z.strictObject({
   id: z.uuid().optional(),

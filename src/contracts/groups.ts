@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, STRATEGY_NAMES } from "@/core/vocabulary/balancing";
+import { CAPTURE_MODES, DEFAULT_CAPTURE_MAX_BYTES } from "@/core/vocabulary/capture";
 import { descriptionSchema, nameSchema, timestampSchema, type Issue } from "./common";
 import { affinitySchema, modelListSchema, modelMapSchema } from "./models";
 
@@ -10,12 +11,16 @@ export const GROUP_DEFAULTS = {
   firstByteTimeoutMs: 60_000,
   idleTimeoutMs: 120_000,
   totalTimeoutMs: 600_000,
-  captureBodies: false,
-  captureMaxBytes: 16_384,
+  capture: "off",
+  captureSampleRate: 1,
+  captureMaxBytes: DEFAULT_CAPTURE_MAX_BYTES,
 } as const;
 
-/** Largest body part a group may capture per request and direction. */
-export const CAPTURE_MAX_BYTES_LIMIT = 1_048_576;
+/** Largest body part a group may capture per request and direction (16 MiB). */
+export const CAPTURE_MAX_BYTES_LIMIT = 16_777_216;
+
+/** off | errors (ended in an error or needed a retry) | all (sampled by captureSampleRate). */
+export const captureModeSchema = z.enum(CAPTURE_MODES);
 
 /** The client path is `/api/proxy/{slug}/...`, so slugs are URL-safe. */
 export const slugSchema = z
@@ -42,8 +47,10 @@ const groupFields = {
   /** Requests per minute for the whole group across every instance (429 GROUP_RATE_LIMITED); null = none. */
   rateLimitPerMinute: z.int().min(1).max(10_000_000).nullable(),
   enabled: z.boolean(),
-  /** Store redacted request/response bodies (up to captureMaxBytes each) for debugging. */
-  captureBodies: z.boolean(),
+  /** Store redacted requests and upstream answers (bodies up to captureMaxBytes each) for debugging. */
+  capture: captureModeSchema,
+  /** Share of requests captured in `all` mode. */
+  captureSampleRate: z.number().min(0).max(1),
   captureMaxBytes: z.int().min(256).max(CAPTURE_MAX_BYTES_LIMIT),
   /** Session affinity for prompt caches. */
   affinity: affinitySchema,
@@ -81,7 +88,8 @@ export const groupCreateShape = {
   totalTimeoutMs: groupFields.totalTimeoutMs.default(GROUP_DEFAULTS.totalTimeoutMs),
   rateLimitPerMinute: groupFields.rateLimitPerMinute.default(null),
   enabled: groupFields.enabled.default(true),
-  captureBodies: groupFields.captureBodies.default(GROUP_DEFAULTS.captureBodies),
+  capture: groupFields.capture.default(GROUP_DEFAULTS.capture),
+  captureSampleRate: groupFields.captureSampleRate.default(GROUP_DEFAULTS.captureSampleRate),
   captureMaxBytes: groupFields.captureMaxBytes.default(GROUP_DEFAULTS.captureMaxBytes),
   affinity: groupFields.affinity.default({ enabled: false }),
 };
@@ -111,7 +119,8 @@ export const groupUpdateSchema = z.strictObject({
   totalTimeoutMs: groupFields.totalTimeoutMs.optional(),
   rateLimitPerMinute: groupFields.rateLimitPerMinute.optional(),
   enabled: groupFields.enabled.optional(),
-  captureBodies: groupFields.captureBodies.optional(),
+  capture: groupFields.capture.optional(),
+  captureSampleRate: groupFields.captureSampleRate.optional(),
   captureMaxBytes: groupFields.captureMaxBytes.optional(),
   affinity: groupFields.affinity.optional(),
 });
@@ -174,7 +183,8 @@ export const groupSchema = z.object({
   totalTimeoutMs: z.number(),
   rateLimitPerMinute: z.number().nullable(),
   enabled: z.boolean(),
-  captureBodies: z.boolean(),
+  capture: captureModeSchema,
+  captureSampleRate: z.number(),
   captureMaxBytes: z.number(),
   affinity: affinitySchema,
   memberCount: z.number(),

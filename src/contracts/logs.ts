@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOG_SOURCES } from "@/core/vocabulary/capture";
 import { ATTEMPT_OUTCOMES, STATUS_CLASSES } from "@/core/vocabulary/status-classes";
 import { timestampSchema } from "./common";
 import { instantSchema } from "./stats";
@@ -19,6 +20,16 @@ const logFilterFields = {
     .optional(),
   model: z.string().min(1).max(200).optional(),
   streamed: booleanParam.optional(),
+  /** Exact request id (the `x-request-id` the client got). */
+  requestId: z.string().min(1).max(200).optional(),
+  /** Path prefix (after the group slug), e.g. `/v1/messages`. */
+  path: z.string().min(1).max(2048).optional(),
+  /** Exact status code. */
+  status: z.coerce.number().int().min(0).max(999).optional(),
+  /** `client` (default: replays are left out), `replay`, or `all`. */
+  source: z.enum([...LOG_SOURCES, "all"]).optional(),
+  /** Only replays of this log id. */
+  replayOf: z.string().min(1).max(200).optional(),
 };
 
 /** GET /logs: newest first; `cursor` is the `nextCursor` of the previous page (opaque). */
@@ -65,6 +76,9 @@ export const logSummarySchema = z.object({
   bytesOut: z.number(),
   streamed: z.boolean(),
   clientIp: z.string().nullable(),
+  source: z.enum(LOG_SOURCES),
+  /** The log id this request replayed; null for client requests. */
+  replayOf: z.string().nullable(),
 });
 export type LogSummary = z.infer<typeof logSummarySchema>;
 
@@ -99,14 +113,45 @@ const capturedBodySchema = z.object({
   truncated: z.boolean(),
 });
 
-/** GET /logs/{id}: the summary, the attempt timeline and the captured bodies (when the group keeps them). */
+/** A body inside a capture (text null when there was none). */
+const captureBodySchema = z.object({
+  text: z.string().nullable(),
+  bytes: z.number(),
+  truncated: z.boolean(),
+});
+const headerMapSchema = z.record(z.string(), z.string());
+
+/** What was captured of a request (redacted before it was stored). */
+export const captureSchema = z.object({
+  request: z.object({
+    method: z.string(),
+    path: z.string(),
+    query: z.string(),
+    headers: headerMapSchema,
+    body: captureBodySchema,
+  }),
+  attempts: z.array(
+    z.object({
+      providerId: z.string().nullable(),
+      provider: z.string(),
+      status: z.number().nullable(),
+      headers: headerMapSchema.nullable(),
+      body: captureBodySchema.nullable(),
+    }),
+  ),
+});
+export type Capture = z.infer<typeof captureSchema>;
+
+/** GET /logs/{id}: the summary, the attempt timeline and what was captured (when the group or key captures). */
 export const logDetailSchema = logSummarySchema.extend({
   attempts: z.array(attemptViewSchema),
+  /** The request body and the final answer's body (a shortcut into `capture`). */
   bodies: z
     .object({
       request: capturedBodySchema.nullable(),
       response: capturedBodySchema.nullable(),
     })
     .nullable(),
+  capture: captureSchema.nullable(),
 });
 export type LogDetail = z.infer<typeof logDetailSchema>;

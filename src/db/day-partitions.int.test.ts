@@ -105,8 +105,8 @@ describe.each(DATABASE_KINDS)("day partitions (%s)", (kind) => {
       sql`select relname, relkind from pg_class where relname in
           ('request_logs', 'request_bodies', 'stats_rollups', 'stats_rollups_minute') order by relname`,
     );
+    // request_bodies was partitioned too, then replaced by request_captures (debug_capture migration).
     expect(kinds.map((k) => `${k.relname}:${k.relkind}`)).toEqual([
-      "request_bodies:p",
       "request_logs:p",
       "stats_rollups:p",
       "stats_rollups_minute:p",
@@ -116,10 +116,6 @@ describe.each(DATABASE_KINDS)("day partitions (%s)", (kind) => {
       "request_logs_p20250101",
       "request_logs_p20260601",
       "request_logs_p20260602",
-    ]);
-    expect(await partitionsOf(database.db, "request_bodies")).toEqual([
-      "request_bodies_default",
-      "request_bodies_p20260601",
     ]);
     expect(await partitionsOf(database.db, "stats_rollups")).toEqual([
       "stats_rollups_coarse",
@@ -133,14 +129,21 @@ describe.each(DATABASE_KINDS)("day partitions (%s)", (kind) => {
     expect(await countOf(database, "request_logs")).toBe(6);
     expect(await countOf(database, "request_logs_p20260601")).toBe(3);
     expect(await countOf(database, "request_logs_default")).toBe(0);
-    expect(await countOf(database, "request_bodies")).toBe(2);
+    // The bodies moved into captures, joined with their logs.
+    expect(await countOf(database, "request_captures")).toBe(2);
+    const moved = await executeRows<{ path: string; text: string }>(
+      database.db,
+      sql`select payload::jsonb #>> '{request,path}' as path, payload::jsonb #>> '{request,body,text}' as text
+          from request_captures where request_id = 'a1'`,
+    );
+    expect(moved).toEqual([{ path: "/v1/x", text: "{}" }]);
     expect(await countOf(database, "stats_rollups")).toBe(4);
     expect(await countOf(database, "stats_rollups_coarse")).toBe(2);
     // The parents keep the index and key names the drizzle snapshot knows.
     const indexes = await executeRows<{ name: string }>(
       database.db,
       sql`select indexrelid::regclass::text as name from pg_index
-          where indrelid in ('request_logs'::regclass, 'request_bodies'::regclass, 'stats_rollups'::regclass)
+          where indrelid in ('request_logs'::regclass, 'stats_rollups'::regclass)
           order by 1`,
     );
     expect(indexes.map((i) => i.name)).toEqual(
@@ -149,7 +152,6 @@ describe.each(DATABASE_KINDS)("day partitions (%s)", (kind) => {
         "request_logs_id_idx",
         "request_logs_provider_idx",
         "request_logs_error_idx",
-        "request_bodies_created_at_request_id_pk",
         "request_logs_tenant_idx",
         "stats_rollups_pk",
         "stats_rollups_provider_idx",

@@ -3,7 +3,9 @@ import type { Db } from "./client";
 import { executeRows } from "./execute-rows";
 
 /**
- * Day partitions of the append-only tables (request logs, captured bodies, minute rollups). The
+ * Day partitions of the append-only tables (request logs, minute rollups). Request captures replaced
+ * the partitioned `request_bodies` (migration `*_debug_capture.sql`): they are opt-in and sampled, so a
+ * plain table with batched deletes by `created_at` serves them, looked up by request id alone. The
  * partitioning itself is in the hand-written migration `*_partition_by_day.sql`, and so are the two
  * SQL functions this module calls (one algorithm, in the database): `rb_ensure_day_partition`
  * creates a UTC day's partition (moving that day's rows out of the default partition first) and
@@ -11,7 +13,7 @@ import { executeRows } from "./execute-rows";
  */
 
 /** Tables partitioned by UTC day, each with a `<table>_default` partition that takes any other row. */
-export const DAY_PARTITIONED_TABLES = ["request_logs", "request_bodies", "stats_rollups_minute"] as const;
+export const DAY_PARTITIONED_TABLES = ["request_logs", "stats_rollups_minute"] as const;
 export type DayPartitionedTable = (typeof DAY_PARTITIONED_TABLES)[number];
 
 /** Days created ahead of today (the retention job re-runs this hourly, the server at start). */

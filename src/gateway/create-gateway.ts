@@ -9,6 +9,7 @@ import type { Db } from "../db/client";
 import type { Logger } from "../observability/logger";
 import type { StateStore } from "../store/types";
 import type { GatewayOptions, GatewayRuntime, HealthHooks } from "./gateway-types";
+import { createCaptureWriter, type CaptureWriter } from "./capture/capture-writer";
 import { handleProxyRequest } from "./handle-proxy-request";
 import { createLogWriter, type LogWriter, type LogWriterOptions } from "./log-writer";
 import type { OpenCredential } from "./snapshot/build-snapshot";
@@ -48,6 +49,7 @@ export interface Gateway {
   /** Reloads the routing snapshot now (tests, admin "apply"). */
   reload(): Promise<void>;
   readonly logWriter: LogWriter;
+  readonly captureWriter: CaptureWriter;
   readonly snapshots: SnapshotHolder;
   /** Requests in flight per provider id on this instance (live view; do not modify). */
   readonly inFlight: ReadonlyMap<string, number>;
@@ -69,6 +71,7 @@ export function resolveGatewayOptions(partial: Partial<GatewayOptions> = {}): Ga
     usageBodyLimitBytes: partial.usageBodyLimitBytes ?? 1024 * 1024,
     maxHeldBytes: partial.maxHeldBytes ?? 1024 * 1024,
     quotaTimeZone: partial.quotaTimeZone ?? "UTC",
+    captureRedactNames: partial.captureRedactNames ?? [],
   };
 }
 
@@ -95,12 +98,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const ownLogWriter = deps.logWriter === undefined;
   const logWriter =
     deps.logWriter ?? createLogWriter({ db: deps.db, logger: deps.logger, ...deps.logWriterOptions });
+  const captureWriter = createCaptureWriter({
+    db: deps.db,
+    logger: deps.logger,
+    redactNames: options.captureRedactNames,
+  });
   const runtime: GatewayRuntime = {
     snapshots,
     pools,
     store: deps.store,
     logger: deps.logger,
     logWriter,
+    captureWriter,
     health: {
       viewGroup: deps.health?.viewGroup ?? everyoneAvailable,
       claimTrial: deps.health?.claimTrial ?? noTrialContention,
@@ -149,9 +158,11 @@ export function createGateway(deps: GatewayDeps): Gateway {
       }
       if (ownLogWriter) await logWriter.close();
       else await logWriter.flush();
+      await captureWriter.close();
       await pools.close();
     },
     logWriter,
+    captureWriter,
     snapshots,
     inFlight: runtime.inFlight,
   };

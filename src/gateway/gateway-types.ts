@@ -4,6 +4,7 @@ import type { AttemptHealth, AttemptOutcome } from "../core/retry/classify";
 import type { TrustProxy } from "../core/net/client-address";
 import type { Logger } from "../observability/logger";
 import type { StateStore } from "../store/types";
+import type { CaptureWriter } from "./capture/capture-writer";
 import type { LogWriter } from "./log-writer";
 import type { SnapshotHolder } from "./snapshot/snapshot-holder";
 import type { SnapshotGroup } from "./snapshot/snapshot-types";
@@ -68,6 +69,8 @@ export interface GatewayOptions {
   maxHeldBytes: number;
   /** IANA zone where quota days and months start (QUOTA_TIME_ZONE; default UTC). */
   quotaTimeZone: string;
+  /** Header and JSON field names captures redact besides the built-in ones (CAPTURE_REDACT_NAMES). */
+  captureRedactNames: readonly string[];
 }
 
 /** Everything the request path needs, built once by createGateway. */
@@ -77,6 +80,8 @@ export interface GatewayRuntime {
   readonly store: StateStore;
   readonly logger: Logger;
   readonly logWriter: LogWriter;
+  /** Stores request captures off the request path. */
+  readonly captureWriter: CaptureWriter;
   readonly health: HealthHooks;
   readonly retryBudget: RetryBudget | null;
   /** Requests in flight per provider id on this instance (least_connections, health report). */

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, isAppError } from "../core/errors/catalogue";
 import { clientAddressOfRequest } from "../core/net/client-address";
+import { openCapture } from "./capture/capture-session";
 import { OutcomeRecorder } from "./context/outcome-recorder";
 import {
   createSignals,
@@ -49,6 +50,7 @@ export async function handleProxyRequest(
     const snapshot = rt.snapshots.current() ?? (await waitForSnapshot(rt));
     const key = (known.key = authenticateKey(req.headers, snapshot, Date.now()));
     const group = (known.group = resolveGroup(snapshot, route, key));
+    outcome.capture = openCapture(group, key, rt.random);
     limits = await enforceKeyLimits(rt, known.requestId, key, group);
     if (key.quota !== null) limits = await enforceQuota(rt, known.requestId, key, limits);
     const body = (known.body = await readBody(req, rt.options.maxBodyBytes));

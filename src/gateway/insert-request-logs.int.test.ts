@@ -1,3 +1,4 @@
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import { randomUUID } from "node:crypto";
 import { inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -66,6 +67,8 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
       outputTokens: 0,
       clientIp: "::1",
       streamed: true,
+      source: "replay",
+      replayOf: "rt-0-original",
     };
     const sparse: NewRequestLogRow = {
       id: "rt-2-sparse",
@@ -80,7 +83,17 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
     };
     await insert([full, sparse]);
     const [a, b] = await read([full.id, sparse.id]);
-    expect(a).toEqual({ ...full, createdAt: full.createdAt });
+    // A row without a tenant belongs to the default tenant (column default).
+    expect(a).toEqual({
+      ...full,
+      tenantId: DEFAULT_TENANT_ID,
+      cacheReadTokens: null,
+      cacheWriteTokens: null,
+      costMicros: null,
+      upstreamModel: null,
+      affinity: null,
+      createdAt: full.createdAt,
+    });
     expect(a?.createdAt.getTime()).toBe(full.createdAt.getTime());
     // Columns left out take their defaults; nullable ones are NULL.
     expect(b).toEqual({
@@ -96,6 +109,14 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
       outputTokens: null,
       clientIp: null,
       streamed: false,
+      source: "client",
+      replayOf: null,
+      tenantId: DEFAULT_TENANT_ID,
+      cacheReadTokens: null,
+      cacheWriteTokens: null,
+      costMicros: null,
+      upstreamModel: null,
+      affinity: null,
     });
   });
 

@@ -1,12 +1,10 @@
 import type { Db } from "../db/client";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
-import { requestBodies } from "../db/schema/rollups";
 import { createRequestLogInsert } from "./insert-request-logs";
 import type { LogSpill, LogSpillStats } from "./log-spill/log-spill";
 import { createSpillFeeder } from "./log-spill/spill-feeder";
 import { touchKeyUsage } from "./touch-key-usage";
 import type { Logger } from "../observability/logger";
-import { capturedSize, toRequestBodyRow, type CapturedBodies } from "../stats/body-capture";
 import { aggregateRollups } from "../stats/rollup-aggregate";
 import { upsertRollups } from "../stats/rollup-write";
 
@@ -17,14 +15,13 @@ import { upsertRollups } from "../stats/rollup-write";
  * If it stays down, the queue holds `maxQueue` rows and then drops the OLDEST (counted, warned about
  * at most once per `warnIntervalMs`) — requests never wait for logging.
  *
- * Each batch is one transaction: the raw rows, the batch's statistics rollups (minute, hour and day
- * buckets upserted additively) and any captured bodies commit together, so a retried batch is never
- * counted twice and a rejected row is not counted at all.
+ * Each batch is one transaction: the raw rows and the batch's statistics rollups (minute, hour and
+ * day buckets upserted additively) commit together, so a retried batch is never counted twice and a rejected row is not counted at all.
  *
  * With a `spill` (log-spill/), rows are dropped only when the spill is full too: a batch whose insert
  * failed for an outage goes to the spill instead of back into the queue, and so do rows the full
  * queue would drop; the spill is replayed through the same insert once the database answers.
- * Captured bodies of spilled rows are not kept.
+ * Request captures have their own writer (capture/capture-writer.ts).
  */
 
 export interface LogWriterOptions {
@@ -43,8 +40,6 @@ export interface LogWriterOptions {
   readonly warnIntervalMs?: number;
   /** Maintain the statistics rollups with every batch (default true). */
   readonly rollups?: boolean;
-  /** Captured body bytes held in the queue; bodies beyond it are not kept (default 32 MiB). */
-  readonly maxCapturedBytes?: number;
   readonly now?: () => number;
   /** Sees every row as it is queued (metrics, live stream); must be cheap. Its errors are swallowed. */
   readonly onWrite?: (row: NewRequestLogRow) => void;
@@ -68,8 +63,8 @@ export interface LogWriterStats {
 }
 
 export interface LogWriter {
-  /** Queues one row (with its captured bodies, for groups that capture them); never blocks, never throws. */
-  write(row: NewRequestLogRow, bodies?: CapturedBodies): void;
+  /** Queues one row; never blocks, never throws. */
+  write(row: NewRequestLogRow): void;
   /** Writes everything queued, retrying for up to `timeoutMs` (default 10 s); resolves with rows left. */
   flush(timeoutMs?: number): Promise<number>;
   /** Stops timers after a final flush; rows written later are dropped and counted. */
@@ -88,11 +83,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   const warnIntervalMs = options.warnIntervalMs ?? 10_000;
   const now = options.now ?? Date.now;
   const writeRollups = options.rollups ?? true;
-  const maxCapturedBytes = options.maxCapturedBytes ?? 32 * 1024 * 1024;
   const { db, logger, onWrite, spill } = options;
-  // Captured bodies are rare (opt-in per group): kept aside by request id, not in every queue entry.
-  const captured = new Map<string, CapturedBodies>();
-  let capturedBytes = 0;
 
   let buf: NewRequestLogRow[] = [];
   let head = 0;
@@ -116,15 +107,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     logger.warn(fields, message);
   };
 
-  const forgetBodies = (row: NewRequestLogRow) => {
-    const bodies = captured.get(row.id);
-    if (bodies === undefined) return;
-    captured.delete(row.id);
-    capturedBytes -= capturedSize(bodies);
-  };
-
   const dropOldest = (count: number) => {
-    if (captured.size > 0) for (let i = head; i < head + count; i++) forgetBodies(buf[i]!);
     head += count;
     dropped += count;
     warn("drop", "request-log queue full: dropping the oldest rows", { dropped, maxQueue });
@@ -141,7 +124,6 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       return;
     }
     const rows = shift(Math.min(size(), Math.max(count, batchSize)));
-    if (captured.size > 0) for (const row of rows) forgetBodies(row);
     feeder.hand(rows);
   };
 
@@ -166,23 +148,14 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   };
 
   const insertLogs = createRequestLogInsert();
-  // Raw rows, their rollups and any captured bodies commit together, so a retried batch never
-  // counts twice and a rollup never describes rows that are not there.
+  // Raw rows and their rollups commit together, so a retried batch never counts twice and a
+  // rollup never describes rows that are not there.
   const insert = async (rows: NewRequestLogRow[]) => {
-    const bodyRows =
-      captured.size === 0
-        ? []
-        : rows.flatMap((row) => {
-            const bodies = captured.get(row.id);
-            return bodies === undefined ? [] : [toRequestBodyRow(row.id, row.createdAt, bodies)];
-          });
     await db.transaction(async (tx) => {
       await insertLogs(tx, rows);
       await touchKeyUsage(tx, rows);
       if (writeRollups) await upsertRollups(tx, aggregateRollups(rows));
-      if (bodyRows.length > 0) await tx.insert(requestBodies).values(bodyRows);
     });
-    if (captured.size > 0) for (const row of rows) forgetBodies(row);
   };
 
   /**
@@ -199,7 +172,6 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       } catch (err) {
         if (!isDataError(err)) return batch.slice(i);
         rejected++;
-        forgetBodies(row);
         logger.error({ requestId: row.id, err: describeDbError(err) }, "request-log row rejected");
       }
     }
@@ -259,7 +231,6 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
           continue;
         }
         if (feeder !== null && !closed) {
-          if (captured.size > 0) for (const row of retry) forgetBodies(row);
           feeder.hand(retry);
         } else putBack(retry);
         warn("fail", "request-log insert failed; rows kept for retry", {
@@ -304,15 +275,11 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   };
 
   return {
-    write(row, bodies) {
+    write(row) {
       if (onWrite !== undefined) observe(onWrite, row);
       if (closed) {
         dropped++;
         return;
-      }
-      if (bodies !== undefined && capturedBytes + capturedSize(bodies) <= maxCapturedBytes) {
-        captured.set(row.id, bodies);
-        capturedBytes += capturedSize(bodies);
       }
       buf.push(row);
       if (size() > maxQueue) overflow(size() - maxQueue);

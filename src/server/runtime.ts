@@ -154,6 +154,7 @@ export async function createRuntime(
       stateStoreFailure: env.STATE_STORE_FAILURE,
       trustProxy,
       quotaTimeZone: env.QUOTA_TIME_ZONE,
+      captureRedactNames: env.CAPTURE_REDACT_NAMES,
     },
     health: {
       checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS,
@@ -252,6 +253,7 @@ export async function createRuntime(
       logRetentionDays: env.LOG_RETENTION_DAYS,
       rollupRetentionDays: env.ROLLUP_RETENTION_DAYS,
       alertHistoryRetentionDays: env.ALERT_HISTORY_RETENTION_DAYS,
+      captureRetentionDays: env.CAPTURE_RETENTION_DAYS,
     });
     const scheduler = createAlertScheduler({
       db: database.db,

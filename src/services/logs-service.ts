@@ -9,7 +9,9 @@ import {
   type LogsPage,
 } from "@/contracts/logs";
 import { AppError } from "@/core/errors/catalogue";
-import { apiKeys, providers, requestBodies, requestLogs, type AttemptRecord } from "@/db/schema";
+import { finalAttempt, type CapturedBody, type CapturePayload } from "@/core/debug/capture-payload";
+import { apiKeys, providers, requestCaptures, requestLogs, type AttemptRecord } from "@/db/schema";
+import { readCapturePayload } from "@/stats/capture-row";
 import {
   exportContentType,
   exportFilename,
@@ -70,7 +72,21 @@ function toSummary(row: LogSummaryRow): LogSummary {
     bytesOut: Number(row.bytesOut),
     streamed: row.streamed,
     clientIp: row.clientIp,
+    source: row.source,
+    replayOf: row.replayOf,
   };
+}
+
+type BodyView = NonNullable<LogDetail["bodies"]>["request"];
+
+function bodyView(body: CapturedBody | null | undefined): BodyView {
+  if (body === null || body === undefined || body.text === null) return null;
+  return { text: body.text, bytes: body.bytes, truncated: body.truncated };
+}
+
+/** The request body and the final answer's body of a capture. */
+function bodiesOf(payload: CapturePayload): LogDetail["bodies"] {
+  return { request: bodyView(payload.request.body), response: bodyView(finalAttempt(payload)?.body) };
 }
 
 function toAttempt(a: AttemptRecord): AttemptView {
@@ -151,22 +167,16 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
           log: requestLogs,
           providerName: providers.name,
           keyName: apiKeys.name,
-          bodies: requestBodies,
+          capture: requestCaptures,
         })
         .from(requestLogs)
         .leftJoin(providers, eq(providers.id, requestLogs.providerId))
         .leftJoin(apiKeys, eq(apiKeys.id, requestLogs.keyId))
-        // Both key columns: the bodies table is partitioned by day on created_at too.
-        .leftJoin(
-          requestBodies,
-          and(
-            eq(requestBodies.createdAt, requestLogs.createdAt),
-            eq(requestBodies.requestId, requestLogs.id),
-          ),
-        )
+        .leftJoin(requestCaptures, eq(requestCaptures.requestId, requestLogs.id))
         .where(and(eq(requestLogs.id, id), ctx.owned(requestLogs)));
       if (row === undefined) throw new AppError("LOG_NOT_FOUND");
-      const { log, bodies } = row;
+      const { log } = row;
+      const payload = row.capture === null ? null : await readCapturePayload(row.capture);
       const summary = toSummary({
         ...log,
         position: "",
@@ -177,27 +187,8 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
       return {
         ...summary,
         attempts: log.attempts.map(toAttempt),
-        bodies:
-          bodies === null
-            ? null
-            : {
-                request:
-                  bodies.requestBody === null
-                    ? null
-                    : {
-                        text: bodies.requestBody,
-                        bytes: bodies.requestBytes,
-                        truncated: bodies.requestTruncated,
-                      },
-                response:
-                  bodies.responseBody === null
-                    ? null
-                    : {
-                        text: bodies.responseBody,
-                        bytes: bodies.responseBytes,
-                        truncated: bodies.responseTruncated,
-                      },
-              },
+        bodies: payload === null ? null : bodiesOf(payload),
+        capture: payload === null ? null : { request: payload.request, attempts: [...payload.attempts] },
       };
     },
 

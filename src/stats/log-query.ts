@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { apiKeys } from "../db/schema/api-keys";
 import { providers } from "../db/schema/providers";
 import { requestLogs } from "../db/schema/request-logs";
+import type { LogSource } from "@/core/vocabulary/capture";
 import type { StatusClass } from "@/core/vocabulary/status-classes";
 
 /**
@@ -22,6 +23,18 @@ export interface LogFilter {
   readonly errorCode?: string;
   readonly model?: string;
   readonly streamed?: boolean;
+  readonly requestId?: string;
+  /** Path prefix. */
+  readonly path?: string;
+  readonly status?: number;
+  /** Default `client`: replays are shown only when asked for. */
+  readonly source?: LogSource | "all";
+  readonly replayOf?: string;
+}
+
+/** `%`, `_` and `\` taken literally in a LIKE pattern. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** Position after the last row of a page: its created_at (µs text from the database) and id. */
@@ -60,6 +73,13 @@ export function logConditions(f: LogFilter, after: LogPosition | null): SQL | un
   if (f.errorCode !== undefined) c.push(eq(requestLogs.errorCode, f.errorCode));
   if (f.model !== undefined) c.push(eq(requestLogs.model, f.model));
   if (f.streamed !== undefined) c.push(eq(requestLogs.streamed, f.streamed));
+  if (f.requestId !== undefined) c.push(eq(requestLogs.id, f.requestId));
+  if (f.path !== undefined) c.push(sql`${requestLogs.path} like ${escapeLike(f.path) + "%"}`);
+  if (f.status !== undefined) c.push(eq(requestLogs.status, f.status));
+  if (f.replayOf !== undefined) c.push(eq(requestLogs.replayOf, f.replayOf));
+  // A replay-of filter or an exact id finds replays whatever the source filter says.
+  const source = f.source ?? (f.replayOf !== undefined || f.requestId !== undefined ? "all" : "client");
+  if (source !== "all") c.push(eq(requestLogs.source, source));
   if (after !== null) {
     c.push(sql`(${requestLogs.createdAt}, ${requestLogs.id}) < (${after.at}::timestamptz, ${after.id})`);
   }
@@ -100,6 +120,8 @@ const summaryColumns = {
   bytesOut: requestLogs.bytesOut,
   streamed: requestLogs.streamed,
   clientIp: requestLogs.clientIp,
+  source: requestLogs.source,
+  replayOf: requestLogs.replayOf,
 };
 
 export type LogSummaryRow = Awaited<ReturnType<typeof selectLogPage>>[number];

@@ -6,7 +6,7 @@ import {
   alertDeliveries,
   alertIncidents,
   healthEvents,
-  requestBodies,
+  requestCaptures,
   requestLogs,
   statsRollups,
   type NewRequestLogRow,
@@ -68,12 +68,10 @@ beforeAll(async () => {
     ["old", 31],
     ["ancient", 500],
   ] as const) {
-    w.write(row(id, days), {
-      request: Buffer.from(`{"id":"${id}"}`),
-      requestBytes: 10,
-      response: null,
-      responseBytes: 0,
-    });
+    w.write(row(id, days));
+    await database.db
+      .insert(requestCaptures)
+      .values({ requestId: id, createdAt: age(days), payload: "{}", payloadBytes: 2 });
     await recordHealthTransition(database.db, {
       providerId: randomUUID(),
       from: "healthy",
@@ -112,7 +110,7 @@ describe("retention job", () => {
     const result = await job.runOnce();
     expect(result).toEqual({
       requestLogs: 2,
-      requestBodies: 2,
+      requestCaptures: 2,
       minuteRollups: 4,
       rollups: 4,
       healthEvents: 1,
@@ -121,7 +119,7 @@ describe("retention job", () => {
       droppedPartitions: 0,
     });
     expect(await ids()).toEqual(["edge", "new"]);
-    const bodies = await database.db.select({ id: requestBodies.requestId }).from(requestBodies);
+    const bodies = await database.db.select({ id: requestCaptures.requestId }).from(requestCaptures);
     expect(bodies.map((b) => b.id).sort()).toEqual(["edge", "new"]);
     // Minute rollups follow the raw logs; hour and day rollups keep 400 days.
     expect(await rollupsByGrain()).toEqual({ 1: 4, 60: 6, 1440: 6 });
@@ -130,7 +128,7 @@ describe("retention job", () => {
     // Nothing left to do: a second pass deletes nothing.
     expect(await job.runOnce()).toEqual({
       requestLogs: 0,
-      requestBodies: 0,
+      requestCaptures: 0,
       minuteRollups: 0,
       rollups: 0,
       healthEvents: 0,

@@ -11,7 +11,8 @@ import type { Logger } from "../observability/logger";
 import type { Lease, StateStore } from "../store/types";
 
 /**
- * Deletes what is past retention: raw request logs and captured bodies after LOG_RETENTION_DAYS,
+ * Deletes what is past retention: raw request logs after LOG_RETENTION_DAYS, request captures after
+ * CAPTURE_RETENTION_DAYS (never later than their logs),
  * minute rollups after the same period (or ROLLUP_RETENTION_DAYS when that is shorter), hour and day
  * rollups and health events after ROLLUP_RETENTION_DAYS, and alert history (incidents resolved more than
  * ALERT_HISTORY_RETENTION_DAYS ago with their deliveries, and older "send test" deliveries) — an incident
@@ -31,6 +32,8 @@ export interface RetentionJobOptions {
   readonly rollupRetentionDays: number;
   /** Days a resolved alert incident (and its deliveries) is kept after its resolution. */
   readonly alertHistoryRetentionDays: number;
+  /** Days a request capture is kept (default: as long as its log). */
+  readonly captureRetentionDays?: number;
   /** Gap between runs (default 1 h); the first run comes after `initialDelayMs` (default 60 s). */
   readonly intervalMs?: number;
   readonly initialDelayMs?: number;
@@ -41,7 +44,7 @@ export interface RetentionJobOptions {
 
 export interface RetentionResult {
   readonly requestLogs: number;
-  readonly requestBodies: number;
+  readonly requestCaptures: number;
   readonly minuteRollups: number;
   readonly rollups: number;
   readonly healthEvents: number;
@@ -141,6 +144,8 @@ export function createRetentionJob(options: RetentionJobOptions): Pick<Retention
         const t = now();
         await ensureDayPartitions(db, { now: t });
         const logCutoff = new Date(t - options.logRetentionDays * DAY_MS).toISOString();
+        const captureDays = Math.min(options.captureRetentionDays ?? Infinity, options.logRetentionDays);
+        const captureCutoff = new Date(t - captureDays * DAY_MS).toISOString();
         const minuteDays = Math.min(options.logRetentionDays, options.rollupRetentionDays);
         const minuteCutoff = new Date(t - minuteDays * DAY_MS).toISOString();
         const rollupCutoff = new Date(t - options.rollupRetentionDays * DAY_MS).toISOString();
@@ -151,14 +156,13 @@ export function createRetentionJob(options: RetentionJobOptions): Pick<Retention
           dropDayPartitionsBefore(db, table, new Date(cutoff));
         const droppedPartitions =
           (await dropDays("request_logs", logCutoff)) +
-          (await dropDays("request_bodies", logCutoff)) +
           (await dropDays("stats_rollups_minute", minuteCutoff));
         const result: RetentionResult = {
           requestLogs: await deleteAll(lease, "request_logs", sql`created_at < ${logCutoff}::timestamptz`),
-          requestBodies: await deleteAll(
+          requestCaptures: await deleteAll(
             lease,
-            "request_bodies",
-            sql`created_at < ${logCutoff}::timestamptz`,
+            "request_captures",
+            sql`created_at < ${captureCutoff}::timestamptz`,
           ),
           minuteRollups: await deleteAll(
             lease,

@@ -89,6 +89,8 @@ export function aggregateRollups(
 ): RollupDelta[] {
   const byKey = new Map<string, RollupDelta>();
   for (const row of rows) {
+    // Replays are an operator's debugging traffic, not the clients': statistics leave them out.
+    if (row.source === "replay") continue;
     const at = row.createdAt instanceof Date ? row.createdAt.getTime() : Date.now();
     const tenantId = row.tenantId ?? DEFAULT_TENANT_ID;
     const groupId = row.groupId ?? NO_DIMENSION;

@@ -18,6 +18,7 @@ const key: ApiKey = {
   groupId: null,
   rateLimitPerMinute: 60,
   maxConcurrency: null,
+  capture: null,
   expiresAt: endOfLocalDay("2031-05-04"),
   enabled: true,
   note: "",

@@ -1,4 +1,5 @@
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { CAPTURE_MODES } from "../../core/vocabulary/capture";
 import { groups } from "./groups";
 import { tenantIdColumn } from "./tenants";
 
@@ -25,6 +26,8 @@ export const apiKeys = pgTable(
     groupId: uuid("group_id").references(() => groups.id, { onDelete: "restrict" }),
     rateLimitPerMinute: integer("rate_limit_per_minute"),
     maxConcurrency: integer("max_concurrency"),
+    /** Capture mode for this key's requests, overriding the group's; null = the group's. */
+    capture: text("capture", { enum: CAPTURE_MODES }),
     /** Requests/tokens per day, tokens/cost per month; null = no quota. */
     quota: jsonb("quota").$type<StoredQuota>(),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),

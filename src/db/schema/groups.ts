@@ -1,6 +1,17 @@
-import { boolean, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  doublePrecision,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenantIdColumn } from "./tenants";
 import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, STRATEGY_NAMES } from "../../core/vocabulary/balancing";
+import { CAPTURE_MODES, DEFAULT_CAPTURE_MAX_BYTES } from "../../core/vocabulary/capture";
 
 /** Session affinity settings of a group: a session sticks to the provider that served it. */
 export interface GroupAffinity {
@@ -34,9 +45,11 @@ export const groups = pgTable(
     /** Requests per minute the whole group accepts across every instance; null = no limit. */
     rateLimitPerMinute: integer("rate_limit_per_minute"),
     enabled: boolean("enabled").notNull().default(true),
-    /** Keep (redacted, size-capped) request and response bodies of this group's requests for debugging. */
-    captureBodies: boolean("capture_bodies").notNull().default(false),
-    captureMaxBytes: integer("capture_max_bytes").notNull().default(16_384),
+    /** Keep (redacted, size-capped) requests and upstream answers for debugging: off, errors or all. */
+    capture: text("capture", { enum: CAPTURE_MODES }).notNull().default("off"),
+    /** Share of requests captured in `all` mode (0-1). */
+    captureSampleRate: doublePrecision("capture_sample_rate").notNull().default(1),
+    captureMaxBytes: integer("capture_max_bytes").notNull().default(DEFAULT_CAPTURE_MAX_BYTES),
     /** Session affinity for prompt caches (off by default); see GroupAffinity. */
     affinity: jsonb("affinity").$type<GroupAffinity>().notNull().default({ enabled: false }),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),

@@ -7,5 +7,6 @@ export * from "./audit-log";
 export * from "./request-logs";
 export * from "./alerts";
 export * from "./rollups";
+export * from "./request-captures";
 export * from "./model-prices";
 export * from "./tenants";

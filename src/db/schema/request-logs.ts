@@ -11,6 +11,7 @@ import {
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { LogSource } from "../../core/vocabulary/capture";
 import { tenantIdColumn } from "./tenants";
 import type { LoggedAttemptOutcome } from "../../core/vocabulary/status-classes";
 
@@ -75,6 +76,10 @@ export const requestLogs = pgTable(
     affinity: text("affinity"),
     clientIp: text("client_ip"),
     streamed: boolean("streamed").notNull().default(false),
+    /** `replay` for a request an admin replayed (excluded from statistics and quotas by default). */
+    source: text("source").$type<LogSource>().notNull().default("client"),
+    /** The log id a replay was made from. */
+    replayOf: text("replay_of"),
   },
   (t) => [
     // Serves the newest-first keyset pages (scanned backwards) as well as uniqueness.

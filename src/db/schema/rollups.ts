@@ -1,8 +1,6 @@
 import {
   bigint,
-  boolean,
   index,
-  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -85,26 +83,3 @@ export const healthEvents = pgTable(
 );
 
 export type HealthEventRow = typeof healthEvents.$inferSelect;
-
-/**
- * Request and response bodies captured for debugging (groups with `capture_bodies`), redacted.
- * Partitioned by UTC day on `created_at` (the request log's own `created_at`) like `request_logs`.
- */
-export const requestBodies = pgTable(
-  "request_bodies",
-  {
-    requestId: text("request_id").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
-    requestBody: text("request_body"),
-    /** Size of the whole body; the stored text holds at most the group's capture limit. */
-    requestBytes: integer("request_bytes").notNull().default(0),
-    requestTruncated: boolean("request_truncated").notNull().default(false),
-    responseBody: text("response_body"),
-    responseBytes: integer("response_bytes").notNull().default(0),
-    responseTruncated: boolean("response_truncated").notNull().default(false),
-  },
-  (t) => [primaryKey({ columns: [t.createdAt, t.requestId] })],
-);
-
-export type RequestBodyRow = typeof requestBodies.$inferSelect;
-export type NewRequestBodyRow = typeof requestBodies.$inferInsert;

@@ -1,4 +1,5 @@
 import type { AttemptRecord } from "../../db/schema/request-logs";
+import type { AttemptCaptureRef } from "../capture/capture-session";
 import type { SnapshotMember, SnapshotProvider } from "../snapshot/snapshot-types";
 import type { HeldSlot } from "../stages/provider-caps";
 import type { UpstreamExchange } from "../upstream/upstream-exchange";
@@ -24,4 +25,6 @@ export interface AttemptState {
   readonly path: string;
   /** The provider concurrency slot; given back when the attempt fails or the request ends. */
   slot: HeldSlot | null;
+  /** Its capture, when the request is captured. */
+  readonly capture: AttemptCaptureRef | null;
 }

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { ErrorCode } from "../../core/errors/catalogue";
 import type { AttemptRecord } from "../../db/schema/request-logs";
-import type { ResponseCapture } from "../../stats/body-capture";
+import type { CaptureSession } from "../capture/capture-session";
 import { sendGatewayError, type GatewayErrorDetails } from "../gateway-errors";
 import type { SnapshotProvider } from "../snapshot/snapshot-types";
 import type { UsageInfo } from "../usage/extract-usage";
@@ -28,8 +28,8 @@ export class OutcomeRecorder {
   upstreamModel: string | null = null;
   /** Session affinity outcome (`hit`, `miss`, `moved`); null when the group has affinity off. */
   affinity: "hit" | "miss" | "moved" | null = null;
-  /** The first bytes of the response, for groups that capture bodies. */
-  responseCapture: ResponseCapture | undefined = undefined;
+  /** The request's capture, when its group or key captures it (set once the group is known). */
+  capture: CaptureSession | null = null;
 
   /** Status sent to the client (499 when it left; 0 when nothing was decided). */
   get status(): number {

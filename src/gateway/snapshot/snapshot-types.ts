@@ -3,6 +3,7 @@ import type { PriceBook } from "../../core/cost/price-book";
 import type { QuotaLimits } from "../../core/quota/quota";
 import type { TierRef } from "../../core/balancing/select";
 import type { StrategyName } from "../../core/vocabulary/balancing";
+import type { CaptureMode } from "../../core/vocabulary/capture";
 import type { ModelMatcher } from "../../core/routing/model-globs";
 import type { AuthStyle } from "../../core/vocabulary/providers";
 
@@ -68,8 +69,10 @@ export interface SnapshotGroup {
   readonly totalTimeoutMs: number;
   /** Requests per minute for the whole group across every instance; null = no limit. */
   readonly rateLimitPerMinute: number | null;
-  /** Keep (redacted) request/response bodies up to `captureMaxBytes` each, for debugging. */
-  readonly captureBodies: boolean;
+  /** Capture requests and upstream answers (redacted, bodies up to `captureMaxBytes` each). */
+  readonly capture: CaptureMode;
+  /** Share of requests captured in `all` mode (0-1). */
+  readonly captureSampleRate: number;
   readonly captureMaxBytes: number;
   /** Enabled members of enabled providers, sorted by priority (then name). */
   readonly members: readonly SnapshotMember[];
@@ -99,6 +102,8 @@ export interface SnapshotKey {
   readonly expiresAt: number | null;
   readonly rateLimitPerMinute: number | null;
   readonly maxConcurrency: number | null;
+  /** Capture mode overriding the group's; null = the group's. */
+  readonly capture: CaptureMode | null;
   /** Models this key may call; null = every model. */
   readonly allowedModels: ModelMatcher | null;
   /** Requests/tokens/cost per calendar day or month; null = no quota (the store is never asked). */

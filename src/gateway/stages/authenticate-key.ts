@@ -12,7 +12,7 @@ import {
 const BEARER = /^bearer\s+/i;
 
 /** The presented gateway key: `Authorization: Bearer …` first, else `x-api-key`. */
-function presentedKey(headers: IncomingHttpHeaders): string | null {
+export function presentedKey(headers: IncomingHttpHeaders): string | null {
   const auth = headers.authorization;
   if (auth !== undefined && BEARER.test(auth)) {
     const key = auth.replace(BEARER, "").trim();

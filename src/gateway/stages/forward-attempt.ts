@@ -13,6 +13,7 @@ import type { AttemptState, MemberPick } from "../context/attempt-state";
 import type { OutcomeRecorder } from "../context/outcome-recorder";
 import type { RequestFacts, RequestSignals } from "../context/request-facts";
 import { buildUpstreamHeaders } from "../forward-headers";
+import { captureAttempt, captureData, captureHead, captureHeld } from "../capture/capture-session";
 import type { GatewayRuntime } from "../gateway-types";
 import { unwatchConnect, watchConnect } from "../upstream/connect-timing";
 import { acquireInFlight, releaseInFlight } from "../upstream/in-flight";
@@ -173,7 +174,8 @@ export function startAttempt(
   signals.abortReason = null;
   acquireInFlight(rt, provider.id);
   const { body, path } = upstreamRequest(facts, outcome, pick);
-  return { provider, startedAt, record, controller, body, path, slot: pick.slot };
+  const capture = outcome.capture === null ? null : captureAttempt(outcome.capture, provider);
+  return { provider, startedAt, record, controller, body, path, slot: pick.slot, capture };
 }
 
 /** The body and path for the picked member: aliased when its map renames the request's model. */
@@ -234,6 +236,7 @@ export async function forwardAttempt(
   }
   record.firstByteMs = offsetMs(facts.t0);
   record.status = response.status;
+  if (attempt.capture !== null) captureHead(attempt.capture, response.status, response.headers);
   const headOutcome: AttemptOutcome = { kind: "status", status: response.status };
   const classification = classifyAttempt(headOutcome, group.retryOn);
 
@@ -306,6 +309,9 @@ async function holdEventStream(
     });
   });
   if (timer !== null) clearTimeout(timer);
+  if (attempt.capture !== null && (failure !== null || watcher.error !== null) && !watcher.sawContent) {
+    captureHeld(attempt.capture, held);
+  }
   if (watcher.error !== null && !watcher.sawContent) {
     const overloaded = isOverloadedErrorEvent(watcher.error);
     return failWithCode(rt, facts, signals, attempt, "UPSTREAM_STREAM_ERROR", overloaded);
@@ -321,5 +327,9 @@ async function holdEventStream(
 export function discardFailedAttempt(rt: GatewayRuntime, failed: FailedAttempt): void {
   if (failed.response === null) return;
   releaseInFlight(rt, failed.attempt.provider.id);
-  failed.response.body.discard(DISCARD_LIMIT_BYTES);
+  const capture = failed.attempt.capture;
+  failed.response.body.discard(
+    DISCARD_LIMIT_BYTES,
+    capture === null ? undefined : (chunk) => captureData(capture, chunk),
+  );
 }

@@ -1,9 +1,10 @@
 import type { NewRequestLogRow } from "../../db/schema/request-logs";
-import { collectCapturedBodies } from "../../stats/body-capture";
+import { keepsCapture } from "../capture/capture-session";
 import type { OutcomeRecorder } from "../context/outcome-recorder";
 import type { KnownFacts } from "../context/request-facts";
 import type { GatewayRuntime } from "../gateway-types";
 import { extractRequestModel } from "../usage/extract-usage";
+import { presentedKey } from "./authenticate-key";
 import { tokenUsageOf, usageCostMicros } from "../usage/usage-cost";
 import { pathnameOf } from "./parse-route";
 
@@ -75,8 +76,21 @@ export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: Outcom
     clientIp: known.clientIp,
     streamed: outcome.streamed,
   };
-  if (group?.captureBodies) {
-    rt.logWriter.write(row, collectCapturedBodies(body, outcome.responseCapture, group.captureMaxBytes));
-  } else rt.logWriter.write(row);
+  rt.logWriter.write(row);
+  const capture = outcome.capture;
+  if (capture !== null && route !== null && keepsCapture(capture, outcome.status, outcome.errorCode)) {
+    rt.captureWriter.write({
+      requestId: known.requestId,
+      createdAt: known.createdAt,
+      method: row.method,
+      path: route.path,
+      query: route.query,
+      headers: known.req.headers,
+      body,
+      maxBytes: capture.maxBytes,
+      attempts: capture.attempts,
+      gatewayKey: presentedKey(known.req.headers),
+    });
+  }
   return row;
 }

@@ -7,7 +7,7 @@ import { buildStreamErrorFrame } from "../gateway-errors";
 import type { GatewayRuntime } from "../gateway-types";
 import { releaseInFlight } from "../upstream/in-flight";
 import { mapUpstreamError } from "../upstream/map-upstream-error";
-import { captureChunk, createResponseCapture } from "../../stats/body-capture";
+import { captureData } from "../capture/capture-session";
 import { extractJsonUsage } from "../usage/extract-usage";
 import type { CommittedAttempt } from "./forward-attempt";
 import { offsetMs, reportAttempt } from "./forward-attempt";
@@ -62,13 +62,11 @@ export async function streamResponse(
   let kept: Buffer[] | null = collect ? [] : null;
   let keptBytes = 0;
   const limit = rt.options.usageBodyLimitBytes;
-  const group = facts.group;
-  const capture = group.captureBodies ? createResponseCapture(group.captureMaxBytes) : null;
-  if (capture !== null) outcome.responseCapture = capture;
+  const capture = attempt.capture;
   if (committed.held !== null) {
     for (const chunk of committed.held) {
       outcome.bytesOut += chunk.length;
-      if (capture !== null) captureChunk(capture, chunk);
+      if (capture !== null) captureData(capture, chunk);
       res.write(chunk);
     }
   }
@@ -79,7 +77,7 @@ export async function streamResponse(
     exchange.consume({
       onData(chunk) {
         outcome.bytesOut += chunk.length;
-        if (capture !== null) captureChunk(capture, chunk);
+        if (capture !== null) captureData(capture, chunk);
         if (watcher !== null) watcher.scanner.push(chunk);
         else if (kept !== null) {
           keptBytes += chunk.length;

@@ -142,10 +142,11 @@ export class UpstreamExchange implements Dispatcher.DispatchHandler {
   }
 
   /** Reads and drops the body (so a keep-alive connection can be reused), aborting past `limit` bytes. */
-  discard(limit: number): void {
+  discard(limit: number, onChunk?: (chunk: Buffer) => void): void {
     let seen = 0;
     this.consume({
       onData: (chunk) => {
+        onChunk?.(chunk);
         seen += chunk.length;
         if (seen > limit) this.abort();
         return true;
