@@ -3,36 +3,50 @@
  * API keys (stored beforehand; the document updates a tenth of them) imported into a fresh embedded
  * database (PGlite) through the real config service. Prints the total time and the longest
  * event-loop stall while importing (`perf_hooks.monitorEventLoopDelay`), the figure that says
- * whether proxied requests could still be served meanwhile.
+ * whether proxied requests could still be served meanwhile. Then the gateway's routing snapshot is
+ * rebuilt from the imported tables (what every instance does after an import), timed and watched
+ * the same way.
  *
- *   npm run bench:import -- [--providers N] [--keys N] [--groups N] [--postgres URL]
+ *   npm run bench:import -- [--providers N] [--keys N] [--groups N] [--postgres URL] [--attribute]
+ *
+ * `--attribute` CPU-profiles the run and prints, for the longest stalls, which functions held the
+ * loop (bench/stall-attribution.ts); the profiler slows everything, so its stall figures are not the
+ * benchmark's.
  *
  * With `--postgres URL` (a server the benchmark may create a throwaway database on, e.g.
  * postgres://postgres@127.0.0.1:5432/postgres) the same import runs on PostgreSQL instead.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { Actor } from "../src/contracts/actor";
 import { openDatabase } from "../src/db/client";
+import { buildSnapshot } from "../src/gateway/snapshot/build-snapshot";
+import { createTierStrategies } from "../src/core/balancing/select";
 import { apiKeys } from "../src/db/schema";
 import { createLogger } from "../src/observability/logger";
 import { createSecretBox } from "../src/security/secret-box";
 import { createConfigService } from "../src/services/config-service";
 import { createServiceContext } from "../src/services/service-context";
 import { createMemoryStore } from "../src/store/memory-store";
+import { startCpuStallMonitor, type CpuStallReport } from "./cpu-stall-monitor";
+import { formatStalls, startStallTracer, type StallTracer } from "./stall-attribution";
 
 const argsSchema = z.strictObject({
   providers: z.coerce.number().int().min(1).max(10_000).default(10_000),
   keys: z.coerce.number().int().min(0).max(100_000).default(50_000),
   groups: z.coerce.number().int().min(1).max(1_000).default(100),
   postgres: z.string().url().optional(),
+  attribute: z.boolean().default(false),
 });
 
+/** The loop monitor's interval; its maxima include it (a stall of X ms reads as X + 5). */
+const STALL_RESOLUTION_MS = 5;
 const ACTOR: Actor = { id: null, name: "bench", role: "admin", via: "token" };
 const SEED_CHUNK = 1_000;
 
@@ -43,6 +57,7 @@ function parseOptions() {
       keys: { type: "string" },
       groups: { type: "string" },
       postgres: { type: "string" },
+      attribute: { type: "boolean" },
     },
   });
   return argsSchema.parse(values);
@@ -91,6 +106,14 @@ async function createThrowawayDatabase(serverUrl: string): Promise<{ url: string
   };
 }
 
+/** The CPU-time view of the stalls (what they would be on a quiet machine). */
+function cpuLine(r: CpuStallReport): string {
+  return (
+    `longest stall's own CPU ${r.cpuOfMaxWallMs.toFixed(1)} ms of ${r.maxWallMs.toFixed(1)} ms wall; ` +
+    `most CPU between two loop turns ${r.maxCpuMs.toFixed(1)} ms`
+  );
+}
+
 async function main(): Promise<void> {
   const options = parseOptions();
   const dir = mkdtempSync(path.join(tmpdir(), "rb-bench-import-"));
@@ -130,15 +153,41 @@ async function main(): Promise<void> {
     const parseStarted = performance.now();
     const document = JSON.parse(text) as unknown;
     const parseMs = performance.now() - parseStarted;
-    const stalls = monitorEventLoopDelay({ resolution: 5 });
+    const tracer: StallTracer | null = options.attribute ? await startStallTracer(20) : null;
+    tracer?.phase("import");
+    const stalls = monitorEventLoopDelay({ resolution: STALL_RESOLUTION_MS });
     stalls.enable();
+    const cpuStalls = startCpuStallMonitor();
     const started = performance.now();
     const result = await config.importDocument({ actor: ACTOR, ip: null }, document, {
       dryRun: false,
       prune: false,
     });
     const totalMs = performance.now() - started;
+    // One more turn so the timer records the interval that ends here (a last stall would be lost).
+    await sleep(STALL_RESOLUTION_MS * 2);
     stalls.disable();
+    const importCpu = cpuStalls.stop();
+
+    // What each instance does once the import is announced: rebuild the routing snapshot.
+    tracer?.phase("snapshot rebuild");
+    const snapshotStalls = monitorEventLoopDelay({ resolution: STALL_RESOLUTION_MS });
+    snapshotStalls.enable();
+    const snapshotCpuStalls = startCpuStallMonitor();
+    const snapshotStarted = performance.now();
+    const snapshot = await buildSnapshot({
+      db: database.db,
+      openCredential: (sealed, providerId) => box.open(sealed, providerId),
+      logger: createLogger("silent"),
+      strategiesFor: (_groupId, name) => createTierStrategies(name),
+      version: 1,
+      now: Date.now(),
+    });
+    const snapshotMs = performance.now() - snapshotStarted;
+    await sleep(STALL_RESOLUTION_MS * 2);
+    snapshotStalls.disable();
+    const snapshotCpu = snapshotCpuStalls.stop();
+    const attributed = tracer ? await tracer.stop(6) : [];
 
     const d = result.diff;
     console.log(
@@ -154,6 +203,18 @@ async function main(): Promise<void> {
     console.log(`  JSON.parse of the body:   ${parseMs.toFixed(1)} ms (the admin API's, before the service)`);
     console.log(`  longest event-loop stall: ${(stalls.max / 1e6).toFixed(1)} ms (validate, plan, apply)`);
     console.log(`  p99 event-loop delay:     ${(stalls.percentile(99) / 1e6).toFixed(1)} ms`);
+    console.log(`  same, main-thread CPU:    ${cpuLine(importCpu)}`);
+    console.log(
+      `  snapshot rebuild:         ${snapshotMs.toFixed(0)} ms, longest stall ${(snapshotStalls.max / 1e6).toFixed(1)} ms ` +
+        `(${snapshot.groupsBySlug.size} groups, ${snapshot.keysByDigest.size.toLocaleString("en")} keys)`,
+    );
+    console.log(`  same, main-thread CPU:    ${cpuLine(snapshotCpu)}`);
+    console.log(
+      `  load average:             ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
+    if (attributed.length > 0) console.log(`Longest stalls (profiled run):\n${formatStalls(attributed)}`);
   } finally {
     await database.close();
     await throwaway?.drop();

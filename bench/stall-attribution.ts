@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 
 /**
@@ -5,7 +6,9 @@ import { Session } from "node:inspector/promises";
  * turned, the V8 CPU profiler samples what ran, and each gap longer than the threshold is matched
  * with the samples inside it (both clocks are CLOCK_MONOTONIC: V8's TimeTicks and uv_hrtime). Each
  * stall is reported with the functions that took its time, by self time and by the innermost frame
- * of our own code (src/) on the stack. In-process, for benchmarks such as bench:import.
+ * of our own code (src/) on the stack. Gaps are ranked by the main thread's own CPU time inside them
+ * (/proc schedstat), not wall time: on a shared machine the longest wall gaps are waits for a core.
+ * In-process, for benchmarks such as bench:import.
  */
 
 interface ProfileNode {
@@ -30,6 +33,8 @@ export interface AttributedStall {
   /** ms since the tracer started. */
   readonly atMs: number;
   readonly durationMs: number;
+  /** Main-thread CPU inside the gap, ms. */
+  readonly cpuMs: number;
   /** Phase label current when the stall began (see `phase`). */
   readonly phase: string;
   /** Top functions by self time inside the stall. */
@@ -49,6 +54,15 @@ const TICK_MS = 1;
 const SAMPLING_INTERVAL_US = 200;
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+/** Main-thread CPU so far, µs (0 without /proc: gaps are then ranked by wall time alone). */
+const cpuUs = (): number => {
+  try {
+    return Number(readFileSync(SCHEDSTAT, "utf8").split(" ")[0]) / 1000;
+  } catch {
+    return 0;
+  }
+};
 
 function frameName(node: ProfileNode, root: string): string {
   const { functionName, url, lineNumber } = node.callFrame;
@@ -65,8 +79,12 @@ export async function startStallTracer(thresholdMs = 20): Promise<StallTracer> {
   await session.post("Profiler.start");
   const startedUs = nowUs();
   const turns: number[] = [startedUs];
+  const cpus: number[] = [cpuUs()];
   const phases: { atUs: number; name: string }[] = [{ atUs: startedUs, name: "start" }];
-  const timer = setInterval(() => turns.push(nowUs()), TICK_MS);
+  const timer = setInterval(() => {
+    turns.push(nowUs());
+    cpus.push(cpuUs());
+  }, TICK_MS);
 
   return {
     phase(name) {
@@ -75,15 +93,17 @@ export async function startStallTracer(thresholdMs = 20): Promise<StallTracer> {
     async stop(top = 5) {
       clearInterval(timer);
       turns.push(nowUs());
+      cpus.push(cpuUs());
       const { profile } = (await session.post("Profiler.stop")) as { profile: CpuProfile };
       session.disconnect();
-      const gaps: { from: number; to: number }[] = [];
+      const gaps: { from: number; to: number; cpu: number }[] = [];
       for (let i = 1; i < turns.length; i++) {
+        const cpu = (cpus[i]! - cpus[i - 1]!) / 1000;
         if ((turns[i]! - turns[i - 1]!) / 1000 - TICK_MS >= thresholdMs) {
-          gaps.push({ from: turns[i - 1]!, to: turns[i]! });
+          gaps.push({ from: turns[i - 1]!, to: turns[i]!, cpu });
         }
       }
-      gaps.sort((a, b) => b.to - b.from - (a.to - a.from));
+      gaps.sort((a, b) => b.cpu - a.cpu || b.to - b.from - (a.to - a.from));
       return gaps.slice(0, top).map((gap) => attribute(profile, gap, phases, startedUs));
     },
   };
@@ -91,7 +111,7 @@ export async function startStallTracer(thresholdMs = 20): Promise<StallTracer> {
 
 function attribute(
   profile: CpuProfile,
-  gap: { from: number; to: number },
+  gap: { from: number; to: number; cpu: number },
   phases: { atUs: number; name: string }[],
   startedUs: number,
 ): AttributedStall {
@@ -130,6 +150,7 @@ function attribute(
   return {
     atMs: (gap.from - startedUs) / 1000,
     durationMs: (gap.to - gap.from) / 1000 - TICK_MS,
+    cpuMs: gap.cpu,
     phase,
     self: topOf(self),
     ours: topOf(ours),
@@ -141,7 +162,7 @@ export function formatStalls(stalls: AttributedStall[]): string {
   return stalls
     .map(
       (s) =>
-        `  stall ${s.durationMs.toFixed(1)} ms at +${(s.atMs / 1000).toFixed(2)} s (${s.phase})\n` +
+        `  stall ${s.durationMs.toFixed(1)} ms (${s.cpuMs.toFixed(1)} ms own CPU) at +${(s.atMs / 1000).toFixed(2)} s (${s.phase})\n` +
         `    self: ${s.self.map((f) => `${f.frame} ${f.ms.toFixed(1)}`).join("; ")}\n` +
         `    ours: ${s.ours.map((f) => `${f.frame} ${f.ms.toFixed(1)}`).join("; ")}`,
     )

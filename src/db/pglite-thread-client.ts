@@ -59,8 +59,22 @@ export function pgliteWorkerPath(): string {
   return found;
 }
 
-/** Starts the database thread and opens PGlite in it; resolves once the database answers. */
+/**
+ * Starts the database thread and opens PGlite in it; resolves once the database answers. A data folder
+ * that does not exist yet is created in a first thread that is then ended: creating the database
+ * (initdb) grows PGlite's WebAssembly heap to ~800 MB and a heap never shrinks, so the server would
+ * otherwise carry that from its first start on (a reopened folder idles at ~250 MB in all).
+ */
 export async function openPgliteThread(options: OpenPgliteThreadOptions): Promise<PgliteThreadClient> {
+  const creates =
+    options.dataDir !== undefined &&
+    options.loadDataDir === undefined &&
+    !existsSync(path.join(options.dataDir, "PG_VERSION"));
+  if (creates) await (await startPgliteThread(options)).close();
+  return startPgliteThread(options);
+}
+
+async function startPgliteThread(options: OpenPgliteThreadOptions): Promise<PgliteThreadClient> {
   // No loaders or flags of the main process (tsx, vitest): the worker is plain JavaScript.
   const worker = new Worker(pgliteWorkerPath(), { execArgv: [] });
   const channel = createChannel(worker);

@@ -7,7 +7,7 @@ import {
   providerEntrySchema,
   type ConfigDocument,
 } from "@/contracts/config-document";
-import { createPacer } from "./run-paced";
+import { createPacer } from "@/db/pacing";
 
 // The document's envelope with its lists unchecked: the lists are validated entry by entry below.
 const envelopeSchema = configDocumentSchema.extend({

@@ -166,8 +166,9 @@ describe("planImportSteps", () => {
       pauses++;
       step = steps.next();
     }
-    // 1,200 providers and 2,000 keys at 500 entries per step.
-    expect(pauses).toBe(2 + 4);
+    // 1,200 providers and 2,000 keys at 500 entries per step, and one pause per 2,000 stored keys
+    // for each of the four indexes of the keys (by id, by name, final group, holders by slug).
+    expect(pauses).toBe(2 + 4 + 4);
     expect(step.value).toEqual(planImport(big, doc, options));
     expect(step.value.diff.apiKeys.updated).toHaveLength(667);
   });

@@ -8,7 +8,7 @@ import {
 import { AppError } from "@/core/errors/catalogue";
 import { apiKeys, groupProviders, groups, providers, type ProviderRow } from "@/db/schema";
 import { applyImportPlan, loadCurrentConfig } from "./config-apply";
-import { runPaced } from "./run-paced";
+import { runPaced } from "@/db/pacing";
 import { planImportSteps, type CurrentConfig, type ImportInput } from "./config-import-plan";
 import { maskProviderHeaders, openProviderHeaders, resolveMaskedHeaders } from "./provider-headers";
 import { formatProvidersCsv, parseProvidersCsv } from "./providers-csv";

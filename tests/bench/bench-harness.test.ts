@@ -17,12 +17,15 @@ describe("bench options", () => {
 
 describe("process tree usage", () => {
   it("counts a child process's CPU in its parent's tree", async () => {
-    const child = spawn(process.execPath, [
-      "-e",
-      "const t = Date.now(); while (Date.now() - t < 400); setTimeout(() => {}, 10_000)",
-    ]);
+    // Spins until it has used 150 ms of CPU (not wall time: a loaded machine gives it less), then idles.
+    const child = spawn(
+      process.execPath,
+      ["-e", "while (process.cpuUsage().user < 150_000); console.log('spun'); setTimeout(() => {}, 30_000)"],
+      { stdio: ["ignore", "pipe", "ignore"] },
+    );
     try {
-      await sleep(600);
+      await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+      await sleep(50);
       expect(treePids(process.pid)).toContain(child.pid);
       const mine = treeUsage(process.pid);
       const theirs = treeUsage(child.pid!);

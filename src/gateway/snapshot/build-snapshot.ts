@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { strategyUsesLatency } from "../../core/balancing/registry";
 import type { TierRef } from "../../core/balancing/select";
 import { compileModelList, isGlob, type ModelMatcher } from "../../core/routing/model-globs";
@@ -6,6 +6,7 @@ import { DEFAULT_AFFINITY_HEADER, DEFAULT_AFFINITY_TTL_SECONDS } from "../../con
 import type { GroupAffinity } from "../../db/schema/groups";
 import type { Strategy } from "../../core/balancing/types";
 import type { Db } from "../../db/client";
+import { createPacer, readInPages, readInPagesBy } from "../../db/pacing";
 import { createPriceBook } from "../../core/cost/price-book";
 import { toQuotaLimits } from "../../core/quota/quota";
 import { apiKeys } from "../../db/schema/api-keys";
@@ -40,31 +41,86 @@ export interface BuildSnapshotDeps {
   readonly now: number;
 }
 
-/** Reads the config tables and builds a frozen routing snapshot (six queries, joined in memory). */
+// Rows per read of the two big tables: a page is a short statement even on the embedded database
+// (which parses its result on this thread); 10,000 providers and 50,000 keys were one 2-8 s stall.
+const PAGE_ROWS = 500;
+
+/**
+ * Reads the config tables and builds a frozen routing snapshot, joined in memory. Memberships,
+ * providers and keys are read in pages and the build yields to the event loop every 20 ms
+ * (src/db/pacing.ts), so a reload after a large import never stalls proxied requests; the current
+ * snapshot serves meanwhile.
+ * Pages are separate statements: a write landing mid-build announces itself and triggers the next
+ * reload, as any write during a reload does.
+ */
 export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSnapshot> {
   const { db } = deps;
-  const [groupRows, memberRows, providerRows, keyRows, tenantRows, priceRows] = await Promise.all([
+  const [groupRows, tenantRows, priceRows] = await Promise.all([
     db.select().from(groups).where(eq(groups.enabled, true)),
-    db.select().from(groupProviders).where(eq(groupProviders.enabled, true)),
-    // Every provider, not only enabled ones: the ids tell which providers still exist.
-    db.select().from(providers),
-    db.select().from(apiKeys).where(eq(apiKeys.enabled, true)),
     db.select({ id: tenants.id, enabled: tenants.enabled }).from(tenants),
     db.select().from(modelPrices),
   ]);
   const tenantEnabled = new Map(tenantRows.map((t) => [t.id, t.enabled]));
+  // Keyset on the composite primary key: 10,000 memberships in one result were a stall of their own.
+  const memberRows = await readInPagesBy(
+    (after: readonly [string, string] | null) =>
+      db
+        .select()
+        .from(groupProviders)
+        .where(
+          after === null
+            ? eq(groupProviders.enabled, true)
+            : and(
+                eq(groupProviders.enabled, true),
+                sql`(${groupProviders.groupId}, ${groupProviders.providerId}) > (${after[0]}::uuid, ${after[1]}::uuid)`,
+              ),
+        )
+        .orderBy(asc(groupProviders.groupId), asc(groupProviders.providerId))
+        .limit(PAGE_ROWS),
+    (m) => [m.groupId, m.providerId] as const,
+    PAGE_ROWS,
+  );
+  // Every provider, not only enabled ones: the ids tell which providers still exist.
+  const providerRows = await readInPages(
+    (after) =>
+      db
+        .select()
+        .from(providers)
+        .where(after === null ? undefined : gt(providers.id, after))
+        .orderBy(asc(providers.id))
+        .limit(PAGE_ROWS),
+    PAGE_ROWS,
+  );
+  const keyRows = await readInPages(
+    (after) =>
+      db
+        .select()
+        .from(apiKeys)
+        .where(
+          after === null ? eq(apiKeys.enabled, true) : and(eq(apiKeys.enabled, true), gt(apiKeys.id, after)),
+        )
+        .orderBy(asc(apiKeys.id))
+        .limit(PAGE_ROWS),
+    PAGE_ROWS,
+  );
+  const pace = createPacer();
 
   const providerById = new Map<string, { row: ProviderRow; snap: SnapshotProvider }>();
   const providerIds = new Set<string>();
   for (const row of providerRows) {
     providerIds.add(row.id);
     if (!row.enabled) continue;
+    // Opening each sealed credential (AES-GCM) is the costly step: ~10-20 µs a provider.
     const snap = toSnapshotProvider(row, deps);
     if (snap !== null) providerById.set(row.id, { row, snap });
+    const turn = pace();
+    if (turn !== undefined) await turn;
   }
 
   const membersByGroup = new Map<string, SnapshotMember[]>();
   for (const m of memberRows) {
+    const turn = pace();
+    if (turn !== undefined) await turn;
     const p = providerById.get(m.providerId);
     if (p === undefined) continue;
     const list = m.models.length > 0 ? m.models : p.row.models;
@@ -83,6 +139,8 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
   const groupsBySlug = new Map<string, SnapshotGroup>();
   const origins = new Set<string>();
   for (const g of groupRows) {
+    const turn = pace();
+    if (turn !== undefined) await turn;
     const members = (membersByGroup.get(g.id) ?? []).sort(
       (a, b) => a.priority - b.priority || a.provider.name.localeCompare(b.provider.name),
     );
@@ -115,6 +173,8 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
 
   const keysByDigest = new Map<string, SnapshotKey>();
   for (const k of keyRows) {
+    const turn = pace();
+    if (turn !== undefined) await turn;
     keysByDigest.set(
       k.keyDigest,
       Object.freeze({

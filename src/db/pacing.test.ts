@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runPaced } from "./run-paced";
+import { runPaced } from "./pacing";
 
 /** Steps that each keep the CPU busy for `ms` (a stand-in for planning a few hundred entries). */
 function* busySteps(count: number, ms: number): Generator<void, number, void> {
