@@ -52,7 +52,9 @@ function runBudgetMs(o: BenchOptions, sides: number): number {
     (sides * 2 * Math.ceil(o.sseStreams / o.sseConcurrency) * (o.sseEvents * o.sseIntervalMs * 2 + 500)) /
     1000;
   const soak = o.soakRounds * (o.soakRequests / 500 + 2);
-  return (load + sse + soak) * 3 * 1000 + 240_000;
+  // --server may build first (`npm run build`: minutes on a loaded machine) and start two servers.
+  const server = o.server ? 900_000 : 0;
+  return (load + sse + soak) * 3 * 1000 + 240_000 + server;
 }
 
 function directSide(mockUrl: string): BenchSide {

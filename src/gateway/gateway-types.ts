@@ -1,4 +1,3 @@
-import type { PeakEwma } from "../core/balancing/peak-ewma";
 import type { RetryBudget } from "../core/retry/retry-budget";
 import type { AttemptHealth, AttemptOutcome } from "../core/retry/classify";
 import type { TrustProxy } from "../core/net/client-address";
@@ -8,6 +7,7 @@ import type { CaptureWriter } from "./capture/capture-writer";
 import type { LogWriter } from "./log-writer";
 import type { SnapshotHolder } from "./snapshot/snapshot-holder";
 import type { SnapshotGroup } from "./snapshot/snapshot-types";
+import type { LatencyState } from "./upstream/latency";
 import type { UpstreamPools } from "./upstream/upstream-pools";
 
 /** One group member's health as selection sees it. */
@@ -87,7 +87,7 @@ export interface GatewayRuntime {
   /** Requests in flight per provider id on this instance (least_connections, health report). */
   readonly inFlight: Map<string, number>;
   /** Peak-EWMA latency (attempt start to response head) per provider id on this instance (p2c_ewma). */
-  readonly latency: Map<string, PeakEwma>;
+  readonly latency: Map<string, LatencyState>;
   readonly options: GatewayOptions;
   readonly random: () => number;
 }

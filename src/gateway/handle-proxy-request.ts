@@ -22,6 +22,7 @@ import { EMPTY_BODY, readBody } from "./stages/read-body";
 import { answerModelList } from "./stages/answer-model-list";
 import { recordLog } from "./stages/record-log";
 import { resolveModel } from "./stages/resolve-model";
+import { lookupAffinity } from "./stages/session-affinity";
 import { runAttempts } from "./stages/run-attempts";
 
 /**
@@ -55,6 +56,7 @@ export async function handleProxyRequest(
     if (key.quota !== null) limits = await enforceQuota(rt, known.requestId, key, limits);
     const body = (known.body = await readBody(req, rt.options.maxBodyBytes));
     const model = (known.model = resolveModel(body, route, key, group));
+    const affinity = await lookupAffinity(rt, known, route, key, group, body, model);
     limits = await takeKeySlot(rt, known.requestId, key, group, limits);
     const deadline = startDeadline(signals, known.t0, group);
     const facts: RequestFacts = {
@@ -70,6 +72,7 @@ export async function handleProxyRequest(
       group,
       body,
       model,
+      affinity,
       deadline,
       rateHeaders: limits.rateHeaders,
     };

@@ -174,7 +174,7 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
           description: p.description,
           models: p.models,
         })),
-        groups: groupRows.map(({ id, createdAt: _c, updatedAt: _u, ...group }) => ({
+        groups: groupRows.map(({ id, tenantId: _t, createdAt: _c, updatedAt: _u, ...group }) => ({
           ...group,
           providers: memberRows
             .filter((m) => m.member.groupId === id)

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestModel } from "../../core/routing/request-model";
 import type { SnapshotGroup, SnapshotKey } from "../snapshot/snapshot-types";
+import type { AffinityState } from "../stages/session-affinity";
 
 /**
  * What the gateway knows about one client request, in the order the stages establish it. Every type
@@ -55,6 +56,8 @@ export interface RequestFacts extends Arrival {
   readonly body: Buffer;
   /** The requested model when the key, the group's members or affinity route on it; else null. */
   readonly model: RequestModel | null;
+  /** The request's session and its sticky provider, when the group has affinity on; else null. */
+  readonly affinity: AffinityState | null;
   /** Absolute performance.now() deadline of the whole request. */
   readonly deadline: number;
   /** X-RateLimit-* headers for keys (or groups) with a rate limit; on every answer. */

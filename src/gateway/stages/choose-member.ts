@@ -68,6 +68,25 @@ function pickMember(
   return picked === undefined ? null : (group.membersById.get(picked.id) ?? null);
 }
 
+/**
+ * The session's sticky member for the first pick, when it may take the request: eligible (health,
+ * member filters), not a standby, and in the best tier that has an eligible member. Null: let the
+ * strategy place the request (the session then moves).
+ */
+function stickyMember(facts: RequestFacts, members: readonly BalancerMember[]): SnapshotMember | null {
+  const stuckId = facts.affinity?.stuckProviderId;
+  if (stuckId === null || stuckId === undefined) return null;
+  let stuck: BalancerMember | undefined;
+  let bestPriority = Number.POSITIVE_INFINITY;
+  for (const m of members) {
+    if (!m.available || !(m.weight > 0)) continue;
+    if (m.priority < bestPriority) bestPriority = m.priority;
+    if (m.id === stuckId) stuck = m;
+  }
+  if (stuck === undefined || stuck.priority > bestPriority) return null;
+  return facts.group.membersById.get(stuckId) ?? null;
+}
+
 /** True when the view offers `member` only as its provider's half-open trial (to be claimed first). */
 function isTrialPick(
   member: SnapshotMember,
@@ -94,7 +113,8 @@ export function chooseMember(
   const group = facts.group;
   const view = rt.health.viewGroup(group);
   const members = balancerMembers(rt, facts, view);
-  const member = pickMember(rt, facts, members, excluded, undefined);
+  const sticky = excluded === undefined ? stickyMember(facts, members) : null;
+  const member = sticky ?? pickMember(rt, facts, members, excluded, undefined);
   if (member === null) return null;
   if (!needsGate(member, view, group)) return { member, slot: null };
   return chooseGated(rt, facts, excluded, view, members, member);

@@ -17,7 +17,7 @@ import { captureAttempt, captureData, captureHead, captureHeld } from "../captur
 import type { GatewayRuntime } from "../gateway-types";
 import { unwatchConnect, watchConnect } from "../upstream/connect-timing";
 import { acquireInFlight, releaseInFlight } from "../upstream/in-flight";
-import { observeLatency } from "../upstream/latency";
+import { observeLatency, startPending } from "../upstream/latency";
 import { mapUpstreamError } from "../upstream/map-upstream-error";
 import { UpstreamExchange } from "../upstream/upstream-exchange";
 import { isOverloadedErrorEvent } from "../usage/classify-sse-event";
@@ -94,7 +94,6 @@ export function reportAttempt(
   latencyMs: number,
   health: AttemptHealth,
 ): void {
-  observeLatency(rt, providerId, latencyMs);
   try {
     rt.health.onAttemptOutcome(providerId, outcome, latencyMs, health);
   } catch (err) {
@@ -112,6 +111,7 @@ function report(
 ): void {
   const { record } = attempt;
   const latencyMs = (record.firstByteMs ?? record.endMs) - record.startMs;
+  observeLatency(rt, attempt.provider.id, attempt.startedAt, latencyMs);
   reportAttempt(rt, facts.requestId, attempt.provider.id, outcome, latencyMs, health);
 }
 
@@ -173,6 +173,7 @@ export function startAttempt(
   signals.attemptController = controller;
   signals.abortReason = null;
   acquireInFlight(rt, provider.id);
+  startPending(rt, provider.id, startedAt);
   const { body, path } = upstreamRequest(facts, outcome, pick);
   const capture = outcome.capture === null ? null : captureAttempt(outcome.capture, provider);
   return { provider, startedAt, record, controller, body, path, slot: pick.slot, capture };

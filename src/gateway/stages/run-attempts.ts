@@ -14,6 +14,7 @@ import {
   type FailedAttempt,
 } from "./forward-attempt";
 import { releaseProviderSlot } from "./provider-caps";
+import { rememberAffinity } from "./session-affinity";
 import { streamResponse } from "./stream-response";
 
 /**
@@ -51,7 +52,12 @@ export async function runAttempts(
     for (let n = 0; ; n++) {
       current = startAttempt(rt, facts, signals, outcome, pick);
       const result = await forwardRetryAware(rt, facts, signals, current, n > 0);
-      if (result.kind === "commit") return await streamResponse(rt, facts, signals, outcome, result, null);
+      if (result.kind === "commit") {
+        if (facts.affinity !== null) {
+          rememberAffinity(rt, facts.requestId, facts.affinity, result.attempt.provider.id, outcome);
+        }
+        return await streamResponse(rt, facts, signals, outcome, result, null);
+      }
       // The failed attempt no longer occupies its provider's concurrency cap.
       releaseAttemptSlot(rt, facts, current);
       (excluded ??= new Set()).add(current.provider.id);
