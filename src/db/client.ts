@@ -2,6 +2,8 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { executeRows } from "./execute-rows";
 import * as schema from "./schema";
 
 /** The Drizzle handle both drivers share; services take this, never a driver-specific type. */
@@ -45,8 +47,44 @@ const defaultMigrationsFolder = () => path.resolve(process.cwd(), "drizzle");
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder();
   if (options.url) return openPostgres(options.url, options.poolSize ?? 10, migrationsFolder);
-  if (options.pgliteOnThisThread) return openPglite(options.dataDir, options.loadDataDir, migrationsFolder);
-  return openPgliteInThread(options.dataDir, options.loadDataDir, migrationsFolder);
+  const database = options.pgliteOnThisThread
+    ? await openPglite(options.dataDir, options.loadDataDir, migrationsFolder)
+    : await openPgliteInThread(options.dataDir, options.loadDataDir, migrationsFolder);
+  return withWalCheckpoints(database);
+}
+
+/** WAL written since the last checkpoint that makes embedded PGlite checkpoint, and how often to look. */
+const PGLITE_CHECKPOINT_BYTES = 16 * 1024 * 1024;
+const PGLITE_WAL_CHECK_MS = 5_000;
+
+/**
+ * PGlite runs PostgreSQL in single-user mode: no checkpointer process, so nothing checkpoints and the
+ * WAL keeps every segment since the last checkpoint, max_wal_size or not (it grew to 208 MB over
+ * 100k logged requests). A timer checkpoints once PGLITE_CHECKPOINT_BYTES were written since the last
+ * checkpoint; close() stops it.
+ */
+function withWalCheckpoints(database: Database): Database {
+  const timer = setInterval(() => void checkpointWhenWalGrew(database.db), PGLITE_WAL_CHECK_MS);
+  timer.unref();
+  return {
+    ...database,
+    close: () => {
+      clearInterval(timer);
+      return database.close();
+    },
+  };
+}
+
+async function checkpointWhenWalGrew(db: Db): Promise<void> {
+  try {
+    const rows = await executeRows<{ bytes: number }>(
+      db,
+      sql`select pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 as bytes from pg_control_checkpoint()`,
+    );
+    if (Number(rows[0]?.bytes ?? 0) >= PGLITE_CHECKPOINT_BYTES) await db.execute(sql`checkpoint`);
+  } catch {
+    // Closed meanwhile, or busy: the next tick tries again.
+  }
 }
 
 async function openPostgres(url: string, max: number, migrationsFolder: string): Promise<Database> {

@@ -10,8 +10,14 @@
  *   174 MB for PGlite alone at 16 MB); the operating system's page cache still holds the data files.
  * - max_wal_size: PGlite has no checkpointer process; without a small max_wal_size its WAL grows to
  *   the 1 GB default before a checkpoint recycles it (its minimum is 2 × wal_segment_size, 32 MB).
+ *   Checkpoints themselves are requested by client.ts (withWalCheckpoints): nothing else makes them.
  */
-export const PGLITE_SETTINGS: readonly string[] = ["shared_buffers=16MB", "max_wal_size=32MB"];
+export const PGLITE_SETTINGS: readonly string[] = [
+  "shared_buffers=16MB",
+  "max_wal_size=32MB",
+  // Recycled WAL segments are kept up to min_wal_size (default 80 MB): keep no more than max_wal_size.
+  "min_wal_size=32MB",
+];
 
 export type WorkerRequest =
   | { id: number; op: "open"; dataDir?: string; loadDataDir?: ArrayBuffer; settings: string[] }

@@ -1,6 +1,7 @@
-import { randomUUID } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, isAppError } from "../core/errors/catalogue";
+import { formatUuidV7 } from "../core/ids/uuid-v7";
 import { clientAddressOfRequest } from "../core/net/client-address";
 import { openCapture } from "./capture/capture-session";
 import { OutcomeRecorder } from "./context/outcome-recorder";
@@ -88,14 +89,19 @@ export async function handleProxyRequest(
   }
 }
 
+/** Scratch for a request id's random bits (filled and formatted synchronously, never shared). */
+const idRandom = new Uint8Array(10);
+
 /** The request as it arrived, before any stage ran. */
 function createKnownFacts(rt: GatewayRuntime, req: IncomingMessage, res: ServerResponse): KnownFacts {
   const t0 = performance.now();
+  const createdAt = new Date();
   return {
     req,
     res,
-    requestId: randomUUID(),
-    createdAt: new Date(),
+    // UUIDv7 of createdAt: the log is then found by its id through the (created_at, id) key.
+    requestId: formatUuidV7(createdAt.getTime(), randomFillSync(idRandom)),
+    createdAt,
     t0,
     method: req.method ?? "GET",
     clientIp: clientAddressOfRequest(req, rt.options.trustProxy),

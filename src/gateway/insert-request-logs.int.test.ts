@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/client";
 import { requestLogs, type NewRequestLogRow } from "../db/schema";
 import { DATABASE_KINDS, openTestDatabase } from "../testing/test-database";
+import { expandAttempts } from "../stats/attempt-codec";
 import { createRequestLogInsert } from "./insert-request-logs";
 
 describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
@@ -83,21 +84,27 @@ describe.each(DATABASE_KINDS)("request-log batch insert on %s", (kind) => {
     };
     await insert([full, sparse]);
     const [a, b] = await read([full.id, sparse.id]);
-    // A row without a tenant belongs to the default tenant (column default).
-    expect(a).toEqual({
-      ...full,
+    // Attempts are stored compact (the row's own provider id left out) and expand back exactly.
+    expect(a?.attempts[0]).toEqual([null, 'p\'1 "✓"', 503, null, 0.1, null, 12.3, 12.3, 12.2, "failure"]);
+    // Columns other features added (tenant, cost, model routing) take their defaults here.
+    const added = {
       tenantId: DEFAULT_TENANT_ID,
+      upstreamModel: null,
+      affinity: null,
       cacheReadTokens: null,
       cacheWriteTokens: null,
       costMicros: null,
-      upstreamModel: null,
-      affinity: null,
+    };
+    expect({ ...a, attempts: expandAttempts(a?.attempts, a?.providerId ?? null) }).toEqual({
+      ...full,
+      ...added,
       createdAt: full.createdAt,
     });
     expect(a?.createdAt.getTime()).toBe(full.createdAt.getTime());
     // Columns left out take their defaults; nullable ones are NULL.
     expect(b).toEqual({
       ...sparse,
+      ...added,
       groupSlug: null,
       providerId: null,
       keyId: null,

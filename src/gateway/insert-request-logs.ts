@@ -1,5 +1,6 @@
 import { getTableColumns, getTableName, is, SQL, sql } from "drizzle-orm";
 import { requestLogs, type NewRequestLogRow } from "../db/schema/request-logs";
+import { compactAttempts, type StoredAttempt } from "../stats/attempt-codec";
 
 /**
  * The log writer's batch insert: ONE statement with ONE parameter, the batch as a JSON array, turned
@@ -57,6 +58,14 @@ function buildInsertText(): string {
   );
 }
 
+/** The row as stored: its attempts compacted (stats/attempt-codec.ts). */
+function toStoredRow(
+  row: NewRequestLogRow,
+): Omit<NewRequestLogRow, "attempts"> & { attempts?: NewRequestLogRow["attempts"] | StoredAttempt[] } {
+  if (row.attempts === undefined || row.attempts.length === 0) return row;
+  return { ...row, attempts: compactAttempts(row.attempts, row.providerId ?? null) };
+}
+
 /** Anything that runs a SQL statement: the database handle or a transaction on it. */
 export interface SqlExecutor {
   execute(query: SQL): Promise<unknown>;
@@ -74,6 +83,6 @@ export function createRequestLogInsert(): (
   const before = sql.raw(head);
   const after = sql.raw(tail);
   return async (executor, rows) => {
-    await executor.execute(sql`${before}${sql.param(JSON.stringify(rows))}::json${after}`);
+    await executor.execute(sql`${before}${sql.param(JSON.stringify(rows.map(toStoredRow)))}::json${after}`);
   };
 }

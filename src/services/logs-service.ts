@@ -26,7 +26,9 @@ import {
   iterateLogPages,
   selectLogPage,
   type LogSummaryRow,
+  logIdCondition,
 } from "@/stats/log-query";
+import { expandAttempts } from "@/stats/attempt-codec";
 import { statusClassOf } from "@/stats/status-class";
 import { parseInput, type ServiceContext } from "./service-context";
 
@@ -173,7 +175,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
         .leftJoin(providers, eq(providers.id, requestLogs.providerId))
         .leftJoin(apiKeys, eq(apiKeys.id, requestLogs.keyId))
         .leftJoin(requestCaptures, eq(requestCaptures.requestId, requestLogs.id))
-        .where(and(eq(requestLogs.id, id), ctx.owned(requestLogs)));
+        .where(and(logIdCondition(id), ctx.owned(requestLogs)));
       if (row === undefined) throw new AppError("LOG_NOT_FOUND");
       const { log } = row;
       const payload = row.capture === null ? null : await readCapturePayload(row.capture);
@@ -186,7 +188,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
       });
       return {
         ...summary,
-        attempts: log.attempts.map(toAttempt),
+        attempts: expandAttempts(log.attempts, log.providerId).map(toAttempt),
         bodies: payload === null ? null : bodiesOf(payload),
         capture: payload === null ? null : { request: payload.request, attempts: [...payload.attempts] },
       };

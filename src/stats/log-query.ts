@@ -3,6 +3,7 @@ import type { Db } from "../db/client";
 import { apiKeys } from "../db/schema/api-keys";
 import { providers } from "../db/schema/providers";
 import { requestLogs } from "../db/schema/request-logs";
+import { uuidV7Time } from "@/core/ids/uuid-v7";
 import type { LogSource } from "@/core/vocabulary/capture";
 import type { StatusClass } from "@/core/vocabulary/status-classes";
 
@@ -152,6 +153,24 @@ export async function* iterateLogPages(
     const last = page[page.length - 1]!;
     after = { at: last.position, id: last.id };
   }
+}
+
+/** How far a log's created_at may be from the time in its UUIDv7 id (both are taken together). */
+const ID_TIME_SLACK_MS = 60_000;
+
+/**
+ * The condition finding one log by its request id. A UUIDv7 id (every id the gateway makes) carries
+ * its creation time, which bounds created_at: the lookup reads one day partition's primary key over
+ * two minutes. Other ids (UUIDv4 from before, tests) are searched without that bound.
+ */
+export function logIdCondition(id: string): SQL {
+  const at = uuidV7Time(id);
+  if (at === null) return eq(requestLogs.id, id);
+  return and(
+    gte(requestLogs.createdAt, new Date(at - ID_TIME_SLACK_MS)),
+    lt(requestLogs.createdAt, new Date(at + ID_TIME_SLACK_MS)),
+    eq(requestLogs.id, id),
+  )!;
 }
 
 /** Opaque cursor text for a position. */

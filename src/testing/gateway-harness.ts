@@ -22,6 +22,7 @@ import { CONFIG_CHANNEL, type StateStore } from "../store/types";
 import type { OutboundPolicy } from "../core/outbound/allow-list";
 import { loopbackOutboundPolicy } from "./loopback-outbound";
 import { openTestDatabase, type TestDatabaseKind } from "./test-database";
+import { expandAttempts } from "../stats/attempt-codec";
 
 /**
  * A gateway on 127.0.0.1:0 over a fresh test database and a memory store, with helpers that seed
@@ -285,7 +286,9 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
       createServiceContext({ db, store, sealer: secretBox, logger: createLogger("silent"), outbound }),
     async requestLogs() {
       await gateway.logWriter.flush();
-      return db.select().from(requestLogs).orderBy(desc(requestLogs.createdAt));
+      const rows = await db.select().from(requestLogs).orderBy(desc(requestLogs.createdAt));
+      // Attempts are stored compact: tests see them as the gateway wrote them.
+      return rows.map((r) => ({ ...r, attempts: expandAttempts(r.attempts, r.providerId) }));
     },
     async close() {
       await server.close();
