@@ -70,6 +70,7 @@ export function resolveGatewayOptions(partial: Partial<GatewayOptions> = {}): Ga
     stateStoreFailure: partial.stateStoreFailure ?? "open",
     usageBodyLimitBytes: partial.usageBodyLimitBytes ?? 1024 * 1024,
     maxHeldBytes: partial.maxHeldBytes ?? 1024 * 1024,
+    quotaTimeZone: partial.quotaTimeZone ?? "UTC",
     captureRedactNames: partial.captureRedactNames ?? [],
   };
 }

@@ -11,11 +11,19 @@ import { AppError, ERRORS, type ErrorCode } from "../core/errors/catalogue";
 export class GatewayRefusal extends AppError {
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, headers: Readonly<Record<string, string>>, message?: string) {
-    super(code, message);
+  constructor(
+    code: ErrorCode,
+    headers: Readonly<Record<string, string>>,
+    message?: string,
+    details?: Readonly<Record<string, unknown>>,
+  ) {
+    super(code, message, details);
     this.headers = headers;
   }
 }
+
+/** `error.details`: the failed attempts, or a refusal's facts (QUOTA_EXCEEDED: quota, limit, usage, reset). */
+export type GatewayErrorDetails = readonly AttemptSummary[] | Readonly<Record<string, unknown>>;
 
 /** What the gateway tells the client about one failed upstream attempt (never a secret). */
 export interface AttemptSummary {
@@ -30,7 +38,7 @@ export function buildErrorBody(
   code: ErrorCode,
   requestId: string,
   message?: string,
-  details?: readonly AttemptSummary[],
+  details?: GatewayErrorDetails,
 ): string {
   const spec = ERRORS[code];
   const error: Record<string, unknown> = {
@@ -39,7 +47,7 @@ export function buildErrorBody(
     message: message ?? spec.message,
     request_id: requestId,
   };
-  if (details && details.length > 0) error.details = details;
+  if (details !== undefined && (!Array.isArray(details) || details.length > 0)) error.details = details;
   return JSON.stringify({ type: "error", error });
 }
 
@@ -50,7 +58,7 @@ export function sendGatewayError(
   requestId: string,
   extraHeaders?: Record<string, string | number>,
   message?: string,
-  details?: readonly AttemptSummary[],
+  details?: GatewayErrorDetails,
 ): number {
   const status = ERRORS[code].status;
   if (res.headersSent || res.destroyed) return status;

@@ -67,6 +67,8 @@ export interface GatewayOptions {
   usageBodyLimitBytes: number;
   /** SSE bytes held back (before the first content event) before the head is sent anyway (1 MiB). */
   maxHeldBytes: number;
+  /** IANA zone where quota days and months start (QUOTA_TIME_ZONE; default UTC). */
+  quotaTimeZone: string;
   /** Header and JSON field names captures redact besides the built-in ones (CAPTURE_REDACT_NAMES). */
   captureRedactNames: readonly string[];
 }

@@ -17,6 +17,7 @@ import type { RoutingSnapshot, SnapshotGroup } from "./snapshot/snapshot-types";
 import { authenticateKey, resolveGroup } from "./stages/authenticate-key";
 import { confinePath } from "./stages/confine-path";
 import { enforceKeyLimits, releaseKeyLimits, takeKeySlot, type KeyLimits } from "./stages/enforce-key-limits";
+import { chargeQuota, enforceQuota } from "./stages/enforce-quota";
 import { parseRoute } from "./stages/parse-route";
 import { EMPTY_BODY, readBody } from "./stages/read-body";
 import { answerModelList } from "./stages/answer-model-list";
@@ -28,8 +29,8 @@ import { runAttempts } from "./stages/run-attempts";
 /**
  * One client request through the data plane, stage by stage:
  *   parse route → confine path → authenticate key → resolve group → key and group rate limits
- *   → read body → key concurrency slot → start the deadline → attempts (select provider, forward,
- *   fail over, stream the response) → record log.
+ *   → key quota (keys with one) → read body → key concurrency slot → start the deadline → attempts (select provider, forward,
+ *   fail over, stream the response) → record log → charge the key's quota (tokens, cost).
  * Each stage returns the fact it establishes; they are kept in `known` (for the log row of a request
  * refused part-way) and assembled into read-only RequestFacts for the attempts. A stage refuses a
  * request by throwing an AppError; it becomes the unified error body here. Status and error code are
@@ -53,6 +54,7 @@ export async function handleProxyRequest(
     const group = (known.group = resolveGroup(snapshot, route, key));
     outcome.capture = openCapture(group, key, rt.random);
     limits = await enforceKeyLimits(rt, known.requestId, key, group);
+    if (key.quota !== null) limits = await enforceQuota(rt, known.requestId, key, limits);
     const body = (known.body = await readBody(req, rt.options.maxBodyBytes));
     const model = (known.model = resolveModel(body, route, key, group));
     const affinity = await lookupAffinity(rt, known, route, key, group, body, model);
@@ -82,7 +84,8 @@ export async function handleProxyRequest(
     if (signals.totalTimer !== null) clearTimeout(signals.totalTimer);
     if (limits !== null && known.key !== null) releaseKeyLimits(rt, known.requestId, known.key, limits);
     if (signals.clientClosed && !res.writableFinished) outcome.recordClientGone();
-    recordLog(rt, known, outcome);
+    const row = recordLog(rt, known, outcome);
+    if (limits?.quota) chargeQuota(rt, known.requestId, limits, row);
   }
 }
 
@@ -176,7 +179,8 @@ function refuse(
       ...(err instanceof GatewayRefusal ? err.headers : null),
     };
     if (err.code === "BODY_TOO_LARGE") headers.connection = "close";
-    outcome.sendError(known.res, err.code, known.requestId, headers, err.message);
+    const details = err instanceof GatewayRefusal ? refusalDetails(err.details) : undefined;
+    outcome.sendError(known.res, err.code, known.requestId, headers, err.message, details);
     return;
   }
   rt.logger.error(
@@ -184,4 +188,11 @@ function refuse(
     "gateway request failed unexpectedly",
   );
   outcome.sendInternalError(known.res, known.requestId);
+}
+
+/** A refusal's facts for `error.details` (QUOTA_EXCEEDED), when it has any. */
+function refusalDetails(details: unknown): Readonly<Record<string, unknown>> | undefined {
+  return typeof details === "object" && details !== null && !Array.isArray(details)
+    ? (details as Record<string, unknown>)
+    : undefined;
 }

@@ -27,6 +27,7 @@ import { createStore } from "@/store/create-store";
 import type { StateStore } from "@/store/types";
 import { createAlertScheduler } from "@/alerts/alert-scheduler";
 import { createHealthTransitionRecorder } from "@/stats/health-events";
+import { startQuotaUsageSync } from "@/stats/quota-usage-sync";
 import { startRetentionJob } from "@/stats/retention-job";
 import { createObservability } from "@/observability/create-observability";
 import { createStorageUsage } from "@/observability/storage-usage";
@@ -152,6 +153,7 @@ export async function createRuntime(
       maxBodyBytes: env.MAX_BODY_BYTES,
       stateStoreFailure: env.STATE_STORE_FAILURE,
       trustProxy,
+      quotaTimeZone: env.QUOTA_TIME_ZONE,
       captureRedactNames: env.CAPTURE_REDACT_NAMES,
     },
     health: {
@@ -231,6 +233,15 @@ export async function createRuntime(
   }
 
   await dataPlane.ready();
+  // Quota usage recomputed from the request logs now and every 5 minutes (the database is the truth).
+  const quotaSync = startQuotaUsageSync({
+    db: database.db,
+    store,
+    logger,
+    keys: () => gateway.snapshots.current()?.keysByDigest.values() ?? null,
+    timeZone: env.QUOTA_TIME_ZONE,
+  });
+  shutdownSteps.push({ name: "quota usage sync", run: () => quotaSync.stop() });
   // The provider page's history: with shared health, each change is stored once across the instances.
   health.onTransition(createHealthTransitionRecorder({ db: database.db, logger }));
   if (services) {

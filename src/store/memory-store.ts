@@ -13,7 +13,14 @@ import {
   createClosedError,
   generateToken,
 } from "./store-arguments";
-import type { Lease, SetOptions, StateStore, SlidingWindowResult, Unsubscribe } from "./types";
+import type {
+  Lease,
+  QuotaCheckResult,
+  SetOptions,
+  StateStore,
+  SlidingWindowResult,
+  Unsubscribe,
+} from "./types";
 
 export interface MemoryStoreOptions {
   /** Clock in ms; injected so tests can move time by hand. */
@@ -94,6 +101,24 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryState
 
   function expiryFrom(ttlMs: number | undefined): number {
     return ttlMs === undefined ? Number.POSITIVE_INFINITY : now() + ttlMs;
+  }
+
+  /** A counter's value (0 when missing, expired or not an integer, as Redis' tonumber would). */
+  function counterValue(fullKey: string): number {
+    const entry = readValue(fullKey);
+    return entry && INTEGER.test(entry.value) ? Number(entry.value) : 0;
+  }
+
+  /** Adds to a counter, creating it with `ttlMs`; returns the new value. */
+  function addToCounter(fullKey: string, by: number, ttlMs: number): number {
+    const entry = readValue(fullKey);
+    if (!entry) {
+      values.set(fullKey, { value: String(by), expiresAt: expiryFrom(ttlMs) });
+      return by;
+    }
+    const next = (INTEGER.test(entry.value) ? Number(entry.value) : 0) + by;
+    entry.value = String(next);
+    return next;
   }
 
   function liveSlots(fullKey: string): Map<string, number> | undefined {
@@ -204,6 +229,47 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryState
       }
       entry.value = String(next);
       return next;
+    },
+
+    async checkQuota(counters): Promise<QuotaCheckResult> {
+      ensureOpen();
+      for (const c of counters) {
+        assertSafeInteger("limit", c.limit);
+        assertSafeInteger("admit", c.admit);
+        assertPositiveMs("ttlMs", c.ttlMs);
+      }
+      // Synchronous from the first read to the last write: atomic like the Redis script.
+      const used = counters.map((c) => counterValue(ks.key("kv", c.key)));
+      const allowed = counters.every((c, i) => used[i]! < c.limit);
+      if (allowed) {
+        counters.forEach((c, i) => {
+          if (c.admit > 0) used[i] = addToCounter(ks.key("kv", c.key), c.admit, c.ttlMs);
+        });
+      }
+      return { allowed, used };
+    },
+
+    async chargeCounters(amounts) {
+      ensureOpen();
+      for (const a of amounts) {
+        assertSafeInteger("amount", a.amount);
+        assertPositiveMs("ttlMs", a.ttlMs);
+      }
+      for (const a of amounts) addToCounter(ks.key("kv", a.key), a.amount, a.ttlMs);
+    },
+
+    async raiseCounters(amounts) {
+      ensureOpen();
+      for (const a of amounts) {
+        assertSafeInteger("amount", a.amount);
+        assertPositiveMs("ttlMs", a.ttlMs);
+      }
+      for (const a of amounts) {
+        const fullKey = ks.key("kv", a.key);
+        if (a.amount > counterValue(fullKey)) {
+          values.set(fullKey, { value: String(a.amount), expiresAt: expiryFrom(a.ttlMs) });
+        }
+      }
     },
 
     async hitSlidingWindow(key, limit, windowMs): Promise<SlidingWindowResult> {

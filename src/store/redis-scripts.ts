@@ -69,6 +69,52 @@ if redis.call('PTTL', key) < lease then redis.call('PEXPIRE', key, lease) end
 return 1
 `);
 
+/**
+ * KEYS = quota counters; ARGV = per counter: limit, admit, ttlMs. Admits when every counter is below
+ * its limit, then adds the admit amounts (TTL set on creation). Returns {allowed 0|1, used...}.
+ */
+export const CHECK_QUOTA = defineScript(`
+local used = {}
+local allowed = 1
+for i, key in ipairs(KEYS) do
+  local v = tonumber(redis.call('GET', key) or '0') or 0
+  used[i] = v
+  if v >= tonumber(ARGV[i * 3 - 2]) then allowed = 0 end
+end
+if allowed == 1 then
+  for i, key in ipairs(KEYS) do
+    local admit = tonumber(ARGV[i * 3 - 1])
+    if admit > 0 then
+      used[i] = redis.call('INCRBY', key, admit)
+      if used[i] == admit then redis.call('PEXPIRE', key, ARGV[i * 3]) end
+    end
+  end
+end
+local out = {allowed}
+for i = 1, #used do out[i + 1] = used[i] end
+return out
+`);
+
+/** KEYS = counters; ARGV = per counter: amount, ttlMs. INCRBY each, TTL set when it was created. */
+export const CHARGE_COUNTERS = defineScript(`
+for i, key in ipairs(KEYS) do
+  local existed = redis.call('EXISTS', key)
+  redis.call('INCRBY', key, ARGV[i * 2 - 1])
+  if existed == 0 then redis.call('PEXPIRE', key, ARGV[i * 2]) end
+end
+return 1
+`);
+
+/** KEYS = counters; ARGV = per counter: floor, ttlMs. Raises each counter to at least its floor. */
+export const RAISE_COUNTERS = defineScript(`
+for i, key in ipairs(KEYS) do
+  local v = tonumber(redis.call('GET', key) or '0') or 0
+  local floor = tonumber(ARGV[i * 2 - 1])
+  if floor > v then redis.call('SET', key, floor, 'PX', ARGV[i * 2]) end
+end
+return 1
+`);
+
 /** KEYS[1] = slot zset. Returns the number of unexpired slots. */
 export const COUNT_SLOTS = defineScript(`${NOW}
 return redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')

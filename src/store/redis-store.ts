@@ -13,6 +13,9 @@ import { createKeyspace } from "./keyspace";
 import { closeConnection, toStoreError, watchConnection } from "./redis-errors";
 import {
   ACQUIRE_SLOT,
+  CHARGE_COUNTERS,
+  CHECK_QUOTA,
+  RAISE_COUNTERS,
   COMPARE_AND_SET,
   COUNT_SLOTS,
   INCR_WITH_TTL,
@@ -29,7 +32,7 @@ import {
   createClosedError,
   generateToken,
 } from "./store-arguments";
-import type { Lease, SetOptions, SlidingWindowResult, StateStore } from "./types";
+import type { Lease, QuotaCheckResult, SetOptions, SlidingWindowResult, StateStore } from "./types";
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL (may carry a password; it is never logged). */
@@ -177,6 +180,57 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
         );
         const [allowed, remaining, resetMs, retryAfterMs] = readFourIntegers(raw);
         return { allowed: allowed === 1, limit, remaining, resetMs, retryAfterMs };
+      }),
+
+    checkQuota: (counters) =>
+      run(async (live): Promise<QuotaCheckResult> => {
+        if (counters.length === 0) return { allowed: true, used: [] };
+        const args: number[] = [];
+        for (const c of counters) {
+          assertSafeInteger("limit", c.limit);
+          assertSafeInteger("admit", c.admit);
+          assertPositiveMs("ttlMs", c.ttlMs);
+          args.push(c.limit, c.admit, Math.ceil(c.ttlMs));
+        }
+        const keys = counters.map((c) => ks.key("kv", c.key));
+        const raw = (await runScript(client, CHECK_QUOTA, keys, args, live)) as unknown[];
+        return { allowed: Number(raw[0]) === 1, used: raw.slice(1).map(Number) };
+      }),
+
+    chargeCounters: (amounts) =>
+      run(async (live) => {
+        if (amounts.length === 0) return;
+        const args: number[] = [];
+        for (const a of amounts) {
+          assertSafeInteger("amount", a.amount);
+          assertPositiveMs("ttlMs", a.ttlMs);
+          args.push(a.amount, Math.ceil(a.ttlMs));
+        }
+        await runScript(
+          client,
+          CHARGE_COUNTERS,
+          amounts.map((a) => ks.key("kv", a.key)),
+          args,
+          live,
+        );
+      }),
+
+    raiseCounters: (amounts) =>
+      run(async (live) => {
+        if (amounts.length === 0) return;
+        const args: number[] = [];
+        for (const a of amounts) {
+          assertSafeInteger("amount", a.amount);
+          assertPositiveMs("ttlMs", a.ttlMs);
+          args.push(a.amount, Math.ceil(a.ttlMs));
+        }
+        await runScript(
+          client,
+          RAISE_COUNTERS,
+          amounts.map((a) => ks.key("kv", a.key)),
+          args,
+          live,
+        );
       }),
 
     acquireSlot: (key, limit, leaseMs) =>

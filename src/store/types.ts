@@ -25,6 +25,30 @@ export interface SlidingWindowResult {
   retryAfterMs: number;
 }
 
+/** One counter of a quota check: admitted while its value is below `limit`. */
+export interface QuotaCheckCounter {
+  readonly key: string;
+  readonly limit: number;
+  /** Added to the counter when the check admits (1 for a requests counter, 0 for tokens or cost). */
+  readonly admit: number;
+  /** Expiry set when the counter is created (the rest of its window plus a margin). */
+  readonly ttlMs: number;
+}
+
+export interface QuotaCheckResult {
+  /** True when every counter was below its limit (the `admit` amounts were then added). */
+  readonly allowed: boolean;
+  /** Each counter's value after the check, index-aligned with the counters. */
+  readonly used: readonly number[];
+}
+
+/** An amount added to (charge) or a floor raised on (recompute) one counter. */
+export interface CounterAmount {
+  readonly key: string;
+  readonly amount: number;
+  readonly ttlMs: number;
+}
+
 export interface Lease {
   readonly name: string;
   readonly token: string;
@@ -97,6 +121,17 @@ export interface StateStore {
    * `windowMs`. Exact under concurrency (atomic per key; Redis uses server time in one Lua script).
    */
   hitSlidingWindow(key: string, limit: number, windowMs: number): Promise<SlidingWindowResult>;
+
+  /**
+   * Quota check: admits when EVERY counter's value is below its limit, and then adds each counter's
+   * `admit` amount — all in one atomic step (one Lua script on Redis), so two instances can never
+   * both spend the last unit. Missing counters count as 0.
+   */
+  checkQuota(counters: readonly QuotaCheckCounter[]): Promise<QuotaCheckResult>;
+  /** Adds each amount to its counter (created with its TTL when missing); one round trip. */
+  chargeCounters(amounts: readonly CounterAmount[]): Promise<void>;
+  /** Raises each counter to at least its amount (a recomputed floor; a higher value is kept). */
+  raiseCounters(amounts: readonly CounterAmount[]): Promise<void>;
 
   /**
    * Counting semaphore with leases: takes one of `limit` slots, or returns null when all are held.

@@ -163,6 +163,45 @@ export function runStoreContract(
       expect(await rejectionCode(s.incr(c, 1.5))).toBe("INTERNAL_ERROR");
     });
 
+    it("checks quotas atomically: exactly the limit of a burst passes; charges and floors add up", async () => {
+      const s = await open();
+      const [req, tok, cost] = [uniqueKey("q-req"), uniqueKey("q-tok"), uniqueKey("q-cost")];
+      const counters = [
+        { key: req, limit: 30, admit: 1, ttlMs: 60_000 },
+        { key: tok, limit: 1_000, admit: 0, ttlMs: 60_000 },
+      ];
+      const results = await Promise.all(Array.from({ length: 100 }, () => s.checkQuota(counters)));
+      const allowed = results.filter((r) => r.allowed);
+      expect(allowed).toHaveLength(30);
+      expect(allowed.map((r) => r.used[0]).sort((x, y) => x! - y!)).toEqual(
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      );
+      for (const r of results.filter((x) => !x.allowed)) expect(r.used).toEqual([30, 0]);
+      expect(await s.get(req)).toBe("30");
+
+      // A tokens counter at its limit refuses, and the refused check adds nothing anywhere.
+      const other = { key: cost, limit: 5, admit: 1, ttlMs: 60_000 };
+      await s.chargeCounters([{ key: tok, amount: 1_000, ttlMs: 60_000 }]);
+      expect(await s.checkQuota([other, counters[1]!])).toEqual({ allowed: false, used: [0, 1_000] });
+      expect(await s.get(cost)).toBeNull();
+
+      // Charges add; floors only raise; a counter expires after its TTL.
+      await s.chargeCounters([
+        { key: cost, amount: 7, ttlMs: 300 },
+        { key: cost, amount: 5, ttlMs: 300 },
+      ]);
+      expect(await s.get(cost)).toBe("12");
+      await s.raiseCounters([
+        { key: cost, amount: 10, ttlMs: 300 },
+        { key: tok, amount: 5_000, ttlMs: 60_000 },
+      ]);
+      expect(await s.get(cost)).toBe("12");
+      expect(await s.get(tok)).toBe("5000");
+      await advance(350);
+      expect(await s.get(cost)).toBeNull();
+      expect(await s.checkQuota([])).toEqual({ allowed: true, used: [] });
+    });
+
     it("admits exactly `limit` hits of a concurrent burst, with consistent remaining counts", async () => {
       const s = await open();
       const key = uniqueKey("burst");
@@ -344,6 +383,11 @@ export function runStoreContract(
           Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).hitSlidingWindow(key, 10, 60_000)),
         );
         expect(hits.filter((r) => r.allowed)).toHaveLength(10);
+        const quota = [{ key: uniqueKey("shared-quota"), limit: 25, admit: 1, ttlMs: 60_000 }];
+        const checks = await Promise.all(
+          Array.from({ length: 80 }, (_, i) => (i % 2 ? one : two).checkQuota(quota)),
+        );
+        expect(checks.filter((r) => r.allowed)).toHaveLength(25);
         expect(await one.acquireLock(key, 60_000)).not.toBeNull();
         expect(await two.acquireLock(key, 60_000)).toBeNull();
 

@@ -23,9 +23,24 @@ import {
 } from "./api-key-form-model";
 
 /** The two optional limits, typed as text (empty = no limit). */
-const LIMITS: { name: "rateLimitPerMinute" | "maxConcurrency"; label: MessageKey; hint: MessageKey }[] = [
+type LimitField =
+  | "rateLimitPerMinute"
+  | "maxConcurrency"
+  | "quotaRequestsPerDay"
+  | "quotaTokensPerDay"
+  | "quotaTokensPerMonth"
+  | "quotaCostPerMonthUsd";
+const LIMITS: { name: LimitField; label: MessageKey; hint: MessageKey }[] = [
   { name: "rateLimitPerMinute", label: "apiKeys.fieldRateLimit", hint: "apiKeys.fieldRateLimitHint" },
   { name: "maxConcurrency", label: "apiKeys.fieldConcurrency", hint: "apiKeys.fieldConcurrencyHint" },
+  { name: "quotaRequestsPerDay", label: "apiKeys.fieldQuotaRequestsPerDay", hint: "apiKeys.fieldQuotaHint" },
+  { name: "quotaTokensPerDay", label: "apiKeys.fieldQuotaTokensPerDay", hint: "apiKeys.fieldQuotaHint" },
+  { name: "quotaTokensPerMonth", label: "apiKeys.fieldQuotaTokensPerMonth", hint: "apiKeys.fieldQuotaHint" },
+  {
+    name: "quotaCostPerMonthUsd",
+    label: "apiKeys.fieldQuotaCostPerMonth",
+    hint: "apiKeys.fieldQuotaCostHint",
+  },
 ];
 
 export interface ApiKeyFormDialogProps extends DialogOpenProps {

@@ -70,6 +70,27 @@ describe("api key form model", () => {
   });
 });
 
+describe("api key quota fields", () => {
+  it("sends a quota only when a field is filled, and only a changed quota on edit", () => {
+    const values = apiKeyToFormValues(key);
+    expect(toCreatePayload(values).quota).toBeNull();
+    const withQuota = { ...values, quotaRequestsPerDay: "100", quotaCostPerMonthUsd: "12.5" };
+    expect(toCreatePayload(withQuota).quota).toEqual({
+      requestsPerDay: 100,
+      tokensPerDay: null,
+      tokensPerMonth: null,
+      costPerMonthUsd: 12.5,
+    });
+    expect(toUpdatePayload(withQuota, key)).toEqual({ quota: toCreatePayload(withQuota).quota });
+    const quoted = { ...key, quota: { requestsPerDay: 100, costPerMonthUsd: 12.5 } };
+    expect(apiKeyToFormValues(quoted).quotaCostPerMonthUsd).toBe("12.5");
+    expect(toUpdatePayload(apiKeyToFormValues(quoted), quoted)).toEqual({});
+    expect(apiKeyFormSchema.safeParse({ ...withQuota, quotaCostPerMonthUsd: "1.1234567" }).success).toBe(
+      false,
+    );
+  });
+});
+
 describe("withoutSecret", () => {
   it("drops the full key so the list never holds it", () => {
     const listed = withoutSecret({ ...key, key: "sk-full-secret-value" });

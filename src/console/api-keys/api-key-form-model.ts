@@ -18,6 +18,11 @@ export interface ApiKeyFormValues {
   expiresOn: string;
   note: string;
   enabled: boolean;
+  /** Quota limits as typed text (empty = unlimited); cost in USD. */
+  quotaRequestsPerDay: string;
+  quotaTokensPerDay: string;
+  quotaTokensPerMonth: string;
+  quotaCostPerMonthUsd: string;
 }
 
 const optionalLimit = (max: number) =>
@@ -41,6 +46,14 @@ export const apiKeyFormSchema = z.object({
   }),
   note: z.string().max(2000),
   enabled: z.boolean(),
+  quotaRequestsPerDay: optionalLimit(1_000_000_000_000),
+  quotaTokensPerDay: optionalLimit(1_000_000_000_000),
+  quotaTokensPerMonth: optionalLimit(1_000_000_000_000),
+  quotaCostPerMonthUsd: z
+    .string()
+    .refine((text) => text.trim() === "" || /^\d{1,9}(\.\d{1,6})?$/.test(text.trim()), {
+      params: { rule: "usd" },
+    }),
 });
 
 /** Values for a new key. */
@@ -53,6 +66,10 @@ export function emptyApiKeyForm(): ApiKeyFormValues {
     expiresOn: "",
     note: "",
     enabled: true,
+    quotaRequestsPerDay: "",
+    quotaTokensPerDay: "",
+    quotaTokensPerMonth: "",
+    quotaCostPerMonthUsd: "",
   };
 }
 
@@ -66,8 +83,15 @@ export function apiKeyToFormValues(key: ApiKey): ApiKeyFormValues {
     expiresOn: key.expiresAt ? toLocalDate(key.expiresAt) : "",
     note: key.note,
     enabled: key.enabled,
+    quotaRequestsPerDay: text(key.quota?.requestsPerDay),
+    quotaTokensPerDay: text(key.quota?.tokensPerDay),
+    quotaTokensPerMonth: text(key.quota?.tokensPerMonth),
+    quotaCostPerMonthUsd: text(key.quota?.costPerMonthUsd),
   };
 }
+
+const text = (value: number | null | undefined) =>
+  value === null || value === undefined ? "" : String(value);
 
 /** `YYYY-MM-DD` of an ISO instant in the browser's time zone. */
 export function toLocalDate(iso: string): string {
@@ -95,7 +119,25 @@ export function toCreatePayload(values: ApiKeyFormValues): ApiKeyCreateInput {
     expiresAt: endOfLocalDay(values.expiresOn),
     enabled: values.enabled,
     note: values.note,
+    quota: toQuota(values),
   };
+}
+
+/** The quota object of the form, or null when every field is empty (no quota). */
+function toQuota(values: ApiKeyFormValues): ApiKey["quota"] {
+  const quota = {
+    requestsPerDay: limit(values.quotaRequestsPerDay),
+    tokensPerDay: limit(values.quotaTokensPerDay),
+    tokensPerMonth: limit(values.quotaTokensPerMonth),
+    costPerMonthUsd: limit(values.quotaCostPerMonthUsd),
+  };
+  return Object.values(quota).every((v) => v === null) ? null : quota;
+}
+
+/** Two quotas are the same when every limit is (absent and null alike). */
+function sameQuota(a: ApiKey["quota"], b: ApiKey["quota"]): boolean {
+  const fields = ["requestsPerDay", "tokensPerDay", "tokensPerMonth", "costPerMonthUsd"] as const;
+  return fields.every((f) => (a?.[f] ?? null) === (b?.[f] ?? null));
 }
 
 /** The PUT body for an edit: only the fields that changed. */
@@ -112,6 +154,7 @@ export function toUpdatePayload(values: ApiKeyFormValues, key: ApiKey): ApiKeyUp
     update.expiresAt = next.expiresAt;
   if (next.enabled !== key.enabled) update.enabled = next.enabled;
   if (next.note !== key.note) update.note = next.note;
+  if (!sameQuota(next.quota ?? null, key.quota)) update.quota = next.quota;
   return update;
 }
 
@@ -121,6 +164,7 @@ export function localizeApiKeyIssue(t: Translate, issue: FormIssue): string | un
     const params = (issue.params ?? {}) as { rule?: string; max?: number };
     if (params.rule === "limit") return t("apiKeys.limitInvalid", { max: params.max ?? 0 });
     if (params.rule === "date") return t("apiKeys.dateInvalid");
+    if (params.rule === "usd") return t("apiKeys.usdInvalid");
   }
   return localizeCommonIssue(t, issue);
 }

@@ -59,6 +59,11 @@ function windowOf(windows: QuotaWindows, metric: QuotaMetric): CalendarWindow {
   return metric === "requestsPerDay" || metric === "tokensPerDay" ? windows.day : windows.month;
 }
 
+/** Store subject of a gateway key's counters; the braces keep them in one Redis Cluster slot. */
+export function keyQuotaSubject(keyId: string): string {
+  return `{key:${keyId}}`;
+}
+
 /** Store key of a subject's counter for a metric in a window. */
 export function quotaCounterKey(subject: string, metric: QuotaMetric, window: CalendarWindow): string {
   return `quota:${subject}:${metric}:${window.id}`;

@@ -2,7 +2,7 @@ import type { ServerResponse } from "node:http";
 import type { ErrorCode } from "../../core/errors/catalogue";
 import type { AttemptRecord } from "../../db/schema/request-logs";
 import type { CaptureSession } from "../capture/capture-session";
-import { sendGatewayError, type AttemptSummary } from "../gateway-errors";
+import { sendGatewayError, type GatewayErrorDetails } from "../gateway-errors";
 import type { SnapshotProvider } from "../snapshot/snapshot-types";
 import type { UsageInfo } from "../usage/extract-usage";
 
@@ -57,7 +57,7 @@ export class OutcomeRecorder {
     requestId: string,
     headers?: Record<string, string>,
     message?: string,
-    details?: readonly AttemptSummary[],
+    details?: GatewayErrorDetails,
   ): void {
     this.#errorCode = code;
     this.#status = sendGatewayError(res, code, requestId, headers, message, details);

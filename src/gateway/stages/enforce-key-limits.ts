@@ -1,4 +1,5 @@
 import { isAppError } from "../../core/errors/catalogue";
+import type { QuotaCounter } from "../../core/quota/quota";
 import type { SlidingWindowResult } from "../../store/types";
 import { GatewayRefusal } from "../gateway-errors";
 import type { GatewayRuntime } from "../gateway-types";
@@ -22,6 +23,8 @@ export interface KeyLimits {
   readonly rateHeaders: Readonly<Record<string, string>> | null;
   /** The key's concurrency slot, held until the request ends (keys with a cap only). */
   readonly slot: string | null;
+  /** The key's quota counters to charge after the response (keys with a quota only). */
+  readonly quota?: readonly QuotaCounter[] | null;
 }
 
 const NO_LIMITS: KeyLimits = { rateHeaders: null, slot: null };
@@ -115,7 +118,7 @@ export async function takeKeySlot(
   try {
     const slot = await acquireKeySlot(rt, requestId, key, group);
     if (slot === null) throw new GatewayRefusal("CONCURRENCY_LIMITED", limits.rateHeaders ?? {});
-    return slot === undefined ? limits : { rateHeaders: limits.rateHeaders, slot };
+    return slot === undefined ? limits : { ...limits, slot };
   } catch (err) {
     throw withRateHeaders(err, limits.rateHeaders);
   }

@@ -21,8 +21,9 @@ function cleanText(text: string, max: number): string {
 /**
  * Queues the request's log row (never blocks; the writer batches it to the database): the facts the
  * stages established before it ended (a refused request has only some) and the recorded outcome.
+ * Returns the row (the quota is charged from its tokens and cost).
  */
-export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: OutcomeRecorder): void {
+export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: OutcomeRecorder): NewRequestLogRow {
   const { route, body, group } = known;
   const usage = outcome.usage;
   if (usage?.anomalies !== undefined) {
@@ -91,4 +92,5 @@ export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: Outcom
       gatewayKey: presentedKey(known.req.headers),
     });
   }
+  return row;
 }

@@ -1,0 +1,100 @@
+import { createQuotaCalendar, type QuotaCalendar } from "../../core/quota/calendar-window";
+import {
+  counterTtlMs,
+  exhaustedCounter,
+  keyQuotaSubject,
+  quotaCounters,
+  quotaHeaders,
+  quotaRefusal,
+  type QuotaCounter,
+} from "../../core/quota/quota";
+import type { NewRequestLogRow } from "../../db/schema/request-logs";
+import { GatewayRefusal } from "../gateway-errors";
+import type { GatewayRuntime } from "../gateway-types";
+import { handleStoreFailure, warnStoreFailure } from "../limits/store-failure";
+import type { SnapshotKey } from "../snapshot/snapshot-types";
+import type { KeyLimits } from "./enforce-key-limits";
+
+/**
+ * The key's quota (requests/tokens per day, tokens/cost per month), before forwarding: ONE store call
+ * checks every limited counter and, when all are below their limits, counts the request — atomically
+ * across instances. Tokens and cost are charged after the response (`chargeQuota`), so the request
+ * that crosses a limit completes and the next one is refused. Keys without a quota never get here.
+ */
+
+const calendars = new Map<string, QuotaCalendar>();
+
+/** The calendar of a time zone (created on first use, kept: windows are cached inside). */
+function calendarOf(timeZone: string): QuotaCalendar {
+  let c = calendars.get(timeZone);
+  if (c === undefined) calendars.set(timeZone, (c = createQuotaCalendar(timeZone)));
+  return c;
+}
+
+/** The key's limited counters in the current windows (empty without a quota). */
+export function keyQuotaCounters(timeZone: string, key: SnapshotKey, nowMs: number): QuotaCounter[] {
+  if (key.quota === null) return [];
+  return quotaCounters(keyQuotaSubject(key.id), key.quota, calendarOf(timeZone).windowsAt(nowMs));
+}
+
+/**
+ * Checks the key's quota; throws QUOTA_EXCEEDED (429, Retry-After, X-Quota-*, details) when a counter
+ * is used up. Returns the limits with the X-Quota-* headers added and the counters to charge.
+ */
+export async function enforceQuota(
+  rt: GatewayRuntime,
+  requestId: string,
+  key: SnapshotKey,
+  limits: KeyLimits,
+): Promise<KeyLimits> {
+  if (key.quota === null) return limits;
+  const now = Date.now();
+  const counters = keyQuotaCounters(rt.options.quotaTimeZone, key, now);
+  let result;
+  try {
+    result = await rt.store.checkQuota(
+      counters.map((c) => ({
+        key: c.key,
+        limit: c.limit,
+        admit: c.metric === "requestsPerDay" ? 1 : 0,
+        ttlMs: counterTtlMs(c, now),
+      })),
+    );
+  } catch (err) {
+    handleStoreFailure(rt, err, "key quota", requestId);
+    return { ...limits, quota: counters };
+  }
+  const readings = counters.map((counter, i) => ({ counter, used: result.used[i] ?? 0 }));
+  const headers = { ...limits.rateHeaders, ...quotaHeaders(readings, now) };
+  if (!result.allowed) {
+    const refusal = quotaRefusal(exhaustedCounter(readings) ?? readings[0]!, now);
+    throw new GatewayRefusal(
+      "QUOTA_EXCEEDED",
+      { ...headers, "retry-after": String(refusal.retryAfterSeconds) },
+      `Quota ${refusal.quota} of this key is used up (${refusal.usage} of ${refusal.limit}); it resets at ${refusal.resetsAt}.`,
+      refusal,
+    );
+  }
+  return { ...limits, rateHeaders: headers, quota: counters };
+}
+
+/** Charges a finished request's tokens and cost to the key's counters (fire and forget). */
+export function chargeQuota(
+  rt: GatewayRuntime,
+  requestId: string,
+  limits: KeyLimits | null,
+  row: NewRequestLogRow,
+): void {
+  const counters = limits?.quota;
+  if (counters === undefined || counters === null || counters.length === 0) return;
+  const tokens = (row.inputTokens ?? 0) + (row.outputTokens ?? 0);
+  const cost = row.costMicros ?? 0;
+  const now = Date.now();
+  const amounts = [];
+  for (const c of counters) {
+    const amount = c.metric === "costPerMonthUsd" ? cost : c.metric === "requestsPerDay" ? 0 : tokens;
+    if (amount > 0) amounts.push({ key: c.key, amount, ttlMs: counterTtlMs(c, now) });
+  }
+  if (amounts.length === 0) return;
+  rt.store.chargeCounters(amounts).catch((err: unknown) => warnStoreFailure(rt, err, "key quota", requestId));
+}
