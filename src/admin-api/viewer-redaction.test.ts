@@ -51,9 +51,14 @@ describe("viewers never see an upstream's or a webhook's answer", () => {
         request: { text: "{}", bytes: 2, truncated: false },
         response: { text: BODY, bytes: BODY.length, truncated: false },
       },
+      capture: {
+        request: { method: "POST", path: "/v1/messages", headers: {}, body: "{}" },
+        attempts: [{ status: 502, headers: { "x-upstream": BODY }, body: BODY }],
+      },
     } as unknown as LogDetail;
     expect(JSON.stringify(logDetailFor(VIEWER, detail))).not.toContain(BODY);
     expect(logDetailFor(VIEWER, detail).bodies?.request).toEqual(detail.bodies?.request);
+    expect(logDetailFor(VIEWER, detail).capture?.attempts[0]?.status).toBe(502);
     expect(logDetailFor(ADMIN, detail)).toBe(detail);
   });
 });

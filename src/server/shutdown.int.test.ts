@@ -84,7 +84,9 @@ describe("graceful shutdown of the real process", () => {
       child.kill("SIGKILL");
       await upstream.close();
     }
-  });
+    // Two real processes start here (seeding, then the gateway with its database thread): ~12 s alone,
+    // more while the rest of the suite shares the two cores.
+  }, 60_000);
 
   it("exits at once on a second signal", async () => {
     const { child, output } = await spawnGateway();
