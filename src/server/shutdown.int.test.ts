@@ -70,7 +70,10 @@ describe("graceful shutdown of the real process", () => {
       const inFlight = fetch(`${url}/api/proxy/main/v1/models`, { headers: { "x-api-key": key } }).then(
         async (r) => ({ status: r.status, body: await r.text() }),
       );
-      await new Promise((r) => setTimeout(r, 200));
+      // Wait for the request to reach the upstream (a fixed pause is too short on a loaded machine).
+      for (let waited = 0; upstream.requestCount === 0 && waited < 10_000; waited += 20) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
       expect(upstream.requestCount).toBe(1);
       const exited = exitOf(child);
       child.kill("SIGTERM");
