@@ -32,7 +32,14 @@ import {
   createClosedError,
   generateToken,
 } from "./store-arguments";
-import type { Lease, QuotaCheckResult, SetOptions, SlidingWindowResult, StateStore } from "./types";
+import type {
+  CounterAmount,
+  Lease,
+  QuotaCheckResult,
+  SetOptions,
+  SlidingWindowResult,
+  StateStore,
+} from "./types";
 
 export interface RedisStoreOptions {
   /** redis:// or rediss:// URL (may carry a password; it is never logged). */
@@ -102,6 +109,23 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
     } catch (err) {
       throw toStoreError(err);
     }
+  }
+
+  /** Adds (CHARGE_COUNTERS) or raises to a floor (RAISE_COUNTERS) a batch of counters in one script call. */
+  async function runCounterScript(
+    script: typeof CHARGE_COUNTERS,
+    amounts: readonly CounterAmount[],
+    live: () => boolean,
+  ): Promise<void> {
+    if (amounts.length === 0) return;
+    const args: number[] = [];
+    for (const a of amounts) {
+      assertSafeInteger("amount", a.amount);
+      assertPositiveMs("ttlMs", a.ttlMs);
+      args.push(a.amount, Math.ceil(a.ttlMs));
+    }
+    const keys = amounts.map((a) => ks.key("kv", a.key));
+    await runScript(client, script, keys, args, live);
   }
 
   function createLease(name: string, fullKey: string, token: string): Lease {
@@ -197,41 +221,9 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
         return { allowed: Number(raw[0]) === 1, used: raw.slice(1).map(Number) };
       }),
 
-    chargeCounters: (amounts) =>
-      run(async (live) => {
-        if (amounts.length === 0) return;
-        const args: number[] = [];
-        for (const a of amounts) {
-          assertSafeInteger("amount", a.amount);
-          assertPositiveMs("ttlMs", a.ttlMs);
-          args.push(a.amount, Math.ceil(a.ttlMs));
-        }
-        await runScript(
-          client,
-          CHARGE_COUNTERS,
-          amounts.map((a) => ks.key("kv", a.key)),
-          args,
-          live,
-        );
-      }),
+    chargeCounters: (amounts) => run((live) => runCounterScript(CHARGE_COUNTERS, amounts, live)),
 
-    raiseCounters: (amounts) =>
-      run(async (live) => {
-        if (amounts.length === 0) return;
-        const args: number[] = [];
-        for (const a of amounts) {
-          assertSafeInteger("amount", a.amount);
-          assertPositiveMs("ttlMs", a.ttlMs);
-          args.push(a.amount, Math.ceil(a.ttlMs));
-        }
-        await runScript(
-          client,
-          RAISE_COUNTERS,
-          amounts.map((a) => ks.key("kv", a.key)),
-          args,
-          live,
-        );
-      }),
+    raiseCounters: (amounts) => run((live) => runCounterScript(RAISE_COUNTERS, amounts, live)),
 
     acquireSlot: (key, limit, leaseMs) =>
       run(async (live) => {
