@@ -11,6 +11,7 @@ import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
 import { callAdminApi } from "@/testing/process-setups";
 import { startTestProcess } from "@/testing/runtime-test-support";
 import { withDatabaseName } from "@/testing/services";
+import { createEmptyPostgresDatabase } from "@/testing/test-database";
 import { runOpsCli } from "./cli";
 
 /**
@@ -45,20 +46,6 @@ async function ops(argv: string[], env: Record<string, string>) {
     },
   );
   return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-async function emptyPostgresDatabase(): Promise<string> {
-  const adminUrl = inject("databaseUrl");
-  if (!adminUrl) throw new Error("This suite needs PostgreSQL: TEST_DATABASE_URL=none was set.");
-  const name = `rb_migrate_${inject("runId")}_${randomBytes(4).toString("hex")}`;
-  const { default: postgres } = await import("postgres");
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-  return withDatabaseName(adminUrl, name);
 }
 
 async function proxyChat(baseUrl: string, key: string): Promise<number> {
@@ -133,7 +120,7 @@ describe("npm run migrate-db: embedded -> PostgreSQL", { timeout: 180_000 }, () 
     const dataDir = mkdtempSync(path.join(tmp, "embedded-"));
     const key = await seedEmbedded(dataDir, upstream.url);
     const oldPartition = await backdateOneLog(dataDir);
-    const target = await emptyPostgresDatabase();
+    const target = await createEmptyPostgresDatabase("migrate");
 
     const noTarget = await ops(["migrate-db"], { DATA_DIR: dataDir });
     expect(noTarget.code).toBe(1);
