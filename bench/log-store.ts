@@ -33,6 +33,7 @@ import { createRetentionJob } from "../src/stats/retention-job";
 import { createMemoryStore } from "../src/store/memory-store";
 import { withDatabaseName } from "../src/testing/services";
 import { generateRows, seedTopology, type Topology } from "./log-rows";
+import { timeRuns } from "./query-timing";
 
 const argsSchema = z.strictObject({
   "writer-rows": z.coerce.number().int().min(1_000).max(5_000_000).default(200_000),
@@ -186,16 +187,9 @@ async function pgliteWriter(writerRows: number, rate: number): Promise<void> {
 }
 
 async function timeIt(label: string, runs: number, fn: () => Promise<unknown>): Promise<void> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
+  const { min, median, max } = await timeRuns(label, "", runs, fn);
   console.log(
-    `  ${label.padEnd(52)} median ${samples[Math.floor(runs / 2)]!.toFixed(1)} ms (min ${samples[0]!.toFixed(1)}, max ${samples[runs - 1]!.toFixed(1)})`,
+    `  ${label.padEnd(52)} median ${median.toFixed(1)} ms (min ${min.toFixed(1)}, max ${max.toFixed(1)})`,
   );
 }
 

@@ -7,8 +7,8 @@
  * It prints figures; it is not a test and asserts nothing.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import path from "node:path";
 import { parseBenchOptions, type BenchOptions } from "./bench-options";
 import { buildBenchChildren, sourceChildScripts, type ChildScript } from "./build-children";
@@ -21,22 +21,12 @@ import {
   type BenchSide,
   type MeasuredCell,
 } from "./measure";
-import { openPostgresProbe, type PostgresProbe } from "./postgres-probe";
-import { openRedisProbe, type RedisProbe } from "./redis-probe";
+import { openPostgresProbe } from "./postgres-probe";
+import { openRedisProbe } from "./redis-probe";
 import { evaluateTargets, formatReport } from "./report";
-import {
-  buildServerIfStale,
-  canPin,
-  killAllServers,
-  pinProcess,
-  startRealServer,
-  type RealServer,
-} from "./server-process";
+import { buildServerIfStale, canPin, killAllServers, pinProcess, type RealServer } from "./server-process";
+import { describeError, LOAD_CPU, PROXY_CPU, startServerSides, type Probes } from "./server-sides";
 import { killAllChildren, spawnBenchChild, type BenchChild } from "./spawn-child";
-
-/** --server: the load generator (this process, and the mocks it forks) on one CPU, the proxies on the other. */
-const LOAD_CPU = 0;
-const PROXY_CPU = 1;
 
 const GATEWAY_READY_TIMEOUT_MS = 120_000;
 
@@ -59,18 +49,6 @@ function runBudgetMs(o: BenchOptions, sides: number): number {
 
 function directSide(mockUrl: string): BenchSide {
   return { name: "direct", origin: mockUrl, pathPrefix: "", authHeaders: () => ({}), child: null };
-}
-
-function serverSide(name: TargetName, server: RealServer, storeCpuUs?: () => Promise<number>): BenchSide {
-  return {
-    name,
-    origin: server.origin,
-    pathPrefix: server.pathPrefix,
-    authHeaders: (shape): Record<string, string> =>
-      shape === "anthropic" ? { "x-api-key": server.apiKey } : { authorization: `Bearer ${server.apiKey}` },
-    child: server,
-    storeCpuUs,
-  };
 }
 
 function gatewaySide(name: TargetName, child: BenchChild, storeCpuUs?: () => Promise<number>): BenchSide {
@@ -106,15 +84,6 @@ async function spawnGateway(
     args: [...upstreams.flatMap((u) => ["--upstream", u]), ...["--migrations", MIGRATIONS_FOLDER], ...extra],
     readyTimeoutMs: GATEWAY_READY_TIMEOUT_MS,
   });
-}
-
-function describeError(err: unknown): string {
-  return err instanceof Error ? err.message.split("\n").slice(0, 6).join("\n   ") : String(err);
-}
-
-interface Probes {
-  redis: RedisProbe | null;
-  postgres: PostgresProbe | null;
 }
 
 /** The gateway-only children: embedded, and with --redis / --postgres. */
@@ -164,73 +133,6 @@ async function startGatewaySides(
       sides.push(gatewaySide("gateway+postgres", gwp, probes.postgres.cpuUs));
     } catch (err) {
       unavailable["gateway+postgres"] = describeError(err);
-    }
-  }
-  return sides;
-}
-
-/**
- * --server: the real server on the embedded default and, with --postgres, on DATABASE_URL (+ REDIS_URL
- * with --redis), each in a fresh DATA_DIR, pinned to the proxies' CPU.
- */
-async function startServerSides(
-  options: BenchOptions,
-  upstreams: string[],
-  servers: RealServer[],
-  unavailable: Record<string, string>,
-  probes: Probes,
-  redisPrefix: string,
-): Promise<BenchSide[]> {
-  const sides: BenchSide[] = [];
-  const start = async (name: TargetName, env: Record<string, string>) => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), "rb-bench-server-"));
-    try {
-      const server = await startRealServer({
-        name,
-        dataDir,
-        env,
-        cpu: canPin() ? PROXY_CPU : null,
-        inspect: options.profileDir !== null,
-        logFile: path.resolve(".bench", `${name}.log`),
-        upstreams,
-      });
-      const close = server.close.bind(server);
-      servers.push({
-        ...server,
-        close: () => close().finally(() => rmSync(dataDir, { recursive: true, force: true })),
-      });
-      return server;
-    } catch (err) {
-      rmSync(dataDir, { recursive: true, force: true });
-      throw err;
-    }
-  };
-  progress("starting the real server as `npm start` does (embedded PGlite, fresh DATA_DIR)…");
-  try {
-    sides.push(serverSide("server", await start("server", {})));
-  } catch (err) {
-    unavailable.server = describeError(err);
-  }
-  if (options.postgresUrl) {
-    progress(`starting the real server on PostgreSQL${options.redisUrl ? " + Redis" : ""}…`);
-    try {
-      probes.postgres = await openPostgresProbe(options.postgresUrl);
-      const env: Record<string, string> = {
-        DATABASE_URL: probes.postgres.url,
-        SECRET_KEY: randomBytes(32).toString("base64"),
-      };
-      if (options.redisUrl) {
-        probes.redis = await openRedisProbe(options.redisUrl);
-        Object.assign(env, { REDIS_URL: options.redisUrl, REDIS_PREFIX: redisPrefix });
-      }
-      const server = await start("server+postgres", env);
-      const pg = probes.postgres;
-      const redis = probes.redis;
-      // Both servers' CPU: the database backends, and Redis when it is in the path.
-      const storeCpuUs = async () => (await pg.cpuUs()) + (redis ? await redis.cpuUs() : 0);
-      sides.push(serverSide("server+postgres", server, storeCpuUs));
-    } catch (err) {
-      unavailable["server+postgres"] = describeError(err);
     }
   }
   return sides;
@@ -294,7 +196,9 @@ async function main(): Promise<number> {
 
     if (options.server) {
       pinProcess(bare.pid, pinning?.proxies ?? PROXY_CPU);
-      sides.push(...(await startServerSides(options, upstreams, servers, unavailable, probes, redisPrefix)));
+      sides.push(
+        ...(await startServerSides(options, upstreams, servers, unavailable, probes, redisPrefix, progress)),
+      );
     } else {
       sides.push(
         ...(await startGatewaySides(options, scripts, upstreams, children, unavailable, probes, redisPrefix)),

@@ -23,6 +23,7 @@ import { aggregateRollups } from "../src/stats/rollup-aggregate";
 import { upsertRollups } from "../src/stats/rollup-write";
 import { createMemoryStore } from "../src/store/memory-store";
 import { generateRows, seedTopology, type Topology } from "./log-rows";
+import { timeRuns, type Timing } from "./query-timing";
 import { withDatabaseName } from "../src/testing/services";
 
 const argsSchema = z.strictObject({
@@ -114,32 +115,6 @@ async function load(database: Database, sql: postgres.Sql, topology: Topology, t
   return { copyMs, rollupMs };
 }
 
-interface Timing {
-  name: string;
-  detail: string;
-  min: number;
-  median: number;
-  max: number;
-}
-
-async function time(name: string, detail: string, runs: number, fn: () => Promise<unknown>): Promise<Timing> {
-  await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await fn();
-    samples.push(performance.now() - t);
-  }
-  samples.sort((a, b) => a - b);
-  return {
-    name,
-    detail,
-    min: samples[0]!,
-    median: samples[Math.floor(samples.length / 2)]!,
-    max: samples[samples.length - 1]!,
-  };
-}
-
 async function measure(
   services: Pick<AdminServices, "stats" | "logs">,
   topology: Topology,
@@ -160,34 +135,38 @@ async function measure(
     await reader.cancel();
   };
   return [
-    await time("overview 24h", "auto bucket (1h, hour rollups)", runs, () =>
+    await timeRuns("overview 24h", "auto bucket (1h, hour rollups)", runs, () =>
       services.stats.overview(last24h),
     ),
-    await time("overview 24h", "5m buckets (minute rollups)", runs, () =>
+    await timeRuns("overview 24h", "5m buckets (minute rollups)", runs, () =>
       services.stats.overview({ ...last24h, bucket: "5m" }),
     ),
-    await time("overview 24h", "one group", runs, () =>
+    await timeRuns("overview 24h", "one group", runs, () =>
       services.stats.overview({ ...last24h, groupId: topology.groups[1]!.id }),
     ),
-    await time("overview 7d", "auto bucket (6h, hour rollups)", runs, () => services.stats.overview(last7d)),
-    await time("overview 7d", "1d buckets (day rollups)", runs, () =>
+    await timeRuns("overview 7d", "auto bucket (6h, hour rollups)", runs, () =>
+      services.stats.overview(last7d),
+    ),
+    await timeRuns("overview 7d", "1d buckets (day rollups)", runs, () =>
       services.stats.overview({ ...last7d, bucket: "1d" }),
     ),
-    await time("provider detail 24h", "split per group + health", runs, () =>
+    await timeRuns("provider detail 24h", "split per group + health", runs, () =>
       services.stats.provider(provider, last24h),
     ),
-    await time("provider detail 7d", "auto bucket", runs, () => services.stats.provider(provider, last7d)),
-    await time("logs page 1", "no filter, 50 rows", runs, () => services.logs.list({})),
-    await time("logs page 1", "provider + statusClass=5xx", runs, () =>
+    await timeRuns("provider detail 7d", "auto bucket", runs, () =>
+      services.stats.provider(provider, last7d),
+    ),
+    await timeRuns("logs page 1", "no filter, 50 rows", runs, () => services.logs.list({})),
+    await timeRuns("logs page 1", "provider + statusClass=5xx", runs, () =>
       services.logs.list({ providerId: provider, statusClass: "5xx" }),
     ),
-    await time("logs page 1", "errorCode=UPSTREAM_TIMEOUT", runs, () =>
+    await timeRuns("logs page 1", "errorCode=UPSTREAM_TIMEOUT", runs, () =>
       services.logs.list({ errorCode: "UPSTREAM_TIMEOUT" }),
     ),
-    await time("logs page 1", "model + streamed, 200 rows", runs, () =>
+    await timeRuns("logs page 1", "model + streamed, 200 rows", runs, () =>
       services.logs.list({ model: "gpt-4o", streamed: "true", limit: "200" }),
     ),
-    await time("logs export", "first 1 MB of CSV", Math.min(runs, 3), () =>
+    await timeRuns("logs export", "first 1 MB of CSV", Math.min(runs, 3), () =>
       drain(services.logs.export({ format: "csv" }).body, 1_000_000),
     ),
   ];

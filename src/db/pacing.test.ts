@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { startLoopTurnCounter } from "@/testing/loop-turns";
 import { runPaced } from "./pacing";
 
 /** Steps that each keep the CPU busy for `ms` (a stand-in for planning a few hundred entries). */
@@ -15,16 +16,10 @@ function* busySteps(count: number, ms: number): Generator<void, number, void> {
 
 describe("runPaced", () => {
   it("returns the generator's result and lets other callbacks run between slices of work", async () => {
-    let turns = 0;
-    let ticking = true;
-    const tick = () => {
-      turns++;
-      if (ticking) setImmediate(tick);
-    };
-    setImmediate(tick);
+    const loop = startLoopTurnCounter();
     // 40 steps of 5 ms: 200 ms of work, in slices of ~20 ms, so the loop gets several turns.
     const result = await runPaced(busySteps(40, 5));
-    ticking = false;
+    const turns = loop.stop();
     expect(result).toBe(40);
     expect(turns).toBeGreaterThanOrEqual(5);
   });

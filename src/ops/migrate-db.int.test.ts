@@ -8,11 +8,11 @@ import { openDatabase } from "@/db/client";
 import { partitionsOf } from "@/db/day-partitions";
 import { executeRows } from "@/db/execute-rows";
 import { startMockUpstream, type MockUpstream } from "@/testing/mock-upstream";
+import { runOpsCommand } from "@/testing/ops-cli";
 import { callAdminApi } from "@/testing/process-setups";
 import { startTestProcess } from "@/testing/runtime-test-support";
 import { withDatabaseName } from "@/testing/services";
 import { createEmptyPostgresDatabase } from "@/testing/test-database";
-import { runOpsCli } from "./cli";
 
 /**
  * Embedded → PostgreSQL as an operator moves: a server on an embedded data folder gets a provider with
@@ -33,19 +33,8 @@ afterAll(async () => {
 });
 
 async function ops(argv: string[], env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runOpsCli(
-    argv,
-    { NODE_ENV: "test", ...env },
-    {
-      print: (line) => out.push(line),
-      error: (line) => err.push(line),
-      readStdin: async () => null,
-      appVersion: "test",
-    },
-  );
-  return { code, out: out.join("\n"), err: err.join("\n") };
+  const ran = await runOpsCommand(argv, env);
+  return { code: ran.code, out: ran.out.join("\n"), err: ran.err.join("\n") };
 }
 
 async function proxyChat(baseUrl: string, key: string): Promise<number> {

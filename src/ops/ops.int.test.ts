@@ -12,13 +12,13 @@ import { resolveMasterKeys } from "@/security/master-key";
 import { openProviderHeaders } from "@/security/provider-header-secrets";
 import { createSecretBox, deriveKey, keyIdOf, type SecretBox } from "@/security/secret-box";
 import { createMemoryStore } from "@/store/memory-store";
+import { runOpsCommand } from "@/testing/ops-cli";
 import { createTestAdminServices } from "@/testing/test-admin-services";
 import {
   createEmptyPostgresDatabase,
   openTestDatabase,
   type TestDatabaseKind,
 } from "@/testing/test-database";
-import { runOpsCli } from "./cli";
 import { BACKUP_KEY_FILE, MANIFEST_FILE } from "./backup";
 
 /**
@@ -36,27 +36,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "rb-ops-"));
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Ran {
-  code: number;
-  out: string[];
-  err: string[];
-}
-
-async function ops(argv: string[], env: Record<string, string>, stdin: string | null = null): Promise<Ran> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runOpsCli(
-    argv,
-    { NODE_ENV: "test", ...env },
-    {
-      print: (line) => out.push(line),
-      error: (line) => err.push(line),
-      readStdin: async () => stdin,
-      appVersion: "test",
-    },
-  );
-  return { code, out, err };
-}
+const ops = runOpsCommand;
 
 function boxOf(...secrets: string[]): SecretBox {
   const keys = secrets.map((secret) => {

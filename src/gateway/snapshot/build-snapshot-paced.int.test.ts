@@ -5,6 +5,7 @@ import type { Database } from "../../db/client";
 import { apiKeys, groupProviders, groups, providers } from "../../db/schema";
 import { createLogger } from "../../observability/logger";
 import { createSecretBox, keyIdOf } from "../../security/secret-box";
+import { startLoopTurnCounter } from "../../testing/loop-turns";
 import { DATABASE_KINDS, openTestDatabase, type TestDatabaseKind } from "../../testing/test-database";
 import { buildSnapshot } from "./build-snapshot";
 import { groupSlugKey } from "./snapshot-types";
@@ -61,13 +62,7 @@ describe.each(DATABASE_KINDS)("on %s", (kind: TestDatabaseKind) => {
 
   describe("buildSnapshot on a large configuration", () => {
     it("reads every page and yields to the event loop while it builds", async () => {
-      let turns = 0;
-      let ticking = true;
-      const tick = () => {
-        turns++;
-        if (ticking) setImmediate(tick);
-      };
-      setImmediate(tick);
+      const loop = startLoopTurnCounter();
       const snapshot = await buildSnapshot({
         db: database.db,
         openCredential: (sealed, id) => box.open(sealed, id),
@@ -76,7 +71,7 @@ describe.each(DATABASE_KINDS)("on %s", (kind: TestDatabaseKind) => {
         version: 1,
         now: Date.now(),
       });
-      ticking = false;
+      const turns = loop.stop();
       expect(snapshot.providerIds.size).toBe(PROVIDERS);
       expect(snapshot.groupsBySlug.get(groupSlugKey(bigGroup.tenantId, "big"))?.members.length).toBe(
         PROVIDERS,
