@@ -103,7 +103,7 @@ async function backdateOneLog(dataDir: string): Promise<string> {
   return `request_logs_p${day.replaceAll("-", "")}`;
 }
 
-describe("npm run migrate-db: embedded -> PostgreSQL", { timeout: 180_000 }, () => {
+describe("npm run migrate-db: embedded -> PostgreSQL", { timeout: 400_000 }, () => {
   it("keeps gateway keys, sealed credentials and history; refuses a non-empty target unless --force", async () => {
     upstream = await startMockUpstream();
     const dataDir = mkdtempSync(path.join(tmp, "embedded-"));
@@ -174,6 +174,14 @@ describe("npm run migrate-db: embedded -> PostgreSQL", { timeout: 180_000 }, () 
     } finally {
       await proc.stop();
     }
+
+    // PostgreSQL → PostgreSQL (one read-only snapshot of a source that could keep serving).
+    const second = await createEmptyPostgresDatabase("migrate");
+    const copied = await ops(["migrate-db", "--to", second], { DATABASE_URL: target, SECRET_KEY: secret });
+    expect(copied.code, copied.err).toBe(0);
+    expect(copied.out).toMatch(/^request_logs: 3 rows/m);
+    expect(copied.out).toMatch(/^groups: 2 rows/m);
+    expect(copied.out).toMatch(/SECRET_KEY set to the SECRET_KEY you ran this with/);
   });
 
   it("refuses a target that is not a postgres:// URL, and the database it already uses", async () => {
