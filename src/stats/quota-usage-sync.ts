@@ -84,6 +84,7 @@ export async function syncQuotaUsage(deps: QuotaUsageSyncDeps): Promise<number> 
           ids.map((id) => sql`${id}::uuid`),
           sql`, `,
         )}) and created_at >= ${iso(Math.min(windows.month.startMs, windows.day.startMs))}::timestamptz
+          and source <> 'replay'
         group by key_id`,
   );
   const amounts: CounterAmount[] = [];
