@@ -31,8 +31,8 @@ import { ReplayResponse, type ReplaySink } from "./replay-response";
  * client's request (attempts, provider credential injection, provider caps, timeouts, the outbound
  * guard, streaming, the log row and its capture), admitted differently:
  * - no gateway key is presented: the replay acts for the admin who asked (the admin API checked the
- *   role and tenant), so the original key's rate limit, concurrency cap, quota and model allow-list
- *   do not apply and nothing is charged to it; the row names the original key for reference;
+ *   role and tenant), so the original key's rate limit, concurrency cap, quota (and its tenant's)
+ *   and model allow-list do not apply and nothing is charged; the row names the original key;
  * - `{ group }`: the group's normal balancing (health, strategy, model routing, failover) and its rate
  *   limit; session affinity is not consulted or updated (a replay must not move a client's session);
  * - `{ provider }`: that provider only, one attempt, whatever its health, with its membership's alias
@@ -125,6 +125,8 @@ function replayKey(spec: ReplaySpec): SnapshotKey {
     capture: "all",
     allowedModels: null,
     quota: null,
+    // Replays are left out of quotas, the tenant's included (statistics and quota sync skip their rows).
+    tenantQuota: null,
   };
 }
 
