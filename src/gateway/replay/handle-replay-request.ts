@@ -166,6 +166,7 @@ function providerGroup(
     routesByModel: member.modelMap !== null,
     modelCatalog: null,
     affinity: null,
+    hashHeader: null,
     usesLatency: false,
   };
 }
