@@ -27,9 +27,11 @@ export function CopyCurlMenu({ logId }: { logId: string }) {
   const t = useT();
   async function copy(target: (typeof TARGETS)[number]) {
     try {
-      const command = selectCurl(await apiGet<unknown>(endpoints.logCurl(logId), { query: { target } }));
-      if (await copyText(command)) toast.success(t("debug.curlCopied"));
-      else toast.error(t("common.copyFailed"));
+      const curl = selectCurl(await apiGet<unknown>(endpoints.logCurl(logId)));
+      const command = target === "gateway" ? curl.gateway : curl.upstream?.command;
+      if (command === undefined) toast.error(t("debug.curlNoUpstream"));
+      else if (!(await copyText(command))) toast.error(t("common.copyFailed"));
+      else toast.success(t(curl.bodyTruncated ? "debug.curlCopiedTruncated" : "debug.curlCopied"));
     } catch (error) {
       toast.error(describeError(t, error));
     }

@@ -27,11 +27,14 @@ export function parseJsonInput(text: string): JsonInput {
   }
 }
 
-/** Header overrides must be an object of strings; returns the names of the values that are not. */
+/**
+ * Header overrides must be an object of strings (null removes a header); returns the names of the
+ * values that are neither, or null when it is no object at all.
+ */
 export function nonStringHeaders(value: unknown): string[] | null {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
   return Object.entries(value)
-    .filter(([, v]) => typeof v !== "string")
+    .filter(([, v]) => typeof v !== "string" && v !== null)
     .map(([name]) => name);
 }
 

@@ -28,9 +28,9 @@ import { selectGroups } from "../groups/group-api";
 import { selectProviders } from "../providers/provider-api";
 import { useApiQuery } from "../use-api-query";
 import { nonStringHeaders, parseJsonInput, prettyJson, type JsonInput } from "./json-input";
-import type { ReplayEvent, ReplayRequest, ReplayResult, ReplayTarget } from "./log-debug-api";
+import type { ReplayRequest, ReplayResult, ReplayTarget } from "./log-debug-api";
 import { ReplayOutput } from "./replay-output";
-import { sendReplay } from "./replay-stream";
+import { NO_PROGRESS, sendReplay, type ReplayProgress } from "./replay-stream";
 
 /** The target select's value: `g:{slug}` for a group, `p:{id}` for one provider. */
 function targetOf(value: string): ReplayTarget {
@@ -65,8 +65,8 @@ export function ReplayDialog({ log, open, onOpenChange }: DialogOpenProps & { lo
 
 type Phase =
   | { name: "editing" }
-  | { name: "sending"; events: ReplayEvent[] }
-  | { name: "done"; events: ReplayEvent[]; result: ReplayResult };
+  | { name: "sending"; progress: ReplayProgress }
+  | { name: "done"; result: ReplayResult };
 
 function ReplayForm({ log }: { log: LogDetail }) {
   const t = useT();
@@ -80,7 +80,8 @@ function ReplayForm({ log }: { log: LogDetail }) {
   const [model, setModel] = useState("");
   const [bodyText, setBodyText] = useState(originalBody);
   const [headersText, setHeadersText] = useState("{}");
-  const [stream, setStream] = useState(log.streamed);
+  // Live by default: a streamed answer shows as it arrives, a plain one line by line.
+  const [stream, setStream] = useState(true);
   const [errors, setErrors] = useState<{ body?: string; headers?: string; target?: string }>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>({ name: "editing" });
@@ -103,7 +104,7 @@ function ReplayForm({ log }: { log: LogDetail }) {
       if (wrong === null) next.headers = t("debug.headersObject");
       else if (wrong.length > 0) next.headers = t("debug.headersStrings", { names: wrong.join(", ") });
       else if (Object.keys(headers.value as object).length > 0)
-        overrides.headers = headers.value as Record<string, string>;
+        overrides.headers = headers.value as Record<string, string | null>;
     }
     if (model.trim()) overrides.model = model.trim();
     setErrors(next);
@@ -118,19 +119,15 @@ function ReplayForm({ log }: { log: LogDetail }) {
     if (!request) return;
     const controller = new AbortController();
     abort.current = controller;
-    const events: ReplayEvent[] = [];
-    setPhase({ name: "sending", events });
+    setPhase({ name: "sending", progress: NO_PROGRESS });
     try {
       const result = await sendReplay(
         endpoints.logReplay(log.id),
         request,
-        (received) => {
-          events.push(received);
-          setPhase({ name: "sending", events: [...events] });
-        },
+        (progress) => setPhase({ name: "sending", progress }),
         controller.signal,
       );
-      setPhase({ name: "done", events, result });
+      setPhase({ name: "done", result });
     } catch (error) {
       setPhase({ name: "editing" });
       if (controller.signal.aborted) return;
@@ -228,7 +225,7 @@ function ReplayForm({ log }: { log: LogDetail }) {
       {phase.name !== "editing" && (
         <ReplayOutput
           originalId={log.id}
-          events={phase.events}
+          progress={phase.name === "sending" ? phase.progress : undefined}
           result={phase.name === "done" ? phase.result : undefined}
         />
       )}

@@ -7,47 +7,48 @@ import { Button } from "@/components/ui/button";
 import { useI18n } from "@/i18n/i18n-provider";
 import { formatMs } from "../observability/format-metrics";
 import { prettyJson } from "./json-input";
-import type { ReplayEvent, ReplayResult } from "./log-debug-api";
-import { eventDeltaText } from "./replay-stream";
+import type { ReplayResult } from "./log-debug-api";
+import { eventDeltaText, type ReplayProgress } from "./replay-stream";
+
+const PRE = "max-h-64 overflow-auto rounded-md bg-muted p-3 font-mono text-xs break-all whitespace-pre-wrap";
 
 /** The diff page comparing log `a` with log `b`. */
 export function diffHref(a: string, b: string): string {
   return `/logs/diff?${new URLSearchParams({ a, b }).toString()}`;
 }
 
-function bodyText(body: unknown): string {
-  if (body === undefined || body === null) return "";
-  return typeof body === "string" ? prettyJson(body) : JSON.stringify(body, null, 2);
-}
-
 /**
- * A replay's answer: the events and the text they carry as they stream in, then the status, timings,
- * headers and body, with the way to the diff against the original.
+ * A replay's answer: status and headers as soon as they arrive, the events (and the text they carry)
+ * or the body as they stream in, then the timings and the way to the diff against the original.
  */
 export function ReplayOutput({
   originalId,
-  events,
+  progress,
   result,
 }: {
   originalId: string;
-  events: readonly ReplayEvent[];
+  /** What has arrived so far, while a streamed replay runs. */
+  progress: ReplayProgress | undefined;
   result: ReplayResult | undefined;
 }) {
   const { t, locale } = useI18n();
-  const allEvents = result?.events && result.events.length > 0 ? result.events : events;
-  const text = allEvents.map((event) => eventDeltaText(event.data)).join("");
-  const body = result ? bodyText(result.body) : "";
-  const ok = result ? result.status >= 200 && result.status < 400 : false;
+  const status = result?.status ?? progress?.head?.status;
+  const headers = result?.headers ?? progress?.head?.headers ?? {};
+  const events = result ? (result.events ?? []) : (progress?.events ?? []);
+  const text = events.map((event) => eventDeltaText(event.data)).join("");
+  const body = result ? (result.body === null ? "" : prettyJson(result.body)) : (progress?.text ?? "");
+  const ok = status !== undefined && status >= 200 && status < 400;
   return (
     <section className="flex flex-col gap-3 border-t pt-4" data-testid="replay-output" aria-live="polite">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h3 className="flex items-center gap-2 text-sm font-semibold">
           {t("debug.answer")}
-          {result ? (
+          {status !== undefined && (
             <Badge variant={ok ? "success" : "destructive"} data-testid="replay-status">
-              {result.status}
+              {status}
             </Badge>
-          ) : (
+          )}
+          {!result && (
             <span className="inline-flex items-center gap-1 text-xs font-normal text-muted-foreground">
               <LoaderCircleIcon className="size-3.5 animate-spin" aria-hidden />
               {t("debug.receiving", { count: events.length })}
@@ -66,28 +67,27 @@ export function ReplayOutput({
       {result && (
         <p className="text-xs text-muted-foreground tabular-nums">
           {t("debug.timings", {
-            ttfb: formatMs(locale, result.timings.ttfbMs ?? null),
-            total: formatMs(locale, result.timings.totalMs ?? null),
+            ttfb: formatMs(locale, result.timings.ttfbMs),
+            total: formatMs(locale, result.timings.totalMs),
+            attempts: result.timings.attempts.length,
           })}
+          {result.truncated && ` · ${t("logs.truncated")}`}
         </p>
       )}
-      {allEvents.length > 0 && (
+      {events.length > 0 && (
         <>
           <p className="text-xs text-muted-foreground">{t("debug.streamText")}</p>
-          <pre
-            className="max-h-48 overflow-auto rounded-md bg-muted p-3 font-mono text-xs break-all whitespace-pre-wrap"
-            data-testid="replay-text"
-          >
+          <pre className={PRE} data-testid="replay-text">
             {text || " "}
           </pre>
           <details className="text-xs">
             <summary className="cursor-pointer text-muted-foreground">
-              {t("debug.events", { count: allEvents.length })}
+              {t("debug.events", { count: events.length })}
             </summary>
             <ol className="mt-2 max-h-48 overflow-auto rounded-md bg-muted p-3 font-mono break-all">
-              {allEvents.map((event, index) => (
+              {events.map((event, index) => (
                 <li key={index}>
-                  {event.event && <span className="text-muted-foreground">{event.event} </span>}
+                  <span className="text-muted-foreground">{event.event} </span>
                   {event.data}
                 </li>
               ))}
@@ -95,21 +95,18 @@ export function ReplayOutput({
           </details>
         </>
       )}
-      {result && body && (
-        <pre
-          className="max-h-64 overflow-auto rounded-md bg-muted p-3 font-mono text-xs break-all whitespace-pre-wrap"
-          data-testid="replay-body"
-        >
+      {body && (
+        <pre className={PRE} data-testid="replay-body">
           {body}
         </pre>
       )}
-      {result && Object.keys(result.headers).length > 0 && (
+      {Object.keys(headers).length > 0 && (
         <details className="text-xs">
           <summary className="cursor-pointer text-muted-foreground">
-            {t("debug.responseHeaders", { count: Object.keys(result.headers).length })}
+            {t("debug.responseHeaders", { count: Object.keys(headers).length })}
           </summary>
           <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 font-mono">
-            {Object.entries(result.headers).map(([name, value]) => (
+            {Object.entries(headers).map(([name, value]) => (
               <div key={name} className="contents">
                 <dt className="text-muted-foreground">{name}</dt>
                 <dd className="break-all">{value}</dd>

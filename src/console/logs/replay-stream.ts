@@ -1,61 +1,80 @@
 import { ApiError, BAD_RESPONSE, NETWORK_ERROR, toApiError } from "../api-client";
 import { withTenantHeader } from "../tenant-choice";
-import { selectReplay, type ReplayEvent, type ReplayRequest, type ReplayResult } from "./log-debug-api";
+import {
+  replayStreamLineSchema,
+  selectReplay,
+  type ReplayEvent,
+  type ReplayRequest,
+  type ReplayResult,
+  type ReplayStreamLine,
+} from "./log-debug-api";
 
 /**
- * Sends a replay and reads its answer as it arrives. A streamed replay answers an event stream (or
- * NDJSON): every upstream event is handed to `onEvent` at once, and the last message carrying the
- * replay's `logId` is the result. A non-streamed replay answers one JSON object.
+ * Sends a replay and reads its answer. Streamed, the API answers NDJSON (`head`, then `event`s or
+ * text `chunk`s as the upstream sends them, then `end` with the timings): each line updates the
+ * progress the dialog draws live. Not streamed, it answers one JSON document.
  */
 
-/** Splits an event stream into events as text arrives in arbitrary pieces. */
-export function createSseParser(onEvent: (event: ReplayEvent) => void): {
-  push: (text: string) => void;
-  end: () => void;
-} {
-  let buffer = "";
-  const flush = (block: string) => {
-    let event: string | undefined;
-    const data: string[] = [];
-    for (const line of block.split("\n")) {
-      if (line === "" || line.startsWith(":")) continue;
-      const colon = line.indexOf(":");
-      const field = colon === -1 ? line : line.slice(0, colon);
-      let value = colon === -1 ? "" : line.slice(colon + 1);
-      if (value.startsWith(" ")) value = value.slice(1);
-      if (field === "event") event = value;
-      else if (field === "data") data.push(value);
-    }
-    if (data.length > 0 || event !== undefined) onEvent({ event, data: data.join("\n") });
-  };
-  return {
-    push(text) {
-      // Normalised on the whole buffer: a \r\n may arrive split across two pieces.
-      buffer = (buffer + text).replaceAll("\r\n", "\n");
-      let end = buffer.indexOf("\n\n");
-      while (end !== -1) {
-        flush(buffer.slice(0, end));
-        buffer = buffer.slice(end + 2);
-        end = buffer.indexOf("\n\n");
-      }
-    },
-    end() {
-      if (buffer.trim() !== "") flush(buffer);
-      buffer = "";
-    },
-  };
+/** What has arrived of a streamed replay so far. */
+export interface ReplayProgress {
+  readonly head: Extract<ReplayStreamLine, { type: "head" }> | null;
+  readonly events: readonly ReplayEvent[];
+  /** The text chunks of an answer that is not an event stream, joined. */
+  readonly text: string;
+  readonly end: Extract<ReplayStreamLine, { type: "end" }> | null;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
+export const NO_PROGRESS: ReplayProgress = { head: null, events: [], text: "", end: null };
+
+/** The progress after one more line of the stream. */
+export function applyStreamLine(progress: ReplayProgress, line: ReplayStreamLine): ReplayProgress {
+  switch (line.type) {
+    case "head":
+      return { ...progress, head: line };
+    case "event":
+      return { ...progress, events: [...progress.events, { event: line.event, data: line.data }] };
+    case "chunk":
+      return { ...progress, text: progress.text + line.text };
+    case "end":
+      return { ...progress, end: line };
   }
 }
 
-function isResult(value: unknown): boolean {
-  return typeof value === "object" && value !== null && "logId" in value && "status" in value;
+/** The finished stream as the one-document answer (null until both `head` and `end` arrived). */
+export function resultOf(progress: ReplayProgress): ReplayResult | null {
+  const { head, end } = progress;
+  if (!head || !end) return null;
+  const sse =
+    (head.headers["content-type"] ?? "").startsWith("text/event-stream") || progress.events.length > 0;
+  return {
+    logId: head.logId,
+    replayOf: head.replayOf,
+    status: head.status,
+    headers: head.headers,
+    body: sse ? null : progress.text,
+    events: sse ? [...progress.events] : null,
+    truncated: end.truncated,
+    timings: end.timings,
+  };
+}
+
+/** Splits text arriving in arbitrary pieces into whole lines. */
+export function createLineReader(onLine: (line: string) => void): {
+  push: (text: string) => void;
+  end: () => void;
+} {
+  let rest = "";
+  return {
+    push(text) {
+      const parts = (rest + text).split("\n");
+      rest = parts.pop() ?? "";
+      for (const line of parts) if (line.trim()) onLine(line);
+    },
+    end() {
+      if (rest.trim()) onLine(rest);
+      rest = "";
+    },
+  };
 }
 
 /**
@@ -64,7 +83,12 @@ function isResult(value: unknown): boolean {
  * cannot import).
  */
 export function eventDeltaText(data: string): string {
-  const json = parseJson(data);
+  let json: unknown;
+  try {
+    json = JSON.parse(data) as unknown;
+  } catch {
+    return "";
+  }
   if (typeof json !== "object" || json === null) return "";
   const record = json as { delta?: unknown; choices?: unknown };
   const delta = record.delta;
@@ -79,11 +103,19 @@ export function eventDeltaText(data: string): string {
   return "";
 }
 
-/** Sends the replay; resolves with its result, calling `onEvent` for each streamed event first. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends the replay; resolves with its result, calling `onProgress` as a streamed answer arrives. */
 export async function sendReplay(
   path: string,
   request: ReplayRequest,
-  onEvent: (event: ReplayEvent) => void,
+  onProgress: (progress: ReplayProgress) => void,
   signal?: AbortSignal,
 ): Promise<ReplayResult> {
   let response: Response;
@@ -91,7 +123,7 @@ export async function sendReplay(
     response = await fetch(path, {
       method: "POST",
       headers: withTenantHeader({
-        accept: request.stream ? "text/event-stream, application/json" : "application/json",
+        accept: request.stream ? "application/x-ndjson, application/json" : "application/json",
         "content-type": "application/json",
       }),
       body: JSON.stringify(request),
@@ -104,48 +136,33 @@ export async function sendReplay(
     throw new ApiError(0, NETWORK_ERROR, error instanceof Error ? error.message : "Network request failed");
   }
   const type = response.headers.get("content-type") ?? "";
-  if (!response.ok || !response.body || type.startsWith("application/json")) {
+  if (!response.ok || !response.body || !type.includes("ndjson")) {
     const text = await response.text();
     const parsed = text ? parseJson(text) : undefined;
     if (!response.ok) throw toApiError(response.status, parsed, text);
     return selectReplay(parsed);
   }
-  let result: ReplayResult | undefined;
-  const take = (event: ReplayEvent) => {
-    const json = parseJson(event.data);
-    if (isResult(json)) result = selectReplay(json);
-    else onEvent(event);
-  };
-  const ndjson = type.includes("ndjson");
-  const parser = ndjson ? null : createSseParser(take);
-  let lines = "";
+  let progress = NO_PROGRESS;
+  let bad = false;
+  const lines = createLineReader((line) => {
+    const parsed = replayStreamLineSchema.safeParse(parseJson(line));
+    if (!parsed.success) {
+      bad = true;
+      return;
+    }
+    progress = applyStreamLine(progress, parsed.data);
+    onProgress(progress);
+  });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    if (parser) parser.push(value);
-    else {
-      lines += value;
-      const parts = lines.split("\n");
-      lines = parts.pop() ?? "";
-      for (const line of parts) if (line.trim()) take(ndjsonEvent(line));
-    }
+    lines.push(value);
   }
-  parser?.end();
-  if (lines.trim()) take(ndjsonEvent(lines));
-  if (!result) throw new ApiError(response.status, BAD_RESPONSE, "The replay stream ended without a result.");
+  lines.end();
+  const result = resultOf(progress);
+  if (!result || bad) {
+    throw new ApiError(response.status, BAD_RESPONSE, "The replay stream ended early or was malformed.");
+  }
   return result;
-}
-
-/** One NDJSON line as an event: `{event, data}` objects as they are, anything else as its text. */
-function ndjsonEvent(line: string): ReplayEvent {
-  const json = parseJson(line);
-  if (typeof json === "object" && json !== null && "data" in json) {
-    const { event, data } = json as { event?: unknown; data?: unknown };
-    return {
-      event: typeof event === "string" ? event : undefined,
-      data: typeof data === "string" ? data : JSON.stringify(data),
-    };
-  }
-  return { data: line };
 }

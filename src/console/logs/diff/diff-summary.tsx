@@ -1,14 +1,12 @@
 "use client";
 
 import type { ReactNode } from "react";
-import type { LogDetail } from "@/contracts/logs";
 import { Badge } from "@/components/ui/badge";
-import { cn } from "@/components/ui/cn";
 import { useI18n } from "@/i18n/i18n-provider";
 import { formatDateTime } from "../../format";
 import { formatMs } from "../../observability/format-metrics";
-import type { LogDiffView } from "../log-debug-api";
-import { StatusBadge } from "../status-badge";
+import { AttemptTimeline } from "../attempt-timeline";
+import type { DiffSide, LogDiffView } from "../log-debug-api";
 
 /** "+12 ms" / "−3 ms" from A to B; empty when either is missing or they are equal. */
 function delta(locale: string, a: number | null, b: number | null): string {
@@ -16,9 +14,28 @@ function delta(locale: string, a: number | null, b: number | null): string {
   return `${b > a ? "+" : "−"}${formatMs(locale, Math.abs(b - a))}`;
 }
 
+function StatusPill({ side }: { side: DiffSide }) {
+  const variant =
+    side.status >= 200 && side.status < 400
+      ? "success"
+      : side.status >= 500 || side.status === 0
+        ? "destructive"
+        : "warning";
+  return (
+    <span className="inline-flex flex-wrap items-center gap-1">
+      <Badge variant={variant} className="tabular-nums">
+        {side.status || "—"}
+      </Badge>
+      {side.errorCode && (
+        <span className="font-mono text-[11px] text-muted-foreground">{side.errorCode}</span>
+      )}
+    </span>
+  );
+}
+
 function Row({ label, a, b, note }: { label: string; a: ReactNode; b: ReactNode; note?: string }) {
   return (
-    <tr className="border-b last:border-b-0 align-top">
+    <tr className="border-b align-top last:border-b-0">
       <th scope="row" className="px-3 py-1.5 text-left font-normal text-muted-foreground">
         {label}
       </th>
@@ -32,18 +49,23 @@ function Row({ label, a, b, note }: { label: string; a: ReactNode; b: ReactNode;
 }
 
 /** The two requests side by side: what they were, the status each got, and their timings. */
-export function DiffSummary({ a, b, diff }: { a: LogDetail; b: LogDetail; diff: LogDiffView }) {
+export function DiffSummary({ diff }: { diff: LogDiffView }) {
   const { t, locale } = useI18n();
-  const heading = (log: LogDetail, letter: string) => (
+  const { a, b } = diff;
+  const heading = (side: DiffSide, letter: string) => (
     <span className="flex flex-wrap items-center gap-2">
       {letter}
-      <Badge variant={log.source === "replay" ? "secondary" : "outline"}>
-        {t(`debug.source_${log.source}`)}
+      <Badge variant={side.source === "replay" ? "secondary" : "outline"}>
+        {t(`debug.source_${side.source}`)}
       </Badge>
     </span>
   );
-  const ta = diff.timings.a;
-  const tb = diff.timings.b;
+  const request = (which: "a" | "b") =>
+    diff.request ? (
+      <code className="text-xs">{`${diff.request.method[which]} ${diff.request.path[which]}`}</code>
+    ) : (
+      "—"
+    );
   return (
     <div className="overflow-x-auto rounded-md border">
       <table
@@ -58,49 +80,58 @@ export function DiffSummary({ a, b, diff }: { a: LogDetail; b: LogDetail; diff: 
         </colgroup>
         <thead>
           <tr className="border-b text-left">
-            <th className="px-3 py-2" />
+            <td className="px-3 py-2" />
             <th className="px-3 py-2 font-semibold">{heading(a, "A")}</th>
             <th className="px-3 py-2 font-semibold">{heading(b, "B")}</th>
           </tr>
         </thead>
         <tbody>
-          <Row
-            label={t("debug.request")}
-            a={<code className="text-xs">{`${a.method} ${a.path}`}</code>}
-            b={<code className="text-xs">{`${b.method} ${b.path}`}</code>}
-          />
+          <Row label={t("debug.request")} a={request("a")} b={request("b")} />
           <Row
             label={t("logs.time")}
             a={formatDateTime(locale, a.createdAt)}
             b={formatDateTime(locale, b.createdAt)}
           />
-          <Row label={t("logs.group")} a={a.groupSlug ?? "—"} b={b.groupSlug ?? "—"} />
           <Row label={t("logs.provider")} a={a.providerName ?? "—"} b={b.providerName ?? "—"} />
           <Row label={t("logs.model")} a={a.model ?? "—"} b={b.model ?? "—"} />
-          <Row
-            label={t("logs.status")}
-            a={<StatusBadge log={{ ...a, status: diff.status.a }} />}
-            b={
-              <span className={cn(diff.status.a !== diff.status.b && "font-semibold")}>
-                <StatusBadge log={{ ...b, status: diff.status.b }} />
-              </span>
-            }
-          />
+          <Row label={t("logs.status")} a={<StatusPill side={a} />} b={<StatusPill side={b} />} />
           <Row
             label={t("logs.ttfb")}
-            a={formatMs(locale, ta.ttfbMs)}
-            b={formatMs(locale, tb.ttfbMs)}
-            note={delta(locale, ta.ttfbMs, tb.ttfbMs)}
+            a={formatMs(locale, a.timings.ttfbMs)}
+            b={formatMs(locale, b.timings.ttfbMs)}
+            note={delta(locale, a.timings.ttfbMs, b.timings.ttfbMs)}
           />
           <Row
             label={t("logs.duration")}
-            a={formatMs(locale, ta.totalMs)}
-            b={formatMs(locale, tb.totalMs)}
-            note={delta(locale, ta.totalMs, tb.totalMs)}
+            a={formatMs(locale, a.timings.totalMs)}
+            b={formatMs(locale, b.timings.totalMs)}
+            note={delta(locale, a.timings.totalMs, b.timings.totalMs)}
           />
-          <Row label={t("debug.attemptsRow")} a={ta.attempts} b={tb.attempts} />
+          <Row label={t("debug.attemptsRow")} a={a.timings.attempts.length} b={b.timings.attempts.length} />
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/** The attempt timelines of A and B next to each other. */
+export function TimingsSideBySide({ diff }: { diff: LogDiffView }) {
+  const t = useI18n().t;
+  return (
+    <div className="grid gap-6 md:grid-cols-2" data-testid="diff-timings">
+      {(["a", "b"] as const).map((which) => {
+        const side = diff[which];
+        return (
+          <div key={which} className="flex min-w-0 flex-col gap-2">
+            <h4 className="text-xs font-semibold">{which.toUpperCase()}</h4>
+            {side.timings.attempts.length === 0 ? (
+              <p className="text-sm text-muted-foreground">{t("logs.noAttempts")}</p>
+            ) : (
+              <AttemptTimeline attempts={side.timings.attempts} totalMs={side.timings.totalMs} />
+            )}
+          </div>
+        );
+      })}
     </div>
   );
 }

@@ -3,35 +3,50 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { ArrowLeftIcon, GitCompareArrowsIcon } from "lucide-react";
-import { logDetailSchema, type LogDetail } from "@/contracts/logs";
 import { Button } from "@/components/ui/button";
-import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useT } from "@/i18n/i18n-provider";
-import { readOne } from "../../api-client";
 import { describeError } from "../../describe-error";
 import { endpoints } from "../../endpoints";
 import { ErrorState } from "../../error-state";
 import { useApiQuery } from "../../use-api-query";
-import { selectDiff } from "../log-debug-api";
+import { selectDiff, type LogDiffView } from "../log-debug-api";
 import { BodyDiff } from "./body-diff-view";
-import { DiffSummary } from "./diff-summary";
+import { DiffSummary, TimingsSideBySide } from "./diff-summary";
 import { HeaderDiffTable } from "./header-diff-table";
 
-function selectDetail(body: unknown): LogDetail {
-  return readOne(body, logDetailSchema);
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
+function Section({
+  title,
+  description,
+  testId,
+  children,
+}: {
+  title: string;
+  description?: string;
+  testId?: string;
+  children: ReactNode;
+}) {
   return (
-    <Card>
+    <Card data-testid={testId}>
       <CardHeader>
         <CardTitle>{title}</CardTitle>
+        {description && <CardDescription>{description}</CardDescription>}
       </CardHeader>
-      <CardContent>{children}</CardContent>
+      <CardContent className="flex flex-col gap-4">{children}</CardContent>
     </Card>
+  );
+}
+
+function Truncated({ flags }: { flags: { a: boolean; b: boolean } }) {
+  const t = useT();
+  if (!flags.a && !flags.b) return null;
+  return (
+    <p className="text-xs text-muted-foreground">
+      {t("debug.truncatedSides", { sides: [flags.a && "A", flags.b && "B"].filter(Boolean).join(", ") })}
+    </p>
   );
 }
 
@@ -64,19 +79,11 @@ export function LogDiffPage({ a, b }: { a: string | undefined; b: string | undef
 
 function DiffBody({ a, b }: { a: string; b: string }) {
   const t = useT();
-  const logA = useApiQuery(endpoints.log(a), selectDetail);
-  const logB = useApiQuery(endpoints.log(b), selectDetail);
-  const diff = useApiQuery(endpoints.logDiff(a, b), selectDiff);
-  const failed = [logA, logB, diff].find((query) => query.error && !query.data);
-  if (failed?.error) {
-    return (
-      <ErrorState
-        message={describeError(t, failed.error)}
-        onRetry={() => [logA, logB, diff].forEach((query) => query.reload())}
-      />
-    );
+  const query = useApiQuery(endpoints.logDiff(a, b), selectDiff);
+  if (query.error && !query.data) {
+    return <ErrorState message={describeError(t, query.error)} onRetry={query.reload} />;
   }
-  if (!logA.data || !logB.data || !diff.data) {
+  if (!query.data) {
     return (
       <div className="flex flex-col gap-4">
         <Skeleton className="h-56 w-full" />
@@ -85,15 +92,43 @@ function DiffBody({ a, b }: { a: string; b: string }) {
       </div>
     );
   }
+  return <DiffSections diff={query.data} />;
+}
+
+function DiffSections({ diff }: { diff: LogDiffView }) {
+  const t = useT();
   return (
     <div className="flex flex-col gap-6" data-testid="log-diff">
-      <DiffSummary a={logA.data} b={logB.data} diff={diff.data} />
-      <Section title={t("debug.headersTitle")}>
-        <HeaderDiffTable diff={diff.data.headers} />
+      <DiffSummary diff={diff} />
+      <Section title={t("debug.timingsTitle")}>
+        <TimingsSideBySide diff={diff} />
       </Section>
-      <Section title={t("debug.bodyTitle")}>
-        <BodyDiff diff={diff.data.body} />
-      </Section>
+      {diff.response ? (
+        <Section title={t("debug.responseTitle")} testId="diff-response">
+          <h4 className="text-xs font-semibold">{t("debug.headersTitle")}</h4>
+          <HeaderDiffTable diff={diff.response.headers} />
+          <h4 className="text-xs font-semibold">{t("debug.bodyTitle")}</h4>
+          <BodyDiff diff={diff.response.body} />
+          <Truncated flags={diff.response.truncated} />
+        </Section>
+      ) : (
+        <p className="text-sm text-muted-foreground">
+          {diff.responseWithheld ? t("debug.responseWithheld") : t("debug.notCapturedSides")}
+        </p>
+      )}
+      {diff.request && (
+        <Section
+          title={t("debug.requestTitle")}
+          description={t("debug.requestDescription")}
+          testId="diff-request"
+        >
+          <h4 className="text-xs font-semibold">{t("debug.headersTitle")}</h4>
+          <HeaderDiffTable diff={diff.request.headers} />
+          <h4 className="text-xs font-semibold">{t("debug.bodyTitle")}</h4>
+          <BodyDiff diff={diff.request.body} />
+          <Truncated flags={diff.request.truncated} />
+        </Section>
+      )}
     </div>
   );
 }
