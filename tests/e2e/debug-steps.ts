@@ -129,7 +129,7 @@ export async function findPickAndCopy(flow: ConsoleFlow): Promise<void> {
   const rows = page.getByTestId("log-row");
   await expect.poll(() => rows.count(), { timeout: 15_000, interval: 500 }).toBe(4);
   await page.getByRole("combobox", { name: "Source" }).click();
-  await page.getByRole("option", { name: "Replays" }).click();
+  await page.getByRole("option", { name: "Replays", exact: true }).click();
   await expect.poll(() => rows.count()).toBe(1);
   expect(await rows.first().textContent()).toContain("Replay");
   // Originals only again, then one key: the four requests sent with it.

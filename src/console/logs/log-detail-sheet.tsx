@@ -119,7 +119,10 @@ function DetailBody({ id }: { id: string }) {
                   {body && ` · ${formatCount(locale, body.bytes)} B`}
                   {body?.truncated && ` · ${t("logs.truncated")}`}
                 </p>
-                <pre className="max-h-64 overflow-auto rounded-md bg-muted p-3 font-mono text-xs break-all whitespace-pre-wrap">
+                <pre
+                  className="max-h-64 overflow-auto rounded-md bg-muted p-3 font-mono text-xs break-all whitespace-pre-wrap"
+                  tabIndex={0}
+                >
                   {body ? body.text || " " : t("logs.notCaptured")}
                 </pre>
               </div>

@@ -10,6 +10,7 @@ import { prettyJson } from "./json-input";
 import type { ReplayResult } from "./log-debug-api";
 import { eventDeltaText, type ReplayProgress } from "./replay-stream";
 
+// Scrollable regions take focus so they can be scrolled from the keyboard (axe: scrollable-region-focusable).
 const PRE = "max-h-64 overflow-auto rounded-md bg-muted p-3 font-mono text-xs break-all whitespace-pre-wrap";
 
 /** The diff page comparing log `a` with log `b`. */
@@ -77,14 +78,17 @@ export function ReplayOutput({
       {events.length > 0 && (
         <>
           <p className="text-xs text-muted-foreground">{t("debug.streamText")}</p>
-          <pre className={PRE} data-testid="replay-text">
+          <pre className={PRE} data-testid="replay-text" tabIndex={0}>
             {text || " "}
           </pre>
           <details className="text-xs">
             <summary className="cursor-pointer text-muted-foreground">
               {t("debug.events", { count: events.length })}
             </summary>
-            <ol className="mt-2 max-h-48 overflow-auto rounded-md bg-muted p-3 font-mono break-all">
+            <ol
+              className="mt-2 max-h-48 overflow-auto rounded-md bg-muted p-3 font-mono break-all"
+              tabIndex={0}
+            >
               {events.map((event, index) => (
                 <li key={index}>
                   <span className="text-muted-foreground">{event.event} </span>
@@ -96,7 +100,7 @@ export function ReplayOutput({
         </>
       )}
       {body && (
-        <pre className={PRE} data-testid="replay-body">
+        <pre className={PRE} data-testid="replay-body" tabIndex={0}>
           {body}
         </pre>
       )}

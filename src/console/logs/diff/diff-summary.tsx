@@ -67,7 +67,7 @@ export function DiffSummary({ diff }: { diff: LogDiffView }) {
       "—"
     );
   return (
-    <div className="overflow-x-auto rounded-md border">
+    <div className="overflow-x-auto rounded-md border" tabIndex={0}>
       <table
         className="w-full table-fixed text-sm"
         data-testid="diff-summary"

@@ -29,7 +29,7 @@ export function HeaderDiffTable({ diff }: { diff: HeaderDiffView }) {
   return (
     <div className="flex flex-col gap-2">
       {rows.length > 0 && (
-        <div className="overflow-x-auto rounded-md border">
+        <div className="overflow-x-auto rounded-md border" tabIndex={0}>
           <table className="w-full text-xs" aria-label={t("debug.headersTitle")} data-testid="header-diff">
             <thead className="text-left text-muted-foreground">
               <tr className="border-b">

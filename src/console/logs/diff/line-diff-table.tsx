@@ -47,7 +47,7 @@ export function LineDiffTable({
   const rows = sideBySide(lines);
   if (rows.length === 0) return <p className="text-sm text-muted-foreground">{t("debug.nothing")}</p>;
   return (
-    <div className="max-h-[32rem] overflow-auto rounded-md border">
+    <div className="max-h-[32rem] overflow-auto rounded-md border" tabIndex={0}>
       <table className="w-full table-fixed font-mono text-xs" aria-label={label} data-testid={testId}>
         <thead className="sticky top-0 bg-background text-left text-muted-foreground">
           <tr>
