@@ -1,6 +1,7 @@
 import { settingsEn } from "./messages/settings.en";
 import { alertsEn } from "./messages/alerts.en";
 import { healthEn } from "./messages/health.en";
+import { debugEn } from "./messages/debug.en";
 import { logsEn } from "./messages/logs.en";
 import { observeEn, statsEn } from "./messages/observability.en";
 import { importExportEn } from "./messages/import-export.en";
@@ -247,6 +248,7 @@ export const en = {
   observe: observeEn,
   stats: statsEn,
   logs: logsEn,
+  debug: debugEn,
   health: healthEn,
   alerts: alertsEn,
   notFound: {

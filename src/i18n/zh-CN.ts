@@ -1,6 +1,7 @@
 import { settingsZhCN } from "./messages/settings.zh-CN";
 import { alertsZhCN } from "./messages/alerts.zh-CN";
 import { healthZhCN } from "./messages/health.zh-CN";
+import { debugZhCN } from "./messages/debug.zh-CN";
 import { logsZhCN } from "./messages/logs.zh-CN";
 import { observeZhCN, statsZhCN } from "./messages/observability.zh-CN";
 import { importExportZhCN } from "./messages/import-export.zh-CN";
@@ -242,6 +243,7 @@ export const zhCN: Dictionary = {
   observe: observeZhCN,
   stats: statsZhCN,
   logs: logsZhCN,
+  debug: debugZhCN,
   health: healthZhCN,
   alerts: alertsZhCN,
   notFound: {
