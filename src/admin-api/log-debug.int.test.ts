@@ -218,6 +218,29 @@ describe("POST /logs/{id}/replay", () => {
     ids.sseReplay = lines[0]!.type === "head" ? lines[0]!.logId : "";
   });
 
+  it("redacts provider credentials an upstream echoes in the replay answer, streamed or not", async () => {
+    const original = ids.jsonOriginal!;
+    const echo = {
+      mode: "status" as const,
+      status: 200,
+      body: JSON.stringify({ echo: `key was ${CRED_B}` }),
+      headers: { "x-echo": CRED_B },
+    };
+    upB.queueBehaviour(echo);
+    const whole = await admin("POST", `/logs/${original}/replay`, { target: { providerId: ids.b } });
+    expect(whole.status, whole.text).toBe(200);
+    expect(whole.text).not.toContain(CRED_B);
+    expect(replayResultSchema.parse(whole.json).headers["x-echo"]).toBe("[REDACTED]");
+    upB.queueBehaviour(echo);
+    const streamed = await admin("POST", `/logs/${original}/replay`, {
+      target: { providerId: ids.b },
+      stream: true,
+    });
+    expect(streamed.status).toBe(200);
+    expect(streamed.text).toContain("[REDACTED]");
+    expect(streamed.text).not.toContain(CRED_B);
+  });
+
   it("refuses requests that were not captured (409 NOT_CAPTURED), unknown targets, and viewers", async () => {
     const plain = await send("plain", message("not captured"));
     const res = await admin("POST", `/logs/${plain}/replay`, { target: { providerId: ids.b } });
