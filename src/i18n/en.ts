@@ -1,3 +1,4 @@
+import { modelsEn } from "./messages/models.en";
 import { settingsEn } from "./messages/settings.en";
 import { alertsEn } from "./messages/alerts.en";
 import { healthEn } from "./messages/health.en";
@@ -234,8 +235,20 @@ export const en = {
     testConnectFailed: "Could not connect to {name}.",
     testTimeout: "{name} did not answer in time ({ms} ms).",
     testReset: "{name} closed the connection without answering.",
+    fieldRateLimit: "Requests per minute",
+    fieldRateLimitHint: "Across every instance; at the cap the provider is skipped. Empty for no cap.",
+    fieldConcurrency: "Concurrent requests",
+    fieldConcurrencyHint:
+      "In flight across every instance; at the cap the provider is skipped. Empty for no cap.",
+    noCap: "No cap",
+    capInvalid: "Enter a whole number from 1 to {max}, or leave it empty.",
+    fieldModels: "Models served",
+    fieldModelsHint:
+      "One name or glob per line (claude-sonnet-*, gpt-4.1*). Empty: every model. A group membership may narrow it.",
+    openDetail: "Details of {name}",
   },
   groups: groupsEn,
+  models: modelsEn,
   apiKeys: apiKeysEn,
   importExport: importExportEn,
   settings: settingsEn,

@@ -1,3 +1,4 @@
+import { modelsZhCN } from "./messages/models.zh-CN";
 import { settingsZhCN } from "./messages/settings.zh-CN";
 import { alertsZhCN } from "./messages/alerts.zh-CN";
 import { healthZhCN } from "./messages/health.zh-CN";
@@ -229,8 +230,19 @@ export const zhCN: Dictionary = {
     testConnectFailed: "无法连接到 {name}。",
     testTimeout: "{name} 未能及时应答（{ms} 毫秒）。",
     testReset: "{name} 未应答就关闭了连接。",
+    fieldRateLimit: "每分钟请求数",
+    fieldRateLimitHint: "所有实例合计；达到上限时跳过该上游。留空表示不限。",
+    fieldConcurrency: "并发请求数",
+    fieldConcurrencyHint: "所有实例合计的进行中请求；达到上限时跳过该上游。留空表示不限。",
+    noCap: "不限",
+    capInvalid: "请输入 1 到 {max} 之间的整数，或留空。",
+    fieldModels: "支持的模型",
+    fieldModelsHint:
+      "每行一个名称或通配符（claude-sonnet-*、gpt-4.1*）。留空表示所有模型。分组成员可进一步限定。",
+    openDetail: "{name} 的详情",
   },
   groups: groupsZhCN,
+  models: modelsZhCN,
   apiKeys: apiKeysZhCN,
   importExport: importExportZhCN,
   settings: settingsZhCN,
