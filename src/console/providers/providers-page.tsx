@@ -260,11 +260,12 @@ function HealthCell({
   return (
     <Link
       href={`/providers/${id}`}
-      aria-label={label}
       title={label}
       className="inline-flex rounded-md outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
     >
       {state ? <HealthStateBadge state={state} /> : <span className="text-muted-foreground">—</span>}
+      {/* Named by its visible state plus this, so the link says where it goes (label-content-name-match). */}
+      <span className="sr-only">{label}</span>
     </Link>
   );
 }
