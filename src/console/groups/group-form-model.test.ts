@@ -128,8 +128,10 @@ describe("group limits, capture and affinity", () => {
       affinityEnabled: true,
       affinityHeader: "X-Conversation",
       affinityTtlSeconds: "",
+      hashHeader: "X-User-Id",
     };
     expect(settingsToUpdate(values, group)).toEqual({
+      hashHeader: "x-user-id",
       rateLimitPerMinute: 300,
       capture: "errors",
       captureSampleRate: 0.125,
@@ -152,6 +154,7 @@ describe("group limits, capture and affinity", () => {
       captureMaxKib: "0",
       affinityHeader: "bad header",
       affinityTtlSeconds: "5",
+      hashHeader: "a:b",
     };
     const result = groupSettingsSchema.safeParse(bad);
     const byField = Object.fromEntries(
@@ -163,6 +166,7 @@ describe("group limits, capture and affinity", () => {
       captureMaxKib: "Enter a number from 1 to 16384.",
       affinityHeader: "Use letters, digits and - only.",
       affinityTtlSeconds: "Enter a number from 10 to 86400.",
+      hashHeader: "Use letters, digits and - only.",
     });
   });
 });

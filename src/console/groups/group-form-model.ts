@@ -6,7 +6,7 @@ import {
   type Group,
   type GroupUpdateInput,
 } from "@/contracts/groups";
-import { affinitySchema, type Affinity } from "@/contracts/models";
+import { affinitySchema, headerNameSchema, type Affinity } from "@/contracts/models";
 import { STRATEGY_NAMES, type StrategyName } from "@/core/vocabulary/balancing";
 import { CAPTURE_MODES, type CaptureMode } from "@/core/vocabulary/capture";
 import type { Translate } from "@/i18n/types";
@@ -109,6 +109,8 @@ export interface GroupSettingsValues {
   affinityHeader: string;
   /** Sliding stickiness in seconds as typed; empty = the default (300). */
   affinityTtlSeconds: string;
+  /** ip_hash only: the header whose value is hashed instead of the client address; empty = the address. */
+  hashHeader: string;
 }
 
 /** A whole number typed as text within [min, max]; empty allowed when `optional`. */
@@ -154,16 +156,19 @@ export const groupSettingsSchema = z
     affinityEnabled: z.boolean(),
     affinityHeader: z.string(),
     affinityTtlSeconds: wholeText(10, 86_400, true),
+    hashHeader: z.string(),
   })
   .superRefine((values, ctx) => {
-    const header = values.affinityHeader.trim();
-    if (header !== "" && !affinitySchema.shape.header.safeParse(header).success) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["affinityHeader"],
-        message: "must be a valid HTTP header name",
-        params: { rule: "header" },
-      });
+    for (const field of ["affinityHeader", "hashHeader"] as const) {
+      const header = values[field].trim();
+      if (header !== "" && !affinitySchema.shape.header.safeParse(header).success) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: "must be a valid HTTP header name",
+          params: { rule: "header" },
+        });
+      }
     }
     for (const issue of checkGroupTimeouts(values)) {
       ctx.addIssue({
@@ -195,6 +200,7 @@ export function groupToSettingsValues(group: Group): GroupSettingsValues {
     affinityEnabled: group.affinity.enabled,
     affinityHeader: group.affinity.header ?? "",
     affinityTtlSeconds: group.affinity.ttlSeconds === undefined ? "" : String(group.affinity.ttlSeconds),
+    hashHeader: group.hashHeader ?? "",
   };
 }
 
@@ -238,6 +244,9 @@ export function settingsToUpdate(values: GroupSettingsValues, group: Group): Gro
     update.captureMaxBytes = Math.max(256, kib * 1024);
   const affinity = affinityFromValues(values);
   if (!sameAffinity(affinity, group.affinity)) update.affinity = affinity;
+  const hashHeader =
+    values.hashHeader.trim() === "" ? null : headerNameSchema.parse(values.hashHeader.trim());
+  if (hashHeader !== group.hashHeader) update.hashHeader = hashHeader;
   return update;
 }
 

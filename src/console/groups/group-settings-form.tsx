@@ -52,6 +52,7 @@ const SERVER_PATHS: Readonly<Record<string, FieldPath<GroupSettingsValues>>> = {
   "affinity.enabled": "affinityEnabled",
   "affinity.header": "affinityHeader",
   "affinity.ttlSeconds": "affinityTtlSeconds",
+  hashHeader: "hashHeader",
 };
 
 const TIMEOUTS: {
@@ -253,6 +254,17 @@ export function GroupSettingsForm({
               autoComplete="off"
               placeholder={String(DEFAULT_AFFINITY_TTL_SECONDS)}
               {...register("affinityTtlSeconds")}
+            />
+            <InputField
+              label={t("groups.fieldHashHeader")}
+              hint={t("groups.fieldHashHeaderHint")}
+              error={errors.hashHeader?.message}
+              fieldClassName="sm:col-span-2"
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+              placeholder="x-user-id"
+              {...register("hashHeader")}
             />
           </fieldset>
           <FormError>{formError}</FormError>

@@ -172,5 +172,8 @@ export const groupsEn = {
     "Header carrying the client's session id; empty uses x-session-id, then the body's user fields.",
   fieldAffinityTtl: "Stickiness (seconds)",
   fieldAffinityTtlHint: "Sliding; 10 to 86400, empty for 300.",
+  fieldHashHeader: "Client affinity header",
+  fieldHashHeaderHint:
+    "Client IP affinity only: hash this header's value (a user or tenant id) instead of the client address. Empty: the address.",
   rangeInvalid: "Enter a number from {min} to {max}.",
 };

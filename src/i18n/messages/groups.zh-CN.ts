@@ -164,5 +164,8 @@ export const groupsZhCN: Record<keyof typeof groupsEn, string> = {
   fieldAffinityHeaderHint: "携带客户端会话 ID 的请求头；留空则使用 x-session-id，其次是请求体中的用户字段。",
   fieldAffinityTtl: "保持时间（秒）",
   fieldAffinityTtlHint: "滑动过期；10 到 86400，留空为 300。",
+  fieldHashHeader: "客户端亲和请求头",
+  fieldHashHeaderHint:
+    "仅用于客户端 IP 亲和：对该请求头的值（用户或租户 ID）而非客户端地址做哈希。留空：使用地址。",
   rangeInvalid: "请输入 {min} 到 {max} 之间的数字。",
 };
