@@ -262,7 +262,14 @@ export async function createRuntime(
       sealer: secretBox,
       logger,
       outbound,
-      signals: createAlertSignals({ db: database.db, health, gateway, stats: services.stats }),
+      signals: createAlertSignals({
+        db: database.db,
+        health,
+        gateway,
+        stats: services.stats,
+        store,
+        timeZone: env.QUOTA_TIME_ZONE,
+      }),
     });
     scheduler.start();
     shutdownSteps.push(
