@@ -343,6 +343,7 @@ async function applyConfigFile(services: AdminServices, file: string, logger: Lo
     const result = await services.config.importDocument({ actor: SYSTEM_ACTOR, ip: null }, document, {
       dryRun: false,
       prune: false,
+      system: true,
     });
     logger.info({ file, result }, "CONFIG_FILE applied");
   } catch (err) {
