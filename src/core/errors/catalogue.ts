@@ -75,6 +75,11 @@ export const ERRORS = {
   LAST_ADMIN: spec(409, "invalid_request_error", "This is the last admin: keep at least one admin user."),
   INVALID_CURRENT_PASSWORD: spec(400, "invalid_request_error", "The current password is incorrect."),
   LOG_NOT_FOUND: spec(404, "not_found_error", "No request log with this id."),
+  NOT_CAPTURED: spec(
+    409,
+    "invalid_request_error",
+    "This request was not captured (or not in full), so it cannot be replayed or compared.",
+  ),
 
   // --- cost
   MODEL_PRICE_NOT_FOUND: spec(404, "not_found_error", "No model price with this id."),
@@ -121,7 +126,11 @@ export const ERRORS = {
   RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this key."),
   CONCURRENCY_LIMITED: spec(429, "rate_limit_error", "Too many concurrent requests for this key."),
   GROUP_RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this group."),
-  QUOTA_EXCEEDED: spec(429, "rate_limit_error", "A quota of this key or of its tenant is used up until its window resets."),
+  QUOTA_EXCEEDED: spec(
+    429,
+    "rate_limit_error",
+    "A quota of this key or of its tenant is used up until its window resets.",
+  ),
   PROVIDERS_AT_CAPACITY: spec(
     429,
     "rate_limit_error",
