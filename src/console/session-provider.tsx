@@ -2,15 +2,29 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { usePathname, useRouter } from "next/navigation";
-import { fetchSession, signOut as requestSignOut, type SessionUser } from "./session";
+import { isApiError } from "./api-client";
+import {
+  fetchAccess,
+  fetchSession,
+  signOut as requestSignOut,
+  type ConsoleAccess,
+  type SessionUser,
+} from "./session";
 
 type SessionState =
-  { status: "loading" } | { status: "signed-in"; user: SessionUser } | { status: "unknown"; error: unknown };
+  | { status: "loading" }
+  | { status: "signed-in"; user: SessionUser; access: ConsoleAccess | null }
+  | { status: "unknown"; error: unknown };
 
 interface SessionValue {
   state: SessionState;
-  /** The user when known; null while loading or when the session check failed. */
+  /**
+   * The user when known; null while loading or when the session check failed. Its `role` is the
+   * one that applies in the acting tenant once `GET /me` answered (a tenant member's role there).
+   */
   user: SessionUser | null;
+  /** Where the user acts and what it may see (system user, tenants); null until known. */
+  access: ConsoleAccess | null;
   /** Sends the browser to the sign-in page, coming back here afterwards. */
   redirectToSignIn: () => void;
   /** Signs out on the server, then goes to the sign-in page. */
@@ -36,10 +50,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const controller = new AbortController();
+    // Asked only once signed in, so a signed-out visit makes no call that is bound to fail.
+    const withAccess = async (user: SessionUser) => {
+      const access = await fetchAccess(controller.signal).catch((error: unknown) =>
+        // A remembered tenant that is gone was just forgotten (api-client): ask again unscoped.
+        isApiError(error) && error.code === "TENANT_NOT_FOUND"
+          ? fetchAccess(controller.signal).catch(() => null)
+          : null,
+      );
+      return { user: access ? { ...user, role: access.role } : user, access };
+    };
     fetchSession(controller.signal).then(
-      (user) => {
-        if (user) setState({ status: "signed-in", user });
-        else redirectToSignIn();
+      async (user) => {
+        if (!user) {
+          redirectToSignIn();
+          return;
+        }
+        const known = await withAccess(user);
+        if (!controller.signal.aborted) setState({ status: "signed-in", ...known });
       },
       (error: unknown) => {
         if (!controller.signal.aborted) setState({ status: "unknown", error });
@@ -59,7 +87,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [router]);
 
   const value = useMemo<SessionValue>(
-    () => ({ state, user: state.status === "signed-in" ? state.user : null, redirectToSignIn, signOut }),
+    () => ({
+      state,
+      user: state.status === "signed-in" ? state.user : null,
+      access: state.status === "signed-in" ? state.access : null,
+      redirectToSignIn,
+      signOut,
+    }),
     [state, redirectToSignIn, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -1,3 +1,4 @@
+import { actorSchema } from "@/contracts/actor";
 import { DEFAULT_USER_ROLE, USER_ROLES, type UserRole } from "@/core/vocabulary/users";
 import { apiGet, apiPost } from "./api-client";
 import { endpoints } from "./endpoints";
@@ -9,6 +10,43 @@ export interface SessionUser {
   displayName: string;
   username: string;
   role: UserRole;
+}
+
+/** A tenant the caller may act in (the switcher's entries). */
+export interface TenantChoice {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+/** What the caller may do where it acts (`GET /me`): the role there, system or tenant user, its tenants. */
+export interface ConsoleAccess {
+  /** The role in the acting tenant (a tenant member's role there, else the user's own). */
+  role: UserRole;
+  /** A system user sees every tenant and the Tenants page; a tenant user only its tenants. */
+  system: boolean;
+  /** The tenant requests act in now. */
+  tenantId: string | null;
+  /** The tenants the switcher offers (all of them for a system user). */
+  tenants: TenantChoice[];
+}
+
+/** Reads `GET /me`; null when the answer is not the expected shape. */
+export async function fetchAccess(signal?: AbortSignal): Promise<ConsoleAccess | null> {
+  return toConsoleAccess(await apiGet<unknown>(endpoints.me, { signal }));
+}
+
+/** Turns `GET /me`'s answer into the console's access facts (null for anything else). */
+export function toConsoleAccess(body: unknown): ConsoleAccess | null {
+  const parsed = actorSchema.safeParse(body);
+  if (!parsed.success) return null;
+  const me = parsed.data;
+  return {
+    role: me.role,
+    system: me.tenant?.system ?? true,
+    tenantId: me.tenant?.id ?? null,
+    tenants: me.tenants ?? [],
+  };
 }
 
 /** Reads the current session from better-auth; null when nobody is signed in. */

@@ -5,6 +5,7 @@ import { createApiKeyService, type ApiKeyService } from "./api-key-service";
 import { createAuditService, type AuditService } from "./audit-service";
 import { createConfigService, type ConfigService } from "./config-service";
 import { createGroupService, type GroupService } from "./group-service";
+import { createKeyUsageService, type KeyUsageService } from "./key-usage-service";
 import { createLogsService, type LogsService } from "./logs-service";
 import { createModelPriceService, type ModelPriceService } from "./model-price-service";
 import { createOverviewService, type OverviewService } from "./overview-service";
@@ -23,6 +24,7 @@ export type {
   AuditService,
   ConfigService,
   GroupService,
+  KeyUsageService,
   LogsService,
   OverviewService,
   ProviderHealthService,
@@ -41,6 +43,8 @@ export interface AdminServices {
   readonly providers: ProviderService;
   readonly groups: GroupService;
   readonly apiKeys: ApiKeyService;
+  /** A key's usage this quota day and month (the per-key usage page). */
+  readonly keyUsage: KeyUsageService;
   readonly config: ConfigService;
   readonly audit: AuditService;
   readonly overview: OverviewService;
@@ -100,10 +104,12 @@ function createTenantServices(
   forTenant: (tenantId: string) => AdminServices,
 ): AdminServices {
   const ctx = createServiceContext(deps, tenantId);
+  const apiKeys = createApiKeyService(ctx);
   return {
     providers: createProviderService(ctx),
     groups: createGroupService(ctx),
-    apiKeys: createApiKeyService(ctx),
+    apiKeys,
+    keyUsage: createKeyUsageService(ctx, apiKeys),
     config: createConfigService(ctx),
     audit: createAuditService(ctx),
     overview: createOverviewService(ctx),

@@ -21,7 +21,7 @@ import type { CounterAmount, StateStore } from "../store/types";
  */
 
 /** Refusals answered before the quota check admitted the request: not counted as requests. */
-const NOT_ADMITTED = [
+export const NOT_ADMITTED = [
   "GATEWAY_KEY_MISSING",
   "GATEWAY_KEY_INVALID",
   "GATEWAY_KEY_SCOPE",
