@@ -3,7 +3,6 @@
 import { useMemo } from "react";
 import { Trash2Icon, UserPlusIcon } from "lucide-react";
 import type { TenantMember } from "@/contracts/tenants";
-import type { User } from "@/contracts/users";
 import { TENANT_ROLES } from "@/core/vocabulary/tenants";
 import { Button } from "@/components/ui/button";
 import { CardDescription, CardTitle } from "@/components/ui/card";
@@ -28,7 +27,6 @@ import { localizeTenantIssue, memberFormSchema, type MemberFormValues } from "./
 export function TenantMembers({ tenantId, canEdit }: { tenantId: string; canEdit: boolean }) {
   const t = useT();
   const query = useApiQuery(endpoints.tenantMembers(tenantId), selectMembers);
-  const users = useApiQuery(endpoints.users, selectUsers);
   const adding = useDialogSubject<never>();
   const removing = useDialogSubject<TenantMember>();
   const { setData } = query;
@@ -99,7 +97,6 @@ export function TenantMembers({ tenantId, canEdit }: { tenantId: string; canEdit
         open={adding.open}
         onOpenChange={adding.setOpen}
         tenantId={tenantId}
-        users={users.data ?? []}
         onSaved={(saved) => {
           upsert(saved);
           adding.setOpen(false);
@@ -132,9 +129,8 @@ function AddMemberDialog({
   open,
   onOpenChange,
   tenantId,
-  users,
   onSaved,
-}: DialogOpenProps & { tenantId: string; users: readonly User[]; onSaved: (member: TenantMember) => void }) {
+}: DialogOpenProps & { tenantId: string; onSaved: (member: TenantMember) => void }) {
   const t = useT();
   return (
     <FormDialog
@@ -144,28 +140,23 @@ function AddMemberDialog({
       title={t("tenants.addMemberTitle")}
       description={t("tenants.addMemberDescription")}
     >
-      <AddMemberForm
-        tenantId={tenantId}
-        users={users}
-        onCancel={() => onOpenChange(false)}
-        onSaved={onSaved}
-      />
+      <AddMemberForm tenantId={tenantId} onCancel={() => onOpenChange(false)} onSaved={onSaved} />
     </FormDialog>
   );
 }
 
 function AddMemberForm({
   tenantId,
-  users,
   onCancel,
   onSaved,
 }: {
   tenantId: string;
-  users: readonly User[];
   onCancel: () => void;
   onSaved: (member: TenantMember) => void;
 }) {
   const t = useT();
+  // Loaded when the dialog opens (the list is for administrators; viewers never open it).
+  const users = useApiQuery(endpoints.users, selectUsers);
   const { form, onSubmit, formError, busy } = useDialogForm<MemberFormValues, MemberFormValues>({
     schema: memberFormSchema,
     localize: localizeTenantIssue,
@@ -175,8 +166,8 @@ function AddMemberForm({
     codeFields: { USER_NOT_FOUND: { field: "userId" } },
   });
   const userOptions = useMemo(
-    () => users.map((u) => ({ value: u.id, label: u.displayUsername || u.username })),
-    [users],
+    () => (users.data ?? []).map((u) => ({ value: u.id, label: u.displayUsername || u.username })),
+    [users.data],
   );
   const roleOptions = TENANT_ROLES.map((role) => ({ value: role, label: t(`tenants.role_${role}`) }));
   return (
