@@ -18,6 +18,8 @@ function consolePages(groupId: string): readonly { path: string; name: string; t
     { path: "/logs", name: "logs" },
     { path: "/health", name: "health" },
     { path: "/alerts", name: "alerts", tabs: ["Channels", "History"] },
+    { path: "/model-prices", name: "model-prices" },
+    { path: "/tenants", name: "tenants" },
   ];
 }
 
