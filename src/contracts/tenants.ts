@@ -1,17 +1,15 @@
 import { z } from "zod";
 import { TENANT_ROLES, TENANT_TOKEN_ROLES } from "@/core/vocabulary/tenants";
 import { nameSchema, timestampSchema } from "./common";
+import { quotaSchema } from "./quota";
 import { slugSchema } from "./groups";
 
-/** A quota object (enforced elsewhere); each limit optional, null = unlimited. */
-export const tenantQuotaSchema = z
-  .strictObject({
-    requestsPerDay: z.int().min(0).nullable().optional(),
-    tokensPerDay: z.int().min(0).nullable().optional(),
-    tokensPerMonth: z.int().min(0).nullable().optional(),
-    costPerMonthUsd: z.number().min(0).nullable().optional(),
-  })
-  .nullable();
+/**
+ * The tenant's quota: the same object as a key's (`requestsPerDay`, `tokensPerDay`, `tokensPerMonth`,
+ * `costPerMonthUsd`; each optional, null = unlimited), shared by every key of the tenant and checked
+ * together with the key's own. Null = no tenant quota.
+ */
+export const tenantQuotaSchema = quotaSchema.nullable();
 
 /** POST /tenants. */
 export const tenantCreateSchema = z.strictObject({

@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { keyQuotaSubject } from "../core/quota/quota";
+import { keyQuotaSubject, tenantQuotaSubject } from "../core/quota/quota";
+import { DEFAULT_TENANT_ID } from "../core/vocabulary/tenants";
 import { quotaWindowsAt } from "../core/quota/calendar-window";
-import { apiKeys, modelPrices, type StoredQuota } from "../db/schema";
+import { apiKeys, modelPrices, tenants, type StoredQuota } from "../db/schema";
 import { syncQuotaUsage } from "../stats/quota-usage-sync";
 import { createRedisStore } from "../store/redis-store";
 import type { StateStore } from "../store/types";
@@ -14,7 +15,8 @@ import { createLogger } from "../observability/logger";
 /**
  * Key quotas through the gateway, on the memory store and on Redis: exactly the limit passes, the
  * refusal says which quota, its limit, usage and reset, X-Quota-* on every answer, tokens and cost
- * charged after the response, and usage rebuilt from the request logs after the store lost it.
+ * charged after the response, and usage rebuilt from the request logs after the store lost it; the
+ * same for tenant quotas, shared by the tenant's keys and checked in the key's store step.
  */
 
 const opened: { h: GatewayHarness; up: MockUpstream }[] = [];
@@ -45,7 +47,7 @@ async function setQuota(h: GatewayHarness, keyId: string, quota: StoredQuota): P
 }
 
 async function keyIdOf(h: GatewayHarness): Promise<string> {
-  const [row] = await h.db.select({ id: apiKeys.id }).from(apiKeys);
+  const [row] = await h.db.select({ id: apiKeys.id }).from(apiKeys).orderBy(apiKeys.createdAt).limit(1);
   return row!.id;
 }
 
@@ -150,6 +152,76 @@ describe.each(stores)("key quotas (%s)", (_name, makeStore) => {
       limit: 40,
       usage: 60,
     });
+  });
+});
+
+describe.each(stores)("tenant quotas (%s)", (_name, makeStore) => {
+  it("are shared by the tenant's keys, checked in the same step as the key's, and named in the refusal", async () => {
+    const { h, slug, key } = await setup(await makeStore());
+    const keyId = await keyIdOf(h);
+    const second = await h.addKey();
+    await h.db
+      .update(tenants)
+      .set({ quota: { requestsPerDay: 6 } })
+      .where(eq(tenants.id, DEFAULT_TENANT_ID));
+    await setQuota(h, keyId, { requestsPerDay: 4 });
+    // First key: its own limit (4) binds before the tenant's (6); its refusals spend no tenant unit.
+    const first = await Promise.all(Array.from({ length: 8 }, () => send(h, slug, key)));
+    expect(first.filter((a) => a.res.status === 200)).toHaveLength(4);
+    const keyRefusal = first.find((a) => a.res.status === 429)!;
+    expect(JSON.parse(keyRefusal.text).error.details).toMatchObject({
+      scope: "key",
+      quota: "requestsPerDay",
+    });
+    // Second key (no quota of its own): the tenant's 2 remaining units, then the tenant's refusal.
+    const rest = await Promise.all(Array.from({ length: 6 }, () => send(h, slug, second.key)));
+    expect(rest.filter((a) => a.res.status === 200)).toHaveLength(2);
+    const ok = rest.find((a) => a.res.status === 200)!;
+    expect(ok.res.headers.get("x-quota-tenant-requests-per-day-limit")).toBe("6");
+    expect(ok.res.headers.get("x-quota-requests-per-day-limit")).toBeNull();
+    const refused = rest.find((a) => a.res.status === 429)!;
+    expect(refused.res.headers.get("x-quota-tenant-requests-per-day-remaining")).toBe("0");
+    expect(JSON.parse(refused.text).error).toMatchObject({
+      code: "QUOTA_EXCEEDED",
+      details: { scope: "tenant", quota: "requestsPerDay", limit: 6, usage: 6 },
+    });
+    const windows = quotaWindowsAt(Date.now(), "UTC");
+    expect(
+      await h.store.get(`quota:${tenantQuotaSubject(DEFAULT_TENANT_ID)}:requestsPerDay:${windows.day.id}`),
+    ).toBe("6");
+  });
+
+  it("charge tokens after the response and come back from the logs after the store lost them", async () => {
+    const { h, slug, key } = await setup(await makeStore());
+    await h.db
+      .update(tenants)
+      .set({ quota: { tokensPerMonth: 40 } })
+      .where(eq(tenants.id, DEFAULT_TENANT_ID));
+    await h.reload();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await send(h, slug, key)).res.status);
+      await h.gateway.logWriter.flush();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    const windows = quotaWindowsAt(Date.now(), "UTC");
+    const counter = `quota:${tenantQuotaSubject(DEFAULT_TENANT_ID)}:tokensPerMonth:${windows.month.id}`;
+    expect(await h.store.get(counter)).toBe("45");
+    await h.store.del(counter);
+    expect((await send(h, slug, key)).res.status).toBe(200);
+    await h.gateway.logWriter.flush();
+    const snapshot = h.gateway.snapshots.current()!;
+    await syncQuotaUsage({
+      db: h.db,
+      store: h.store,
+      logger: createLogger("silent"),
+      keys: () => snapshot.keysByDigest.values(),
+      tenants: () => snapshot.tenantQuotas,
+      timeZone: "UTC",
+    });
+    expect(await h.store.get(counter)).toBe("60");
+    expect((await send(h, slug, key)).res.status).toBe(429);
   });
 });
 

@@ -29,8 +29,8 @@ import { runAttempts } from "./stages/run-attempts";
 /**
  * One client request through the data plane, stage by stage:
  *   parse route → confine path → authenticate key → resolve group → key and group rate limits
- *   → key quota (keys with one) → read body → key concurrency slot → start the deadline → attempts (select provider, forward,
- *   fail over, stream the response) → record log → charge the key's quota (tokens, cost).
+ *   → key and tenant quota (when either has one) → read body → key concurrency slot → start the deadline → attempts (select provider, forward,
+ *   fail over, stream the response) → record log → charge the quotas (tokens, cost).
  * Each stage returns the fact it establishes; they are kept in `known` (for the log row of a request
  * refused part-way) and assembled into read-only RequestFacts for the attempts. A stage refuses a
  * request by throwing an AppError; it becomes the unified error body here. Status and error code are
@@ -54,7 +54,9 @@ export async function handleProxyRequest(
     const group = (known.group = resolveGroup(snapshot, route, key));
     outcome.capture = openCapture(group, key, rt.random);
     limits = await enforceKeyLimits(rt, known.requestId, key, group);
-    if (key.quota !== null) limits = await enforceQuota(rt, known.requestId, key, limits);
+    if (key.quota !== null || key.tenantQuota !== null) {
+      limits = await enforceQuota(rt, known.requestId, key, limits);
+    }
     const body = (known.body = await readBody(req, rt.options.maxBodyBytes));
     const model = (known.model = resolveModel(body, route, key, group));
     const affinity = await lookupAffinity(rt, known, route, key, group, body, model);

@@ -233,12 +233,13 @@ export async function createRuntime(
   }
 
   await dataPlane.ready();
-  // Quota usage recomputed from the request logs now and every 5 minutes (the database is the truth).
+  // Quota usage of keys and tenants recomputed from the database now and every 5 minutes (the truth).
   const quotaSync = startQuotaUsageSync({
     db: database.db,
     store,
     logger,
     keys: () => gateway.snapshots.current()?.keysByDigest.values() ?? null,
+    tenants: () => gateway.snapshots.current()?.tenantQuotas ?? null,
     timeZone: env.QUOTA_TIME_ZONE,
   });
   shutdownSteps.push({ name: "quota usage sync", run: () => quotaSync.stop() });

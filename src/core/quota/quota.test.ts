@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { quotaWindowsAt } from "./calendar-window";
-import { exhaustedCounter, quotaCounters, quotaHeaders, quotaRefusal, toQuotaLimits } from "./quota";
+import {
+  exhaustedCounter,
+  quotaCounters,
+  quotaHeaders,
+  quotaRefusal,
+  tenantQuotaSubject,
+  toQuotaLimits,
+} from "./quota";
 
 const now = Date.parse("2026-12-07T12:00:00Z");
 const windows = quotaWindowsAt(now, "UTC");
@@ -42,6 +49,7 @@ describe("quota", () => {
     const hit = exhaustedCounter(readings);
     expect(hit?.counter.metric).toBe("costPerMonthUsd");
     expect(quotaRefusal(hit!, now)).toEqual({
+      scope: "key",
       quota: "costPerMonthUsd",
       limit: 5,
       usage: 5.000001,
@@ -49,5 +57,28 @@ describe("quota", () => {
       retryAfterSeconds: 24 * 86_400 + 43_200,
     });
     expect(exhaustedCounter([{ counter: counters[0]!, used: 999 }])).toBeNull();
+  });
+
+  it("names a tenant's counters apart: tenant subject, x-quota-tenant-* headers, scope in the refusal", () => {
+    const counters = quotaCounters(
+      tenantQuotaSubject("t1"),
+      toQuotaLimits({ requestsPerDay: 10 })!,
+      windows,
+      "tenant",
+    );
+    expect(counters.map((c) => [c.scope, c.key])).toEqual([
+      ["tenant", "quota:{tenant:t1}:requestsPerDay:2026-12-07"],
+    ]);
+    const readings = [{ counter: counters[0]!, used: 10 }];
+    expect(quotaHeaders(readings, now)).toEqual({
+      "x-quota-tenant-requests-per-day-limit": "10",
+      "x-quota-tenant-requests-per-day-remaining": "0",
+      "x-quota-tenant-requests-per-day-reset": "43200",
+    });
+    expect(quotaRefusal(readings[0]!, now)).toMatchObject({
+      scope: "tenant",
+      quota: "requestsPerDay",
+      usage: 10,
+    });
   });
 });

@@ -11,6 +11,9 @@ import type { CalendarWindow, QuotaWindows } from "./calendar-window";
 export const QUOTA_METRICS = ["requestsPerDay", "tokensPerDay", "tokensPerMonth", "costPerMonthUsd"] as const;
 export type QuotaMetric = (typeof QUOTA_METRICS)[number];
 
+/** Whose quota a counter belongs to: the gateway key's own, or its tenant's (shared by its keys). */
+export type QuotaScope = "key" | "tenant";
+
 /** As stored and sent over the API; null or absent = unlimited. Cost in USD. */
 export interface QuotaSpec {
   requestsPerDay?: number | null;
@@ -29,6 +32,7 @@ export interface QuotaLimits {
 
 /** One limited counter of one subject in the current window. */
 export interface QuotaCounter {
+  readonly scope: QuotaScope;
   readonly metric: QuotaMetric;
   /** Store key (without the store's prefix): `quota:{subject}:{metric}:{window id}`. */
   readonly key: string;
@@ -64,19 +68,29 @@ export function keyQuotaSubject(keyId: string): string {
   return `{key:${keyId}}`;
 }
 
+/** Store subject of a tenant's counters (every key of the tenant charges them). */
+export function tenantQuotaSubject(tenantId: string): string {
+  return `{tenant:${tenantId}}`;
+}
+
 /** Store key of a subject's counter for a metric in a window. */
 export function quotaCounterKey(subject: string, metric: QuotaMetric, window: CalendarWindow): string {
   return `quota:${subject}:${metric}:${window.id}`;
 }
 
-/** The limited counters of `subject` ("key:{id}", "tenant:{id}") in the given windows. */
-export function quotaCounters(subject: string, limits: QuotaLimits, windows: QuotaWindows): QuotaCounter[] {
+/** The limited counters of `subject` ("{key:id}", "{tenant:id}") in the given windows. */
+export function quotaCounters(
+  subject: string,
+  limits: QuotaLimits,
+  windows: QuotaWindows,
+  scope: QuotaScope = "key",
+): QuotaCounter[] {
   const out: QuotaCounter[] = [];
   for (const metric of QUOTA_METRICS) {
     const limit = limitOf(limits, metric);
     if (limit === null) continue;
     const window = windowOf(windows, metric);
-    out.push({ metric, key: quotaCounterKey(subject, metric, window), limit, window });
+    out.push({ scope, metric, key: quotaCounterKey(subject, metric, window), limit, window });
   }
   return out;
 }
@@ -101,12 +115,13 @@ export function displayAmount(metric: QuotaMetric, units: number): number {
 
 /**
  * X-Quota-* headers: one trio per limited metric, e.g. `x-quota-tokens-per-day-limit`,
- * `-remaining`, `-reset` (seconds until the window resets, like X-RateLimit-Reset).
+ * `-remaining`, `-reset` (seconds until the window resets, like X-RateLimit-Reset). The tenant's
+ * counters get the same trio under `x-quota-tenant-…`, so a client sees both budgets it draws on.
  */
 export function quotaHeaders(readings: readonly QuotaReading[], nowMs: number): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const { counter, used } of readings) {
-    const name = `x-quota-${kebab(counter.metric)}`;
+    const name = `x-quota-${counter.scope === "tenant" ? "tenant-" : ""}${kebab(counter.metric)}`;
     headers[`${name}-limit`] = String(displayAmount(counter.metric, counter.limit));
     headers[`${name}-remaining`] = String(displayAmount(counter.metric, Math.max(0, counter.limit - used)));
     headers[`${name}-reset`] = String(Math.max(0, Math.ceil((counter.window.resetMs - nowMs) / 1000)));
@@ -122,6 +137,7 @@ function kebab(metric: QuotaMetric): string {
 export function quotaRefusal(reading: QuotaReading, nowMs: number) {
   const { counter, used } = reading;
   return {
+    scope: counter.scope,
     quota: counter.metric,
     limit: displayAmount(counter.metric, counter.limit),
     usage: displayAmount(counter.metric, used),

@@ -8,7 +8,7 @@ import type { Strategy } from "../../core/balancing/types";
 import type { Db } from "../../db/client";
 import { createPacer, readInPages, readInPagesBy } from "../../db/pacing";
 import { createPriceBook } from "../../core/cost/price-book";
-import { toQuotaLimits } from "../../core/quota/quota";
+import { toQuotaLimits, type QuotaLimits } from "../../core/quota/quota";
 import { apiKeys } from "../../db/schema/api-keys";
 import { modelPrices } from "../../db/schema/model-prices";
 import { groupProviders } from "../../db/schema/group-providers";
@@ -57,10 +57,15 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
   const { db } = deps;
   const [groupRows, tenantRows, priceRows] = await Promise.all([
     db.select().from(groups).where(eq(groups.enabled, true)),
-    db.select({ id: tenants.id, enabled: tenants.enabled }).from(tenants),
+    db.select({ id: tenants.id, enabled: tenants.enabled, quota: tenants.quota }).from(tenants),
     db.select().from(modelPrices),
   ]);
   const tenantEnabled = new Map(tenantRows.map((t) => [t.id, t.enabled]));
+  const tenantQuotas = new Map<string, QuotaLimits>();
+  for (const t of tenantRows) {
+    const limits = toQuotaLimits(t.quota);
+    if (limits !== null) tenantQuotas.set(t.id, Object.freeze(limits));
+  }
   // Keyset on the composite primary key: 10,000 memberships in one result were a stall of their own.
   const memberRows = await readInPagesBy(
     (after: readonly [string, string] | null) =>
@@ -188,6 +193,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
         capture: k.capture,
         allowedModels: k.allowedModels.length > 0 ? compileModelList(k.allowedModels) : null,
         quota: toQuotaLimits(k.quota),
+        tenantQuota: tenantQuotas.get(k.tenantId) ?? null,
       }),
     );
   }
@@ -199,6 +205,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
     keysByDigest,
     origins,
     providerIds,
+    tenantQuotas,
     priceBook: createPriceBook(priceRows),
   });
 }

@@ -108,6 +108,11 @@ export interface SnapshotKey {
   readonly allowedModels: ModelMatcher | null;
   /** Requests/tokens/cost per calendar day or month; null = no quota (the store is never asked). */
   readonly quota: QuotaLimits | null;
+  /**
+   * The tenant's quota, shared by every key of the tenant (checked in the same store step as the
+   * key's); null = the tenant has none.
+   */
+  readonly tenantQuota: QuotaLimits | null;
 }
 
 export interface RoutingSnapshot {
@@ -122,6 +127,8 @@ export interface RoutingSnapshot {
   readonly origins: ReadonlySet<string>;
   /** Every provider in the config, enabled or not (state kept for any other one belongs to a deleted provider). */
   readonly providerIds: ReadonlySet<string>;
+  /** Quotas of the tenants that have one, by tenant id (the usage recount reads them). */
+  readonly tenantQuotas: ReadonlyMap<string, QuotaLimits>;
   /** Model prices (the `model_prices` table): the cost of each logged request. */
   readonly priceBook: PriceBook;
 }

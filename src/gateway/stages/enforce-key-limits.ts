@@ -23,7 +23,7 @@ export interface KeyLimits {
   readonly rateHeaders: Readonly<Record<string, string>> | null;
   /** The key's concurrency slot, held until the request ends (keys with a cap only). */
   readonly slot: string | null;
-  /** The key's quota counters to charge after the response (keys with a quota only). */
+  /** The key's and its tenant's quota counters to charge after the response (when either has a quota). */
   readonly quota?: readonly QuotaCounter[] | null;
 }
 

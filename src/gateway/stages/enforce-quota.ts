@@ -4,6 +4,7 @@ import {
   exhaustedCounter,
   keyQuotaSubject,
   quotaCounters,
+  tenantQuotaSubject,
   quotaHeaders,
   quotaRefusal,
   type QuotaCounter,
@@ -16,10 +17,12 @@ import type { SnapshotKey } from "../snapshot/snapshot-types";
 import type { KeyLimits } from "./enforce-key-limits";
 
 /**
- * The key's quota (requests/tokens per day, tokens/cost per month), before forwarding: ONE store call
- * checks every limited counter and, when all are below their limits, counts the request — atomically
- * across instances. Tokens and cost are charged after the response (`chargeQuota`), so the request
- * that crosses a limit completes and the next one is refused. Keys without a quota never get here.
+ * The key's and its tenant's quotas (requests/tokens per day, tokens/cost per month), before
+ * forwarding: ONE store call checks every limited counter of both and, when all are below their
+ * limits, counts the request — atomically across instances, so neither the key's nor the tenant's
+ * last unit is ever spent twice. Tokens and cost are charged after the response (`chargeQuota`, one
+ * call for both), so the request that crosses a limit completes and the next one is refused. Keys
+ * without a quota whose tenant has none never get here.
  */
 
 const calendars = new Map<string, QuotaCalendar>();
@@ -31,10 +34,13 @@ function calendarOf(timeZone: string): QuotaCalendar {
   return c;
 }
 
-/** The key's limited counters in the current windows (empty without a quota). */
+/** The key's limited counters, then its tenant's, in the current windows (empty without quotas). */
 export function keyQuotaCounters(timeZone: string, key: SnapshotKey, nowMs: number): QuotaCounter[] {
-  if (key.quota === null) return [];
-  return quotaCounters(keyQuotaSubject(key.id), key.quota, calendarOf(timeZone).windowsAt(nowMs));
+  const windows = calendarOf(timeZone).windowsAt(nowMs);
+  const own = key.quota === null ? [] : quotaCounters(keyQuotaSubject(key.id), key.quota, windows);
+  if (key.tenantQuota === null) return own;
+  const tenant = quotaCounters(tenantQuotaSubject(key.tenantId), key.tenantQuota, windows, "tenant");
+  return own.length === 0 ? tenant : own.concat(tenant);
 }
 
 /**
@@ -47,7 +53,7 @@ export async function enforceQuota(
   key: SnapshotKey,
   limits: KeyLimits,
 ): Promise<KeyLimits> {
-  if (key.quota === null) return limits;
+  if (key.quota === null && key.tenantQuota === null) return limits;
   const now = Date.now();
   const counters = keyQuotaCounters(rt.options.quotaTimeZone, key, now);
   let result;
@@ -61,7 +67,7 @@ export async function enforceQuota(
       })),
     );
   } catch (err) {
-    handleStoreFailure(rt, err, "key quota", requestId);
+    handleStoreFailure(rt, err, "quota", requestId);
     return { ...limits, quota: counters };
   }
   const readings = counters.map((counter, i) => ({ counter, used: result.used[i] ?? 0 }));
@@ -71,14 +77,14 @@ export async function enforceQuota(
     throw new GatewayRefusal(
       "QUOTA_EXCEEDED",
       { ...headers, "retry-after": String(refusal.retryAfterSeconds) },
-      `Quota ${refusal.quota} of this key is used up (${refusal.usage} of ${refusal.limit}); it resets at ${refusal.resetsAt}.`,
+      `Quota ${refusal.quota} of this ${refusal.scope} is used up (${refusal.usage} of ${refusal.limit}); it resets at ${refusal.resetsAt}.`,
       refusal,
     );
   }
   return { ...limits, rateHeaders: headers, quota: counters };
 }
 
-/** Charges a finished request's tokens and cost to the key's counters (fire and forget). */
+/** Charges a finished request's tokens and cost to the key's and tenant's counters (fire and forget). */
 export function chargeQuota(
   rt: GatewayRuntime,
   requestId: string,
@@ -96,5 +102,5 @@ export function chargeQuota(
     if (amount > 0) amounts.push({ key: c.key, amount, ttlMs: counterTtlMs(c, now) });
   }
   if (amounts.length === 0) return;
-  rt.store.chargeCounters(amounts).catch((err: unknown) => warnStoreFailure(rt, err, "key quota", requestId));
+  rt.store.chargeCounters(amounts).catch((err: unknown) => warnStoreFailure(rt, err, "quota", requestId));
 }
