@@ -77,14 +77,14 @@ export function KeyUsagePage({ keyId }: { keyId: string }) {
           ) : (
             <Skeleton className="h-8 w-56" />
           )}
-          <p className="text-sm text-muted-foreground">
-            {key.data ? (
+          {key.data ? (
+            <p className="text-sm text-muted-foreground">
               <span className="font-mono">{key.data.keyMasked}</span>
-            ) : (
-              <Skeleton className="h-5 w-40" />
-            )}
-            {usage.data && <> · {t("keyUsage.timeZone", { zone: usage.data.timeZone })}</>}
-          </p>
+              {usage.data && <> · {t("keyUsage.timeZone", { zone: usage.data.timeZone })}</>}
+            </p>
+          ) : (
+            <Skeleton className="h-5 w-40" />
+          )}
         </div>
         <Button variant="outline" onClick={usage.reload} disabled={usage.isLoading || usage.isRefreshing}>
           <RefreshCwIcon className={usage.isRefreshing ? "animate-spin" : undefined} aria-hidden />
