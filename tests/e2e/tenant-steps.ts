@@ -13,6 +13,7 @@ export const OWNER = { username: "owner-a", password: "owner-password-1" } as co
 export const PRICE_FILE = {
   sample_spec: { input_cost_per_token: 0, litellm_provider: "one of …", mode: "one of …" },
   "mock-model": { input_cost_per_token: 1e-3, output_cost_per_token: 2e-3, litellm_provider: "mock" },
+  "dall-e-3": { output_cost_per_image: 0.04, litellm_provider: "openai", mode: "image_generation" },
 };
 
 /** A system administrator's console in one tenant, and the gateway it serves. */
@@ -51,6 +52,7 @@ export async function importPrices(flow: TenantFlow): Promise<void> {
   await expect
     .poll(() => page.getByTestId("import-result").textContent())
     .toContain("model_prices_and_context_window.json: 1 added, 0 updated, 1 skipped.");
+  expect(await page.getByTestId("import-result").textContent()).toContain("dall-e-3");
   const row = page.getByTestId("model-price-row").filter({ hasText: "mock-model" });
   await row.waitFor();
   expect(await row.textContent()).toContain("$1,000.00");

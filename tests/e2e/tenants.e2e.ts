@@ -90,7 +90,7 @@ describe("tenants, prices and quotas in the console", () => {
   it("a system administrator switches to the tenant, sees its key and spend, and switches back", async () => {
     const { admin, base } = flow;
     await admin.goto(`${base}/api-keys`);
-    await admin.getByRole("heading", { name: "API keys" }).waitFor();
+    await admin.getByRole("heading", { name: "API keys", exact: true }).waitFor();
     expect(await admin.getByTestId("api-key-row").filter({ hasText: "team-key" }).count()).toBe(0);
     await admin.getByTestId("tenant-switch").click();
     await admin.getByRole("menuitemradio", { name: "Team A" }).click();
@@ -104,7 +104,7 @@ describe("tenants, prices and quotas in the console", () => {
     await admin.getByTestId("tenant-switch").click();
     await admin.getByRole("menuitemradio", { name: "Default" }).click();
     await expect.poll(() => admin.getByTestId("tenant-switch").textContent()).toContain("Default");
-    await admin.getByRole("heading", { name: "API keys" }).waitFor();
+    await admin.getByRole("heading", { name: "API keys", exact: true }).waitFor();
     await admin.getByText("No API keys yet").waitFor();
     await admin.goto(`${base}/providers`);
     await admin.getByText("default-only").waitFor();

@@ -57,7 +57,7 @@ export function TenantMembers({ tenantId, canEdit }: { tenantId: string; canEdit
         columns={[
           { label: t("tenants.columnUser"), className: "w-full" },
           { label: t("tenants.columnRole") },
-          { label: t("common.actions"), className: "w-12 sr-only" },
+          { label: t("common.actions"), srOnly: true, className: "w-12" },
         ]}
       >
         {members.length === 0 ? (

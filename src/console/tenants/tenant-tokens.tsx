@@ -68,7 +68,7 @@ export function TenantTokens({ tenantId, canEdit }: { tenantId: string; canEdit:
           { label: t("tenants.columnToken"), className: "w-full" },
           { label: t("tenants.columnRole") },
           { label: t("tenants.columnLastUsed"), className: "hidden sm:table-cell" },
-          { label: t("common.actions"), className: "w-12 sr-only" },
+          { label: t("common.actions"), srOnly: true, className: "w-12" },
         ]}
       >
         {tokens.length === 0 ? (
