@@ -17,7 +17,9 @@ FROM node:20-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY patches ./patches
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# npm ci --omit=dev alone keeps vitest, drizzle-kit, tsx… (optional peers of better-auth): see the script.
+COPY scripts/install-production.mjs ./scripts/
+RUN node scripts/install-production.mjs --no-audit --no-fund && npm cache clean --force
 
 FROM node:20-slim
 WORKDIR /app

@@ -70,10 +70,41 @@ export function decodeUtf8(bytes: Uint8Array, code: "INVALID_JSON" | "VALIDATION
   }
 }
 
+/**
+ * Deepest nesting of arrays and objects an admin body may have. The deepest real document (a config
+ * export) nests about six levels; JSON.parse copes with any depth, but whatever walks the value
+ * recursively afterwards (JSON.stringify into an audit entry, a validator) would overflow the stack
+ * on a few kilobytes of `[[[[…` and answer 500.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when `text` nests arrays/objects deeper than `max` (one linear scan, strings skipped). */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 /** Parses JSON text; INVALID_JSON with the parser's position hint on failure. */
 export function parseJsonText(text: string): unknown {
   if (text.trim() === "")
     throw new AppError("INVALID_JSON", "The request body is empty; send a JSON document.");
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw new AppError(
+      "INVALID_JSON",
+      `The request body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels.`,
+    );
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { DEFAULT_RETRY_STATUSES, DEFAULT_STRATEGY, STRATEGY_NAMES } from "@/core/vocabulary/balancing";
 import { CAPTURE_MODES, DEFAULT_CAPTURE_MAX_BYTES } from "@/core/vocabulary/capture";
 import { descriptionSchema, nameSchema, timestampSchema, type Issue } from "./common";
-import { affinitySchema, modelListSchema, modelMapSchema } from "./models";
+import { affinitySchema, headerNameSchema, modelListSchema, modelMapSchema } from "./models";
 
 export const GROUP_DEFAULTS = {
   strategy: DEFAULT_STRATEGY,
@@ -54,6 +54,11 @@ const groupFields = {
   captureMaxBytes: z.int().min(256).max(CAPTURE_MAX_BYTES_LIMIT),
   /** Session affinity for prompt caches. */
   affinity: affinitySchema,
+  /**
+   * ip_hash only: hash this request header's value (a user or tenant id your clients send) instead of
+   * the client address; requests without the header fall back to the address. null = the address.
+   */
+  hashHeader: headerNameSchema.nullable(),
 };
 
 interface GroupTimeouts {
@@ -92,6 +97,7 @@ export const groupCreateShape = {
   captureSampleRate: groupFields.captureSampleRate.default(GROUP_DEFAULTS.captureSampleRate),
   captureMaxBytes: groupFields.captureMaxBytes.default(GROUP_DEFAULTS.captureMaxBytes),
   affinity: groupFields.affinity.default({ enabled: false }),
+  hashHeader: groupFields.hashHeader.default(null),
 };
 
 /** Adds the timeout cross-checks to a zod object over group fields. */
@@ -123,6 +129,7 @@ export const groupUpdateSchema = z.strictObject({
   captureSampleRate: groupFields.captureSampleRate.optional(),
   captureMaxBytes: groupFields.captureMaxBytes.optional(),
   affinity: groupFields.affinity.optional(),
+  hashHeader: groupFields.hashHeader.optional(),
 });
 export type GroupUpdateInput = z.input<typeof groupUpdateSchema>;
 
@@ -187,6 +194,7 @@ export const groupSchema = z.object({
   captureSampleRate: z.number(),
   captureMaxBytes: z.number(),
   affinity: affinitySchema,
+  hashHeader: z.string().nullable(),
   memberCount: z.number(),
   createdAt: timestampSchema,
   updatedAt: timestampSchema,

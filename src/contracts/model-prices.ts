@@ -48,12 +48,19 @@ export const modelPriceSchema = z.object({
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
+/** Most entries one price-file import reads (one transaction of upserts). */
+export const MAX_PRICE_IMPORT_ENTRIES = 20_000;
+
 /**
  * POST /model-prices/import: the body is LiteLLM's `model_prices_and_context_window.json` as is (an
  * object of model name → per-token costs). Models already priced are updated, new ones added, none
  * deleted.
  */
-export const modelPriceImportBodySchema = z.record(z.string(), z.unknown());
+export const modelPriceImportBodySchema = z
+  .record(z.string(), z.unknown())
+  .refine((file) => Object.keys(file).length <= MAX_PRICE_IMPORT_ENTRIES, {
+    message: `at most ${MAX_PRICE_IMPORT_ENTRIES} entries per import (LiteLLM's file has a few thousand)`,
+  });
 
 export const modelPriceImportResultSchema = z.object({
   created: z.number(),

@@ -39,7 +39,7 @@ export const modelMapSchema = z
   });
 
 /** A header name an operator may pick for session ids (lower-cased). */
-const headerNameSchema = z
+export const headerNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, "must be a valid HTTP header name")
   .transform((name) => name.toLowerCase());

@@ -4,6 +4,7 @@ import { EnvError, parseEnv, type Env } from "@/config/env";
 import { isAppError } from "@/core/errors/catalogue";
 import { runBackup } from "./backup";
 import { runCreateAdmin } from "./create-admin";
+import { runMigrateDb } from "./migrate-db";
 import { OpsError, type OpsEnv, type Print } from "./ops-context";
 import { runRestore } from "./restore";
 import { runRotateSecret } from "./rotate-secret";
@@ -15,7 +16,10 @@ const USAGE = `usage:
   npm run restore -- <folder>                    restore a backup into an empty DATA_DIR / DATABASE_URL
   npm run rotate-secret [-- --force]             re-seal every credential under SECRET_KEY
   npm run create-admin -- <username> [--reset]   create an admin user (password on stdin, else generated)
---force: go on although the embedded database looks open (only when no server runs on DATA_DIR).`;
+  npm run migrate-db -- --to <postgres-url> [--force]
+                                                 copy everything (keys, credentials, users, history) into PostgreSQL
+--force: go on although the embedded database looks open (only when no server runs on DATA_DIR);
+         migrate-db: also replace what the target database holds.`;
 
 export interface CliIo {
   readonly print: Print;
@@ -31,7 +35,11 @@ export async function runOpsCli(argv: string[], source: NodeJS.ProcessEnv, io: C
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
-    options: { force: { type: "boolean", default: false }, reset: { type: "boolean", default: false } },
+    options: {
+      force: { type: "boolean", default: false },
+      reset: { type: "boolean", default: false },
+      to: { type: "string" },
+    },
     allowPositionals: true,
   });
   let env: OpsEnv & Pick<Env, "ADMIN_USERNAME" | "ADMIN_PASSWORD">;
@@ -85,6 +93,11 @@ export async function runOpsCli(argv: string[], source: NodeJS.ProcessEnv, io: C
           force: values.force,
           print: io.print,
         });
+        return 0;
+      }
+      case "migrate-db": {
+        if (!values.to) throw new OpsError("Name the target: npm run migrate-db -- --to postgres://…");
+        await runMigrateDb({ env, to: values.to, force: values.force, print: io.print });
         return 0;
       }
       default:

@@ -12,9 +12,12 @@ import { resolveMasterKeys } from "@/security/master-key";
 import { openProviderHeaders } from "@/security/provider-header-secrets";
 import { createSecretBox, deriveKey, keyIdOf, type SecretBox } from "@/security/secret-box";
 import { createMemoryStore } from "@/store/memory-store";
-import { withDatabaseName } from "@/testing/services";
 import { createTestAdminServices } from "@/testing/test-admin-services";
-import { openTestDatabase, type TestDatabaseKind } from "@/testing/test-database";
+import {
+  createEmptyPostgresDatabase,
+  openTestDatabase,
+  type TestDatabaseKind,
+} from "@/testing/test-database";
 import { runOpsCli } from "./cli";
 import { BACKUP_KEY_FILE, MANIFEST_FILE } from "./backup";
 
@@ -118,20 +121,6 @@ async function expectAdminSignsIn(database: Database, username: string, password
   expect(await auth.verifyPassword(found!.hash!, password)).toBe(true);
 }
 
-/** A fresh, empty PostgreSQL database named for this run (dropped by the global teardown). */
-async function emptyPostgresDatabase(): Promise<string> {
-  const adminUrl = inject("databaseUrl")!;
-  const name = `rb_ops_${inject("runId")}_${randomBytes(4).toString("hex")}`;
-  const { default: postgres } = await import("postgres");
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-  return withDatabaseName(adminUrl, name);
-}
-
 interface Source {
   env: Record<string, string>;
   open(): Promise<Database>;
@@ -164,7 +153,7 @@ async function postgresSource(): Promise<Source> {
   return {
     env,
     open: () => openDatabase({ url: db.url!, poolSize: 2 }),
-    target: async () => ({ DATABASE_URL: await emptyPostgresDatabase(), SECRET_KEY: secret }),
+    target: async () => ({ DATABASE_URL: await createEmptyPostgresDatabase("ops"), SECRET_KEY: secret }),
     secret,
   };
 }

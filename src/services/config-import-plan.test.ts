@@ -47,6 +47,7 @@ const group = (id: string, slug: string): GroupRow => ({
   captureSampleRate: 1,
   captureMaxBytes: 16_384,
   affinity: { enabled: false },
+  hashHeader: null,
   createdAt: at,
   updatedAt: at,
 });

@@ -60,6 +60,7 @@ export function toGroup(row: GroupRow, memberCount: number): Group {
     captureSampleRate: row.captureSampleRate,
     captureMaxBytes: row.captureMaxBytes,
     affinity: row.affinity,
+    hashHeader: row.hashHeader,
     memberCount,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

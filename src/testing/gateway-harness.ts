@@ -75,6 +75,7 @@ export interface GroupSeed {
   enabled?: boolean;
   rateLimitPerMinute?: number | null;
   affinity?: GroupAffinity;
+  hashHeader?: string | null;
 }
 
 export interface KeySeed {
@@ -235,6 +236,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
           enabled: seed.enabled ?? true,
           rateLimitPerMinute: seed.rateLimitPerMinute ?? null,
           affinity: seed.affinity ?? { enabled: false },
+          hashHeader: seed.hashHeader ?? null,
         })
         .returning();
       if (!row) throw new Error("group insert returned nothing");

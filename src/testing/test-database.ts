@@ -37,6 +37,25 @@ export async function openTestDatabase(kind: TestDatabaseKind): Promise<Database
 }
 
 /**
+ * Creates a new, empty PostgreSQL database named for this run (`rb_<label>_<runId>_…`, dropped with the
+ * run's others at teardown) and returns its URL; fails loudly when PostgreSQL was opted out.
+ */
+export async function createEmptyPostgresDatabase(label = "t"): Promise<string> {
+  const adminUrl = inject("databaseUrl");
+  if (!adminUrl)
+    throw new Error("This suite needs PostgreSQL: TEST_DATABASE_URL=none was set, so it cannot run.");
+  const name = `rb_${label}_${inject("runId")}_${randomBytes(4).toString("hex")}`;
+  const { default: postgres } = await import("postgres");
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  return withDatabaseName(adminUrl, name);
+}
+
+/**
  * Opens a new, EMPTY (unmigrated) database for migration tests: PGlite in memory, or a new PostgreSQL
  * database (dropped with the run's others at teardown).
  */
@@ -45,18 +64,7 @@ export async function openEmptyTestDatabase(
   migrationsFolder: string,
 ): Promise<Database & { url?: string }> {
   if (kind === "pglite") return openDatabase({ migrationsFolder });
-  const adminUrl = inject("databaseUrl");
-  if (!adminUrl)
-    throw new Error("This suite needs PostgreSQL: TEST_DATABASE_URL=none was set, so it cannot run.");
-  const name = `rb_t_${inject("runId")}_${randomBytes(4).toString("hex")}`;
-  const { default: postgres } = await import("postgres");
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database "${name}"`);
-  } finally {
-    await admin.end({ timeout: 5 });
-  }
-  const url = withDatabaseName(adminUrl, name);
+  const url = await createEmptyPostgresDatabase();
   return Object.assign(await openDatabase({ url, poolSize: 3, migrationsFolder }), { url });
 }
 

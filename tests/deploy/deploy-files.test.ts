@@ -80,7 +80,11 @@ describe("Dockerfile", () => {
     expect(final).toMatch(/^VOLUME \["\/data"\]$/m);
     expect(final).toMatch(/^HEALTHCHECK [\s\S]*\/readyz/m);
     expect(final).toMatch(/^CMD \["node", "dist\/server\.mjs"\]$/m);
-    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    // The production install without the dev tools npm would keep (scripts/install-production.mjs).
+    const deps = stages.find((stage) => /^node:20-slim AS deps/.test(stage))!;
+    expect(deps).toMatch(/^COPY scripts\/install-production\.mjs \.\/scripts\/$/m);
+    expect(deps).toMatch(/^RUN node scripts\/install-production\.mjs /m);
+    expect(read("docs/deployment.md")).toMatch(/node scripts\/install-production\.mjs/);
   });
 
   it("copies only files the build produces or the repository holds", () => {

@@ -13,11 +13,12 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { createEmptyPostgresDatabase } from "@/testing/test-database";
 import { ensureBuild, freePort } from "../e2e/harness";
 
 /**
  * The image without a container tool: the tree the Dockerfile's final stage holds, assembled from its
- * own lines — `npm ci --omit=dev` as the deps stage runs it, every `COPY --from=build` path from a
+ * own lines — the production install as the deps stage runs it (scripts/install-production.mjs), every `COPY --from=build` path from a
  * production build, `.next/cache` removed — then started with the stage's ENV and CMD, as an
  * unprivileged user when the suite runs as root (the image's `USER node`), and probed with the
  * HEALTHCHECK command itself. The operator commands' bundle runs there too (no tsx in that tree).
@@ -84,18 +85,24 @@ describe("the Docker image's tree, without Docker", { timeout: 900_000 }, () => 
   it("holds the build and production dependencies only, starts with the image's CMD, passes its HEALTHCHECK", async () => {
     await ensureBuild();
 
-    // deps stage: package.json, package-lock.json, patches; npm ci --omit=dev.
+    // deps stage: package.json, package-lock.json, patches, the install script; then its RUN line.
+    const depsStage = dockerfile.split(/^FROM /m).find((stage) => /^node:20-slim AS deps/.test(stage))!;
+    const [, installArgs] = /^RUN node scripts\/install-production\.mjs (.*?) &&/m.exec(depsStage)!;
     const deps = path.join(work, "deps");
-    mkdirSync(deps);
-    for (const file of ["package.json", "package-lock.json", "patches"]) {
+    mkdirSync(path.join(deps, "scripts"), { recursive: true });
+    for (const file of ["package.json", "package-lock.json", "patches", "scripts/install-production.mjs"]) {
       cpSync(path.join(root, file), path.join(deps, file), { recursive: true });
     }
-    const install = spawnSync("npm", ["ci", "--omit=dev", "--no-audit", "--no-fund", "--prefer-offline"], {
-      cwd: deps,
-      encoding: "utf8",
-      timeout: 600_000,
-    });
+    const install = spawnSync(
+      "node",
+      ["scripts/install-production.mjs", ...installArgs!.split(/\s+/), "--prefer-offline"],
+      { cwd: deps, encoding: "utf8", timeout: 600_000 },
+    );
     expect(install.status, install.stderr.slice(-2000)).toBe(0);
+    // The script puts package.json back as it found it.
+    expect(readFileSync(path.join(deps, "package.json"), "utf8")).toBe(
+      readFileSync(path.join(root, "package.json"), "utf8"),
+    );
 
     // final stage: node_modules from deps, then every COPY --from=build path.
     mkdirSync(app);
@@ -109,10 +116,11 @@ describe("the Docker image's tree, without Docker", { timeout: 900_000 }, () => 
 
     expect(readdirSync(app).sort()).toEqual(["node_modules", ...copies.map(([, , to]) => to!)].sort());
     expect(existsSync(path.join(app, "src")), "no sources in the image").toBe(false);
-    // Only packages that are nothing but dev dependencies: vitest, drizzle-kit and tsx are also optional
-    // peers of runtime packages ("devOptional" in the lock), and npm ci --omit=dev keeps those.
-    for (const dev of ["typescript", "eslint", "playwright-core", "autocannon"]) {
-      expect(existsSync(path.join(app, "node_modules", dev)), `${dev} is a dev dependency`).toBe(false);
+    // No dev tool — including vitest and drizzle-kit (optional peers of better-auth, "devOptional" in
+    // the lock, which plain `npm ci --omit=dev` keeps) and what they pull in (tsx, esbuild, vite).
+    const devTools = ["typescript", "eslint", "playwright-core", "autocannon", "vitest", "drizzle-kit"];
+    for (const dev of [...devTools, "tsx", "esbuild", "vite", "@vitest/runner", "@types/node"]) {
+      expect(existsSync(path.join(app, "node_modules", dev)), `${dev} is a dev tool`).toBe(false);
     }
     for (const runtime of ["next", "@electric-sql/pglite", "@opentelemetry/sdk-trace", "redoc"]) {
       expect(existsSync(path.join(app, "node_modules", runtime)), runtime).toBe(true);
@@ -166,5 +174,10 @@ describe("the Docker image's tree, without Docker", { timeout: 900_000 }, () => 
     expect(readdirSync(path.join(data, "backup")).sort()).toEqual(
       ["database.pglite.tar.gz", "manifest.json", "secret.key"].sort(),
     );
+    // …and the move to PostgreSQL (its own test is src/ops/migrate-db.int.test.ts).
+    const target = await createEmptyPostgresDatabase("image");
+    const migrated = run(["node", "dist/ops.mjs", "migrate-db", "--to", target], env, 120_000);
+    expect(migrated.status, migrated.stderr).toBe(0);
+    expect(migrated.stdout).toMatch(/^user: 1 rows/m);
   });
 });

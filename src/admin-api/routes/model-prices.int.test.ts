@@ -83,6 +83,49 @@ describe("model prices", () => {
       ["gpt-4o", 2.5, 10, 1.25, null],
     ]);
   });
+
+  it("an attacker's price file: too big, too deep, too many entries, giant numbers — a stable code, never a 500", async () => {
+    const big = await startAdminTestServer("pglite", { maxBodyBytes: 2 * 1024 * 1024 });
+    try {
+      // Bigger than the body limit (ADMIN_MAX_BODY_BYTES): refused while reading, never parsed.
+      const huge = JSON.stringify({ m: { input_cost_per_token: 1e-6, pad: "x".repeat(3 * 1024 * 1024) } });
+      (await big.call("POST", "/model-prices/import", { raw: huge })).error(413, "BODY_TOO_LARGE");
+      // Deep nesting inside an entry (a few kilobytes): refused before anything walks it.
+      const deep = `{"m":{"input_cost_per_token":1e-6,"output_cost_per_token":1e-6,"x":${"[".repeat(50_000)}${"]".repeat(50_000)}}}`;
+      const refused = (await big.call("POST", "/model-prices/import", { raw: deep })).error(
+        400,
+        "INVALID_JSON",
+      );
+      expect(refused.message).toMatch(/deeper than 64 levels/);
+      // 64 levels are fine.
+      const ok = `{"m":{"input_cost_per_token":1e-6,"output_cost_per_token":1e-6,"x":${"[".repeat(62)}${"]".repeat(62)}}}`;
+      expect((await big.call("POST", "/model-prices/import", { raw: ok })).status).toBe(200);
+      // More entries than one import reads.
+      const many = Object.fromEntries(Array.from({ length: 20_001 }, (_, i) => [`m${i}`, {}]));
+      const tooMany = (await big.call("POST", "/model-prices/import", { json: many })).error(
+        400,
+        "VALIDATION_FAILED",
+      );
+      expect(JSON.stringify(tooMany.details)).toMatch(/at most 20000 entries/);
+      // Giant numbers: skipped with their reason, in bounded time and memory (they used to throw).
+      const giant = (
+        await big.call("POST", "/model-prices/import", {
+          json: {
+            bomb: { input_cost_per_token: "1e999999999", output_cost_per_token: 1e-6 },
+            zeros: { input_cost_per_token: "1e-300000000", output_cost_per_token: 1e-6 },
+            float: { input_cost_per_token: 1e308, output_cost_per_token: "1e+400" },
+          },
+        })
+      ).as(modelPriceImportResultSchema);
+      expect(giant).toMatchObject({ created: 1, skipped: 2 });
+      expect(giant.skippedExamples.map((e) => e.reason)).toEqual([
+        "a cost is not a number from 0 to 1000 USD per token",
+        "a cost is not a number from 0 to 1000 USD per token",
+      ]);
+    } finally {
+      await big.close();
+    }
+  });
 });
 
 describe("quotas on gateway keys", () => {

@@ -32,6 +32,7 @@ const group: Group = {
   captureSampleRate: 1,
   captureMaxBytes: 16384,
   affinity: { enabled: false },
+  hashHeader: null,
   memberCount: 0,
   createdAt: "2026-01-01T00:00:00Z",
   updatedAt: "2026-01-01T00:00:00Z",

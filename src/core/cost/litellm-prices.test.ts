@@ -56,4 +56,44 @@ describe("LiteLLM price file", () => {
     expect(skipped.map((s) => s.model)).toEqual(["dall-e-3", "broken"]);
     expect(fromLiteLlmPrices([]).prices).toEqual([]);
   });
+
+  it("giant and tiny numbers are skipped or zero with a clear reason, never allocating their zeros", () => {
+    const file = {
+      // Written as strings, these exponents used to build 300 MB of zeros or throw `Invalid string length`.
+      tiny: { input_cost_per_token: "1e-300000000", output_cost_per_token: 1e-6 },
+      huge: { input_cost_per_token: "1e999999999", output_cost_per_token: 1e-6 },
+      "huge-number": { input_cost_per_token: 1e308, output_cost_per_token: 1e-6 },
+      "beyond-exponent": { input_cost_per_token: "1e99999999999999999999", output_cost_per_token: 1e-6 },
+      "long-digits": { input_cost_per_token: "9".repeat(1_000_000), output_cost_per_token: 1e-6 },
+      "too-expensive": { input_cost_per_token: 1001, output_cost_per_token: 1e-6 },
+      "cache-huge": {
+        input_cost_per_token: 1e-6,
+        output_cost_per_token: 1e-6,
+        cache_read_input_token_cost: 1e300,
+      },
+    };
+    const before = process.memoryUsage().rss;
+    const { prices, skipped } = fromLiteLlmPrices(file);
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * 1024 * 1024);
+    expect(prices).toEqual([
+      {
+        model: "tiny",
+        inputPerMTokMicros: 0,
+        outputPerMTokMicros: 1_000_000,
+        cacheReadPerMTokMicros: null,
+        cacheWritePerMTokMicros: null,
+      },
+    ]);
+    expect(skipped).toEqual(
+      ["huge", "huge-number", "beyond-exponent", "long-digits", "too-expensive", "cache-huge"].map(
+        (model) => ({
+          model,
+          reason: "a cost is not a number from 0 to 1000 USD per token",
+        }),
+      ),
+    );
+    expect(perTokenToPerMTokMicros("1e-7")).toBe(100_000);
+    expect(perTokenToPerMTokMicros("1e-13")).toBe(0);
+    expect(perTokenToPerMTokMicros("1000")).toBe(1_000_000_000_000_000);
+  });
 });

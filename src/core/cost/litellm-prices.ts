@@ -16,11 +16,15 @@ export interface LiteLlmImport {
 }
 
 const MAX_MODEL_LENGTH = 200;
+/** Longest cost spelling read (a real one is ~10 characters; longer is refused before any parsing). */
+const MAX_COST_LENGTH = 64;
+const OUT_OF_RANGE = "a cost is not a number from 0 to 1000 USD per token";
 
 /** A per-token USD cost (3e-06) as micros per million tokens (3000000), exactly; null if invalid. */
 export function perTokenToPerMTokMicros(value: unknown): number | null {
   if (typeof value !== "number" && typeof value !== "string") return null;
   const text = String(value).trim();
+  if (text.length > MAX_COST_LENGTH) return null;
   const exp = /^(\d+(?:\.\d+)?)[eE]([+-]?\d+)$/.exec(text);
   // Multiplying by one million is moving the decimal point: done on the digits, never in floats.
   const scaled = exp === null ? `${text}e6` : `${exp[1]}e${Number(exp[2]) + 6}`;
@@ -56,12 +60,16 @@ export function fromLiteLlmPrices(document: unknown): LiteLlmImport {
     const output = optionalCost(entry, "output_cost_per_token");
     const cacheRead = optionalCost(entry, "cache_read_input_token_cost");
     const cacheWrite = optionalCost(entry, "cache_creation_input_token_cost");
-    if (input === null || output === null || input === undefined || output === undefined) {
+    if (input === undefined || output === undefined) {
+      skipped.push({ model, reason: OUT_OF_RANGE });
+      continue;
+    }
+    if (input === null || output === null) {
       skipped.push({ model, reason: "no per-token input and output cost" });
       continue;
     }
     if (cacheRead === undefined || cacheWrite === undefined) {
-      skipped.push({ model, reason: "a cache cost is not a non-negative number" });
+      skipped.push({ model, reason: OUT_OF_RANGE });
       continue;
     }
     prices.push({

@@ -21,7 +21,11 @@ export function usdToMicros(value: string | number): number | null {
   let text = typeof value === "number" ? numberToPlain(value) : value.trim();
   if (text === null) return null;
   const exp = EXPONENT.exec(text);
-  if (exp !== null) text = shiftDecimal(exp[1] ?? "", Number(exp[2]));
+  if (exp !== null) {
+    const shifted = shiftDecimalBounded(exp[1] ?? "", Number(exp[2]));
+    if (shifted === null) return null;
+    text = shifted;
+  }
   const m = DECIMAL.exec(text);
   if (m === null) return null;
   const whole = Number(m[1]);
@@ -34,6 +38,25 @@ export function usdToMicros(value: string | number): number | null {
 function numberToPlain(n: number): string | null {
   if (!Number.isFinite(n) || n < 0) return null;
   return String(n);
+}
+
+/** Integer digits an amount may have (DECIMAL): a point further right is out of range anyway. */
+const MAX_INTEGER_DIGITS = 10;
+/** Decimals kept (micros): a point further left than this leaves only cut digits, i.e. zero. */
+const KEPT_DECIMALS = 6;
+
+/**
+ * `shiftDecimal` without ever building a string longer than the digits plus a few zeros: an exponent
+ * like 1e-300000000 (a JSON string a price file may hold) would otherwise allocate hundreds of
+ * megabytes of zeros, and 1e999999999 throw `Invalid string length`. Null when out of range.
+ */
+function shiftDecimalBounded(mantissa: string, exponent: number): string | null {
+  if (!Number.isSafeInteger(exponent)) return null;
+  const [intPart = ""] = mantissa.split(".");
+  const point = intPart.length + exponent;
+  if (point > MAX_INTEGER_DIGITS + mantissa.length) return null;
+  if (point < -KEPT_DECIMALS) return "0";
+  return shiftDecimal(mantissa, exponent);
 }
 
 /** "1.5", exponent 2 → "150"; "3", exponent -6 → "0.000003" (exact, on the digits). */

@@ -32,5 +32,8 @@ describe("model lists", () => {
     expect(checkModelPattern("")).toMatch(/empty/);
     expect(checkModelPattern("a".repeat(201))).toMatch(/200/);
     expect(checkModelPattern("a\nb")).toMatch(/control/);
+    expect(checkModelPattern("a\ud800b")).toMatch(/surrogate/);
+    expect(checkModelPattern("a\udc00")).toMatch(/surrogate/);
+    expect(checkModelPattern("smile-\ud83d\ude00")).toBeNull();
   });
 });

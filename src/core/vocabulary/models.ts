@@ -12,5 +12,8 @@ export function checkModelPattern(pattern: string): string | null {
   if (pattern.length > MAX_MODEL_NAME_LENGTH)
     return `a model name is at most ${MAX_MODEL_NAME_LENGTH} characters`;
   if (/[\u0000-\u001f\u007f]/.test(pattern)) return "a model name cannot contain control characters";
+  // A lone surrogate is not Unicode: stored as UTF-8 it silently becomes U+FFFD, and a path model
+  // (`/models/{name}:verb`) could not be percent-encoded for the upstream at all.
+  if (/\p{Cs}/u.test(pattern)) return "a model name must be valid Unicode (no lone surrogate)";
   return null;
 }

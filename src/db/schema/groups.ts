@@ -52,6 +52,8 @@ export const groups = pgTable(
     captureMaxBytes: integer("capture_max_bytes").notNull().default(DEFAULT_CAPTURE_MAX_BYTES),
     /** Session affinity for prompt caches (off by default); see GroupAffinity. */
     affinity: jsonb("affinity").$type<GroupAffinity>().notNull().default({ enabled: false }),
+    /** ip_hash: hash this request header's value instead of the client address (lower-case); null = address. */
+    hashHeader: text("hash_header"),
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
   },

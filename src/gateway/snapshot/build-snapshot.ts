@@ -171,6 +171,7 @@ export async function buildSnapshot(deps: BuildSnapshotDeps): Promise<RoutingSna
       routesByModel: members.some((m) => m.models !== null || m.modelMap !== null),
       modelCatalog: modelCatalogOf(members),
       affinity: toSnapshotAffinity(g.affinity),
+      hashHeader: g.strategy === "ip_hash" && g.hashHeader ? g.hashHeader.toLowerCase() : null,
       usesLatency: strategyUsesLatency(g.strategy),
     };
     groupsBySlug.set(groupSlugKey(g.tenantId, g.slug), Object.freeze(group));

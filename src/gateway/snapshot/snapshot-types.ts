@@ -86,6 +86,8 @@ export interface SnapshotGroup {
   readonly modelCatalog: readonly string[] | null;
   /** Session affinity; null when off. */
   readonly affinity: SnapshotAffinity | null;
+  /** ip_hash: the (lower-case) request header hashed instead of the client address; null = address. */
+  readonly hashHeader: string | null;
   /** True when the strategy balances on latency (the gateway passes its estimates). */
   readonly usesLatency: boolean;
 }

@@ -44,6 +44,20 @@ function balancerMembers(
   return out;
 }
 
+/**
+ * What ip_hash hashes: the group's header when the request carries it (prefixed, so a header value
+ * can never collide with an address), else the client address `TRUST_PROXY` decided.
+ */
+function hashKeyOf(facts: RequestFacts): string | undefined {
+  const header = facts.group.hashHeader;
+  if (header !== null) {
+    const raw = facts.req.headers[header];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value !== undefined && value !== "") return `h:${value}`;
+  }
+  return facts.clientIp ?? undefined;
+}
+
 /** Picks a member, never one in `skipped`, avoiding `excluded` while any other member is eligible. */
 function pickMember(
   rt: GatewayRuntime,
@@ -59,7 +73,7 @@ function pickMember(
     excluded: avoid,
     strategyFor: group.strategyFor,
     random: rt.random,
-    affinityKey: facts.clientIp ?? undefined,
+    affinityKey: hashKeyOf(facts),
   };
   let picked = selectProvider(members, options);
   if (picked === undefined && excluded !== undefined && excluded.size > 0) {
