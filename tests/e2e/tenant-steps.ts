@@ -27,8 +27,10 @@ export interface TenantFlow {
   keyId: string;
 }
 
-/** Runs axe on the current page and saves its screenshot; answers the serious problems. */
+/** Reloads the current page, runs axe on it and saves its screenshot; answers the serious problems. */
 export async function auditPage(page: Page, name: string): Promise<string[]> {
+  // A fresh load: a toast fading out mid-audit reads as a contrast failure.
+  await page.reload();
   await waitForContent(page);
   await saveScreenshot(page, name);
   return (await findA11yProblems(page)).map((problem) => `${name}: ${problem}`);
