@@ -151,6 +151,7 @@ describe("tenant isolation over every admin route (PostgreSQL)", () => {
       "POST /groups/:id/providers": { providerId: b.provider },
       "PUT /groups/:id/providers/order": { order: [{ providerId: b.provider, priority: 0 }] },
       "POST /providers/:id/eject": { reason: "isolation test" },
+      "POST /logs/:id/replay": { target: { providerId: b.provider } },
     };
     return byRoute[`${route.method} ${route.pattern}`] ?? route.doc?.example ?? {};
   }

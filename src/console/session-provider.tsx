@@ -4,27 +4,31 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { usePathname, useRouter } from "next/navigation";
 import { isApiError } from "./api-client";
 import {
-  fetchAccess,
+  fetchIdentity,
   fetchSession,
   signOut as requestSignOut,
-  type ConsoleAccess,
+  type ConsoleIdentity,
   type SessionUser,
 } from "./session";
 
 type SessionState =
-  | { status: "loading" }
-  | { status: "signed-in"; user: SessionUser; access: ConsoleAccess | null }
-  | { status: "unknown"; error: unknown };
+  { status: "loading" } | { status: "signed-in"; user: SessionUser } | { status: "unknown"; error: unknown };
 
 interface SessionValue {
   state: SessionState;
   /**
-   * The user when known; null while loading or when the session check failed. Its `role` is the
-   * one that applies in the acting tenant once `GET /me` answered (a tenant member's role there).
+   * The user when known; null while loading or when the session check failed. Once `GET /me` has
+   * answered, `role` is the one that applies in the acting tenant (a tenant owner writes there even
+   * when their own user role is viewer).
    */
   user: SessionUser | null;
-  /** Where the user acts and what it may see (system user, tenants); null until known. */
-  access: ConsoleAccess | null;
+  /**
+   * Whether pages may call the admin API: once the session is known to exist (or could not be
+   * checked, so the pages' own calls show why). Signed out they would only collect 401s.
+   */
+  ready: boolean;
+  /** Where the user acts (`GET /me`); null until known. */
+  identity: ConsoleIdentity | null;
   /** Sends the browser to the sign-in page, coming back here afterwards. */
   redirectToSignIn: () => void;
   /** Signs out on the server, then goes to the sign-in page. */
@@ -34,14 +38,15 @@ interface SessionValue {
 const SessionContext = createContext<SessionValue | null>(null);
 
 /**
- * Client-side guard for console pages: checks the session once and sends signed-out visitors to
- * /sign-in. Pages render at the same time (their API calls also answer 401 without a session), so a
- * signed-in user waits for one round trip, not two. The admin API enforces roles itself.
+ * Client-side guard for console pages: checks the session and sends signed-out visitors to /sign-in.
+ * Pages wait for the first answer before calling the admin API (`ready`), so a signed-out visit makes
+ * no call that can only fail; later navigations re-check in the background without holding pages up.
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
   const [state, setState] = useState<SessionState>({ status: "loading" });
+  const [identity, setIdentity] = useState<{ userId: string; value: ConsoleIdentity } | null>(null);
 
   const redirectToSignIn = useCallback(() => {
     const here = `${window.location.pathname}${window.location.search}`;
@@ -50,24 +55,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    // Asked only once signed in, so a signed-out visit makes no call that is bound to fail.
-    const withAccess = async (user: SessionUser) => {
-      const access = await fetchAccess(controller.signal).catch((error: unknown) =>
-        // A remembered tenant that is gone was just forgotten (api-client): ask again unscoped.
-        isApiError(error) && error.code === "TENANT_NOT_FOUND"
-          ? fetchAccess(controller.signal).catch(() => null)
-          : null,
-      );
-      return { user: access ? { ...user, role: access.role } : user, access };
-    };
     fetchSession(controller.signal).then(
-      async (user) => {
-        if (!user) {
+      (user) => {
+        if (user) setState({ status: "signed-in", user });
+        else {
+          setState({ status: "loading" });
           redirectToSignIn();
-          return;
         }
-        const known = await withAccess(user);
-        if (!controller.signal.aborted) setState({ status: "signed-in", ...known });
       },
       (error: unknown) => {
         if (!controller.signal.aborted) setState({ status: "unknown", error });
@@ -77,25 +71,46 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     // The pathname dependency re-checks on navigation, so a session revoked elsewhere is noticed.
   }, [pathname, redirectToSignIn]);
 
+  // Who the user is, once per signed-in user (a tenant switch reloads the page).
+  const userId = state.status === "signed-in" ? state.user.id : null;
+  useEffect(() => {
+    if (userId === null || identity?.userId === userId) return;
+    const controller = new AbortController();
+    fetchIdentity(controller.signal)
+      // A remembered tenant that is gone was just forgotten (api-client): ask again, unscoped.
+      .catch((error: unknown) => {
+        if (isApiError(error) && error.code === "TENANT_NOT_FOUND") return fetchIdentity(controller.signal);
+        throw error;
+      })
+      .then(
+        (value) => setIdentity({ userId, value }),
+        () => undefined, // The pages' own calls report an outage; the identity only refines the chrome.
+      );
+    return () => controller.abort();
+  }, [userId, identity?.userId]);
+
   const signOut = useCallback(async () => {
     try {
       await requestSignOut();
     } finally {
+      setState({ status: "loading" });
       router.replace("/sign-in");
       router.refresh();
     }
   }, [router]);
 
-  const value = useMemo<SessionValue>(
-    () => ({
+  const value = useMemo<SessionValue>(() => {
+    const known = identity !== null && identity.userId === userId ? identity.value : null;
+    const user = state.status === "signed-in" ? state.user : null;
+    return {
       state,
-      user: state.status === "signed-in" ? state.user : null,
-      access: state.status === "signed-in" ? state.access : null,
+      user: user && known ? { ...user, role: known.role } : user,
+      ready: state.status !== "loading",
+      identity: known,
       redirectToSignIn,
       signOut,
-    }),
-    [state, redirectToSignIn, signOut],
-  );
+    };
+  }, [state, identity, userId, redirectToSignIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -12,47 +12,31 @@ export interface SessionUser {
   role: UserRole;
 }
 
-/** A tenant the caller may act in (the switcher's entries). */
-export interface TenantChoice {
-  id: string;
-  slug: string;
-  name: string;
-}
-
-/** What the caller may do where it acts (`GET /me`): the role there, system or tenant user, its tenants. */
-export interface ConsoleAccess {
-  /** The role in the acting tenant (a tenant member's role there, else the user's own). */
-  role: UserRole;
-  /** A system user sees every tenant and the Tenants page; a tenant user only its tenants. */
-  system: boolean;
-  /** The tenant requests act in now. */
-  tenantId: string | null;
-  /** The tenants the switcher offers (all of them for a system user). */
-  tenants: TenantChoice[];
-}
-
-/** Reads `GET /me`; null when the answer is not the expected shape. */
-export async function fetchAccess(signal?: AbortSignal): Promise<ConsoleAccess | null> {
-  return toConsoleAccess(await apiGet<unknown>(endpoints.me, { signal }));
-}
-
-/** Turns `GET /me`'s answer into the console's access facts (null for anything else). */
-export function toConsoleAccess(body: unknown): ConsoleAccess | null {
-  const parsed = actorSchema.safeParse(body);
-  if (!parsed.success) return null;
-  const me = parsed.data;
-  return {
-    role: me.role,
-    system: me.tenant?.system ?? true,
-    tenantId: me.tenant?.id ?? null,
-    tenants: me.tenants ?? [],
-  };
-}
-
 /** Reads the current session from better-auth; null when nobody is signed in. */
 export async function fetchSession(signal?: AbortSignal): Promise<SessionUser | null> {
   const body = await apiGet<unknown>(endpoints.session, { signal });
   return toSessionUser(body);
+}
+
+/** Where the signed-in user acts (`GET /me`): the tenant, whether they see every tenant, and which they may switch to. */
+export interface ConsoleIdentity {
+  /** The role in the acting tenant: a tenant member's role there (owner/admin → admin), else the user's own. */
+  role: UserRole;
+  tenantId: string | null;
+  /** A system user (sees every tenant: the Tenants page, the live stream, cost per tenant). */
+  system: boolean;
+  tenants: { id: string; slug: string; name: string }[];
+}
+
+/** Reads `GET /me` (only once signed in: signed out it could only answer 401). */
+export async function fetchIdentity(signal?: AbortSignal): Promise<ConsoleIdentity> {
+  const me = actorSchema.parse(await apiGet<unknown>(endpoints.me, { signal }));
+  return {
+    role: me.role,
+    tenantId: me.tenant?.id ?? null,
+    system: me.tenant?.system ?? false,
+    tenants: me.tenants ?? [],
+  };
 }
 
 /** Signs in with username and password; throws ApiError (401 wrong credentials, 429 too many attempts). */

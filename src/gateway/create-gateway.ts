@@ -11,6 +11,8 @@ import type { StateStore } from "../store/types";
 import type { GatewayOptions, GatewayRuntime, HealthHooks } from "./gateway-types";
 import { createCaptureWriter, type CaptureWriter } from "./capture/capture-writer";
 import { handleProxyRequest } from "./handle-proxy-request";
+import { startReplay, type ReplayRun, type ReplaySpec } from "./replay/handle-replay-request";
+import type { ReplaySink } from "./replay/replay-response";
 import { createLogWriter, type LogWriter, type LogWriterOptions } from "./log-writer";
 import type { OpenCredential } from "./snapshot/build-snapshot";
 import { createSnapshotHolder, type SnapshotHolder } from "./snapshot/snapshot-holder";
@@ -48,6 +50,8 @@ export interface Gateway {
   close(): Promise<void>;
   /** Reloads the routing snapshot now (tests, admin "apply"). */
   reload(): Promise<void>;
+  /** Replays a captured request for an admin (`replay/handle-replay-request.ts`); never reachable over HTTP. */
+  replay(spec: ReplaySpec, sink: ReplaySink): ReplayRun;
   readonly logWriter: LogWriter;
   readonly captureWriter: CaptureWriter;
   readonly snapshots: SnapshotHolder;
@@ -141,6 +145,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
           else res.destroy();
         })
         .finally(done);
+    },
+    replay(spec, sink) {
+      active++;
+      const run = startReplay(runtime, spec, sink);
+      void run.finished.finally(done).catch(() => undefined);
+      return run;
     },
     ready: () => snapshots.start(),
     reload: () => snapshots.reload(),

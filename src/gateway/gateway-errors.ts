@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { ProxyResponse } from "./context/request-facts";
 import { AppError, ERRORS, type ErrorCode } from "../core/errors/catalogue";
 
 /**
@@ -53,7 +53,7 @@ export function buildErrorBody(
 
 /** Answers a gateway-produced error with its catalogue status and the unified body. */
 export function sendGatewayError(
-  res: ServerResponse,
+  res: ProxyResponse,
   code: ErrorCode,
   requestId: string,
   extraHeaders?: Record<string, string | number>,

@@ -8,12 +8,18 @@ import { OutcomeRecorder } from "./context/outcome-recorder";
 import {
   createSignals,
   type KnownFacts,
+  type ProxyRequestHead,
+  type ProxyResponse,
+  type ReplayMark,
   type RequestFacts,
   type RequestSignals,
+  type Route,
 } from "./context/request-facts";
+import type { RequestModel } from "../core/routing/request-model";
+import type { NewRequestLogRow } from "../db/schema/request-logs";
 import { GatewayRefusal } from "./gateway-errors";
 import type { GatewayRuntime } from "./gateway-types";
-import type { RoutingSnapshot, SnapshotGroup } from "./snapshot/snapshot-types";
+import type { RoutingSnapshot, SnapshotGroup, SnapshotKey } from "./snapshot/snapshot-types";
 import { authenticateKey, resolveGroup } from "./stages/authenticate-key";
 import { confinePath } from "./stages/confine-path";
 import { enforceKeyLimits, releaseKeyLimits, takeKeySlot, type KeyLimits } from "./stages/enforce-key-limits";
@@ -23,7 +29,7 @@ import { EMPTY_BODY, readBody } from "./stages/read-body";
 import { answerModelList } from "./stages/answer-model-list";
 import { recordLog } from "./stages/record-log";
 import { resolveModel } from "./stages/resolve-model";
-import { lookupAffinity } from "./stages/session-affinity";
+import { lookupAffinity, type AffinityState } from "./stages/session-affinity";
 import { runAttempts } from "./stages/run-attempts";
 
 /**
@@ -41,61 +47,119 @@ export async function handleProxyRequest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const known = createKnownFacts(rt, req, res);
+  const clientIp = clientAddressOfRequest(req, rt.options.trustProxy);
+  const known = createKnownFacts(req, res, req.method ?? "GET", clientIp, null);
+  await serveRequest(rt, known, admitClient, req);
+}
+
+/** What admission establishes before the attempts: everything they need but the deadline. */
+export interface Admission {
+  readonly route: Route;
+  readonly key: SnapshotKey;
+  readonly group: SnapshotGroup;
+  readonly body: Buffer;
+  readonly model: RequestModel | null;
+  readonly affinity: AffinityState | null;
+}
+
+/** The key limits admission took, as far as it got (released when the request ends). */
+export interface HeldLimits {
+  limits: KeyLimits | null;
+}
+
+/**
+ * Admits a request (a client's: `admitClient`; an admin's replay: `replay/handle-replay-request.ts`),
+ * then runs the shared rest of the data plane — deadline, attempts, refusal answers, limits release,
+ * log row, quota charge — and returns the queued log row.
+ */
+export async function serveRequest<I>(
+  rt: GatewayRuntime,
+  known: KnownFacts,
+  admit: (
+    rt: GatewayRuntime,
+    known: KnownFacts,
+    input: I,
+    outcome: OutcomeRecorder,
+    held: HeldLimits,
+  ) => Promise<Admission>,
+  input: I,
+): Promise<NewRequestLogRow> {
+  const { res } = known;
   const signals = createSignals();
   const outcome = new OutcomeRecorder();
   res.on("close", () => onClientClose(signals, res));
-  let limits: KeyLimits | null = null;
+  const held: HeldLimits = { limits: null };
+  let row: NewRequestLogRow | null = null;
   try {
-    const route = (known.route = parseRoute(req.url ?? "/", known.method, req.headers));
-    confinePath(rt, known, route.path);
-    const snapshot = rt.snapshots.current() ?? (await waitForSnapshot(rt));
-    const key = (known.key = authenticateKey(req.headers, snapshot, Date.now()));
-    const group = (known.group = resolveGroup(snapshot, route, key));
-    outcome.capture = openCapture(group, key, rt.random);
-    limits = await enforceKeyLimits(rt, known.requestId, key, group);
-    if (key.quota !== null || key.tenantQuota !== null) {
-      limits = await enforceQuota(rt, known.requestId, key, limits);
-    }
-    const body = (known.body = await readBody(req, rt.options.maxBodyBytes));
-    const model = (known.model = resolveModel(body, route, key, group));
-    const affinity = await lookupAffinity(rt, known, route, key, group, body, model);
-    limits = await takeKeySlot(rt, known.requestId, key, group, limits);
-    const deadline = startDeadline(signals, known.t0, group);
+    const admission = await admit(rt, known, input, outcome, held);
+    const deadline = startDeadline(signals, known.t0, admission.group);
     const facts: RequestFacts = {
-      req,
+      req: known.req,
       res,
       requestId: known.requestId,
       createdAt: known.createdAt,
       t0: known.t0,
       method: known.method,
       clientIp: known.clientIp,
-      route,
-      key,
-      group,
-      body,
-      model,
-      affinity,
+      route: admission.route,
+      key: admission.key,
+      group: admission.group,
+      body: admission.body,
+      model: admission.model,
+      affinity: admission.affinity,
       deadline,
-      rateHeaders: limits.rateHeaders,
+      rateHeaders: held.limits?.rateHeaders ?? null,
     };
     if (!answerModelList(facts, outcome)) await runAttempts(rt, facts, signals, outcome);
   } catch (err) {
-    refuse(rt, known, signals, outcome, limits, err);
+    refuse(rt, known, signals, outcome, held.limits, err);
   } finally {
     if (signals.totalTimer !== null) clearTimeout(signals.totalTimer);
+    const limits = held.limits;
     if (limits !== null && known.key !== null) releaseKeyLimits(rt, known.requestId, known.key, limits);
     if (signals.clientClosed && !res.writableFinished) outcome.recordClientGone();
-    const row = recordLog(rt, known, outcome);
+    row = recordLog(rt, known, outcome);
     if (limits?.quota) chargeQuota(rt, known.requestId, limits, row);
   }
+  return row;
+}
+
+/** A client's request: the stages from the route to the key's concurrency slot. */
+async function admitClient(
+  rt: GatewayRuntime,
+  known: KnownFacts,
+  req: IncomingMessage,
+  outcome: OutcomeRecorder,
+  held: HeldLimits,
+): Promise<Admission> {
+  const route = (known.route = parseRoute(req.url ?? "/", known.method, req.headers));
+  confinePath(rt, known, route.path);
+  const snapshot = rt.snapshots.current() ?? (await waitForSnapshot(rt));
+  const key = (known.key = authenticateKey(req.headers, snapshot, Date.now()));
+  const group = (known.group = resolveGroup(snapshot, route, key));
+  outcome.capture = openCapture(group, key, rt.random);
+  held.limits = await enforceKeyLimits(rt, known.requestId, key, group);
+  if (key.quota !== null || key.tenantQuota !== null) {
+    held.limits = await enforceQuota(rt, known.requestId, key, held.limits);
+  }
+  const body = (known.body = await readBody(req, rt.options.maxBodyBytes));
+  const model = (known.model = resolveModel(body, route, key, group));
+  const affinity = await lookupAffinity(rt, known, route, key, group, body, model);
+  held.limits = await takeKeySlot(rt, known.requestId, key, group, held.limits);
+  return { route, key, group, body, model, affinity };
 }
 
 /** Scratch for a request id's random bits (filled and formatted synchronously, never shared). */
 const idRandom = new Uint8Array(10);
 
-/** The request as it arrived, before any stage ran. */
-function createKnownFacts(rt: GatewayRuntime, req: IncomingMessage, res: ServerResponse): KnownFacts {
+/** The request as it arrived, before any stage ran (`replay` only for an admin's replay). */
+export function createKnownFacts(
+  req: ProxyRequestHead,
+  res: ProxyResponse,
+  method: string,
+  clientIp: string | null,
+  replay: ReplayMark | null,
+): KnownFacts {
   const t0 = performance.now();
   const createdAt = new Date();
   return {
@@ -105,20 +169,21 @@ function createKnownFacts(rt: GatewayRuntime, req: IncomingMessage, res: ServerR
     requestId: formatUuidV7(createdAt.getTime(), randomFillSync(idRandom)),
     createdAt,
     t0,
-    method: req.method ?? "GET",
-    clientIp: clientAddressOfRequest(req, rt.options.trustProxy),
+    method,
+    clientIp,
     route: null,
     key: null,
     group: null,
     body: EMPTY_BODY,
     model: null,
+    replay,
   };
 }
 
 const STARTUP_WAIT_MS = 10_000;
 
 /** Before the first snapshot loaded (startup), wait a bounded time for it, then answer 503. */
-async function waitForSnapshot(rt: GatewayRuntime): Promise<RoutingSnapshot> {
+export async function waitForSnapshot(rt: GatewayRuntime): Promise<RoutingSnapshot> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => {
     timer = setTimeout(resolve, STARTUP_WAIT_MS, null);
@@ -131,7 +196,7 @@ async function waitForSnapshot(rt: GatewayRuntime): Promise<RoutingSnapshot> {
 }
 
 /** The client went away: abort the upstream at once, including a backoff sleep in progress. */
-function onClientClose(signals: RequestSignals, res: ServerResponse): void {
+function onClientClose(signals: RequestSignals, res: ProxyResponse): void {
   if (res.writableFinished) return;
   signals.clientClosed = true;
   signals.abortReason = "client";

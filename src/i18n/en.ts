@@ -1,6 +1,7 @@
 import { settingsEn } from "./messages/settings.en";
 import { alertsEn } from "./messages/alerts.en";
 import { healthEn } from "./messages/health.en";
+import { debugEn } from "./messages/debug.en";
 import { logsEn } from "./messages/logs.en";
 import { observeEn, statsEn } from "./messages/observability.en";
 import { importExportEn } from "./messages/import-export.en";
@@ -165,6 +166,11 @@ export const en = {
     liveSuccess: "Success rate now",
     liveInFlight: "In flight now",
     moreStats: "More in Statistics →",
+    ratePeriod: "Period of the request-rate chart",
+    periodLive: "Live",
+    periodDay: "24 h",
+    liveMinutes: "Last 5 minutes, one point a second",
+    liveWaiting: "Waiting for the first live samples…",
   },
   providers: {
     title: "Providers",
@@ -246,6 +252,7 @@ export const en = {
   observe: observeEn,
   stats: statsEn,
   logs: logsEn,
+  debug: debugEn,
   health: healthEn,
   alerts: alertsEn,
   tenants: tenantsEn,

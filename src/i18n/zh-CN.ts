@@ -1,6 +1,7 @@
 import { settingsZhCN } from "./messages/settings.zh-CN";
 import { alertsZhCN } from "./messages/alerts.zh-CN";
 import { healthZhCN } from "./messages/health.zh-CN";
+import { debugZhCN } from "./messages/debug.zh-CN";
 import { logsZhCN } from "./messages/logs.zh-CN";
 import { observeZhCN, statsZhCN } from "./messages/observability.zh-CN";
 import { importExportZhCN } from "./messages/import-export.zh-CN";
@@ -162,6 +163,11 @@ export const zhCN: Dictionary = {
     liveSuccess: "当前成功率",
     liveInFlight: "当前进行中",
     moreStats: "在统计中查看更多 →",
+    ratePeriod: "请求速率图的时间段",
+    periodLive: "实时",
+    periodDay: "24 小时",
+    liveMinutes: "最近 5 分钟，每秒一个点",
+    liveWaiting: "正在等待首批实时数据…",
   },
   providers: {
     title: "上游服务",
@@ -241,6 +247,7 @@ export const zhCN: Dictionary = {
   observe: observeZhCN,
   stats: statsZhCN,
   logs: logsZhCN,
+  debug: debugZhCN,
   health: healthZhCN,
   alerts: alertsZhCN,
   tenants: tenantsZhCN,

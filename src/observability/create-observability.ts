@@ -56,6 +56,8 @@ export function createObservability(options: ObservabilityOptions = {}): Observa
     metrics,
     hub,
     onRequestRecorded(row) {
+      // An admin's replay is debugging traffic, not the clients': statistics leave it out.
+      if (row.source === "replay") return;
       metrics.observeRequest(row);
       hub.observeRequest(row);
     },

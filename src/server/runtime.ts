@@ -209,6 +209,7 @@ export async function createRuntime(
       passwords: auth,
       health: createHealthControl({ db: database.db, health, gateway, storage }),
       liveStream: observability.stream,
+      replay: (spec, sink) => gateway.replay(spec, sink),
     });
     const registry = services;
     const adminApi = createAdminApi({

@@ -6,6 +6,7 @@ import { createAuditService, type AuditService } from "./audit-service";
 import { createConfigService, type ConfigService } from "./config-service";
 import { createGroupService, type GroupService } from "./group-service";
 import { createKeyUsageService, type KeyUsageService } from "./key-usage-service";
+import { createLogDebugService, type LogDebugService, type ReplayPort } from "./log-debug-service";
 import { createLogsService, type LogsService } from "./logs-service";
 import { createModelPriceService, type ModelPriceService } from "./model-price-service";
 import { createOverviewService, type OverviewService } from "./overview-service";
@@ -25,7 +26,9 @@ export type {
   ConfigService,
   GroupService,
   KeyUsageService,
+  LogDebugService,
   LogsService,
+  ReplayPort,
   OverviewService,
   ProviderHealthService,
   ProviderService,
@@ -51,6 +54,8 @@ export interface AdminServices {
   readonly modelPrices: ModelPriceService;
   readonly stats: StatsService;
   readonly logs: LogsService;
+  /** Replay, diff and copy-as-curl of captured requests. */
+  readonly logDebug: LogDebugService;
   /** Console users and the caller's own password. */
   readonly users: UsersService;
   /** Alert rules, channels (with "send test") and incident history. */
@@ -76,6 +81,8 @@ export interface AdminServicesDeps extends ServiceDeps {
   readonly liveStream: HealthStream;
   /** Alert channel senders and delivery options; the real senders and defaults when absent. */
   readonly alerting?: Pick<AlertServiceDeps, "senders" | "delivery">;
+  /** This process's data plane, for replays (absent: a replay answers INTERNAL_ERROR). */
+  readonly replay?: ReplayPort;
 }
 
 /**
@@ -105,6 +112,7 @@ function createTenantServices(
 ): AdminServices {
   const ctx = createServiceContext(deps, tenantId);
   const apiKeys = createApiKeyService(ctx);
+  const logs = createLogsService(ctx);
   return {
     providers: createProviderService(ctx),
     groups: createGroupService(ctx),
@@ -115,7 +123,8 @@ function createTenantServices(
     overview: createOverviewService(ctx),
     modelPrices: createModelPriceService(ctx),
     stats: createStatsService(ctx),
-    logs: createLogsService(ctx),
+    logs,
+    logDebug: createLogDebugService(ctx, logs, deps.replay),
     users: createUsersService({ db: deps.db, passwords: deps.passwords, store: deps.store, now: deps.now }),
     alerts: createAlertService({ ...deps, ...deps.alerting }, tenantId),
     health: createProviderHealthService(ctx, deps.health),

@@ -91,7 +91,8 @@ function bodiesOf(payload: CapturePayload): LogDetail["bodies"] {
   return { request: bodyView(payload.request.body), response: bodyView(finalAttempt(payload)?.body) };
 }
 
-function toAttempt(a: AttemptRecord): AttemptView {
+/** A stored attempt as the API shows it. */
+export function toAttemptView(a: AttemptRecord): AttemptView {
   return {
     providerId: a.providerId,
     provider: a.provider,
@@ -188,7 +189,7 @@ export function createLogsService(ctx: ServiceContext, options: LogsServiceOptio
       });
       return {
         ...summary,
-        attempts: expandAttempts(log.attempts, log.providerId).map(toAttempt),
+        attempts: expandAttempts(log.attempts, log.providerId).map(toAttemptView),
         bodies: payload === null ? null : bodiesOf(payload),
         capture: payload === null ? null : { request: payload.request, attempts: [...payload.attempts] },
       };

@@ -43,7 +43,16 @@ beforeAll(async () => {
   await admin.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
   const errors: string[] = [];
   const page = await openPage(admin, errors);
-  flow = { page, base: server.url, browser, upstreams, errors, groupId: "", gatewayKey: "" };
+  flow = {
+    page,
+    base: server.url,
+    browser,
+    upstreams,
+    errors,
+    groupId: "",
+    gatewayKey: "",
+    diffPath: "/logs/diff",
+  };
 }, 600_000);
 
 afterAll(async () => {

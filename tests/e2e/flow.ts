@@ -15,6 +15,8 @@ export interface ConsoleFlow {
   readonly errors: ErrorLog;
   groupId: string;
   gatewayKey: string;
+  /** The diff page of a replay and its original (path and query), once the debug steps ran. */
+  diffPath: string;
 }
 
 export const DESKTOP = { width: 1360, height: 900 } as const;

@@ -5,7 +5,10 @@ import { DESKTOP, PHONE, type ConsoleFlow } from "./flow";
 type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
 
 /** Every console page with its screenshot name; tabs are visited inside their page. */
-function consolePages(groupId: string): readonly { path: string; name: string; tabs?: readonly string[] }[] {
+function consolePages({
+  groupId,
+  diffPath,
+}: ConsoleFlow): readonly { path: string; name: string; tabs?: readonly string[] }[] {
   return [
     { path: "/", name: "dashboard" },
     { path: "/providers", name: "providers" },
@@ -16,6 +19,7 @@ function consolePages(groupId: string): readonly { path: string; name: string; t
     { path: "/settings", name: "settings", tabs: ["Audit log"] },
     { path: "/statistics", name: "statistics" },
     { path: "/logs", name: "logs" },
+    { path: diffPath, name: "logs-diff" },
     { path: "/health", name: "health" },
     { path: "/alerts", name: "alerts", tabs: ["Channels", "History"] },
     { path: "/model-prices", name: "model-prices" },
@@ -50,7 +54,7 @@ export async function tourEveryPage(flow: ConsoleFlow, state: StorageState): Pro
         storageState: state,
       });
       const page = await openPage(context, errors);
-      for (const { path, name, tabs } of consolePages(flow.groupId)) {
+      for (const { path, name, tabs } of consolePages(flow)) {
         await page.goto(`${base}${path}`);
         await capture(page, `${name}-${size}-${scheme}`, `${path} ${scheme}`, audit, problems);
         for (const tab of tabs ?? []) {

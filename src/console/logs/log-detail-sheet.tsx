@@ -1,19 +1,26 @@
 "use client";
 
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
+import Link from "next/link";
+import { GitCompareArrowsIcon, RotateCcwIcon } from "lucide-react";
 import { logDetailSchema, type LogDetail, type LogSummary } from "@/contracts/logs";
 import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/components/ui/sheet";
 import { Skeleton } from "@/components/ui/skeleton";
-import { useI18n } from "@/i18n/i18n-provider";
+import { useI18n, useT } from "@/i18n/i18n-provider";
 import { readOne } from "../api-client";
 import { describeError } from "../describe-error";
 import { endpoints } from "../endpoints";
 import { ErrorState } from "../error-state";
 import { formatCount, formatDateTime } from "../format";
+import { useSession } from "../session-provider";
 import { useApiQuery } from "../use-api-query";
 import { formatMs } from "../observability/format-metrics";
 import { AttemptTimeline } from "./attempt-timeline";
+import { CopyCurlMenu } from "./copy-curl-menu";
+import { ReplayDialog } from "./replay-dialog";
+import { diffHref } from "./replay-output";
 import { StatusBadge } from "./status-badge";
 import type { DialogOpenProps } from "../forms/form-dialog";
 
@@ -62,6 +69,7 @@ function DetailBody({ id }: { id: string }) {
       : `${formatCount(locale, log.inputTokens ?? 0)} / ${formatCount(locale, log.outputTokens ?? 0)}`;
   return (
     <div className="flex flex-col gap-6 px-4 pb-6" data-testid="log-detail">
+      <DebugActions log={log} />
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
         <Row label={t("logs.status")}>
           <StatusBadge log={log} />
@@ -82,6 +90,14 @@ function DetailBody({ id }: { id: string }) {
           <Badge variant="outline">{log.streamed ? t("logs.yes") : t("logs.no")}</Badge>
         </Row>
         <Row label={t("logs.clientIp")}>{log.clientIp ?? "—"}</Row>
+        <Row label={t("debug.source")}>
+          <Badge variant={log.source === "replay" ? "secondary" : "outline"}>
+            {t(`debug.source_${log.source}`)}
+          </Badge>
+        </Row>
+        <Row label={t("logs.requestId")}>
+          <span className="font-mono text-xs break-all">{log.id}</span>
+        </Row>
       </dl>
       <section className="flex flex-col gap-3">
         <h3 className="text-sm font-semibold">{t("logs.attempts", { count: log.attempts.length })}</h3>
@@ -103,7 +119,10 @@ function DetailBody({ id }: { id: string }) {
                   {body && ` · ${formatCount(locale, body.bytes)} B`}
                   {body?.truncated && ` · ${t("logs.truncated")}`}
                 </p>
-                <pre className="max-h-64 overflow-auto rounded-md bg-muted p-3 font-mono text-xs break-all whitespace-pre-wrap">
+                <pre
+                  className="max-h-64 overflow-auto rounded-md bg-muted p-3 font-mono text-xs break-all whitespace-pre-wrap"
+                  tabIndex={0}
+                >
                   {body ? body.text || " " : t("logs.notCaptured")}
                 </pre>
               </div>
@@ -111,6 +130,37 @@ function DetailBody({ id }: { id: string }) {
           })}
         </section>
       )}
+    </div>
+  );
+}
+
+/** Replay (admins), copy as curl, and the diff against the original when this is a replay. */
+function DebugActions({ log }: { log: LogDetail }) {
+  const t = useT();
+  const { user } = useSession();
+  const [replaying, setReplaying] = useState(false);
+  const canReplay = log.capture !== null && user?.role !== "viewer";
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="flex flex-wrap gap-2">
+        {canReplay && (
+          <Button size="sm" onClick={() => setReplaying(true)}>
+            <RotateCcwIcon aria-hidden />
+            {t("debug.replay")}
+          </Button>
+        )}
+        {log.capture !== null && <CopyCurlMenu logId={log.id} />}
+        {log.replayOf && (
+          <Button asChild size="sm" variant="outline">
+            <Link href={diffHref(log.replayOf, log.id)}>
+              <GitCompareArrowsIcon aria-hidden />
+              {t("debug.compareWithOriginal")}
+            </Link>
+          </Button>
+        )}
+      </div>
+      {log.capture === null && <p className="text-xs text-muted-foreground">{t("debug.notCapturedHint")}</p>}
+      {canReplay && <ReplayDialog log={log} open={replaying} onOpenChange={setReplaying} />}
     </div>
   );
 }

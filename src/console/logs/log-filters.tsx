@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { RefreshCwIcon } from "lucide-react";
+import type { ApiKey } from "@/contracts/api-keys";
 import type { Group } from "@/contracts/groups";
 import type { Provider } from "@/contracts/providers";
 import { STATUS_CLASSES } from "@/core/vocabulary/status-classes";
@@ -14,26 +15,43 @@ import type { TimeRange } from "../observability/time-range";
 
 const ANY = "__any__";
 
-export interface LogFilterValues {
+/** The filters typed as text, applied on Enter or when the field loses focus. */
+const TEXT_FILTERS = ["requestId", "path", "status", "errorCode", "model"] as const;
+type TextFilter = (typeof TEXT_FILTERS)[number];
+
+/** "" is the API's default (original requests only). */
+const SOURCES = ["replay", "all"] as const;
+
+export interface LogFilterValues extends Record<TextFilter, string> {
   range: TimeRange;
   groupId: string;
   providerId: string;
+  keyId: string;
   statusClass: string;
-  errorCode: string;
-  model: string;
   /** "", "true" or "false". */
   streamed: string;
+  /** "" (originals), "replay" or "all". */
+  source: string;
 }
 
 export const NO_FILTERS: LogFilterValues = {
   range: { preset: "24h", customFrom: "", customTo: "" },
   groupId: "",
   providerId: "",
+  keyId: "",
   statusClass: "",
+  streamed: "",
+  source: "",
+  requestId: "",
+  path: "",
+  status: "",
   errorCode: "",
   model: "",
-  streamed: "",
 };
+
+function textOf(value: LogFilterValues): Record<TextFilter, string> {
+  return Object.fromEntries(TEXT_FILTERS.map((name) => [name, value[name]])) as Record<TextFilter, string>;
+}
 
 /** The list query of a set of filters (a custom range that does not parse is left out). */
 export function logFilterQuery(
@@ -45,19 +63,44 @@ export function logFilterQuery(
     to: filters.range.preset === "custom" ? range?.to : undefined,
     groupId: filters.groupId || undefined,
     providerId: filters.providerId || undefined,
+    keyId: filters.keyId || undefined,
     statusClass: filters.statusClass || undefined,
     errorCode: filters.errorCode.trim().toUpperCase() || undefined,
     model: filters.model.trim() || undefined,
     streamed: filters.streamed || undefined,
+    source: filters.source || undefined,
+    requestId: filters.requestId.trim() || undefined,
+    path: filters.path.trim() || undefined,
+    // A status that is not a number is left out rather than sent for the API to refuse.
+    status: /^\d{1,3}$/.test(filters.status.trim()) ? Number(filters.status.trim()) : undefined,
   };
 }
 
-/** The filter bar: range, group, provider, status class, streamed, and error code / model (applied on Enter). */
+const PLACEHOLDERS = {
+  requestId: "logs.requestIdPlaceholder",
+  path: "logs.pathPlaceholder",
+  status: "logs.statusCodePlaceholder",
+  errorCode: "logs.errorCodePlaceholder",
+  model: "logs.modelPlaceholder",
+} as const;
+const LABELS = {
+  requestId: "logs.requestId",
+  path: "logs.path",
+  status: "logs.statusCode",
+  errorCode: "logs.errorCode",
+  model: "logs.model",
+} as const;
+
+/**
+ * The filter bar: range; group, provider, key, status class, streamed and source as choices; request
+ * id, path, exact status, error code and model as text (applied on Enter or leaving the field).
+ */
 export function LogFilters({
   value,
   onChange,
   groups,
   providers,
+  apiKeys,
   onRefresh,
   refreshing,
 }: {
@@ -65,16 +108,17 @@ export function LogFilters({
   onChange: (next: LogFilterValues) => void;
   groups: Group[] | undefined;
   providers: Provider[] | undefined;
+  apiKeys: ApiKey[] | undefined;
   onRefresh: () => void;
   refreshing: boolean;
 }) {
   const t = useT();
-  const [text, setText] = useState({ errorCode: value.errorCode, model: value.model });
+  const [text, setText] = useState(() => textOf(value));
   const [applied, setApplied] = useState(value);
   // Clearing the filters from outside resets the text fields too.
   if (applied !== value) {
     setApplied(value);
-    setText({ errorCode: value.errorCode, model: value.model });
+    setText(textOf(value));
   }
   const set = (patch: Partial<LogFilterValues>) => onChange({ ...value, ...patch });
 
@@ -102,6 +146,13 @@ export function LogFilters({
           options={(providers ?? []).map((p) => ({ value: p.id, label: p.name }))}
         />
         <Choice
+          label={t("logs.key")}
+          value={value.keyId}
+          onChange={(keyId) => set({ keyId })}
+          anyLabel={t("logs.anyKey")}
+          options={(apiKeys ?? []).map((k) => ({ value: k.id, label: k.name }))}
+        />
+        <Choice
           label={t("logs.status")}
           value={value.statusClass}
           onChange={(statusClass) => set({ statusClass })}
@@ -118,22 +169,27 @@ export function LogFilters({
             { value: "false", label: t("logs.notStreamed") },
           ]}
         />
-        <Input
-          className="h-9 sm:w-44"
-          aria-label={t("logs.errorCode")}
-          placeholder={t("logs.errorCodePlaceholder")}
-          value={text.errorCode}
-          onChange={(event) => setText({ ...text, errorCode: event.target.value })}
-          onBlur={() => text.errorCode !== value.errorCode && set(text)}
+        <Choice
+          label={t("logs.source")}
+          value={value.source}
+          onChange={(source) => set({ source })}
+          anyLabel={t("logs.source_client")}
+          options={SOURCES.map((source) => ({ value: source, label: t(`logs.source_${source}`) }))}
         />
-        <Input
-          className="h-9 sm:w-44"
-          aria-label={t("logs.model")}
-          placeholder={t("logs.modelPlaceholder")}
-          value={text.model}
-          onChange={(event) => setText({ ...text, model: event.target.value })}
-          onBlur={() => text.model !== value.model && set(text)}
-        />
+      </div>
+      <div className="grid grid-cols-2 gap-2 sm:flex sm:flex-wrap">
+        {TEXT_FILTERS.map((name) => (
+          <Input
+            key={name}
+            className={name === "status" ? "h-9 sm:w-28" : "h-9 sm:w-44"}
+            aria-label={t(LABELS[name])}
+            placeholder={t(PLACEHOLDERS[name])}
+            inputMode={name === "status" ? "numeric" : undefined}
+            value={text[name]}
+            onChange={(event) => setText({ ...text, [name]: event.target.value })}
+            onBlur={() => text[name] !== value[name] && set(text)}
+          />
+        ))}
         <button type="submit" className="sr-only">
           {t("logs.apply")}
         </button>

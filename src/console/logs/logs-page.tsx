@@ -1,16 +1,19 @@
 "use client";
 
 import { useCallback, useState } from "react";
-import { DownloadIcon, LoaderCircleIcon, ScrollTextIcon } from "lucide-react";
+import Link from "next/link";
+import { DownloadIcon, GitCompareArrowsIcon, LoaderCircleIcon, ScrollTextIcon } from "lucide-react";
 import { logsPageSchema, type LogsPage as LogsPageData, type LogSummary } from "@/contracts/logs";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { Checkbox } from "@/components/ui/checkbox";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import { useI18n } from "@/i18n/i18n-provider";
 import { apiGet, readOne } from "../api-client";
+import { selectApiKeys } from "../api-keys/api-key-api";
 import { describeError } from "../describe-error";
 import { endpoints } from "../endpoints";
 import { ErrorState } from "../error-state";
@@ -26,6 +29,7 @@ import { buildPath, resolveRange, roundDown } from "../observability/time-range"
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { LogDetailSheet } from "./log-detail-sheet";
 import { LogFilters, logFilterQuery, NO_FILTERS, type LogFilterValues } from "./log-filters";
+import { diffHref } from "./replay-output";
 import { StatusBadge } from "./status-badge";
 
 function selectPage(body: unknown): LogsPageData {
@@ -49,6 +53,17 @@ export function LogsPage() {
   const first = useApiQuery(path, selectPage);
   const groups = useApiQuery(endpoints.groups, selectGroups);
   const providers = useApiQuery(endpoints.providers, selectProviders);
+  const apiKeys = useApiQuery(endpoints.apiKeys, selectApiKeys);
+  // Two rows picked for "Compare", oldest pick first; a third pick drops the oldest.
+  const [picked, setPicked] = useState<LogSummary[]>([]);
+  const togglePick = (log: LogSummary, on: boolean) =>
+    setPicked((current) =>
+      on
+        ? [...current.filter((p) => p.id !== log.id), log].slice(-2)
+        : current.filter((p) => p.id !== log.id),
+    );
+  // The earlier request is A (the original, when one is a replay of the other).
+  const [pickA, pickB] = [...picked].sort((x, y) => x.createdAt.localeCompare(y.createdAt));
   // Older pages, kept for the path they belong to (a filter change starts over).
   const [more, setMore] = useState<{ path: string; items: LogSummary[]; cursor: string | null }>({
     path: "",
@@ -88,6 +103,7 @@ export function LogsPage() {
   }
 
   const columns = [
+    { label: t("logs.pick"), className: "w-12" },
     { label: t("logs.time") },
     { label: t("logs.status") },
     { label: t("logs.group"), className: "hidden md:table-cell" },
@@ -98,7 +114,20 @@ export function LogsPage() {
   ];
 
   const actions = (
-    <div className="flex gap-2">
+    <div className="flex flex-wrap gap-2">
+      {pickA && pickB ? (
+        <Button asChild size="sm">
+          <Link href={diffHref(pickA.id, pickB.id)}>
+            <GitCompareArrowsIcon />
+            {t("logs.compare")}
+          </Link>
+        </Button>
+      ) : (
+        <Button size="sm" variant="outline" disabled title={t("logs.compareHint")}>
+          <GitCompareArrowsIcon />
+          {t("logs.comparePicked", { count: picked.length })}
+        </Button>
+      )}
       <Button variant="outline" size="sm" onClick={() => void exportAs("csv")}>
         <DownloadIcon />
         {t("observe.exportCsv")}
@@ -118,6 +147,7 @@ export function LogsPage() {
         onChange={setFilters}
         groups={groups.data}
         providers={providers.data}
+        apiKeys={apiKeys.data}
         onRefresh={() => setAnchor(roundDown(Date.now(), 1_000))}
         refreshing={first.isRefreshing}
       />
@@ -166,6 +196,13 @@ export function LogsPage() {
               className="cursor-pointer"
               onClick={() => selected.show(log)}
             >
+              <TableCell onClick={(event) => event.stopPropagation()}>
+                <Checkbox
+                  aria-label={t("logs.pickRow", { time: formatDateTime(locale, log.createdAt) })}
+                  checked={picked.some((p) => p.id === log.id)}
+                  onCheckedChange={(on) => togglePick(log, on === true)}
+                />
+              </TableCell>
               <TableCell className="whitespace-nowrap">
                 <button
                   type="button"
@@ -183,7 +220,10 @@ export function LogsPage() {
                 </div>
               </TableCell>
               <TableCell>
-                <StatusBadge log={log} />
+                <span className="inline-flex flex-wrap items-center gap-1">
+                  <StatusBadge log={log} />
+                  {log.source === "replay" && <Badge variant="secondary">{t("debug.source_replay")}</Badge>}
+                </span>
               </TableCell>
               <TableCell className="hidden md:table-cell">{log.groupSlug ?? "—"}</TableCell>
               <TableCell className="hidden md:table-cell">

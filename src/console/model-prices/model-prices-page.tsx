@@ -32,8 +32,8 @@ type Column = "model" | "input" | "output";
  */
 export function ModelPricesPage() {
   const { t, locale } = useI18n();
-  const { user, access } = useSession();
-  const canEdit = user?.role === "admin" && access?.system === true;
+  const { user, identity } = useSession();
+  const canEdit = user?.role === "admin" && identity?.system === true;
   const query = useApiQuery(endpoints.modelPrices, selectModelPrices);
   const options = useMemo<TableViewOptions<ModelPrice, Column>>(
     () => ({

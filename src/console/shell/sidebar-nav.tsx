@@ -12,8 +12,8 @@ import { NAV_SECTIONS, isNavItemActive } from "./nav-items";
 export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
   const t = useT();
   const pathname = usePathname();
-  const { user, access } = useSession();
-  const systemAdmin = access?.system === true && user?.role === "admin";
+  const { user, identity } = useSession();
+  const systemAdmin = identity?.system === true && user?.role === "admin";
   return (
     <nav aria-label={t("nav.label")} className="flex flex-col gap-5 px-3 py-4">
       {NAV_SECTIONS.map((section, index) => (

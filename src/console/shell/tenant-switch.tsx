@@ -14,10 +14,11 @@ import { HeaderRadioMenu } from "./header-radio-menu";
  */
 export function TenantSwitch() {
   const { t } = useI18n();
-  const { access } = useSession();
-  const tenants = access?.tenants ?? [];
+  // `GET /me`, read once by the session provider after sign-in (never while signed out).
+  const { identity } = useSession();
+  const tenants = identity?.tenants ?? [];
   if (tenants.length < 2) return null;
-  const current = tenants.find((x) => x.id === access?.tenantId);
+  const current = tenants.find((x) => x.id === identity?.tenantId);
   const name = current?.name ?? chosenTenantSlug() ?? "";
   return (
     <HeaderRadioMenu

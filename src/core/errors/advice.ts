@@ -48,6 +48,8 @@ export const ERROR_ADVICE: Readonly<Partial<Record<ErrorCode, string>>> = {
   LAST_ADMIN: "Promote another user to admin first: one admin must remain.",
   INVALID_CURRENT_PASSWORD: "Type your current password again; an admin can reset it if forgotten.",
   LOG_NOT_FOUND: "The request log is gone (LOG_RETENTION_DAYS) or the id is wrong.",
+  NOT_CAPTURED:
+    "Only captured requests can be replayed or diffed: set the group's (or key's) `capture` to `errors` or `all` and send the request again. Captures expire after CAPTURE_RETENTION_DAYS; a request body cut at `captureMaxBytes` is replayed only with `overrides.body`.",
   ALERT_RULE_NOT_FOUND: "The alert rule id does not exist.",
   ALERT_RULE_NAME_TAKEN: "Alert rule names are unique: pick another.",
   ALERT_CHANNEL_NOT_FOUND: "The alert channel id does not exist (a rule may name a deleted channel).",

@@ -75,6 +75,11 @@ export const ERRORS = {
   LAST_ADMIN: spec(409, "invalid_request_error", "This is the last admin: keep at least one admin user."),
   INVALID_CURRENT_PASSWORD: spec(400, "invalid_request_error", "The current password is incorrect."),
   LOG_NOT_FOUND: spec(404, "not_found_error", "No request log with this id."),
+  NOT_CAPTURED: spec(
+    409,
+    "invalid_request_error",
+    "This request was not captured (or not in full), so it cannot be replayed or compared.",
+  ),
 
   // --- cost
   MODEL_PRICE_NOT_FOUND: spec(404, "not_found_error", "No model price with this id."),

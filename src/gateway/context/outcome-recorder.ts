@@ -1,4 +1,4 @@
-import type { ServerResponse } from "node:http";
+import type { ProxyResponse } from "./request-facts";
 import type { ErrorCode } from "../../core/errors/catalogue";
 import type { AttemptRecord } from "../../db/schema/request-logs";
 import type { CaptureSession } from "../capture/capture-session";
@@ -52,7 +52,7 @@ export class OutcomeRecorder {
 
   /** Answers with the unified gateway error body (catalogue status) and records it. */
   sendError(
-    res: ServerResponse,
+    res: ProxyResponse,
     code: ErrorCode,
     requestId: string,
     headers?: Record<string, string>,
@@ -64,7 +64,7 @@ export class OutcomeRecorder {
   }
 
   /** An unexpected failure: a 500 body when nothing was sent yet, else the connection is cut. */
-  sendInternalError(res: ServerResponse, requestId: string): void {
+  sendInternalError(res: ProxyResponse, requestId: string): void {
     this.#errorCode = "INTERNAL_ERROR";
     if (res.headersSent) {
       res.destroy();

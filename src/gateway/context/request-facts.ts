@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import type { RequestModel } from "../../core/routing/request-model";
 import type { SnapshotGroup, SnapshotKey } from "../snapshot/snapshot-types";
 import type { AffinityState } from "../stages/session-affinity";
@@ -11,10 +11,42 @@ import type { AffinityState } from "../stages/session-affinity";
  * RequestSignals (client gone, timers), AttemptState (one upstream attempt), OutcomeRecorder (the answer).
  */
 
+/**
+ * The part of the client request the stages read after the body: its head. A node `IncomingMessage`
+ * for a client; a plain object for an admin's replay (src/gateway/replay), which has no socket.
+ */
+export interface ProxyRequestHead {
+  readonly headers: IncomingHttpHeaders;
+  readonly url?: string;
+}
+
+/**
+ * What the stages write the answer to: a node `ServerResponse` for a client, the replay's collector
+ * for an admin's replay. Only these members are used, so both fit without a socket.
+ */
+export interface ProxyResponse {
+  writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
+  /** False when the receiver is full: wait for "drain". */
+  write(chunk: Buffer | string): boolean;
+  end(chunk?: Buffer | string): unknown;
+  once(event: "drain", listener: () => void): unknown;
+  on(event: "close", listener: () => void): unknown;
+  destroy(): unknown;
+  readonly destroyed: boolean;
+  readonly headersSent: boolean;
+  readonly writableFinished: boolean;
+}
+
+/** Why a request is in the log: set for an admin's replay only (never from anything a client sends). */
+export interface ReplayMark {
+  /** The log id of the request replayed. */
+  readonly of: string;
+}
+
 /** The request as it arrived, fixed from the handler's first line on. */
 export interface Arrival {
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
+  readonly req: ProxyRequestHead;
+  readonly res: ProxyResponse;
   readonly requestId: string;
   readonly createdAt: Date;
   /** performance.now() at arrival; every offset is relative to it. */
@@ -46,6 +78,8 @@ export interface KnownFacts extends Arrival {
   body: Buffer;
   /** The model the request asks for, when something routes on it (resolveModel). */
   model: RequestModel | null;
+  /** Set only by the replay entry (`replay/handle-replay-request.ts`): the log row says `source: replay`. */
+  replay: ReplayMark | null;
 }
 
 /** Everything the attempts need, complete and read-only (no null checks past this point). */

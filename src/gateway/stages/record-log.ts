@@ -75,6 +75,8 @@ export function recordLog(rt: GatewayRuntime, known: KnownFacts, outcome: Outcom
     costMicros,
     clientIp: known.clientIp,
     streamed: outcome.streamed,
+    // Only the replay entry sets it: nothing a client sends can mark its row as a replay.
+    ...(known.replay === null ? null : { source: "replay" as const, replayOf: known.replay.of }),
   };
   rt.logWriter.write(row);
   const capture = outcome.capture;
