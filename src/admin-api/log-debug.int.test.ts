@@ -241,6 +241,25 @@ describe("POST /logs/{id}/replay", () => {
     expect(streamed.text).not.toContain(CRED_B);
   });
 
+  it("aborts the upstream when the reader of a streamed replay goes away", async () => {
+    const original = ids.sseOriginal!;
+    upB.queueBehaviour({ text: "slow slow slow slow", chunks: 20, chunkDelayMs: 200 });
+    const aborted = new Promise<void>((resolve) => upB.onAbort(() => resolve()));
+    const controller = new AbortController();
+    const res = await fetch(`${proc.url}/api/admin/logs/${original}/replay`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ target: { providerId: ids.b }, stream: true }),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(replayStreamLineSchema.parse(JSON.parse(first.split("\n")[0]!))).toMatchObject({ type: "head" });
+    controller.abort();
+    await aborted;
+    await flushLogs();
+  });
+
   it("refuses requests that were not captured (409 NOT_CAPTURED), unknown targets, and viewers", async () => {
     const plain = await send("plain", message("not captured"));
     const res = await admin("POST", `/logs/${plain}/replay`, { target: { providerId: ids.b } });
