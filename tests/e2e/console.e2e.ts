@@ -8,6 +8,7 @@ import {
   testConnections,
   toggleAndGuardDelete,
 } from "./config-steps";
+import { findPickAndCopy, replayFailedRequestAndDiff } from "./debug-steps";
 import { DESKTOP, type ConsoleFlow } from "./flow";
 import { ensureBuild, launchBrowser, startServer, type RunningServer } from "./harness";
 import { checkLogs, checkStatistics, configureAlerts, ejectAndRestore } from "./observability-steps";
@@ -82,6 +83,16 @@ describe("console", () => {
     "lists the requests in Logs and draws one's attempt timeline",
     () => checkLogs(flow.page, flow.base),
     60_000,
+  );
+  it(
+    "replays a captured failed request to another provider from its log detail and shows the diff",
+    () => replayFailedRequestAndDiff(flow),
+    90_000,
+  );
+  it(
+    "finds the replay with the filters, compares two picked rows and copies a request as curl",
+    () => findPickAndCopy(flow),
+    90_000,
   );
   it(
     "ejects a provider on the Health page and restores it",

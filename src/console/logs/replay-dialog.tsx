@@ -28,12 +28,12 @@ import { selectGroups } from "../groups/group-api";
 import { selectProviders } from "../providers/provider-api";
 import { useApiQuery } from "../use-api-query";
 import { nonStringHeaders, parseJsonInput, prettyJson, type JsonInput } from "./json-input";
-import type { ReplayRequest, ReplayResult, ReplayTarget } from "./log-debug-api";
+import type { ReplayRequest, ReplayResult } from "./log-debug-api";
 import { ReplayOutput } from "./replay-output";
 import { NO_PROGRESS, sendReplay, type ReplayProgress } from "./replay-stream";
 
 /** The target select's value: `g:{slug}` for a group, `p:{id}` for one provider. */
-function targetOf(value: string): ReplayTarget {
+function targetOf(value: string): ReplayRequest["target"] {
   return value.startsWith("g:") ? { group: value.slice(2) } : { providerId: value.slice(2) };
 }
 
