@@ -29,6 +29,10 @@ const USAGE = `Usage: npm run bench -- [options]
   --postgres URL        also run a gateway logging to PostgreSQL: a throwaway database is created on
                         this server (admin URL, e.g. postgres://postgres@127.0.0.1:5432/postgres) and
                         dropped afterwards (or set BENCH_POSTGRES_URL)
+  --capture             also run the gateway with request capture on (group capture "errors", then
+                        "all"): rows gateway (capture off), gateway+capture-errors, gateway+capture-all
+                        and a check that "all" costs at most 25% more gateway CPU than "off" at 16
+                        connections (gateway children only, not with --server)
   --soak                RSS soak: 3 rounds of 100k requests through the gateway at 16 connections
   --soak-requests N     requests per soak round (default 100000)
   --soak-rounds N       soak rounds (default 3)
@@ -58,6 +62,7 @@ const argsSchema = z.strictObject({
   redis: z.url({ protocol: /^rediss?$/, error: "--redis must be a redis:// URL" }).optional(),
   postgres: z.url({ protocol: /^postgres(ql)?$/, error: "--postgres must be a postgres:// URL" }).optional(),
   soak: z.boolean().default(false),
+  capture: z.boolean().default(false),
   "soak-requests": positiveInt(10_000_000).default(100_000),
   "soak-rounds": positiveInt(20).default(3),
   json: z.string().min(1).default(".bench/last.json"),
@@ -89,6 +94,7 @@ export function parseBenchOptions(
       redis: { type: "string" },
       postgres: { type: "string" },
       soak: { type: "boolean" },
+      capture: { type: "boolean" },
       "soak-requests": { type: "string" },
       "soak-rounds": { type: "string" },
       json: { type: "string" },
@@ -138,6 +144,7 @@ export function parseBenchOptions(
     redis: a.redis !== undefined,
     redisUrl: a.redis ?? null,
     postgres: a.postgres !== undefined,
+    capture: a.capture && !a.server,
     postgresUrl: a.postgres ?? null,
     jsonPath: a.json,
     profileDir: a.profile ? ".bench/profiles" : null,

@@ -7,7 +7,15 @@ import type { SseResult } from "./sse-probe";
  * server started as `npm start` starts it (embedded default), and with PostgreSQL + Redis.
  */
 export type TargetName =
-  "direct" | "bare" | "gateway" | "gateway+redis" | "gateway+postgres" | "server" | "server+postgres";
+  | "direct"
+  | "bare"
+  | "gateway"
+  | "gateway+redis"
+  | "gateway+postgres"
+  | "gateway+capture-errors"
+  | "gateway+capture-all"
+  | "server"
+  | "server+postgres";
 
 export interface LoadCell {
   readonly target: TargetName;
@@ -62,6 +70,8 @@ export interface BenchSettings {
   readonly soakRequests: number;
   readonly redis: boolean;
   readonly postgres: boolean;
+  /** --capture: the gateway also measured with its group capturing `errors` and `all` (issue 15). */
+  readonly capture: boolean;
   /** --server: the real server (npm start) instead of the gateway-only child. */
   readonly server?: boolean;
   /** CPUs the load generator / the proxies were pinned to (null: not pinned). */

@@ -40,10 +40,17 @@ const argsSchema = z.strictObject({
   "database-url": z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   // Passed in: a bundled copy of this script does not live next to the repository's drizzle/ folder.
   migrations: z.string().min(1),
+  /** The bench group's capture mode (issue 15's "capture off vs errors vs all" rows). */
+  capture: z.enum(["off", "errors", "all"]).default("off"),
 });
 
 /** Inserts providers, the group, its members and one key; returns the plaintext key (never printed). */
-async function seed(db: Database["db"], box: SecretBox, upstreams: string[]): Promise<string> {
+async function seed(
+  db: Database["db"],
+  box: SecretBox,
+  upstreams: string[],
+  capture: "off" | "errors" | "all",
+): Promise<string> {
   const providerIds: string[] = [];
   for (const [i, baseUrl] of upstreams.entries()) {
     const id = crypto.randomUUID();
@@ -61,7 +68,7 @@ async function seed(db: Database["db"], box: SecretBox, upstreams: string[]): Pr
   }
   const [group] = await db
     .insert(groups)
-    .values({ slug: BENCH_GROUP_SLUG, name: "Benchmark", strategy: "weighted_round_robin" })
+    .values({ slug: BENCH_GROUP_SLUG, name: "Benchmark", strategy: "weighted_round_robin", capture })
     .returning({ id: groups.id });
   if (!group) throw new Error("group insert returned nothing");
   await db
@@ -88,6 +95,7 @@ serveBenchChild(async () => {
       "redis-prefix": { type: "string" },
       "database-url": { type: "string" },
       migrations: { type: "string" },
+      capture: { type: "string" },
     },
     strict: true,
   });
@@ -116,7 +124,7 @@ serveBenchChild(async () => {
       keys: [{ id: keyIdOf(secret), key: secret }],
       activeKeyId: keyIdOf(secret),
     });
-    const apiKey = await seed(database.db, box, args.upstream);
+    const apiKey = await seed(database.db, box, args.upstream, args.capture);
     const store: StateStore = await createStore({
       redisUrl: args.redis,
       prefix: args["redis-prefix"] ?? `rb-bench:${randomBytes(4).toString("hex")}:`,
@@ -145,6 +153,7 @@ serveBenchChild(async () => {
         apiKey,
         pathPrefix: `/api/proxy/${BENCH_GROUP_SLUG}`,
         store: args.redis ? "redis" : "memory",
+        capture: args.capture,
         database: database.kind,
         rss: `${rssBeforeDb} MB before opening ${database.kind === "pglite" ? "PGlite" : "PostgreSQL"}, ${rssMb()} MB once migrated, seeded and listening`,
       },
@@ -155,6 +164,8 @@ serveBenchChild(async () => {
           logQueued: s.queued,
           logDropped: s.dropped,
           logRejected: s.rejected,
+          capturesWritten: gateway.captureWriter.stats().written,
+          capturesDropped: gateway.captureWriter.stats().dropped,
         };
       },
       close: cleanup,

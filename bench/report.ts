@@ -17,6 +17,8 @@ export const TARGETS = {
   addedP99OverBareMs: 2,
   stallMaxMs: 5,
   tailConnections: 16,
+  /** Issue 15: gateway CPU per request with capture `all` at most this many times capture `off`'s. */
+  captureAllCpuRatio: 1.25,
 } as const;
 
 const ORDER: TargetName[] = [
@@ -25,6 +27,8 @@ const ORDER: TargetName[] = [
   "gateway",
   "gateway+redis",
   "gateway+postgres",
+  "gateway+capture-errors",
+  "gateway+capture-all",
   "server",
   "server+postgres",
 ];
@@ -258,6 +262,21 @@ export function evaluateTargets(report: Omit<BenchReport, "checks" | "finishedAt
         : `${num(stall, 1)} ms (bare ${num(tailBare?.stallMaxMs, 1)} ms)`,
   });
 
+  const off = cellFor(report.cells, "gateway", tailC);
+  const all = cellFor(report.cells, "gateway+capture-all", tailC);
+  const captureRatio =
+    off?.cpuUsPerReq && all?.cpuUsPerReq !== null && all?.cpuUsPerReq !== undefined
+      ? all.cpuUsPerReq / off.cpuUsPerReq
+      : null;
+  checks.push({
+    name: `capture "all" gateway CPU ≤ ${TARGETS.captureAllCpuRatio}× capture "off" at ${tailC} connections`,
+    pass: captureRatio === null ? null : captureRatio <= TARGETS.captureAllCpuRatio,
+    detail:
+      captureRatio === null
+        ? "not measured (use --capture)"
+        : `${num(all?.cpuUsPerReq, 0)} vs ${num(off?.cpuUsPerReq, 0)} µs/req (${num(captureRatio, 2)}×)`,
+  });
+
   const first = report.soak[0];
   const last = report.soak[report.soak.length - 1];
   const growth = first && last && report.soak.length > 1 ? last.rssMb / first.rssMb - 1 : null;
@@ -273,7 +292,12 @@ export function evaluateTargets(report: Omit<BenchReport, "checks" | "finishedAt
 }
 
 /** The cost of a gateway variant relative to the embedded one (gateway or server), per connection count. */
-function variantLine(report: BenchReport, target: TargetName, title: string, server: string): string | null {
+function variantLine(
+  report: BenchReport,
+  target: TargetName,
+  title: string,
+  server: string | null,
+): string | null {
   const base: TargetName = target.startsWith("server") ? "server" : "gateway";
   const lines = report.settings.connections.flatMap((c) => {
     const g = cellFor(report.cells, base, c);
@@ -281,7 +305,8 @@ function variantLine(report: BenchReport, target: TargetName, title: string, ser
     if (!g || !r || g.cpuUsPerReq === null || r.cpuUsPerReq === null) return [];
     return [
       `  ${c} conn: p50 ${num(r.load.p50Ms - g.load.p50Ms, 3)} ms, gateway CPU ${num(r.cpuUsPerReq - g.cpuUsPerReq, 0)} µs/req` +
-        `, ${server} CPU ${num(r.storeCpuUsPerReq, 0)} µs/req, req/s ${num((r.load.rps / g.load.rps - 1) * 100, 1)}%`,
+        (server === null ? "" : `, ${server} CPU ${num(r.storeCpuUsPerReq, 0)} µs/req`) +
+        `, req/s ${num((r.load.rps / g.load.rps - 1) * 100, 1)}%`,
     ];
   });
   return lines.length > 0 ? [`${title} (${target} minus embedded ${base}):`, ...lines].join("\n") : null;
@@ -330,6 +355,10 @@ export function formatReport(report: BenchReport): string {
     "PostgreSQL + Redis",
   );
   if (spg) parts.push("", spg);
+  for (const mode of ["errors", "all"] as const) {
+    const line = variantLine(report, `gateway+capture-${mode}`, `Request capture "${mode}"`, null);
+    if (line) parts.push("", line);
+  }
   if (report.sse.length > 0) {
     parts.push(
       "",

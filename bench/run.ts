@@ -136,6 +136,19 @@ async function startGatewaySides(
   } catch (err) {
     unavailable.gateway = describeError(err);
   }
+  if (options.capture) {
+    for (const mode of ["errors", "all"] as const) {
+      const name: TargetName = `gateway+capture-${mode}`;
+      progress(`starting the gateway with request capture "${mode}"…`);
+      try {
+        const child = await spawnGateway(scripts, name, upstreams, ["--capture", mode]);
+        children.push(child);
+        sides.push(gatewaySide(name, child));
+      } catch (err) {
+        unavailable[name] = describeError(err);
+      }
+    }
+  }
   if (options.redisUrl) {
     progress("starting the gateway with Redis state…");
     try {
@@ -256,7 +269,10 @@ async function main(): Promise<number> {
       killAllServers();
       process.exit(1);
     },
-    runBudgetMs(options, 3 + (options.redisUrl ? 1 : 0) + (options.postgresUrl ? 1 : 0)),
+    runBudgetMs(
+      options,
+      3 + (options.redisUrl ? 1 : 0) + (options.postgresUrl ? 1 : 0) + (options.capture ? 2 : 0),
+    ),
   );
 
   try {
@@ -353,6 +369,7 @@ async function main(): Promise<number> {
         soakRequests: options.soakRequests,
         redis: options.redis,
         postgres: options.postgres,
+        capture: options.capture,
         server: options.server,
         pinning,
         runtime: options.runtime,

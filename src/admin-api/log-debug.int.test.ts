@@ -218,6 +218,48 @@ describe("POST /logs/{id}/replay", () => {
     ids.sseReplay = lines[0]!.type === "head" ? lines[0]!.logId : "";
   });
 
+  it("redacts provider credentials an upstream echoes in the replay answer, streamed or not", async () => {
+    const original = ids.jsonOriginal!;
+    const echo = {
+      mode: "status" as const,
+      status: 200,
+      body: JSON.stringify({ echo: `key was ${CRED_B}` }),
+      headers: { "x-echo": CRED_B },
+    };
+    upB.queueBehaviour(echo);
+    const whole = await admin("POST", `/logs/${original}/replay`, { target: { providerId: ids.b } });
+    expect(whole.status, whole.text).toBe(200);
+    expect(whole.text).not.toContain(CRED_B);
+    expect(replayResultSchema.parse(whole.json).headers["x-echo"]).toBe("[REDACTED]");
+    upB.queueBehaviour(echo);
+    const streamed = await admin("POST", `/logs/${original}/replay`, {
+      target: { providerId: ids.b },
+      stream: true,
+    });
+    expect(streamed.status).toBe(200);
+    expect(streamed.text).toContain("[REDACTED]");
+    expect(streamed.text).not.toContain(CRED_B);
+  });
+
+  it("aborts the upstream when the reader of a streamed replay goes away", async () => {
+    const original = ids.sseOriginal!;
+    upB.queueBehaviour({ text: "slow slow slow slow", chunks: 20, chunkDelayMs: 200 });
+    const aborted = new Promise<void>((resolve) => upB.onAbort(() => resolve()));
+    const controller = new AbortController();
+    const res = await fetch(`${proc.url}/api/admin/logs/${original}/replay`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify({ target: { providerId: ids.b }, stream: true }),
+      signal: controller.signal,
+    });
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(replayStreamLineSchema.parse(JSON.parse(first.split("\n")[0]!))).toMatchObject({ type: "head" });
+    controller.abort();
+    await aborted;
+    await flushLogs();
+  });
+
   it("refuses requests that were not captured (409 NOT_CAPTURED), unknown targets, and viewers", async () => {
     const plain = await send("plain", message("not captured"));
     const res = await admin("POST", `/logs/${plain}/replay`, { target: { providerId: ids.b } });

@@ -2,7 +2,13 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { usePathname, useRouter } from "next/navigation";
-import { fetchSession, signOut as requestSignOut, type SessionUser } from "./session";
+import {
+  fetchIdentity,
+  fetchSession,
+  signOut as requestSignOut,
+  type ConsoleIdentity,
+  type SessionUser,
+} from "./session";
 
 type SessionState =
   { status: "loading" } | { status: "signed-in"; user: SessionUser } | { status: "unknown"; error: unknown };
@@ -11,6 +17,13 @@ interface SessionValue {
   state: SessionState;
   /** The user when known; null while loading or when the session check failed. */
   user: SessionUser | null;
+  /**
+   * Whether pages may call the admin API: once the session is known to exist (or could not be
+   * checked, so the pages' own calls show why). Signed out they would only collect 401s.
+   */
+  ready: boolean;
+  /** Where the user acts (`GET /me`); null until known. */
+  identity: ConsoleIdentity | null;
   /** Sends the browser to the sign-in page, coming back here afterwards. */
   redirectToSignIn: () => void;
   /** Signs out on the server, then goes to the sign-in page. */
@@ -20,14 +33,15 @@ interface SessionValue {
 const SessionContext = createContext<SessionValue | null>(null);
 
 /**
- * Client-side guard for console pages: checks the session once and sends signed-out visitors to
- * /sign-in. Pages render at the same time (their API calls also answer 401 without a session), so a
- * signed-in user waits for one round trip, not two. The admin API enforces roles itself.
+ * Client-side guard for console pages: checks the session and sends signed-out visitors to /sign-in.
+ * Pages wait for the first answer before calling the admin API (`ready`), so a signed-out visit makes
+ * no call that can only fail; later navigations re-check in the background without holding pages up.
  */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
   const [state, setState] = useState<SessionState>({ status: "loading" });
+  const [identity, setIdentity] = useState<{ userId: string; value: ConsoleIdentity } | null>(null);
 
   const redirectToSignIn = useCallback(() => {
     const here = `${window.location.pathname}${window.location.search}`;
@@ -39,7 +53,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     fetchSession(controller.signal).then(
       (user) => {
         if (user) setState({ status: "signed-in", user });
-        else redirectToSignIn();
+        else {
+          setState({ status: "loading" });
+          redirectToSignIn();
+        }
       },
       (error: unknown) => {
         if (!controller.signal.aborted) setState({ status: "unknown", error });
@@ -49,18 +66,38 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     // The pathname dependency re-checks on navigation, so a session revoked elsewhere is noticed.
   }, [pathname, redirectToSignIn]);
 
+  // Who the user is, once per signed-in user (a tenant switch reloads the page).
+  const userId = state.status === "signed-in" ? state.user.id : null;
+  useEffect(() => {
+    if (userId === null || identity?.userId === userId) return;
+    const controller = new AbortController();
+    fetchIdentity(controller.signal).then(
+      (value) => setIdentity({ userId, value }),
+      () => undefined, // The pages' own calls report an outage; the identity only refines the chrome.
+    );
+    return () => controller.abort();
+  }, [userId, identity?.userId]);
+
   const signOut = useCallback(async () => {
     try {
       await requestSignOut();
     } finally {
+      setState({ status: "loading" });
       router.replace("/sign-in");
       router.refresh();
     }
   }, [router]);
 
   const value = useMemo<SessionValue>(
-    () => ({ state, user: state.status === "signed-in" ? state.user : null, redirectToSignIn, signOut }),
-    [state, redirectToSignIn, signOut],
+    () => ({
+      state,
+      user: state.status === "signed-in" ? state.user : null,
+      ready: state.status !== "loading",
+      identity: identity !== null && identity.userId === userId ? identity.value : null,
+      redirectToSignIn,
+      signOut,
+    }),
+    [state, identity, userId, redirectToSignIn, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

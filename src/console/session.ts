@@ -1,3 +1,4 @@
+import { actorSchema } from "@/contracts/actor";
 import { DEFAULT_USER_ROLE, USER_ROLES, type UserRole } from "@/core/vocabulary/users";
 import { apiGet, apiPost } from "./api-client";
 import { endpoints } from "./endpoints";
@@ -15,6 +16,20 @@ export interface SessionUser {
 export async function fetchSession(signal?: AbortSignal): Promise<SessionUser | null> {
   const body = await apiGet<unknown>(endpoints.session, { signal });
   return toSessionUser(body);
+}
+
+/** Where the signed-in user acts (`GET /me`): the tenant, whether they see every tenant, and which they may switch to. */
+export interface ConsoleIdentity {
+  tenantId: string | null;
+  /** A system user (sees every tenant: the Tenants page, the live stream, cost per tenant). */
+  system: boolean;
+  tenants: { id: string; slug: string; name: string }[];
+}
+
+/** Reads `GET /me` (only once signed in: signed out it could only answer 401). */
+export async function fetchIdentity(signal?: AbortSignal): Promise<ConsoleIdentity> {
+  const me = actorSchema.parse(await apiGet<unknown>(endpoints.me, { signal }));
+  return { tenantId: me.tenant?.id ?? null, system: me.tenant?.system ?? false, tenants: me.tenants ?? [] };
 }
 
 /** Signs in with username and password; throws ApiError (401 wrong credentials, 429 too many attempts). */

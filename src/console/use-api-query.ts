@@ -19,12 +19,12 @@ export interface ApiQuery<T> {
 }
 
 /**
- * Loads `path` from the admin API once on mount (and again on reload), aborting on unmount.
+ * Loads `path` from the admin API once the session is known (and again on reload), aborting on unmount.
  * A 401 sends the browser to sign-in instead of showing an error. `select` shapes the raw body;
  * pass a stable (module-level) function.
  */
 export function useApiQuery<T>(path: string, select: (body: unknown) => T): ApiQuery<T> {
-  const { redirectToSignIn } = useSession();
+  const { redirectToSignIn, ready } = useSession();
   const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean; refreshing: boolean }>({
     loading: true,
     refreshing: false,
@@ -32,6 +32,8 @@ export function useApiQuery<T>(path: string, select: (body: unknown) => T): ApiQ
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
+    // Not before the session is known: signed out, the call could only answer 401.
+    if (!ready) return;
     const controller = new AbortController();
     apiGet<unknown>(path, { signal: controller.signal })
       .then((body) => select(body))
@@ -50,7 +52,7 @@ export function useApiQuery<T>(path: string, select: (body: unknown) => T): ApiQ
         },
       );
     return () => controller.abort();
-  }, [path, select, version, redirectToSignIn]);
+  }, [path, select, version, redirectToSignIn, ready]);
 
   const reload = useCallback(() => {
     setState((current) => ({

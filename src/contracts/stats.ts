@@ -155,3 +155,96 @@ export const providerStatsSchema = z.object({
   healthEvents: z.array(healthEventSchema),
 });
 export type ProviderStats = z.infer<typeof providerStatsSchema>;
+
+/** What the cost table can be split by (`tenant` only on the system-wide `/stats/tenants`). */
+export const COST_DIMENSIONS = ["key", "group", "provider", "model"] as const;
+export type CostDimension = (typeof COST_DIMENSIONS)[number] | "tenant";
+
+/** GET /stats/costs and /stats/tenants: a range (default the last 24 h) and, for costs, the dimension. */
+export const statsCostQuerySchema = z.strictObject({
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
+  groupId: z.uuid().optional(),
+  /** The split (default `model`). */
+  by: z.enum(COST_DIMENSIONS).optional(),
+  /** Download the table instead: `csv` or `json`. */
+  format: z.enum(["csv", "json"]).optional(),
+});
+export type StatsCostQuery = z.input<typeof statsCostQuerySchema>;
+/** GET /stats/tenants: the same without `by` (always per tenant). */
+export const statsTenantCostQuerySchema = statsCostQuerySchema.omit({ by: true });
+
+/** One row of the cost table. */
+export const costEntrySchema = z.object({
+  /** Key, group, provider or tenant id, or the model name; null = none (refused before one was known, no model named). */
+  id: z.string().nullable(),
+  /** Display name (key name, group slug, provider or tenant name, model); null when unknown or deleted. */
+  name: z.string().nullable(),
+  /** The masked key (`sk-AbCd…wXyZ`) on the key split, else null. */
+  detail: z.string().nullable(),
+  requests: z.number(),
+  errors: z.number(),
+  tokens: tokensSchema,
+  /** Cost of the priced requests, USD (micro-dollar precision). */
+  costUsd: z.number(),
+  /** This row's part of the range's cost (0–1); null when the range cost nothing. */
+  share: z.number().nullable(),
+  /** Requests that reported tokens but whose model has no price (their cost is missing); model split only, else null. */
+  unpricedRequests: z.number().nullable(),
+});
+export type CostEntry = z.infer<typeof costEntrySchema>;
+
+export const statsCostsSchema = z.object({
+  range: statsRangeSchema,
+  by: z.enum([...COST_DIMENSIONS, "tenant"]),
+  totals: z.object({ requests: z.number(), tokens: tokensSchema, costUsd: z.number() }),
+  /** Most expensive first. */
+  items: z.array(costEntrySchema),
+});
+export type StatsCosts = z.infer<typeof statsCostsSchema>;
+
+/** GET /stats/cache: a range and, for a CSV download, which table (`groups` by default). */
+export const statsCacheQuerySchema = z.strictObject({
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
+  groupId: z.uuid().optional(),
+  format: z.enum(["csv", "json"]).optional(),
+  view: z.enum(["groups", "providers"]).optional(),
+});
+export type StatsCacheQuery = z.input<typeof statsCacheQuerySchema>;
+
+/** Prompt-cache use and session-affinity outcomes of a range (or of one group or provider in it). */
+export const cacheFiguresSchema = z.object({
+  requests: z.number(),
+  tokens: tokensSchema,
+  /** cacheRead / input tokens (input includes the cached part); null without input tokens. */
+  cacheReadShare: z.number().nullable(),
+  affinity: z.object({
+    /** The session's provider served it. */
+    hits: z.number(),
+    /** A new session (no provider yet). */
+    misses: z.number(),
+    /** The session's provider was skipped (ejected, at its cap, not serving the model). */
+    moved: z.number(),
+    /** hits / (hits + misses + moved); null when no request went through affinity. */
+    hitShare: z.number().nullable(),
+  }),
+});
+export type CacheFigures = z.infer<typeof cacheFiguresSchema>;
+
+export const cacheEntrySchema = cacheFiguresSchema.extend({
+  /** Group or provider id; null = none (refused before one was chosen). */
+  id: z.string().nullable(),
+  /** Group slug or provider name; null when deleted since. */
+  name: z.string().nullable(),
+});
+export type CacheEntry = z.infer<typeof cacheEntrySchema>;
+
+export const statsCacheSchema = z.object({
+  range: statsRangeSchema,
+  totals: cacheFiguresSchema,
+  /** Most requests first. */
+  groups: z.array(cacheEntrySchema),
+  providers: z.array(cacheEntrySchema),
+});
+export type StatsCache = z.infer<typeof statsCacheSchema>;

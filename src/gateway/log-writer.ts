@@ -7,6 +7,7 @@ import { touchKeyUsage } from "./touch-key-usage";
 import type { Logger } from "../observability/logger";
 import { aggregateRollups } from "../stats/rollup-aggregate";
 import { upsertRollups } from "../stats/rollup-write";
+import { aggregateModelRollups, upsertModelRollups } from "../stats/model-rollups";
 
 /**
  * Writes request-log rows off the hot path: `write()` only appends to a bounded in-memory queue;
@@ -154,7 +155,10 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     await db.transaction(async (tx) => {
       await insertLogs(tx, rows);
       await touchKeyUsage(tx, rows);
-      if (writeRollups) await upsertRollups(tx, aggregateRollups(rows));
+      if (writeRollups) {
+        await upsertRollups(tx, aggregateRollups(rows));
+        await upsertModelRollups(tx, aggregateModelRollups(rows));
+      }
     });
   };
 

@@ -162,6 +162,11 @@ export const en = {
     liveSuccess: "Success rate now",
     liveInFlight: "In flight now",
     moreStats: "More in Statistics →",
+    ratePeriod: "Period of the request-rate chart",
+    periodLive: "Live",
+    periodDay: "24 h",
+    liveMinutes: "Last 5 minutes, one point a second",
+    liveWaiting: "Waiting for the first live samples…",
   },
   providers: {
     title: "Providers",

@@ -159,6 +159,11 @@ export const zhCN: Dictionary = {
     liveSuccess: "当前成功率",
     liveInFlight: "当前进行中",
     moreStats: "在统计中查看更多 →",
+    ratePeriod: "请求速率图的时间段",
+    periodLive: "实时",
+    periodDay: "24 小时",
+    liveMinutes: "最近 5 分钟，每秒一个点",
+    liveWaiting: "正在等待首批实时数据…",
   },
   providers: {
     title: "上游服务",

@@ -56,8 +56,9 @@ export function createOverviewService(ctx: ServiceContext): OverviewService {
     const windows = quotaWindowsAt(now, ctx.timeZone);
     const end = Math.floor(now / 60_000) * 60_000 + 60_000;
     const [today, month] = await Promise.all([
-      sumCostMicros(ctx.db, windows.day.startMs, end),
-      sumCostMicros(ctx.db, windows.month.startMs, end),
+      // The acting tenant's spend only (the all-keys rows exist once per tenant).
+      sumCostMicros(ctx.db, windows.day.startMs, end, ALL_KEYS, ctx.tenantId),
+      sumCostMicros(ctx.db, windows.month.startMs, end, ALL_KEYS, ctx.tenantId),
     ]);
     return { todayUsd: microsToUsd(today), monthUsd: microsToUsd(month), timeZone: ctx.timeZone };
   };

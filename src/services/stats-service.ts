@@ -1,11 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import {
-  STATS_BUCKETS,
-  STATS_MAX_POINTS,
-  STATS_MAX_RANGE_DAYS,
   statsQuerySchema,
   type ProviderStats,
-  type StatsBucket,
   type StatsKeySplitEntry,
   type StatsOverview,
   type StatsPoint,
@@ -22,7 +18,7 @@ import {
   type ExportFile,
 } from "@/stats/export-stream";
 import { listHealthTransitions } from "@/stats/health-events";
-import { HISTOGRAM_RELATIVE_ERROR } from "@/stats/histogram";
+import { describeStatsSpan, invalidQuery, resolveStatsSpan, type StatsSpan } from "@/stats/stats-range";
 import {
   hasProviderRollups,
   queryErrorCounts,
@@ -32,9 +28,10 @@ import {
 } from "@/stats/rollup-query";
 import { buildSplit, buildStatsReport } from "@/stats/stats-report";
 import { maskGatewayKey } from "@/security/gateway-key";
+import { createCostStats, type CostStats } from "./cost-stats";
 import { isUuid, parseInput, type ServiceContext } from "./service-context";
 
-export interface StatsService {
+export interface StatsService extends CostStats {
   /** Totals, time series and per-provider and per-key splits of a range, read from the rollups only. */
   overview(query: unknown): Promise<StatsOverview>;
   /** The same for one provider, split per group, with its health transitions. */
@@ -44,63 +41,17 @@ export interface StatsService {
   exportProvider(id: string, query: unknown): Promise<ExportFile>;
 }
 
-const DAY_MS = 86_400_000;
-const GRAIN_NAMES = { 1: "minute", 60: "hour", 1440: "day" } as const;
-
-interface ResolvedRange {
-  readonly from: number;
-  readonly to: number;
-  readonly bucket: StatsBucket;
-  readonly binMs: number;
-  readonly grain: 1 | 60 | 1440;
+interface ResolvedRange extends StatsSpan {
   readonly groupId: string | undefined;
   readonly format: "csv" | "json" | undefined;
   readonly view: "series" | "split" | "keys";
 }
 
-/** The bucket a range gets when none is asked for (a few dozen to a few hundred points). */
-function autoBucket(spanMs: number): StatsBucket {
-  const hours = spanMs / 3_600_000;
-  if (hours <= 2) return "1m";
-  // Sub-hour buckets read minute rollups (~60x the rows of hour ones): only for short ranges.
-  if (hours <= 6) return "5m";
-  if (hours <= 72) return "1h";
-  if (hours <= 14 * 24) return "6h";
-  if (hours <= 120 * 24) return "1d";
-  return "7d";
-}
-
-function invalid(path: string, message: string): AppError {
-  return new AppError("INVALID_QUERY", `${path}: ${message}`, { issues: [{ path, message }] });
-}
-
 /** Validates the query and widens the range to whole buckets of the coarsest fitting grain. */
 function resolveRange(input: unknown, nowMs: number): ResolvedRange {
   const q = parseInput(statsQuerySchema, input, "INVALID_QUERY");
-  const to = q.to ?? nowMs;
-  const from = q.from ?? to - DAY_MS;
-  if (from >= to) throw invalid("from", "must be before to");
-  if (to - from > STATS_MAX_RANGE_DAYS * DAY_MS) {
-    throw invalid("from", `the range may cover at most ${STATS_MAX_RANGE_DAYS} days`);
-  }
-  const bucket = q.bucket ?? autoBucket(to - from);
-  const minutes = STATS_BUCKETS[bucket];
-  const binMs = minutes * 60_000;
-  const alignedFrom = Math.floor(from / binMs) * binMs;
-  const alignedTo = Math.ceil(to / binMs) * binMs;
-  if ((alignedTo - alignedFrom) / binMs > STATS_MAX_POINTS) {
-    throw invalid(
-      "bucket",
-      `the range would have more than ${STATS_MAX_POINTS} buckets; choose a wider bucket`,
-    );
-  }
-  const grain = minutes % 1440 === 0 ? 1440 : minutes % 60 === 0 ? 60 : 1;
   return {
-    from: alignedFrom,
-    to: alignedTo,
-    bucket,
-    binMs,
-    grain,
+    ...resolveStatsSpan(q, nowMs),
     groupId: q.groupId,
     format: q.format,
     view: q.view ?? "series",
@@ -125,16 +76,7 @@ function filterOf(
   };
 }
 
-function rangeView(r: ResolvedRange): StatsOverview["range"] {
-  return {
-    from: new Date(r.from).toISOString(),
-    to: new Date(r.to).toISOString(),
-    bucket: r.bucket,
-    bucketSeconds: r.binMs / 1000,
-    grain: GRAIN_NAMES[r.grain],
-    percentileRelativeError: Math.round(HISTOGRAM_RELATIVE_ERROR * 1e4) / 1e4,
-  };
-}
+const rangeView = describeStatsSpan;
 
 const SERIES_COLUMNS: readonly { name: string; value: (p: StatsPoint) => CsvValue }[] = [
   { name: "bucket_start", value: (p) => p.t },
@@ -224,7 +166,7 @@ function toFile(
   }
   if (r.view === "keys") {
     // The provider detail has no key split: refusing beats a silently different table.
-    if (keys === null) throw invalid("view", "keys is only available on the overview");
+    if (keys === null) throw invalidQuery("view", "keys is only available on the overview");
     return {
       filename: exportFilename("stats-keys", format, now),
       contentType,
@@ -345,6 +287,7 @@ export function createStatsService(ctx: ServiceContext): StatsService {
   }
 
   return {
+    ...createCostStats(ctx),
     overview: async (query) => (await overview(query)).result,
     provider: async (id, query) => (await provider(id, query)).result,
     async exportOverview(query) {

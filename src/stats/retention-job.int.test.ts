@@ -113,6 +113,8 @@ describe("retention job", () => {
       requestCaptures: 2,
       minuteRollups: 4,
       rollups: 4,
+      // One per grain and row: old's and ancient's minute rows, ancient's hour and day rows.
+      modelRollups: 4,
       healthEvents: 1,
       alertDeliveries: 0,
       alertIncidents: 0,
@@ -131,6 +133,7 @@ describe("retention job", () => {
       requestCaptures: 0,
       minuteRollups: 0,
       rollups: 0,
+      modelRollups: 0,
       healthEvents: 0,
       alertDeliveries: 0,
       alertIncidents: 0,

@@ -47,6 +47,8 @@ export interface RetentionResult {
   readonly requestCaptures: number;
   readonly minuteRollups: number;
   readonly rollups: number;
+  /** Rows of `stats_model_rollups` (minute rows with the minute rollups, the others with hour/day ones). */
+  readonly modelRollups: number;
   readonly healthEvents: number;
   readonly alertDeliveries: number;
   readonly alertIncidents: number;
@@ -173,6 +175,11 @@ export function createRetentionJob(options: RetentionJobOptions): Pick<Retention
             lease,
             "stats_rollups_coarse",
             sql`grain > 1 and bucket < ${rollupCutoff}::timestamptz`,
+          ),
+          modelRollups: await deleteAll(
+            lease,
+            "stats_model_rollups",
+            sql`(grain = 1 and bucket < ${minuteCutoff}::timestamptz) or (grain > 1 and bucket < ${rollupCutoff}::timestamptz)`,
           ),
           healthEvents: await deleteAll(lease, "health_events", sql`at < ${rollupCutoff}::timestamptz`),
           // Deliveries first, in batches: deleting an incident would otherwise cascade to all of its

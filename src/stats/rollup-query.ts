@@ -25,8 +25,8 @@ export interface RollupFilter {
   readonly tenantId?: string;
   readonly groupId?: string;
   readonly providerId?: string;
-  /** The dimension each returned row is split by. */
-  readonly split: "provider" | "group" | "key";
+  /** The dimension each returned row is split by (`tenant`: across tenants, leave tenantId unset). */
+  readonly split: "provider" | "group" | "key" | "tenant";
 }
 
 export interface RollupBin extends Readonly<RollupSums> {
@@ -69,7 +69,12 @@ function whereOf(f: RollupFilter): SQL {
   return sql.join(parts, sql` and `);
 }
 
-const DIMENSION_COLUMNS = { provider: "provider_id", group: "group_id", key: "key_id" } as const;
+const DIMENSION_COLUMNS = {
+  provider: "provider_id",
+  group: "group_id",
+  key: "key_id",
+  tenant: "tenant_id",
+} as const;
 
 const dimColumn = (f: RollupFilter) => sql.raw(DIMENSION_COLUMNS[f.split]);
 

@@ -81,6 +81,8 @@ export interface GroupSeed {
 export interface KeySeed {
   /** Owning tenant; the default tenant when absent. */
   tenantId?: string;
+  /** Display name (unique generated one when absent). */
+  name?: string;
   groupId?: string | null;
   rateLimitPerMinute?: number | null;
   maxConcurrency?: number | null;
@@ -259,7 +261,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
         .insert(apiKeys)
         .values({
           ...(seed.tenantId === undefined ? null : { tenantId: seed.tenantId }),
-          name: uniq("key"),
+          name: seed.name ?? uniq("key"),
           keyDigest: generated.digest,
           keyPrefix: generated.prefix,
           keyLast4: generated.last4,

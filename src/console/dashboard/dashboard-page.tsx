@@ -86,8 +86,35 @@ export function DashboardPage() {
                 </Card>
               </Link>
             ))}
-            <RequestsCard data={data} />
-            <SpendCard data={data} />
+            <FigureCard
+              label={t("dashboard.requests")}
+              icon={ActivityIcon}
+              testId="requests-card"
+              valueTestId="requests-count"
+              figures={
+                data && {
+                  value: formatCount(locale, data.requests.last24h),
+                  detail: t("dashboard.requestsFailed", {
+                    failed: formatCount(locale, data.requests.failedLast24h),
+                  }),
+                }
+              }
+            />
+            <FigureCard
+              label={t("dashboard.spendToday")}
+              icon={DollarSignIcon}
+              testId="spend-card"
+              valueTestId="spend-today"
+              figures={
+                data && {
+                  value: formatUsd(locale, data.spend.todayUsd),
+                  detail: t("dashboard.spendMonth", {
+                    month: formatUsd(locale, data.spend.monthUsd),
+                    zone: data.spend.timeZone,
+                  }),
+                }
+              }
+            />
           </div>
 
           {data && !setupDone && (
@@ -138,49 +165,27 @@ export function DashboardPage() {
   );
 }
 
-function RequestsCard({ data }: { data: Overview | undefined }) {
-  const { t, locale } = useI18n();
+/** A dashboard card that is not a link: a label with its icon, the big number and the line under it. */
+function FigureCard({
+  label,
+  icon: Icon,
+  testId,
+  valueTestId,
+  figures,
+}: {
+  label: string;
+  icon: LucideIcon;
+  testId: string;
+  valueTestId: string;
+  figures: { value: string; detail: string } | undefined;
+}) {
   return (
-    <Card className="h-full gap-3" data-testid="requests-card">
+    <Card className="h-full gap-3" data-testid={testId}>
       <CardHeader className="flex flex-row items-center justify-between">
-        <CardDescription className="font-medium">{t("dashboard.requests")}</CardDescription>
-        <ActivityIcon className="size-4 text-muted-foreground" aria-hidden />
+        <CardDescription className="font-medium">{label}</CardDescription>
+        <Icon className="size-4 text-muted-foreground" aria-hidden />
       </CardHeader>
-      <StatFigures
-        valueTestId="requests-count"
-        figures={
-          data && {
-            value: formatCount(locale, data.requests.last24h),
-            detail: t("dashboard.requestsFailed", {
-              failed: formatCount(locale, data.requests.failedLast24h),
-            }),
-          }
-        }
-      />
-    </Card>
-  );
-}
-
-function SpendCard({ data }: { data: Overview | undefined }) {
-  const { t, locale } = useI18n();
-  return (
-    <Card className="h-full gap-3" data-testid="spend-card">
-      <CardHeader className="flex flex-row items-center justify-between">
-        <CardDescription className="font-medium">{t("dashboard.spendToday")}</CardDescription>
-        <DollarSignIcon className="size-4 text-muted-foreground" aria-hidden />
-      </CardHeader>
-      <StatFigures
-        valueTestId="spend-today"
-        figures={
-          data && {
-            value: formatUsd(locale, data.spend.todayUsd),
-            detail: t("dashboard.spendMonth", {
-              month: formatUsd(locale, data.spend.monthUsd),
-              zone: data.spend.timeZone,
-            }),
-          }
-        }
-      />
+      <StatFigures valueTestId={valueTestId} figures={figures} />
     </Card>
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
+import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader } from "@/components/ui/card";
 import { useI18n } from "@/i18n/i18n-provider";
 import { endpoints } from "../endpoints";
@@ -10,10 +11,18 @@ import { useNow } from "../use-now";
 import { CHART_COLORS, ChartCard, ShareChart, TimeSeriesChart } from "../observability/charts";
 import { formatCompact, formatMs, formatPercent, formatRate } from "../observability/format-metrics";
 import { buildPath, roundDown } from "../observability/time-range";
-import { useLiveStream } from "../observability/use-live-stream";
+import { LIVE_HISTORY, useLiveStream, type TrafficSample } from "../observability/use-live-stream";
 import { selectStatsOverview } from "../statistics/stats-api";
 
 const DAY = 24 * 3_600_000;
+const LIVE_SPAN = LIVE_HISTORY * 1000;
+
+type RatePeriod = "live" | "day";
+
+/** One point per live sample (one a second): the rate over its interval. */
+function liveRows(history: readonly TrafficSample[]) {
+  return history.map((s) => ({ t: new Date(s.at).toISOString(), rps: s.totals.rate }));
+}
 
 /** The dashboard's traffic: live tiles (when the stream is there), request rate, p95 and provider share (24 h). */
 export function TrafficPanel() {
@@ -25,6 +34,10 @@ export function TrafficPanel() {
     selectStatsOverview,
   );
   const live = useLiveStream();
+  const [chosen, setChosen] = useState<RatePeriod | null>(null);
+  // Live by default while the stream is there; the 24 h buckets otherwise (or when chosen).
+  const period: RatePeriod = live.status === "live" ? (chosen ?? "live") : "day";
+  const recent = useMemo(() => liveRows(live.history), [live.history]);
   const data = stats.data;
   const rows = useMemo(
     () => (data?.series ?? []).map((p) => ({ t: p.t, rps: p.requestsPerSecond, p95: p.latencyMs.p95 })),
@@ -64,11 +77,36 @@ export function TrafficPanel() {
       )}
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="lg:col-span-2">
-          <ChartCard title={t("dashboard.rateChart")} {...last24h} testId="dashboard-rate">
+          <ChartCard
+            title={t("dashboard.rateChart")}
+            {...last24h}
+            {...(period === "live"
+              ? { description: t("dashboard.liveMinutes"), loading: false, empty: recent.length === 0 }
+              : null)}
+            emptyText={period === "live" ? t("dashboard.liveWaiting") : last24h.emptyText}
+            testId="dashboard-rate"
+            action={
+              live.status === "live" && (
+                <div className="flex gap-1" role="group" aria-label={t("dashboard.ratePeriod")}>
+                  {(["live", "day"] as const).map((p) => (
+                    <Button
+                      key={p}
+                      variant={period === p ? "secondary" : "ghost"}
+                      size="sm"
+                      aria-pressed={period === p}
+                      onClick={() => setChosen(p)}
+                    >
+                      {t(p === "live" ? "dashboard.periodLive" : "dashboard.periodDay")}
+                    </Button>
+                  ))}
+                </div>
+              )
+            }
+          >
             <TimeSeriesChart
               area
-              rows={rows}
-              spanMs={DAY}
+              rows={period === "live" ? recent : rows}
+              spanMs={period === "live" ? LIVE_SPAN : DAY}
               lines={[{ key: "rps", label: t("stats.rps"), color: CHART_COLORS[0] }]}
               formatValue={(value) => formatRate(locale, value)}
             />

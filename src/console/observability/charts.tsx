@@ -18,7 +18,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Card, CardAction, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useI18n } from "@/i18n/i18n-provider";
 import { formatAxisTime } from "./format-metrics";
@@ -76,6 +76,7 @@ export function ChartCard({
   emptyText,
   children,
   testId,
+  action,
 }: {
   title: string;
   description?: string;
@@ -84,12 +85,15 @@ export function ChartCard({
   emptyText: string;
   children: ReactNode;
   testId?: string;
+  /** A control in the card's header (e.g. which period the chart shows). */
+  action?: ReactNode;
 }) {
   return (
     <Card className="gap-3" data-testid={testId}>
       <CardHeader>
         <CardTitle className="text-sm">{title}</CardTitle>
         {description && <CardDescription className="text-xs">{description}</CardDescription>}
+        {action && <CardAction>{action}</CardAction>}
       </CardHeader>
       <CardContent>
         <div className="h-56 w-full">
@@ -108,19 +112,28 @@ export function ChartCard({
   );
 }
 
-/** Time series as lines (or a filled area for a single series); `rows` carry `t` (ISO) and the keys. */
+/** A ratio axis (success rates, shares): always 0–100 %, whatever the points. */
+const RATIO_AXIS = { domain: [0, 1], ticks: [0, 0.25, 0.5, 0.75, 1], allowDataOverflow: true } as const;
+
+/**
+ * Time series as lines (or a filled area for a single series); `rows` carry `t` (ISO) and the keys.
+ * `unit: "ratio"` pins the value axis to 0–1 (drawn as 0–100 % by `formatValue`): left to itself the
+ * axis "nices" a few points of 1.0 up to 4.0 (400 %).
+ */
 export function TimeSeriesChart({
   rows,
   lines,
   spanMs,
   formatValue,
   area = false,
+  unit,
 }: {
   rows: Record<string, number | string | null>[];
   lines: SeriesLine[];
   spanMs: number;
   formatValue: (value: number) => string;
   area?: boolean;
+  unit?: "ratio";
 }) {
   const { locale } = useI18n();
   // A line needs two points: mark the points while a series has only a few.
@@ -141,7 +154,12 @@ export function TimeSeriesChart({
     <>
       <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
       <XAxis dataKey="t" {...AXIS} tickFormatter={tickTime} minTickGap={32} />
-      <YAxis {...AXIS} width={56} tickFormatter={(value: number) => formatValue(value)} />
+      <YAxis
+        {...AXIS}
+        {...(unit === "ratio" ? RATIO_AXIS : null)}
+        width={56}
+        tickFormatter={(value: number) => formatValue(value)}
+      />
     </>
   );
   return (

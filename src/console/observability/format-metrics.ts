@@ -26,12 +26,14 @@ export function formatCompact(locale: string, value: number): string {
   return new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 }).format(value);
 }
 
-/** A chart axis time label: hours and minutes within a day, else the date too. */
+/** A chart axis time label: seconds too within minutes, hours and minutes within a day, else the date too. */
 export function formatAxisTime(locale: string, iso: string, spanMs: number): string {
   const time = Date.parse(iso);
   const options: Intl.DateTimeFormatOptions =
     spanMs > 36 * 3_600_000
       ? { month: "numeric", day: "numeric", hour: "2-digit" }
-      : { hour: "2-digit", minute: "2-digit" };
+      : spanMs <= 15 * 60_000
+        ? { hour: "2-digit", minute: "2-digit", second: "2-digit" }
+        : { hour: "2-digit", minute: "2-digit" };
   return new Intl.DateTimeFormat(locale, options).format(time);
 }

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { endpoints } from "../endpoints";
+import { useSession } from "../session-provider";
 
 /** What the console reads of a `traffic` event (the live hub's sample; extra fields are ignored). */
 const trafficCountsShape = {
@@ -36,15 +37,40 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** Traffic samples kept for the live charts: five minutes of one-second samples. */
+export const LIVE_HISTORY = 300;
+
+function appendSample(history: readonly TrafficSample[], sample: TrafficSample): TrafficSample[] {
+  const last = history.at(-1);
+  // A reset repeats the newest sample; an older one (a replay after reconnecting) is already drawn.
+  if (last !== undefined && sample.at <= last.at) return history as TrafficSample[];
+  const next =
+    history.length >= LIVE_HISTORY ? history.slice(history.length - LIVE_HISTORY + 1) : [...history];
+  next.push(sample);
+  return next;
+}
+
 /**
- * Subscribes to `/health/stream` when the server has it: `onHealth` runs on every health transition
- * (and on a reset), `traffic` is the newest sample. Without the stream, status is "unavailable" and
- * callers keep polling. EventSource reconnects by itself (with Last-Event-ID).
+ * Subscribes to `/health/stream` when the server has it and the user may read it (it carries every
+ * tenant's events: system users only): `onHealth` runs on every health transition (and on a reset),
+ * `traffic` is the newest sample and `history` the last minutes of them (oldest first). Without the
+ * stream, status is "unavailable" and callers keep polling. EventSource reconnects by itself (with
+ * Last-Event-ID). Nothing is requested before the session says who the user is.
  */
-export function useLiveStream(onHealth?: () => void): { status: LiveStatus; traffic: TrafficSample | null } {
+export function useLiveStream(onHealth?: () => void): {
+  status: LiveStatus;
+  traffic: TrafficSample | null;
+  history: readonly TrafficSample[];
+} {
+  const { identity } = useSession();
+  // null = not known yet (signed out, or /me still loading): no request meanwhile.
+  const allowed = identity === null ? null : identity.system;
   // Same on the server and at hydration (streamKnown is only learned in the browser).
-  const [status, setStatus] = useState<LiveStatus>(streamKnown === false ? "unavailable" : "connecting");
-  const [traffic, setTraffic] = useState<TrafficSample | null>(null);
+  const [state, setStatus] = useState<LiveStatus>(streamKnown === false ? "unavailable" : "connecting");
+  const status: LiveStatus = allowed === false ? "unavailable" : state;
+  const [history, setHistory] = useState<readonly TrafficSample[]>([]);
+  const traffic = history.at(-1) ?? null;
+  const setTraffic = (sample: TrafficSample) => setHistory((current) => appendSample(current, sample));
   const onHealthRef = useRef(onHealth);
   useEffect(() => {
     onHealthRef.current = onHealth;
@@ -52,7 +78,7 @@ export function useLiveStream(onHealth?: () => void): { status: LiveStatus; traf
 
   useEffect(() => {
     // Known to be missing: the initial state already says so.
-    if (streamKnown === false || typeof EventSource === "undefined") return;
+    if (allowed !== true || streamKnown === false || typeof EventSource === "undefined") return;
     let source: EventSource | null = null;
     let cancelled = false;
     const controller = new AbortController();
@@ -98,7 +124,7 @@ export function useLiveStream(onHealth?: () => void): { status: LiveStatus; traf
       controller.abort();
       source?.close();
     };
-  }, []);
+  }, [allowed]);
 
-  return { status, traffic };
+  return { status, traffic, history };
 }

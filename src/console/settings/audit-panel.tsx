@@ -41,7 +41,7 @@ interface AuditState {
 /** The audit log, newest first, filtered by kind, with "load more" through the API's cursor. */
 export function AuditPanel() {
   const { t, locale } = useI18n();
-  const { redirectToSignIn } = useSession();
+  const { redirectToSignIn, ready } = useSession();
   const now = useNow();
   const [entityType, setEntityType] = useState(ALL);
   const [state, setState] = useState<AuditState>({ items: [], nextCursor: null, loading: true });
@@ -70,11 +70,13 @@ export function AuditPanel() {
   );
 
   useEffect(() => {
+    // Not before the session is known (signed out, the call could only answer 401).
+    if (!ready) return;
     const controller = new AbortController();
     setState({ items: [], nextCursor: null, loading: true });
     void load(undefined, controller.signal);
     return () => controller.abort();
-  }, [load, version]);
+  }, [load, version, ready]);
 
   const first = state.loading && state.items.length === 0;
   return (

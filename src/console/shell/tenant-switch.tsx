@@ -1,19 +1,12 @@
 "use client";
 
 import { BuildingIcon } from "lucide-react";
-import { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { DropdownMenuRadioItem } from "@/components/ui/dropdown-menu";
 import { useI18n } from "@/i18n/i18n-provider";
-import { endpoints } from "../endpoints";
+import { useSession } from "../session-provider";
 import { chooseTenant, chosenTenantSlug } from "../tenant-choice";
-import { useApiQuery } from "../use-api-query";
 import { HeaderRadioMenu } from "./header-radio-menu";
-
-const meSchema = z.object({
-  tenant: z.object({ id: z.string() }).optional(),
-  tenants: z.array(z.object({ id: z.string(), slug: z.string(), name: z.string() })).optional(),
-});
 
 /**
  * The tenant menu, shown only when the caller may act in more than one tenant (a single-tenant
@@ -21,10 +14,11 @@ const meSchema = z.object({
  */
 export function TenantSwitch() {
   const { t } = useI18n();
-  const me = useApiQuery(endpoints.me, (body) => meSchema.parse(body));
-  const tenants = me.data?.tenants ?? [];
+  // `GET /me`, read once by the session provider after sign-in (never while signed out).
+  const { identity } = useSession();
+  const tenants = identity?.tenants ?? [];
   if (tenants.length < 2) return null;
-  const current = tenants.find((x) => x.id === me.data?.tenant?.id);
+  const current = tenants.find((x) => x.id === identity?.tenantId);
   return (
     <HeaderRadioMenu
       trigger={

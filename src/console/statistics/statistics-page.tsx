@@ -23,6 +23,8 @@ import { downloadFile } from "../observability/download-file";
 import { formatCompact, formatMs, formatPercent, formatRate } from "../observability/format-metrics";
 import { GroupFilter, RangePicker } from "../observability/range-picker";
 import { buildPath, resolveRange, roundDown, type TimeRange } from "../observability/time-range";
+import { CacheBreakdown } from "./cache-breakdown";
+import { CostBreakdown } from "./cost-breakdown";
 import { KeyBreakdown } from "./key-breakdown";
 import { SplitTable } from "./split-table";
 import { selectStatsOverview } from "./stats-api";
@@ -50,6 +52,8 @@ export function StatisticsPage() {
   const now = roundDown(useNow(60_000), 60_000) + 60_000;
   const resolved = resolveRange(range, now);
   const query = resolved ? { ...resolved, groupId: groupId || undefined } : null;
+  // The cost and cache tables read the same range and group (they have no buckets).
+  const scope = resolved ? { from: resolved.from, to: resolved.to, groupId: groupId || undefined } : null;
   const path = query ? buildPath(endpoints.statsOverview, query) : endpoints.statsOverview;
   const stats = useApiQuery(path, selectStatsOverview);
   const groups = useApiQuery(endpoints.groups, selectGroups);
@@ -99,7 +103,11 @@ export function StatisticsPage() {
       ) : data && data.totals.requests === 0 && !stats.isRefreshing ? (
         <EmptyState icon={ChartColumnIcon} title={t("stats.emptyTitle")} description={t("stats.emptyText")} />
       ) : (
-        <StatsBody data={data} locale={locale} />
+        <>
+          <StatsBody data={data} locale={locale} />
+          <CostBreakdown scope={scope} />
+          <CacheBreakdown scope={scope} />
+        </>
       )}
     </div>
   );
@@ -204,6 +212,7 @@ function StatsBody({ data, locale }: { data: StatsOverview | undefined; locale: 
           rows={rows}
           spanMs={spanMs}
           lines={[{ key: "success", label: t("stats.successRate"), color: "var(--success)" }]}
+          unit="ratio"
           formatValue={(value) => formatPercent(locale, value)}
         />
         <SeriesCard

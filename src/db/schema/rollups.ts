@@ -60,6 +60,49 @@ export const statsRollups = pgTable(
   ],
 );
 
+/**
+ * Usage rollups per model: one row per grain (1, 60, 1440 minutes) × bucket × group × provider ×
+ * model (the client's model name, '' when the request named none). Written with `stats_rollups` in
+ * the log writer's transaction; they carry what the main rollups cannot split (cost and tokens by
+ * model, session-affinity outcomes) and no key or status-class dimension, so they stay a fraction of
+ * the main rollups' size. Not partitioned: retention deletes minute rows with the minute rollups'
+ * period and the others with the hour/day rollups'.
+ */
+export const statsModelRollups = pgTable(
+  "stats_model_rollups",
+  {
+    grain: smallint("grain").notNull(),
+    bucket: timestamp("bucket", { withTimezone: true, mode: "date" }).notNull(),
+    tenantId: tenantIdColumn(),
+    groupId: uuid("group_id").notNull(),
+    providerId: uuid("provider_id").notNull(),
+    model: text("model").notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    /** Requests whose status class is not a success (4xx, 5xx, err). */
+    errors: bigint("errors", { mode: "number" }).notNull().default(0),
+    /** Requests without a price (cost unknown: the model has no entry in the price table). */
+    unpricedRequests: bigint("unpriced_requests", { mode: "number" }).notNull().default(0),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
+    cacheReadTokens: bigint("cache_read_tokens", { mode: "number" }).notNull().default(0),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(0),
+    costMicros: bigint("cost_micros", { mode: "number" }).notNull().default(0),
+    /** Session affinity outcomes (requests of groups with affinity on): stuck provider used, new session, moved. */
+    affinityHits: bigint("affinity_hits", { mode: "number" }).notNull().default(0),
+    affinityMisses: bigint("affinity_misses", { mode: "number" }).notNull().default(0),
+    affinityMoved: bigint("affinity_moved", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({
+      name: "stats_model_rollups_pk",
+      columns: [t.grain, t.bucket, t.tenantId, t.groupId, t.providerId, t.model],
+    }),
+    index("stats_model_rollups_tenant_idx").on(t.tenantId, t.grain, t.bucket),
+  ],
+);
+
+export type StatsModelRollupRow = typeof statsModelRollups.$inferSelect;
+
 export type StatsRollupRow = typeof statsRollups.$inferSelect;
 export type NewStatsRollupRow = typeof statsRollups.$inferInsert;
 
