@@ -4,7 +4,9 @@ import { createdApiKeySchema } from "@/contracts/api-keys";
 import { configDocumentSchema, importResultSchema, type ConfigDocument } from "@/contracts/config-document";
 import { groupDetailSchema } from "@/contracts/groups";
 import { providerSchema } from "@/contracts/providers";
-import { apiKeys, auditLog, groups, providers } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
+import { apiKeys, auditLog, groups, providers, tenants } from "@/db/schema";
 import { parseCsv } from "@/http/csv";
 import { DATABASE_KINDS } from "@/testing/test-database";
 import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
@@ -105,6 +107,61 @@ describe.each(DATABASE_KINDS)("admin API config import/export on %s", (kind) => 
     const secrets = (await t.call("GET", "/config/export?includeSecrets=true")).as(configDocumentSchema);
     const again = (await t.call("POST", "/config/import", { json: secrets })).as(importResultSchema);
     expect(again.diff.providers.unchanged).toEqual(["a", "b"]);
+  });
+
+  it("carries key quotas and capture and the tenant's quota; only a system administrator changes the tenant's", async () => {
+    const db = t.database.db;
+    await db.update(tenants).set({ quota: null }).where(eq(tenants.id, DEFAULT_TENANT_ID));
+    await t.call("PUT", `/api-keys/${seed.key}`, {
+      json: { quota: { tokensPerDay: 500 }, capture: "errors" },
+    });
+    await t.call("PUT", `/tenants/${DEFAULT_TENANT_ID}`, { json: { quota: { requestsPerDay: 1000 } } });
+    const doc = await exportDocument();
+    expect(doc.apiKeys[0]).toMatchObject({ quota: { tokensPerDay: 500 }, capture: "errors" });
+    expect(doc.tenantQuota).toEqual({ requestsPerDay: 1000 });
+    const same = (await t.call("POST", "/config/import", { json: doc })).as(importResultSchema);
+    expect(same.diff.apiKeys.unchanged).toEqual(["k1"]);
+    expect(same.diff.tenantQuota).toBeUndefined();
+
+    const changed = {
+      ...doc,
+      apiKeys: [{ ...doc.apiKeys[0]!, quota: { costPerMonthUsd: 12.5 }, capture: null }],
+      tenantQuota: { requestsPerDay: 2000, tokensPerMonth: 1_000_000 },
+    };
+    const applied = (await t.call("POST", "/config/import", { json: changed })).as(importResultSchema);
+    expect(applied.diff.apiKeys.updated).toEqual(["k1"]);
+    expect(applied.diff.tenantQuota).toBe("updated");
+    const after = await exportDocument();
+    expect(after.apiKeys[0]).toMatchObject({ quota: { costPerMonthUsd: 12.5 }, capture: null });
+    expect(after.tenantQuota).toEqual({ requestsPerDay: 2000, tokensPerMonth: 1_000_000 });
+
+    // A document from before quotas (no quota, capture or tenantQuota) leaves them as they are.
+    const old = {
+      ...after,
+      apiKeys: after.apiKeys.map(({ quota: _q, capture: _c, ...rest }) => rest),
+      tenantQuota: undefined,
+    };
+    const kept = (await t.call("POST", "/config/import", { json: old })).as(importResultSchema);
+    expect(kept.diff.apiKeys.unchanged).toEqual(["k1"]);
+    expect(kept.diff.tenantQuota).toBeUndefined();
+    expect((await exportDocument()).tenantQuota).toEqual({ requestsPerDay: 2000, tokensPerMonth: 1_000_000 });
+
+    // A tenant's own admin token: its export re-imports, but it may not raise its own budget.
+    const tenant = (
+      await t.call("POST", "/tenants", { json: { name: "Other", slug: `cfg-${Date.now().toString(36)}` } })
+    ).as(z.object({ id: z.string() }));
+    await t.call("PUT", `/tenants/${tenant.id}`, { json: { quota: { requestsPerDay: 10 } } });
+    const token = (
+      await t.call("POST", `/tenants/${tenant.id}/tokens`, { json: { name: "ci", role: "admin" } })
+    ).as(z.object({ token: z.string() }));
+    const as = { token: token.token };
+    const own = (await t.call("GET", "/config/export", { as })).as(configDocumentSchema);
+    expect(own.tenantQuota).toEqual({ requestsPerDay: 10 });
+    expect((await t.call("POST", "/config/import", { json: own, as })).status).toBe(200);
+    const raised = await t.call("POST", "/config/import", { json: { ...own, tenantQuota: null }, as });
+    const issues = raised.error(422, "IMPORT_INVALID").details;
+    expect(issueList.parse(issues).issues.map((i) => i.path)).toEqual(["tenantQuota"]);
+    await db.update(tenants).set({ quota: null }).where(eq(tenants.id, DEFAULT_TENANT_ID));
   });
 
   it("answers the diff on a dry run without applying, then applies it in one audited write", async () => {

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import { alertHistoryQuerySchema, type AlertHistoryPage, type AlertIncident } from "@/contracts/alerts";
 import type { Db } from "@/db/client";
-import { alertDeliveries, alertIncidents, alertRules, type AlertIncidentRow } from "@/db/schema";
+import { alertDeliveries, alertIncidents, type AlertIncidentRow } from "@/db/schema";
 import { DEFAULT_TENANT_ID } from "@/core/vocabulary/tenants";
 import { parseInput } from "@/services/service-context";
 import { toAlertDelivery } from "./deliveries";
@@ -32,22 +32,14 @@ function toIncident(row: AlertIncidentRow): Omit<AlertIncident, "deliveries"> {
 }
 
 /**
- * Reads incident history (written by the scheduler) of `tenantId`'s rules: an incident belongs to the
- * tenant of its rule (one whose rule was deleted is kept for the system view of the default tenant).
+ * Reads incident history (written by the scheduler) of `tenantId`: an incident carries its rule's
+ * tenant, so it stays in that tenant's history after the rule is deleted.
  */
 export function createAlertHistoryService(db: Db, tenantId: string = DEFAULT_TENANT_ID): AlertHistoryService {
   return {
     async list(query) {
       const q = parseInput(alertHistoryQuerySchema, query, "INVALID_QUERY");
-      const ownRules = db
-        .select({ id: alertRules.id })
-        .from(alertRules)
-        .where(eq(alertRules.tenantId, tenantId));
-      const filters: SQL[] = [
-        tenantId === DEFAULT_TENANT_ID
-          ? or(inArray(alertIncidents.ruleId, ownRules), isNull(alertIncidents.ruleId))!
-          : inArray(alertIncidents.ruleId, ownRules),
-      ];
+      const filters: SQL[] = [eq(alertIncidents.tenantId, tenantId)];
       if (q.cursor) filters.push(lt(alertIncidents.id, Number(q.cursor)));
       if (q.status) filters.push(eq(alertIncidents.status, q.status));
       if (q.ruleId) filters.push(eq(alertIncidents.ruleId, q.ruleId));

@@ -12,6 +12,7 @@ import type { Db } from "@/db/client";
 import {
   alertChannels,
   alertIncidents,
+  apiKeys,
   alertRuleChannels,
   alertRules,
   groups,
@@ -117,6 +118,13 @@ export function createAlertRuleService(ctx: ServiceContext): AlertRuleService {
         .from(groups)
         .where(and(eq(groups.id, condition.groupId), ctx.owned(groups)));
       if (!group) issues.push({ path: "condition.groupId", message: "no group with this id" });
+    }
+    if (condition?.type === "quota_used" && condition.keyId !== null) {
+      const [key] = await tx
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(and(eq(apiKeys.id, condition.keyId), ctx.owned(apiKeys)));
+      if (!key) issues.push({ path: "condition.keyId", message: "no gateway key with this id" });
     }
     if (condition?.type === "provider_unhealthy" && condition.providerIds) {
       const ids = condition.providerIds;

@@ -48,6 +48,7 @@ function createFakeSignals() {
         return state.down;
       },
       droppedLogRows: () => state.dropped,
+      quotaUsage: () => null,
     },
   };
 }

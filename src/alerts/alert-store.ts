@@ -42,7 +42,8 @@ export async function loadEvaluationInputs(db: Db, logger: Logger): Promise<Eval
       name: row.name,
       severity: row.severity,
       enabled: row.enabled,
-      condition,
+      // A tenant quota rule watches its own tenant: the stored condition does not repeat it.
+      condition: condition.type === "quota_used" ? { ...condition, tenantId: row.tenantId } : condition,
       forMs: row.forMs,
       cooldownMs: row.cooldownMs,
     });
@@ -101,9 +102,12 @@ export async function saveEvaluation(
 ): Promise<SaveResult> {
   return db.transaction(async (tx) => {
     // Rules deleted since the evaluation started are skipped; the share lock holds off new deletions.
-    const live = new Set(
-      (await tx.select({ id: alertRules.id }).from(alertRules).for("share")).map((row) => row.id),
+    const ruleTenants = new Map(
+      (
+        await tx.select({ id: alertRules.id, tenantId: alertRules.tenantId }).from(alertRules).for("share")
+      ).map((row) => [row.id, row.tenantId]),
     );
+    const live = { has: (id: string) => ruleTenants.has(id) };
     const before = new Map(previous.map((s) => [stateKey(s), s]));
     const after = new Set(next.map(stateKey));
     for (const state of previous) {
@@ -131,7 +135,7 @@ export async function saveEvaluation(
     let deliveriesQueued = 0;
     for (const notification of notifications) {
       if (!live.has(notification.ruleId)) continue;
-      const incidentId = await recordIncident(tx, notification);
+      const incidentId = await recordIncident(tx, notification, ruleTenants.get(notification.ruleId)!);
       if (incidentId === null) continue;
       announced++;
       const channels = await tx
@@ -162,11 +166,12 @@ export async function saveEvaluation(
 }
 
 /** Opens (firing) or closes (resolved) the incident; null when there was nothing to open or close. */
-async function recordIncident(tx: Db, n: AlertNotification): Promise<number | null> {
+async function recordIncident(tx: Db, n: AlertNotification, tenantId: string): Promise<number | null> {
   if (n.kind === "firing") {
     const [opened] = await tx
       .insert(alertIncidents)
       .values({
+        tenantId,
         ruleId: n.ruleId,
         ruleName: n.ruleName,
         ruleType: n.ruleType,

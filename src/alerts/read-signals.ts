@@ -1,9 +1,10 @@
-import { listSignalQueries, windowKey } from "@/core/alerts/observe";
+import { listSignalQueries, quotaSubjectKey, windowKey } from "@/core/alerts/observe";
 import type {
   AlertRuleSpec,
   AlertSignals,
   GroupWindow,
   ProviderSignal,
+  QuotaUsageReading,
   SignalReadings,
 } from "@/core/alerts/types";
 import type { Logger } from "@/observability/logger";
@@ -49,5 +50,10 @@ export async function readSignals(
     const count = await attempt("droppedLogRows", () => signals.droppedLogRows(now - windowMs));
     if (count !== undefined) droppedLogRows.set(windowMs, count);
   }
-  return { providers, groupWindows, groupsDown, droppedLogRows, groupNames };
+  const quotaUsage = new Map<string, QuotaUsageReading | null>();
+  for (const subject of queries.quotaSubjects) {
+    const reading = await attempt("quotaUsage", () => signals.quotaUsage(subject));
+    if (reading !== undefined) quotaUsage.set(quotaSubjectKey(subject), reading);
+  }
+  return { providers, groupWindows, groupsDown, droppedLogRows, groupNames, quotaUsage };
 }

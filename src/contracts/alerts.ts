@@ -78,6 +78,13 @@ export const alertConditionSchema = z.discriminatedUnion("type", [
     windowMs: windowMsSchema.default(5 * MINUTE),
     minDropped: z.int().min(1).max(1_000_000_000).default(1),
   }),
+  z.strictObject({
+    type: z.literal("quota_used"),
+    /** The gateway key whose quota is watched; null or absent = the rule's tenant's quota. */
+    keyId: idSchema.nullable().default(null),
+    /** Fires when any limited quota of the subject is used at least this much (percent). */
+    minUsedPercent: z.number().gt(0, "must be above 0").max(100),
+  }),
 ]);
 export type AlertConditionInput = z.input<typeof alertConditionSchema>;
 export type AlertConditionValue = z.output<typeof alertConditionSchema>;

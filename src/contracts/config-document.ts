@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { descriptionSchema, nameSchema } from "./common";
-import { groupCreateShape, refineGroupTimeouts, slugSchema } from "./groups";
+import { captureModeSchema, groupCreateShape, refineGroupTimeouts, slugSchema } from "./groups";
+import { quotaSchema } from "./quota";
 import { modelListSchema, modelMapSchema } from "./models";
 import { providerCreateSchema } from "./providers";
 
@@ -59,6 +60,10 @@ export const apiKeyEntrySchema = z.strictObject({
   enabled: z.boolean().default(true),
   note: descriptionSchema.default(""),
   allowedModels: modelListSchema.default([]),
+  /** Capture mode overriding the group's; null = the group's. Absent = left as it is. */
+  capture: captureModeSchema.nullable().optional(),
+  /** The key's quota; null = none. Absent (documents before quotas) = left as it is. */
+  quota: quotaSchema.nullable().optional(),
 });
 
 export const configDocumentSchema = z.strictObject({
@@ -67,6 +72,11 @@ export const configDocumentSchema = z.strictObject({
   providers: z.array(providerEntrySchema).max(10_000).default([]),
   groups: z.array(groupEntrySchema).max(10_000).default([]),
   apiKeys: z.array(apiKeyEntrySchema).max(100_000).default([]),
+  /**
+   * The tenant's quota (null = none). Absent = left as it is. Only a system administrator may change
+   * it: a tenant user's import must carry the current value (or leave it out).
+   */
+  tenantQuota: quotaSchema.nullable().optional(),
 });
 export type ConfigDocumentInput = z.input<typeof configDocumentSchema>;
 export type ConfigDocument = z.output<typeof configDocumentSchema>;
@@ -90,6 +100,8 @@ export const importDiffSchema = z.object({
     unchanged: z.array(z.string()),
     skipped: z.array(z.string()),
   }),
+  /** Present when the document changes the tenant's quota. */
+  tenantQuota: z.enum(["updated"]).optional(),
 });
 export type ImportDiff = z.infer<typeof importDiffSchema>;
 

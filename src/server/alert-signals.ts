@@ -1,5 +1,7 @@
 import { providers } from "@/db/schema";
 import type { AlertSignals, ProviderSignal } from "@/core/alerts/types";
+import { readQuotaUsage } from "@/alerts/quota-usage-signal";
+import type { StateStore } from "@/store/types";
 import type { Db } from "@/db/client";
 import type { Gateway } from "@/gateway/create-gateway";
 import type { GatewayHealth } from "@/health/gateway-health";
@@ -10,12 +12,17 @@ export interface AlertSignalsDeps {
   readonly health: GatewayHealth;
   readonly gateway: Pick<Gateway, "snapshots" | "logWriter">;
   readonly stats: StatsService;
+  /** Quota counters (the gateway's fast path; the recount raises them to the database's figures). */
+  readonly store: StateStore;
+  /** QUOTA_TIME_ZONE: where quota days and months start. */
+  readonly timeZone: string;
   readonly now?: () => number;
 }
 
 /**
  * What the alert scheduler reads each tick, from the health layer (states, group availability), the
- * statistics rollups (success rate, p95 — never raw logs) and the log writer's drop counter.
+ * statistics rollups (success rate, p95 — never raw logs), the log writer's drop counter and the
+ * quota counters in the store (limits read from the database).
  */
 export function createAlertSignals(deps: AlertSignalsDeps): AlertSignals {
   const now = deps.now ?? Date.now;
@@ -50,6 +57,8 @@ export function createAlertSignals(deps: AlertSignalsDeps): AlertSignals {
       if (members === null || members.length === 0) return members !== null;
       return deps.health.evaluate(members).members.every((m) => !m.available);
     },
+    quotaUsage: (subject) =>
+      readQuotaUsage({ db: deps.db, store: deps.store, timeZone: deps.timeZone, now }, subject),
     droppedLogRows(sinceMs) {
       const total = deps.gateway.logWriter.stats().dropped;
       const at = now();

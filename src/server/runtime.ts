@@ -263,7 +263,14 @@ export async function createRuntime(
       sealer: secretBox,
       logger,
       outbound,
-      signals: createAlertSignals({ db: database.db, health, gateway, stats: services.stats }),
+      signals: createAlertSignals({
+        db: database.db,
+        health,
+        gateway,
+        stats: services.stats,
+        store,
+        timeZone: env.QUOTA_TIME_ZONE,
+      }),
     });
     scheduler.start();
     shutdownSteps.push(
@@ -337,6 +344,7 @@ async function applyConfigFile(services: AdminServices, file: string, logger: Lo
     const result = await services.config.importDocument({ actor: SYSTEM_ACTOR, ip: null }, document, {
       dryRun: false,
       prune: false,
+      system: true,
     });
     logger.info({ file, result }, "CONFIG_FILE applied");
   } catch (err) {

@@ -7,6 +7,7 @@ import type { CurrentConfig, ImportPlan } from "./config-import-plan";
 import { credentialTail } from "./mappers";
 import { sealProviderHeaders } from "./provider-headers";
 import { createPacer, readInPages } from "@/db/pacing";
+import { normalizeQuotaSpec } from "@/core/quota/quota";
 import type { CredentialSealer } from "./service-context";
 
 // Small enough that one page is a short statement even on the embedded database (which runs it on
@@ -186,6 +187,8 @@ export async function applyImportPlan(
         enabled: entry.enabled,
         note: entry.note,
         allowedModels: entry.allowedModels,
+        ...(entry.capture === undefined ? null : { capture: entry.capture }),
+        ...(entry.quota === undefined ? null : { quota: normalizeQuotaSpec(entry.quota) }),
         updatedAt: now,
       })
       .where(eq(apiKeys.id, row.id));

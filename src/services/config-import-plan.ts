@@ -1,5 +1,6 @@
 import type { Issue } from "@/contracts/common";
 import type { ApiKeyEntry, GroupEntry, ImportDiff, ProviderEntry } from "@/contracts/config-document";
+import { sameQuotaSpec, type QuotaSpec } from "@/core/quota/quota";
 import type { ApiKeyRow, GroupProviderRow, GroupRow, ProviderRow } from "@/db/schema";
 
 /**
@@ -23,6 +24,8 @@ export interface ImportInput {
   /** Absent for a providers-only (CSV) import: groups are then neither replaced nor pruned. */
   readonly groups?: readonly GroupEntry[];
   readonly apiKeys?: readonly ApiKeyEntry[];
+  /** The tenant's quota (applied by the config service, not the plan); absent = left as it is. */
+  readonly tenantQuota?: QuotaSpec | null;
 }
 
 export interface PlanOptions {
@@ -340,7 +343,9 @@ function* planApiKeys(
         (entry.expiresAt === null ? null : Date.parse(entry.expiresAt)) ||
       row.enabled !== entry.enabled ||
       row.note !== entry.note ||
-      !same(row.allowedModels, entry.allowedModels);
+      !same(row.allowedModels, entry.allowedModels) ||
+      (entry.capture !== undefined && row.capture !== entry.capture) ||
+      (entry.quota !== undefined && !sameQuotaSpec(row.quota, entry.quota));
     if (changed) {
       plan.updateApiKeys.push({ row, entry });
       plan.diff.apiKeys.updated.push(entry.name);

@@ -6,7 +6,17 @@ import {
   type ImportResult,
 } from "@/contracts/config-document";
 import { AppError } from "@/core/errors/catalogue";
-import { apiKeys, groupProviders, groups, providers, type ProviderRow } from "@/db/schema";
+import { normalizeQuotaSpec, sameQuotaSpec } from "@/core/quota/quota";
+import type { Db } from "@/db/client";
+import {
+  apiKeys,
+  groupProviders,
+  groups,
+  providers,
+  tenants,
+  type ProviderRow,
+  type TenantRow,
+} from "@/db/schema";
 import { applyImportPlan, loadCurrentConfig } from "./config-apply";
 import { runPaced } from "@/db/pacing";
 import { planImportSteps, type CurrentConfig, type ImportInput } from "./config-import-plan";
@@ -19,6 +29,8 @@ import type { ServiceContext, WriteContext } from "./service-context";
 export interface ImportOptions {
   readonly dryRun: boolean;
   readonly prune: boolean;
+  /** A system administrator's import (may change the tenant's quota); false for tenant users. */
+  readonly system?: boolean;
 }
 
 export interface ExportOptions {
@@ -69,6 +81,29 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
     openProviderHeaders(row, (sealed, aad) => sealer.open(sealed, aad));
 
   /**
+   * Whether the document changes the tenant's quota (undefined when it carries none); a change by a
+   * tenant user is an issue: only a system administrator sets a tenant's budget.
+   */
+  async function planTenantQuota(
+    tx: Db,
+    input: ImportInput,
+    system: boolean,
+    issues: Issue[],
+  ): Promise<"updated" | "unchanged" | undefined> {
+    if (input.tenantQuota === undefined) return undefined;
+    const [row] = await tx.select({ quota: tenants.quota }).from(tenants).where(eq(tenants.id, ctx.tenantId));
+    if (sameQuotaSpec(row?.quota, input.tenantQuota)) return "unchanged";
+    if (!system) {
+      issues.push({
+        path: "tenantQuota",
+        message:
+          "only a system administrator can change the tenant's quota (leave it out, or keep the current one)",
+      });
+    }
+    return "updated";
+  }
+
+  /**
    * The current config with clear header values (the plan compares them with the document's), and the
    * document with each masked header value replaced by the stored value of the provider it names.
    */
@@ -116,22 +151,31 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
     if (options.dryRun) {
       const [current, resolved] = clearHeadersOf(await loadCurrentConfig(db, false, ctx.tenantId), input);
       const plan = await runPaced(planImportSteps(current, resolved, planOptions));
+      const quota = await planTenantQuota(db, input, options.system === true, plan.issues);
       if (plan.issues.length > 0) throw importInvalid(plan.issues);
-      return result(plan.diff);
+      return result(quota === "updated" ? { ...plan.diff, tenantQuota: quota } : plan.diff);
     }
     return ctx.write(by, async (tx) => {
       const [current, resolved] = clearHeadersOf(await loadCurrentConfig(tx, true, ctx.tenantId), input);
       const plan = await runPaced(planImportSteps(current, resolved, planOptions));
+      const quota = await planTenantQuota(tx, input, options.system === true, plan.issues);
       if (plan.issues.length > 0) throw importInvalid(plan.issues);
       await applyImportPlan(tx, plan, current, sealer, ctx.now(), ctx.tenantId);
+      if (quota === "updated") {
+        await tx
+          .update(tenants)
+          .set({ quota: normalizeQuotaSpec(input.tenantQuota) as TenantRow["quota"], updatedAt: ctx.now() })
+          .where(eq(tenants.id, ctx.tenantId));
+      }
+      const diff = quota === "updated" ? { ...plan.diff, tenantQuota: quota } : plan.diff;
       return {
-        result: result(plan.diff),
+        result: result(diff),
         audit: {
           action: options.action,
           entityType: "config",
           entityId: null,
-          summary: summarize(plan.diff),
-          changes: { prune: options.prune, diff: plan.diff },
+          summary: summarize(diff),
+          changes: { prune: options.prune, diff },
         },
         announce: { kind: "config", id: null },
       };
@@ -141,7 +185,7 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
   return {
     async exportDocument(by, options) {
       await authorizeExport(by, options, "the configuration");
-      const [providerRows, groupRows, memberRows, keyRows] = await Promise.all([
+      const [providerRows, groupRows, memberRows, keyRows, [tenantRow]] = await Promise.all([
         db.select().from(providers).where(ctx.owned(providers)).orderBy(asc(providers.name)),
         db.select().from(groups).where(ctx.owned(groups)).orderBy(asc(groups.slug)),
         db
@@ -155,6 +199,7 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
           .from(apiKeys)
           .where(ctx.owned(apiKeys))
           .orderBy(asc(apiKeys.name), asc(apiKeys.createdAt)),
+        db.select({ quota: tenants.quota }).from(tenants).where(eq(tenants.id, ctx.tenantId)),
       ]);
       const slugById = new Map(groupRows.map((g) => [g.id, g.slug]));
       return {
@@ -197,7 +242,10 @@ export function createConfigService(ctx: ServiceContext): ConfigService {
           enabled: k.enabled,
           note: k.note,
           allowedModels: k.allowedModels,
+          capture: k.capture,
+          quota: normalizeQuotaSpec(k.quota),
         })),
+        tenantQuota: normalizeQuotaSpec(tenantRow?.quota),
       };
     },
 

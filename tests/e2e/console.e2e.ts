@@ -9,6 +9,13 @@ import {
   toggleAndGuardDelete,
 } from "./config-steps";
 import { findPickAndCopy, replayFailedRequestAndDiff } from "./debug-steps";
+import {
+  editGroupCaptureAndAffinity,
+  editKeyModels,
+  editMembershipModels,
+  editProviderCaps,
+  seeProviderHealthHistory,
+} from "./edit-steps";
 import { DESKTOP, type ConsoleFlow } from "./flow";
 import { ensureBuild, launchBrowser, startServer, type RunningServer } from "./harness";
 import { checkLogs, checkStatistics, configureAlerts, ejectAndRestore } from "./observability-steps";
@@ -116,6 +123,19 @@ describe("console", () => {
     60_000,
   );
   it("switches language and theme", () => switchLanguageAndTheme(flow), 60_000);
+  it("edits a provider's caps and models, and they survive a reload", () => editProviderCaps(flow), 60_000);
+  it(
+    "edits a group's rate limit, capture mode and session affinity",
+    () => editGroupCaptureAndAffinity(flow),
+    60_000,
+  );
+  it("edits a membership's models and aliases", () => editMembershipModels(flow), 60_000);
+  it(
+    "edits a key's capture override and allowed models, which the gateway applies",
+    () => editKeyModels(flow),
+    60_000,
+  );
+  it("shows a provider's health history, series and groups", () => seeProviderHealthHistory(flow), 60_000);
   it("lets a viewer look at everything and change nothing", () => viewerChangesNothing(flow), 90_000);
   it(
     "renders every page cleanly on desktop and phone, light and dark, with no serious a11y problems",

@@ -342,6 +342,7 @@ describe("alert admin routes (pglite)", () => {
         groupWindow: () => ({ requests: 0, successes: 0, p95LatencyMs: null }),
         groupProvidersDown: () => false,
         droppedLogRows: () => 0,
+        quotaUsage: () => null,
       },
     });
     expect((await scheduler.evaluateOnce()).notifications).toHaveLength(3);

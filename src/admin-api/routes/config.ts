@@ -40,7 +40,11 @@ export const configRoutes: readonly RouteDefinition[] = [
       errors: ["IMPORT_INVALID"],
     },
     handler: async (ctx) => {
-      const options = { dryRun: ctx.queryFlag("dryRun", false), prune: ctx.queryFlag("prune", false) };
+      const options = {
+        dryRun: ctx.queryFlag("dryRun", false),
+        prune: ctx.queryFlag("prune", false),
+        system: ctx.tenant.system,
+      };
       return jsonResponse(await ctx.services.config.importDocument(ctx.by, await ctx.readJson(), options));
     },
   },

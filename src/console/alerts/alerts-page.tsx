@@ -17,6 +17,7 @@ import { endpoints } from "../endpoints";
 import { selectGroups } from "../groups/group-api";
 import { TableCard } from "../resource-list/table-card";
 import { selectProviders } from "../providers/provider-api";
+import { selectApiKeys } from "../api-keys/api-key-api";
 import { AddButton } from "../resource-list/add-button";
 import { ResourceStates } from "../resource-list/resource-states";
 import { RowActionsMenu } from "../resource-list/row-actions-menu";
@@ -59,7 +60,12 @@ export function AlertsPage() {
 }
 
 /** One line saying what a rule watches. */
-function describeCondition(t: Translate, rule: AlertRule, groupName: (id: string) => string): string {
+function describeCondition(
+  t: Translate,
+  rule: AlertRule,
+  groupName: (id: string) => string,
+  keyName: (id: string) => string,
+): string {
   const c = rule.condition;
   switch (c.type) {
     case "provider_unhealthy":
@@ -83,6 +89,11 @@ function describeCondition(t: Translate, rule: AlertRule, groupName: (id: string
       return t("alerts.summary_group_all_down", { group: groupName(c.groupId) });
     case "log_rows_dropped":
       return t("alerts.summary_log_rows_dropped", { count: c.minDropped, minutes: c.windowMs / 60_000 });
+    case "quota_used":
+      return t("alerts.summary_quota_used", {
+        subject: c.keyId === null ? t("alerts.quotaSubjectTenant") : keyName(c.keyId),
+        percent: c.minUsedPercent,
+      });
   }
 }
 
@@ -93,6 +104,7 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
   const rules = useApiQuery(endpoints.alertRules, selectRules);
   const groups = useApiQuery(endpoints.groups, selectGroups);
   const providers = useApiQuery(endpoints.providers, selectProviders);
+  const keys = useApiQuery(endpoints.apiKeys, selectApiKeys);
   const editing = useDialogSubject<AlertRule>();
   const deleting = useDialogSubject<AlertRule>();
   const rows = useResourceRows<AlertRule>(rules.setData);
@@ -103,6 +115,7 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
       t(enabled ? "alerts.ruleEnabled" : "alerts.ruleDisabled", { name: rule.name }),
   });
   const groupName = (id: string) => groups.data?.find((g) => g.id === id)?.name ?? "—";
+  const keyName = (id: string) => keys.data?.find((k) => k.id === id)?.name ?? "—";
   const channelName = (id: string) => channels.find((c) => c.id === id)?.name;
 
   const columns = [
@@ -148,7 +161,9 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
               <TableRow key={rule.id}>
                 <TableCell className="max-w-md">
                   <div className="font-medium">{rule.name}</div>
-                  <div className="text-xs text-muted-foreground">{describeCondition(t, rule, groupName)}</div>
+                  <div className="text-xs text-muted-foreground">
+                    {describeCondition(t, rule, groupName, keyName)}
+                  </div>
                 </TableCell>
                 <TableCell className="hidden md:table-cell">
                   <SeverityBadge severity={rule.severity} />
@@ -205,6 +220,7 @@ function RulesPanel({ channels, onShowChannels }: { channels: AlertChannel[]; on
         rule={editing.subject}
         groups={groups.data ?? []}
         providers={providers.data ?? []}
+        keys={keys.data ?? []}
         channels={channels}
         onSaved={(saved) => {
           rows.upsert(saved);

@@ -25,9 +25,11 @@ import {
   listRuleNumberFields,
   ruleFieldOf,
   ruleToForm,
+  TENANT_QUOTA,
   type RuleFormValues,
   type RuleNumberField,
 } from "./rule-form-model";
+import type { ApiKey } from "@/contracts/api-keys";
 
 /** The alert dialogs' box: long forms scroll inside it. */
 export const SCROLLING_DIALOG = "max-h-[90vh] overflow-y-auto sm:max-w-lg";
@@ -37,6 +39,7 @@ const NUMBER_FIELDS: Record<RuleNumberField, { label: MessageKey; hint?: Message
   minSuccessRatePercent: { label: "alerts.fieldMinSuccess", step: "0.1" },
   maxP95LatencyMs: { label: "alerts.fieldMaxP95" },
   minDropped: { label: "alerts.fieldMinDropped" },
+  minUsedPercent: { label: "alerts.fieldMinUsedPercent", step: "0.1" },
   windowMinutes: { label: "alerts.fieldWindow" },
   minRequests: { label: "alerts.fieldMinRequests" },
   forMinutes: { label: "alerts.fieldFor", hint: "alerts.forHint" },
@@ -48,6 +51,8 @@ export interface RuleDialogProps extends DialogOpenProps {
   groups: Group[];
   providers: Provider[];
   channels: AlertChannel[];
+  /** Gateway keys a quota rule can watch (besides the tenant). */
+  keys: ApiKey[];
   onSaved: (rule: AlertRule) => void;
 }
 
@@ -72,6 +77,7 @@ function RuleForm({
   groups,
   providers,
   channels,
+  keys,
   onSaved,
   onCancel,
 }: Omit<RuleDialogProps, "open" | "onOpenChange"> & { onCancel: () => void }) {
@@ -136,6 +142,18 @@ function RuleForm({
             options={providers.map((p) => ({ id: p.id, label: p.name }))}
           />
         </>
+      )}
+
+      {type === "quota_used" && (
+        <SelectField
+          control={control}
+          name="quotaKeyId"
+          label={t("alerts.fieldQuotaSubject")}
+          options={[
+            { value: TENANT_QUOTA, label: t("alerts.quotaSubjectTenant") },
+            ...keys.map((key) => ({ value: key.id, label: key.name })),
+          ]}
+        />
       )}
 
       {isGroupRule(type) && (

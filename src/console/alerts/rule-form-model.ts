@@ -39,6 +39,9 @@ export interface RuleFormValues {
   windowMinutes: string;
   minRequests: string;
   minDropped: string;
+  /** `quota_used`: the watched key's id, or TENANT_QUOTA for the tenant's quota. */
+  quotaKeyId: string;
+  minUsedPercent: string;
   forMinutes: string;
   cooldownMinutes: string;
   channelIds: string[];
@@ -53,6 +56,7 @@ export type RuleNumberField =
   | "windowMinutes"
   | "minRequests"
   | "minDropped"
+  | "minUsedPercent"
   | "forMinutes"
   | "cooldownMinutes";
 
@@ -63,7 +67,11 @@ const CONDITION_NUMBERS: Record<AlertRuleType, readonly RuleNumberField[]> = {
   group_latency_p95: ["maxP95LatencyMs", "windowMinutes", "minRequests"],
   group_all_down: [],
   log_rows_dropped: ["minDropped", "windowMinutes"],
+  quota_used: ["minUsedPercent"],
 };
+
+/** The `quotaKeyId` choice that watches the tenant's quota instead of one key's. */
+export const TENANT_QUOTA = "tenant";
 
 /** The number fields a rule of this type shows, in order (every type has hold and cooldown). */
 export function listRuleNumberFields(type: AlertRuleType): RuleNumberField[] {
@@ -91,6 +99,8 @@ export function emptyRuleForm(): RuleFormValues {
     windowMinutes: "5",
     minRequests: "20",
     minDropped: "1",
+    quotaKeyId: TENANT_QUOTA,
+    minUsedPercent: "80",
     forMinutes: "0",
     cooldownMinutes: "5",
     channelIds: [],
@@ -129,6 +139,8 @@ export function ruleToForm(rule: AlertRule): RuleFormValues {
       return { ...base, groupId: c.groupId };
     case "log_rows_dropped":
       return { ...base, windowMinutes: String(c.windowMs / MINUTE), minDropped: String(c.minDropped) };
+    case "quota_used":
+      return { ...base, quotaKeyId: c.keyId ?? TENANT_QUOTA, minUsedPercent: String(c.minUsedPercent) };
   }
 }
 
@@ -167,6 +179,12 @@ function conditionOf(v: RuleFormValues): AlertConditionInput {
       return { type: v.type, groupId: v.groupId };
     case "log_rows_dropped":
       return { type: v.type, windowMs: minutes(v.windowMinutes), minDropped: num(v.minDropped) };
+    case "quota_used":
+      return {
+        type: v.type,
+        keyId: v.quotaKeyId === TENANT_QUOTA ? null : v.quotaKeyId,
+        minUsedPercent: num(v.minUsedPercent),
+      };
   }
 }
 
@@ -195,6 +213,8 @@ const RULE_PATHS: Record<string, FormFieldTarget<RuleField>> = {
   "condition.maxP95LatencyMs": { field: "maxP95LatencyMs" },
   "condition.minRequests": { field: "minRequests" },
   "condition.minDropped": { field: "minDropped" },
+  "condition.keyId": { field: "quotaKeyId" },
+  "condition.minUsedPercent": { field: "minUsedPercent" },
 };
 // No description: the dialog has no input for it, so a problem there is told at the form level.
 const TOP_LEVEL_FIELDS: readonly RuleField[] = ["name", "severity", "channelIds"];
@@ -231,6 +251,8 @@ const ruleFormShape = z.object({
   windowMinutes: z.string(),
   minRequests: z.string(),
   minDropped: z.string(),
+  quotaKeyId: z.string(),
+  minUsedPercent: z.string(),
   forMinutes: z.string(),
   cooldownMinutes: z.string(),
   channelIds: z.array(z.string()),

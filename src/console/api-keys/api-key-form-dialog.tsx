@@ -16,6 +16,7 @@ import {
   apiKeyToFormValues,
   emptyApiKeyForm,
   GLOBAL_SCOPE,
+  KEY_CAPTURE_CHOICES,
   localizeApiKeyIssue,
   toCreatePayload,
   toUpdatePayload,
@@ -96,7 +97,7 @@ function KeyForm({
       if (apiKey) onUpdated(await updateApiKey(apiKey.id, toUpdatePayload(values, apiKey)));
       else onCreated(await createApiKey(toCreatePayload(values)));
     },
-    serverFields: ["name", "rateLimitPerMinute", "maxConcurrency", "note"],
+    serverFields: ["name", "rateLimitPerMinute", "maxConcurrency", "note", "capture", "allowedModels"],
     mapServerPath: (path) => (path === "groupId" ? "scope" : path === "expiresAt" ? "expiresOn" : undefined),
   });
   const { register, control, formState } = form;
@@ -146,6 +147,27 @@ function KeyForm({
           />
         ))}
       </div>
+      <SelectField
+        control={control}
+        name="capture"
+        label={t("apiKeys.fieldCapture")}
+        hint={t("apiKeys.fieldCaptureHint")}
+        options={KEY_CAPTURE_CHOICES.map((choice) => ({
+          value: choice,
+          label: t(`apiKeys.capture_${choice}`),
+        }))}
+      />
+      <TextareaField
+        label={t("apiKeys.fieldAllowedModels")}
+        hint={t("apiKeys.fieldAllowedModelsHint")}
+        error={errors.allowedModels?.message}
+        rows={3}
+        spellCheck={false}
+        autoComplete="off"
+        className="font-mono"
+        placeholder={"gpt-4.1*\nclaude-sonnet-*"}
+        {...register("allowedModels")}
+      />
       <InputField
         label={t("apiKeys.fieldExpires")}
         hint={t("apiKeys.fieldExpiresHint")}

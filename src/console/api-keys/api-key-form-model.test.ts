@@ -98,3 +98,36 @@ describe("withoutSecret", () => {
     expect(JSON.stringify(listed)).not.toContain("sk-full-secret-value");
   });
 });
+
+describe("api key capture override and allowed models", () => {
+  it("sends null capture and every model by default", () => {
+    expect(toCreatePayload({ ...emptyApiKeyForm(), name: "k" })).toMatchObject({
+      capture: null,
+      allowedModels: [],
+    });
+  });
+
+  it("round-trips an override and an allow-list, sending only what changed", () => {
+    const tuned: ApiKey = { ...key, capture: "errors", allowedModels: ["gpt-4.1*", "claude-*"] };
+    const values = apiKeyToFormValues(tuned);
+    expect(values).toMatchObject({ capture: "errors", allowedModels: "gpt-4.1*\nclaude-*" });
+    expect(toUpdatePayload(values, tuned)).toEqual({});
+    expect(toUpdatePayload({ ...values, capture: "group", allowedModels: "" }, tuned)).toEqual({
+      capture: null,
+      allowedModels: [],
+    });
+    expect(toUpdatePayload({ ...values, capture: "all", allowedModels: "mock-*" }, tuned)).toEqual({
+      capture: "all",
+      allowedModels: ["mock-*"],
+    });
+  });
+
+  it("refuses an over-long model name", () => {
+    const result = apiKeyFormSchema.safeParse({
+      ...emptyApiKeyForm(),
+      name: "k",
+      allowedModels: "y".repeat(201),
+    });
+    expect(result.error?.issues.map((issue) => issue.path.join("."))).toEqual(["allowedModels"]);
+  });
+});

@@ -1,12 +1,26 @@
 import { z } from "zod";
 import type { ApiKey, ApiKeyCreateInput, ApiKeyUpdateInput } from "@/contracts/api-keys";
 import { nameSchema } from "@/contracts/common";
+import { CAPTURE_MODES, type CaptureMode } from "@/core/vocabulary/capture";
 import type { Translate } from "@/i18n/types";
 import { localizeCommonIssue } from "../forms/localize-issue";
+import {
+  formatModelList,
+  localizeModelIssue,
+  modelListTextSchema,
+  parseModelList,
+  sameModelList,
+} from "../forms/model-fields";
 import type { FormIssue } from "../forms/zod-form-resolver";
 
 /** The value of the scope select meaning "every group". */
 export const GLOBAL_SCOPE = "global";
+
+/** The value of the capture select meaning "as the group says" (`capture: null`). */
+export const GROUP_CAPTURE = "group";
+/** The capture select's choices: the group's mode, or one of the modes overriding it. */
+export const KEY_CAPTURE_CHOICES = [GROUP_CAPTURE, ...CAPTURE_MODES] as const;
+export type KeyCaptureChoice = (typeof KEY_CAPTURE_CHOICES)[number];
 
 /** What the key dialog edits: limits as typed text (empty = no limit), expiry as a local date. */
 export interface ApiKeyFormValues {
@@ -23,6 +37,10 @@ export interface ApiKeyFormValues {
   quotaTokensPerDay: string;
   quotaTokensPerMonth: string;
   quotaCostPerMonthUsd: string;
+  /** The capture override, or `group` for none. */
+  capture: KeyCaptureChoice;
+  /** Models the key may call, one name or glob per line; empty = every model. */
+  allowedModels: string;
 }
 
 const optionalLimit = (max: number) =>
@@ -54,6 +72,8 @@ export const apiKeyFormSchema = z.object({
     .refine((text) => text.trim() === "" || /^\d{1,9}(\.\d{1,6})?$/.test(text.trim()), {
       params: { rule: "usd" },
     }),
+  capture: z.enum(KEY_CAPTURE_CHOICES),
+  allowedModels: modelListTextSchema,
 });
 
 /** Values for a new key. */
@@ -70,6 +90,8 @@ export function emptyApiKeyForm(): ApiKeyFormValues {
     quotaTokensPerDay: "",
     quotaTokensPerMonth: "",
     quotaCostPerMonthUsd: "",
+    capture: GROUP_CAPTURE,
+    allowedModels: "",
   };
 }
 
@@ -87,6 +109,8 @@ export function apiKeyToFormValues(key: ApiKey): ApiKeyFormValues {
     quotaTokensPerDay: text(key.quota?.tokensPerDay),
     quotaTokensPerMonth: text(key.quota?.tokensPerMonth),
     quotaCostPerMonthUsd: text(key.quota?.costPerMonthUsd),
+    capture: key.capture ?? GROUP_CAPTURE,
+    allowedModels: formatModelList(key.allowedModels),
   };
 }
 
@@ -120,7 +144,13 @@ export function toCreatePayload(values: ApiKeyFormValues): ApiKeyCreateInput {
     enabled: values.enabled,
     note: values.note,
     quota: toQuota(values),
+    capture: captureOf(values.capture),
+    allowedModels: parseModelList(values.allowedModels),
   };
+}
+
+function captureOf(choice: KeyCaptureChoice): CaptureMode | null {
+  return choice === GROUP_CAPTURE ? null : choice;
 }
 
 /** The quota object of the form, or null when every field is empty (no quota). */
@@ -155,6 +185,8 @@ export function toUpdatePayload(values: ApiKeyFormValues, key: ApiKey): ApiKeyUp
   if (next.enabled !== key.enabled) update.enabled = next.enabled;
   if (next.note !== key.note) update.note = next.note;
   if (!sameQuota(next.quota ?? null, key.quota)) update.quota = next.quota;
+  if ((next.capture ?? null) !== key.capture) update.capture = next.capture;
+  if (!sameModelList(next.allowedModels ?? [], key.allowedModels)) update.allowedModels = next.allowedModels;
   return update;
 }
 
@@ -166,5 +198,5 @@ export function localizeApiKeyIssue(t: Translate, issue: FormIssue): string | un
     if (params.rule === "date") return t("apiKeys.dateInvalid");
     if (params.rule === "usd") return t("apiKeys.usdInvalid");
   }
-  return localizeCommonIssue(t, issue);
+  return localizeModelIssue(t, issue) ?? localizeCommonIssue(t, issue);
 }

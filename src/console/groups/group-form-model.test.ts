@@ -9,6 +9,7 @@ import {
   groupToSettingsValues,
   humanizeMs,
   listStrategyOptions,
+  localizeGroupIssue,
   parseStatusList,
   settingsToUpdate,
   slugFromName,
@@ -90,5 +91,82 @@ describe("group form model", () => {
     expect(result.success).toBe(false);
     const paths = result.error?.issues.map((issue) => issue.path.join(".")).sort();
     expect(paths).toEqual(["connectTimeoutMs", "firstByteTimeoutMs", "retryOn"]);
+  });
+});
+
+describe("group limits, capture and affinity", () => {
+  it("shows a group's limit, capture and affinity, and sends nothing when untouched", () => {
+    const tuned: Group = {
+      ...group,
+      rateLimitPerMinute: 1200,
+      capture: "all",
+      captureSampleRate: 0.25,
+      captureMaxBytes: 1_048_576,
+      affinity: { enabled: true, header: "x-conv", ttlSeconds: 600 },
+    };
+    const values = groupToSettingsValues(tuned);
+    expect(values).toMatchObject({
+      rateLimitPerMinute: "1200",
+      capture: "all",
+      captureSamplePercent: "25",
+      captureMaxKib: "1024",
+      affinityEnabled: true,
+      affinityHeader: "x-conv",
+      affinityTtlSeconds: "600",
+    });
+    expect(groupSettingsSchema.safeParse(values).success).toBe(true);
+    expect(settingsToUpdate(values, tuned)).toEqual({});
+  });
+
+  it("sends the changed fields in the API's units", () => {
+    const values = {
+      ...groupToSettingsValues(group),
+      rateLimitPerMinute: "300",
+      capture: "errors" as const,
+      captureSamplePercent: "12.5",
+      captureMaxKib: "64",
+      affinityEnabled: true,
+      affinityHeader: "X-Conversation",
+      affinityTtlSeconds: "",
+      hashHeader: "X-User-Id",
+    };
+    expect(settingsToUpdate(values, group)).toEqual({
+      hashHeader: "x-user-id",
+      rateLimitPerMinute: 300,
+      capture: "errors",
+      captureSampleRate: 0.125,
+      captureMaxBytes: 65_536,
+      affinity: { enabled: true, header: "x-conversation" },
+    });
+    expect(
+      settingsToUpdate(
+        { ...groupToSettingsValues({ ...group, rateLimitPerMinute: 5 }), rateLimitPerMinute: "" },
+        { ...group, rateLimitPerMinute: 5 },
+      ),
+    ).toEqual({ rateLimitPerMinute: null });
+  });
+
+  it("refuses out-of-range values and bad header names with localized messages", () => {
+    const bad = {
+      ...groupToSettingsValues(group),
+      rateLimitPerMinute: "0",
+      captureSamplePercent: "101",
+      captureMaxKib: "0",
+      affinityHeader: "bad header",
+      affinityTtlSeconds: "5",
+      hashHeader: "a:b",
+    };
+    const result = groupSettingsSchema.safeParse(bad);
+    const byField = Object.fromEntries(
+      (result.error?.issues ?? []).map((issue) => [issue.path.join("."), localizeGroupIssue(t, issue)]),
+    );
+    expect(byField).toEqual({
+      rateLimitPerMinute: "Enter a number from 1 to 10000000.",
+      captureSamplePercent: "Enter a number from 0 to 100.",
+      captureMaxKib: "Enter a number from 1 to 16384.",
+      affinityHeader: "Use letters, digits and - only.",
+      affinityTtlSeconds: "Enter a number from 10 to 86400.",
+      hashHeader: "Use letters, digits and - only.",
+    });
   });
 });

@@ -1,6 +1,14 @@
 import { z } from "zod";
-import { checkGroupTimeouts, groupCreateShape, type Group, type GroupUpdateInput } from "@/contracts/groups";
+import {
+  CAPTURE_MAX_BYTES_LIMIT,
+  checkGroupTimeouts,
+  groupCreateShape,
+  type Group,
+  type GroupUpdateInput,
+} from "@/contracts/groups";
+import { affinitySchema, headerNameSchema, type Affinity } from "@/contracts/models";
 import { STRATEGY_NAMES, type StrategyName } from "@/core/vocabulary/balancing";
+import { CAPTURE_MODES, type CaptureMode } from "@/core/vocabulary/capture";
 import type { Translate } from "@/i18n/types";
 import { localizeCommonIssue } from "../forms/localize-issue";
 import type { FormIssue } from "../forms/zod-form-resolver";
@@ -89,7 +97,36 @@ export interface GroupSettingsValues {
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
   totalTimeoutMs: number;
+  /** Requests per minute for the whole group, as typed; empty = no limit. */
+  rateLimitPerMinute: string;
+  capture: CaptureMode;
+  /** Share of requests captured in `all` mode, in percent as typed (the API takes 0–1). */
+  captureSamplePercent: string;
+  /** Largest captured body per direction, in KiB as typed. */
+  captureMaxKib: string;
+  affinityEnabled: boolean;
+  /** Header carrying the session id; empty = the default (x-session-id). */
+  affinityHeader: string;
+  /** Sliding stickiness in seconds as typed; empty = the default (300). */
+  affinityTtlSeconds: string;
+  /** ip_hash only: the header whose value is hashed instead of the client address; empty = the address. */
+  hashHeader: string;
 }
+
+/** A whole number typed as text within [min, max]; empty allowed when `optional`. */
+function wholeText(min: number, max: number, optional: boolean) {
+  return z.string().refine(
+    (text) => {
+      const trimmed = text.trim();
+      if (trimmed === "") return optional;
+      return /^\d{1,12}$/.test(trimmed) && Number(trimmed) >= min && Number(trimmed) <= max;
+    },
+    { params: { rule: "range", min, max } },
+  );
+}
+
+/** The KiB bounds of the capture size, from the contract's byte bounds. */
+export const CAPTURE_KIB = { min: 1, max: CAPTURE_MAX_BYTES_LIMIT / 1024 } as const;
 
 const timeout = (max: number) => z.int().min(100).max(max);
 
@@ -106,8 +143,33 @@ export const groupSettingsSchema = z
     firstByteTimeoutMs: timeout(3_600_000),
     idleTimeoutMs: timeout(3_600_000),
     totalTimeoutMs: timeout(86_400_000),
+    rateLimitPerMinute: wholeText(1, 10_000_000, true),
+    capture: z.enum(CAPTURE_MODES),
+    captureSamplePercent: z.string().refine(
+      (text) => {
+        const trimmed = text.trim();
+        return /^\d{1,3}(\.\d{1,4})?$/.test(trimmed) && Number(trimmed) <= 100;
+      },
+      { params: { rule: "range", min: 0, max: 100 } },
+    ),
+    captureMaxKib: wholeText(CAPTURE_KIB.min, CAPTURE_KIB.max, false),
+    affinityEnabled: z.boolean(),
+    affinityHeader: z.string(),
+    affinityTtlSeconds: wholeText(10, 86_400, true),
+    hashHeader: z.string(),
   })
   .superRefine((values, ctx) => {
+    for (const field of ["affinityHeader", "hashHeader"] as const) {
+      const header = values[field].trim();
+      if (header !== "" && !affinitySchema.shape.header.safeParse(header).success) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: "must be a valid HTTP header name",
+          params: { rule: "header" },
+        });
+      }
+    }
     for (const issue of checkGroupTimeouts(values)) {
       ctx.addIssue({
         code: "custom",
@@ -131,7 +193,30 @@ export function groupToSettingsValues(group: Group): GroupSettingsValues {
     firstByteTimeoutMs: group.firstByteTimeoutMs,
     idleTimeoutMs: group.idleTimeoutMs,
     totalTimeoutMs: group.totalTimeoutMs,
+    rateLimitPerMinute: group.rateLimitPerMinute === null ? "" : String(group.rateLimitPerMinute),
+    capture: group.capture,
+    captureSamplePercent: String(Number((group.captureSampleRate * 100).toFixed(4))),
+    captureMaxKib: String(Math.max(CAPTURE_KIB.min, Math.round(group.captureMaxBytes / 1024))),
+    affinityEnabled: group.affinity.enabled,
+    affinityHeader: group.affinity.header ?? "",
+    affinityTtlSeconds: group.affinity.ttlSeconds === undefined ? "" : String(group.affinity.ttlSeconds),
+    hashHeader: group.hashHeader ?? "",
   };
+}
+
+/** The affinity object the form describes (empty fields left out: the gateway's defaults apply). */
+export function affinityFromValues(values: GroupSettingsValues): Affinity {
+  const header = values.affinityHeader.trim().toLowerCase();
+  const ttl = values.affinityTtlSeconds.trim();
+  return {
+    enabled: values.affinityEnabled,
+    ...(header === "" ? {} : { header }),
+    ...(ttl === "" ? {} : { ttlSeconds: Number(ttl) }),
+  };
+}
+
+function sameAffinity(a: Affinity, b: Affinity): boolean {
+  return a.enabled === b.enabled && a.header === b.header && a.ttlSeconds === b.ttlSeconds;
 }
 
 /** The PUT body for the settings form: only what changed, so the audit log shows the real edit. */
@@ -148,6 +233,20 @@ export function settingsToUpdate(values: GroupSettingsValues, group: Group): Gro
   for (const key of ["connectTimeoutMs", "firstByteTimeoutMs", "idleTimeoutMs", "totalTimeoutMs"] as const) {
     if (values[key] !== group[key]) update[key] = values[key];
   }
+  const rate = values.rateLimitPerMinute.trim() === "" ? null : Number(values.rateLimitPerMinute.trim());
+  if (rate !== group.rateLimitPerMinute) update.rateLimitPerMinute = rate;
+  if (values.capture !== group.capture) update.capture = values.capture;
+  const sampleRate = Number((Number(values.captureSamplePercent.trim()) / 100).toFixed(6));
+  if (sampleRate !== group.captureSampleRate) update.captureSampleRate = sampleRate;
+  // Compared in KiB, so an untouched odd byte size is not rounded on every save.
+  const kib = Number(values.captureMaxKib.trim());
+  if (kib !== Math.max(CAPTURE_KIB.min, Math.round(group.captureMaxBytes / 1024)))
+    update.captureMaxBytes = Math.max(256, kib * 1024);
+  const affinity = affinityFromValues(values);
+  if (!sameAffinity(affinity, group.affinity)) update.affinity = affinity;
+  const hashHeader =
+    values.hashHeader.trim() === "" ? null : headerNameSchema.parse(values.hashHeader.trim());
+  if (hashHeader !== group.hashHeader) update.hashHeader = hashHeader;
   return update;
 }
 
@@ -157,6 +256,11 @@ export function localizeGroupIssue(t: Translate, issue: FormIssue): string | und
     const params = (issue.params ?? {}) as { rule?: string };
     if (params.rule === "statuses") return t("groups.invalidStatuses");
     if (params.rule === "timeouts") return t("groups.timeoutOrder");
+    if (params.rule === "range") {
+      const { min, max } = params as { min?: number; max?: number };
+      return t("groups.rangeInvalid", { min: min ?? 0, max: max ?? 0 });
+    }
+    if (params.rule === "header") return t("validation.headerName");
   }
   if (issue.path[0] === "slug" && issue.code === "invalid_format") return t("groups.fieldSlugHint");
   return localizeCommonIssue(t, issue);

@@ -30,7 +30,7 @@ import { ConfirmDialog } from "../confirm-dialog";
 import { describeError } from "../describe-error";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { removeMember, reorderMembers, updateMember } from "./group-api";
-import { MemberAddDialog } from "./member-add-dialog";
+import { MemberFormDialog } from "./member-form-dialog";
 import { MemberRow } from "./member-row";
 import { computeTrafficShares, prioritiesForOrder, sortMembers } from "./traffic-share";
 
@@ -51,6 +51,7 @@ export function GroupMembers({ group, providers, canEdit, onGroupChange }: Group
   const [busy, setBusy] = useState(false);
   const [adding, setAdding] = useState(false);
   const removing = useDialogSubject<Member>();
+  const editing = useDialogSubject<Member>();
   const members = useMemo(() => sortMembers(group.providers), [group.providers]);
   const shares = useMemo(() => computeTrafficShares(members, group.strategy), [members, group.strategy]);
   const tiers = useMemo(() => [...new Set(members.map((m) => m.priority))], [members]);
@@ -165,7 +166,7 @@ export function GroupMembers({ group, providers, canEdit, onGroupChange }: Group
             <span>{t("groups.columnWeight")}</span>
             <span>{t("groups.columnShare")}</span>
             <span>{t("groups.columnMemberEnabled")}</span>
-            <span className={canEdit ? "w-8" : "w-0"} />
+            <span className={canEdit ? "w-[4.25rem]" : "w-0"} />
           </div>
           <DndContext
             sensors={sensors}
@@ -197,6 +198,7 @@ export function GroupMembers({ group, providers, canEdit, onGroupChange }: Group
                     canEdit={canEdit}
                     busy={busy}
                     onChange={(patch) => change(member, patch)}
+                    onEdit={() => editing.show(member)}
                     onRemove={() => removing.show(member)}
                   />
                 ))}
@@ -206,16 +208,29 @@ export function GroupMembers({ group, providers, canEdit, onGroupChange }: Group
         </>
       )}
 
-      <MemberAddDialog
+      <MemberFormDialog
         open={adding}
         onOpenChange={setAdding}
         group={group}
         available={available}
         hasProviders={(providers?.length ?? 0) > 0}
-        onAdded={(detail, name) => {
+        onSaved={(detail, name) => {
           onGroupChange(detail);
           setAdding(false);
           toast.success(t("groups.memberAdded", { name }));
+        }}
+      />
+      <MemberFormDialog
+        open={editing.open}
+        onOpenChange={editing.setOpen}
+        group={group}
+        member={editing.subject}
+        available={available}
+        hasProviders
+        onSaved={(detail, name) => {
+          onGroupChange(detail);
+          editing.setOpen(false);
+          toast.success(t("groups.memberSaved", { name }));
         }}
       />
       <ConfirmDialog

@@ -11,7 +11,9 @@ import { useT } from "@/i18n/i18n-provider";
 import type { MessageKey } from "@/i18n/types";
 import { describeError } from "../describe-error";
 import { FormError } from "../form-error";
-import { SelectField } from "../forms/controlled-fields";
+import { CAPTURE_MODES } from "@/core/vocabulary/capture";
+import { DEFAULT_AFFINITY_HEADER, DEFAULT_AFFINITY_TTL_SECONDS } from "@/contracts/models";
+import { SelectField, SwitchField } from "../forms/controlled-fields";
 import { InputField, TextareaField } from "../forms/input-fields";
 import { placeServerError } from "../forms/server-errors";
 import { zodFormResolver } from "../forms/zod-form-resolver";
@@ -38,7 +40,20 @@ const FIELDS: readonly FieldPath<GroupSettingsValues>[] = [
   "firstByteTimeoutMs",
   "idleTimeoutMs",
   "totalTimeoutMs",
+  "rateLimitPerMinute",
+  "capture",
 ];
+
+/** API paths whose form field has another name (the form types percent, KiB and flat affinity fields). */
+const SERVER_PATHS: Readonly<Record<string, FieldPath<GroupSettingsValues>>> = {
+  captureSampleRate: "captureSamplePercent",
+  captureMaxBytes: "captureMaxKib",
+  affinity: "affinityEnabled",
+  "affinity.enabled": "affinityEnabled",
+  "affinity.header": "affinityHeader",
+  "affinity.ttlSeconds": "affinityTtlSeconds",
+  hashHeader: "hashHeader",
+};
 
 const TIMEOUTS: {
   name: "connectTimeoutMs" | "firstByteTimeoutMs" | "idleTimeoutMs" | "totalTimeoutMs";
@@ -79,6 +94,7 @@ export function GroupSettingsForm({
     name: ["connectTimeoutMs", "firstByteTimeoutMs", "idleTimeoutMs", "totalTimeoutMs"],
   });
   const strategy = useWatch({ control, name: "strategy" });
+  const capture = useWatch({ control, name: "capture" });
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(null);
@@ -94,6 +110,7 @@ export function GroupSettingsForm({
     } catch (error) {
       const placed = placeServerError(error, setError, {
         serverFields: FIELDS,
+        mapServerPath: (path) => SERVER_PATHS[path],
         codeFields: { GROUP_SLUG_TAKEN: { field: "slug" } },
       });
       if (placed === 0) setFormError(describeError(t, error));
@@ -172,6 +189,82 @@ export function GroupSettingsForm({
               fieldClassName="sm:col-span-2"
               rows={2}
               {...register("description")}
+            />
+          </fieldset>
+          <fieldset disabled={disabled} className="grid gap-5 border-t pt-5 sm:grid-cols-2">
+            <legend className="sr-only">{t("groups.limitsCaptureTitle")}</legend>
+            <InputField
+              label={t("groups.fieldGroupRateLimit")}
+              hint={t("groups.fieldGroupRateLimitHint")}
+              error={errors.rateLimitPerMinute?.message}
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder={t("groups.noLimit")}
+              {...register("rateLimitPerMinute")}
+            />
+            <SelectField
+              control={control}
+              name="capture"
+              label={t("groups.fieldCapture")}
+              hint={t(`groups.captureHint_${capture}`)}
+              options={CAPTURE_MODES.map((mode) => ({ value: mode, label: t(`groups.capture_${mode}`) }))}
+              disabled={disabled}
+            />
+            <InputField
+              label={t("groups.fieldCaptureSample")}
+              hint={t("groups.fieldCaptureSampleHint")}
+              error={errors.captureSamplePercent?.message}
+              inputMode="decimal"
+              autoComplete="off"
+              {...register("captureSamplePercent")}
+            />
+            <InputField
+              label={t("groups.fieldCaptureMax")}
+              hint={t("groups.fieldCaptureMaxHint")}
+              error={errors.captureMaxKib?.message}
+              inputMode="numeric"
+              autoComplete="off"
+              {...register("captureMaxKib")}
+            />
+          </fieldset>
+          <fieldset disabled={disabled} className="grid gap-5 border-t pt-5 sm:grid-cols-2">
+            <legend className="sr-only">{t("groups.affinityTitle")}</legend>
+            <SwitchField
+              control={control}
+              name="affinityEnabled"
+              label={t("groups.fieldAffinity")}
+              hint={t("groups.fieldAffinityHint")}
+              className="rounded-lg border px-4 py-3 sm:col-span-2"
+            />
+            <InputField
+              label={t("groups.fieldAffinityHeader")}
+              hint={t("groups.fieldAffinityHeaderHint")}
+              error={errors.affinityHeader?.message}
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+              placeholder={DEFAULT_AFFINITY_HEADER}
+              {...register("affinityHeader")}
+            />
+            <InputField
+              label={t("groups.fieldAffinityTtl")}
+              hint={t("groups.fieldAffinityTtlHint")}
+              error={errors.affinityTtlSeconds?.message}
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder={String(DEFAULT_AFFINITY_TTL_SECONDS)}
+              {...register("affinityTtlSeconds")}
+            />
+            <InputField
+              label={t("groups.fieldHashHeader")}
+              hint={t("groups.fieldHashHeaderHint")}
+              error={errors.hashHeader?.message}
+              fieldClassName="sm:col-span-2"
+              autoComplete="off"
+              spellCheck={false}
+              className="font-mono"
+              placeholder="x-user-id"
+              {...register("hashHeader")}
             />
           </fieldset>
           <FormError>{formError}</FormError>

@@ -3,7 +3,7 @@
 import { useState, type CSSProperties, type KeyboardEvent } from "react";
 import { useSortable } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
-import { GripVerticalIcon, Trash2Icon } from "lucide-react";
+import { GripVerticalIcon, PencilIcon, Trash2Icon } from "lucide-react";
 import type { Member } from "@/contracts/groups";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -24,6 +24,7 @@ export interface MemberRowProps {
   canEdit: boolean;
   busy: boolean;
   onChange: (change: { priority?: number; weight?: number | null; enabled?: boolean }) => void;
+  onEdit: () => void;
   onRemove: () => void;
 }
 
@@ -36,6 +37,7 @@ export function MemberRow({
   canEdit,
   busy,
   onChange,
+  onEdit,
   onRemove,
 }: MemberRowProps) {
   const { t, locale } = useI18n();
@@ -95,11 +97,14 @@ export function MemberRow({
 
       <div className="min-w-0">
         <p className="truncate font-medium">{name}</p>
-        {!member.providerEnabled && (
-          <Badge variant="warning" className="mt-0.5">
-            {t("groups.providerDisabled")}
-          </Badge>
-        )}
+        <div className="flex flex-wrap gap-1">
+          {!member.providerEnabled && (
+            <Badge variant="warning" className="mt-0.5">
+              {t("groups.providerDisabled")}
+            </Badge>
+          )}
+          <ModelBadges member={member} />
+        </div>
       </div>
 
       <div className="col-start-3 row-start-1 flex items-center justify-end gap-2 sm:col-start-auto sm:row-start-auto sm:hidden">
@@ -137,20 +142,62 @@ export function MemberRow({
           aria-label={t("groups.memberToggleLabel", { name })}
         />
         {canEdit ? (
-          <Button
-            variant="ghost"
-            size="icon-sm"
-            onClick={onRemove}
-            disabled={busy}
-            aria-label={t("groups.removeMember", { name })}
-          >
-            <Trash2Icon />
-          </Button>
+          <div className="flex items-center gap-1">
+            <Button
+              variant="ghost"
+              size="icon-sm"
+              onClick={onEdit}
+              disabled={busy}
+              aria-label={t("groups.editMember", { name })}
+            >
+              <PencilIcon />
+            </Button>
+            <Button
+              variant="ghost"
+              size="icon-sm"
+              onClick={onRemove}
+              disabled={busy}
+              aria-label={t("groups.removeMember", { name })}
+            >
+              <Trash2Icon />
+            </Button>
+          </div>
         ) : (
           <span />
         )}
       </div>
     </li>
+  );
+}
+
+/** What the membership routes: its model list (or the provider's) and its aliases, in short. */
+function ModelBadges({ member }: { member: Member }) {
+  const { t } = useI18n();
+  const models = member.models.length > 0 ? member.models : member.providerModels;
+  const aliases = Object.entries(member.modelMap);
+  return (
+    <>
+      {models.length > 0 && (
+        <Badge
+          variant="secondary"
+          className="mt-0.5 font-mono"
+          title={models.join("\n")}
+          data-testid="member-models"
+        >
+          {models.length === 1 ? models[0] : t("groups.modelCount", { count: models.length })}
+        </Badge>
+      )}
+      {aliases.length > 0 && (
+        <Badge
+          variant="outline"
+          className="mt-0.5 font-mono"
+          title={aliases.map(([from, to]) => `${from} → ${to}`).join("\n")}
+          data-testid="member-aliases"
+        >
+          {t("groups.aliasCount", { count: aliases.length })}
+        </Badge>
+      )}
+    </>
   );
 }
 

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useCallback } from "react";
 import { HeartPulseIcon, RadioIcon, RefreshCwIcon } from "lucide-react";
 import type { HealthReport, ProviderHealth, StorageUsage } from "@/contracts/health";
@@ -118,7 +119,12 @@ export function HealthPage() {
               return (
                 <TableRow key={provider.providerId} data-testid="health-row" data-provider={provider.name}>
                   <TableCell>
-                    <div className="font-medium">{provider.name}</div>
+                    <Link
+                      href={`/providers/${provider.providerId}`}
+                      className="font-medium outline-none hover:underline focus-visible:underline"
+                    >
+                      {provider.name}
+                    </Link>
                     {!provider.enabled && (
                       <div className="text-xs text-muted-foreground">{t("health.disabled")}</div>
                     )}

@@ -71,6 +71,9 @@ const FIELDS: readonly FieldPath<ProviderFormValues>[] = [
   "healthCheckPath",
   "headers",
   "description",
+  "rateLimitPerMinute",
+  "maxConcurrency",
+  "models",
 ];
 
 function ProviderForm({
@@ -221,6 +224,39 @@ function ProviderForm({
           {...register("healthCheckPath")}
         />
       </div>
+
+      <div className="grid gap-5 sm:grid-cols-2 sm:items-start">
+        <InputField
+          label={t("providers.fieldRateLimit")}
+          hint={t("providers.fieldRateLimitHint")}
+          error={errors.rateLimitPerMinute?.message}
+          inputMode="numeric"
+          autoComplete="off"
+          placeholder={t("providers.noCap")}
+          {...register("rateLimitPerMinute")}
+        />
+        <InputField
+          label={t("providers.fieldConcurrency")}
+          hint={t("providers.fieldConcurrencyHint")}
+          error={errors.maxConcurrency?.message}
+          inputMode="numeric"
+          autoComplete="off"
+          placeholder={t("providers.noCap")}
+          {...register("maxConcurrency")}
+        />
+      </div>
+
+      <TextareaField
+        label={t("providers.fieldModels")}
+        hint={t("providers.fieldModelsHint")}
+        error={errors.models?.message}
+        rows={3}
+        spellCheck={false}
+        autoComplete="off"
+        className="font-mono"
+        placeholder={"gpt-4.1*\nclaude-sonnet-*"}
+        {...register("models")}
+      />
 
       <SwitchField
         control={control}

@@ -130,6 +130,9 @@ describe("payloads", () => {
       healthCheckPath: null,
       headers: { "X-Team": "a" },
       description: "",
+      rateLimitPerMinute: null,
+      maxConcurrency: null,
+      models: [],
     });
     expect(providerCreateSchema.safeParse(body).success).toBe(true);
   });
@@ -177,5 +180,50 @@ describe("payloads", () => {
     expect(messages(form({ authStyle: "header", authHeaderName: "" }))).toHaveProperty("authHeaderName");
     expect(messages(form({ authStyle: "header", authHeaderName: "host" }))).toHaveProperty("authHeaderName");
     expect(messages(form({ authStyle: "header", authHeaderName: "x-key" }))).toEqual({});
+  });
+});
+
+describe("provider caps and models", () => {
+  it("sends caps and models on create, null and [] when left empty", () => {
+    expect(toCreatePayload(form({}))).toMatchObject({
+      rateLimitPerMinute: null,
+      maxConcurrency: null,
+      models: [],
+    });
+    const payload = toCreatePayload(
+      form({
+        rateLimitPerMinute: " 600 ",
+        maxConcurrency: "8",
+        models: "gpt-4.1*\n\n claude-sonnet-* \ngpt-4.1*",
+      }),
+    );
+    expect(payload).toMatchObject({
+      rateLimitPerMinute: 600,
+      maxConcurrency: 8,
+      models: ["gpt-4.1*", "claude-sonnet-*"],
+    });
+    expect(providerCreateSchema.safeParse(payload).success).toBe(true);
+  });
+
+  it("round-trips a provider's caps and models, and sends only what changed", () => {
+    const capped = { ...existing, rateLimitPerMinute: 60, maxConcurrency: 4, models: ["a-*", "b"] };
+    const values = providerToFormValues(capped);
+    expect(values).toMatchObject({ rateLimitPerMinute: "60", maxConcurrency: "4", models: "a-*\nb" });
+    expect(toUpdatePayload(values, capped)).toEqual({});
+    const update = toUpdatePayload(
+      { ...values, rateLimitPerMinute: "", maxConcurrency: "5", models: "b\na-*" },
+      capped,
+    );
+    expect(update).toEqual({ rateLimitPerMinute: null, maxConcurrency: 5, models: ["b", "a-*"] });
+    expect(providerUpdateSchema.safeParse(update).success).toBe(true);
+  });
+
+  it("refuses caps and model names the API refuses, with the field's message", () => {
+    expect(messages(form({ rateLimitPerMinute: "0", maxConcurrency: "100001" }))).toEqual({
+      rateLimitPerMinute: "Enter a whole number from 1 to 1000000, or leave it empty.",
+      maxConcurrency: "Enter a whole number from 1 to 100000, or leave it empty.",
+    });
+    expect(messages(form({ rateLimitPerMinute: "1.5" }))).toHaveProperty("rateLimitPerMinute");
+    expect(messages(form({ models: `ok\n${"x".repeat(201)}` }))).toHaveProperty("models");
   });
 });

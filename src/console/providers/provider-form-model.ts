@@ -5,7 +5,9 @@ import {
   healthCheckPathSchema,
   providerApiKeySchema,
   providerCreateObjectSchema,
+  providerConcurrencySchema,
   providerHeadersSchema,
+  providerRateLimitSchema,
   type Provider,
   type ProviderCreateInput,
   type ProviderUpdateInput,
@@ -19,6 +21,13 @@ import {
 } from "@/core/vocabulary/providers";
 import type { Translate } from "@/i18n/types";
 import { localizeCommonIssue } from "../forms/localize-issue";
+import {
+  formatModelList,
+  localizeModelIssue,
+  modelListTextSchema,
+  parseModelList,
+  sameModelList,
+} from "../forms/model-fields";
 import type { FormIssue } from "../forms/zod-form-resolver";
 
 /** What the provider dialog edits: strings as typed, headers as rows. */
@@ -38,6 +47,12 @@ export interface ProviderFormValues {
   healthCheckPath: string;
   headers: { name: string; value: string }[];
   description: string;
+  /** Requests per minute across every instance, as typed; empty = no cap. */
+  rateLimitPerMinute: string;
+  /** Requests in flight across every instance, as typed; empty = no cap. */
+  maxConcurrency: string;
+  /** One model name or glob per line; empty = every model. */
+  models: string;
 }
 
 export type ProviderFormMode = "create" | "edit";
@@ -86,6 +101,9 @@ export function emptyProviderForm(): ProviderFormValues {
     healthCheckPath: "",
     headers: [],
     description: "",
+    rateLimitPerMinute: "",
+    maxConcurrency: "",
+    models: "",
   };
 }
 
@@ -102,6 +120,9 @@ export function providerToFormValues(provider: Provider): ProviderFormValues {
     healthCheckPath: provider.healthCheckPath ?? "",
     headers: Object.entries(provider.headers).map(([name, value]) => ({ name, value })),
     description: provider.description,
+    rateLimitPerMinute: provider.rateLimitPerMinute === null ? "" : String(provider.rateLimitPerMinute),
+    maxConcurrency: provider.maxConcurrency === null ? "" : String(provider.maxConcurrency),
+    models: formatModelList(provider.models),
   };
 }
 
@@ -128,6 +149,9 @@ export function createProviderFormSchema() {
       healthCheckPath: z.string(),
       headers: z.array(z.object({ name: z.string(), value: z.string() })),
       description: shape.description.unwrap(),
+      rateLimitPerMinute: capText(providerRateLimitSchema),
+      maxConcurrency: capText(providerConcurrencySchema),
+      models: modelListTextSchema,
     })
     .superRefine((values, ctx) => {
       if (values.apiKey !== "") {
@@ -158,6 +182,22 @@ export function createProviderFormSchema() {
       }
       checkHeaderRows(values.headers, ctx);
     });
+}
+
+/** A cap typed as text: empty = none, else a whole number the contract's cap schema accepts. */
+function capText(cap: typeof providerRateLimitSchema) {
+  const max = cap.unwrap().maxValue ?? Number.MAX_SAFE_INTEGER;
+  return z
+    .string()
+    .refine(
+      (text) => text.trim() === "" || (/^\d{1,12}$/.test(text.trim()) && cap.safeParse(Number(text)).success),
+      { params: { rule: "cap", max } },
+    );
+}
+
+/** A cap field's value for the API. */
+function capOf(text: string): number | null {
+  return text.trim() === "" ? null : Number(text.trim());
 }
 
 function checkHeaderRows(rows: ProviderFormValues["headers"], ctx: z.RefinementCtx): void {
@@ -194,11 +234,13 @@ export function localizeProviderIssue(t: Translate, issue: FormIssue): string | 
         ? t("validation.required")
         : t("validation.headerName");
     if (params.rule === "path") return t("validation.path");
+    if (params.rule === "cap")
+      return t("providers.capInvalid", { max: (issue.params as { max?: number }).max ?? 0 });
     if (params.rule === "apiKey" && !issue.message.startsWith("must be at most"))
       return t("validation.printableAscii");
     if (field === "baseUrl") return t("validation.url");
   }
-  return localizeCommonIssue(t, issue);
+  return localizeModelIssue(t, issue) ?? localizeCommonIssue(t, issue);
 }
 
 /**
@@ -228,6 +270,9 @@ export function toCreatePayload(values: ProviderFormValues): ProviderCreateInput
     healthCheckPath: values.healthCheckPath.trim() || null,
     headers: headerRecord(values.headers),
     description: values.description,
+    rateLimitPerMinute: capOf(values.rateLimitPerMinute),
+    maxConcurrency: capOf(values.maxConcurrency),
+    models: parseModelList(values.models),
   };
 }
 
@@ -247,6 +292,10 @@ export function toUpdatePayload(values: ProviderFormValues, original: Provider):
     update.healthCheckPath = next.healthCheckPath;
   if (!sameHeaders(next.headers ?? {}, original.headers)) update.headers = next.headers;
   if (next.description !== original.description) update.description = next.description;
+  if ((next.rateLimitPerMinute ?? null) !== original.rateLimitPerMinute)
+    update.rateLimitPerMinute = next.rateLimitPerMinute;
+  if ((next.maxConcurrency ?? null) !== original.maxConcurrency) update.maxConcurrency = next.maxConcurrency;
+  if (!sameModelList(next.models ?? [], original.models)) update.models = next.models;
   if (values.removeApiKey) update.apiKey = null;
   else if (values.apiKey !== "" && values.authStyle !== "none") update.apiKey = values.apiKey;
   return update;

@@ -1,6 +1,8 @@
 "use client";
 
-import { PencilIcon, PlugZapIcon, ServerIcon, Trash2Icon } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { ActivityIcon, PencilIcon, PlugZapIcon, ServerIcon, Trash2Icon } from "lucide-react";
 import type { ProviderHealth } from "@/contracts/health";
 import type { Provider } from "@/contracts/providers";
 import { Badge } from "@/components/ui/badge";
@@ -48,6 +50,7 @@ const VIEW_OPTIONS: TableViewOptions<Provider, Column> = {
 export function ProvidersPage() {
   const { t, locale } = useI18n();
   const { user } = useSession();
+  const router = useRouter();
   // Viewers see everything but change nothing; the API refuses their writes anyway.
   const canEdit = user?.role !== "viewer";
   const query = useApiQuery(endpoints.providers, selectProviders);
@@ -140,7 +143,11 @@ export function ProvidersPage() {
                 <CredentialCell provider={provider} t={t} />
               </TableCell>
               <TableCell>
-                <HealthCell health={health} id={provider.id} />
+                <HealthCell
+                  health={health}
+                  id={provider.id}
+                  label={t("providers.openDetail", { name: provider.name })}
+                />
               </TableCell>
               <TableCell className="hidden text-right tabular-nums sm:table-cell">
                 {provider.weight}
@@ -161,6 +168,11 @@ export function ProvidersPage() {
                   <RowActionsMenu
                     actions={[
                       { label: t("common.edit"), icon: PencilIcon, onSelect: () => editing.show(provider) },
+                      {
+                        label: t("providers.details"),
+                        icon: ActivityIcon,
+                        onSelect: () => router.push(`/providers/${provider.id}`),
+                      },
                       {
                         label: t("providers.testAction"),
                         icon: PlugZapIcon,
@@ -230,11 +242,32 @@ function CredentialCell({ provider, t }: { provider: Provider; t: Translate }) {
   );
 }
 
-/** The provider's health badge (a placeholder until health has loaded; a dash if it has none). */
-function HealthCell({ health, id }: { health: ReadonlyMap<string, ProviderHealth> | undefined; id: string }) {
+/**
+ * The provider's health badge (a placeholder until health has loaded; a dash if it has none), linking
+ * to the provider's page with its health history.
+ */
+function HealthCell({
+  health,
+  id,
+  label,
+}: {
+  health: ReadonlyMap<string, ProviderHealth> | undefined;
+  id: string;
+  label: string;
+}) {
   if (health === undefined) return <Skeleton className="h-5 w-16" />;
   const state = health.get(id)?.state;
-  return state ? <HealthStateBadge state={state} /> : <span className="text-muted-foreground">—</span>;
+  return (
+    <Link
+      href={`/providers/${id}`}
+      title={label}
+      className="inline-flex rounded-md outline-none focus-visible:ring-[3px] focus-visible:ring-ring/50"
+    >
+      {state ? <HealthStateBadge state={state} /> : <span className="text-muted-foreground">—</span>}
+      {/* Named by its visible state plus this, so the link says where it goes (label-content-name-match). */}
+      <span className="sr-only">{label}</span>
+    </Link>
+  );
 }
 
 /** The placeholder row while the list loads, cell for cell like the real rows. */

@@ -2,7 +2,15 @@
  * Turns one rule and the readings into observations: per subject, does the condition hold (true),
  * not hold (false), or is it unknown (null: no data, or too little of it)?
  */
-import type { AlertCondition, AlertRuleSpec, GroupWindow, SignalReadings } from "./types";
+import { DEFAULT_TENANT_ID } from "../vocabulary/tenants";
+import type {
+  AlertCondition,
+  AlertRuleSpec,
+  GroupWindow,
+  QuotaSubject,
+  QuotaUsedCondition,
+  SignalReadings,
+} from "./types";
 
 export interface Observation {
   readonly subjectKey: string;
@@ -23,6 +31,19 @@ export interface SignalQueries {
   readonly groupWindows: readonly { readonly groupId: string; readonly windowMs: number }[];
   readonly groupsDown: readonly string[];
   readonly droppedWindows: readonly number[];
+  readonly quotaSubjects: readonly QuotaSubject[];
+}
+
+/** Whose quota a `quota_used` rule watches: its key, else its tenant. */
+export function quotaSubjectOf(condition: QuotaUsedCondition): QuotaSubject {
+  return condition.keyId !== null
+    ? { kind: "key", id: condition.keyId }
+    : { kind: "tenant", id: condition.tenantId ?? DEFAULT_TENANT_ID };
+}
+
+/** Key of a quota reading (and the subject key of its alerts). */
+export function quotaSubjectKey(subject: QuotaSubject): string {
+  return `quota:${subject.kind}:${subject.id}`;
 }
 
 /** Key of a group window reading. */
@@ -36,6 +57,7 @@ export function listSignalQueries(rules: readonly AlertRuleSpec[]): SignalQuerie
   const windows = new Map<string, { groupId: string; windowMs: number }>();
   const down = new Set<string>();
   const dropped = new Set<number>();
+  const quotas = new Map<string, QuotaSubject>();
   for (const rule of rules) {
     if (!rule.enabled) continue;
     const c = rule.condition;
@@ -43,13 +65,17 @@ export function listSignalQueries(rules: readonly AlertRuleSpec[]): SignalQuerie
     else if (c.type === "group_success_rate" || c.type === "group_latency_p95") {
       windows.set(windowKey(c.groupId, c.windowMs), { groupId: c.groupId, windowMs: c.windowMs });
     } else if (c.type === "group_all_down") down.add(c.groupId);
-    else dropped.add(c.windowMs);
+    else if (c.type === "quota_used") {
+      const subject = quotaSubjectOf(c);
+      quotas.set(quotaSubjectKey(subject), subject);
+    } else dropped.add(c.windowMs);
   }
   return {
     providers,
     groupWindows: [...windows.values()],
     groupsDown: [...down],
     droppedWindows: [...dropped],
+    quotaSubjects: [...quotas.values()],
   };
 }
 
@@ -101,7 +127,49 @@ export function observeRule(condition: AlertCondition, readings: SignalReadings)
         },
       ];
     }
+    case "quota_used":
+      return observeQuota(condition, readings);
   }
+}
+
+/** "$12.50" for cost (micro-dollars), the plain count otherwise. */
+function quotaAmount(metric: string, units: number): string {
+  return metric === "costPerMonthUsd" ? `$${(units / 1_000_000).toFixed(2)}` : String(units);
+}
+
+function observeQuota(condition: QuotaUsedCondition, readings: SignalReadings): Observation[] {
+  const subject = quotaSubjectOf(condition);
+  const subjectKey = quotaSubjectKey(subject);
+  const reading = readings.quotaUsage?.get(subjectKey);
+  // A deleted or disabled key: no subject, so its open incident resolves as gone.
+  if (reading === null) return [];
+  const name = reading?.name ?? subject.id;
+  const label = `${subject.kind === "key" ? "Key" : "Tenant"} "${name}"`;
+  const base = { subjectKey, subjectName: name, threshold: condition.minUsedPercent };
+  if (reading === undefined) {
+    return [
+      { ...base, active: null, value: null, summary: `${label} quota usage unknown`, clearSummary: "" },
+    ];
+  }
+  let worst: { metric: string; used: number; limit: number; percent: number } | null = null;
+  for (const q of reading.quotas) {
+    const percent = q.limit > 0 ? (q.used / q.limit) * 100 : 100;
+    if (worst === null || percent > worst.percent) worst = { ...q, percent };
+  }
+  const percent = worst === null ? 0 : Math.round(worst.percent * 100) / 100;
+  const used =
+    worst === null
+      ? ""
+      : ` (${quotaAmount(worst.metric, worst.used)} of ${quotaAmount(worst.metric, worst.limit)})`;
+  return [
+    {
+      ...base,
+      active: percent >= condition.minUsedPercent,
+      value: percent,
+      summary: `${label} has used ${percent.toFixed(1)}% of its ${worst?.metric ?? "quota"}${used}, at or above ${condition.minUsedPercent}%`,
+      clearSummary: `${label} quota usage is back to ${percent.toFixed(1)}%${worst ? ` of its ${worst.metric}` : ""}`,
+    },
+  ];
 }
 
 function groupName(groupId: string, readings: SignalReadings): string {

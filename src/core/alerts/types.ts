@@ -25,6 +25,27 @@ export interface GroupWindow {
   readonly p95LatencyMs: number | null;
 }
 
+/** One limited quota of a key or tenant in its current window. */
+export interface QuotaUsageSignal {
+  /** `requestsPerDay`, `tokensPerDay`, `tokensPerMonth` or `costPerMonthUsd`. */
+  readonly metric: string;
+  /** In the quota's units (requests, tokens, micro-dollars). */
+  readonly used: number;
+  readonly limit: number;
+}
+
+/** A key's or tenant's quota usage; `quotas` is empty when it has no quota. */
+export interface QuotaUsageReading {
+  readonly name: string;
+  readonly quotas: readonly QuotaUsageSignal[];
+}
+
+/** Whose quota a `quota_used` rule watches. */
+export interface QuotaSubject {
+  readonly kind: "key" | "tenant";
+  readonly id: string;
+}
+
 type MaybePromise<T> = T | Promise<T>;
 
 /**
@@ -40,6 +61,8 @@ export interface AlertSignals {
   groupProvidersDown(groupId: string): MaybePromise<boolean>;
   /** Request-log rows dropped (not written) since the epoch-ms time `sinceMs`. */
   droppedLogRows(sinceMs: number): MaybePromise<number>;
+  /** Quota usage of a key or tenant in the current windows; null when the key no longer exists. */
+  quotaUsage(subject: QuotaSubject): MaybePromise<QuotaUsageReading | null>;
 }
 
 export interface ProviderUnhealthyCondition {
@@ -81,12 +104,23 @@ export interface LogRowsDroppedCondition {
   readonly minDropped: number;
 }
 
+export interface QuotaUsedCondition {
+  readonly type: "quota_used";
+  /** The watched key; null = the rule's tenant. */
+  readonly keyId: string | null;
+  /** The rule's tenant (set when the rule is loaded; the stored condition does not carry it). */
+  readonly tenantId?: string;
+  /** Fires when any limited quota of the subject is used at least this much (percent). */
+  readonly minUsedPercent: number;
+}
+
 export type AlertCondition =
   | ProviderUnhealthyCondition
   | GroupSuccessRateCondition
   | GroupLatencyCondition
   | GroupAllDownCondition
-  | LogRowsDroppedCondition;
+  | LogRowsDroppedCondition
+  | QuotaUsedCondition;
 
 /** The part of a rule the evaluator needs. */
 export interface AlertRuleSpec {
@@ -112,6 +146,8 @@ export interface SignalReadings {
   readonly droppedLogRows: ReadonlyMap<number, number>;
   /** Display names of groups by id (a missing name shows the id). */
   readonly groupNames: ReadonlyMap<string, string>;
+  /** By `quotaSubjectKey(subject)`; null = the key is gone. Absent = unknown. */
+  readonly quotaUsage?: ReadonlyMap<string, QuotaUsageReading | null>;
 }
 
 /** Evaluation memory of one rule and subject (a provider, a group, or "global"). */

@@ -126,7 +126,11 @@ export const ERRORS = {
   RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this key."),
   CONCURRENCY_LIMITED: spec(429, "rate_limit_error", "Too many concurrent requests for this key."),
   GROUP_RATE_LIMITED: spec(429, "rate_limit_error", "Rate limit exceeded for this group."),
-  QUOTA_EXCEEDED: spec(429, "rate_limit_error", "A quota of this key or of its tenant is used up until its window resets."),
+  QUOTA_EXCEEDED: spec(
+    429,
+    "rate_limit_error",
+    "A quota of this key or of its tenant is used up until its window resets.",
+  ),
   PROVIDERS_AT_CAPACITY: spec(
     429,
     "rate_limit_error",

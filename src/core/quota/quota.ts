@@ -55,6 +55,22 @@ export function toQuotaLimits(spec: QuotaSpec | null | undefined): QuotaLimits |
   return any ? limits : null;
 }
 
+/** The spec with only its set limits, in a fixed order; null when nothing is limited (for comparing). */
+export function normalizeQuotaSpec(spec: QuotaSpec | null | undefined): QuotaSpec | null {
+  if (spec === null || spec === undefined) return null;
+  const out: QuotaSpec = {};
+  for (const metric of QUOTA_METRICS) {
+    const value = spec[metric];
+    if (value !== null && value !== undefined) out[metric] = value;
+  }
+  return Object.keys(out).length === 0 ? null : out;
+}
+
+/** Whether two quota specs set the same limits (null, absent and all-null are the same). */
+export function sameQuotaSpec(a: QuotaSpec | null | undefined, b: QuotaSpec | null | undefined): boolean {
+  return JSON.stringify(normalizeQuotaSpec(a)) === JSON.stringify(normalizeQuotaSpec(b));
+}
+
 function limitOf(limits: QuotaLimits, metric: QuotaMetric): number | null {
   return metric === "costPerMonthUsd" ? limits.costPerMonthMicros : limits[metric];
 }

@@ -7,6 +7,7 @@ export const ALERT_RULE_TYPES = [
   "group_latency_p95",
   "group_all_down",
   "log_rows_dropped",
+  "quota_used",
 ] as const;
 export type AlertRuleType = (typeof ALERT_RULE_TYPES)[number];
 

@@ -99,11 +99,15 @@ export const alertStates = pgTable(
   (t) => [primaryKey({ columns: [t.ruleId, t.subjectKey] })],
 );
 
-/** One incident: fired once, resolved once. Rule fields are copied so history survives the rule. */
+/**
+ * One incident: fired once, resolved once. Rule fields (and its tenant) are copied so history
+ * survives the rule: a deleted rule's incidents stay in its tenant's history.
+ */
 export const alertIncidents = pgTable(
   "alert_incidents",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: tenantIdColumn(),
     ruleId: uuid("rule_id").references(() => alertRules.id, { onDelete: "set null" }),
     ruleName: text("rule_name").notNull(),
     ruleType: text("rule_type").notNull(),
@@ -125,6 +129,7 @@ export const alertIncidents = pgTable(
       .on(t.ruleId, t.subjectKey)
       .where(sql`${t.status} = 'firing'`),
     index("alert_incidents_rule_idx").on(t.ruleId, t.id.desc()),
+    index("alert_incidents_tenant_idx").on(t.tenantId, t.id.desc()),
   ],
 );
 

@@ -65,4 +65,12 @@ export const apiKeysEn = {
   revokeText: "Clients using it get 401 at once. Its request logs stay. This cannot be undone.",
   revokeConfirm: "Revoke key",
   revoked: "Key {name} revoked.",
+  fieldCapture: "Request capture",
+  fieldCaptureHint: "Overrides the group's capture mode for this key's requests.",
+  capture_group: "As the group says",
+  capture_off: "Off",
+  capture_errors: "Errors only",
+  capture_all: "All requests",
+  fieldAllowedModels: "Allowed models",
+  fieldAllowedModelsHint: "One name or glob per line; other models get 403. Empty: every model.",
 };

@@ -64,4 +64,12 @@ export const apiKeysZhCN: Record<keyof typeof apiKeysEn, string> = {
   revokeText: "使用它的客户端将立即收到 401。其请求日志会保留。此操作无法撤销。",
   revokeConfirm: "吊销密钥",
   revoked: "密钥 {name} 已吊销。",
+  fieldCapture: "请求捕获",
+  fieldCaptureHint: "为此密钥的请求覆盖分组的捕获模式。",
+  capture_group: "跟随分组",
+  capture_off: "关闭",
+  capture_errors: "仅错误",
+  capture_all: "全部请求",
+  fieldAllowedModels: "允许的模型",
+  fieldAllowedModelsHint: "每行一个名称或通配符；其他模型返回 403。留空表示所有模型。",
 };
