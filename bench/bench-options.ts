@@ -33,6 +33,9 @@ const USAGE = `Usage: npm run bench -- [options]
                         "all"): rows gateway (capture off), gateway+capture-errors, gateway+capture-all
                         and a check that "all" costs at most 25% more gateway CPU than "off" at 16
                         connections (gateway children only, not with --server)
+  --quota               also run the gateway with a quota on its key and its tenant (every metric limited,
+                        never reached): row gateway+quota (memory store), and gateway+redis+quota with
+                        --redis — the added CPU per request against gateway / gateway+redis (not with --server)
   --soak                RSS soak: 3 rounds of 100k requests through the gateway at 16 connections
   --soak-requests N     requests per soak round (default 100000)
   --soak-rounds N       soak rounds (default 3)
@@ -63,6 +66,7 @@ const argsSchema = z.strictObject({
   postgres: z.url({ protocol: /^postgres(ql)?$/, error: "--postgres must be a postgres:// URL" }).optional(),
   soak: z.boolean().default(false),
   capture: z.boolean().default(false),
+  quota: z.boolean().default(false),
   "soak-requests": positiveInt(10_000_000).default(100_000),
   "soak-rounds": positiveInt(20).default(3),
   json: z.string().min(1).default(".bench/last.json"),
@@ -95,6 +99,7 @@ export function parseBenchOptions(
       postgres: { type: "string" },
       soak: { type: "boolean" },
       capture: { type: "boolean" },
+      quota: { type: "boolean" },
       "soak-requests": { type: "string" },
       "soak-rounds": { type: "string" },
       json: { type: "string" },
@@ -145,6 +150,7 @@ export function parseBenchOptions(
     redisUrl: a.redis ?? null,
     postgres: a.postgres !== undefined,
     capture: a.capture && !a.server,
+    quota: a.quota && !a.server,
     postgresUrl: a.postgres ?? null,
     jsonPath: a.json,
     profileDir: a.profile ? ".bench/profiles" : null,

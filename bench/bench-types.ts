@@ -14,6 +14,8 @@ export type TargetName =
   | "gateway+postgres"
   | "gateway+capture-errors"
   | "gateway+capture-all"
+  | "gateway+quota"
+  | "gateway+redis+quota"
   | "server"
   | "server+postgres";
 
@@ -72,6 +74,8 @@ export interface BenchSettings {
   readonly postgres: boolean;
   /** --capture: the gateway also measured with its group capturing `errors` and `all` (issue 15). */
   readonly capture: boolean;
+  /** --quota: the gateway also measured with a key quota and a tenant quota (memory store, and Redis). */
+  readonly quota?: boolean;
   /** --server: the real server (npm start) instead of the gateway-only child. */
   readonly server?: boolean;
   /** CPUs the load generator / the proxies were pinned to (null: not pinned). */

@@ -14,7 +14,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { openDatabase, type Database } from "../src/db/client";
-import { apiKeys, groupProviders, groups, providers } from "../src/db/schema";
+import { eq } from "drizzle-orm";
+import { DEFAULT_TENANT_ID } from "../src/core/vocabulary/tenants";
+import { apiKeys, groupProviders, groups, providers, tenants } from "../src/db/schema";
 import { startGatewayOnlyServer } from "../src/testing/start-gateway-only";
 import { createGatewayWithHealth } from "../src/health/create-gateway-with-health";
 import { createLogger } from "../src/observability/logger";
@@ -42,7 +44,17 @@ const argsSchema = z.strictObject({
   migrations: z.string().min(1),
   /** The bench group's capture mode (issue 15's "capture off vs errors vs all" rows). */
   capture: z.enum(["off", "errors", "all"]).default("off"),
+  /** A quota on the key and on its tenant, every metric limited but never reached. */
+  quota: z.boolean().default(false),
 });
+
+/** Limits far above any bench run: every counter is checked and charged, nothing is refused. */
+const BENCH_QUOTA = {
+  requestsPerDay: 1_000_000_000_000,
+  tokensPerDay: 1_000_000_000_000,
+  tokensPerMonth: 1_000_000_000_000,
+  costPerMonthUsd: 1_000_000_000,
+};
 
 /** Inserts providers, the group, its members and one key; returns the plaintext key (never printed). */
 async function seed(
@@ -50,7 +62,9 @@ async function seed(
   box: SecretBox,
   upstreams: string[],
   capture: "off" | "errors" | "all",
+  quota: boolean,
 ): Promise<string> {
+  if (quota) await db.update(tenants).set({ quota: BENCH_QUOTA }).where(eq(tenants.id, DEFAULT_TENANT_ID));
   const providerIds: string[] = [];
   for (const [i, baseUrl] of upstreams.entries()) {
     const id = crypto.randomUUID();
@@ -83,6 +97,7 @@ async function seed(
     groupId: group.id,
     rateLimitPerMinute: RATE_LIMIT_PER_MINUTE,
     maxConcurrency: MAX_CONCURRENCY,
+    quota: quota ? BENCH_QUOTA : null,
   });
   return key.key;
 }
@@ -96,6 +111,7 @@ serveBenchChild(async () => {
       "database-url": { type: "string" },
       migrations: { type: "string" },
       capture: { type: "string" },
+      quota: { type: "boolean" },
     },
     strict: true,
   });
@@ -124,7 +140,7 @@ serveBenchChild(async () => {
       keys: [{ id: keyIdOf(secret), key: secret }],
       activeKeyId: keyIdOf(secret),
     });
-    const apiKey = await seed(database.db, box, args.upstream, args.capture);
+    const apiKey = await seed(database.db, box, args.upstream, args.capture, args.quota);
     const store: StateStore = await createStore({
       redisUrl: args.redis,
       prefix: args["redis-prefix"] ?? `rb-bench:${randomBytes(4).toString("hex")}:`,

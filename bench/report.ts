@@ -29,12 +29,15 @@ const ORDER: TargetName[] = [
   "gateway+postgres",
   "gateway+capture-errors",
   "gateway+capture-all",
+  "gateway+quota",
+  "gateway+redis+quota",
   "server",
   "server+postgres",
 ];
 /** What the extra server CPU column of a target is. */
 const STORE_LABEL: Partial<Record<TargetName, string>> = {
   "gateway+redis": "redis",
+  "gateway+redis+quota": "redis",
   "gateway+postgres": "pg",
   "server+postgres": "pg+redis",
 };

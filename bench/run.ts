@@ -149,6 +149,16 @@ async function startGatewaySides(
       }
     }
   }
+  if (options.quota) {
+    progress("starting the gateway with a key and tenant quota (memory store)…");
+    try {
+      const child = await spawnGateway(scripts, "gateway+quota", upstreams, ["--quota"]);
+      children.push(child);
+      sides.push(gatewaySide("gateway+quota", child));
+    } catch (err) {
+      unavailable["gateway+quota"] = describeError(err);
+    }
+  }
   if (options.redisUrl) {
     progress("starting the gateway with Redis state…");
     try {
@@ -163,6 +173,22 @@ async function startGatewaySides(
       sides.push(gatewaySide("gateway+redis", gwr, probes.redis.cpuUs));
     } catch (err) {
       unavailable["gateway+redis"] = describeError(err);
+    }
+  }
+  if (options.redisUrl && options.quota && probes.redis) {
+    progress("starting the gateway with a key and tenant quota (Redis state)…");
+    try {
+      const child = await spawnGateway(scripts, "gateway+redis+quota", upstreams, [
+        "--redis",
+        options.redisUrl,
+        "--redis-prefix",
+        `${redisPrefix}quota:`,
+        "--quota",
+      ]);
+      children.push(child);
+      sides.push(gatewaySide("gateway+redis+quota", child, probes.redis.cpuUs));
+    } catch (err) {
+      unavailable["gateway+redis+quota"] = describeError(err);
     }
   }
   if (options.postgresUrl) {
@@ -271,7 +297,11 @@ async function main(): Promise<number> {
     },
     runBudgetMs(
       options,
-      3 + (options.redisUrl ? 1 : 0) + (options.postgresUrl ? 1 : 0) + (options.capture ? 2 : 0),
+      3 +
+        (options.redisUrl ? 1 : 0) +
+        (options.postgresUrl ? 1 : 0) +
+        (options.capture ? 2 : 0) +
+        (options.quota ? (options.redisUrl ? 2 : 1) : 0),
     ),
   );
 
@@ -370,6 +400,7 @@ async function main(): Promise<number> {
         redis: options.redis,
         postgres: options.postgres,
         capture: options.capture,
+        quota: options.quota,
         server: options.server,
         pinning,
         runtime: options.runtime,

@@ -88,3 +88,34 @@ export async function dragTo(
   await page.mouse.move(target.x, target.y, { steps: 12 });
   await page.mouse.up();
 }
+
+/**
+ * Runs `action`, which makes the console send a request the server refuses ON PURPOSE (a wrong
+ * password, an invalid import, a guarded delete), and asserts that exact refusal: method, path and
+ * status. Chrome logs every 4xx answer as a console error naming the resource; that one line — and
+ * only it — is taken out of `errors`. Any other console error stays and fails the suite.
+ */
+export async function expectRefusal(
+  page: Page,
+  errors: ErrorLog,
+  refusal: { method: string; path: string | RegExp; status: number },
+  action: () => Promise<void>,
+): Promise<void> {
+  const matches = (url: string) => {
+    const { pathname } = new URL(url);
+    return typeof refusal.path === "string" ? pathname === refusal.path : refusal.path.test(pathname);
+  };
+  const answered = page.waitForResponse(
+    (r) => r.request().method() === refusal.method && matches(r.url()) && r.status() === refusal.status,
+    { timeout: 15_000 },
+  );
+  await action();
+  const response = await answered;
+  const line = (entry: string) =>
+    entry.includes(`status of ${refusal.status}`) && entry.includes(`<${response.url()}>`);
+  // The console message may come a moment after the response.
+  const deadline = Date.now() + 5_000;
+  while (!errors.some(line) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const index = errors.findIndex(line);
+  if (index >= 0) errors.splice(index, 1);
+}

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { saveScreenshot } from "./browser-helpers";
+import { expectRefusal, saveScreenshot } from "./browser-helpers";
 import type { ConsoleFlow } from "./flow";
 
 /** Console steps that change configuration: provider toggle and delete guard, import, language and theme. */
@@ -19,7 +19,12 @@ export async function toggleAndGuardDelete(flow: ConsoleFlow): Promise<void> {
   await row.getByRole("button", { name: "More actions" }).click();
   await page.getByRole("menuitem", { name: "Delete" }).click();
   const dialog = page.getByRole("alertdialog");
-  await dialog.getByRole("button", { name: "Delete provider" }).click();
+  await expectRefusal(
+    page,
+    flow.errors,
+    { method: "DELETE", path: /^\/api\/admin\/providers\/[^/]+$/, status: 409 },
+    () => dialog.getByRole("button", { name: "Delete provider" }).click(),
+  );
   await dialog.getByText("provider-a is still in use").waitFor();
   await dialog.getByRole("link", { name: /Main pool/ }).waitFor();
   await saveScreenshot(page, "flow-provider-in-use");
@@ -33,11 +38,17 @@ export async function importWithErrorThenDiff(flow: ConsoleFlow): Promise<void> 
   await page.goto(`${base}/import-export`);
   const input = page.getByTestId("import-file-input");
   const bad = { version: 1, providers: [{ name: "broken", baseUrl: "ftp://example.com" }] };
-  await input.setInputFiles({
-    name: "bad.json",
-    mimeType: "application/json",
-    buffer: Buffer.from(JSON.stringify(bad)),
-  });
+  await expectRefusal(
+    page,
+    flow.errors,
+    { method: "POST", path: "/api/admin/config/import", status: 422 },
+    () =>
+      input.setInputFiles({
+        name: "bad.json",
+        mimeType: "application/json",
+        buffer: Buffer.from(JSON.stringify(bad)),
+      }),
+  );
   const problems = page.getByTestId("import-errors");
   await problems.waitFor();
   expect(await problems.textContent()).toContain("providers[0].baseUrl");

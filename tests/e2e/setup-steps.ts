@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
-import { dragTo, saveScreenshot } from "./browser-helpers";
-import { forgiveSignedOut401s, type ConsoleFlow } from "./flow";
+import { dragTo, expectRefusal, saveScreenshot } from "./browser-helpers";
+import type { ConsoleFlow } from "./flow";
 import { ADMIN } from "./harness";
 
 /**
@@ -9,20 +9,27 @@ import { ADMIN } from "./harness";
  * drop, generate a key, and send real proxied requests with it.
  */
 
-/** A signed-out visit goes to sign-in and back; a wrong password is refused with a message. */
+/**
+ * A signed-out visit goes to sign-in (making no admin API call on the way) and back; a wrong
+ * password is refused with a message (that refusal is the one error the step expects).
+ */
 export async function signInAsAdmin(flow: ConsoleFlow): Promise<void> {
   const { page, base } = flow;
   await page.goto(`${base}/providers`);
   await page.waitForURL(/\/sign-in\?next=%2Fproviders/);
   await page.getByLabel("Username").fill(ADMIN.username);
   await page.getByLabel("Password", { exact: true }).fill("wrong-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await expectRefusal(
+    page,
+    flow.errors,
+    { method: "POST", path: "/api/auth/sign-in/username", status: 401 },
+    () => page.getByRole("button", { name: "Sign in" }).click(),
+  );
   await page.getByText("Wrong username or password.").waitFor();
   await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${base}/providers`);
   await page.getByRole("heading", { name: "Providers" }).waitFor();
-  forgiveSignedOut401s(flow.errors);
 }
 
 async function addProvider(page: Page, name: string, baseUrl: string): Promise<void> {

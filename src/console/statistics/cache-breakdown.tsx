@@ -43,7 +43,7 @@ function CacheTable({
             <TableHead className="text-right">{t("stats.requests")}</TableHead>
             <TableHead className="hidden text-right md:table-cell">{t("stats.cacheReadOfInput")}</TableHead>
             <TableHead className="text-right">{t("stats.cacheReadShare")}</TableHead>
-            <TableHead className="text-right">{t("stats.affinityHitShare")}</TableHead>
+            <TableHead className="hidden text-right sm:table-cell">{t("stats.affinityHitShare")}</TableHead>
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -79,7 +79,7 @@ function CacheTable({
                 <TableCell className="text-right tabular-nums">
                   {formatPercent(locale, entry.cacheReadShare)}
                 </TableCell>
-                <TableCell className="text-right tabular-nums">
+                <TableCell className="hidden text-right tabular-nums sm:table-cell">
                   {formatPercent(locale, entry.affinity.hitShare)}
                   {entry.affinity.hitShare !== null && (
                     <span className="block text-xs text-muted-foreground">
@@ -127,7 +127,8 @@ export function CacheBreakdown({ scope }: { scope: StatsScope | null }) {
             : ""}
         </p>
       </div>
-      <div className="grid gap-2 pb-2 xl:grid-cols-2">
+      {/* Stacked, full width: side by side the tables overflowed their cards (a scrolling region). */}
+      <div className="flex flex-col gap-2 pb-2">
         <CacheTable
           title={t("stats.byGroup")}
           nameLabel={t("stats.group")}
