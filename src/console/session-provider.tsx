@@ -2,6 +2,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { usePathname, useRouter } from "next/navigation";
+import { isApiError } from "./api-client";
 import {
   fetchIdentity,
   fetchSession,
@@ -15,7 +16,11 @@ type SessionState =
 
 interface SessionValue {
   state: SessionState;
-  /** The user when known; null while loading or when the session check failed. */
+  /**
+   * The user when known; null while loading or when the session check failed. Once `GET /me` has
+   * answered, `role` is the one that applies in the acting tenant (a tenant owner writes there even
+   * when their own user role is viewer).
+   */
   user: SessionUser | null;
   /**
    * Whether pages may call the admin API: once the session is known to exist (or could not be
@@ -71,10 +76,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (userId === null || identity?.userId === userId) return;
     const controller = new AbortController();
-    fetchIdentity(controller.signal).then(
-      (value) => setIdentity({ userId, value }),
-      () => undefined, // The pages' own calls report an outage; the identity only refines the chrome.
-    );
+    fetchIdentity(controller.signal)
+      // A remembered tenant that is gone was just forgotten (api-client): ask again, unscoped.
+      .catch((error: unknown) => {
+        if (isApiError(error) && error.code === "TENANT_NOT_FOUND") return fetchIdentity(controller.signal);
+        throw error;
+      })
+      .then(
+        (value) => setIdentity({ userId, value }),
+        () => undefined, // The pages' own calls report an outage; the identity only refines the chrome.
+      );
     return () => controller.abort();
   }, [userId, identity?.userId]);
 
@@ -88,17 +99,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, [router]);
 
-  const value = useMemo<SessionValue>(
-    () => ({
+  const value = useMemo<SessionValue>(() => {
+    const known = identity !== null && identity.userId === userId ? identity.value : null;
+    const user = state.status === "signed-in" ? state.user : null;
+    return {
       state,
-      user: state.status === "signed-in" ? state.user : null,
+      user: user && known ? { ...user, role: known.role } : user,
       ready: state.status !== "loading",
-      identity: identity !== null && identity.userId === userId ? identity.value : null,
+      identity: known,
       redirectToSignIn,
       signOut,
-    }),
-    [state, identity, userId, redirectToSignIn, signOut],
-  );
+    };
+  }, [state, identity, userId, redirectToSignIn, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -20,6 +20,8 @@ export async function fetchSession(signal?: AbortSignal): Promise<SessionUser | 
 
 /** Where the signed-in user acts (`GET /me`): the tenant, whether they see every tenant, and which they may switch to. */
 export interface ConsoleIdentity {
+  /** The role in the acting tenant: a tenant member's role there (owner/admin → admin), else the user's own. */
+  role: UserRole;
   tenantId: string | null;
   /** A system user (sees every tenant: the Tenants page, the live stream, cost per tenant). */
   system: boolean;
@@ -29,7 +31,12 @@ export interface ConsoleIdentity {
 /** Reads `GET /me` (only once signed in: signed out it could only answer 401). */
 export async function fetchIdentity(signal?: AbortSignal): Promise<ConsoleIdentity> {
   const me = actorSchema.parse(await apiGet<unknown>(endpoints.me, { signal }));
-  return { tenantId: me.tenant?.id ?? null, system: me.tenant?.system ?? false, tenants: me.tenants ?? [] };
+  return {
+    role: me.role,
+    tenantId: me.tenant?.id ?? null,
+    system: me.tenant?.system ?? false,
+    tenants: me.tenants ?? [],
+  };
 }
 
 /** Signs in with username and password; throws ApiError (401 wrong credentials, 429 too many attempts). */

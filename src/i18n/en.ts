@@ -8,6 +8,8 @@ import { observeEn, statsEn } from "./messages/observability.en";
 import { importExportEn } from "./messages/import-export.en";
 import { apiKeysEn } from "./messages/api-keys.en";
 import { groupsEn } from "./messages/groups.en";
+import { keyUsageEn, quotasEn, tenantsEn } from "./messages/tenants.en";
+import { modelPricesEn } from "./messages/model-prices.en";
 
 /**
  * English messages: the reference dictionary. Every other language must have exactly these keys
@@ -84,6 +86,8 @@ export const en = {
     alerts: "Alerts",
     importExport: "Import / Export",
     settings: "Settings",
+    modelPrices: "Model prices",
+    tenants: "Tenants",
     sectionConfigure: "Configure",
     sectionObserve: "Observe",
     sectionSystem: "System",
@@ -290,6 +294,10 @@ export const en = {
   debug: debugEn,
   health: healthEn,
   alerts: alertsEn,
+  tenants: tenantsEn,
+  quotas: quotasEn,
+  keyUsage: keyUsageEn,
+  modelPrices: modelPricesEn,
   notFound: {
     title: "Page not found",
     text: "The address may be mistyped, or the page has moved.",

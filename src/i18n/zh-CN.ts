@@ -8,6 +8,8 @@ import { observeZhCN, statsZhCN } from "./messages/observability.zh-CN";
 import { importExportZhCN } from "./messages/import-export.zh-CN";
 import { apiKeysZhCN } from "./messages/api-keys.zh-CN";
 import { groupsZhCN } from "./messages/groups.zh-CN";
+import { keyUsageZhCN, quotasZhCN, tenantsZhCN } from "./messages/tenants.zh-CN";
+import { modelPricesZhCN } from "./messages/model-prices.zh-CN";
 import type { Dictionary } from "./types";
 
 /** 简体中文 messages; the `Dictionary` type makes sure every English key is here and nothing else. */
@@ -82,6 +84,8 @@ export const zhCN: Dictionary = {
     alerts: "告警",
     importExport: "导入 / 导出",
     settings: "设置",
+    modelPrices: "模型价格",
+    tenants: "租户",
     sectionConfigure: "配置",
     sectionObserve: "观测",
     sectionSystem: "系统",
@@ -283,6 +287,10 @@ export const zhCN: Dictionary = {
   debug: debugZhCN,
   health: healthZhCN,
   alerts: alertsZhCN,
+  tenants: tenantsZhCN,
+  quotas: quotasZhCN,
+  keyUsage: keyUsageZhCN,
+  modelPrices: modelPricesZhCN,
   notFound: {
     title: "页面不存在",
     text: "地址可能输错了，或页面已移动。",

@@ -5,6 +5,7 @@ import { createApiKeyService, type ApiKeyService } from "./api-key-service";
 import { createAuditService, type AuditService } from "./audit-service";
 import { createConfigService, type ConfigService } from "./config-service";
 import { createGroupService, type GroupService } from "./group-service";
+import { createKeyUsageService, type KeyUsageService } from "./key-usage-service";
 import { createLogDebugService, type LogDebugService, type ReplayPort } from "./log-debug-service";
 import { createLogsService, type LogsService } from "./logs-service";
 import { createModelPriceService, type ModelPriceService } from "./model-price-service";
@@ -24,6 +25,7 @@ export type {
   AuditService,
   ConfigService,
   GroupService,
+  KeyUsageService,
   LogDebugService,
   LogsService,
   ReplayPort,
@@ -44,6 +46,8 @@ export interface AdminServices {
   readonly providers: ProviderService;
   readonly groups: GroupService;
   readonly apiKeys: ApiKeyService;
+  /** A key's usage this quota day and month (the per-key usage page). */
+  readonly keyUsage: KeyUsageService;
   readonly config: ConfigService;
   readonly audit: AuditService;
   readonly overview: OverviewService;
@@ -107,11 +111,13 @@ function createTenantServices(
   forTenant: (tenantId: string) => AdminServices,
 ): AdminServices {
   const ctx = createServiceContext(deps, tenantId);
+  const apiKeys = createApiKeyService(ctx);
   const logs = createLogsService(ctx);
   return {
     providers: createProviderService(ctx),
     groups: createGroupService(ctx),
-    apiKeys: createApiKeyService(ctx),
+    apiKeys,
+    keyUsage: createKeyUsageService(ctx, apiKeys),
     config: createConfigService(ctx),
     audit: createAuditService(ctx),
     overview: createOverviewService(ctx),

@@ -27,7 +27,7 @@ import { rollupSegments, rollupSegmentsWhere } from "./rollup-ranges";
  */
 
 /** Refusals answered before the quota check admitted the request: not counted as requests. */
-const NOT_ADMITTED = [
+export const NOT_ADMITTED = [
   "GATEWAY_KEY_MISSING",
   "GATEWAY_KEY_INVALID",
   "GATEWAY_KEY_SCOPE",

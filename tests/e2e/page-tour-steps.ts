@@ -22,6 +22,8 @@ function consolePages({
     { path: diffPath, name: "logs-diff" },
     { path: "/health", name: "health" },
     { path: "/alerts", name: "alerts", tabs: ["Channels", "History"] },
+    { path: "/model-prices", name: "model-prices" },
+    { path: "/tenants", name: "tenants" },
   ];
 }
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMemo, useState } from "react";
+import Link from "next/link";
 import { KeyRoundIcon, PencilIcon, Trash2Icon } from "lucide-react";
 import type { ApiKey, CreatedApiKey } from "@/contracts/api-keys";
 import { Badge } from "@/components/ui/badge";
@@ -104,7 +105,13 @@ export function ApiKeysPage() {
               <TableRow key={key.id} data-testid="api-key-row">
                 <TableCell className="max-w-0">
                   <div className="flex items-center gap-2">
-                    <span className="truncate font-medium">{key.name}</span>
+                    <Link
+                      href={`/api-keys/${key.id}`}
+                      title={t("keyUsage.link", { name: key.name })}
+                      className="truncate rounded-sm font-medium outline-none hover:underline focus-visible:ring-[3px] focus-visible:ring-ring/50"
+                    >
+                      {key.name}
+                    </Link>
                     {expired && <Badge variant="destructive">{t("apiKeys.expired")}</Badge>}
                   </div>
                   <p className="truncate font-mono text-xs text-muted-foreground">{key.keyMasked}</p>

@@ -10,6 +10,8 @@ import { cn } from "@/components/ui/cn";
 export interface TableCardColumn {
   readonly label: string;
   readonly className?: string;
+  /** Read by screen readers only (the actions column). */
+  readonly srOnly?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export function TableCard({
           <TableRow>
             {columns.map((column) => (
               <TableHead key={column.label} className={column.className}>
-                {column.label}
+                {column.srOnly ? <span className="sr-only">{column.label}</span> : column.label}
               </TableHead>
             ))}
           </TableRow>

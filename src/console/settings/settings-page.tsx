@@ -8,16 +8,17 @@ import { useSession } from "../session-provider";
 import { AuditPanel } from "./audit-panel";
 import { UsersPanel } from "./users-panel";
 
-/** Settings: console users (admins) and the audit log (everyone). */
+/** Settings: console users (system admins) and the audit log (everyone, of the acting tenant). */
 export function SettingsPage() {
   const t = useT();
-  const { user } = useSession();
+  const { user, identity } = useSession();
   return (
     <div className="flex flex-col gap-6">
       <PageHeader title={t("settings.title")} description={t("settings.description")} />
-      {!user ? (
+      {/* Who manages users is known once `GET /me` answered (system administrators only). */}
+      {!user || !identity ? (
         <Skeleton className="h-80 w-full rounded-xl" />
-      ) : user.role === "admin" ? (
+      ) : user.role === "admin" && identity.system ? (
         <Tabs defaultValue="users" className="gap-4">
           <TabsList>
             <TabsTrigger value="users">{t("settings.tabUsers")}</TabsTrigger>

@@ -2,7 +2,9 @@ import {
   ArrowLeftRightIcon,
   BellIcon,
   BoxesIcon,
+  BuildingIcon,
   ChartColumnIcon,
+  CircleDollarSignIcon,
   HeartPulseIcon,
   KeyRoundIcon,
   LayoutDashboardIcon,
@@ -17,6 +19,8 @@ export interface NavItem {
   href: string;
   label: MessageKey;
   icon: LucideIcon;
+  /** Shown only to system administrators (a tenant's users never see it). */
+  systemAdminOnly?: boolean;
 }
 
 export interface NavSection {
@@ -49,6 +53,8 @@ export const NAV_SECTIONS: readonly NavSection[] = [
     label: "nav.sectionSystem",
     items: [
       { href: "/import-export", label: "nav.importExport", icon: ArrowLeftRightIcon },
+      { href: "/model-prices", label: "nav.modelPrices", icon: CircleDollarSignIcon },
+      { href: "/tenants", label: "nav.tenants", icon: BuildingIcon, systemAdminOnly: true },
       { href: "/settings", label: "nav.settings", icon: SettingsIcon },
     ],
   },

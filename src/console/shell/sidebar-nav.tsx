@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
 import { useT } from "@/i18n/i18n-provider";
+import { useSession } from "../session-provider";
 import { BrandMark } from "./brand";
 import { NAV_SECTIONS, isNavItemActive } from "./nav-items";
 
@@ -11,6 +12,8 @@ import { NAV_SECTIONS, isNavItemActive } from "./nav-items";
 export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
   const t = useT();
   const pathname = usePathname();
+  const { user, identity } = useSession();
+  const systemAdmin = identity?.system === true && user?.role === "admin";
   return (
     <nav aria-label={t("nav.label")} className="flex flex-col gap-5 px-3 py-4">
       {NAV_SECTIONS.map((section, index) => (
@@ -21,6 +24,7 @@ export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
             </p>
           )}
           {section.items.map((item) => {
+            if (item.systemAdminOnly && !systemAdmin) return null;
             const active = isNavItemActive(pathname, item.href);
             const Icon = item.icon;
             return (

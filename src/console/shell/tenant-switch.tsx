@@ -19,12 +19,19 @@ export function TenantSwitch() {
   const tenants = identity?.tenants ?? [];
   if (tenants.length < 2) return null;
   const current = tenants.find((x) => x.id === identity?.tenantId);
+  const name = current?.name ?? chosenTenantSlug() ?? "";
   return (
     <HeaderRadioMenu
       trigger={
-        <Button variant="ghost" size="sm" aria-label={t("header.tenant")} data-testid="tenant-switch">
+        <Button
+          variant="ghost"
+          size="sm"
+          // The visible name is part of the accessible name (axe: label-content-name-mismatch).
+          aria-label={`${t("header.tenant")}: ${name}`}
+          data-testid="tenant-switch"
+        >
           <BuildingIcon aria-hidden />
-          <span className="max-w-32 truncate">{current?.name ?? chosenTenantSlug() ?? ""}</span>
+          <span className="max-w-32 truncate">{name}</span>
         </Button>
       }
       label={t("header.tenant")}

@@ -1,0 +1,258 @@
+"use client";
+
+import { useState } from "react";
+import { KeyRoundIcon, Trash2Icon, TriangleAlertIcon } from "lucide-react";
+import type { TenantToken, TenantTokenCreated } from "@/contracts/tenants";
+import { TENANT_TOKEN_ROLES } from "@/core/vocabulary/tenants";
+import { Button } from "@/components/ui/button";
+import { CardDescription, CardTitle } from "@/components/ui/card";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
+import { TableCell, TableRow } from "@/components/ui/table";
+import { toast } from "@/components/ui/toaster";
+import { useT } from "@/i18n/i18n-provider";
+import { ConfirmDialog } from "../confirm-dialog";
+import { CopyButton } from "../copy-button";
+import { endpoints } from "../endpoints";
+import { FormError } from "../form-error";
+import { SelectField } from "../forms/controlled-fields";
+import { DialogFormFooter } from "../forms/dialog-form-footer";
+import { FormDialog } from "../forms/form-dialog";
+import { InputField } from "../forms/input-fields";
+import { useDialogForm } from "../forms/use-dialog-form";
+import { RelativeTime } from "../relative-time";
+import { TableCard } from "../resource-list/table-card";
+import { useDialogSubject } from "../resource-list/use-dialog-subject";
+import { useApiQuery } from "../use-api-query";
+import { useNow } from "../use-now";
+import { createTenantToken, revokeTenantToken, selectTokens, tokenWithoutSecret } from "./tenant-api";
+import { localizeTenantIssue, tokenFormSchema, type TokenFormValues } from "./tenant-form-model";
+
+/** A tenant's admin tokens (`rbt-…`, for automation): create (shown once), list masked, revoke. */
+export function TenantTokens({ tenantId, canEdit }: { tenantId: string; canEdit: boolean }) {
+  const t = useT();
+  const now = useNow();
+  const query = useApiQuery(endpoints.tenantTokens(tenantId), selectTokens);
+  const creating = useDialogSubject<never>();
+  const revoking = useDialogSubject<TenantToken>();
+  const [created, setCreated] = useState<TenantTokenCreated | null>(null);
+  const { setData } = query;
+  const tokens = query.data ?? [];
+
+  return (
+    <section className="flex flex-col gap-3" aria-labelledby="tenant-tokens-title">
+      <div className="flex items-end justify-between gap-3">
+        <div className="flex flex-col gap-1">
+          <CardTitle id="tenant-tokens-title">{t("tenants.tokensTitle")}</CardTitle>
+          <CardDescription>{t("tenants.tokensDescription")}</CardDescription>
+        </div>
+        {canEdit && (
+          <Button variant="outline" onClick={() => creating.show()}>
+            <KeyRoundIcon aria-hidden />
+            {t("tenants.addToken")}
+          </Button>
+        )}
+      </div>
+      <TableCard
+        data-testid="tenant-tokens"
+        loading={query.isLoading}
+        skeletonRows={2}
+        skeletonClassName="h-6"
+        columns={[
+          { label: t("tenants.columnToken"), className: "w-full" },
+          { label: t("tenants.columnRole") },
+          { label: t("tenants.columnLastUsed"), className: "hidden sm:table-cell" },
+          { label: t("common.actions"), srOnly: true, className: "w-12" },
+        ]}
+      >
+        {tokens.length === 0 ? (
+          <TableRow>
+            <TableCell colSpan={4} className="text-sm text-muted-foreground">
+              {query.error ? query.error.message : t("tenants.noTokens")}
+            </TableCell>
+          </TableRow>
+        ) : (
+          tokens.map((token) => (
+            <TableRow key={token.id} data-testid="tenant-token-row">
+              <TableCell className="max-w-0">
+                <p className="truncate font-medium">{token.name}</p>
+                <p className="truncate font-mono text-xs text-muted-foreground">{token.tokenMasked}</p>
+              </TableCell>
+              <TableCell>{t(`roles.${token.role}`)}</TableCell>
+              <TableCell className="hidden text-muted-foreground sm:table-cell">
+                {token.lastUsedAt ? (
+                  <RelativeTime iso={token.lastUsedAt} now={now} />
+                ) : (
+                  t("tenants.neverUsed")
+                )}
+              </TableCell>
+              <TableCell className="text-right">
+                {canEdit && (
+                  <Button
+                    variant="ghost"
+                    size="icon"
+                    aria-label={t("tenants.revokeTokenLabel", { name: token.name })}
+                    onClick={() => revoking.show(token)}
+                  >
+                    <Trash2Icon aria-hidden />
+                  </Button>
+                )}
+              </TableCell>
+            </TableRow>
+          ))
+        )}
+      </TableCard>
+
+      <FormDialog
+        open={creating.open}
+        onOpenChange={creating.setOpen}
+        className="sm:max-w-md"
+        title={t("tenants.addTokenTitle")}
+        description={t("tenants.addTokenDescription")}
+      >
+        <TokenForm
+          tenantId={tenantId}
+          onCancel={() => creating.setOpen(false)}
+          onCreated={(result) => {
+            setData((rows) => [...(rows ?? []), tokenWithoutSecret(result)]);
+            creating.setOpen(false);
+            setCreated(result);
+          }}
+        />
+      </FormDialog>
+      <TokenCreatedDialog created={created} onClose={() => setCreated(null)} />
+      <ConfirmDialog
+        open={revoking.open}
+        onOpenChange={revoking.setOpen}
+        destructive
+        title={t("tenants.revokeTokenTitle", { name: revoking.subject?.name ?? "" })}
+        description={t("tenants.revokeTokenText")}
+        confirmLabel={t("tenants.revokeToken")}
+        onConfirm={async () => {
+          const token = revoking.subject;
+          if (!token) return;
+          await revokeTenantToken(tenantId, token.id);
+          setData((rows) => rows?.filter((x) => x.id !== token.id));
+          revoking.setOpen(false);
+          toast.success(t("tenants.tokenRevoked", { name: token.name }));
+        }}
+      />
+    </section>
+  );
+}
+
+function TokenForm({
+  tenantId,
+  onCancel,
+  onCreated,
+}: {
+  tenantId: string;
+  onCancel: () => void;
+  onCreated: (token: TenantTokenCreated) => void;
+}) {
+  const t = useT();
+  const { form, onSubmit, formError, busy } = useDialogForm<TokenFormValues, TokenFormValues>({
+    schema: tokenFormSchema,
+    localize: localizeTenantIssue,
+    defaultValues: { name: "", role: "admin" },
+    submit: async (values) => onCreated(await createTenantToken(tenantId, values)),
+    serverFields: ["name", "role"],
+  });
+  const { errors } = form.formState;
+  return (
+    <form onSubmit={onSubmit} noValidate className="grid gap-5">
+      <InputField
+        label={t("tenants.fieldTokenName")}
+        hint={t("tenants.fieldTokenNameHint")}
+        error={errors.name?.message}
+        required
+        autoComplete="off"
+        autoFocus
+        {...form.register("name")}
+      />
+      <SelectField
+        control={form.control}
+        name="role"
+        label={t("tenants.fieldRole")}
+        options={TENANT_TOKEN_ROLES.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+      />
+      <FormError>{formError}</FormError>
+      <DialogFormFooter
+        onCancel={onCancel}
+        busy={busy}
+        submitLabel={t("common.create")}
+        busyLabel={t("common.saving")}
+      />
+    </form>
+  );
+}
+
+/** The new token, shown this once with a copy button; closing needs a deliberate click. */
+function TokenCreatedDialog({
+  created,
+  onClose,
+}: {
+  created: TenantTokenCreated | null;
+  onClose: () => void;
+}) {
+  const t = useT();
+  const [copied, setCopied] = useState(false);
+  // The value is kept while the dialog animates out, then dropped.
+  const [shown, setShown] = useState<TenantTokenCreated | null>(created);
+  if (created && created !== shown) {
+    setShown(created);
+    setCopied(false);
+  }
+  return (
+    <Dialog open={created !== null} onOpenChange={(open) => !open && onClose()}>
+      <DialogContent
+        className="sm:max-w-xl"
+        closeLabel={t("common.close")}
+        onInteractOutside={(event) => event.preventDefault()}
+        onAnimationEnd={() => {
+          if (!created) setShown(null);
+        }}
+      >
+        <DialogHeader>
+          <DialogTitle>{t("tenants.tokenCreatedTitle", { name: shown?.name ?? "" })}</DialogTitle>
+          <DialogDescription>{t("tenants.tokenCreatedDescription")}</DialogDescription>
+        </DialogHeader>
+        <div className="flex items-start gap-2 rounded-md border border-warning/40 bg-warning/10 px-3 py-2.5 text-sm">
+          <TriangleAlertIcon
+            className="mt-0.5 size-4 shrink-0 text-amber-600 dark:text-warning"
+            aria-hidden
+          />
+          <p>{t("tenants.tokenCreatedWarning")}</p>
+        </div>
+        <div className="flex items-center gap-2">
+          <code
+            className="min-w-0 flex-1 rounded-md border bg-muted px-3 py-2 font-mono text-sm break-all select-all"
+            data-testid="created-token"
+          >
+            {shown?.token}
+          </code>
+          {shown && (
+            <CopyButton
+              value={shown.token}
+              label={t("tenants.copyToken")}
+              copiedMessage={t("tenants.tokenCopied")}
+              onCopied={() => setCopied(true)}
+              variant="default"
+            />
+          )}
+        </div>
+        <DialogFooter>
+          <Button variant={copied ? "default" : "outline"} onClick={onClose}>
+            {copied ? t("apiKeys.createdDone") : t("tenants.tokenSaved")}
+          </Button>
+        </DialogFooter>
+      </DialogContent>
+    </Dialog>
+  );
+}
