@@ -8,6 +8,7 @@ import {
   testConnections,
   toggleAndGuardDelete,
 } from "./config-steps";
+import { findPickAndCopy, replayFailedRequestAndDiff } from "./debug-steps";
 import {
   editGroupCaptureAndAffinity,
   editKeyModels,
@@ -92,6 +93,16 @@ describe("console", () => {
     "prices the model and shows cost by model (with its CSV), by provider, and the cache-read share",
     () => checkCostAndCache(flow),
     60_000,
+  );
+  it(
+    "replays a captured failed request to another provider from its log detail and shows the diff",
+    () => replayFailedRequestAndDiff(flow),
+    90_000,
+  );
+  it(
+    "finds the replay with the filters, compares two picked rows and copies a request as curl",
+    () => findPickAndCopy(flow),
+    90_000,
   );
   it(
     "ejects a provider on the Health page and restores it",

@@ -28,12 +28,12 @@ import { selectGroups } from "../groups/group-api";
 import { selectProviders } from "../providers/provider-api";
 import { useApiQuery } from "../use-api-query";
 import { nonStringHeaders, parseJsonInput, prettyJson, type JsonInput } from "./json-input";
-import type { ReplayRequest, ReplayResult, ReplayTarget } from "./log-debug-api";
+import type { ReplayRequest, ReplayResult } from "./log-debug-api";
 import { ReplayOutput } from "./replay-output";
 import { NO_PROGRESS, sendReplay, type ReplayProgress } from "./replay-stream";
 
 /** The target select's value: `g:{slug}` for a group, `p:{id}` for one provider. */
-function targetOf(value: string): ReplayTarget {
+function targetOf(value: string): ReplayRequest["target"] {
   return value.startsWith("g:") ? { group: value.slice(2) } : { providerId: value.slice(2) };
 }
 
@@ -74,6 +74,8 @@ function ReplayForm({ log }: { log: LogDetail }) {
   const providers = useApiQuery(endpoints.providers, selectProviders);
   const captured = log.capture?.request.body ?? null;
   const originalBody = captured?.text ? prettyJson(captured.text) : "";
+  // A body captured as JSON is edited as JSON; any other text is sent as typed.
+  const jsonBody = !captured?.text || parseJsonInput(captured.text).ok;
   const [target, setTarget] = useState(
     log.groupSlug ? `g:${log.groupSlug}` : log.providerId ? `p:${log.providerId}` : "",
   );
@@ -93,7 +95,10 @@ function ReplayForm({ log }: { log: LogDetail }) {
     const overrides: ReplayRequest["overrides"] = {};
     if (!target) next.target = t("debug.targetRequired");
     if (bodyText !== originalBody) {
-      const body = bodyText.trim() === "" ? ({ ok: true, value: "" } as const) : parseJsonInput(bodyText);
+      const body =
+        bodyText.trim() === "" || !jsonBody
+          ? ({ ok: true, value: bodyText } as const)
+          : parseJsonInput(bodyText);
       if (body.ok) overrides.body = body.value;
       else next.body = describeJsonError(t, body);
     }
@@ -179,7 +184,7 @@ function ReplayForm({ log }: { log: LogDetail }) {
           </FormField>
         </div>
         <FormField
-          label={t("debug.body")}
+          label={t(jsonBody ? "debug.body" : "debug.bodyText")}
           error={errors.body}
           hint={captured?.truncated ? t("debug.bodyTruncated") : t("debug.bodyHint")}
         >

@@ -9,6 +9,7 @@ import { formatMs } from "../observability/format-metrics";
 import { prettyJson } from "./json-input";
 import type { ReplayResult } from "./log-debug-api";
 import { eventDeltaText, type ReplayProgress } from "./replay-stream";
+import { REMOVED_TEXT } from "./diff/diff-colours";
 
 // Scrollable regions take focus so they can be scrolled from the keyboard (axe: scrollable-region-focusable).
 const PRE = "max-h-64 overflow-auto rounded-md bg-muted p-3 font-mono text-xs break-all whitespace-pre-wrap";
@@ -45,7 +46,11 @@ export function ReplayOutput({
         <h3 className="flex items-center gap-2 text-sm font-semibold">
           {t("debug.answer")}
           {status !== undefined && (
-            <Badge variant={ok ? "success" : "destructive"} data-testid="replay-status">
+            <Badge
+              variant={ok ? "success" : "destructive"}
+              className={ok ? undefined : REMOVED_TEXT}
+              data-testid="replay-status"
+            >
               {status}
             </Badge>
           )}

@@ -25,6 +25,7 @@ export const debugEn = {
   model: "Model",
   modelHint: "Leave empty to keep {model}.",
   body: "Body (JSON)",
+  bodyText: "Body (text)",
   bodyHint: "The captured request body; edit it to send something else.",
   bodyTruncated: "The captured body was truncated: check it before sending, or the upstream may refuse it.",
   headers: "Extra or replaced headers (JSON object)",

@@ -26,6 +26,7 @@ export const debugZhCN: typeof debugEn = {
   model: "模型",
   modelHint: "留空则保持 {model}。",
   body: "请求体（JSON）",
+  bodyText: "请求体（文本）",
   bodyHint: "捕获到的请求体;可修改后再发送。",
   bodyTruncated: "捕获的请求体已被截断：发送前请检查，否则上游可能拒绝。",
   headers: "追加或替换的请求头（JSON 对象）",

@@ -4,6 +4,7 @@ import { Badge } from "@/components/ui/badge";
 import { useT } from "@/i18n/i18n-provider";
 import type { BodyDiffView, JsonChangeView } from "../log-debug-api";
 import { LineDiffTable } from "./line-diff-table";
+import { ADDED_TEXT, REMOVED_TEXT } from "./diff-colours";
 
 /** Longest JSON value shown inline in a change row. */
 const MAX_VALUE_CHARS = 240;
@@ -27,16 +28,21 @@ function JsonChanges({ changes, truncated }: { changes: readonly JsonChangeView[
             className="grid gap-1 p-2 sm:grid-cols-[7rem_minmax(0,16rem)_1fr]"
           >
             <span>
-              <Badge variant={OP_VARIANTS[change.op]}>{t(`debug.op_${change.op}`)}</Badge>
+              <Badge
+                variant={OP_VARIANTS[change.op]}
+                className={change.op === "remove" ? REMOVED_TEXT : undefined}
+              >
+                {t(`debug.op_${change.op}`)}
+              </Badge>
             </span>
             <code className="font-mono break-all">{change.path || "/"}</code>
             <span className="font-mono break-all">
               {change.op === "replace" ? (
                 <>
-                  <span className="text-destructive line-through decoration-destructive/50">
+                  <span className={`${REMOVED_TEXT} line-through decoration-destructive/50`}>
                     {showValue(change.from)}
                   </span>{" "}
-                  → <span className="text-success">{showValue(change.to)}</span>
+                  → <span className={ADDED_TEXT}>{showValue(change.to)}</span>
                 </>
               ) : (
                 showValue(change.value)

@@ -7,6 +7,7 @@ import { formatDateTime } from "../../format";
 import { formatMs } from "../../observability/format-metrics";
 import { AttemptTimeline } from "../attempt-timeline";
 import type { DiffSide, LogDiffView } from "../log-debug-api";
+import { REMOVED_TEXT } from "./diff-colours";
 
 /** "+12 ms" / "−3 ms" from A to B; empty when either is missing or they are equal. */
 function delta(locale: string, a: number | null, b: number | null): string {
@@ -23,7 +24,10 @@ function StatusPill({ side }: { side: DiffSide }) {
         : "warning";
   return (
     <span className="inline-flex flex-wrap items-center gap-1">
-      <Badge variant={variant} className="tabular-nums">
+      <Badge
+        variant={variant}
+        className={variant === "destructive" ? `tabular-nums ${REMOVED_TEXT}` : "tabular-nums"}
+      >
         {side.status || "—"}
       </Badge>
       {side.errorCode && (

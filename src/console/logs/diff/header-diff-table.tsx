@@ -3,6 +3,7 @@
 import { Badge } from "@/components/ui/badge";
 import { useT } from "@/i18n/i18n-provider";
 import type { HeaderDiffView } from "../log-debug-api";
+import { REMOVED_TEXT } from "./diff-colours";
 
 type HeaderRow = { name: string; kind: "added" | "removed" | "changed"; a: string | null; b: string | null };
 
@@ -44,7 +45,12 @@ export function HeaderDiffTable({ diff }: { diff: HeaderDiffView }) {
                 <tr key={row.name} className="border-b last:border-b-0 align-top">
                   <td className="px-2 py-1 break-all">{row.name}</td>
                   <td className="px-2 py-1 font-sans">
-                    <Badge variant={KIND_VARIANTS[row.kind]}>{t(`debug.header_${row.kind}`)}</Badge>
+                    <Badge
+                      variant={KIND_VARIANTS[row.kind]}
+                      className={row.kind === "removed" ? REMOVED_TEXT : undefined}
+                    >
+                      {t(`debug.header_${row.kind}`)}
+                    </Badge>
                   </td>
                   <td className="px-2 py-1 break-all">{row.a ?? "—"}</td>
                   <td className="px-2 py-1 break-all">{row.b ?? "—"}</td>

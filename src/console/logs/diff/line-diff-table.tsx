@@ -4,11 +4,12 @@ import { cn } from "@/components/ui/cn";
 import { useT } from "@/i18n/i18n-provider";
 import type { DiffLineView } from "../log-debug-api";
 import { sideBySide, type SideCell } from "./side-by-side";
+import { ADDED_TEXT, REMOVED_TEXT } from "./diff-colours";
 
 const CELL_COLOURS: Record<SideCell["op"], string> = {
   equal: "",
-  remove: "bg-destructive/10 text-destructive dark:text-red-300",
-  add: "bg-success/10 text-success dark:text-green-300",
+  remove: `bg-destructive/10 ${REMOVED_TEXT}`,
+  add: `bg-success/10 ${ADDED_TEXT}`,
 };
 
 function Cell({ cell }: { cell: SideCell | null }) {
