@@ -35,14 +35,18 @@ export interface CollectionDoc {
 
 /**
  * The five routes of a collection at `path`: `GET` (`{ items }`) and `POST` (201 with a Location) on
- * the collection, `GET`, `PUT` and `DELETE` (204) on `path/:id`. Viewers read, admins write.
+ * the collection, `GET`, `PUT` and `DELETE` (204) on `path/:id`. Viewers read, admins write; with
+ * `systemWrites`, only a system administrator writes (a collection every tenant shares).
  */
 export function collectionRoutes(
   path: string,
   serviceOf: (services: AdminServices) => CollectionService,
   doc?: CollectionDoc,
+  access: { readonly systemWrites?: boolean } = {},
 ): readonly RouteDefinition[] {
   const item = `${path}/:id`;
+  const write =
+    access.systemWrites === true ? ({ role: "admin", system: true } as const) : ({ role: "admin" } as const);
   const noun = doc?.noun ?? "item";
   const detail = doc?.detail ?? doc?.item;
   return [
@@ -56,7 +60,7 @@ export function collectionRoutes(
     {
       method: "POST",
       pattern: path,
-      role: "admin",
+      ...write,
       doc: doc && {
         summary: `Create a ${noun}`,
         body: doc.create,
@@ -80,7 +84,7 @@ export function collectionRoutes(
     {
       method: "PUT",
       pattern: item,
-      role: "admin",
+      ...write,
       doc: doc && {
         summary: `Replace a ${noun}'s settings`,
         body: doc.update,
@@ -93,7 +97,7 @@ export function collectionRoutes(
     {
       method: "DELETE",
       pattern: item,
-      role: "admin",
+      ...write,
       doc: doc && {
         summary: `Delete a ${noun}`,
         status: 204,

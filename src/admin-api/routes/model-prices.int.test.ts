@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { modelPriceImportResultSchema, modelPriceSchema } from "@/contracts/model-prices";
 import { apiKeySchema, createdApiKeySchema } from "@/contracts/api-keys";
+import { tenantSchema, tenantTokenCreatedSchema } from "@/contracts/tenants";
 import { startAdminTestServer, type AdminTestServer } from "@/testing/admin-api-test-server";
 
 /** The price book through the admin API: CRUD, LiteLLM import, and quotas on gateway keys. */
@@ -146,5 +147,32 @@ describe("quotas on gateway keys", () => {
     }
     const cleared = (await t.call("PUT", `/api-keys/${key.id}`, { json: { quota: null } })).as(apiKeySchema);
     expect(cleared.quota).toBeNull();
+  });
+
+  it("only a system administrator changes the shared price book; a tenant admin reads it", async () => {
+    const tenant = (await t.call("POST", "/tenants", { json: { name: "Priced", slug: "priced" } })).as(
+      tenantSchema,
+    );
+    const token = (
+      await t.call("POST", `/tenants/${tenant.id}/tokens`, { json: { name: "ops", role: "admin" } })
+    ).as(tenantTokenCreatedSchema).token;
+    const asTenant = { as: { token } } as const;
+    const price = (
+      await t.call("POST", "/model-prices", {
+        json: { model: "shared-model", inputPerMTok: 1, outputPerMTok: 2 },
+      })
+    ).as(modelPriceSchema);
+    const json = { model: "cheap-*", inputPerMTok: 0, outputPerMTok: 0 };
+    (await t.call("POST", "/model-prices", { ...asTenant, json })).error(403, "FORBIDDEN");
+    (await t.call("PUT", `/model-prices/${price.id}`, { ...asTenant, json: { inputPerMTok: 0 } })).error(
+      403,
+      "FORBIDDEN",
+    );
+    (await t.call("DELETE", `/model-prices/${price.id}`, asTenant)).error(403, "FORBIDDEN");
+    const file = { "shared-model": { input_cost_per_token: 0, output_cost_per_token: 0 } };
+    (await t.call("POST", "/model-prices/import", { ...asTenant, json: file })).error(403, "FORBIDDEN");
+    const seen = (await t.call("GET", "/model-prices", asTenant)).as(listSchema).items;
+    expect(seen.find((p) => p.id === price.id)).toMatchObject({ inputPerMTok: 1, outputPerMTok: 2 });
+    expect(seen.some((p) => p.model === "cheap-*")).toBe(false);
   });
 });
