@@ -33,6 +33,9 @@ const USAGE = `Usage: npm run bench -- [options]
                         "all"): rows gateway (capture off), gateway+capture-errors, gateway+capture-all
                         and a check that "all" costs at most 25% more gateway CPU than "off" at 16
                         connections (gateway children only, not with --server)
+  --routing             also print the LLM-routing tables (bench/routing.ts: prompt-cache affinity off vs
+                        on, smooth WRR vs p2c_ewma); on by default in the plain gateway run (no
+                        --server, --quick, --sse-only); --skip-routing leaves them out
   --quota               also run the gateway with a quota on its key and its tenant (every metric limited,
                         never reached): row gateway+quota (memory store), and gateway+redis+quota with
                         --redis — the added CPU per request against gateway / gateway+redis (not with --server)
@@ -67,6 +70,8 @@ const argsSchema = z.strictObject({
   soak: z.boolean().default(false),
   capture: z.boolean().default(false),
   quota: z.boolean().default(false),
+  routing: z.boolean().default(false),
+  "skip-routing": z.boolean().default(false),
   "soak-requests": positiveInt(10_000_000).default(100_000),
   "soak-rounds": positiveInt(20).default(3),
   json: z.string().min(1).default(".bench/last.json"),
@@ -100,6 +105,8 @@ export function parseBenchOptions(
       soak: { type: "boolean" },
       capture: { type: "boolean" },
       quota: { type: "boolean" },
+      routing: { type: "boolean" },
+      "skip-routing": { type: "boolean" },
       "soak-requests": { type: "string" },
       "soak-rounds": { type: "string" },
       json: { type: "string" },
@@ -151,6 +158,7 @@ export function parseBenchOptions(
     postgres: a.postgres !== undefined,
     capture: a.capture && !a.server,
     quota: a.quota && !a.server,
+    routing: a.routing || (!a["skip-routing"] && !a.server && !a.quick && !a["sse-only"]),
     postgresUrl: a.postgres ?? null,
     jsonPath: a.json,
     profileDir: a.profile ? ".bench/profiles" : null,

@@ -76,6 +76,8 @@ export interface BenchSettings {
   readonly capture: boolean;
   /** --quota: the gateway also measured with a key quota and a tenant quota (memory store, and Redis). */
   readonly quota?: boolean;
+  /** Print the LLM-routing tables (affinity, p2c_ewma) after the report (bench/routing.ts). */
+  readonly routing?: boolean;
   /** --server: the real server (npm start) instead of the gateway-only child. */
   readonly server?: boolean;
   /** CPUs the load generator / the proxies were pinned to (null: not pinned). */

@@ -26,6 +26,7 @@ import { openRedisProbe } from "./redis-probe";
 import { evaluateTargets, formatReport } from "./report";
 import { buildServerIfStale, canPin, killAllServers, pinProcess, type RealServer } from "./server-process";
 import { describeError, LOAD_CPU, PROXY_CPU, startServerSides, type Probes } from "./server-sides";
+import { runRoutingBench } from "./routing-child";
 import { killAllChildren, spawnBenchChild, type BenchChild } from "./spawn-child";
 
 const GATEWAY_READY_TIMEOUT_MS = 120_000;
@@ -184,6 +185,13 @@ async function main(): Promise<number> {
     process.env.BENCH_POSTGRES_URL,
   );
   if (options === null) return 0;
+  const code = await measure(options);
+  // After the load cells' processes are gone: the routing bench runs its own gateway and upstreams.
+  return code === 0 && options.routing === true ? runRoutingBench(progress) : code;
+}
+
+/** The load cells, the streaming probe and the soak; prints the report and writes the JSON. */
+async function measure(options: BenchOptions): Promise<number> {
   const startedAt = new Date().toISOString();
   const children: BenchChild[] = [];
   const unavailable: Record<string, string> = {};

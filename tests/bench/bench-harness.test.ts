@@ -13,6 +13,15 @@ describe("bench options", () => {
     expect(parseBenchOptions(["--server", "--quick"], undefined)?.server).toBe(true);
     expect(parseBenchOptions(["--quick"], undefined)?.server).toBe(false);
   });
+
+  it("the plain gateway run also prints the LLM-routing tables; quick, server and SSE-only runs do not unless asked", () => {
+    expect(parseBenchOptions([], undefined)?.routing).toBe(true);
+    expect(parseBenchOptions(["--skip-routing"], undefined)?.routing).toBe(false);
+    for (const flags of [["--quick"], ["--server"], ["--sse-only"]]) {
+      expect(parseBenchOptions(flags, undefined)?.routing).toBe(false);
+      expect(parseBenchOptions([...flags, "--routing"], undefined)?.routing).toBe(true);
+    }
+  });
 });
 
 describe("process tree usage", () => {
