@@ -1,24 +1,15 @@
 "use client";
 
-import { useState } from "react";
-import { KeyRoundIcon, Trash2Icon, TriangleAlertIcon } from "lucide-react";
+import { useMemo, useState } from "react";
+import { KeyRoundIcon, Trash2Icon } from "lucide-react";
 import type { TenantToken, TenantTokenCreated } from "@/contracts/tenants";
 import { TENANT_TOKEN_ROLES } from "@/core/vocabulary/tenants";
 import { Button } from "@/components/ui/button";
 import { CardDescription, CardTitle } from "@/components/ui/card";
-import {
-  Dialog,
-  DialogContent,
-  DialogDescription,
-  DialogFooter,
-  DialogHeader,
-  DialogTitle,
-} from "@/components/ui/dialog";
 import { TableCell, TableRow } from "@/components/ui/table";
 import { toast } from "@/components/ui/toaster";
 import { useT } from "@/i18n/i18n-provider";
 import { ConfirmDialog } from "../confirm-dialog";
-import { CopyButton } from "../copy-button";
 import { endpoints } from "../endpoints";
 import { FormError } from "../form-error";
 import { SelectField } from "../forms/controlled-fields";
@@ -27,6 +18,7 @@ import { FormDialog } from "../forms/form-dialog";
 import { InputField } from "../forms/input-fields";
 import { useDialogForm } from "../forms/use-dialog-form";
 import { RelativeTime } from "../relative-time";
+import { SecretCreatedDialog } from "../secret-created-dialog";
 import { TableCard } from "../resource-list/table-card";
 import { useDialogSubject } from "../resource-list/use-dialog-subject";
 import { useApiQuery } from "../use-api-query";
@@ -193,7 +185,7 @@ function TokenForm({
   );
 }
 
-/** The new token, shown this once with a copy button; closing needs a deliberate click. */
+/** The new token, shown this once (see SecretCreatedDialog). */
 function TokenCreatedDialog({
   created,
   onClose,
@@ -202,57 +194,21 @@ function TokenCreatedDialog({
   onClose: () => void;
 }) {
   const t = useT();
-  const [copied, setCopied] = useState(false);
-  // The value is kept while the dialog animates out, then dropped.
-  const [shown, setShown] = useState<TenantTokenCreated | null>(created);
-  if (created && created !== shown) {
-    setShown(created);
-    setCopied(false);
-  }
+  const secret = useMemo(() => created && { name: created.name, value: created.token }, [created]);
   return (
-    <Dialog open={created !== null} onOpenChange={(open) => !open && onClose()}>
-      <DialogContent
-        className="sm:max-w-xl"
-        closeLabel={t("common.close")}
-        onInteractOutside={(event) => event.preventDefault()}
-        onAnimationEnd={() => {
-          if (!created) setShown(null);
-        }}
-      >
-        <DialogHeader>
-          <DialogTitle>{t("tenants.tokenCreatedTitle", { name: shown?.name ?? "" })}</DialogTitle>
-          <DialogDescription>{t("tenants.tokenCreatedDescription")}</DialogDescription>
-        </DialogHeader>
-        <div className="flex items-start gap-2 rounded-md border border-warning/40 bg-warning/10 px-3 py-2.5 text-sm">
-          <TriangleAlertIcon
-            className="mt-0.5 size-4 shrink-0 text-amber-600 dark:text-warning"
-            aria-hidden
-          />
-          <p>{t("tenants.tokenCreatedWarning")}</p>
-        </div>
-        <div className="flex items-center gap-2">
-          <code
-            className="min-w-0 flex-1 rounded-md border bg-muted px-3 py-2 font-mono text-sm break-all select-all"
-            data-testid="created-token"
-          >
-            {shown?.token}
-          </code>
-          {shown && (
-            <CopyButton
-              value={shown.token}
-              label={t("tenants.copyToken")}
-              copiedMessage={t("tenants.tokenCopied")}
-              onCopied={() => setCopied(true)}
-              variant="default"
-            />
-          )}
-        </div>
-        <DialogFooter>
-          <Button variant={copied ? "default" : "outline"} onClick={onClose}>
-            {copied ? t("apiKeys.createdDone") : t("tenants.tokenSaved")}
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
+    <SecretCreatedDialog
+      created={secret}
+      testId="created-token"
+      onClose={onClose}
+      text={{
+        title: (name) => t("tenants.tokenCreatedTitle", { name }),
+        description: t("tenants.tokenCreatedDescription"),
+        warning: t("tenants.tokenCreatedWarning"),
+        copyLabel: t("tenants.copyToken"),
+        copiedMessage: t("tenants.tokenCopied"),
+        done: t("apiKeys.createdDone"),
+        doneUncopied: t("tenants.tokenSaved"),
+      }}
+    />
   );
 }
