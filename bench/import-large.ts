@@ -2,7 +2,8 @@
  * Import benchmark: a config document of 10,000 providers (in 100 groups of 100 members) and 50,000
  * API keys (stored beforehand; the document updates a tenth of them) imported into a fresh embedded
  * database (PGlite) through the real config service. Prints the total time and the longest
- * event-loop stall while importing (`perf_hooks.monitorEventLoopDelay`), the figure that says
+ * event-loop stall while importing (`perf_hooks.monitorEventLoopDelay`) — from the admin API's body
+ * parse (paced, src/admin-api/paced-json.ts) to the last write — the figure that says
  * whether proxied requests could still be served meanwhile. Then the gateway's routing snapshot is
  * rebuilt from the imported tables (what every instance does after an import), timed and watched
  * the same way.
@@ -25,6 +26,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import type { Actor } from "../src/contracts/actor";
+import { parseJsonTextPaced } from "../src/admin-api/paced-json";
 import { openDatabase } from "../src/db/client";
 import { buildSnapshot } from "../src/gateway/snapshot/build-snapshot";
 import { createTierStrategies } from "../src/core/balancing/select";
@@ -148,10 +150,11 @@ async function main(): Promise<void> {
     });
     const config = createConfigService(ctx);
 
-    // The admin API parses the body (one synchronous JSON.parse, timed on its own), then the service
-    // validates, plans and applies it (the stall measured below).
+    // What the admin API does with the body: one synchronous JSON.parse would hold the loop for
+    // ~60 ms (timed on its own for reference); the API parses a large body in slices, and that paced
+    // parse is part of the measured import below.
     const parseStarted = performance.now();
-    const document = JSON.parse(text) as unknown;
+    JSON.parse(text);
     const parseMs = performance.now() - parseStarted;
     const tracer: StallTracer | null = options.attribute ? await startStallTracer(20) : null;
     tracer?.phase("import");
@@ -159,6 +162,8 @@ async function main(): Promise<void> {
     stalls.enable();
     const cpuStalls = startCpuStallMonitor();
     const started = performance.now();
+    const document = await parseJsonTextPaced(text);
+    const pacedParseMs = performance.now() - started;
     const result = await config.importDocument({ actor: ACTOR, ip: null }, document, {
       dryRun: false,
       prune: false,
@@ -200,8 +205,12 @@ async function main(): Promise<void> {
         `groups +${d.groups.created.length}, keys ~${d.apiKeys.updated.length} =${d.apiKeys.unchanged.length}`,
     );
     console.log(`  total time:               ${(totalMs / 1000).toFixed(2)} s`);
-    console.log(`  JSON.parse of the body:   ${parseMs.toFixed(1)} ms (the admin API's, before the service)`);
-    console.log(`  longest event-loop stall: ${(stalls.max / 1e6).toFixed(1)} ms (validate, plan, apply)`);
+    console.log(
+      `  body parse:               ${pacedParseMs.toFixed(0)} ms in slices (one JSON.parse: ${parseMs.toFixed(1)} ms at once)`,
+    );
+    console.log(
+      `  longest event-loop stall: ${(stalls.max / 1e6).toFixed(1)} ms (parse, validate, plan, apply)`,
+    );
     console.log(`  p99 event-loop delay:     ${(stalls.percentile(99) / 1e6).toFixed(1)} ms`);
     console.log(`  same, main-thread CPU:    ${cpuLine(importCpu)}`);
     console.log(

@@ -20,7 +20,8 @@ describe.each(DATABASE_KINDS)("admin API config import/export on %s", (kind) => 
   let seed: { a: string; b: string; group: string; key: string };
 
   beforeAll(async () => {
-    t = await startAdminTestServer(kind);
+    // Room for the large-document test (the production default is larger still).
+    t = await startAdminTestServer(kind, { maxBodyBytes: 2 * 1024 * 1024 });
   });
   afterAll(async () => {
     await t?.close();
@@ -206,6 +207,28 @@ describe.each(DATABASE_KINDS)("admin API config import/export on %s", (kind) => 
     expect(after.apiKeys[0]?.note).toBe("imported");
     const c = (await t.call("GET", "/providers")).as(providerList).items.find((p) => p.name === "c");
     expect(c).toMatchObject({ hasApiKey: true, apiKeyMasked: "••••1234" });
+  });
+
+  it("imports a body too large for one JSON.parse (parsed in slices) the same way", async () => {
+    const doc = await exportDocument();
+    // ~1,500 providers with long notes-like paths: well past the paced parser's 256 KB threshold.
+    for (let i = 0; i < 1_500; i++) {
+      doc.providers.push({
+        ...doc.providers[1]!,
+        name: `bulk-${i}`,
+        baseUrl: `http://127.0.0.1:9/${"p".repeat(150)}/${i}`,
+      });
+    }
+    const text = JSON.stringify(doc, null, 2);
+    expect(text.length).toBeGreaterThan(256 * 1024);
+    const applied = (await t.call("POST", "/config/import", { raw: text })).as(importResultSchema);
+    expect(applied.diff.providers.created).toHaveLength(1_500);
+    expect(applied.diff.providers.unchanged).toEqual(["a", "b"]);
+    expect((await t.counts()).providers).toBe(1_502);
+    await expectNothingApplied(async () => {
+      const broken = `${text.slice(0, -1)}]`;
+      (await t.call("POST", "/config/import", { raw: broken })).error(400, "INVALID_JSON");
+    });
   });
 
   it("prunes what the document leaves out only when asked, and replaces memberships", async () => {

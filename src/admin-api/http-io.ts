@@ -95,11 +95,14 @@ function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
-/** Parses JSON text; INVALID_JSON with the parser's position hint on failure. */
-export function parseJsonText(text: string): unknown {
+/**
+ * Parses JSON text; INVALID_JSON with the parser's position hint on failure. `maxDepth` is less than
+ * MAX_JSON_DEPTH for a piece of a larger body (parseJsonTextPaced).
+ */
+export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): unknown {
   if (text.trim() === "")
     throw new AppError("INVALID_JSON", "The request body is empty; send a JSON document.");
-  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+  if (nestsDeeperThan(text, maxDepth)) {
     throw new AppError(
       "INVALID_JSON",
       `The request body nests arrays or objects deeper than ${MAX_JSON_DEPTH} levels.`,

@@ -5,6 +5,7 @@ import type { AdminServices } from "@/services/admin-services";
 import { findPgError } from "@/services/service-context";
 import { errorResponse } from "@/http/web-response";
 import { decodeUtf8, isJsonMediaType, mediaTypeOf, parseJsonText, readBodyBytes } from "./http-io";
+import { PACED_JSON_MIN_CHARS, parseJsonTextPaced } from "./paced-json";
 import type { ActingTenant, RouteContext } from "./route-types";
 import { DEFAULT_TENANT_ID, TENANT_HEADER } from "@/core/vocabulary/tenants";
 import { compileRoutes, type RouteTable } from "./route-table";
@@ -113,7 +114,9 @@ export function createAdminApi(options: AdminApiOptions): AdminApi {
         if (!required) return undefined;
         throw new AppError("INVALID_JSON", "A JSON body is required.");
       }
-      return parseJsonText(decodeUtf8(bytes, "INVALID_JSON"));
+      const text = decodeUtf8(bytes, "INVALID_JSON");
+      // A large body (a config import) is parsed in slices so the proxy on this loop is not held up.
+      return text.length < PACED_JSON_MIN_CHARS ? parseJsonText(text) : parseJsonTextPaced(text);
     };
     return {
       request,

@@ -17,7 +17,7 @@ function* busySteps(count: number, ms: number): Generator<void, number, void> {
 describe("runPaced", () => {
   it("returns the generator's result and lets other callbacks run between slices of work", async () => {
     const loop = startLoopTurnCounter();
-    // 40 steps of 5 ms: 200 ms of work, in slices of ~20 ms, so the loop gets several turns.
+    // 40 steps of 5 ms: 200 ms of work, in slices of ~10 ms, so the loop gets several turns.
     const result = await runPaced(busySteps(40, 5));
     const turns = loop.stop();
     expect(result).toBe(40);

@@ -8,7 +8,7 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
  */
 
 /** How long a run of synchronous steps may hold the event loop before it yields. */
-const SLICE_MS = 20;
+const SLICE_MS = 10;
 
 /**
  * Drives a generator of pure, synchronous work (e.g. `planImportSteps`) to its result, yielding to
@@ -16,6 +16,8 @@ const SLICE_MS = 20;
  * proxied requests waiting for long.
  */
 export async function runPaced<T>(steps: Generator<void, T, void>): Promise<T> {
+  // A turn first: the caller's own synchronous work before this call is part of the current slice.
+  await yieldToLoop();
   let sliceStart = performance.now();
   for (;;) {
     const step = steps.next();
