@@ -25,6 +25,8 @@ export function createKeyspace(prefix: string = DEFAULT_KEY_PREFIX): Keyspace {
     prefix,
     key(...parts) {
       if (parts.length === 0) throw new AppError("INTERNAL_ERROR", "A store key needs at least one part.");
+      // The prefix joins the first part (one flat string from join: a `prefix + …` rope would be
+      // flattened again by every Map lookup of the memory store).
       const out: string[] = [];
       for (let i = 0; i < parts.length; i++) {
         const part = parts[i];
@@ -41,7 +43,8 @@ export function createKeyspace(prefix: string = DEFAULT_KEY_PREFIX): Keyspace {
         }
         out.push(part);
       }
-      return prefix + out.join(":");
+      out[0] = prefix + out[0]!;
+      return out.join(":");
     },
   };
 }

@@ -239,12 +239,14 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryState
         assertPositiveMs("ttlMs", c.ttlMs);
       }
       // Synchronous from the first read to the last write: atomic like the Redis script.
-      const used = counters.map((c) => counterValue(ks.key("kv", c.key)));
+      const fullKeys = counters.map((c) => ks.key("kv", c.key));
+      const used = fullKeys.map(counterValue);
       const allowed = counters.every((c, i) => used[i]! < c.limit);
       if (allowed) {
-        counters.forEach((c, i) => {
-          if (c.admit > 0) used[i] = addToCounter(ks.key("kv", c.key), c.admit, c.ttlMs);
-        });
+        for (let i = 0; i < counters.length; i++) {
+          const c = counters[i]!;
+          if (c.admit > 0) used[i] = addToCounter(fullKeys[i]!, c.admit, c.ttlMs);
+        }
       }
       return { allowed, used };
     },

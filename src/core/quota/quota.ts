@@ -39,6 +39,16 @@ export interface QuotaCounter {
   /** In counter units: requests, tokens or micros. */
   readonly limit: number;
   readonly window: CalendarWindow;
+  /** Its X-Quota-* header names (limit, remaining, reset) and the limit as shown in them. */
+  readonly headers: QuotaHeaderNames;
+}
+
+/** The trio of X-Quota-* header names of one counter, and its limit as the header shows it. */
+export interface QuotaHeaderNames {
+  readonly limit: string;
+  readonly remaining: string;
+  readonly reset: string;
+  readonly limitText: string;
 }
 
 /** Null when no metric is limited (such a key never touches the store for quotas). */
@@ -106,7 +116,8 @@ export function quotaCounters(
     const limit = limitOf(limits, metric);
     if (limit === null) continue;
     const window = windowOf(windows, metric);
-    out.push({ scope, metric, key: quotaCounterKey(subject, metric, window), limit, window });
+    const key = quotaCounterKey(subject, metric, window);
+    out.push({ scope, metric, key, limit, window, headers: headerNamesOf(scope, metric, limit) });
   }
   return out;
 }
@@ -129,20 +140,34 @@ export function displayAmount(metric: QuotaMetric, units: number): number {
   return metric === "costPerMonthUsd" ? microsToUsd(units) : units;
 }
 
+function headerNamesOf(scope: QuotaScope, metric: QuotaMetric, limit: number): QuotaHeaderNames {
+  const name = `x-quota-${scope === "tenant" ? "tenant-" : ""}${kebab(metric)}`;
+  return {
+    limit: `${name}-limit`,
+    remaining: `${name}-remaining`,
+    reset: `${name}-reset`,
+    limitText: String(displayAmount(metric, limit)),
+  };
+}
+
 /**
  * X-Quota-* headers: one trio per limited metric, e.g. `x-quota-tokens-per-day-limit`,
  * `-remaining`, `-reset` (seconds until the window resets, like X-RateLimit-Reset). The tenant's
  * counters get the same trio under `x-quota-tenant-…`, so a client sees both budgets it draws on.
+ * Written into `into` when given (the answer's other headers), so they are copied once.
  */
-export function quotaHeaders(readings: readonly QuotaReading[], nowMs: number): Record<string, string> {
-  const headers: Record<string, string> = {};
+export function quotaHeaders(
+  readings: readonly QuotaReading[],
+  nowMs: number,
+  into: Record<string, string> = {},
+): Record<string, string> {
   for (const { counter, used } of readings) {
-    const name = `x-quota-${counter.scope === "tenant" ? "tenant-" : ""}${kebab(counter.metric)}`;
-    headers[`${name}-limit`] = String(displayAmount(counter.metric, counter.limit));
-    headers[`${name}-remaining`] = String(displayAmount(counter.metric, Math.max(0, counter.limit - used)));
-    headers[`${name}-reset`] = String(Math.max(0, Math.ceil((counter.window.resetMs - nowMs) / 1000)));
+    const names = counter.headers;
+    into[names.limit] = names.limitText;
+    into[names.remaining] = String(displayAmount(counter.metric, Math.max(0, counter.limit - used)));
+    into[names.reset] = String(Math.max(0, Math.ceil((counter.window.resetMs - nowMs) / 1000)));
   }
-  return headers;
+  return into;
 }
 
 function kebab(metric: QuotaMetric): string {

@@ -1,4 +1,4 @@
-import { createQuotaCalendar, type QuotaCalendar } from "../../core/quota/calendar-window";
+import { createQuotaCalendar, type QuotaCalendar, type QuotaWindows } from "../../core/quota/calendar-window";
 import {
   counterTtlMs,
   exhaustedCounter,
@@ -34,13 +34,28 @@ function calendarOf(timeZone: string): QuotaCalendar {
   return c;
 }
 
+/** A key's counters in one set of windows (the calendar keeps its windows object until they roll). */
+interface KeyCounters {
+  readonly windows: QuotaWindows;
+  readonly counters: readonly QuotaCounter[];
+}
+
+// Keyed by the snapshot's key object: a config change brings new key objects (and drops these).
+const countersByKey = new WeakMap<SnapshotKey, KeyCounters>();
+
 /** The key's limited counters, then its tenant's, in the current windows (empty without quotas). */
-export function keyQuotaCounters(timeZone: string, key: SnapshotKey, nowMs: number): QuotaCounter[] {
+export function keyQuotaCounters(timeZone: string, key: SnapshotKey, nowMs: number): readonly QuotaCounter[] {
   const windows = calendarOf(timeZone).windowsAt(nowMs);
+  const cached = countersByKey.get(key);
+  if (cached !== undefined && cached.windows === windows) return cached.counters;
   const own = key.quota === null ? [] : quotaCounters(keyQuotaSubject(key.id), key.quota, windows);
-  if (key.tenantQuota === null) return own;
-  const tenant = quotaCounters(tenantQuotaSubject(key.tenantId), key.tenantQuota, windows, "tenant");
-  return own.length === 0 ? tenant : own.concat(tenant);
+  const tenant =
+    key.tenantQuota === null
+      ? []
+      : quotaCounters(tenantQuotaSubject(key.tenantId), key.tenantQuota, windows, "tenant");
+  const counters = own.concat(tenant);
+  countersByKey.set(key, { windows, counters });
+  return counters;
 }
 
 /**
@@ -71,7 +86,7 @@ export async function enforceQuota(
     return { ...limits, quota: counters };
   }
   const readings = counters.map((counter, i) => ({ counter, used: result.used[i] ?? 0 }));
-  const headers = { ...limits.rateHeaders, ...quotaHeaders(readings, now) };
+  const headers = quotaHeaders(readings, now, { ...limits.rateHeaders });
   if (!result.allowed) {
     const refusal = quotaRefusal(exhaustedCounter(readings) ?? readings[0]!, now);
     throw new GatewayRefusal(
