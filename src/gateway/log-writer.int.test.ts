@@ -56,6 +56,28 @@ describe("log writer", () => {
     await w.close();
   });
 
+  it("under steady traffic writes full batches or one per interval, not one per row that came in meanwhile", async () => {
+    const w = createLogWriter({ db: database.db, logger, batchSize: 200, flushIntervalMs: 100 });
+    // ~1 row a millisecond for 600 ms, as a gateway at 1,000 requests/s hands them over.
+    const started = Date.now();
+    await new Promise<void>((resolve) => {
+      const tick = setInterval(() => {
+        for (let i = 0; i < 2; i++) w.write(row("steady"));
+        if (Date.now() - started >= 600) {
+          clearInterval(tick);
+          resolve();
+        }
+      }, 2);
+    });
+    expect(await w.flush()).toBe(0);
+    const { written, batches } = w.stats();
+    expect((await rowsTagged("steady")).length).toBe(written);
+    // At most one batch per interval plus the full ones and the final flush; a drain that kept writing
+    // whatever arrived during the previous insert made one every few milliseconds (100+ here).
+    expect(batches).toBeLessThanOrEqual(Math.ceil(600 / 100) + Math.ceil(written / 200) + 3);
+    await w.close();
+  });
+
   it("keeps rows while the database is failing and writes them all once it is back", async () => {
     const w = createLogWriter({
       db: database.db,

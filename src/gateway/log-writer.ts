@@ -59,6 +59,8 @@ export interface LogWriterStats {
   /** Rows the database rejected individually (bad data, not an outage). */
   readonly rejected: number;
   readonly failedInserts: number;
+  /** Batches written (one transaction each). */
+  readonly batches: number;
   /** The spill's figures (rows waiting, bytes, fill ratio, appended and replayed rows), if there is one. */
   readonly spill?: LogSpillStats;
 }
@@ -93,6 +95,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
   let dropped = 0;
   let rejected = 0;
   let failedInserts = 0;
+  let batches = 0;
   let consecutiveFailures = 0;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
@@ -217,13 +220,27 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     timer.unref();
   };
 
-  const runDrain = async () => {
+  /**
+   * Writes batches. A timer-started drain writes what is queued, then only full batches: under steady
+   * traffic rows arrive while a batch is being written, and writing those few at once would turn
+   * one 500-row transaction every 250 ms into dozens of tiny ones a second (each with its fixed cost:
+   * begin, the rollup upserts, commit — 15 ms on embedded PGlite at 30 rows, 15× more CPU per row).
+   * A partial remainder waits for the next interval. `flush` drains everything.
+   */
+  const runDrain = async (all: boolean) => {
+    let first = true;
     while (size() > 0) {
+      if (!all && !first && size() < batchSize) {
+        schedule(flushIntervalMs);
+        return;
+      }
+      first = false;
       const batch = take();
       inFlight = batch.length;
       try {
         await insert(batch);
         written += batch.length;
+        batches++;
         consecutiveFailures = 0;
         feeder?.databaseAnswered();
       } catch (err) {
@@ -250,9 +267,9 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     }
   };
 
-  const drain = (): Promise<void> => {
+  const drain = (all = false): Promise<void> => {
     if (running === null) {
-      running = runDrain().finally(() => {
+      running = runDrain(all).finally(() => {
         running = null;
       });
     }
@@ -266,9 +283,11 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
         clearTimeout(timer);
         timer = null;
       }
-      await drain();
+      await drain(true);
       if (size() === 0) break;
       if (now() >= deadline) break;
+      // No failure: what is left came in meanwhile (or a timer-started drain left it); write it now.
+      if (consecutiveFailures === 0) continue;
       await new Promise((r) =>
         setTimeout(r, Math.min(retryMaxMs, 100 * 2 ** Math.min(consecutiveFailures, 5))),
       );
@@ -324,6 +343,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
       dropped,
       rejected,
       failedInserts,
+      batches,
       ...(spill === undefined ? {} : { spill: spill.stats() }),
     }),
   };
