@@ -1,7 +1,6 @@
-import { randomFillSync } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, isAppError } from "../core/errors/catalogue";
-import { formatUuidV7 } from "../core/ids/uuid-v7";
+import { createRequestId } from "./context/request-id";
 import { clientAddressOfRequest } from "../core/net/client-address";
 import { openCapture } from "./capture/capture-session";
 import { OutcomeRecorder } from "./context/outcome-recorder";
@@ -149,9 +148,6 @@ async function admitClient(
   return { route, key, group, body, model, affinity };
 }
 
-/** Scratch for a request id's random bits (filled and formatted synchronously, never shared). */
-const idRandom = new Uint8Array(10);
-
 /** The request as it arrived, before any stage ran (`replay` only for an admin's replay). */
 export function createKnownFacts(
   req: ProxyRequestHead,
@@ -166,7 +162,7 @@ export function createKnownFacts(
     req,
     res,
     // UUIDv7 of createdAt: the log is then found by its id through the (created_at, id) key.
-    requestId: formatUuidV7(createdAt.getTime(), randomFillSync(idRandom)),
+    requestId: createRequestId(createdAt.getTime()),
     createdAt,
     t0,
     method,

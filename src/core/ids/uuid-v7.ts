@@ -12,25 +12,30 @@ export function formatUuidV7(ms: number, random: Uint8Array): string {
   const t = Math.max(0, Math.floor(ms));
   const high = Math.floor(t / 0x1000000); // top 24 bits of the 48-bit time
   const low = t % 0x1000000;
-  const b = [
-    (high >>> 16) & 0xff,
-    (high >>> 8) & 0xff,
-    high & 0xff,
-    (low >>> 16) & 0xff,
-    (low >>> 8) & 0xff,
-    low & 0xff,
-    0x70 | (random[0]! & 0x0f),
-    random[1]!,
-    0x80 | (random[2]! & 0x3f),
-    random[3]!,
-    random[4]!,
-    random[5]!,
-    random[6]!,
-    random[7]!,
-    random[8]!,
-    random[9]!,
-  ].map((x) => HEX[x]!);
-  return `${b[0]}${b[1]}${b[2]}${b[3]}-${b[4]}${b[5]}-${b[6]}${b[7]}-${b[8]}${b[9]}-${b.slice(10).join("")}`;
+  const h = HEX;
+  // Concatenation, not an array of 16 hex pairs: this runs once per proxied request.
+  return (
+    h[(high >>> 16) & 0xff]! +
+    h[(high >>> 8) & 0xff]! +
+    h[high & 0xff]! +
+    h[(low >>> 16) & 0xff]! +
+    "-" +
+    h[(low >>> 8) & 0xff]! +
+    h[low & 0xff]! +
+    "-" +
+    h[0x70 | (random[0]! & 0x0f)]! +
+    h[random[1]!]! +
+    "-" +
+    h[0x80 | (random[2]! & 0x3f)]! +
+    h[random[3]!]! +
+    "-" +
+    h[random[4]!]! +
+    h[random[5]!]! +
+    h[random[6]!]! +
+    h[random[7]!]! +
+    h[random[8]!]! +
+    h[random[9]!]!
+  );
 }
 
 const V7 = /^([0-9a-f]{8})-([0-9a-f]{4})-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
