@@ -3,7 +3,8 @@ import type { Db } from "../db/client";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
 import { DEFAULT_TENANT_ID } from "../core/vocabulary/tenants";
 import { isSuccessClass } from "../core/vocabulary/status-classes";
-import { GRAIN_MINUTES, NO_DIMENSION, bucketStart } from "./rollup-aggregate";
+import { GRAIN_MINUTES, NO_DIMENSION } from "./rollup-aggregate";
+import { foldByBucket, type BucketFold } from "./fold-by-bucket";
 import { statusClassOf } from "./status-class";
 
 /**
@@ -77,6 +78,28 @@ function addRow(delta: ModelRollupDelta, row: NewRequestLogRow): void {
   else if (row.affinity === "moved") delta.affinityMoved += 1;
 }
 
+/** stats_model_rollups: per grain, one delta per tenant × group × provider × model. */
+const MODEL_FOLD: BucketFold<ModelRollupDelta> = {
+  variants: 1,
+  dimensionsOf: (row) =>
+    `${row.tenantId ?? DEFAULT_TENANT_ID}|${row.groupId ?? NO_DIMENSION}|${row.providerId ?? NO_DIMENSION}|${row.model ?? ""}`,
+  sameDimensions: (a, b) =>
+    a.tenantId === b.tenantId &&
+    a.groupId === b.groupId &&
+    a.providerId === b.providerId &&
+    a.model === b.model,
+  create: (grain, bucket, row) => ({
+    ...createModelRollupSums(),
+    grain,
+    bucket: new Date(bucket),
+    tenantId: row.tenantId ?? DEFAULT_TENANT_ID,
+    groupId: row.groupId ?? NO_DIMENSION,
+    providerId: row.providerId ?? NO_DIMENSION,
+    model: row.model ?? "",
+  }),
+  add: addRow,
+};
+
 /**
  * Folds `rows` into model rollup deltas, sorted by key so that concurrent writers upsert in the same
  * order (no deadlocks between instances). Replays are left out, as in `aggregateRollups`.
@@ -85,35 +108,7 @@ export function aggregateModelRollups(
   rows: readonly NewRequestLogRow[],
   grains: readonly number[] = GRAIN_MINUTES,
 ): ModelRollupDelta[] {
-  const byKey = new Map<string, ModelRollupDelta>();
-  for (const row of rows) {
-    if (row.source === "replay") continue;
-    const at = row.createdAt instanceof Date ? row.createdAt.getTime() : Date.now();
-    const tenantId = row.tenantId ?? DEFAULT_TENANT_ID;
-    const groupId = row.groupId ?? NO_DIMENSION;
-    const providerId = row.providerId ?? NO_DIMENSION;
-    const model = row.model ?? "";
-    for (const grain of grains) {
-      const bucket = bucketStart(at, grain);
-      // Fixed-width fields first keep the string order equal to the primary key's order.
-      const key = `${String(grain).padStart(4, "0")}|${String(bucket).padStart(15, "0")}|${tenantId}|${groupId}|${providerId}|${model}`;
-      let delta = byKey.get(key);
-      if (delta === undefined) {
-        delta = {
-          ...createModelRollupSums(),
-          grain,
-          bucket: new Date(bucket),
-          tenantId,
-          groupId,
-          providerId,
-          model,
-        };
-        byKey.set(key, delta);
-      }
-      addRow(delta, row);
-    }
-  }
-  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+  return foldByBucket(rows, grains, MODEL_FOLD);
 }
 
 const MEASURES = [

@@ -109,3 +109,39 @@ describe("rollup aggregation", () => {
     expect(bucketStart(t, 1440)).toBe(Date.UTC(2026, 4, 17));
   });
 });
+
+describe("rollup aggregation of runs of alike rows", () => {
+  it("gives the same deltas whatever the order (runs of equal dimensions take the shortcut)", () => {
+    const K1 = "33333333-3333-4333-8333-333333333333";
+    const K2 = "44444444-4444-4444-8444-444444444444";
+    const base = Date.UTC(2026, 0, 1, 10, 59, 0);
+    // Sorted runs (alike neighbours), crossing a minute and an hour boundary, with other keys,
+    // statuses and tenants mixed in.
+    const rows = Array.from({ length: 240 }, (_, i) =>
+      row({
+        createdAt: new Date(base + Math.floor(i / 60) * 45_000),
+        keyId: i % 40 < 30 ? K1 : K2,
+        status: i % 50 === 0 ? 502 : 200,
+        errorCode: i % 50 === 0 ? "UPSTREAM_STATUS" : null,
+        tenantId: i % 120 === 7 ? "55555555-5555-4555-8555-555555555555" : undefined,
+        totalMs: 10 + (i % 17) * 13,
+        ttfbMs: i % 3 === 0 ? null : 5 + (i % 7),
+        inputTokens: i,
+        costMicros: i % 4 === 0 ? null : i * 10,
+      }),
+    );
+    let seed = 7;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const shuffled = [...rows];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    const sorted = aggregateRollups(rows);
+    expect(aggregateRollups(shuffled)).toEqual(sorted);
+    const total = sorted
+      .filter((d) => d.grain === 1440 && d.keyId === ALL_KEYS)
+      .reduce((n, d) => n + d.requests, 0);
+    expect(total).toBe(240);
+  });
+});

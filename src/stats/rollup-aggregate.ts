@@ -3,6 +3,7 @@ import { DEFAULT_TENANT_ID } from "../core/vocabulary/tenants";
 import { createHistogram, recordInHistogram } from "./histogram";
 import type { StatusClass } from "@/core/vocabulary/status-classes";
 import { statusClassOf } from "./status-class";
+import { bucketStart, foldByBucket, type BucketFold } from "./fold-by-bucket";
 
 /**
  * Folds a batch of request-log rows into rollup rows: one per grain (minute, hour, day) × bucket ×
@@ -70,14 +71,37 @@ export interface RollupDelta extends RollupSums {
   errorCodes: Record<string, number>;
 }
 
-/** Start of the `grain`-minute bucket holding `ms` (UTC-aligned). */
-export function bucketStart(ms: number, grainMinutes: number): number {
-  const size = grainMinutes * 60_000;
-  return Math.floor(ms / size) * size;
-}
+export { bucketStart };
 
 const nonNegative = (v: number | null | undefined) =>
   typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
+
+/** stats_rollups: per grain, one delta for the row's key and one for ALL_KEYS. */
+const ROLLUP_FOLD: BucketFold<RollupDelta> = {
+  variants: 2,
+  dimensionsOf: (row, variant) =>
+    `${row.tenantId ?? DEFAULT_TENANT_ID}|${row.groupId ?? NO_DIMENSION}|${row.providerId ?? NO_DIMENSION}|` +
+    `${variant === 0 ? (row.keyId ?? NO_DIMENSION) : ALL_KEYS}|${statusClassOf(row.status, row.errorCode)}`,
+  sameDimensions: (a, b) =>
+    a.tenantId === b.tenantId &&
+    a.groupId === b.groupId &&
+    a.providerId === b.providerId &&
+    a.keyId === b.keyId &&
+    a.status === b.status &&
+    a.errorCode === b.errorCode,
+  create: (grain, bucket, row, variant) => ({
+    ...createRollupSums(),
+    grain,
+    bucket: new Date(bucket),
+    tenantId: row.tenantId ?? DEFAULT_TENANT_ID,
+    groupId: row.groupId ?? NO_DIMENSION,
+    providerId: row.providerId ?? NO_DIMENSION,
+    keyId: variant === 0 ? (row.keyId ?? NO_DIMENSION) : ALL_KEYS,
+    statusClass: statusClassOf(row.status, row.errorCode),
+    errorCodes: {},
+  }),
+  add: addRow,
+};
 
 /**
  * Aggregates `rows` into rollup deltas, sorted by key so that concurrent writers upsert in the same
@@ -87,40 +111,7 @@ export function aggregateRollups(
   rows: readonly NewRequestLogRow[],
   grains: readonly number[] = GRAIN_MINUTES,
 ): RollupDelta[] {
-  const byKey = new Map<string, RollupDelta>();
-  for (const row of rows) {
-    // Replays are an operator's debugging traffic, not the clients': statistics leave them out.
-    if (row.source === "replay") continue;
-    const at = row.createdAt instanceof Date ? row.createdAt.getTime() : Date.now();
-    const tenantId = row.tenantId ?? DEFAULT_TENANT_ID;
-    const groupId = row.groupId ?? NO_DIMENSION;
-    const providerId = row.providerId ?? NO_DIMENSION;
-    const statusClass = statusClassOf(row.status, row.errorCode);
-    for (let k = 0; k < grains.length * 2; k++) {
-      const grain = grains[k >> 1]!;
-      const keyId = (k & 1) === 0 ? (row.keyId ?? NO_DIMENSION) : ALL_KEYS;
-      const bucket = bucketStart(at, grain);
-      // Fixed-width fields keep the string order equal to the (grain, bucket, ...) order.
-      const key = `${String(grain).padStart(4, "0")}|${String(bucket).padStart(15, "0")}|${tenantId}|${groupId}|${providerId}|${keyId}|${statusClass}`;
-      let delta = byKey.get(key);
-      if (delta === undefined) {
-        delta = {
-          ...createRollupSums(),
-          grain,
-          bucket: new Date(bucket),
-          tenantId,
-          groupId,
-          providerId,
-          keyId,
-          statusClass,
-          errorCodes: {},
-        };
-        byKey.set(key, delta);
-      }
-      addRow(delta, row);
-    }
-  }
-  return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+  return foldByBucket(rows, grains, ROLLUP_FOLD);
 }
 
 function addRow(delta: RollupDelta, row: NewRequestLogRow): void {
