@@ -30,6 +30,7 @@ import { recordLog } from "./stages/record-log";
 import { resolveModel } from "./stages/resolve-model";
 import { lookupAffinity, type AffinityState } from "./stages/session-affinity";
 import { runAttempts } from "./stages/run-attempts";
+import { dateOf, epochMs } from "./context/clock";
 
 /**
  * One client request through the data plane, stage by stage:
@@ -134,7 +135,7 @@ async function admitClient(
   const route = (known.route = parseRoute(req.url ?? "/", known.method, req.headers));
   confinePath(rt, known, route.path);
   const snapshot = rt.snapshots.current() ?? (await waitForSnapshot(rt));
-  const key = (known.key = authenticateKey(req.headers, snapshot, Date.now()));
+  const key = (known.key = authenticateKey(req.headers, snapshot, epochMs()));
   const group = (known.group = resolveGroup(snapshot, route, key));
   outcome.capture = openCapture(group, key, rt.random);
   held.limits = await enforceKeyLimits(rt, known.requestId, key, group);
@@ -157,7 +158,7 @@ export function createKnownFacts(
   replay: ReplayMark | null,
 ): KnownFacts {
   const t0 = performance.now();
-  const createdAt = new Date();
+  const createdAt = dateOf();
   return {
     req,
     res,

@@ -1,5 +1,6 @@
 import { AppError } from "../../core/errors/catalogue";
 import type { GatewayRuntime } from "../gateway-types";
+import { epochMs } from "../context/clock";
 
 /**
  * What a limit check does when the state store is unreachable: fail open (default: the request goes
@@ -12,7 +13,7 @@ const lastWarnAt = new WeakMap<GatewayRuntime, number>();
 
 /** True at most once per WARN_INTERVAL_MS per gateway (both kinds of warning share it: an outage logs little). */
 function claimWarning(rt: GatewayRuntime): boolean {
-  const t = Date.now();
+  const t = epochMs();
   if (t - (lastWarnAt.get(rt) ?? 0) < WARN_INTERVAL_MS) return false;
   lastWarnAt.set(rt, t);
   return true;

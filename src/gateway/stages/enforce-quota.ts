@@ -15,6 +15,7 @@ import type { GatewayRuntime } from "../gateway-types";
 import { handleStoreFailure, warnStoreFailure } from "../limits/store-failure";
 import type { SnapshotKey } from "../snapshot/snapshot-types";
 import type { KeyLimits } from "./enforce-key-limits";
+import { epochMs } from "../context/clock";
 
 /**
  * The key's and its tenant's quotas (requests/tokens per day, tokens/cost per month), before
@@ -69,7 +70,7 @@ export async function enforceQuota(
   limits: KeyLimits,
 ): Promise<KeyLimits> {
   if (key.quota === null && key.tenantQuota === null) return limits;
-  const now = Date.now();
+  const now = epochMs();
   const counters = keyQuotaCounters(rt.options.quotaTimeZone, key, now);
   let result;
   try {
@@ -110,7 +111,7 @@ export function chargeQuota(
   if (counters === undefined || counters === null || counters.length === 0) return;
   const tokens = (row.inputTokens ?? 0) + (row.outputTokens ?? 0);
   const cost = row.costMicros ?? 0;
-  const now = Date.now();
+  const now = epochMs();
   const amounts = [];
   for (const c of counters) {
     const amount = c.metric === "costPerMonthUsd" ? cost : c.metric === "requestsPerDay" ? 0 : tokens;

@@ -22,6 +22,7 @@ import { mapUpstreamError } from "../upstream/map-upstream-error";
 import { UpstreamExchange } from "../upstream/upstream-exchange";
 import { isOverloadedErrorEvent } from "../usage/classify-sse-event";
 import { createSseWatcher, type SseWatcher } from "../usage/sse-watcher";
+import { epochMs } from "../context/clock";
 
 /**
  * One upstream attempt, up to the point where the gateway decides: stream it to the client (commit),
@@ -258,7 +259,7 @@ export async function forwardAttempt(
       code: null,
       status: response.status,
       response,
-      retryAfterMs: parseRetryAfterMs(typeof retryAfter === "string" ? retryAfter : undefined, Date.now()),
+      retryAfterMs: parseRetryAfterMs(typeof retryAfter === "string" ? retryAfter : undefined, epochMs()),
       overloaded: false,
       retry: true,
     };
