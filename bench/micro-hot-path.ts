@@ -12,6 +12,11 @@ import {
 } from "../src/core/net/client-address";
 import { createMetrics } from "../src/observability/metrics";
 import { digestGatewayKey } from "../src/security/gateway-key";
+import { createPriceBook } from "../src/core/cost/price-book";
+import type { GatewayRuntime } from "../src/gateway/gateway-types";
+import type { SnapshotKey } from "../src/gateway/snapshot/snapshot-types";
+import { enforceQuota } from "../src/gateway/stages/enforce-quota";
+import { tokenUsageOf, usageCostMicros } from "../src/gateway/usage/usage-cost";
 
 const CALLS = 200_000;
 
@@ -64,4 +69,27 @@ const key = `rb-${"a".repeat(40)}`;
 printLine(
   "gateway key digest (sha256)",
   cpuPerCall(() => digestGatewayKey(key)),
+);
+
+// Issue 14's work on a request whose key and tenant have no quota: the price lookup and cost of the
+// response, and the quota step's early return (the store is never asked).
+const book = createPriceBook(
+  Array.from({ length: 200 }, (_, i) => ({
+    model: i % 10 === 0 ? `family-${i}-*` : `model-${i}`,
+    inputPerMTokMicros: 3_000_000,
+    outputPerMTokMicros: 15_000_000,
+    cacheReadPerMTokMicros: 300_000,
+    cacheWritePerMTokMicros: 3_750_000,
+  })),
+);
+const usage = { inputTokens: 1_200, outputTokens: 340, cacheReadTokens: 800 };
+printLine(
+  "cost of a response (200 prices, memoized lookup)",
+  cpuPerCall(() => usageCostMicros(book, "model-42", tokenUsageOf(usage))),
+);
+const noQuotaKey = { id: "k", tenantId: "t", quota: null, tenantQuota: null } as unknown as SnapshotKey;
+const noLimits = { rateHeaders: null, slot: null };
+printLine(
+  "quota step of a key and tenant without quotas",
+  cpuPerCall(() => void enforceQuota({} as GatewayRuntime, "r", noQuotaKey, noLimits)),
 );
