@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildClientHeaders, buildUpstreamHeaders } from "./forward-headers";
+import { buildClientHeaders, buildUpstreamHeaders, headersFromList } from "./forward-headers";
 import type { SnapshotProvider } from "./snapshot/snapshot-types";
 
 const provider = (over: Partial<SnapshotProvider> = {}): SnapshotProvider => ({
@@ -75,7 +75,25 @@ describe("buildClientHeaders", () => {
       { requestId: "ours", providerName: "P", providerId: "p1", responseTimeMs: 12, attempts: 2 },
       { "x-ratelimit-limit": "5" },
     );
-    expect(out).toEqual({
+    expect(out).toEqual([
+      "content-type",
+      "text/event-stream",
+      "x-upstream-request-id",
+      "up",
+      "x-ratelimit-limit",
+      "5",
+      "x-proxy-provider",
+      "P",
+      "x-proxy-provider-id",
+      "p1",
+      "x-proxy-response-time",
+      "12",
+      "x-proxy-attempts",
+      "2",
+      "x-request-id",
+      "ours",
+    ]);
+    expect(headersFromList(out)).toEqual({
       "content-type": "text/event-stream",
       "x-upstream-request-id": "up",
       "x-ratelimit-limit": "5",
@@ -100,7 +118,28 @@ describe("buildClientHeaders", () => {
       },
       { requestId: "ours", providerName: "P", providerId: "p1", responseTimeMs: 1, attempts: 1 },
     );
-    expect(Object.keys(out).filter((name) => /cookie|^access-control-/i.test(name))).toEqual([]);
-    expect(out["content-type"]).toBe("application/json");
+    const names = out.filter((_, i) => i % 2 === 0).map(String);
+    expect(names.filter((name) => /cookie|^access-control-/i.test(name))).toEqual([]);
+    expect(headersFromList(out)["content-type"]).toBe("application/json");
+  });
+
+  it("lets our rate-limit and quota headers replace an upstream's of the same name (one line each)", () => {
+    const out = buildClientHeaders(
+      {
+        "content-type": "application/json",
+        "x-ratelimit-limit": "999",
+        "x-quota-requests-per-day-limit": "1",
+      },
+      { requestId: "ours", providerName: "P", providerId: "p1", responseTimeMs: 1, attempts: 1 },
+      { "x-ratelimit-limit": "5", "x-quota-requests-per-day-limit": "100" },
+    );
+    const names = out.filter((_, i) => i % 2 === 0).map(String);
+    expect(
+      names.filter((n) => n === "x-ratelimit-limit" || n === "x-quota-requests-per-day-limit"),
+    ).toHaveLength(2);
+    expect(headersFromList(out)).toMatchObject({
+      "x-ratelimit-limit": "5",
+      "x-quota-requests-per-day-limit": "100",
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, OutgoingHttpHeader, OutgoingHttpHeaders } from "node:http";
 import {
   CORS_RESPONSE_HEADER_PREFIX,
   HOP_BY_HOP_HEADERS,
@@ -95,29 +95,46 @@ export interface ProxyResponseMeta {
 /**
  * Builds the client response headers from the upstream's: hop-by-hop and `x-proxy-*` removed, cookies
  * and CORS headers removed (the console shares our origin), the upstream's own request id kept as
- * `x-upstream-request-id`, ours added.
+ * `x-upstream-request-id`, ours added (`extra`, e.g. the X-RateLimit and X-Quota headers, replaces an upstream
+ * header of the same name). The answer is the flat `[name, value, …]` list `writeHead` takes: no
+ * object is built per response (a key with quotas adds 24 headers, and 24 computed-key stores into a
+ * fresh object cost more than the list).
  */
 export function buildClientHeaders(
   upstream: IncomingHttpHeaders,
   meta: ProxyResponseMeta,
   extra?: Readonly<Record<string, string | number>> | null,
-): OutgoingHttpHeaders {
+): OutgoingHttpHeader[] {
   const listed = connectionListed(upstream.connection);
-  const out: OutgoingHttpHeaders = {};
+  const out: OutgoingHttpHeader[] = [];
   for (const name in upstream) {
     if (HOP_BY_HOP.has(name) || name.startsWith("x-proxy-")) continue;
     if (isDroppedUpstreamHeader(name)) continue;
     if (listed !== null && listed.has(name)) continue;
+    if (extra && Object.hasOwn(extra, name)) continue;
     const value = upstream[name];
     if (value === undefined) continue;
-    if (name === "x-request-id") out["x-upstream-request-id"] = value;
-    else out[name] = value;
+    out.push(name === "x-request-id" ? "x-upstream-request-id" : name, value);
   }
-  if (extra) Object.assign(out, extra);
-  out["x-proxy-provider"] = meta.providerName;
-  out["x-proxy-provider-id"] = meta.providerId;
-  out["x-proxy-response-time"] = String(meta.responseTimeMs);
-  out["x-proxy-attempts"] = String(meta.attempts);
-  out["x-request-id"] = meta.requestId;
+  if (extra) for (const name in extra) out.push(name, extra[name]!);
+  out.push(
+    "x-proxy-provider",
+    meta.providerName,
+    "x-proxy-provider-id",
+    meta.providerId,
+    "x-proxy-response-time",
+    String(meta.responseTimeMs),
+    "x-proxy-attempts",
+    String(meta.attempts),
+    "x-request-id",
+    meta.requestId,
+  );
+  return out;
+}
+
+/** The object form of a header list (a later name replaces an earlier one, as object keys do). */
+export function headersFromList(list: readonly OutgoingHttpHeader[]): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i]).toLowerCase()] = list[i + 1];
   return out;
 }

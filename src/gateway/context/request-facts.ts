@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, OutgoingHttpHeader, OutgoingHttpHeaders } from "node:http";
 import type { RequestModel } from "../../core/routing/request-model";
 import type { SnapshotGroup, SnapshotKey } from "../snapshot/snapshot-types";
 import type { AffinityState } from "../stages/session-affinity";
@@ -25,7 +25,8 @@ export interface ProxyRequestHead {
  * for an admin's replay. Only these members are used, so both fit without a socket.
  */
 export interface ProxyResponse {
-  writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
+  /** Headers as an object or as the flat `[name, value, …]` list (what buildClientHeaders answers). */
+  writeHead(status: number, headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): unknown;
   /** False when the receiver is full: wait for "drain". */
   write(chunk: Buffer | string): boolean;
   end(chunk?: Buffer | string): unknown;

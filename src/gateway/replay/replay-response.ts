@@ -1,7 +1,8 @@
-import type { OutgoingHttpHeaders } from "node:http";
+import type { OutgoingHttpHeader, OutgoingHttpHeaders } from "node:http";
 import type { RedactionRules } from "../../core/debug/redact-body";
 import { redactHeaders } from "../../core/debug/redact-body";
 import type { ProxyResponse } from "../context/request-facts";
+import { headersFromList } from "../forward-headers";
 
 /**
  * Where an admin's replay answer goes instead of a socket: the stages write to a `ReplayResponse`
@@ -46,10 +47,11 @@ export class ReplayResponse implements ProxyResponse {
     return this.#destroyed;
   }
 
-  writeHead(status: number, headers: OutgoingHttpHeaders = {}): this {
+  writeHead(status: number, headers: OutgoingHttpHeaders | OutgoingHttpHeader[] = {}): this {
     if (this.#headersSent || this.#destroyed) return this;
     this.#headersSent = true;
-    this.sink.head(status, redactHeaders(headers, this.rules), this.rules);
+    const object = Array.isArray(headers) ? headersFromList(headers) : headers;
+    this.sink.head(status, redactHeaders(object, this.rules), this.rules);
     return this;
   }
 
