@@ -6,8 +6,9 @@ import type { NewRequestLogRow } from "../db/schema/request-logs";
  * writers upsert in the same order (no deadlocks between instances). Replays are left out: they are
  * an operator's debugging traffic, not the clients'.
  *
- * Consecutive rows of a batch mostly share their bucket and dimensions (one busy group, one key):
- * such a row goes straight to the previous row's deltas, with no key built and no map lookup.
+ * Rows of a batch mostly share their buckets and dimensions (a few groups, keys and providers):
+ * each row builds one identity string and finds the deltas of an alike earlier row, instead of
+ * building and looking up a padded key per grain and variant.
  */
 
 /** Start of the `grain`-minute bucket holding `ms` (UTC-aligned). */
@@ -22,8 +23,8 @@ export interface BucketFold<D> {
   readonly variants: number;
   /** The dimensions after grain and bucket, `|`-separated, in the table's primary-key order. */
   dimensionsOf(row: NewRequestLogRow, variant: number): string;
-  /** True when two rows have the same dimensions (then they share every delta in one bucket). */
-  sameDimensions(a: NewRequestLogRow, b: NewRequestLogRow): boolean;
+  /** A string equal for two rows exactly when they have the same dimensions (unpadded, cheap). */
+  identityOf(row: NewRequestLogRow): string;
   create(grain: number, bucket: number, row: NewRequestLogRow, variant: number): D;
   add(delta: D, row: NewRequestLogRow): void;
 }
@@ -38,24 +39,25 @@ export function foldByBucket<D>(
   fold: BucketFold<D>,
 ): D[] {
   const byKey = new Map<string, D>();
-  let last: NewRequestLogRow | null = null;
-  let lastBuckets: number[] = [];
-  let lastDeltas: D[] = [];
+  // Alike rows share every delta: the finest grain's bucket fixes the coarser ones when each grain is
+  // a multiple of the finest (minute, hour, day); otherwise no row is taken for another.
+  const finest = grains[0] ?? 1;
+  const nested = grains.every((grain) => grain % finest === 0);
+  const alike = new Map<string, D[]>();
   for (const row of rows) {
     if (row.source === "replay") continue;
     const at = timeOf(row);
-    if (last !== null && fold.sameDimensions(row, last) && sameBuckets(at, grains, lastBuckets)) {
-      for (const delta of lastDeltas) fold.add(delta, row);
-      last = row;
+    const identity = nested ? `${bucketStart(at, finest)}|${fold.identityOf(row)}` : null;
+    const known = identity === null ? undefined : alike.get(identity);
+    if (known !== undefined) {
+      for (const delta of known) fold.add(delta, row);
       continue;
     }
-    const buckets = grains.map((grain) => bucketStart(at, grain));
     const deltas: D[] = [];
     for (let v = 0; v < fold.variants; v++) {
       const dimensions = fold.dimensionsOf(row, v);
-      for (let g = 0; g < grains.length; g++) {
-        const grain = grains[g]!;
-        const bucket = buckets[g]!;
+      for (const grain of grains) {
+        const bucket = bucketStart(at, grain);
         // Fixed-width fields first keep the string order equal to the primary key's order.
         const key = `${String(grain).padStart(4, "0")}|${String(bucket).padStart(15, "0")}|${dimensions}`;
         let delta = byKey.get(key);
@@ -67,14 +69,7 @@ export function foldByBucket<D>(
         deltas.push(delta);
       }
     }
-    last = row;
-    lastBuckets = buckets;
-    lastDeltas = deltas;
+    if (identity !== null) alike.set(identity, deltas);
   }
   return [...byKey.keys()].sort().map((k) => byKey.get(k)!);
-}
-
-function sameBuckets(at: number, grains: readonly number[], buckets: readonly number[]): boolean {
-  for (let g = 0; g < grains.length; g++) if (bucketStart(at, grains[g]!) !== buckets[g]) return false;
-  return true;
 }

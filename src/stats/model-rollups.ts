@@ -83,11 +83,7 @@ const MODEL_FOLD: BucketFold<ModelRollupDelta> = {
   variants: 1,
   dimensionsOf: (row) =>
     `${row.tenantId ?? DEFAULT_TENANT_ID}|${row.groupId ?? NO_DIMENSION}|${row.providerId ?? NO_DIMENSION}|${row.model ?? ""}`,
-  sameDimensions: (a, b) =>
-    a.tenantId === b.tenantId &&
-    a.groupId === b.groupId &&
-    a.providerId === b.providerId &&
-    a.model === b.model,
+  identityOf: (row) => `${row.tenantId}|${row.groupId}|${row.providerId}|${row.model}`,
   create: (grain, bucket, row) => ({
     ...createModelRollupSums(),
     grain,

@@ -82,13 +82,8 @@ const ROLLUP_FOLD: BucketFold<RollupDelta> = {
   dimensionsOf: (row, variant) =>
     `${row.tenantId ?? DEFAULT_TENANT_ID}|${row.groupId ?? NO_DIMENSION}|${row.providerId ?? NO_DIMENSION}|` +
     `${variant === 0 ? (row.keyId ?? NO_DIMENSION) : ALL_KEYS}|${statusClassOf(row.status, row.errorCode)}`,
-  sameDimensions: (a, b) =>
-    a.tenantId === b.tenantId &&
-    a.groupId === b.groupId &&
-    a.providerId === b.providerId &&
-    a.keyId === b.keyId &&
-    a.status === b.status &&
-    a.errorCode === b.errorCode,
+  identityOf: (row) =>
+    `${row.tenantId}|${row.groupId}|${row.providerId}|${row.keyId}|${row.status}|${row.errorCode}`,
   create: (grain, bucket, row, variant) => ({
     ...createRollupSums(),
     grain,
