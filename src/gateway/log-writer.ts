@@ -271,6 +271,8 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     if (running === null) {
       running = runDrain(all).finally(() => {
         running = null;
+        // A row written after the loop's last look (from a promise continuation) has no timer yet.
+        if (size() > 0 && consecutiveFailures === 0) schedule(flushIntervalMs);
       });
     }
     return running;
