@@ -111,7 +111,7 @@ describe("tenants, prices and quotas in the console", () => {
     await admin.getByRole("heading", { name: "API keys", exact: true }).waitFor();
     await admin.getByText("No API keys yet").waitFor();
     await admin.goto(`${base}/providers`);
-    await admin.getByText("default-only").waitFor();
+    await admin.getByText("default-only", { exact: true }).waitFor();
   }, 60_000);
 
   it("renders the new pages with no serious accessibility problem and logs no console error", () => {
