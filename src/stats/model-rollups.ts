@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { NewRequestLogRow } from "../db/schema/request-logs";
-import { DEFAULT_TENANT_ID } from "../core/vocabulary/tenants";
 import { isSuccessClass } from "../core/vocabulary/status-classes";
-import { GRAIN_MINUTES, NO_DIMENSION } from "./rollup-aggregate";
+import { GRAIN_MINUTES, sharedDimensionsOf } from "./rollup-aggregate";
 import { foldByBucket, type BucketFold } from "./fold-by-bucket";
 import { statusClassOf } from "./status-class";
 
@@ -81,16 +80,16 @@ function addRow(delta: ModelRollupDelta, row: NewRequestLogRow): void {
 /** stats_model_rollups: per grain, one delta per tenant × group × provider × model. */
 const MODEL_FOLD: BucketFold<ModelRollupDelta> = {
   variants: 1,
-  dimensionsOf: (row) =>
-    `${row.tenantId ?? DEFAULT_TENANT_ID}|${row.groupId ?? NO_DIMENSION}|${row.providerId ?? NO_DIMENSION}|${row.model ?? ""}`,
+  dimensionsOf: (row) => {
+    const { tenantId, groupId, providerId } = sharedDimensionsOf(row);
+    return `${tenantId}|${groupId}|${providerId}|${row.model ?? ""}`;
+  },
   identityOf: (row) => `${row.tenantId}|${row.groupId}|${row.providerId}|${row.model}`,
   create: (grain, bucket, row) => ({
     ...createModelRollupSums(),
+    ...sharedDimensionsOf(row),
     grain,
     bucket: new Date(bucket),
-    tenantId: row.tenantId ?? DEFAULT_TENANT_ID,
-    groupId: row.groupId ?? NO_DIMENSION,
-    providerId: row.providerId ?? NO_DIMENSION,
     model: row.model ?? "",
   }),
   add: addRow,

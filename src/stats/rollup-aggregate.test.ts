@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { NewRequestLogRow } from "@/db/schema/request-logs";
 import { histogramIndex } from "./histogram";
-import { ALL_KEYS, NO_DIMENSION, aggregateRollups, bucketStart } from "./rollup-aggregate";
+import { bucketStart } from "./fold-by-bucket";
+import { ALL_KEYS, NO_DIMENSION, aggregateRollups } from "./rollup-aggregate";
 import { statusClassOf } from "./status-class";
 
 const G = "11111111-1111-4111-8111-111111111111";

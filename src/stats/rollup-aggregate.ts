@@ -3,7 +3,7 @@ import { DEFAULT_TENANT_ID } from "../core/vocabulary/tenants";
 import { createHistogram, recordInHistogram } from "./histogram";
 import type { StatusClass } from "@/core/vocabulary/status-classes";
 import { statusClassOf } from "./status-class";
-import { bucketStart, foldByBucket, type BucketFold } from "./fold-by-bucket";
+import { foldByBucket, type BucketFold } from "./fold-by-bucket";
 
 /**
  * Folds a batch of request-log rows into rollup rows: one per grain (minute, hour, day) × bucket ×
@@ -71,7 +71,18 @@ export interface RollupDelta extends RollupSums {
   errorCodes: Record<string, number>;
 }
 
-export { bucketStart };
+/** The dimensions both rollup tables share, with the stand-ins for "none" (one place for both folds). */
+export function sharedDimensionsOf(row: NewRequestLogRow): {
+  tenantId: string;
+  groupId: string;
+  providerId: string;
+} {
+  return {
+    tenantId: row.tenantId ?? DEFAULT_TENANT_ID,
+    groupId: row.groupId ?? NO_DIMENSION,
+    providerId: row.providerId ?? NO_DIMENSION,
+  };
+}
 
 const nonNegative = (v: number | null | undefined) =>
   typeof v === "number" && Number.isFinite(v) && v > 0 ? v : 0;
@@ -79,18 +90,18 @@ const nonNegative = (v: number | null | undefined) =>
 /** stats_rollups: per grain, one delta for the row's key and one for ALL_KEYS. */
 const ROLLUP_FOLD: BucketFold<RollupDelta> = {
   variants: 2,
-  dimensionsOf: (row, variant) =>
-    `${row.tenantId ?? DEFAULT_TENANT_ID}|${row.groupId ?? NO_DIMENSION}|${row.providerId ?? NO_DIMENSION}|` +
-    `${variant === 0 ? (row.keyId ?? NO_DIMENSION) : ALL_KEYS}|${statusClassOf(row.status, row.errorCode)}`,
+  dimensionsOf: (row, variant) => {
+    const { tenantId, groupId, providerId } = sharedDimensionsOf(row);
+    const keyId = variant === 0 ? (row.keyId ?? NO_DIMENSION) : ALL_KEYS;
+    return `${tenantId}|${groupId}|${providerId}|${keyId}|${statusClassOf(row.status, row.errorCode)}`;
+  },
   identityOf: (row) =>
     `${row.tenantId}|${row.groupId}|${row.providerId}|${row.keyId}|${row.status}|${row.errorCode}`,
   create: (grain, bucket, row, variant) => ({
     ...createRollupSums(),
+    ...sharedDimensionsOf(row),
     grain,
     bucket: new Date(bucket),
-    tenantId: row.tenantId ?? DEFAULT_TENANT_ID,
-    groupId: row.groupId ?? NO_DIMENSION,
-    providerId: row.providerId ?? NO_DIMENSION,
     keyId: variant === 0 ? (row.keyId ?? NO_DIMENSION) : ALL_KEYS,
     statusClass: statusClassOf(row.status, row.errorCode),
     errorCodes: {},
