@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { LoadCell, SoakRound, SseRow, TargetName } from "./bench-types";
 import { runLoad, type LoadOptions, type LoadTarget } from "./load";
 import type { BenchChild } from "./spawn-child";
-import { probeSse, type SseProbeOptions } from "./sse-probe";
+import { probeSse, type SseProbeOptions, type SseTarget } from "./sse-probe";
 
 /** One side of the comparison: where to send requests and which process to bill the CPU to. */
 export interface BenchSide {
@@ -109,9 +109,14 @@ export function withAddedLatency(cells: MeasuredCell[]): LoadCell[] {
 const isOpenAiContent = (frame: string) => frame.includes('"delta":{"content":');
 const isAnthropicContent = (frame: string) => frame.startsWith("event: content_block_delta");
 
-/** Probes streaming through one side in both API shapes. */
+/**
+ * Probes streaming through one side in both API shapes, each after one unmeasured pass of the same
+ * shape: the first burst of streams a process serves pays for JIT compilation and buffer-pool growth,
+ * which bunched events in whichever shape ran first (bare proxy and server alike), as a load cell's
+ * warm-up does for plain requests.
+ */
 export async function measureSse(side: BenchSide, options: SseProbeOptions): Promise<SseRow[]> {
-  const openai = await probeSse(
+  const openai = await probeSseWarm(
     {
       origin: side.origin,
       path: `${side.pathPrefix}/v1/chat/completions`,
@@ -121,7 +126,7 @@ export async function measureSse(side: BenchSide, options: SseProbeOptions): Pro
     },
     options,
   );
-  const anthropic = await probeSse(
+  const anthropic = await probeSseWarm(
     {
       origin: side.origin,
       path: `${side.pathPrefix}/v1/messages`,
@@ -139,6 +144,11 @@ export async function measureSse(side: BenchSide, options: SseProbeOptions): Pro
     { target: side.name, shape: "openai", result: openai },
     { target: side.name, shape: "anthropic", result: anthropic },
   ];
+}
+
+async function probeSseWarm(target: SseTarget, options: SseProbeOptions) {
+  await probeSse(target, options);
+  return probeSse(target, options);
 }
 
 /** Runs `rounds` × `requests` through the side at 16 connections; RSS after a forced GC each round. */

@@ -365,7 +365,8 @@ export function formatReport(report: BenchReport): string {
   if (report.sse.length > 0) {
     parts.push(
       "",
-      `SSE: ${s.sseStreams} streams per row (${s.sseConcurrency} at a time), ${s.sseEvents} content events ${s.sseIntervalMs} ms apart; ` +
+      `SSE: ${s.sseStreams} streams per row (${s.sseConcurrency} at a time), ${s.sseEvents} content events ${s.sseIntervalMs} ms apart, ` +
+        `each row after one unmeasured pass of the same shape; ` +
         `"bunched" = gaps < ${s.sseIntervalMs / 2} ms.`,
       sseTable(report.sse, s.sseIntervalMs),
     );
