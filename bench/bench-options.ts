@@ -24,6 +24,9 @@ const USAGE = `Usage: npm run bench -- [options]
   --requests N          N requests per cell instead of a fixed duration
   --duration S          seconds per cell (default 5; --quick: 1)
   --connections LIST    comma-separated connection counts (default 1,16,64)
+  --rounds N            measure every load cell N times, the sides back to back in each round; the
+                        table shows the round of median CPU and "×bare" is the median of the ratios
+                        taken within each round (this host's CPU per request drifts by ±30 %)
   --latency MS          mock upstream latency before each response head (default 0)
   --redis URL           also run a gateway whose state store is this Redis (or set BENCH_REDIS_URL)
   --postgres URL        also run a gateway logging to PostgreSQL: a throwaway database is created on
@@ -57,6 +60,7 @@ const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 
 const argsSchema = z.strictObject({
   quick: z.boolean().default(false),
+  rounds: positiveInt(20).default(1),
   server: z.boolean().default(false),
   requests: positiveInt(10_000_000).optional(),
   duration: z.coerce.number().min(0.2).max(600).optional(),
@@ -95,6 +99,7 @@ export function parseBenchOptions(
     args: argv,
     options: {
       quick: { type: "boolean" },
+      rounds: { type: "string" },
       server: { type: "boolean" },
       requests: { type: "string" },
       duration: { type: "string" },
@@ -145,6 +150,7 @@ export function parseBenchOptions(
     durationS: a.requests !== undefined ? null : (a.duration ?? (a.quick ? 1 : 5)),
     requests: a.requests ?? null,
     warmupS: a.quick ? 0.3 : 1,
+    rounds: a.rounds,
     upstreamLatencyMs: a.latency,
     sseEvents: a["sse-events"],
     sseIntervalMs: a["sse-interval-ms"],

@@ -33,6 +33,8 @@ export interface LoadCell {
   readonly rssMb: number | null;
   /** Longest event-loop stall of the target's (main) loop over the measured window, ms. */
   readonly stallMaxMs: number | null;
+  /** With --rounds N: CPU per request ÷ the bare reference's, each round paired with its own bare. */
+  readonly cpuRatioRounds?: readonly number[];
 }
 
 export interface SseRow {
@@ -63,6 +65,8 @@ export interface BenchSettings {
   readonly durationS: number | null;
   readonly requests: number | null;
   readonly warmupS: number;
+  /** Times every load cell was measured (sides interleaved per round); 1 unless --rounds. */
+  readonly rounds?: number;
   readonly upstreamLatencyMs: number;
   readonly sseEvents: number;
   readonly sseIntervalMs: number;

@@ -27,6 +27,7 @@ import { evaluateTargets, formatReport } from "./report";
 import { buildServerIfStale, canPin, killAllServers, pinProcess, type RealServer } from "./server-process";
 import { describeError, LOAD_CPU, PROXY_CPU, startServerSides, type Probes } from "./server-sides";
 import { runRoutingBench } from "./routing-child";
+import { mergeRounds } from "./rounds";
 import { killAllChildren, spawnBenchChild, type BenchChild } from "./spawn-child";
 
 const GATEWAY_READY_TIMEOUT_MS = 120_000;
@@ -38,7 +39,7 @@ function progress(message: string): void {
 /** A generous bound on the whole run, so a hang can never leave it (or its children) running. */
 function runBudgetMs(o: BenchOptions, sides: number): number {
   const perCell = o.durationS !== null ? o.durationS : o.requests! / 500;
-  const load = o.connections.length * sides * (perCell + o.warmupS + 1.5);
+  const load = (o.rounds ?? 1) * o.connections.length * sides * (perCell + o.warmupS + 1.5);
   const sse =
     (sides * 2 * Math.ceil(o.sseStreams / o.sseConcurrency) * (o.sseEvents * o.sseIntervalMs * 2 + 500)) /
     1000;
@@ -259,18 +260,26 @@ async function measure(options: BenchOptions): Promise<number> {
       );
     }
 
-    const cells: MeasuredCell[] = [];
-    for (const connections of options.connections) {
-      for (const side of sides) {
-        progress(`load: ${side.name} at ${connections} connection(s)…`);
-        const load = {
-          connections,
-          durationS: options.durationS ?? undefined,
-          amount: options.requests ?? undefined,
-        };
-        cells.push(await measureCell(side, load, options.warmupS, profileFile(options, side, connections)));
+    const rounds: MeasuredCell[][] = [];
+    for (let round = 1; round <= (options.rounds ?? 1); round++) {
+      const cells: MeasuredCell[] = [];
+      for (const connections of options.connections) {
+        for (const side of sides) {
+          const of = (options.rounds ?? 1) > 1 ? ` (round ${round} of ${options.rounds})` : "";
+          progress(`load: ${side.name} at ${connections} connection(s)${of}…`);
+          const load = {
+            connections,
+            durationS: options.durationS ?? undefined,
+            amount: options.requests ?? undefined,
+          };
+          // Profiles are of the first round only: later rounds would overwrite them.
+          const profile = round === 1 ? profileFile(options, side, connections) : null;
+          cells.push(await measureCell(side, load, options.warmupS, profile));
+        }
       }
+      rounds.push(cells);
     }
+    const cells = mergeRounds(rounds);
 
     const sse: SseRow[] = [];
     for (const side of sides) {
@@ -302,6 +311,7 @@ async function measure(options: BenchOptions): Promise<number> {
         durationS: options.durationS,
         requests: options.requests,
         warmupS: options.warmupS,
+        rounds: options.rounds ?? 1,
         upstreamLatencyMs: options.upstreamLatencyMs,
         sseEvents: options.sseEvents,
         sseIntervalMs: options.sseIntervalMs,

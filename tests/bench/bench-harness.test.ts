@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseBenchOptions } from "../../bench/bench-options";
 import { treePids, treeUsage } from "../../bench/proc-tree";
 import { evaluateTargets } from "../../bench/report";
+import { mergeRounds } from "../../bench/rounds";
 import type { BenchReport, LoadCell } from "../../bench/bench-types";
 
 /** The benchmark's own arithmetic: options, whole-tree CPU from /proc, and which target the checks read. */
@@ -96,5 +97,40 @@ describe("target checks", () => {
     expect(byName("server CPU per request")?.pass).toBe(true);
     expect(byName("server p99 ≤ bare p99 + 2 ms")?.pass).toBe(true);
     expect(byName("server longest event-loop stall")?.pass).toBe(true);
+  });
+});
+
+describe("rounds", () => {
+  const at = (target: LoadCell["target"], cpu: number): LoadCell => ({
+    ...cell(target, 16, 5, 1),
+    cpuUsPerReq: cpu,
+  });
+
+  it("pairs each round's server with that round's bare and judges the median of those ratios", () => {
+    // Bare drifts 100 → 200 → 120 µs; the server follows it. Ratios 1.4, 1.6, 1.45: median 1.45.
+    const merged = mergeRounds([
+      [at("bare", 100), at("server", 140)],
+      [at("bare", 200), at("server", 320)],
+      [at("bare", 120), at("server", 174)],
+    ]);
+    const server = merged.find((c) => c.target === "server")!;
+    expect(server.cpuRatioRounds).toEqual([1.4, 1.6, 1.45]);
+    // The cell shown is the round of median CPU (174 µs), not an average of rounds.
+    expect(server.cpuUsPerReq).toBe(174);
+    expect(merged.find((c) => c.target === "bare")!.cpuUsPerReq).toBe(120);
+    const report = {
+      settings: { connections: [16], server: true },
+      cells: merged,
+      sse: [],
+      soak: [],
+    } as unknown as Omit<BenchReport, "checks" | "finishedAt">;
+    const check = evaluateTargets(report).find((c) => c.name.startsWith("server CPU per request"))!;
+    expect(check.pass).toBe(true);
+    expect(check.detail).toBe("16 conn: 1.45× (rounds 1.40, 1.60, 1.45)");
+  });
+
+  it("one round passes through unchanged", () => {
+    const round = [at("bare", 100), at("server", 160)];
+    expect(mergeRounds([round])).toEqual(round);
   });
 });
