@@ -84,7 +84,11 @@ export function buildServerIfStale(progress: (message: string) => void): void {
 }
 
 /** The environment `npm start` sees on a fresh machine, plus what the benchmark must set. */
-function serverEnv(port: number, options: RealServerOptions, adminToken: string): NodeJS.ProcessEnv {
+export function serverEnv(
+  port: number,
+  options: Pick<RealServerOptions, "dataDir" | "env">,
+  adminToken: string,
+): NodeJS.ProcessEnv {
   const inherited: Record<string, string> = {};
   for (const name of ["PATH", "HOME", "LANG", "TMPDIR"]) {
     const value = process.env[name];
@@ -106,7 +110,12 @@ function serverEnv(port: number, options: RealServerOptions, adminToken: string)
 }
 
 /** Polls GET /readyz until it answers 200 (the database answers and the server listens). */
-async function waitReady(origin: string, child: ChildProcess, name: string, logFile: string): Promise<void> {
+export async function waitReady(
+  origin: string,
+  child: ChildProcess,
+  name: string,
+  logFile: string,
+): Promise<void> {
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
