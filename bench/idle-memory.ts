@@ -11,17 +11,15 @@
  * routing snapshot, Next), and its memory reducer gives those pages back only once the process has
  * been quiet for a while (~10–30 s), so "RSS 8 s after start" and "RSS at rest" differ by 30–40 MB.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { findFreePort } from "../src/testing/free-port";
 import { treeUsage } from "./proc-tree";
-import { buildServerIfStale, serverEnv, waitReady } from "./server-process";
+import { buildServerIfStale, launchServer } from "./server-process";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const MB = 1024 * 1024;
@@ -30,7 +28,7 @@ const argsSchema = z.strictObject({
   postgres: z.url().optional(),
   at: z
     .string()
-    .regex(/^\d+(,\d+)*$/, "a comma-separated list of seconds")
+    .regex(/^\d{1,3}(,\d{1,3})*$/, "a comma-separated list of seconds (each under 1000)")
     .default("8,30,60"),
 });
 
@@ -38,7 +36,6 @@ type Role = "full" | "gateway";
 
 interface Sample {
   readonly label: string;
-  readonly role: Role;
   readonly start: "first" | "restart";
   readonly rssMb: number[];
   readonly afterConsoleMb: number | null;
@@ -56,39 +53,23 @@ async function sampleOnce(
   atS: number[],
   logFile: string,
 ): Promise<{ rssMb: number[]; afterConsoleMb: number | null }> {
-  const port = await findFreePort();
-  const log = createWriteStream(logFile, { flags: "a" });
-  const args = role === "gateway" ? ["scripts/start.mjs", "gateway"] : ["scripts/start.mjs"];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: serverEnv(port, { dataDir, env }, `bench-admin-${randomBytes(16).toString("hex")}`),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const origin = `http://127.0.0.1:${port}`;
+  const server = await launchServer({ name: `${role} server`, role, dataDir, env, logFile, appendLog: true });
   try {
-    await waitReady(origin, child, `${role} server`, logFile);
     const readyAt = performance.now();
     const rssMb: number[] = [];
     for (const s of atS) {
       await sleep(Math.max(0, readyAt + s * 1000 - performance.now()));
-      rssMb.push(treeUsage(child.pid!).rssBytes / MB);
+      rssMb.push(treeUsage(server.pid).rssBytes / MB);
     }
     let afterConsoleMb: number | null = null;
     if (role === "full") {
-      await fetch(`${origin}/login`, { redirect: "manual" }).then((r) => r.arrayBuffer());
+      await fetch(`${server.origin}/login`, { redirect: "manual" }).then((r) => r.arrayBuffer());
       await sleep(atS[0]! * 1000);
-      afterConsoleMb = treeUsage(child.pid!).rssBytes / MB;
+      afterConsoleMb = treeUsage(server.pid).rssBytes / MB;
     }
     return { rssMb, afterConsoleMb };
   } finally {
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-    await exited;
-    clearTimeout(timer);
-    log.end();
+    await server.stop();
   }
 }
 
@@ -104,7 +85,7 @@ async function measure(
     const samples: Sample[] = [];
     for (const start of ["first", "restart"] as const) {
       progress(`${label}, ${start === "first" ? "first start (new data folder)" : "restart"}…`);
-      samples.push({ label, role, start, ...(await sampleOnce(role, dataDir, env, atS, logFile)) });
+      samples.push({ label, start, ...(await sampleOnce(role, dataDir, env, atS, logFile)) });
     }
     return samples;
   } finally {

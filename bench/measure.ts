@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { LoadCell, SoakRound, SseRow, TargetName } from "./bench-types";
 import { runLoad, type LoadOptions, type LoadTarget } from "./load";
 import type { BenchChild } from "./spawn-child";
-import { probeSse, type SseProbeOptions, type SseTarget } from "./sse-probe";
+import { probeSse, type SseProbeOptions, type SseResult, type SseTarget } from "./sse-probe";
 
 /** One side of the comparison: where to send requests and which process to bill the CPU to. */
 export interface BenchSide {
@@ -146,7 +146,8 @@ export async function measureSse(side: BenchSide, options: SseProbeOptions): Pro
   ];
 }
 
-async function probeSseWarm(target: SseTarget, options: SseProbeOptions) {
+/** One unmeasured pass, then the measured one (see measureSse). */
+async function probeSseWarm(target: SseTarget, options: SseProbeOptions): Promise<SseResult> {
   await probeSse(target, options);
   return probeSse(target, options);
 }

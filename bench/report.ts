@@ -1,5 +1,5 @@
 import type { BenchReport, LoadCell, SoakRound, SseRow, TargetCheck, TargetName } from "./bench-types";
-import { median } from "./rounds";
+import { median } from "./percentile";
 import type { SseResult } from "./sse-probe";
 
 /** Targets from the data-plane issue, measured on this 2-core machine with every feature on. */

@@ -27,16 +27,8 @@ export function mergeRounds(rounds: readonly (readonly MeasuredCell[])[]): Measu
   });
 }
 
-/** The element whose key is the median (the lower middle for an even count). */
+/** The element whose key is the median (the lower middle for an even count, as `median`). */
 function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
   const sorted = [...items].sort((a, b) => key(a) - key(b));
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
-}
-
-/** Median of a list of numbers (NaN for none). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }

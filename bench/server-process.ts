@@ -84,7 +84,7 @@ export function buildServerIfStale(progress: (message: string) => void): void {
 }
 
 /** The environment `npm start` sees on a fresh machine, plus what the benchmark must set. */
-export function serverEnv(
+function serverEnv(
   port: number,
   options: Pick<RealServerOptions, "dataDir" | "env">,
   adminToken: string,
@@ -110,12 +110,7 @@ export function serverEnv(
 }
 
 /** Polls GET /readyz until it answers 200 (the database answers and the server listens). */
-export async function waitReady(
-  origin: string,
-  child: ChildProcess,
-  name: string,
-  logFile: string,
-): Promise<void> {
+async function waitReady(origin: string, child: ChildProcess, name: string, logFile: string): Promise<void> {
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
@@ -179,20 +174,45 @@ async function scrapeStallMs(origin: string): Promise<number> {
   }
 }
 
-/** Starts the server, waits until ready, opens the console once, configures a route. */
-export async function startRealServer(options: RealServerOptions): Promise<RealServer> {
+/** A server process started from scripts/start.mjs, answering /readyz, and how to stop it. */
+export interface LaunchedServer {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly origin: string;
+  /** Sends SIGTERM (SIGKILL after STOP_TIMEOUT_MS), waits for the exit and closes the log. */
+  stop(): Promise<void>;
+}
+
+export interface LaunchOptions {
+  readonly name: string;
+  readonly dataDir: string;
+  readonly env: Record<string, string>;
+  readonly logFile: string;
+  /** `gateway` runs `npm run start:gateway`'s command, otherwise `npm start`'s. */
+  readonly role?: "full" | "gateway";
+  readonly cpu?: number | null;
+  readonly inspectPort?: number | null;
+  readonly adminToken?: string;
+  /** Append to the log file instead of replacing it. */
+  readonly appendLog?: boolean;
+}
+
+/**
+ * Starts `node scripts/start.mjs` as `npm start` (or `npm run start:gateway`) would, on a free
+ * loopback port, and waits until /readyz answers; a server that fails to get ready is killed.
+ */
+export async function launchServer(options: LaunchOptions): Promise<LaunchedServer> {
   mkdirSync(options.dataDir, { recursive: true });
-  if (!existsSync(path.join(ROOT, "dist", "server.mjs"))) throw new Error("dist/server.mjs is missing");
   const port = await findFreePort();
-  const inspectPort = options.inspect ? await findFreePort() : null;
-  const adminToken = `bench-admin-${randomBytes(16).toString("hex")}`;
   const node = [
     process.execPath,
-    ...(inspectPort !== null ? [`--inspect=127.0.0.1:${inspectPort}`] : []),
+    ...(options.inspectPort != null ? [`--inspect=127.0.0.1:${options.inspectPort}`] : []),
     "scripts/start.mjs",
+    ...(options.role === "gateway" ? ["gateway"] : []),
   ];
-  const argv = options.cpu !== null ? ["taskset", "-c", String(options.cpu), ...node] : node;
-  const log = createWriteStream(options.logFile);
+  const argv = options.cpu != null ? ["taskset", "-c", String(options.cpu), ...node] : node;
+  const log = createWriteStream(options.logFile, { flags: options.appendLog ? "a" : "w" });
+  const adminToken = options.adminToken ?? `bench-admin-${randomBytes(16).toString("hex")}`;
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: ROOT,
     env: serverEnv(port, options, adminToken),
@@ -204,9 +224,32 @@ export async function startRealServer(options: RealServerOptions): Promise<RealS
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   void exited.then(() => running.delete(child));
   const origin = `http://127.0.0.1:${port}`;
-  const pid = child.pid ?? -1;
+  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    log.end();
+  };
   try {
     await waitReady(origin, child, options.name, options.logFile);
+  } catch (err) {
+    await stop("SIGKILL");
+    throw err;
+  }
+  return { child, pid: child.pid ?? -1, origin, stop: () => stop() };
+}
+
+/** Starts the server, waits until ready, opens the console once, configures a route. */
+export async function startRealServer(options: RealServerOptions): Promise<RealServer> {
+  if (!existsSync(path.join(ROOT, "dist", "server.mjs"))) throw new Error("dist/server.mjs is missing");
+  const inspectPort = options.inspect ? await findFreePort() : null;
+  const adminToken = `bench-admin-${randomBytes(16).toString("hex")}`;
+  const server = await launchServer({ ...options, inspectPort, adminToken });
+  const { origin, pid } = server;
+  try {
     // A user opens the console: Next loads its pages on the first request, not at start.
     await fetch(`${origin}/`, { redirect: "manual" }).then((r) => r.arrayBuffer());
     const apiKey = await configure(origin, adminToken, options.upstreams);
@@ -245,18 +288,12 @@ export async function startRealServer(options: RealServerOptions): Promise<RealS
       },
       async close() {
         await profiler?.close();
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-        await exited;
-        clearTimeout(timer);
-        log.end();
+        await server.stop();
       },
     };
   } catch (err) {
-    child.kill("SIGKILL");
-    await exited;
-    log.end();
+    server.child.kill("SIGKILL");
+    await server.stop();
     throw err;
   }
 }

@@ -1,4 +1,5 @@
 import { Pool } from "undici";
+import { median, percentile } from "./percentile";
 
 /** A streaming endpoint to probe, and how to recognise its content events. */
 export interface SseTarget {
@@ -73,18 +74,6 @@ async function readStream(client: Pool, target: SseTarget, timeoutMs: number): P
     }
   }
   return { ttfbMs, contentTimes };
-}
-
-function median(values: number[]): number {
-  return percentile(values, 0.5);
-}
-
-/** Nearest-rank percentile (0 < q ≤ 1); NaN for no values. */
-function percentile(values: number[], q: number): number {
-  const finite = values.filter((v) => Number.isFinite(v));
-  if (finite.length === 0) return Number.NaN;
-  const sorted = finite.sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 }
 
 /**
