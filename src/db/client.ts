@@ -12,6 +12,12 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface Database {
   readonly db: Db;
   readonly kind: "pglite" | "postgres";
+  /**
+   * True when `copy <table> (…) from '/dev/blob' -- rows: $1`, with the rows in COPY text format as
+   * its one parameter, works: the embedded database's thread (pglite-thread-protocol.ts). PGlite
+   * parses COPY text faster than JSON (the log writer's batch insert).
+   */
+  readonly blobCopy: boolean;
   /** Applies pending migrations from the committed `drizzle/` folder. */
   migrate(): Promise<void>;
   /** Embedded only: a dump of the data folder (tests clone a migrated template from it). */
@@ -101,6 +107,7 @@ async function openPostgres(url: string, max: number, migrationsFolder: string):
   return {
     db: db as unknown as Db,
     kind: "postgres",
+    blobCopy: false,
     // Several instances may start together: an advisory lock makes them migrate one after another.
     migrate: async () => {
       const reserved = await sql.reserve();
@@ -138,6 +145,7 @@ async function openPgliteInThread(
   return {
     db: db as unknown as Db,
     kind: "pglite",
+    blobCopy: true,
     migrate: () => migrate(db, { migrationsFolder }),
     dump: () => client.dumpDataDir(),
     ping: async () => {
@@ -164,6 +172,7 @@ async function openPglite(
   return {
     db: db as unknown as Db,
     kind: "pglite",
+    blobCopy: false,
     migrate: () => migrate(db, { migrationsFolder }),
     dump: async () => client.dumpDataDir("gzip"),
     ping: async () => {

@@ -25,6 +25,10 @@ export type WorkerRequest =
       id: number;
       op: "query";
       sql: string;
+      /**
+       * The statement's parameters. One exception: `copy <table> (…) from '/dev/blob' -- rows: $1` with
+       * one string parameter reads that string as its rows (COPY text format); PGlite takes it as a blob.
+       */
       params: unknown[];
       rowMode: "array" | "object";
       /** Type ids whose text is returned unparsed (drizzle keeps timestamps, dates, intervals as text). */

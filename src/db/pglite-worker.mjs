@@ -70,11 +70,25 @@ async function open(message) {
   return null;
 }
 
+/**
+ * `copy <table> (…) from '/dev/blob' -- rows: $1`: the protocol's one statement that takes its rows
+ * (its only parameter) as a blob. The placeholder sits in a comment because drizzle writes it there.
+ */
+const COPY_FROM_BLOB = /^copy\s[^;]*\sfrom\s+'\/dev\/blob'\s*--\s*rows:\s*\$1$/i;
+
+/** The query's parameters and options: a blob COPY's single string parameter becomes PGlite's `blob`. */
+function queryArguments(message) {
+  const params = message.params ?? [];
+  const options = { rowMode: message.rowMode, parsers: parsersFor(message.rawTypes) };
+  if (params.length === 1 && typeof params[0] === "string" && COPY_FROM_BLOB.test(message.sql)) {
+    return { params: [], options: { ...options, blob: new Blob([params[0]]) } };
+  }
+  return { params, options };
+}
+
 async function query(message) {
-  const result = await executorOf(message.txId).query(message.sql, message.params ?? [], {
-    rowMode: message.rowMode,
-    parsers: parsersFor(message.rawTypes),
-  });
+  const { params, options } = queryArguments(message);
+  const result = await executorOf(message.txId).query(message.sql, params, options);
   return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
 }
 

@@ -41,6 +41,8 @@ export interface LogWriterOptions {
   readonly warnIntervalMs?: number;
   /** Maintain the statistics rollups with every batch (default true). */
   readonly rollups?: boolean;
+  /** The database takes a batch as COPY text (`Database.blobCopy`: the embedded thread; default false). */
+  readonly blobCopy?: boolean;
   readonly now?: () => number;
   /** Sees every row as it is queued (metrics, live stream); must be cheap. Its errors are swallowed. */
   readonly onWrite?: (row: NewRequestLogRow) => void;
@@ -151,7 +153,7 @@ export function createLogWriter(options: LogWriterOptions): LogWriter {
     if (over > 0) overflow(over);
   };
 
-  const insertLogs = createRequestLogInsert();
+  const insertLogs = createRequestLogInsert(options.blobCopy === true ? "copy" : "json");
   // Raw rows and their rollups commit together, so a retried batch never counts twice and a
   // rollup never describes rows that are not there.
   const insert = async (rows: NewRequestLogRow[]) => {

@@ -160,7 +160,7 @@ export async function createRuntime(
       checkIntervalMs: env.HEALTH_CHECK_INTERVAL_MS,
       policy: { degradedLatencyFloorMs: env.HEALTH_LATENCY_FLOOR_MS },
     },
-    logWriterOptions: { onWrite, ...(logSpill ? { spill: logSpill } : {}) },
+    logWriterOptions: { onWrite, blobCopy: database.blobCopy, ...(logSpill ? { spill: logSpill } : {}) },
   });
   const { gateway, health, checker } = dataPlane;
   // Database size and Redis memory/keys for /metrics and the health page (read at most every 15 s).

@@ -160,7 +160,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     openCredential: (sealed, providerId) => secretBox.open(sealed, providerId),
     outbound,
     options: { reloadIntervalMs: 0, ...options.gatewayOptions },
-    logWriterOptions: { flushIntervalMs: 50, ...options.logWriterOptions },
+    logWriterOptions: { flushIntervalMs: 50, blobCopy: database.blobCopy, ...options.logWriterOptions },
     ...(options.health ? { health: options.health } : {}),
     ...(options.random ? { random: options.random } : {}),
   };
