@@ -16,6 +16,8 @@ import { connectServerProfiler, type ServerProfiler } from "./server-profiler";
  * the admin API like an operator would. Seen by the benchmark as a BenchChild: CPU and RSS are the
  * whole process tree's (every thread) from /proc; the longest event-loop stall of a window is read
  * from the server's own `/metrics` (`roundabout_event_loop_stall_max_seconds`, reset by each scrape).
+ * Each read first waits until the request log is written (`roundabout_log_queue_depth` 0), so a cell's
+ * CPU includes the logging its requests caused, however the database thread was scheduled.
  */
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -162,15 +164,46 @@ async function configure(origin: string, adminToken: string, upstreams: string[]
   return key.key;
 }
 
-/** Reads the stall gauge (and starts a new window); NaN when /metrics does not answer. */
-async function scrapeStallMs(origin: string): Promise<number> {
+/** What one /metrics read says: the stall gauge (each read starts a new window) and the log queue. */
+interface ServerGauges {
+  readonly stallMs: number;
+  readonly logQueueDepth: number;
+}
+
+/** Reads the server's gauges; NaN for what /metrics did not answer. */
+async function scrapeGauges(origin: string): Promise<ServerGauges> {
   try {
     const res = await fetch(`${origin}/metrics`, { signal: AbortSignal.timeout(5_000) });
     const text = await res.text();
-    const m = /^roundabout_event_loop_stall_max_seconds (\S+)$/m.exec(text);
-    return m ? Number(m[1]) * 1000 : Number.NaN;
+    const stall = /^roundabout_event_loop_stall_max_seconds (\S+)$/m.exec(text);
+    const depth = /^roundabout_log_queue_depth (\S+)$/m.exec(text);
+    return {
+      stallMs: stall ? Number(stall[1]) * 1000 : Number.NaN,
+      logQueueDepth: depth ? Number(depth[1]) : Number.NaN,
+    };
   } catch {
-    return Number.NaN;
+    return { stallMs: Number.NaN, logQueueDepth: Number.NaN };
+  }
+}
+
+/** Longest wait for the request log to be written before the server's CPU is read. */
+const LOG_DRAIN_TIMEOUT_MS = 30_000;
+const LOG_DRAIN_POLL_MS = 50;
+
+/**
+ * Waits until every queued request-log row is written (bounded), so the CPU read after a cell includes
+ * the database work its requests caused, and the one before it none of the warm-up's. Returns the
+ * longest stall of the window (every read restarts the gauge, so the longest of the reads).
+ */
+async function drainLogsAndReadStall(origin: string): Promise<number> {
+  const deadline = performance.now() + LOG_DRAIN_TIMEOUT_MS;
+  let stallMs = Number.NaN;
+  for (;;) {
+    const gauges = await scrapeGauges(origin);
+    if (!Number.isNaN(gauges.stallMs))
+      stallMs = Number.isNaN(stallMs) ? gauges.stallMs : Math.max(stallMs, gauges.stallMs);
+    if (!(gauges.logQueueDepth > 0) || performance.now() > deadline) return stallMs;
+    await sleep(LOG_DRAIN_POLL_MS);
   }
 }
 
@@ -263,6 +296,7 @@ export async function startRealServer(options: RealServerOptions): Promise<RealS
       apiKey,
       pathPrefix: "/api/proxy/bench",
       async stats() {
+        const eventLoopStallMaxMs = await drainLogsAndReadStall(origin);
         const usage = treeUsage(pid);
         return {
           cpuUserUs: usage.userUs,
@@ -270,7 +304,7 @@ export async function startRealServer(options: RealServerOptions): Promise<RealS
           rssBytes: usage.rssBytes,
           heapUsedBytes: Number.NaN,
           extra: {
-            eventLoopStallMaxMs: await scrapeStallMs(origin),
+            eventLoopStallMaxMs,
             threads: usage.threads,
             processes: usage.processes,
           },
