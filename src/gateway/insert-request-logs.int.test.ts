@@ -188,6 +188,24 @@ describe.each(CASES)("request-log batch insert on %s as %s", (kind, format) => {
     expect(await read(["bad-dup", "bad-nul", "bad-surrogate"])).toEqual([]);
   });
 
+  it("stores a number that is not finite as NULL, in either form", async () => {
+    const insertWith = createRequestLogInsert(format);
+    await insertWith(database.db, [
+      {
+        id: "nan-ttfb",
+        createdAt: new Date(1_700_000_200_000),
+        method: "GET",
+        path: "/",
+        status: 200,
+        totalMs: 1,
+        ttfbMs: Number.NaN,
+        costMicros: Number.POSITIVE_INFINITY,
+      },
+    ]);
+    const [row] = await read(["nan-ttfb"]);
+    expect([row?.ttfbMs, row?.costMicros]).toEqual([null, null]);
+  });
+
   it("keeps text that looks like COPY syntax as it was", async () => {
     const insertWith = createRequestLogInsert(format);
     const tricky = ["\\.", "\\N", "a\\tb", "\\", "line\r\nnext\\", "\t", "\\\\x41"];

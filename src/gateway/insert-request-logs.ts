@@ -32,6 +32,16 @@ function defaultLiteral(value: unknown, sqlType: string): string {
   return `'${text.replaceAll("'", "''")}'::${sqlType}`;
 }
 
+type LogColumn = (typeof requestLogs._.columns)[ColumnKey];
+
+/** The column's default; throws for one computed by SQL or in JS, which would silently become NULL. */
+function constantDefaultOf(column: LogColumn): unknown {
+  if (is(column.default, SQL) || column.defaultFn !== undefined || column.onUpdateFn !== undefined) {
+    throw new Error(`request_logs.${column.name}: only constant defaults are supported by the log insert`);
+  }
+  return column.default;
+}
+
 /** Builds the statement text for the table's current columns (once per writer). */
 function buildInsertText(): string {
   const columns = getTableColumns(requestLogs);
@@ -44,11 +54,7 @@ function buildInsertText(): string {
     targets.push(ident(column.name));
     definitions.push(`${ident(key)} ${type}`);
     const value = `r.${ident(key)}`;
-    const fallback = column.default;
-    // Defaults computed by SQL or in JS (drizzle fills those in itself) would silently become NULL.
-    if (is(fallback, SQL) || column.defaultFn !== undefined || column.onUpdateFn !== undefined) {
-      throw new Error(`request_logs.${column.name}: only constant defaults are supported by the log insert`);
-    }
+    const fallback = constantDefaultOf(column);
     values.push(
       fallback === undefined || fallback === null
         ? value
@@ -127,22 +133,24 @@ function buildCopyColumns(): CopyColumn[] {
   const columns = getTableColumns(requestLogs);
   return (Object.keys(columns) as ColumnKey[]).map((key) => {
     const column = columns[key];
-    const fallback = column.default;
-    if (is(fallback, SQL) || column.defaultFn !== undefined || column.onUpdateFn !== undefined) {
-      throw new Error(`request_logs.${column.name}: only constant defaults are supported by the log insert`);
-    }
+    const fallback = constantDefaultOf(column);
     const mapped = (value: unknown) => copyField(column.mapToDriverValue(value));
     // Strings, numbers and booleans are their own text; the rest (dates, jsonb) goes through drizzle's
-    // mapping of the column (toISOString, JSON.stringify), as the JSON form's parameters do.
+    // mapping of the column (toISOString, JSON.stringify), as the JSON form's parameters do. A number
+    // that is not finite is NULL, as JSON.stringify writes it in the other form.
     const field =
       column.getSQLType() === "jsonb"
         ? mapped
         : (value: unknown) =>
             typeof value === "string"
               ? copyField(value)
-              : typeof value === "number" || typeof value === "boolean"
-                ? String(value)
-                : mapped(value);
+              : typeof value === "number"
+                ? Number.isFinite(value)
+                  ? String(value)
+                  : "\\N"
+                : typeof value === "boolean"
+                  ? String(value)
+                  : mapped(value);
     return {
       key,
       absent: fallback === undefined || fallback === null ? "\\N" : field(fallback),
