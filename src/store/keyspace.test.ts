@@ -38,4 +38,18 @@ describe("createKeyspace", () => {
     expect(message).toMatch(/whitespace/);
     expect(message).not.toContain("secret");
   });
+
+  it("gives the same keys from its memo of two-part keys, past its bound, and still refuses bad parts", () => {
+    const ks = createKeyspace("rb:");
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 10_000; i++) {
+        expect(ks.key("sw", `rl:key:${i}`)).toBe(`rb:sw:rl:key:${i}`);
+      }
+    }
+    expect(ks.key("sw", "x", 1)).toBe("rb:sw:x:1");
+    expect(ks.key("sw", "x")).toBe("rb:sw:x");
+    expect(codeOf(() => ks.key("sw", "x y"))).toBe("INTERNAL_ERROR");
+    expect(codeOf(() => ks.key("sw", ""))).toBe("INTERNAL_ERROR");
+    expect(codeOf(() => ks.key("s w", "x"))).toBe("INTERNAL_ERROR");
+  });
 });
