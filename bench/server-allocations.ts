@@ -8,15 +8,17 @@
  * (open it in Chrome DevTools' Memory tab). Allocation drives the young-generation GC and V8's helper
  * threads, ~15 % of the server's CPU at 16 connections.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { WebSocket } from "undici";
 import { z } from "zod";
 import { startMockUpstream } from "../src/testing/mock-upstream";
-import { runLoad, type LoadTarget } from "./load";
+import { connectInspector } from "./inspector-client";
+import { runLoad } from "./load";
+import { chatTarget } from "./measure";
 import { startRealServer } from "./server-process";
+import { serverSide } from "./server-sides";
 
 const argsSchema = z.strictObject({
   connections: z.coerce.number().int().min(1).max(256).default(16),
@@ -29,46 +31,6 @@ interface AllocationNode {
   readonly callFrame: { functionName: string; url: string; lineNumber: number };
   readonly selfSize: number;
   readonly children: AllocationNode[];
-}
-
-/** A minimal Chrome DevTools Protocol client on the server's inspector (loopback only). */
-async function connectInspector(port: number): Promise<{
-  call(method: string, params?: Record<string, unknown>): Promise<unknown>;
-  close(): void;
-}> {
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
-    webSocketDebuggerUrl?: string;
-  }[];
-  const url = targets[0]?.webSocketDebuggerUrl;
-  if (!url) throw new Error(`no inspector target on port ${port}`);
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.addEventListener("open", resolve, { once: true });
-    ws.addEventListener("error", () => reject(new Error("inspector WebSocket failed")), { once: true });
-  });
-  let nextId = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  ws.addEventListener("message", (event) => {
-    const msg = JSON.parse(String(event.data)) as {
-      id?: number;
-      result?: unknown;
-      error?: { message: string };
-    };
-    const waiter = msg.id === undefined ? undefined : pending.get(msg.id);
-    if (!waiter || msg.id === undefined) return;
-    pending.delete(msg.id);
-    if (msg.error) waiter.reject(new Error(msg.error.message));
-    else waiter.resolve(msg.result);
-  });
-  return {
-    call: (method, params = {}) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        ws.send(JSON.stringify({ id, method, params }));
-      }),
-    close: () => ws.close(),
-  };
 }
 
 /** Bytes per allocating function (name, file and line), summed over the profile's tree. */
@@ -104,20 +66,9 @@ async function main(): Promise<void> {
       upstreams: mocks.map((m) => m.url),
     });
     try {
-      const port = Number(
-        /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(logFile, "utf8"))?.[1],
-      );
-      const inspector = await connectInspector(port);
-      const target: LoadTarget = {
-        origin: server.origin,
-        path: `${server.pathPrefix}/v1/chat/completions`,
-        headers: { "content-type": "application/json", authorization: `Bearer ${server.apiKey}` },
-        body: JSON.stringify({
-          model: "mock-model",
-          messages: [{ role: "user", content: "Say hello." }],
-          max_tokens: 16,
-        }),
-      };
+      if (server.inspectPort === null) throw new Error("the server was started without its inspector");
+      const inspector = await connectInspector(server.inspectPort);
+      const target = chatTarget(serverSide("server", server));
       await runLoad(target, { connections: options.connections, durationS: 3 });
       await inspector.call("HeapProfiler.enable");
       await inspector.call("HeapProfiler.startSampling", {

@@ -30,7 +30,12 @@ export function describeError(err: unknown): string {
   return err instanceof Error ? err.message.split("\n").slice(0, 6).join("\n   ") : String(err);
 }
 
-function serverSide(name: TargetName, server: RealServer, storeCpuUs?: () => Promise<number>): BenchSide {
+/** A started real server as a benchmark side (its load target: measure.ts chatTarget). */
+export function serverSide(
+  name: TargetName,
+  server: RealServer,
+  storeCpuUs?: () => Promise<number>,
+): BenchSide {
   return {
     name,
     origin: server.origin,

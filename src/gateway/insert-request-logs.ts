@@ -106,6 +106,8 @@ function createJsonInsert(): RequestLogInsert {
 /** One column as the COPY encoder writes it: its row property, its default text, how a value maps. */
 interface CopyColumn {
   readonly key: ColumnKey;
+  /** The SQL column name, quoted. */
+  readonly name: string;
   /** The column's constant default as COPY text, or `\\N` (NULL) when it has none. */
   readonly absent: string;
   /** The value as COPY text (not null, not undefined). */
@@ -128,6 +130,18 @@ function copyField(value: unknown): string {
   return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIAL_ALL, (c) => COPY_ESCAPES[c]!) : text;
 }
 
+/**
+ * A value of a column that is not jsonb as COPY text. Strings, numbers and booleans are their own text;
+ * the rest (dates) goes through drizzle's mapping of the column (`mapped`: toISOString), as the JSON
+ * form's parameters do. A number that is not finite is NULL, as JSON.stringify writes it there.
+ */
+function plainField(value: unknown, mapped: (value: unknown) => string): string {
+  if (typeof value === "string") return copyField(value);
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "\\N";
+  if (typeof value === "boolean") return String(value);
+  return mapped(value);
+}
+
 /** The table's columns in COPY order, each with its default and its driver mapping (once per writer). */
 function buildCopyColumns(): CopyColumn[] {
   const columns = getTableColumns(requestLogs);
@@ -135,24 +149,10 @@ function buildCopyColumns(): CopyColumn[] {
     const column = columns[key];
     const fallback = constantDefaultOf(column);
     const mapped = (value: unknown) => copyField(column.mapToDriverValue(value));
-    // Strings, numbers and booleans are their own text; the rest (dates, jsonb) goes through drizzle's
-    // mapping of the column (toISOString, JSON.stringify), as the JSON form's parameters do. A number
-    // that is not finite is NULL, as JSON.stringify writes it in the other form.
-    const field =
-      column.getSQLType() === "jsonb"
-        ? mapped
-        : (value: unknown) =>
-            typeof value === "string"
-              ? copyField(value)
-              : typeof value === "number"
-                ? Number.isFinite(value)
-                  ? String(value)
-                  : "\\N"
-                : typeof value === "boolean"
-                  ? String(value)
-                  : mapped(value);
+    const field = column.getSQLType() === "jsonb" ? mapped : (value: unknown) => plainField(value, mapped);
     return {
       key,
+      name: ident(column.name),
       absent: fallback === undefined || fallback === null ? "\\N" : field(fallback),
       field,
     };
@@ -161,10 +161,9 @@ function buildCopyColumns(): CopyColumn[] {
 
 function createCopyInsert(): RequestLogInsert {
   const columns = buildCopyColumns();
-  const names = Object.values(getTableColumns(requestLogs)).map((c) => ident(c.name));
   // Drizzle writes the parameter's placeholder where it stands: a comment keeps it out of the COPY.
   const statement = sql.raw(
-    `copy ${ident(getTableName(requestLogs))} (${names.join(", ")}) from '/dev/blob' -- rows: `,
+    `copy ${ident(getTableName(requestLogs))} (${columns.map((c) => c.name).join(", ")}) from '/dev/blob' -- rows: `,
   );
   return async (executor, rows) => {
     let text = "";

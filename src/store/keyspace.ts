@@ -30,16 +30,15 @@ export function createKeyspace(prefix: string = DEFAULT_KEY_PREFIX): Keyspace {
   }
   const memo = new Map<string, Map<string, string>>();
   let remembered = 0;
-  const build = (parts: (string | number)[]) => buildKey(prefix, parts);
   return {
     prefix,
     key(...parts) {
-      if (parts.length !== 2) return build(parts);
+      if (parts.length !== 2) return buildKey(prefix, parts);
       const [kind, name] = parts;
-      if (typeof kind !== "string" || typeof name !== "string") return build(parts);
+      if (typeof kind !== "string" || typeof name !== "string") return buildKey(prefix, parts);
       const known = memo.get(kind)?.get(name);
       if (known !== undefined) return known;
-      const key = build(parts);
+      const key = buildKey(prefix, parts);
       if (remembered >= MEMO_LIMIT) {
         memo.clear();
         remembered = 0;
