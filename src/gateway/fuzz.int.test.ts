@@ -212,6 +212,36 @@ describe("gateway fuzz", () => {
     expect(ids.filter((id) => !logged.has(id))).toEqual([]);
     console.log(`fuzz SSE streams: ${runs} runs, ${ids.length} log rows checked`);
   }, 120_000);
+
+  // The embedded database takes log batches as COPY text (insert-request-logs.ts): a model name full
+  // of what COPY treats specially (backslash, tab, CR/LF, `\.`, `\N`) must be stored as it came.
+  it("generated model names with COPY syntax in them are logged exactly", async () => {
+    const copySyntax = fc.string({
+      unit: fc.constantFrom("\\", "\t", "\n", "\r", ".", "N", "a", " ", "é", "😀", "'", '"'),
+      minLength: 1,
+      maxLength: 40,
+    });
+    const sent = new Map<string, string>();
+    await fc.assert(
+      fc.asyncProperty(copySyntax, async (model) => {
+        nextUpstream = {
+          contentType: "application/json",
+          body: JSON.stringify({ model, choices: [], usage: { prompt_tokens: 1, completion_tokens: 1 } }),
+        };
+        const res = await fetch(h.proxyUrl(slug, "/v1/chat/completions"), {
+          method: "POST",
+          headers: { "x-api-key": key, "content-type": "application/json" },
+          body: '{"messages":[]}',
+        });
+        await res.arrayBuffer();
+        expect(res.status).toBe(200);
+        sent.set(res.headers.get("x-request-id") ?? "", model);
+      }),
+      { seed: SEED + 4, numRuns: 60 },
+    );
+    const logged = new Map((await h.requestLogs()).map((r) => [r.id, r.model]));
+    for (const [id, model] of sent) expect(logged.get(id), JSON.stringify(model)).toBe(model);
+  }, 120_000);
 });
 
 describe("admin API validators fuzz", () => {
