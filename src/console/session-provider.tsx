@@ -1,6 +1,7 @@
 "use client";
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { flushSync } from "react-dom";
 import { usePathname, useRouter } from "next/navigation";
 import { isApiError } from "./api-client";
 import {
@@ -90,10 +91,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [userId, identity?.userId]);
 
   const signOut = useCallback(async () => {
+    // Pages stop calling the admin API first (their calls abort when `ready` goes false, and the
+    // live stream closes): a call still in flight when the server ends the session would come back
+    // 401, which the browser reports as an error. flushSync runs those effect cleanups now.
+    flushSync(() => setState({ status: "loading" }));
     try {
       await requestSignOut();
     } finally {
-      setState({ status: "loading" });
       router.replace("/sign-in");
       router.refresh();
     }

@@ -1,3 +1,4 @@
+import type { Page, Route } from "playwright-core";
 import { expect } from "vitest";
 import { openPage, signIn, waitForContent } from "./browser-helpers";
 import { DESKTOP, type ConsoleFlow } from "./flow";
@@ -63,12 +64,51 @@ export async function viewerChangesNothing(flow: ConsoleFlow): Promise<void> {
   await change.getByLabel("Repeat new password").fill(NEW_VIEWER_PASSWORD);
   await change.getByRole("button", { name: "Change password" }).click();
   await viewer.waitForURL(/\/sign-in/);
-  await signIn(viewer, base, VIEWER.username, NEW_VIEWER_PASSWORD);
-  await viewer.getByRole("button", { name: /Account menu/ }).click();
-  await viewer.getByRole("menuitem", { name: "Sign out" }).click();
-  await viewer.waitForURL(/\/sign-in/);
+  await signOutWithStreamInFlight(viewer, base);
   // Signed out for real: the console sends the visitor back to sign-in.
   await viewer.goto(`${base}/providers`);
   await viewer.waitForURL(/\/sign-in\?next=/);
   await context.close();
+}
+
+/**
+ * Signs in, then signs out while the dashboard's live-stream request is held: the sign-out reaches
+ * the server first, the held request next, and only then does the page get the sign-out's answer.
+ * Sign-out must drop the stream before ending the session, or that request comes back 401 and the
+ * browser logs it (the final "no console errors" check). Holding both makes the race certain.
+ */
+async function signOutWithStreamInFlight(viewer: Page, base: string): Promise<void> {
+  const stream = `${base}/api/admin/health/stream`;
+  const held: Route[] = [];
+  let sawStream: () => void = () => undefined;
+  const streamRequested = new Promise<void>((resolve) => (sawStream = resolve));
+  await viewer.route(stream, (route) => {
+    held.push(route);
+    sawStream();
+  });
+  await viewer.route(`${base}/api/auth/sign-out`, async (route) => {
+    const answer = await route.fetch();
+    await Promise.all(held.map(releaseToServer));
+    await route.fulfill({ response: answer });
+  });
+  await signIn(viewer, base, VIEWER.username, NEW_VIEWER_PASSWORD);
+  await streamRequested;
+  await viewer.getByRole("button", { name: /Account menu/ }).click();
+  await viewer.getByRole("menuitem", { name: "Sign out" }).click();
+  await viewer.waitForURL(/\/sign-in/);
+  await viewer.unrouteAll();
+}
+
+/** Lets a held request go on to the server and waits for its answer; one the page dropped stays dropped. */
+async function releaseToServer(route: Route): Promise<void> {
+  if (route.request().failure() !== null) return;
+  try {
+    await route.continue();
+  } catch {
+    return; // dropped meanwhile
+  }
+  await route
+    .request()
+    .response()
+    .catch(() => null);
 }
