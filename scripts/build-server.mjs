@@ -18,7 +18,10 @@ await build({
   banner: { js: 'process.env.NODE_ENV ??= "production";' },
   logLevel: "warning",
 });
-// The embedded database's thread is plain JavaScript loaded by file name beside the bundle
-// (src/db/pglite-thread-client.ts looks for it there).
+// The embedded database's thread and its folder-creating process are plain JavaScript loaded by file
+// name beside the bundle (src/db/pglite-thread-client.ts looks for them there).
 copyFileSync("src/db/pglite-worker.mjs", "dist/pglite-worker.mjs");
-console.log("built dist/server.mjs, dist/gateway.mjs, dist/ops.mjs and dist/pglite-worker.mjs");
+copyFileSync("src/db/pglite-create.mjs", "dist/pglite-create.mjs");
+console.log(
+  "built dist/server.mjs, dist/gateway.mjs, dist/ops.mjs, dist/pglite-worker.mjs and dist/pglite-create.mjs",
+);

@@ -13,7 +13,13 @@ const SOURCE_ROOTS = [
   "next.config.ts",
   "package-lock.json",
 ];
-const OUTPUTS = [".next/BUILD_ID", "dist/server.mjs", "dist/gateway.mjs", "dist/pglite-worker.mjs"];
+const OUTPUTS = [
+  ".next/BUILD_ID",
+  "dist/server.mjs",
+  "dist/gateway.mjs",
+  "dist/pglite-worker.mjs",
+  "dist/pglite-create.mjs",
+];
 
 function newestMtime(entry) {
   if (!existsSync(entry)) return 0;

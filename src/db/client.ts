@@ -139,7 +139,7 @@ async function openPgliteInThread(
   const { openPgliteThread } = await import("./pglite-thread-client");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const client = await openPgliteThread({ dataDir, loadDataDir });
+  const client = await openPgliteThread({ dataDir, loadDataDir, migrationsFolder });
   // The client implements what drizzle's PGlite session calls (query, exec, transaction).
   const db = drizzle(client as unknown as PGlite, { schema });
   return {

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,37 +42,76 @@ export interface PgliteThreadClient extends ThreadTransaction {
 export interface OpenPgliteThreadOptions {
   dataDir?: string;
   loadDataDir?: Blob;
+  /** Applied by the creating process when `dataDir` is new (the caller's migrate() then finds it done). */
+  migrationsFolder?: string;
 }
 
-/** The worker entry's file name: beside this module in src/db (tsx, vitest) and in dist/ (build). */
+/** The plain-JavaScript entries: beside this module in src/db (tsx, vitest) and in dist/ (build). */
 const WORKER_FILE = "pglite-worker.mjs";
+const CREATE_FILE = "pglite-create.mjs";
+
+/** Where the worker thread's entry is. */
+export function pgliteWorkerPath(): string {
+  return entryPath(WORKER_FILE);
+}
 
 /**
- * Where the worker entry is. Built from a variable on purpose: bundlers (esbuild, Next's) would
+ * Where one of the entries is. Built from a variable on purpose: bundlers (esbuild, Next's) would
  * otherwise try to treat a literal `new URL(..., import.meta.url)` as an asset of their own.
  */
-export function pgliteWorkerPath(): string {
+function entryPath(file: string): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.join(here, WORKER_FILE), path.resolve(process.cwd(), "src", "db", WORKER_FILE)];
-  const found = candidates.find((file) => existsSync(file));
+  const candidates = [path.join(here, file), path.resolve(process.cwd(), "src", "db", file)];
+  const found = candidates.find((candidate) => existsSync(candidate));
   if (!found)
-    throw new Error(`the embedded database's worker entry is missing (looked for ${candidates.join(", ")})`);
+    throw new Error(`the embedded database's ${file} is missing (looked for ${candidates.join(", ")})`);
   return found;
 }
 
 /**
  * Starts the database thread and opens PGlite in it; resolves once the database answers. A data folder
- * that does not exist yet is created in a first thread that is then ended: creating the database
- * (initdb) grows PGlite's WebAssembly heap to ~800 MB and a heap never shrinks, so the server would
- * otherwise carry that from its first start on (a reopened folder idles at ~250 MB in all).
+ * that does not exist yet is first created and migrated by a short-lived process (`pglite-create.mjs`):
+ * creating a cluster peaks at ~750 MB, which glibc keeps in its malloc arenas after it is freed, so a
+ * server that created its folder itself rested ~100 MB above a restarted one (ending a thread does not
+ * give that back; ending a process does).
  */
 export async function openPgliteThread(options: OpenPgliteThreadOptions): Promise<PgliteThreadClient> {
   const creates =
     options.dataDir !== undefined &&
     options.loadDataDir === undefined &&
     !existsSync(path.join(options.dataDir, "PG_VERSION"));
-  if (creates) await (await startPgliteThread(options)).close();
+  if (creates) await createPgliteFolder(options.dataDir!, options.migrationsFolder);
   return startPgliteThread(options);
+}
+
+/** Runs `pglite-create.mjs` on `dataDir` and waits for it; its error message becomes ours. */
+async function createPgliteFolder(dataDir: string, migrationsFolder: string | undefined): Promise<void> {
+  // No loaders or flags of this process (tsx, vitest, --inspect): the script is plain JavaScript.
+  const child = spawn(
+    process.execPath,
+    [
+      entryPath(CREATE_FILE),
+      dataDir,
+      JSON.stringify(PGLITE_SETTINGS),
+      ...(migrationsFolder ? [migrationsFolder] : []),
+    ],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    if (stderr.length < 4096) stderr += chunk;
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (exitCode) => resolve(exitCode));
+  });
+  if (code !== 0) {
+    const reason = stderr.trim().split("\n").at(-1) || `exit code ${code}`;
+    throw new Error(`Could not create the embedded database in ${dataDir}: ${reason}`);
+  }
 }
 
 async function startPgliteThread(options: OpenPgliteThreadOptions): Promise<PgliteThreadClient> {

@@ -126,7 +126,13 @@ describe("the Docker image's tree, without Docker", { timeout: 900_000 }, () => 
       expect(existsSync(path.join(app, "node_modules", runtime)), runtime).toBe(true);
     }
     expect(readdirSync(path.join(app, "dist"))).toEqual(
-      expect.arrayContaining(["server.mjs", "gateway.mjs", "ops.mjs", "pglite-worker.mjs"]),
+      expect.arrayContaining([
+        "server.mjs",
+        "gateway.mjs",
+        "ops.mjs",
+        "pglite-worker.mjs",
+        "pglite-create.mjs",
+      ]),
     );
 
     // USER node: the tree readable, only the data volume writable.

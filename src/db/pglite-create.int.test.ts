@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "./client";
+import { executeRows } from "./execute-rows";
+
+/** A new embedded data folder is created by pglite-create.mjs in a process of its own, then opened. */
+describe("creating an embedded data folder", () => {
+  const root = mkdtempSync(path.join(tmpdir(), "rb-pglite-create-"));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it("creates and migrates a folder that does not exist yet, and finds its rows again after a reopen", async () => {
+    const dataDir = path.join(root, "nested", "pglite");
+    const first = await openDatabase({ dataDir });
+    try {
+      expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
+      // The creating process applied the schema already; migrate() finds nothing left to do.
+      const tables = await executeRows<{ name: string }>(
+        first.db,
+        sql`select to_regclass('public.request_logs')::text as name`,
+      );
+      expect(tables).toEqual([{ name: "request_logs" }]);
+      await first.migrate();
+      await first.db.execute(sql`create table kept (v text)`);
+      await first.db.execute(sql`insert into kept values ('still here')`);
+    } finally {
+      await first.close();
+    }
+    const again = await openDatabase({ dataDir });
+    try {
+      const rows = await executeRows<{ v: string }>(again.db, sql`select v from kept`);
+      expect(rows).toEqual([{ v: "still here" }]);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+
+  it("answers a folder it cannot create with a clear error naming the folder, and no crash", async () => {
+    const blocker = path.join(root, "a-file");
+    writeFileSync(blocker, "not a folder");
+    const dataDir = path.join(blocker, "pglite");
+    const error = await openDatabase({ dataDir }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^Could not create the embedded database in /);
+    expect((error as Error).message).toContain(dataDir);
+    expect((error as Error).message).toContain("ENOTDIR");
+  }, 60_000);
+});
