@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
@@ -49,5 +49,36 @@ describe("creating an embedded data folder", () => {
     expect((error as Error).message).toMatch(/^Could not create the embedded database in /);
     expect((error as Error).message).toContain(dataDir);
     expect((error as Error).message).toContain("ENOTDIR");
+  }, 60_000);
+
+  it("clears what an interrupted first start left beside the folder, and fills an empty folder", async () => {
+    const dataDir = path.join(root, "interrupted", "pglite");
+    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(`${dataDir}.creating/base`, { recursive: true });
+    writeFileSync(`${dataDir}.creating/PG_VERSION`, "half made");
+    const database = await openDatabase({ dataDir });
+    try {
+      const rows = await executeRows<{ one: number }>(database.db, sql`select 1 as one`);
+      expect(rows).toEqual([{ one: 1 }]);
+      expect(readFileSync(path.join(dataDir, "PG_VERSION"), "utf8")).not.toBe("half made");
+      expect(existsSync(`${dataDir}.creating`)).toBe(false);
+    } finally {
+      await database.close();
+    }
+  }, 60_000);
+
+  it("refuses a folder that holds files but no database, and leaves them as they were", async () => {
+    const dataDir = path.join(root, "occupied");
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(path.join(dataDir, "notes.txt"), "mine");
+    const error = await openDatabase({ dataDir }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect((error as Error).message).toBe(
+      `Could not create the embedded database in ${dataDir}: the folder has files in it but no database (no PG_VERSION); move it away or empty it.`,
+    );
+    expect(readFileSync(path.join(dataDir, "notes.txt"), "utf8")).toBe("mine");
+    expect(existsSync(`${dataDir}.creating`)).toBe(false);
   }, 60_000);
 });

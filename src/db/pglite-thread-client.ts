@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -84,20 +84,25 @@ export async function openPgliteThread(options: OpenPgliteThreadOptions): Promis
   return startPgliteThread(options);
 }
 
-/** Runs `pglite-create.mjs` on `dataDir` and waits for it; its error message becomes ours. */
+/**
+ * Runs `pglite-create.mjs` on a staging folder beside `dataDir` and waits for it, then renames the
+ * staging folder into place: a first start stopped half-way (Ctrl-C reaches the child too) leaves no
+ * half-made database behind, and the next start clears what it left. The child's error message
+ * becomes ours.
+ */
 async function createPgliteFolder(dataDir: string, migrationsFolder: string | undefined): Promise<void> {
+  const staging = `${dataDir}.creating`;
+  removeFolder(staging);
   // No loaders or flags of this process (tsx, vitest, --inspect): the script is plain JavaScript.
   const child = spawn(
     process.execPath,
     [
       entryPath(CREATE_FILE),
-      dataDir,
+      staging,
       JSON.stringify(PGLITE_SETTINGS),
       ...(migrationsFolder ? [migrationsFolder] : []),
     ],
-    {
-      stdio: ["ignore", "ignore", "pipe"],
-    },
+    { stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";
   child.stderr.setEncoding("utf8");
@@ -109,8 +114,33 @@ async function createPgliteFolder(dataDir: string, migrationsFolder: string | un
     child.once("exit", (exitCode) => resolve(exitCode));
   });
   if (code !== 0) {
+    removeFolder(staging);
     const reason = stderr.trim().split("\n").at(-1) || `exit code ${code}`;
     throw new Error(`Could not create the embedded database in ${dataDir}: ${reason}`);
+  }
+  try {
+    // Replaces an empty folder; one with files in it is not ours to overwrite.
+    renameSync(staging, dataDir);
+  } catch (err) {
+    removeFolder(staging);
+    if (
+      (err as NodeJS.ErrnoException).code === "ENOTEMPTY" ||
+      (err as NodeJS.ErrnoException).code === "EEXIST"
+    ) {
+      throw new Error(
+        `Could not create the embedded database in ${dataDir}: the folder has files in it but no database (no PG_VERSION); move it away or empty it.`,
+      );
+    }
+    throw err;
+  }
+}
+
+/** Removes a folder if it is there; a path through a file (ENOTDIR) is reported by the creation. */
+function removeFolder(folder: string): void {
+  try {
+    rmSync(folder, { recursive: true, force: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOTDIR") throw err;
   }
 }
 
