@@ -67,7 +67,7 @@ describe("creating an embedded data folder", () => {
     }
   }, 60_000);
 
-  it("refuses a folder that holds files but no database, and leaves them as they were", async () => {
+  it("refuses a folder that holds files but no database, or a file, and leaves them as they were", async () => {
     const dataDir = path.join(root, "occupied");
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(path.join(dataDir, "notes.txt"), "mine");
@@ -76,9 +76,20 @@ describe("creating an embedded data folder", () => {
       (err: unknown) => err,
     );
     expect((error as Error).message).toBe(
-      `Could not create the embedded database in ${dataDir}: the folder has files in it but no database (no PG_VERSION); move it away or empty it.`,
+      `Could not create the embedded database in ${dataDir}: something else is there (a file, or a folder with files but no PG_VERSION); move it away or empty it.`,
     );
     expect(readFileSync(path.join(dataDir, "notes.txt"), "utf8")).toBe("mine");
     expect(existsSync(`${dataDir}.creating`)).toBe(false);
+
+    const aFile = path.join(root, "a-plain-file");
+    writeFileSync(aFile, "also mine");
+    const fileError = await openDatabase({ dataDir: aFile }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect((fileError as Error).message).toMatch(
+      /^Could not create the embedded database in .*something else is there/,
+    );
+    expect(readFileSync(aFile, "utf8")).toBe("also mine");
   }, 60_000);
 });

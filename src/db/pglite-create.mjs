@@ -5,8 +5,8 @@
 //
 // `node pglite-create.mjs <dataDir> <settings as a JSON array> [migrationsFolder]`: exit code 0 once
 // the folder is created (and migrated, when a migrations folder is given: applying the schema to an
-// empty cluster is the other big allocation of a first start) and closed cleanly. Plain JavaScript beside pglite-worker.mjs, for the same reason (no
-// TypeScript loader under tsx/vitest or in dist/).
+// empty cluster is the other big allocation of a first start) and closed cleanly. Plain JavaScript
+// beside pglite-worker.mjs, for the same reason (no TypeScript loader under tsx/vitest or in dist/).
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -91,6 +91,12 @@ export async function openPgliteThread(options: OpenPgliteThreadOptions): Promis
  * becomes ours.
  */
 async function createPgliteFolder(dataDir: string, migrationsFolder: string | undefined): Promise<void> {
+  // A file, or a folder with files but no database, is not ours to write over.
+  if (existsSync(dataDir) && (!statSync(dataDir).isDirectory() || readdirSync(dataDir).length > 0)) {
+    throw new Error(
+      `Could not create the embedded database in ${dataDir}: something else is there (a file, or a folder with files but no PG_VERSION); move it away or empty it.`,
+    );
+  }
   const staging = `${dataDir}.creating`;
   removeFolder(staging);
   // No loaders or flags of this process (tsx, vitest, --inspect): the script is plain JavaScript.
@@ -119,18 +125,9 @@ async function createPgliteFolder(dataDir: string, migrationsFolder: string | un
     throw new Error(`Could not create the embedded database in ${dataDir}: ${reason}`);
   }
   try {
-    // Replaces an empty folder; one with files in it is not ours to overwrite.
-    renameSync(staging, dataDir);
+    renameSync(staging, dataDir); // replaces the empty folder, if there is one
   } catch (err) {
     removeFolder(staging);
-    if (
-      (err as NodeJS.ErrnoException).code === "ENOTEMPTY" ||
-      (err as NodeJS.ErrnoException).code === "EEXIST"
-    ) {
-      throw new Error(
-        `Could not create the embedded database in ${dataDir}: the folder has files in it but no database (no PG_VERSION); move it away or empty it.`,
-      );
-    }
     throw err;
   }
 }
