@@ -3,8 +3,18 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "./client";
+import { openDatabase, type Database } from "./client";
 import { executeRows } from "./execute-rows";
+
+/** The error `opening` rejects with (the test fails when it opens instead). */
+async function failureOf(opening: Promise<Database>): Promise<Error> {
+  const database = await opening.catch((err: unknown) => err);
+  if (!(database instanceof Error)) {
+    await (database as Database).close();
+    throw new Error("expected the database not to open");
+  }
+  return database;
+}
 
 /** A new embedded data folder is created by pglite-create.mjs in a process of its own, then opened. */
 describe("creating an embedded data folder", () => {
@@ -41,14 +51,10 @@ describe("creating an embedded data folder", () => {
     const blocker = path.join(root, "a-file");
     writeFileSync(blocker, "not a folder");
     const dataDir = path.join(blocker, "pglite");
-    const error = await openDatabase({ dataDir }).then(
-      () => null,
-      (err: unknown) => err,
-    );
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/^Could not create the embedded database in /);
-    expect((error as Error).message).toContain(dataDir);
-    expect((error as Error).message).toContain("ENOTDIR");
+    const error = await failureOf(openDatabase({ dataDir }));
+    expect(error.message).toMatch(/^Could not create the embedded database in /);
+    expect(error.message).toContain(dataDir);
+    expect(error.message).toContain("ENOTDIR");
   }, 60_000);
 
   it("clears what an interrupted first start left beside the folder, and fills an empty folder", async () => {
@@ -71,11 +77,8 @@ describe("creating an embedded data folder", () => {
     const dataDir = path.join(root, "occupied");
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(path.join(dataDir, "notes.txt"), "mine");
-    const error = await openDatabase({ dataDir }).then(
-      () => null,
-      (err: unknown) => err,
-    );
-    expect((error as Error).message).toBe(
+    const error = await failureOf(openDatabase({ dataDir }));
+    expect(error.message).toBe(
       `Could not create the embedded database in ${dataDir}: something else is there (a file, or a folder with files but no PG_VERSION); move it away or empty it.`,
     );
     expect(readFileSync(path.join(dataDir, "notes.txt"), "utf8")).toBe("mine");
@@ -83,13 +86,8 @@ describe("creating an embedded data folder", () => {
 
     const aFile = path.join(root, "a-plain-file");
     writeFileSync(aFile, "also mine");
-    const fileError = await openDatabase({ dataDir: aFile }).then(
-      () => null,
-      (err: unknown) => err,
-    );
-    expect((fileError as Error).message).toMatch(
-      /^Could not create the embedded database in .*something else is there/,
-    );
+    const fileError = await failureOf(openDatabase({ dataDir: aFile }));
+    expect(fileError.message).toMatch(/^Could not create the embedded database in .*something else is there/);
     expect(readFileSync(aFile, "utf8")).toBe("also mine");
   }, 60_000);
 });

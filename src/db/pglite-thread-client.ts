@@ -76,11 +76,10 @@ function entryPath(file: string): string {
  * give that back; ending a process does).
  */
 export async function openPgliteThread(options: OpenPgliteThreadOptions): Promise<PgliteThreadClient> {
-  const creates =
-    options.dataDir !== undefined &&
-    options.loadDataDir === undefined &&
-    !existsSync(path.join(options.dataDir, "PG_VERSION"));
-  if (creates) await createPgliteFolder(options.dataDir!, options.migrationsFolder);
+  const { dataDir, loadDataDir } = options;
+  if (dataDir !== undefined && loadDataDir === undefined && !existsSync(path.join(dataDir, "PG_VERSION"))) {
+    await createPgliteFolder(dataDir, options.migrationsFolder);
+  }
   return startPgliteThread(options);
 }
 
